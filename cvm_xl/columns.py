@@ -1,0 +1,81 @@
+"""Column names of the master workbook's tables (SPEC §4), spelled exactly as users see them."""
+
+from __future__ import annotations
+
+# Ideas: inputs
+IDEA_ID = "Idea ID"
+CUSTOMER_ID = "Customer ID"
+TITLE = "Title"
+DESCRIPTION = "Description"
+CATEGORY = "Category"
+SUPPLIER_ANNUAL = "Supplier annual"
+SUPPLIER_ONE_TIME = "Supplier one-time"
+CUSTOMER_ANNUAL = "Customer annual"
+CUSTOMER_ONE_TIME = "Customer one-time"
+QUANTIFIED = "Quantified"
+GOOD_FAITH = "Good faith"
+ONE_OFF = "One-off"
+SHARING_METHOD = "Sharing method"
+SUPPLIER_SHARE = "Supplier share"
+OWNER_FIRM = "Owner firm"
+OWNER = "Owner"
+START = "Start"
+END = "End"
+STATUS = "Status"
+OUT_OF_BOUNDS = "Out of bounds"
+
+# Ideas: computed
+SUPPLIER_VALUE = "Supplier value"
+CUSTOMER_VALUE = "Customer value"
+SUPPLIER_OUTCOME = "Supplier outcome"
+CUSTOMER_OUTCOME = "Customer outcome"
+CELL = "Cell"
+NET_VALUE = "Net value"
+BAND = "Band"
+VERDICT = "Verdict"
+VERDICT_CODE = "Verdict code"
+SPLIT_METHOD = "Split method"
+TRANSFER = "Transfer"
+SUPPLIER_FINAL = "Supplier final"
+CUSTOMER_FINAL = "Customer final"
+
+VALUE_INPUTS = (SUPPLIER_ANNUAL, SUPPLIER_ONE_TIME, CUSTOMER_ANNUAL, CUSTOMER_ONE_TIME)
+
+IDEA_INPUTS = (
+    IDEA_ID, CUSTOMER_ID, TITLE, DESCRIPTION, CATEGORY,
+    *VALUE_INPUTS,
+    QUANTIFIED, GOOD_FAITH, ONE_OFF, SHARING_METHOD, SUPPLIER_SHARE,
+    OWNER_FIRM, OWNER, START, END, STATUS, OUT_OF_BOUNDS,
+)  # fmt: skip
+IDEA_COMPUTED = (
+    SUPPLIER_VALUE, CUSTOMER_VALUE, SUPPLIER_OUTCOME, CUSTOMER_OUTCOME, CELL, NET_VALUE,
+    BAND, VERDICT, VERDICT_CODE, SPLIT_METHOD, TRANSFER, SUPPLIER_FINAL, CUSTOMER_FINAL,
+)  # fmt: skip
+IDEA_REQUIRED = (IDEA_ID, CUSTOMER_ID, TITLE)
+
+CUSTOMER_COLUMNS = (
+    CUSTOMER_ID, "Customer", "Industry", "Account manager", "Customer champion", "Wave start",
+    "Annual volume", "Unit", "Unit price", "Value guarantee", "Industry quartile",
+    "Long-term culture", "Excellence phase", "Co-destiny",
+)  # fmt: skip
+CUSTOMER_REQUIRED = (CUSTOMER_ID, "Customer")
+
+WORKSHOP_COLUMNS = (
+    "Raw ID", CUSTOMER_ID, "Idea", "Proposed by", "Firm", "Function", "Value chain stage",
+    "Mother idea ID",
+)  # fmt: skip
+WORKSHOP_REQUIRED = ("Raw ID", CUSTOMER_ID, "Idea")
+
+TRACKING_COLUMNS = (IDEA_ID, "Month", "Supplier realised", "Customer realised", "Note")
+TRACKING_REQUIRED = (IDEA_ID,)
+
+SETTINGS_COLUMNS = ("Setting", "Value")
+
+STATUSES = (
+    "Proposed", "Evaluated", "Selected", "Signed off", "Implementing", "Delivered", "Dropped",
+)  # fmt: skip
+PASSBOOK_STATUSES = ("Signed off", "Implementing", "Delivered")
+CATEGORIES = ("Hygiene", "Operational", "Joint study")
+FIRMS = ("Supplier", "Customer", "Joint")
+OWNER_FIRMS = ("Supplier", "Customer", "Joint")
+EXCELLENCE_PHASES = ("I", "II", "III")

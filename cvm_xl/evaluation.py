@@ -1,0 +1,250 @@
+"""Every computed column of the Ideas table (SPEC §4), for one idea and for a whole table.
+
+``evaluate_idea`` is the reference: it calls the scalar rules one by one. ``evaluate_ideas`` does
+the same arithmetic with numpy over whole columns, in the same order of floating-point
+operations, so the two agree bit for bit (a property test holds them to it).
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Callable, Mapping
+
+import numpy as np
+import pandas as pd
+
+from . import columns as col
+from .parsing import map_distinct, number_column, parse_number, parse_yes_no, yes_no_column
+from .settings import Settings
+from .sharing import METHODS, NO_SPLIT, Split, apply_method, auto_method, normalise_method
+from .values import CELLS, OUTCOMES, annuity, band, cell, net, outcome, value_over_horizon
+from .verdicts import VERDICTS, verdict
+
+SPLIT_GO_CODES = ("GO_PRIORITY", "GO")  # Go (good faith) ideas are unquantified: nothing to split
+
+
+class IdeaInputError(ValueError):
+    """An input of the Ideas table cannot be used; ``row`` is the 0-based position, ``column`` the name."""
+
+    def __init__(self, row: int | None, column: str, message: str) -> None:
+        where = f"row {row + 1}, " if row is not None else ""
+        super().__init__(f"{where}{column}: {message}")
+        self.row = row
+        self.column = column
+        self.reason = message
+
+
+def _share(value: float, settings: Settings) -> float:
+    return settings.target_supplier_share if math.isnan(value) else value
+
+
+def evaluate_idea(idea: Mapping[str, object], settings: Settings | None = None) -> dict[str, object]:
+    """Computed columns of one idea, from a mapping of §4 input column names to cell values."""
+    s = settings or Settings()
+    try:
+        amounts = [parse_number(idea.get(c)) for c in col.VALUE_INPUTS]
+        quantified_flag = parse_yes_no(idea.get(col.QUANTIFIED), True)
+        good_faith = parse_yes_no(idea.get(col.GOOD_FAITH), False)
+        one_off = parse_yes_no(idea.get(col.ONE_OFF), False)
+        method = normalise_method(idea.get(col.SHARING_METHOD))
+        share = _share(parse_number(idea.get(col.SUPPLIER_SHARE)), s)
+    except ValueError as exc:
+        raise IdeaInputError(None, "Ideas", str(exc)) from None
+    if not 0 <= share <= 1:
+        raise IdeaInputError(None, col.SUPPLIER_SHARE, "Supplier share must be between 0 and 1")
+    sa, so, ca, co = amounts
+    blank = all(math.isnan(a) for a in amounts)
+    quantified = bool(quantified_flag) and not blank
+    t = s.indifference_threshold
+    if blank:
+        vs = vc = n = b = math.nan
+        s_out = c_out = the_cell = None
+    else:
+        vs = value_over_horizon(sa, so, s.horizon_years, s.discount_rate)
+        vc = value_over_horizon(ca, co, s.horizon_years, s.discount_rate)
+        s_out, c_out = outcome(vs, t), outcome(vc, t)
+        the_cell, n, b = cell(vs, vc, t), net(vs, vc), band(vs, vc)
+    v = verdict(
+        vs,
+        vc,
+        quantified=quantified,
+        good_faith=bool(good_faith),
+        threshold=t,
+        significance=s.significance_threshold,
+        max_one_sided_loss=s.max_one_sided_loss,
+    )
+    if v.code in SPLIT_GO_CODES:
+        chosen = auto_method(s_out, c_out, bool(one_off)) if method == "auto" else method  # type: ignore[arg-type]
+        sp = apply_method(chosen, vs, vc, share)
+    else:
+        sp = Split(NO_SPLIT, 0.0, vs - 0.0, vc + 0.0)
+    return {
+        col.SUPPLIER_VALUE: vs,
+        col.CUSTOMER_VALUE: vc,
+        col.SUPPLIER_OUTCOME: s_out,
+        col.CUSTOMER_OUTCOME: c_out,
+        col.CELL: the_cell,
+        col.NET_VALUE: n,
+        col.BAND: b,
+        col.VERDICT: v.label,
+        col.VERDICT_CODE: v.code,
+        col.SPLIT_METHOD: sp.method,
+        col.TRANSFER: sp.transfer,
+        col.SUPPLIER_FINAL: sp.supplier_final,
+        col.CUSTOMER_FINAL: sp.customer_final,
+    }
+
+
+_OUTCOME_TEXT = np.array([*OUTCOMES, None], dtype=object)  # index 3 = blank
+_CELL_TEXT = np.array([*CELLS, None], dtype=object)  # index 9 = blank
+_VERDICT_LABEL = np.array([v.label for v in VERDICTS], dtype=object)
+_VERDICT_CODE = np.array([v.code for v in VERDICTS], dtype=object)
+_METHOD_TEXT = np.array([*METHODS, NO_SPLIT], dtype=object)
+_METHOD_INDEX = {m: i for i, m in enumerate(METHODS)}
+_AUTO = -1
+
+
+def _column(ideas: pd.DataFrame, name: str) -> pd.Series | None:
+    return ideas[name] if name in ideas.columns else None
+
+
+def _checked(ideas: pd.DataFrame, name: str, parse_column: Callable[[], np.ndarray]) -> np.ndarray:
+    """Run a column parser; a bad cell becomes an IdeaInputError naming its row and column."""
+    try:
+        return parse_column()
+    except ValueError:
+        for i, x in enumerate(ideas[name]):
+            try:
+                _PROBES[name](x)
+            except ValueError as exc:
+                raise IdeaInputError(i, name, str(exc)) from None
+        raise
+
+
+_PROBES: dict[str, Callable[[object], object]] = {
+    **{c: parse_number for c in (*col.VALUE_INPUTS, col.SUPPLIER_SHARE)},
+    col.SHARING_METHOD: normalise_method,
+    col.QUANTIFIED: parse_yes_no,
+    col.GOOD_FAITH: parse_yes_no,
+    col.ONE_OFF: parse_yes_no,
+}
+
+
+def evaluate_ideas(ideas: pd.DataFrame, settings: Settings | None = None) -> pd.DataFrame:
+    """The Ideas table plus every computed column of SPEC §4, vectorised over all rows."""
+    s = settings or Settings()
+    n_rows = len(ideas)
+    amounts = [
+        _checked(ideas, c, lambda c=c: number_column(_column(ideas, c), n_rows))
+        for c in col.VALUE_INPUTS
+    ]
+    sa, so, ca, co = amounts
+    quantified_flag = _checked(
+        ideas, col.QUANTIFIED, lambda: yes_no_column(_column(ideas, col.QUANTIFIED), n_rows, True)
+    )
+    good_faith = _checked(
+        ideas, col.GOOD_FAITH, lambda: yes_no_column(_column(ideas, col.GOOD_FAITH), n_rows, False)
+    )
+    one_off = _checked(
+        ideas, col.ONE_OFF, lambda: yes_no_column(_column(ideas, col.ONE_OFF), n_rows, False)
+    )
+    method_series = _column(ideas, col.SHARING_METHOD)
+    if method_series is None:
+        method_idx = np.full(n_rows, _AUTO)
+    else:
+        lookup = {"auto": _AUTO, **_METHOD_INDEX}
+        method_idx = _checked(
+            ideas,
+            col.SHARING_METHOD,
+            lambda: map_distinct(method_series, lambda x: lookup[normalise_method(x)], np.int64),
+        )
+    share = _checked(
+        ideas,
+        col.SUPPLIER_SHARE,
+        lambda: number_column(_column(ideas, col.SUPPLIER_SHARE), n_rows),
+    )
+    share = np.where(np.isnan(share), s.target_supplier_share, share)
+    bad_share = ~((share >= 0) & (share <= 1))
+    if bad_share.any():
+        row = int(np.flatnonzero(bad_share)[0])
+        raise IdeaInputError(row, col.SUPPLIER_SHARE, "Supplier share must be between 0 and 1")
+
+    blank = np.isnan(sa) & np.isnan(so) & np.isnan(ca) & np.isnan(co)
+    a = annuity(s.horizon_years, s.discount_rate)
+    # Same operation order as value_over_horizon: one_time + annual * annuity.
+    vs = np.where(np.isnan(so), 0.0, so) + np.where(np.isnan(sa), 0.0, sa) * a
+    vc = np.where(np.isnan(co), 0.0, co) + np.where(np.isnan(ca), 0.0, ca) * a
+    vs[blank] = np.nan
+    vc[blank] = np.nan
+    t = s.indifference_threshold
+    s_idx = np.where(vs > t, 0, np.where(vs < -t, 2, 1))  # 0 W, 1 I, 2 L
+    c_idx = np.where(vc > t, 0, np.where(vc < -t, 2, 1))
+    s_idx[blank] = 3
+    c_idx[blank] = 3
+    cell_idx = np.where(blank, 9, s_idx * 3 + c_idx)
+    net_v = vs + vc
+    band_v = np.abs(vs) + np.abs(vc)
+
+    quantified = quantified_flag & ~blank
+    no_go_cell = (s_idx >= 1) & (c_idx >= 1) & ~blank
+    one_sided = ((s_idx == 0) & (c_idx == 2)) | ((s_idx == 2) & (c_idx == 0))
+    with np.errstate(invalid="ignore"):
+        loss = -np.minimum(vs, vc)
+        lam = s.max_one_sided_loss
+        shelve = one_sided & (loss > lam) if lam is not None else np.zeros(n_rows, dtype=bool)
+        verdict_idx = np.select(
+            [
+                ~quantified & good_faith,
+                ~quantified,
+                no_go_cell,
+                one_sided & (net_v <= 0),
+                shelve,
+                net_v < s.significance_threshold,
+                (s_idx == 0) & (c_idx == 0),
+            ],
+            [0, 1, 2, 2, 3, 4, 5],
+            default=6,
+        )
+
+    splits = (verdict_idx == 5) | (verdict_idx == 6)  # GO_PRIORITY, GO
+    auto_idx = np.where(
+        (s_idx == 0) & (c_idx == 0),
+        _METHOD_INDEX["equal"],
+        np.where(one_sided & one_off, _METHOD_INDEX["equal"], _METHOD_INDEX["retain"]),
+    )
+    chosen = np.where(method_idx == _AUTO, auto_idx, method_idx)
+    chosen = np.where(splits, chosen, len(METHODS))  # NO_SPLIT
+    with np.errstate(invalid="ignore"):
+        transfer = np.select(
+            [
+                chosen == _METHOD_INDEX["equal"],
+                chosen == _METHOD_INDEX["proportional"],
+                chosen == _METHOD_INDEX["compensate"],
+            ],
+            [
+                (vs - vc) / 2,
+                vs - share * (vs + vc),
+                np.maximum(0.0, -vc) - np.maximum(0.0, -vs),
+            ],
+            default=0.0,
+        ) + 0.0
+
+    out = ideas.copy()
+    computed = {
+        col.SUPPLIER_VALUE: vs,
+        col.CUSTOMER_VALUE: vc,
+        col.SUPPLIER_OUTCOME: _OUTCOME_TEXT[s_idx],
+        col.CUSTOMER_OUTCOME: _OUTCOME_TEXT[c_idx],
+        col.CELL: _CELL_TEXT[cell_idx],
+        col.NET_VALUE: net_v,
+        col.BAND: band_v,
+        col.VERDICT: _VERDICT_LABEL[verdict_idx],
+        col.VERDICT_CODE: _VERDICT_CODE[verdict_idx],
+        col.SPLIT_METHOD: _METHOD_TEXT[chosen],
+        col.TRANSFER: transfer,
+        col.SUPPLIER_FINAL: vs - transfer,
+        col.CUSTOMER_FINAL: vc + transfer,
+    }
+    for name, values in computed.items():
+        out[name] = pd.Series(values, index=ideas.index, dtype=values.dtype)
+    return out
