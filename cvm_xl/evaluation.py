@@ -38,7 +38,9 @@ def _share(value: float, settings: Settings) -> float:
     return settings.target_supplier_share if math.isnan(value) else value
 
 
-def evaluate_idea(idea: Mapping[str, object], settings: Settings | None = None) -> dict[str, object]:
+def evaluate_idea(
+    idea: Mapping[str, object], settings: Settings | None = None
+) -> dict[str, object]:
     """Computed columns of one idea, from a mapping of §4 input column names to cell values."""
     s = settings or Settings()
     try:
@@ -215,19 +217,22 @@ def evaluate_ideas(ideas: pd.DataFrame, settings: Settings | None = None) -> pd.
     chosen = np.where(method_idx == _AUTO, auto_idx, method_idx)
     chosen = np.where(splits, chosen, len(METHODS))  # NO_SPLIT
     with np.errstate(invalid="ignore"):
-        transfer = np.select(
-            [
-                chosen == _METHOD_INDEX["equal"],
-                chosen == _METHOD_INDEX["proportional"],
-                chosen == _METHOD_INDEX["compensate"],
-            ],
-            [
-                (vs - vc) / 2,
-                vs - share * (vs + vc),
-                np.maximum(0.0, -vc) - np.maximum(0.0, -vs),
-            ],
-            default=0.0,
-        ) + 0.0
+        transfer = (
+            np.select(
+                [
+                    chosen == _METHOD_INDEX["equal"],
+                    chosen == _METHOD_INDEX["proportional"],
+                    chosen == _METHOD_INDEX["compensate"],
+                ],
+                [
+                    (vs - vc) / 2,
+                    vs - share * (vs + vc),
+                    np.maximum(0.0, -vc) - np.maximum(0.0, -vs),
+                ],
+                default=0.0,
+            )
+            + 0.0
+        )
 
     out = ideas.copy()
     computed = {

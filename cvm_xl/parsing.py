@@ -53,8 +53,10 @@ def parse_number(x: object) -> float:
     if percent:
         text = text[:-1]
     # Thousands separators as Excel shows them ("1,250,000") are common in pasted figures.
-    if text.count(",") and text.count(".") <= 1 and all(
-        len(part) == 3 for part in text.split(".")[0].split(",")[1:]
+    if (
+        text.count(",")
+        and text.count(".") <= 1
+        and all(len(part) == 3 for part in text.split(".")[0].split(",")[1:])
     ):
         text = text.replace(",", "")
     try:

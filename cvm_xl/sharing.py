@@ -31,9 +31,7 @@ def normalise_method(method: object) -> str:
         return "auto"
     if text in METHODS or text == "auto":
         return text
-    raise ValueError(
-        f"Unknown sharing method {method!r}: use one of auto, {', '.join(METHODS)}"
-    )
+    raise ValueError(f"Unknown sharing method {method!r}: use one of auto, {', '.join(METHODS)}")
 
 
 def check_share(supplier_share: float) -> float:
