@@ -38,9 +38,7 @@ def _share(value: float, settings: Settings) -> float:
     return settings.target_supplier_share if math.isnan(value) else value
 
 
-def evaluate_idea(
-    idea: Mapping[str, object], settings: Settings | None = None
-) -> dict[str, object]:
+def evaluate_idea(idea: Mapping[str, object], settings: Settings | None = None) -> dict[str, object]:
     """Computed columns of one idea, from a mapping of §4 input column names to cell values."""
     s = settings or Settings()
     try:
@@ -137,8 +135,7 @@ def evaluate_ideas(ideas: pd.DataFrame, settings: Settings | None = None) -> pd.
     s = settings or Settings()
     n_rows = len(ideas)
     amounts = [
-        _checked(ideas, c, lambda c=c: number_column(_column(ideas, c), n_rows))
-        for c in col.VALUE_INPUTS
+        _checked(ideas, c, lambda c=c: number_column(_column(ideas, c), n_rows)) for c in col.VALUE_INPUTS
     ]
     sa, so, ca, co = amounts
     quantified_flag = _checked(
@@ -147,9 +144,7 @@ def evaluate_ideas(ideas: pd.DataFrame, settings: Settings | None = None) -> pd.
     good_faith = _checked(
         ideas, col.GOOD_FAITH, lambda: yes_no_column(_column(ideas, col.GOOD_FAITH), n_rows, False)
     )
-    one_off = _checked(
-        ideas, col.ONE_OFF, lambda: yes_no_column(_column(ideas, col.ONE_OFF), n_rows, False)
-    )
+    one_off = _checked(ideas, col.ONE_OFF, lambda: yes_no_column(_column(ideas, col.ONE_OFF), n_rows, False))
     method_series = _column(ideas, col.SHARING_METHOD)
     if method_series is None:
         method_idx = np.full(n_rows, _AUTO)

@@ -68,9 +68,7 @@ def parse_number(x: object) -> float:
     return value / 100 if percent else value
 
 
-def map_distinct(
-    series: pd.Series, parse: Callable[[object], T], dtype: type | str = object
-) -> np.ndarray:
+def map_distinct(series: pd.Series, parse: Callable[[object], T], dtype: type | str = object) -> np.ndarray:
     """``parse`` applied to each distinct value of ``series`` once, broadcast back to every row."""
     codes, uniques = pd.factorize(series, use_na_sentinel=True)
     parsed = [parse(u) for u in uniques]

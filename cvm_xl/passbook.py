@@ -85,9 +85,7 @@ class Balances(NamedTuple):
         return self.supplier / self.total if self.total else None
 
 
-def equity_gap(
-    supplier_balance: float, customer_balance: float, target_supplier_share: float = 0.5
-) -> float:
+def equity_gap(supplier_balance: float, customer_balance: float, target_supplier_share: float = 0.5) -> float:
     """G = Bs - w* x (Bs + Bc)."""
     return supplier_balance - target_supplier_share * (supplier_balance + customer_balance) + 0.0
 
@@ -96,14 +94,10 @@ def balances(lines: pd.DataFrame, target_supplier_share: float = 0.5) -> Balance
     """Balances of a passbook (the output of ``passbook_lines``)."""
     bs = float(lines["Supplier"].sum()) + 0.0
     bc = float(lines["Customer"].sum()) + 0.0
-    return Balances(
-        bs, bc, bs + bc, target_supplier_share, equity_gap(bs, bc, target_supplier_share)
-    )
+    return Balances(bs, bc, bs + bc, target_supplier_share, equity_gap(bs, bc, target_supplier_share))
 
 
-def balances_by_customer(
-    lines: pd.DataFrame, target_supplier_share: float = 0.5
-) -> dict[str, Balances]:
+def balances_by_customer(lines: pd.DataFrame, target_supplier_share: float = 0.5) -> dict[str, Balances]:
     return {
         str(cid): balances(group, target_supplier_share)
         for cid, group in lines.groupby(col.CUSTOMER_ID, sort=False)

@@ -73,9 +73,7 @@ def settings_problems(s: Settings) -> list[tuple[str, str]]:
         value = getattr(s, name)
         if not _finite(value) or value < 0:
             bad(name, "must be 0 or a positive amount in currency units")
-    if s.max_one_sided_loss is not None and (
-        not _finite(s.max_one_sided_loss) or s.max_one_sided_loss < 0
-    ):
+    if s.max_one_sided_loss is not None and (not _finite(s.max_one_sided_loss) or s.max_one_sided_loss < 0):
         bad("max_one_sided_loss", "must be blank (no limit) or a positive amount")
     if not _finite(s.target_supplier_share) or not 0 <= s.target_supplier_share <= 1:
         bad("target_supplier_share", "must be between 0 and 1 (e.g. 0.5 or 50%)")
