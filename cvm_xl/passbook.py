@@ -102,3 +102,22 @@ def balances_by_customer(lines: pd.DataFrame, target_supplier_share: float = 0.5
         str(cid): balances(group, target_supplier_share)
         for cid, group in lines.groupby(col.CUSTOMER_ID, sort=False)
     }
+
+
+def equity_advice(
+    b: Balances, supplier: str = "Supplier", customer: str = "Customer", tolerance: float = 0.5
+) -> str:
+    """The equity gap in plain words, with what to do about it."""
+    gap = b.equity_gap
+    if abs(gap) <= tolerance:
+        return f"Balanced: {supplier} and {customer} are at the target share."
+    amount = f"{abs(gap):,.0f}"
+    if gap > 0:
+        return (
+            f"{supplier} ahead by {amount}: look for ideas that favour {customer}, "
+            f"or transfer {amount} to {customer}."
+        )
+    return (
+        f"{customer} ahead by {amount}: look for ideas that favour {supplier}, "
+        f"or {customer} transfers {amount} (e.g. as a price premium)."
+    )
