@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import argparse
 import time
+from collections.abc import Callable
 
 import numpy as np
 import pandas as pd
@@ -55,7 +56,7 @@ def as_loaded(ideas: pd.DataFrame) -> pd.DataFrame:
     return typed
 
 
-def best_of(repeats: int, fn) -> float:
+def best_of(repeats: int, fn: Callable[[], object]) -> float:
     times = []
     for _ in range(repeats):
         start = time.perf_counter()
