@@ -14,7 +14,7 @@ from collections.abc import Sequence
 from .problems import WorkbookError
 
 # Order is the order of `cvm-xl --help`.
-COMMANDS = ("demo",)
+COMMANDS = ("init", "demo", "validate", "generate", "signoff", "template")
 
 EXIT_OK, EXIT_PROBLEMS, EXIT_USAGE = 0, 1, 2
 

@@ -1,0 +1,83 @@
+"""Generated workbooks (SPEC §7): one per customer, and the consolidated sign-off.
+
+    generate_customer_books(master, out_dir, customer_ids=None, force=False) -> list[BookResult]
+    customer_workbook_bytes(master, customer_id) -> bytes
+    signoff_workbook_bytes(master) -> bytes
+    write_signoff_book(master, path, force=False) -> None | reason refused
+
+``generate_customer_workbooks`` and ``write_signoff_workbook`` are the same with console output and
+``WorkbookError`` for refusals, for commands and macros.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Sequence
+from pathlib import Path
+
+from ..master import Master
+from ..problems import Problem, WorkbookError
+from .atomic import atomic_write, changed_since_generation
+from .batch import BookResult, generate_customer_books
+from .customer_book import CUSTOMER_SHEETS, CustomerBookWriter
+from .filenames import customer_file_name, safe_stem, unique_file_names
+from .model import RunData
+from .signoff_book import signoff_workbook_bytes, write_signoff_book
+
+__all__ = [
+    "CUSTOMER_SHEETS",
+    "BookResult",
+    "CustomerBookWriter",
+    "atomic_write",
+    "changed_since_generation",
+    "customer_file_name",
+    "customer_workbook_bytes",
+    "generate_customer_books",
+    "generate_customer_workbooks",
+    "safe_stem",
+    "signoff_workbook_bytes",
+    "unique_file_names",
+    "write_signoff_book",
+    "write_signoff_workbook",
+]
+
+
+def customer_workbook_bytes(master: Master, customer_id: str, generated: dt.datetime | None = None) -> bytes:
+    """One customer's workbook as .xlsx bytes (nothing written)."""
+    run = RunData(master, generated)
+    return CustomerBookWriter(master.settings).workbook_bytes(run.customer(customer_id))
+
+
+def _refusal(path: Path, reason: str) -> Problem:
+    return Problem(str(path), None, None, None, None, f"not overwritten: {reason}.",
+                   fix="Import it first (cvm-xl import) or use --force to replace it.")  # fmt: skip
+
+
+def generate_customer_workbooks(
+    master: Master,
+    out_dir: Path,
+    *,
+    force: bool = False,
+    console=None,  # type: ignore[no-untyped-def]
+    customer_ids: Sequence[str] | None = None,
+) -> list[Path]:
+    """Write the customer workbooks with a progress bar and summary on ``console`` (rich).
+
+    Returns the paths written; raises ``WorkbookError`` listing the workbooks that were not
+    overwritten because they changed since generation (the others are written).
+    """
+    from ..commands.generate import generate_with_progress
+
+    results = generate_with_progress(master, Path(out_dir), customer_ids=customer_ids, force=force, console=console)
+    refused = [_refusal(r.path, r.message) for r in results if not r.ok]
+    if refused:
+        raise WorkbookError(refused)
+    return [r.path for r in results]
+
+
+def write_signoff_workbook(master: Master, path: Path, *, force: bool = False) -> Path:
+    """Write the consolidated sign-off; raises ``WorkbookError`` when it changed since generation."""
+    reason = write_signoff_book(master, Path(path), force=force)
+    if reason:
+        raise WorkbookError([_refusal(Path(path), reason)])
+    return Path(path)

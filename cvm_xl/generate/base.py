@@ -1,0 +1,170 @@
+"""The base workbook: built once per run with openpyxl, then stamped with each customer's cells.
+
+openpyxl writes everything that is the same for every customer (styles, theme, sheet views,
+column widths, validation, conditional formats, protection, page setup, tables, the chart and the
+defined names). The base holds no customer data at all, so every part of it can be reused as is;
+per customer only the sheets' ``<sheetData>``, the table ranges and the document properties are
+written.
+"""
+
+from __future__ import annotations
+
+import io
+import re
+import zipfile
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+from openpyxl import Workbook
+from openpyxl.packaging.custom import StringProperty
+from openpyxl.workbook.defined_name import DefinedName
+
+from . import layout as L
+from . import styles as st
+from .package import (
+    APP_PART,
+    APP_XML,
+    CORE_PART,
+    CUSTOM_PART,
+    HASH_PROPERTY,
+    content_hash,
+    custom_xml,
+    part_digest,
+)
+from .sheetdata import SheetData
+from .sheets.common import RenderContext, SheetBuilder
+
+_SHEET_DATA = re.compile(r"<sheetData\s*/>|<sheetData>.*?</sheetData>", re.S)
+_DIMENSION = re.compile(r'<dimension ref="[^"]*"\s*/>')
+_REF = re.compile(r'ref="[^"]*"')
+
+
+@dataclass
+class SheetTemplate:
+    builder: SheetBuilder
+    part: str
+    head: str  # up to the dimension's ref value
+    middle: str  # from after the dimension to <sheetData>
+    tail: str
+
+    def assemble(self, sd: SheetData) -> bytes:
+        return (
+            f'{self.head}<dimension ref="{sd.dimension()}"/>{self.middle}<sheetData>{sd.xml()}</sheetData>'
+            f"{self.tail}"
+        ).encode()
+
+
+@dataclass
+class Base:
+    """Static parts (name -> bytes, and their digests) and per-sheet templates."""
+
+    context: RenderContext
+    static_parts: dict[str, bytes]
+    static_digests: dict[str, bytes]
+    sheets: list[SheetTemplate]
+    tables: dict[str, tuple[str, str]]  # table name -> (part, xml)
+
+    def table_xml(self, name: str, ref: str) -> bytes:
+        part, xml = self.tables[name]
+        return _REF.sub(f'ref="{ref}"', xml).encode()
+
+    def parts(self, data: object, core: bytes, properties: dict[str, str]) -> dict[str, bytes]:
+        """Every part of one workbook: static parts, the rendered sheets and tables, the document
+        properties, and last the custom properties with the hash of all the other parts."""
+        parts = dict(self.static_parts)
+        digests = dict(self.static_digests)
+        for template in self.sheets:
+            builder = template.builder
+            parts[template.part] = template.assemble(builder.render(data, self.context))
+            for table, ref in builder.tables.items():
+                part, _ = self.tables[table]
+                parts[part] = self.table_xml(table, ref(data))
+        parts[CORE_PART] = core
+        for name, value in parts.items():
+            if name not in digests:
+                digests[name] = part_digest(value)
+        parts[CUSTOM_PART] = custom_xml({**properties, HASH_PROPERTY: content_hash(digests.items())})
+        return parts
+
+
+def _relationships(xml: str) -> dict[str, str]:
+    return {m.group(2): m.group(1) for m in re.finditer(r'Target="([^"]+)"[^>]*Id="([^"]+)"', xml)} | {
+        m.group(1): m.group(2) for m in re.finditer(r'Id="([^"]+)"[^>]*Target="([^"]+)"', xml)
+    }
+
+
+def _sheet_parts(parts: dict[str, bytes]) -> dict[str, str]:
+    """Sheet name -> part name, from workbook.xml and its relationships."""
+    workbook = parts["xl/workbook.xml"].decode()
+    rels = _relationships(parts["xl/_rels/workbook.xml.rels"].decode())
+    out = {}
+    for m in re.finditer(r'<sheet [^>]*name="([^"]+)"[^>]*r:id="([^"]+)"', workbook):
+        target = rels[m.group(2)].lstrip("/")
+        out[m.group(1).replace("&amp;", "&")] = target if target.startswith("xl/") else f"xl/{target}"
+    return out
+
+
+def _defined_names(wb: Workbook, layout: L.SignOffLayout, sheets: set[str]) -> None:
+    names = dict(L.settings_names()) if L.SETTINGS in sheets else {}
+    if L.SIGN_OFF in sheets:
+        sign_off = L.sheet_ref(L.SIGN_OFF)
+        names[L.FINGERPRINT_NAME] = f"{sign_off}!${L.FINGERPRINT_CELL[0]}${L.FINGERPRINT_CELL[1:]}"
+        for (firm, label), name in L.SIGNATORY_NAMES.items():
+            names[name] = f"{sign_off}!${L.SIGN_VALUE_COLS[firm]}${layout.sign_rows[label]}"
+    for name, ref in names.items():
+        wb.defined_names[name] = DefinedName(name, attr_text=ref)
+
+
+def build_base(builders: Sequence[SheetBuilder], context_without_styles: RenderContext) -> Base:
+    """Build the base workbook for these sheets and settings, and split it into reusable parts."""
+    wb = Workbook()
+    wb.remove(wb.active)
+    styles = st.register(wb)
+    ctx = RenderContext(
+        settings=context_without_styles.settings, styles=styles, sign_off=context_without_styles.sign_off
+    )
+    for builder in builders:
+        ws = wb.create_sheet(builder.name)
+        builder.setup(ws, ctx)
+        if builder.hidden:
+            ws.sheet_state = builder.hidden
+    _defined_names(wb, ctx.sign_off, {b.name for b in builders})
+    wb.custom_doc_props.append(StringProperty(name="cvm-xl", value="base"))
+    buffer = io.BytesIO()
+    wb.save(buffer)
+    with zipfile.ZipFile(buffer) as z:
+        parts = {name: z.read(name) for name in z.namelist()}
+    parts[APP_PART] = APP_XML
+    sheet_parts = _sheet_parts(parts)
+
+    sheets: list[SheetTemplate] = []
+    for builder in builders:
+        part = sheet_parts[builder.name]
+        xml = parts[part].decode()
+        data = _SHEET_DATA.search(xml)
+        dim = _DIMENSION.search(xml)
+        if data is None or dim is None:
+            raise RuntimeError(f"Unexpected sheet XML from openpyxl for {builder.name}")
+        template = SheetTemplate(
+            builder=builder,
+            part=part,
+            head=xml[: dim.start()],
+            middle=xml[dim.end() : data.start()],
+            tail=xml[data.end() :],
+        )
+        if builder.static:
+            parts[part] = template.assemble(builder.render(None, ctx))
+        else:
+            del parts[part]
+            sheets.append(template)
+
+    tables: dict[str, tuple[str, str]] = {}
+    for name in [n for n in parts if n.startswith("xl/tables/")]:
+        xml = parts.pop(name).decode()
+        display = re.search(r'displayName="([^"]+)"', xml)
+        if display:
+            tables[display.group(1)] = (name, xml)
+    for part in (CORE_PART, CUSTOM_PART):
+        parts.pop(part, None)
+    digests = {name: part_digest(data) for name, data in parts.items()}
+    return Base(ctx, parts, digests, sheets, tables)

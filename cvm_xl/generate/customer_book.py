@@ -1,0 +1,64 @@
+"""One customer's workbook: the sheets in order, stamped into the base workbook's parts.
+
+``CUSTOMER_SHEETS`` is the list of sheet builders, in tab order. Later sheets (the wave plan, the
+relationship) are added by inserting a ``SheetBuilder`` into this list; nothing else changes.
+"""
+
+from __future__ import annotations
+
+from .. import __version__
+from . import layout as L
+from .base import Base, build_base
+from .model import CustomerData
+from .package import core_xml, zip_parts
+from .sheets import cover, ideas, passbook_sheet, portfolio_map, records, settings_sheet, sign_off
+from .sheets.common import RenderContext, SheetBuilder
+
+CUSTOMER_SHEETS: list[SheetBuilder] = [
+    cover.BUILDER,
+    ideas.BUILDER,
+    portfolio_map.BUILDER,
+    passbook_sheet.BUILDER,
+    sign_off.BUILDER,
+    records.TRACKING,
+    records.WORKSHOP,
+    settings_sheet.BUILDER,
+    records.RECORD,
+]
+
+CUSTOMER_ID_PROPERTY = "cvm-xl customer ID"
+FINGERPRINT_PROPERTY = "cvm-xl fingerprint"
+GENERATED_PROPERTY = "cvm-xl generated"
+VERSION_PROPERTY = "cvm-xl version"
+KIND_PROPERTY = "cvm-xl workbook"
+
+
+class CustomerBookWriter:
+    """Writes customer workbooks for one run (one master's settings); the base is built once."""
+
+    def __init__(self, settings, builders: list[SheetBuilder] | None = None) -> None:  # type: ignore[no-untyped-def]
+        context = RenderContext(
+            settings=settings, styles={}, sign_off=L.SignOffLayout(settings.max_sign_off_ideas)
+        )
+        self.base: Base = build_base(builders or CUSTOMER_SHEETS, context)
+
+    def parts(self, data: CustomerData) -> dict[str, bytes]:
+        """Every part of the workbook (uncompressed)."""
+        s = self.base.context.settings
+        core = core_xml(
+            title=f"Customer Value Management: {data.name}",
+            subject=f"{s.supplier} and {data.name}",
+            creator="cvm-xl",
+            when=data.generated,
+        )
+        properties = {
+            KIND_PROPERTY: "customer",
+            CUSTOMER_ID_PROPERTY: data.customer_id,
+            FINGERPRINT_PROPERTY: data.fingerprint,
+            GENERATED_PROPERTY: data.generated.isoformat(),
+            VERSION_PROPERTY: __version__,
+        }
+        return self.base.parts(data, core, properties)
+
+    def workbook_bytes(self, data: CustomerData) -> bytes:
+        return zip_parts(self.parts(data))

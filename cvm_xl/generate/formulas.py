@@ -1,0 +1,131 @@
+"""Native Excel formulas of the generated workbooks, one function per computed figure.
+
+Only classic functions are used (IF, AND, OR, ABS, MIN, MAX, SUMIFS, SUMPRODUCT, COUNTIFS, INDEX,
+MATCH, ROUND, IFERROR, SUM) so the workbooks compute the same numbers in Excel, LibreOffice and
+Google Sheets without Python. Each formula restates one rule of SPEC §3 in the same order of
+operations as ``cvm_xl.evaluation``; the LibreOffice recalculation test holds them to it.
+
+Row formulas are returned as templates containing ``{r}`` for the row number; ``at_row`` fills it.
+Texts are plain formulas without the leading '='; ``xmltext.formula_text`` escapes them for XML.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+
+from .. import columns as col
+from . import layout as L
+from .xmltext import criterion_literal, lookup_literal
+
+ALLOWED_FUNCTIONS = frozenset(
+    {"IF", "AND", "OR", "ABS", "MIN", "MAX", "SUMIFS", "SUMPRODUCT", "COUNTIFS", "INDEX", "MATCH",
+     "ROUND", "IFERROR", "SUM"}
+)  # fmt: skip
+
+_N = L.SETTING_NAMES
+ANNUITY = (
+    f"IF({_N['discount_rate']}=0,{_N['horizon_years']},"
+    f"(1-(1+{_N['discount_rate']})^(-{_N['horizon_years']}))/{_N['discount_rate']})"
+)
+
+
+def at_row(template: str, r: int) -> str:
+    return template.replace("{r}", str(r))
+
+
+def _yes(ref: str) -> str:
+    return f'OR({ref}="Yes",{ref}="Y")'
+
+
+def idea_formulas(letters: Mapping[str, str] = L.IDEA_LETTER) -> dict[str, str]:
+    """Row templates of the 13 computed Ideas columns (SPEC §3.1–3.5, §4), keyed by column name."""
+
+    def c(name: str) -> str:
+        return f"${letters[name]}{{r}}"
+
+    sa, so = c(col.SUPPLIER_ANNUAL), c(col.SUPPLIER_ONE_TIME)
+    ca, co = c(col.CUSTOMER_ANNUAL), c(col.CUSTOMER_ONE_TIME)
+    vs, vc = c(col.SUPPLIER_VALUE), c(col.CUSTOMER_VALUE)
+    s_out, c_out = c(col.SUPPLIER_OUTCOME), c(col.CUSTOMER_OUTCOME)
+    cell, net, code = c(col.CELL), c(col.NET_VALUE), c(col.VERDICT_CODE)
+    method, transfer = c(col.SPLIT_METHOD), c(col.TRANSFER)
+    q, gf, one_off = c(col.QUANTIFIED), c(col.GOOD_FAITH), c(col.ONE_OFF)
+    asked, share = c(col.SHARING_METHOD), c(col.SUPPLIER_SHARE)
+    tau, sigma, lam = (
+        _N["indifference_threshold"],
+        _N["significance_threshold"],
+        _N["max_one_sided_loss"],
+    )
+    all_blank = f'AND({sa}="",{so}="",{ca}="",{co}="")'
+    one_sided = f'OR({cell}="W-L",{cell}="L-W")'
+
+    def outcome(v: str) -> str:
+        return f'IF({v}="","",IF({v}>{tau},"W",IF({v}<-{tau},"L","I")))'
+
+    verdict_code = (
+        f'IF(OR({vs}="",{q}="No",{q}="N"),IF({_yes(gf)},"GO_GOOD_FAITH","POSTPONE_QUANTIFY"),'
+        f'IF(AND({s_out}<>"W",{c_out}<>"W"),"NO_GO",'
+        f'IF(AND({one_sided},{net}<=0),"NO_GO",'
+        f'IF(AND({one_sided},{lam}<>"",-MIN({vs},{vc})>{lam}),"SHELVE",'
+        f'IF({net}<{sigma},"POSTPONE_SMALL",'
+        f'IF({cell}="W-W","GO_PRIORITY","GO"))))))'
+    )
+    auto = f'IF({cell}="W-W","equal",IF(AND({one_sided},{_yes(one_off)}),"equal","retain"))'
+    split_method = (
+        f'IF(OR({code}="GO_PRIORITY",{code}="GO"),'
+        f'IF(OR({asked}="",{asked}="auto"),{auto},INDEX({L.METHODS_NAME},MATCH({asked},{L.METHODS_NAME},0))),'
+        f'"none")'
+    )
+    proportional_share = f'IF({share}="",{_N["target_supplier_share"]},{share})'
+    transfer_formula = (
+        f'IF({method}="equal",({vs}-{vc})/2,'
+        f'IF({method}="proportional",{vs}-{proportional_share}*({vs}+{vc}),'
+        f'IF({method}="compensate",MAX(0,-{vc})-MAX(0,-{vs}),0)))'
+    )
+    return {
+        col.SUPPLIER_VALUE: f'IF({all_blank},"",{so}+{sa}*{L.ANNUITY_NAME})',
+        col.CUSTOMER_VALUE: f'IF({all_blank},"",{co}+{ca}*{L.ANNUITY_NAME})',
+        col.SUPPLIER_OUTCOME: outcome(vs),
+        col.CUSTOMER_OUTCOME: outcome(vc),
+        col.CELL: f'IF({vs}="","",{s_out}&"-"&{c_out})',
+        col.NET_VALUE: f'IF({vs}="","",{vs}+{vc})',
+        col.BAND: f'IF({vs}="","",ABS({vs})+ABS({vc}))',
+        col.VERDICT: f"INDEX({L.VERDICT_LABELS_NAME},MATCH({code},{L.VERDICT_CODES_NAME},0))",
+        col.VERDICT_CODE: verdict_code,
+        col.SPLIT_METHOD: split_method,
+        col.TRANSFER: transfer_formula,
+        col.SUPPLIER_FINAL: f'IF({vs}="","",{vs}-{transfer})',
+        col.CUSTOMER_FINAL: f'IF({vc}="","",{vc}+{transfer})',
+    }
+
+
+def ideas_column(name: str, sheet: str = L.IDEAS) -> str:
+    """A whole column of the Ideas sheet, e.g. Ideas!$T:$T."""
+    x = L.IDEA_LETTER[name]
+    return f"{L.sheet_ref(sheet)}!${x}:${x}"
+
+
+def idea_lookup(idea_id: str, name: str, *, blank_as_empty: bool = False) -> str:
+    """The value of one column for the idea with this ID (exact match, wildcards escaped)."""
+    found = f"INDEX({ideas_column(name)},MATCH({lookup_literal(idea_id)},{ideas_column(col.IDEA_ID)},0))"
+    return f'IF({found}="","",{found})' if blank_as_empty else found
+
+
+def idea_sum(idea_id: str, name: str) -> str:
+    """SUMIFS of one numeric column for this idea: a blank (unquantified) value counts as 0."""
+    return f"SUMIFS({ideas_column(name)},{ideas_column(col.IDEA_ID)},{criterion_literal(idea_id)})"
+
+
+def map_count(cell_ref: str) -> str:
+    return f"COUNTIFS({ideas_column(col.CELL)},{cell_ref})"
+
+
+def map_sum(value_column: str, cell_ref: str) -> str:
+    return f"SUMIFS({ideas_column(value_column)},{ideas_column(col.CELL)},{cell_ref})"
+
+
+def count_blank_values(first: int, last: int) -> str:
+    """Idea rows whose values are all blank (they have no map cell)."""
+    ids = f"{L.IDEAS}!${L.IDEA_LETTER[col.CUSTOMER_ID]}${first}:${L.IDEA_LETTER[col.CUSTOMER_ID]}${last}"
+    vs = f"{L.IDEAS}!${L.IDEA_LETTER[col.SUPPLIER_VALUE]}${first}:${L.IDEA_LETTER[col.SUPPLIER_VALUE]}${last}"
+    return f'SUMPRODUCT(({ids}<>"")*({vs}=""))'

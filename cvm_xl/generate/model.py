@@ -1,0 +1,228 @@
+"""The data of a generation run, prepared once for all customers and sliced per customer.
+
+Everything derived from domain rules is computed here with the core, vectorised over the whole
+master: the evaluated ideas (``Master.evaluated``), the sign-off ranking (``selection``), the
+passbook lines and balances (``passbook``) and each sign-off's fingerprint. Sheet writers only
+read a ``CustomerData``; they never decide a figure themselves.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+
+import numpy as np
+import pandas as pd
+
+from .. import columns as col
+from ..fingerprint import FINGERPRINT_FIELDS, fingerprint
+from ..master import Master
+from ..parsing import parse_yes_no
+from ..passbook import Balances, balances_by_customer, passbook_lines
+from ..problems import Problem
+from ..selection import rank_for_sign_off
+from ..settings import Settings
+from ..sharing import normalise_method
+from ..values import is_blank
+from . import layout as L
+
+IDEA_DATA_COLUMNS = tuple(c.name for c in L.IDEA_COLUMNS)
+PASSBOOK_DATA_COLUMNS = (col.IDEA_ID, col.TITLE, col.STATUS, "Line", "Amount", "Supplier", "Customer")
+
+
+@dataclass
+class CustomerData:
+    """One customer's slice: plain lists per column, in the master's row order."""
+
+    customer_id: str
+    customer: dict[str, object]
+    ideas: dict[str, list]
+    rank: list[int]
+    workshop: dict[str, list]
+    tracking: dict[str, list]
+    passbook: dict[str, list]
+    balances: Balances
+    fingerprint: str
+    settings: Settings
+    generated: dt.datetime
+    refused: list[Problem] = field(default_factory=list)
+
+    @property
+    def name(self) -> str:
+        value = self.customer.get("Customer")
+        return str(value) if isinstance(value, str) and value.strip() else self.customer_id
+
+    @property
+    def n_ideas(self) -> int:
+        return len(self.ideas[col.IDEA_ID])
+
+    def selected(self) -> list[int]:
+        """Positions (into ``ideas``) of the sign-off ideas, in rank order."""
+        order = [(rank, i) for i, rank in enumerate(self.rank) if rank]
+        return [i for _, i in sorted(order)]
+
+
+def _truthy(series: pd.Series) -> np.ndarray:
+    if series.dtype == bool:
+        return series.to_numpy(dtype=bool)
+    return series.map(lambda v: bool(parse_yes_no(v, False))).to_numpy(dtype=bool)
+
+
+def _columns(frame: pd.DataFrame, names: tuple[str, ...]) -> dict[str, np.ndarray]:
+    out: dict[str, np.ndarray] = {}
+    for name in names:
+        if name in frame.columns:
+            s = frame[name]
+            out[name] = s.to_numpy(dtype=float) if s.dtype.kind == "f" else s.to_numpy(dtype=object)
+        else:
+            out[name] = np.full(len(frame), None, dtype=object)
+    return out
+
+
+def _groups(keys: np.ndarray) -> dict[str, np.ndarray]:
+    """Row positions per key, each in table order."""
+    if not len(keys):
+        return {}
+    codes, uniques = pd.factorize(pd.Series(keys, dtype=object).map(_key), use_na_sentinel=True)
+    order = np.argsort(codes, kind="stable")
+    sorted_codes = codes[order]
+    bounds = np.flatnonzero(np.diff(sorted_codes)) + 1
+    out: dict[str, np.ndarray] = {}
+    for chunk in np.split(order, bounds):
+        code = codes[chunk[0]]
+        if code >= 0:
+            out[str(uniques[code])] = chunk
+    return out
+
+
+def _key(value: object) -> object:
+    if value is None or (isinstance(value, float) and np.isnan(value)):
+        return None
+    if isinstance(value, float) and value.is_integer():
+        return str(int(value))
+    return str(value).strip()
+
+
+_EMPTY = np.zeros(0, dtype=np.int64)
+
+
+def _method_text(value: object) -> object:
+    """'Equal ' -> 'equal'; blank stays blank (auto)."""
+    if is_blank(value):
+        return None
+    try:
+        return normalise_method(value)
+    except ValueError:
+        return value
+
+
+class RunData:
+    """A master prepared for generation. ``customer(cid)`` returns one customer's ``CustomerData``."""
+
+    def __init__(self, master: Master, generated: dt.datetime | None = None) -> None:
+        self.master = master
+        self.settings = master.settings
+        self.file = master.path.name if master.path else "master"
+        self.generated = generated or dt.datetime.now().replace(microsecond=0)
+        settings = master.settings
+
+        customers = master.customers
+        self.customer_ids: list[str] = [str(_key(v)) for v in customers[col.CUSTOMER_ID].tolist()]
+        self._customer_rows = customers.to_dict("records")
+        self._customer_index = {cid: i for i, cid in enumerate(self.customer_ids)}
+
+        evaluated = master.evaluated
+        oob = (
+            _truthy(evaluated[col.OUT_OF_BOUNDS])
+            if col.OUT_OF_BOUNDS in evaluated.columns
+            else np.zeros(len(evaluated), dtype=bool)
+        )
+        self.out_of_bounds_ids = {
+            str(_key(v)) for v in evaluated.loc[oob, col.IDEA_ID].tolist() if _key(v) is not None
+        }
+        ev = evaluated.loc[~oob]
+        ranking = rank_for_sign_off(ev, settings, file=self.file, sheet=L.IDEAS)
+        self._refused: dict[str, list[Problem]] = {}
+        row_customer = dict(zip(ev.index.tolist(), ev[col.CUSTOMER_ID].map(_key).tolist(), strict=True))
+        for problem in ranking.refused:
+            self._refused.setdefault(str(row_customer.get(problem.row)), []).append(problem)
+        self._ideas = _columns(ev, IDEA_DATA_COLUMNS)
+        # The sheet's formulas match methods exactly; write them the way the core reads them.
+        self._ideas[col.SHARING_METHOD] = np.array(
+            [_method_text(v) for v in self._ideas[col.SHARING_METHOD]], dtype=object
+        )
+        self._rank = ranking.rank
+        self._idea_groups = _groups(ev[col.CUSTOMER_ID].to_numpy(dtype=object))
+        idea_customer = dict(
+            zip(ev[col.IDEA_ID].map(_key).tolist(), ev[col.CUSTOMER_ID].map(_key), strict=True)
+        )
+
+        lines = passbook_lines(ev)
+        self._passbook = _columns(lines, PASSBOOK_DATA_COLUMNS)
+        self._passbook_groups = _groups(lines[col.CUSTOMER_ID].to_numpy(dtype=object))
+        self._balances = {
+            str(_key(cid)): b
+            for cid, b in balances_by_customer(lines, settings.target_supplier_share).items()
+        }
+        share = settings.target_supplier_share
+        self._no_balances = Balances(0.0, 0.0, 0.0, share, 0.0)
+
+        workshop = master.workshop
+        mother = workshop.get("Mother idea ID", pd.Series(None, index=workshop.index, dtype=object))
+        keep = ~mother.map(lambda v: _key(v) in self.out_of_bounds_ids).to_numpy(dtype=bool)
+        workshop = workshop.loc[keep]
+        self._workshop = _columns(workshop, tuple(c.name for c in L.WORKSHOP_COLUMNS_LAYOUT))
+        self._workshop_groups = _groups(workshop[col.CUSTOMER_ID].to_numpy(dtype=object))
+
+        tracking = master.tracking
+        owner = tracking[col.IDEA_ID].map(lambda v: idea_customer.get(_key(v))) if len(tracking) else []
+        self._tracking = _columns(tracking, tuple(c.name for c in L.TRACKING_COLUMNS_LAYOUT))
+        self._tracking_groups = _groups(np.asarray(owner, dtype=object))
+
+    def customer_name(self, customer_id: str) -> str | None:
+        value = self.customer_field(customer_id, "Customer")
+        return value if isinstance(value, str) else None
+
+    def customer_field(self, customer_id: str, name: str) -> object:
+        value = self._customer_rows[self._customer_index[customer_id]].get(name)
+        return None if is_blank(value) else value
+
+    def fingerprint(self, customer_id: str) -> str:
+        """The sign-off fingerprint of one customer (without slicing the rest of its data)."""
+        positions = self._idea_groups.get(customer_id, _EMPTY)
+        chosen = positions[self._rank[positions] > 0]
+        signed = [{name: self._ideas[name][i] for name in FINGERPRINT_FIELDS} for i in chosen.tolist()]
+        return fingerprint(signed, self.settings)
+
+    def ideas_table(self) -> dict[str, np.ndarray]:
+        """The ideas of every customer (out-of-bounds ones left out), column by column, and their rank."""
+        return {**self._ideas, "Sign-off rank": self._rank}
+
+    def refused(self, customer_id: str) -> list[Problem]:
+        return self._refused.get(customer_id, [])
+
+    @staticmethod
+    def _slice(columns: dict[str, np.ndarray], positions: np.ndarray) -> dict[str, list]:
+        return {name: values[positions].tolist() for name, values in columns.items()}
+
+    def customer(self, customer_id: str) -> CustomerData:
+        index = self._customer_index[customer_id]
+        positions = self._idea_groups.get(customer_id, _EMPTY)
+        ideas = self._slice(self._ideas, positions)
+        rank = self._rank[positions].tolist()
+        signed = [{name: ideas[name][i] for name in FINGERPRINT_FIELDS} for i, r in enumerate(rank) if r]
+        lines = self._slice(self._passbook, self._passbook_groups.get(customer_id, _EMPTY))
+        return CustomerData(
+            customer_id=customer_id,
+            customer=self._customer_rows[index],
+            ideas=ideas,
+            rank=rank,
+            workshop=self._slice(self._workshop, self._workshop_groups.get(customer_id, _EMPTY)),
+            tracking=self._slice(self._tracking, self._tracking_groups.get(customer_id, _EMPTY)),
+            passbook=lines,
+            balances=self._balances.get(customer_id, self._no_balances),
+            fingerprint=fingerprint(signed, self.settings),
+            settings=self.settings,
+            generated=self.generated,
+            refused=self.refused(customer_id),
+        )

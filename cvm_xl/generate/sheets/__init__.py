@@ -1,0 +1,1 @@
+"""Sheet writers of the generated workbooks, one module per sheet."""

@@ -1,0 +1,153 @@
+"""Cover sheet: who, when, the key figures (live formulas), the fingerprint and how to read the book."""
+
+from __future__ import annotations
+
+import datetime as dt
+import math
+
+from openpyxl.worksheet.worksheet import Worksheet
+
+from ... import __version__
+from ... import columns as col
+from ...verdicts import GO_CODES
+from .. import formulas as F
+from .. import layout as L
+from ..model import CustomerData
+from ..sheetdata import SheetData
+from ..xmltext import criterion_literal
+from .common import PROTECTION_NOTE, RenderContext, SheetBuilder, page_setup, protect, widths
+from .passbook_sheet import equity_reading
+
+# (days after kick-off, label): the 12-week wave of SPEC §3.7.
+WAVE_DATES = (
+    (28, "Idea workshop (week 4)"),
+    (35, "Evaluation (weeks 5-6)"),
+    (49, "Planning and sign-off (weeks 7-8)"),
+    (90, "End of the wave (week 12)"),
+)
+GUIDE = (
+    (L.IDEAS, "Every idea with both firms' values. Blue-headed columns are inputs; grey columns are "
+              "computed by formulas (value over the horizon, map cell, net value, verdict, split)."),
+    (L.MAP, "The Idea Portfolio Map: how many ideas fall in each of the nine cells and their net value."),
+    (L.PASSBOOK, "The gives and gets of every signed-off idea and whether the relationship is in "
+                 "balance (equity gap)."),
+    (L.SIGN_OFF, "The value contract: the ideas proposed for sign-off, with signature blocks for both firms."),
+    (L.TRACKING, "Realised values per idea and month."),
+    (L.WORKSHOP, "The raw ideas of the workshop and the mother idea each one fed."),
+    (L.SETTINGS, "The settings every formula uses (horizon, discount rate, thresholds)."),
+)  # fmt: skip
+GO_CRITERION = '"GO*"'  # GO, GO_PRIORITY and GO_GOOD_FAITH
+
+
+def setup(ws: Worksheet, ctx: RenderContext) -> None:
+    widths(ws, {"A": 2, "B": 30, "C": 36, "D": 3, "E": 34, "F": 18})
+    for r in range(_guide_row(), _guide_row() + len(GUIDE)):
+        ws.merge_cells(f"C{r}:F{r}")
+    ws.sheet_view.showGridLines = False
+    protect(ws)
+    page_setup(ws, fit_height=1)
+
+
+def _guide_row() -> int:
+    return 25
+
+
+def _go_sum(name: str) -> str:
+    return f"SUMIFS({F.ideas_column(name)},{F.ideas_column(col.VERDICT_CODE)},{GO_CRITERION})"
+
+
+def render(data: CustomerData, ctx: RenderContext) -> SheetData:
+    sd = SheetData(ctx.styles)
+    s = ctx.settings
+    c = data.customer
+    sd.text(2, 2, "title", "Customer Value Management")
+    sd.height(2, 26)
+    sd.text(3, 2, "subtitle", f"{s.supplier} and {data.name}")
+    sd.height(3, 20)
+
+    sd.text(5, 2, "section", "Relationship")
+    sd.blank(5, 3, "section")
+    details = (
+        ("Customer", data.name),
+        ("Customer ID", data.customer_id),
+        ("Supplier", s.supplier),
+        ("Industry", c.get("Industry")),
+        ("Account manager", c.get("Account manager")),
+        ("Customer champion", c.get("Customer champion")),
+        ("Currency", s.currency),
+    )
+    for i, (label, value) in enumerate(details):
+        sd.text(6 + i, 2, "kv.label", label)
+        sd.value(6 + i, 3, "kv.text.fit", value)
+    guarantee = c.get("Value guarantee")
+    sd.text(13, 2, "kv.label", "Value guarantee per year")
+    sd.value(13, 3, "kv.money", guarantee)
+
+    sd.text(15, 2, "section", "Wave (12 weeks from kick-off)")
+    sd.blank(15, 3, "section")
+    start = c.get("Wave start")
+    start = start.date() if isinstance(start, dt.datetime) else start if isinstance(start, dt.date) else None
+    sd.text(16, 2, "kv.label", "Kick-off (week 0)")
+    sd.value(16, 3, "kv.date", start)
+    for i, (days, label) in enumerate(WAVE_DATES, start=17):
+        sd.text(i, 2, "kv.label", label)
+        sd.formula(i, 3, "kv.date", f'IF($C$16="","",$C$16+{days})',
+                   start + dt.timedelta(days=days) if start else None)  # fmt: skip
+
+    _figures(sd, data, ctx)
+
+    sd.text(23, 2, "section", "How to read this workbook")
+    sd.blank(23, 3, "section")
+    for i, (sheet, text) in enumerate(GUIDE):
+        r = _guide_row() + i
+        sd.text(r, 2, "label.top", sheet)
+        sd.text(r, 3, "text.wrap", text)
+        sd.height(r, 28)
+    r = _guide_row() + len(GUIDE) + 1
+    sd.text(r, 2, "note", PROTECTION_NOTE)
+    sd.text(r + 1, 2, "note", f"Generated {data.generated:%Y-%m-%d %H:%M} by cvm-xl {__version__}. "
+            "The formulas need no add-in: Excel, LibreOffice and Google Sheets compute them.")  # fmt: skip
+    return sd
+
+
+def _figures(sd: SheetData, data: CustomerData, ctx: RenderContext) -> None:
+    ideas = data.ideas
+    go = [i for i, code in enumerate(ideas[col.VERDICT_CODE]) if code in GO_CODES]
+
+    def go_total(name: str) -> float:
+        return math.fsum(v for v in (ideas[name][i] for i in go) if v == v)
+
+    b = data.balances
+    last = L.SIGN_OFF_FIRST_ROW + ctx.sign_off.max_ideas - 1
+    sign_off_ids = f"{L.sheet_ref(L.SIGN_OFF)}!$B${L.SIGN_OFF_FIRST_ROW}:$B${last}"
+    passbook = L.sheet_ref(L.PASSBOOK)
+    v = L.BALANCE_VALUE_COL
+    rows = L.BALANCE_ROWS
+    figures = (
+        ("Ideas in this workbook",
+         f"COUNTIFS({F.ideas_column(col.CUSTOMER_ID)},{criterion_literal(data.customer_id)})",
+         data.n_ideas, "kv.count"),
+        ("Go ideas", f"COUNTIFS({F.ideas_column(col.VERDICT_CODE)},{GO_CRITERION})", len(go), "kv.count"),
+        ("Ideas for sign-off", f'COUNTIFS({sign_off_ids},"?*")', len(data.selected()), "kv.count"),
+        ("Supplier value of Go ideas", _go_sum(col.SUPPLIER_VALUE), go_total(col.SUPPLIER_VALUE), "kv.money"),
+        ("Customer value of Go ideas", _go_sum(col.CUSTOMER_VALUE), go_total(col.CUSTOMER_VALUE), "kv.money"),
+        ("Net value of Go ideas", _go_sum(col.NET_VALUE), go_total(col.NET_VALUE), "kv.money"),
+        ("Passbook: supplier balance", f"{passbook}!${v}${rows['supplier']}", b.supplier, "kv.money"),
+        ("Passbook: customer balance", f"{passbook}!${v}${rows['customer']}", b.customer, "kv.money"),
+        ("Passbook: equity gap", f"{passbook}!${v}${rows['gap']}", b.equity_gap, "kv.money"),
+        ("Passbook: reading", f"{passbook}!${v}${rows['reading']}", equity_reading(b.equity_gap), "kv.text"),
+    )  # fmt: skip
+    sd.text(5, 5, "section", "Figures (live from the other sheets)")
+    sd.blank(5, 6, "section")
+    for i, (label, formula, cached, style) in enumerate(figures):
+        sd.text(6 + i, 5, "kv.label", label)
+        sd.formula(6 + i, 6, style, formula, cached)
+    sd.text(17, 5, "section", "Sign-off fingerprint")
+    sd.blank(17, 6, "section")
+    sd.text(18, 5, "fingerprint", data.fingerprint)
+    sd.height(18, 22)
+    sd.text(19, 5, "note", "Computed from the signed ideas and the settings;")
+    sd.text(20, 5, "note", "any later change to them changes it.")
+
+
+BUILDER = SheetBuilder(name=L.COVER, setup=setup, render=render)  # type: ignore[arg-type]

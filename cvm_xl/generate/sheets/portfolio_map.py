@@ -1,0 +1,154 @@
+"""Map sheet: the Idea Portfolio Map (the paper's Figure-III) with counts, net values and a chart."""
+
+from __future__ import annotations
+
+import math
+
+from openpyxl.chart import BarChart, Reference
+from openpyxl.chart.marker import DataPoint
+from openpyxl.chart.shapes import GraphicalProperties
+from openpyxl.worksheet.worksheet import Worksheet
+
+from ... import columns as col
+from .. import formulas as F
+from .. import layout as L
+from ..model import CustomerData
+from ..sheetdata import SheetData
+from ..styles import CELL_COLOURS
+from .common import PROTECTION_NOTE, RenderContext, SheetBuilder, page_setup, protect, widths
+
+OUTCOME_WORD = {"W": "Win", "I": "Indifferent", "L": "Lose"}
+GUIDANCE = {
+    "W-W": "Go: priority. Both firms win; share by negotiation (default: equal split).",
+    "W-I": "Go. The winner keeps the gain (retain).",
+    "I-W": "Go. The winner keeps the gain (retain).",
+    "W-L": "Go only if net value > 0 and the loss is acceptable; retain, or split equally if one-off.",
+    "L-W": "Go only if net value > 0 and the loss is acceptable; retain, or split equally if one-off.",
+    "I-I": "No go: nobody gains.",
+    "I-L": "No go: one firm loses, the other does not gain.",
+    "L-I": "No go: one firm loses, the other does not gain.",
+    "L-L": "No go: both firms lose.",
+}
+TABLE_STYLES = ("map.code.{cell}", "fixed.center", "fixed.center", "calc.count", "calc.money", "calc.money",
+                "calc.money", "fixed.text")  # fmt: skip
+
+
+def map_figures(data: CustomerData) -> dict[str, tuple[int, float, float, float]]:
+    """Per map cell: number of ideas and the sums of supplier, customer and net value."""
+    out = {cell: [0, 0.0, 0.0, 0.0] for cell in L.MAP_CELL_ORDER}
+    ideas = data.ideas
+    for cell, vs, vc, net in zip(
+        ideas[col.CELL],
+        ideas[col.SUPPLIER_VALUE],
+        ideas[col.CUSTOMER_VALUE],
+        ideas[col.NET_VALUE],
+        strict=True,
+    ):
+        if cell in out:
+            figures = out[cell]
+            figures[0] += 1
+            figures[1] += vs
+            figures[2] += vc
+            figures[3] += net
+    return {cell: tuple(v) for cell, v in out.items()}  # type: ignore[misc]
+
+
+def setup(ws: Worksheet, ctx: RenderContext) -> None:
+    widths(ws, {"A": 11, "B": 14, "C": 18, "D": 18, "E": 18, "F": 15, "G": 15, "H": 62})
+    top = L.MAP_GRID_TOP
+    ws.merge_cells(f"A{top}:A{top + 5}")
+    for r in range(top, top + 6, 2):
+        ws.merge_cells(f"B{r}:B{r + 1}")
+    ws.merge_cells(f"C{top + 7}:E{top + 7}")
+    first, last = L.MAP_TABLE_FIRST, L.MAP_TABLE_FIRST + len(L.MAP_CELL_ORDER) - 1
+    chart = BarChart()
+    chart.type = "bar"
+    chart.style = 10
+    chart.title = "Net value per map cell"
+    chart.legend = None
+    chart.y_axis.title = None
+    chart.y_axis.numFmt = "#,##0"
+    chart.y_axis.majorGridlines = None
+    chart.x_axis.scaling.orientation = "maxMin"  # W-W at the top, as in the table
+    chart.y_axis.delete = False
+    chart.x_axis.delete = False
+    values = Reference(ws, min_col=7, min_row=first, max_row=last)
+    cells = Reference(ws, min_col=1, min_row=first, max_row=last)
+    chart.add_data(values, titles_from_data=False)
+    chart.set_categories(cells)
+    series = chart.series[0]
+    series.graphicalProperties = GraphicalProperties(solidFill="8EA9DB")
+    for i, cell in enumerate(L.MAP_CELL_ORDER):
+        point = DataPoint(idx=i)
+        point.graphicalProperties = GraphicalProperties(solidFill=CELL_COLOURS[cell])
+        point.graphicalProperties.line.solidFill = "7F7F7F"
+        series.dPt.append(point)
+    chart.width, chart.height = 15.5, 6.6
+    ws.add_chart(chart, "G5")
+    protect(ws)
+    page_setup(ws, fit_height=1)
+
+
+def render(data: CustomerData, ctx: RenderContext) -> SheetData:
+    sd = SheetData(ctx.styles)
+    s = ctx.settings
+    sd.text(L.TITLE_ROW, 1, "title", f"Idea Portfolio Map: {data.name}")
+    sd.height(L.TITLE_ROW, 24)
+    tau = f"{s.indifference_threshold:,.0f}"
+    sd.text(L.NOTE_ROW, 1, "note", f"Each idea sits in one cell: the {s.supplier}'s outcome first (across), "
+            f"the customer's second (up). W win, I indifferent (within +/-{tau} {s.currency}), L lose. "
+            "Each cell shows its number of ideas and, below, their net value.")  # fmt: skip
+    sd.text(L.NOTE_ROW + 1, 1, "note", PROTECTION_NOTE)
+    figures = map_figures(data)
+    top = L.MAP_GRID_TOP
+    customer = f"{data.name} (customer)"
+    sd.text(top, 1, "map.axis.vertical", customer if len(customer) <= 26 else "Customer")
+    for customer_outcome, r in L.MAP_GRID_ROWS.items():
+        sd.text(r, 2, "map.axis.right", OUTCOME_WORD[customer_outcome])
+        sd.blank(r + 1, 2, "map.axis.right")
+        sd.height(r, 24)
+        sd.height(r + 1, 24)
+        for supplier_outcome, letter in L.MAP_GRID_COLS.items():
+            cell = f"{supplier_outcome}-{customer_outcome}"
+            c = ord(letter) - 64
+            row = L.MAP_ROW[cell]
+            count, _, _, net = figures[cell]
+            sd.formula(r, c, f"map.count.{cell}", f"$D${row}", count)
+            sd.formula(r + 1, c, f"map.net.{cell}", f"$G${row}", net)
+    for supplier_outcome, letter in L.MAP_GRID_COLS.items():
+        sd.text(top + 6, ord(letter) - 64, "map.axis", OUTCOME_WORD[supplier_outcome])
+    sd.text(top + 7, 3, "map.axis.title", f"{s.supplier} (supplier)")
+
+    hr = L.MAP_TABLE_HEADER
+    for c, name in enumerate(L.MAP_TABLE_COLUMNS, start=1):
+        sd.text(hr, c, "header.calc" if 4 <= c <= 7 else "header.input", name)
+    sd.height(hr, 20)
+    for cell in L.MAP_CELL_ORDER:
+        r = L.MAP_ROW[cell]
+        count, vs, vc, net = figures[cell]
+        sd.text(r, 1, f"map.code.{cell}", cell)
+        sd.text(r, 2, "fixed.center", OUTCOME_WORD[cell[0]])
+        sd.text(r, 3, "fixed.center", OUTCOME_WORD[cell[2]])
+        sd.formula(r, 4, "calc.count", F.map_count(f"$A{r}"), count)
+        sd.formula(r, 5, "calc.money", F.map_sum(col.SUPPLIER_VALUE, f"$A{r}"), vs)
+        sd.formula(r, 6, "calc.money", F.map_sum(col.CUSTOMER_VALUE, f"$A{r}"), vc)
+        sd.formula(r, 7, "calc.money", F.map_sum(col.NET_VALUE, f"$A{r}"), net)
+        sd.text(r, 8, "fixed.text", GUIDANCE[cell])
+    first, last, tr = L.MAP_TABLE_FIRST, L.MAP_TOTAL_ROW - 1, L.MAP_TOTAL_ROW
+    sd.text(tr, 1, "total.label", "Total")
+    for c in (2, 3, 8):
+        sd.blank(tr, c, "total.label")
+    sd.formula(tr, 4, "total.count", f"SUM(D{first}:D{last})", sum(f[0] for f in figures.values()))
+    for c, k in ((5, 1), (6, 2), (7, 3)):
+        letter = chr(64 + c)
+        sd.formula(tr, c, "total.money", f"SUM({letter}{first}:{letter}{last})",
+                   math.fsum(f[k] for f in figures.values()))  # fmt: skip
+    ur = L.MAP_UNQUANTIFIED_ROW
+    blank_ideas = sum(1 for v in data.ideas[col.SUPPLIER_VALUE] if v != v)  # NaN: no values yet
+    sd.text(ur, 1, "note", "Ideas without any value yet (not on the map):")
+    last_idea = L.FIRST_ROW + max(data.n_ideas, 1) - 1
+    sd.formula(ur, 4, "calc.count", F.count_blank_values(L.FIRST_ROW, last_idea), blank_ideas)
+    return sd
+
+
+BUILDER = SheetBuilder(name=L.MAP, setup=setup, render=render)  # type: ignore[arg-type]

@@ -1,0 +1,110 @@
+"""Tracking and Workshop sheets (the customer's own rows, editable) and the hidden Record sheet.
+
+The Record sheet keeps the ideas and tracking rows exactly as generated, so a returned workbook
+can be compared with what was sent (which fields the customer changed, which values were signed).
+It holds nothing but this customer's rows.
+"""
+
+from __future__ import annotations
+
+from openpyxl.worksheet.datavalidation import DataValidation
+from openpyxl.worksheet.worksheet import Worksheet
+
+from ... import columns as col
+from .. import layout as L
+from ..model import CustomerData
+from ..sheetdata import SheetData
+from .common import RenderContext, SheetBuilder, page_setup
+from .table_sheet import choice, header, plan, setup_table, table_ref, validation, write_rows
+
+TRACKING_TABLE = "TrackingTable"
+WORKSHOP_TABLE = "WorkshopTable"
+RECORD_IDEA_COLUMNS = (*L.IDEA_INPUT_COLUMNS, col.SUPPLIER_VALUE, col.CUSTOMER_VALUE, col.TRANSFER,
+                       col.SPLIT_METHOD, "Sign-off rank")  # fmt: skip
+_DATES = frozenset({col.START, col.END, "Month"})
+
+
+def _record_column(name: str) -> L.Column:
+    # Dates keep a date format so that readers get dates back, not serial numbers.
+    return L.Column(name, 12, "fixed.date" if name in _DATES else "text")
+
+
+RECORD_IDEAS = tuple(_record_column(name) for name in RECORD_IDEA_COLUMNS)
+RECORD_TRACKING = tuple(_record_column(c.name) for c in L.TRACKING_COLUMNS_LAYOUT)
+RECORD_TRACKING_FIRST_COL = len(RECORD_IDEAS) + 2
+
+
+def setup_tracking(ws: Worksheet, ctx: RenderContext) -> None:
+    setup_table(ws, L.TRACKING_COLUMNS_LAYOUT, TRACKING_TABLE)
+    ws.freeze_panes = f"A{L.FIRST_ROW}"
+    ids = DataValidation(type="list", formula1=f"{L.IDEAS}!$A${L.FIRST_ROW}:$A$5000", allow_blank=True)
+    ids.error, ids.showErrorMessage = "Use the ID of an idea on the Ideas sheet.", True
+    validation(ws, "A", ids)
+    month = DataValidation(type="date", operator="greaterThan", formula1="1", allow_blank=True)
+    month.error, month.showErrorMessage = "Enter the month as a date, e.g. 2026-04-01.", True
+    validation(ws, "B", month)
+    page_setup(ws, title_rows=f"{L.HEADER_ROW}:{L.HEADER_ROW}")
+
+
+def render_tracking(data: CustomerData, ctx: RenderContext) -> SheetData:
+    sd = SheetData(ctx.styles)
+    sd.text(L.TITLE_ROW, 1, "title", f"Tracking: {data.name}")
+    sd.height(L.TITLE_ROW, 24)
+    sd.text(L.NOTE_ROW, 1, "note", "Realised values per idea and month, in currency units. Add a row per "
+            "idea and month; the table grows as you type below it.")  # fmt: skip
+    header(sd, L.TRACKING_COLUMNS_LAYOUT, height=20)
+    n = len(data.tracking[col.IDEA_ID])
+    write_rows(sd, plan(L.TRACKING_COLUMNS_LAYOUT, ctx.styles), data.tracking, n, L.FIRST_ROW)
+    return sd
+
+
+def setup_workshop(ws: Worksheet, ctx: RenderContext) -> None:
+    setup_table(ws, L.WORKSHOP_COLUMNS_LAYOUT, WORKSHOP_TABLE)
+    ws.freeze_panes = f"A{L.FIRST_ROW}"
+    validation(ws, "E", choice(col.FIRMS))
+    page_setup(ws, title_rows=f"{L.HEADER_ROW}:{L.HEADER_ROW}")
+
+
+def render_workshop(data: CustomerData, ctx: RenderContext) -> SheetData:
+    sd = SheetData(ctx.styles)
+    sd.text(L.TITLE_ROW, 1, "title", f"Workshop: {data.name}")
+    sd.height(L.TITLE_ROW, 24)
+    sd.text(L.NOTE_ROW, 1, "note", "The raw ideas of the joint workshop. Mother idea ID names the idea "
+            "on the Ideas sheet that each raw idea fed into.")  # fmt: skip
+    header(sd, L.WORKSHOP_COLUMNS_LAYOUT, height=20)
+    n = len(data.workshop["Raw ID"])
+    write_rows(sd, plan(L.WORKSHOP_COLUMNS_LAYOUT, ctx.styles), data.workshop, n, L.FIRST_ROW)
+    return sd
+
+
+def setup_record(ws: Worksheet, ctx: RenderContext) -> None:
+    ws.sheet_state = "veryHidden"
+
+
+def render_record(data: CustomerData, ctx: RenderContext) -> SheetData:
+    sd = SheetData(ctx.styles)
+    ideas = dict(data.ideas)
+    ideas["Sign-off rank"] = [r or None for r in data.rank]
+    header(sd, RECORD_IDEAS, row=1, height=15)
+    write_rows(sd, plan(RECORD_IDEAS, ctx.styles), ideas, data.n_ideas, 2)
+    first = RECORD_TRACKING_FIRST_COL
+    for i, column in enumerate(RECORD_TRACKING):
+        sd.text(1, first + i, column.header_style, column.name)
+        for r, value in enumerate(data.tracking[column.name], start=2):
+            sd.value(r, first + i, column.style, value)
+    return sd
+
+
+TRACKING = SheetBuilder(
+    name=L.TRACKING,
+    setup=setup_tracking,
+    render=render_tracking,  # type: ignore[arg-type]
+    tables={TRACKING_TABLE: lambda d: table_ref(L.TRACKING_COLUMNS_LAYOUT, len(d.tracking[col.IDEA_ID]))},  # type: ignore[attr-defined]
+)
+WORKSHOP = SheetBuilder(
+    name=L.WORKSHOP,
+    setup=setup_workshop,
+    render=render_workshop,  # type: ignore[arg-type]
+    tables={WORKSHOP_TABLE: lambda d: table_ref(L.WORKSHOP_COLUMNS_LAYOUT, len(d.workshop["Raw ID"]))},  # type: ignore[attr-defined]
+)
+RECORD = SheetBuilder(name=L.RECORD, setup=setup_record, render=render_record, hidden="veryHidden")  # type: ignore[arg-type]

@@ -1,0 +1,133 @@
+"""Sign-off sheet: the value contract both firms sign, with its fingerprint (SPEC §3.7, §3.8).
+
+One row is reserved per allowed idea (``Max sign-off ideas``) so every position, defined name and
+page break is the same in every customer's workbook; unused rows are hidden. Figures are formulas
+that look the idea up on the Ideas sheet by its ID, so the sheet shows exactly what the Ideas
+sheet computes.
+"""
+
+from __future__ import annotations
+
+import math
+
+from openpyxl.worksheet.pagebreak import Break, RowBreak
+from openpyxl.worksheet.worksheet import Worksheet
+
+from ... import columns as col
+from ...settings import Settings
+from .. import formulas as F
+from .. import layout as L
+from ..model import CustomerData
+from ..sheetdata import SheetData
+from .common import PROTECTION_NOTE, RenderContext, SheetBuilder, page_setup, protect, widths
+
+# Sign-off column -> (Ideas column it shows, style, blank shown as empty)
+FIELDS = (
+    (col.TITLE, "calc.text.wrap", False),
+    (col.OWNER_FIRM, "calc.center", True),
+    (col.OWNER, "calc.text", True),
+    (col.START, "calc.date", True),
+    (col.END, "calc.date", True),
+    (col.SUPPLIER_VALUE, "calc.money", False),
+    (col.CUSTOMER_VALUE, "calc.money", False),
+    (col.NET_VALUE, "calc.money", False),
+    (col.TRANSFER, "calc.money", False),
+    (col.SUPPLIER_FINAL, "calc.money", False),
+    (col.CUSTOMER_FINAL, "calc.money", False),
+    (col.SPLIT_METHOD, "calc.center", False),
+)
+MONEY_COLUMNS = range(8, 14)  # H..M
+WIDTHS = {"A": 4, "B": 10, "C": 40, "D": 10, "E": 17, "F": 11, "G": 11, "H": 13, "I": 13, "J": 13,
+          "K": 13, "L": 13, "M": 13, "N": 12}  # fmt: skip
+
+
+def setup(ws: Worksheet, ctx: RenderContext) -> None:
+    layout = ctx.sign_off
+    widths(ws, WIDTHS)
+    for r in layout.sign_rows.values():
+        ws.merge_cells(f"C{r}:E{r}")
+        ws.merge_cells(f"{L.SIGN_VALUE_COLS['customer']}{r}:M{r}")
+    for r in layout.page_breaks():
+        ws.row_breaks.append(Break(id=r))
+    if not ws.row_breaks.brk:
+        ws.row_breaks = RowBreak()
+    protect(ws)
+    page_setup(ws, title_rows=f"{L.SIGN_OFF_HEADER_ROW}:{L.SIGN_OFF_HEADER_ROW}")
+    ws.print_area = f"A1:N{layout.last_row}"
+
+
+def context_line(s: Settings) -> str:
+    rate = f", discount rate {s.discount_rate:.1%}" if s.discount_rate else ""
+    return f"Values in {s.currency} over {s.horizon_years:g} years{rate}."
+
+
+def render(data: CustomerData, ctx: RenderContext) -> SheetData:
+    sd = SheetData(ctx.styles)
+    s, layout = ctx.settings, ctx.sign_off
+    sd.text(L.TITLE_ROW, 1, "title", "Value contract: ideas for sign-off")
+    sd.height(L.TITLE_ROW, 24)
+    sd.text(
+        L.NOTE_ROW, 1, "subtitle", f"{s.supplier} (supplier) and {data.name} (customer, {data.customer_id})"
+    )
+    sd.text(3, 1, "label", "Fingerprint")
+    sd.text(3, 3, "fingerprint", data.fingerprint)
+    sd.text(3, 5, "note", f"{context_line(s)} Generated {data.generated:%Y-%m-%d %H:%M}.")
+    sd.height(3, 22)
+    sd.text(4, 1, "note", "The fingerprint is computed from the ideas below and the settings; recomputing it "
+            f"later shows whether anything changed. {PROTECTION_NOTE}")  # fmt: skip
+    hr = L.SIGN_OFF_HEADER_ROW
+    for c, name in enumerate(L.SIGN_OFF_COLUMNS, start=1):
+        sd.text(hr, c, "header.calc" if c > 2 else "header.input", name)
+    sd.height(hr, 30)
+
+    selected = data.selected()
+    ideas = data.ideas
+    for k, i in enumerate(selected):
+        r = L.SIGN_OFF_FIRST_ROW + k
+        idea_id = str(ideas[col.IDEA_ID][i])
+        sd.number(r, 1, "fixed.center", k + 1)
+        sd.value(r, 2, "fixed.text", idea_id)
+        for c, (name, style, blank_as_empty) in enumerate(FIELDS, start=3):
+            formula = F.idea_lookup(idea_id, name, blank_as_empty=blank_as_empty)
+            sd.formula(r, c, style, formula, ideas[name][i])
+        sd.height(r, 30)
+    for r in range(L.SIGN_OFF_FIRST_ROW + max(len(selected), 1), layout.last_idea_row + 1):
+        sd.hide(r)
+    if not selected:
+        sd.text(L.SIGN_OFF_FIRST_ROW, 3, "note",
+                "No idea is ready for sign-off yet (a Go with an owner firm, owner, start and end).")  # fmt: skip
+
+    tr = layout.total_row
+    first, last = L.SIGN_OFF_FIRST_ROW, layout.last_idea_row
+    sd.text(tr, 2, "total.label", "Total")
+    for c in (1, 3, 4, 5, 6, 7, 14):
+        sd.blank(tr, c, "total.label")
+    for c in MONEY_COLUMNS:
+        letter = chr(64 + c)
+        name = FIELDS[c - 3][0]
+        total = math.fsum(v for v in (ideas[name][i] for i in selected) if v == v)
+        sd.formula(tr, c, "total.money", f"SUM({letter}{first}:{letter}{last})", total)
+    sd.height(tr, 20)
+    sd.text(layout.note_row, 2, "note", "Transfer: paid by the supplier to the customer (negative: the customer "
+            "pays the supplier). Finals: what each firm keeps after the transfer.")  # fmt: skip
+
+    hr = layout.sign_head_row
+    firms = (("supplier", f"For {s.supplier} (supplier)"), ("customer", f"For {data.name} (customer)"))
+    for firm, heading in firms:
+        label_col = ord(L.SIGN_LABEL_COLS[firm]) - 64
+        value_col = ord(L.SIGN_VALUE_COLS[firm]) - 64
+        sd.text(hr, label_col, "sign.head", heading)
+        last_col = 5 if firm == "supplier" else 13
+        for c in range(label_col + 1, last_col + 1):
+            sd.blank(hr, c, "sign.head")
+        for label, r in layout.sign_rows.items():
+            sd.text(r, label_col, "sign.label", label)
+            style = "sign.date" if label == "Date" else "sign.box"
+            for c in range(value_col, last_col + 1):
+                sd.blank(r, c, style)
+            sd.height(r, 40 if label == "Signature" else 26)
+    sd.height(hr, 22)
+    return sd
+
+
+BUILDER = SheetBuilder(name=L.SIGN_OFF, setup=setup, render=render)  # type: ignore[arg-type]

@@ -1,0 +1,90 @@
+"""The consolidated sign-off: one internal workbook over all customers (SPEC §7)."""
+
+from __future__ import annotations
+
+import datetime as dt
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+
+from .. import __version__
+from .. import columns as col
+from ..master import Master
+from ..passbook import passbook_lines
+from . import layout as L
+from .atomic import atomic_write, changed_since_generation
+from .base import build_base
+from .model import RunData
+from .package import core_xml, zip_parts
+from .sheets import consolidated as C
+from .sheets import settings_sheet
+from .sheets.common import RenderContext
+
+KIND_PROPERTY = "cvm-xl workbook"
+FINGERPRINTS_PROPERTY = "cvm-xl fingerprints"
+
+
+def consolidated_data(run: RunData) -> C.ConsolidatedData:
+    """Detail rows (one per idea, out-of-bounds ideas left out) and one record per customer."""
+    ideas = run.ideas_table()
+    n = len(ideas[col.IDEA_ID])
+    names = {cid: run.customer_name(cid) for cid in run.customer_ids}
+    frame = pd.DataFrame({name: values for name, values in ideas.items()})
+    frame[col.CUSTOMER_ID] = [None if v is None else str(v).strip() for v in frame[col.CUSTOMER_ID]]
+    frame.insert(1, "Customer", frame[col.CUSTOMER_ID].map(names))
+    frame[C.GO] = C.is_go(frame[col.VERDICT_CODE])
+    frame[C.SIGN_OFF_RANK] = frame["Sign-off rank"].where(frame["Sign-off rank"] > 0)
+    evaluated = frame[[c.name for c in L.IDEA_COLUMNS]].copy()
+    lines = passbook_lines(evaluated)
+    per_idea = lines.groupby(col.IDEA_ID, sort=False)[["Supplier", "Customer"]].sum()
+    in_passbook = frame[col.IDEA_ID].isin(per_idea.index)
+    frame[C.IN_PASSBOOK] = np.where(in_passbook, "Yes", "No")
+    frame[C.PASSBOOK_SUPPLIER] = frame[col.IDEA_ID].map(per_idea["Supplier"]).where(in_passbook, 0.0)
+    frame[C.PASSBOOK_CUSTOMER] = frame[col.IDEA_ID].map(per_idea["Customer"]).where(in_passbook, 0.0)
+    for name in (col.QUANTIFIED, col.GOOD_FAITH, col.ONE_OFF):
+        frame[name] = frame[name].map(lambda v: "Yes" if v is True else "No" if v is False else v)
+    detail = frame[[c.name for c in C.DETAIL_COLUMNS]].reset_index(drop=True)
+    assert len(detail) == n
+    customers = pd.DataFrame(
+        {
+            col.CUSTOMER_ID: run.customer_ids,
+            "Customer": [names[cid] for cid in run.customer_ids],
+            "Account manager": [run.customer_field(cid, "Account manager") for cid in run.customer_ids],
+            "Fingerprint": [run.fingerprint(cid) for cid in run.customer_ids],
+        }
+    )
+    return C.ConsolidatedData(detail, customers, run.settings.target_supplier_share)
+
+
+def signoff_workbook_bytes(master: Master, generated: dt.datetime | None = None) -> bytes:
+    """The consolidated sign-off workbook of a master, as .xlsx bytes."""
+    run = RunData(master, generated)
+    settings = master.settings
+    builders = [*C.builders(), settings_sheet.BUILDER]
+    context = RenderContext(settings=settings, styles={}, sign_off=L.SignOffLayout(settings.max_sign_off_ideas))
+    base = build_base(builders, context)
+    data = consolidated_data(run)
+    core = core_xml(
+        title="Consolidated sign-off",
+        subject=f"{settings.supplier}: all CVM customers",
+        creator="cvm-xl",
+        when=run.generated,
+    )
+    properties = {
+        KIND_PROPERTY: "consolidated sign-off",
+        "cvm-xl generated": run.generated.isoformat(),
+        "cvm-xl version": __version__,
+    }
+    return zip_parts(base.parts(data, core, properties))
+
+
+def write_signoff_book(master: Master, path: Path, *, force: bool = False) -> str | None:
+    """Write the consolidated sign-off atomically; returns why it was refused, or None when written."""
+    path = Path(path)
+    reason = changed_since_generation(path)
+    if reason and not force:
+        return reason
+    path.parent.mkdir(parents=True, exist_ok=True)
+    atomic_write(path, signoff_workbook_bytes(master))
+    return None

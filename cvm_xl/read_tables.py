@@ -1,0 +1,239 @@
+"""Reading one input table (Customers, Workshop, Ideas, Tracking) from the rows of its sheet.
+
+The result holds the typed DataFrame (indexed by Excel row) and what later checks need to point
+at a cell: the column positions on the sheet and which cells already had a problem.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+
+import numpy as np
+import pandas as pd
+
+from .cell_values import error_issue
+from .column_typing import TypedColumn, raw_column, type_column
+from .master import EXCEL_ROW
+from .problems import ERROR, Problem, column_letter
+from .schema import Column, Kind, Table
+from .sheet_tables import HeaderRow, find_header_row
+from .suggest import closest
+
+
+@dataclass
+class TableData:
+    """One input table as read. ``sheet`` is the workbook's spelling of the sheet name (None when
+    the sheet is missing); ``bad`` marks, per column, the rows whose cell already has a problem."""
+
+    table: Table
+    file: str
+    sheet: str | None
+    frame: pd.DataFrame
+    header: HeaderRow | None = None
+    days: dict[str, np.ndarray] = field(default_factory=dict)
+    bad: dict[str, np.ndarray] = field(default_factory=dict)
+    problems: list[Problem] = field(default_factory=list)
+
+    @property
+    def sheet_name(self) -> str:
+        return self.sheet or self.table.name
+
+    def has(self, column: str) -> bool:
+        return self.header is not None and column in self.header.positions
+
+    def ref(self, column: str | None, row: int | None) -> str | None:
+        if column is None or row is None or not self.has(column):
+            return None
+        assert self.header is not None
+        return f"{column_letter(self.header.positions[column] + 1)}{row}"
+
+    def problem(
+        self,
+        row: int | None,
+        column: str | None,
+        value: object,
+        message: str,
+        fix: str,
+        severity: str = ERROR,
+    ) -> Problem:
+        return Problem(
+            self.file, self.sheet_name, row, column, value, message, severity, fix, self.ref(column, row)
+        )
+
+    def add(
+        self,
+        row: int | None,
+        column: str | None,
+        value: object,
+        message: str,
+        fix: str,
+        severity: str = ERROR,
+    ) -> None:
+        self.problems.append(self.problem(row, column, value, message, fix, severity))
+
+    def usable(self, column: str) -> np.ndarray:
+        """Rows whose cell in ``column`` had no problem of its own."""
+        mask = self.bad.get(column)
+        return np.ones(len(self.frame), dtype=bool) if mask is None else ~mask
+
+
+def _empty_value(column: Column, length: int) -> np.ndarray:
+    if column.kind is Kind.NUMBER:
+        return np.full(length, np.nan)
+    if column.kind is Kind.YES_NO:
+        return np.full(length, column.default, dtype=bool)
+    return np.full(length, None, dtype=object)
+
+
+def empty_frame(table: Table) -> pd.DataFrame:
+    """The table with its §4 columns and no rows, typed as loaded tables are."""
+    data = {c.name: pd.Series(_empty_value(c, 0), dtype=_dtype(c)) for c in table.columns}
+    return pd.DataFrame(data, index=pd.Index([], dtype=np.int64, name=EXCEL_ROW))
+
+
+def _dtype(column: Column) -> object:
+    if column.kind is Kind.NUMBER:
+        return np.float64
+    if column.kind is Kind.YES_NO:
+        return bool
+    return object
+
+
+def _grid(rows: Sequence[Sequence[object]], width: int) -> np.ndarray:
+    """The rows as a 2-D object array at least ``width`` columns wide ('' fills missing cells)."""
+    if not rows:
+        return np.empty((0, width), dtype=object)
+    grid = np.array(rows, dtype=object)
+    if grid.ndim != 2 or grid.shape[1] < width:  # ragged or narrow rows: pad them
+        width = max(width, *(len(r) for r in rows))
+        grid = np.array([[*r, *[""] * (width - len(r))] for r in rows], dtype=object)
+    return grid
+
+
+def _header_problems(data: TableData, header: HeaderRow | None) -> None:
+    table = data.table
+    names = ", ".join(table.required)
+    if header is None:
+        data.add(
+            None,
+            None,
+            None,
+            f"The {data.sheet_name} sheet has no header row with the columns {names}.",
+            f"Put the headers in one row above the data (within the first rows of the sheet): "
+            f"{', '.join(table.names)}.",
+        )
+        return
+    unknown = list(header.extras)
+    for name in table.required:
+        if name in header.positions:
+            continue
+        guess = closest(name, unknown)
+        hint = f"If '{guess}' is meant, rename it to '{name}'. " if guess else ""
+        data.add(
+            header.excel_row,
+            name,
+            None,
+            f"The required column '{name}' is missing from the header row (row {header.excel_row}).",
+            f"{hint}Add a column headed '{name}'.",
+        )
+    for name, position in header.repeated:
+        first = header.positions.get(name, header.extras.get(name))
+        data.problems.append(
+            Problem(
+                data.file,
+                data.sheet_name,
+                header.excel_row,
+                name,
+                name,
+                f"The column '{name}' appears twice (columns {column_letter((first or 0) + 1)} and "
+                f"{column_letter(position + 1)}); only the first is read.",
+                ERROR,
+                "Delete or rename one of the two columns.",
+                f"{column_letter(position + 1)}{header.excel_row}",
+            )
+        )
+
+
+def read_table(
+    table: Table,
+    rows: Sequence[Sequence[object]],
+    file: str,
+    sheet: str,
+    errors: dict[tuple[int, int], str] | None = None,
+) -> TableData:
+    """Find ``table`` on the rows of its sheet, type every column and collect the cell problems."""
+    header = find_header_row(rows, (*table.names, *table.computed), table.required)
+    data = TableData(table, file, sheet, empty_frame(table), header)
+    _header_problems(data, header)
+    if header is None:
+        return data
+    grid = _grid(rows[header.row + 1 :], len(rows[header.row]))
+    length = len(grid)
+    typed: dict[str, TypedColumn] = {}
+    for column in table.columns:
+        position = header.positions.get(column.name)
+        if position is not None:
+            typed[column.name] = type_column(grid[:, position], column)
+    extras = {name: raw_column(grid[:, pos]) for name, pos in header.extras.items()}
+    by_position = {pos: name for name, pos in header.positions.items() if name in typed}
+    for (row, position), error in (errors or {}).items():
+        name = by_position.get(position)
+        offset = row - header.excel_row - 1
+        if name is not None and 0 <= offset < length:
+            typed[name].blank[offset] = False
+            typed[name].add_issue(offset, error, error_issue(error))
+
+    blank_row = np.ones(length, dtype=bool)
+    for column in typed.values():
+        blank_row &= column.blank
+    for values in extras.values():
+        blank_row &= pd.isna(values)
+    keep = np.flatnonzero(~blank_row)
+    excel_rows = keep + header.excel_row + 1
+    index = pd.Index(excel_rows, name=EXCEL_ROW)
+
+    series: dict[str, pd.Series] = {}
+    for column in table.columns:
+        found = typed.get(column.name)
+        values = found.values[keep] if found is not None else _empty_value(column, len(keep))
+        series[column.name] = pd.Series(values, index=index, dtype=_dtype(column))
+    for name, values in extras.items():
+        if name not in series:
+            series[name] = pd.Series(values[keep], index=index, dtype=object)
+    data.frame = pd.DataFrame(series, index=index)
+
+    row_of = np.full(length, -1, dtype=np.int64)
+    row_of[keep] = np.arange(len(keep))
+    for name, column in typed.items():
+        if column.days is not None:
+            data.days[name] = column.days[keep]
+        bad = np.zeros(len(keep), dtype=bool)
+        for position, value, message, fix in column.issues:
+            bad[row_of[position]] = True
+            data.add(int(position + header.excel_row + 1), name, value, message, fix)
+        data.bad[name] = bad
+        if table.column(name).required:
+            _blank_required(data, name, column.blank[keep] & ~bad)
+    for name in table.columns:
+        if name.kind is Kind.DATE and name.name not in data.days:
+            data.days[name.name] = np.full(len(keep), np.datetime64("NaT"), dtype="datetime64[D]")
+    return data
+
+
+def _blank_required(data: TableData, name: str, blank: np.ndarray) -> None:
+    rows = data.frame.index.to_numpy()[blank]
+    what = {
+        "Customers": "customer",
+        "Workshop": "raw idea",
+        "Ideas": "idea",
+        "Tracking": "tracking line",
+    }.get(data.table.name, "row")
+    for row in rows:
+        data.add(
+            int(row),
+            name,
+            None,
+            f"{name} is blank, but every {what} needs one.",
+            f"Fill in the {name}, or delete the row if it is not needed.",
+        )

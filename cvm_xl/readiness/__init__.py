@@ -1,0 +1,110 @@
+"""Relationship readiness (SPEC §3.9): whom to start CVM with, and keeping the relationship healthy.
+
+- ``screening``: the four customer-selection prerequisites of the Tata Steel paper.
+- ``lifecycle``: the eight BS 11000 stages with their checklists and completion scores.
+- ``maturity``: Attributes, Ability and Attitude rated A-D for both firms, and the verdict.
+- ``objectives``: "mine, yours and ours".
+- ``risks``: the joint risk register, ratings, levels and the 5x5 heat map.
+- ``exits``: exit-strategy triggers and their reviews.
+- ``issue_log``: the issue (dispute) log, escalation, overdue issues.
+- ``out_of_bounds``: what never leaves the master.
+- ``overview``: one row per customer for the internal Portfolio sheet.
+- ``tables`` / ``checks``: the master's relationship sheets, their columns and their validation.
+"""
+
+from .checks import Checked, check_relationship, check_table, table_problems
+from .exits import empty_exit_triggers, exit_summary, review_due, review_exits
+from .issue_log import days_open, flag_issues, is_overdue, issue_summary
+from .lifecycle import (
+    LIFECYCLE_STAGES,
+    checklist_for,
+    current_stage,
+    empty_lifecycle,
+    overall_readiness,
+    stage_scores,
+)
+from .maturity import (
+    MaturityVerdict,
+    empty_maturity,
+    maturity_help,
+    maturity_verdict,
+    maturity_verdicts,
+    ratings_from_grid,
+    ratings_of,
+)
+from .objectives import ObjectivesCheck, empty_objectives, objectives_check, objectives_summary
+from .out_of_bounds import (
+    exportable,
+    is_out_of_bounds,
+    out_of_bounds_ids,
+    topics_for,
+    without_out_of_bounds,
+    without_references,
+)
+from .overview import relationship_overview
+from .risks import (
+    RiskRating,
+    heat_map,
+    level_grid,
+    rate_risks,
+    risk_level,
+    risk_rating,
+    risk_ratings,
+    risk_summary,
+)
+from .screening import Screening, ScreeningThresholds, screen_customer, screen_customers
+from .tables import TABLES, TableSpec, table_for_headers
+
+__all__ = [
+    "LIFECYCLE_STAGES",
+    "TABLES",
+    "Checked",
+    "MaturityVerdict",
+    "ObjectivesCheck",
+    "RiskRating",
+    "Screening",
+    "ScreeningThresholds",
+    "TableSpec",
+    "check_relationship",
+    "check_table",
+    "checklist_for",
+    "current_stage",
+    "days_open",
+    "empty_exit_triggers",
+    "empty_lifecycle",
+    "empty_maturity",
+    "empty_objectives",
+    "exit_summary",
+    "exportable",
+    "flag_issues",
+    "heat_map",
+    "is_out_of_bounds",
+    "is_overdue",
+    "issue_summary",
+    "level_grid",
+    "maturity_help",
+    "maturity_verdict",
+    "maturity_verdicts",
+    "objectives_check",
+    "objectives_summary",
+    "out_of_bounds_ids",
+    "overall_readiness",
+    "rate_risks",
+    "ratings_from_grid",
+    "ratings_of",
+    "relationship_overview",
+    "review_due",
+    "review_exits",
+    "risk_level",
+    "risk_rating",
+    "risk_ratings",
+    "risk_summary",
+    "screen_customer",
+    "screen_customers",
+    "stage_scores",
+    "table_for_headers",
+    "table_problems",
+    "topics_for",
+    "without_out_of_bounds",
+    "without_references",
+]

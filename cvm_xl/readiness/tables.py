@@ -1,0 +1,252 @@
+"""Sheets, columns and list values of the relationship tables of the master (SPEC §3.9).
+
+Each table sits on a sheet of its own, as one Excel Table with a ``Customer ID`` column, like the
+tables of SPEC §4: ``Life cycle``, ``Maturity``, ``Objectives``, ``Risks``, ``Exit triggers``,
+``Issue log`` and ``Out of bounds topics``. All of them are optional: a master made before they
+existed has none of these sheets and stays valid. Names are spelled exactly as users see them.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass
+
+from ..columns import CUSTOMER_ID, OUT_OF_BOUNDS
+
+# Shared column names
+FIRM = "Firm"
+OWNER_FIRM = "Owner firm"
+OWNER = "Owner"
+STATUS = "Status"
+NOTE = "Note"
+
+# Life cycle: one row per checklist item and customer
+LIFECYCLE_SHEET = "Life cycle"
+STAGE = "Stage"
+ITEM = "Item"
+DONE = "Done"
+
+# Maturity: one row per firm and customer, one column per dimension
+MATURITY_SHEET = "Maturity"
+ATTRIBUTES = "Attributes"
+ABILITY = "Ability"
+ATTITUDE = "Attitude"
+
+# Objectives ("mine / yours / ours")
+OBJECTIVES_SHEET = "Objectives"
+OBJECTIVE = "Objective"
+MEASURE = "Measure"
+TARGET = "Target"
+AGREED = "Agreed"
+
+# Joint risk register
+RISKS_SHEET = "Risks"
+RISK_ID = "Risk ID"
+RISK = "Risk"
+LIKELIHOOD = "Likelihood"
+IMPACT = "Impact"
+MITIGATION = "Mitigation"
+RATING = "Rating"  # computed
+RISK_LEVEL = "Risk level"  # computed
+
+# Exit strategy triggers
+EXITS_SHEET = "Exit triggers"
+TRIGGER = "Trigger"
+ACTION = "Action"
+LAST_REVIEWED = "Last reviewed"
+REVIEW_DUE = "Review due"  # computed
+
+# Issue (dispute) log
+ISSUES_SHEET = "Issue log"
+ISSUE_ID = "Issue ID"
+RAISED = "Raised"
+RAISED_BY = "Raised by"
+ISSUE = "Issue"
+ISSUE_CATEGORY = "Category"
+ESCALATION_LEVEL = "Escalation level"
+DUE = "Due"
+RESOLUTION = "Resolution"
+RESOLVED = "Resolved"
+DAYS_OPEN = "Days open"  # computed
+OVERDUE = "Overdue"  # computed
+
+# Out of bounds topics (never leave the master)
+TOPICS_SHEET = "Out of bounds topics"
+TOPIC = "Topic"
+DECLARED_BY = "Declared by"
+
+# List values (data-validation dropdowns); the first value of a status list is what a blank means.
+STAGES = (
+    "Awareness", "Knowledge", "Internal assessment", "Partner selection", "Working together",
+    "Value creation", "Staying together", "Exit strategy",
+)  # fmt: skip
+YES, NO, NOT_APPLICABLE = "Yes", "No", "N/A"
+DONE_VALUES = (YES, NO, NOT_APPLICABLE)
+YES_NO = (YES, NO)
+TWO_FIRMS = ("Supplier", "Customer")
+THREE_FIRMS = ("Supplier", "Customer", "Joint")
+DIMENSIONS = (ATTRIBUTES, ABILITY, ATTITUDE)
+RATINGS = ("A", "B", "C", "D")
+SCORES = (1, 2, 3, 4, 5)
+RISK_STATUSES = ("Open", "Mitigating", "Accepted", "Closed")
+RISK_LEVELS = ("Low", "Medium", "High", "Critical")
+EXIT_STATUSES = ("Monitoring", "Triggered", "Retired")
+ISSUE_STATUSES = ("Open", "Resolved")
+ESCALATION_LEVELS = ("Working team", "Joint management team", "Executive sponsors")
+ISSUE_CATEGORIES = (
+    "Value sharing", "Commercial", "Operational", "Quality", "Delivery", "Knowledge & IPR",
+    "Behaviours & trust", "Other",
+)  # fmt: skip
+
+
+@dataclass(frozen=True)
+class TableSpec:
+    """One relationship table: its sheet, its columns in display order, and how to recognise it.
+
+    ``inputs`` are what users type, ``computed`` what the tool adds; ``required`` columns must be
+    present and filled in on every row; ``signature`` are the headers that identify the table (a
+    reader finds tables by header names, SPEC §4); ``template`` columns may be pre-filled in an
+    empty table, so a row blank everywhere else is an unused line, not an error; ``keys`` must be
+    unique; ``exported`` says whether the table may leave the master at all.
+    """
+
+    sheet: str
+    inputs: tuple[str, ...]
+    required: tuple[str, ...]
+    signature: tuple[str, ...]
+    computed: tuple[str, ...] = ()
+    template: tuple[str, ...] = (CUSTOMER_ID,)
+    keys: tuple[str, ...] = ()
+    exported: bool = True
+
+    @property
+    def columns(self) -> tuple[str, ...]:
+        """Inputs and computed columns, as a generated sheet shows them."""
+        return self.inputs + self.computed
+
+
+LIFECYCLE = TableSpec(
+    sheet=LIFECYCLE_SHEET,
+    inputs=(CUSTOMER_ID, STAGE, ITEM, DONE, NOTE),
+    required=(CUSTOMER_ID, STAGE, ITEM),
+    signature=(CUSTOMER_ID, STAGE, ITEM, DONE),
+    keys=(CUSTOMER_ID, STAGE, ITEM),
+)
+MATURITY = TableSpec(
+    sheet=MATURITY_SHEET,
+    inputs=(CUSTOMER_ID, FIRM, *DIMENSIONS, NOTE),
+    required=(CUSTOMER_ID, FIRM),
+    signature=(CUSTOMER_ID, FIRM, *DIMENSIONS),
+    template=(CUSTOMER_ID, FIRM),
+    keys=(CUSTOMER_ID, FIRM),
+)
+OBJECTIVES = TableSpec(
+    sheet=OBJECTIVES_SHEET,
+    inputs=(CUSTOMER_ID, FIRM, OBJECTIVE, MEASURE, TARGET, AGREED, NOTE, OUT_OF_BOUNDS),
+    required=(CUSTOMER_ID, FIRM, OBJECTIVE),
+    signature=(CUSTOMER_ID, FIRM, OBJECTIVE),
+    template=(CUSTOMER_ID, FIRM),
+)
+RISKS = TableSpec(
+    sheet=RISKS_SHEET,
+    inputs=(
+        RISK_ID,
+        CUSTOMER_ID,
+        RISK,
+        OWNER_FIRM,
+        OWNER,
+        LIKELIHOOD,
+        IMPACT,
+        MITIGATION,
+        STATUS,
+        OUT_OF_BOUNDS,
+    ),
+    computed=(RATING, RISK_LEVEL),
+    required=(RISK_ID, CUSTOMER_ID, RISK),
+    signature=(RISK_ID, CUSTOMER_ID, RISK),
+    keys=(RISK_ID,),
+)
+EXITS = TableSpec(
+    sheet=EXITS_SHEET,
+    inputs=(CUSTOMER_ID, TRIGGER, ACTION, OWNER_FIRM, OWNER, STATUS, LAST_REVIEWED, OUT_OF_BOUNDS),
+    computed=(REVIEW_DUE,),
+    required=(CUSTOMER_ID, TRIGGER),
+    signature=(CUSTOMER_ID, TRIGGER, ACTION),
+)
+ISSUES = TableSpec(
+    sheet=ISSUES_SHEET,
+    inputs=(
+        ISSUE_ID,
+        CUSTOMER_ID,
+        RAISED,
+        RAISED_BY,
+        ISSUE,
+        ISSUE_CATEGORY,
+        ESCALATION_LEVEL,
+        OWNER,
+        DUE,
+        RESOLUTION,
+        RESOLVED,
+        STATUS,
+        OUT_OF_BOUNDS,
+    ),
+    computed=(DAYS_OPEN, OVERDUE),
+    required=(ISSUE_ID, CUSTOMER_ID, RAISED, ISSUE),
+    signature=(ISSUE_ID, CUSTOMER_ID, ISSUE),
+    keys=(ISSUE_ID,),
+)
+TOPICS = TableSpec(
+    sheet=TOPICS_SHEET,
+    inputs=(CUSTOMER_ID, TOPIC, DECLARED_BY, NOTE),
+    required=(TOPIC,),
+    signature=(TOPIC, DECLARED_BY),
+    exported=False,
+)
+
+TABLES: dict[str, TableSpec] = {
+    spec.sheet: spec for spec in (LIFECYCLE, MATURITY, OBJECTIVES, RISKS, EXITS, ISSUES, TOPICS)
+}
+SHEETS = tuple(TABLES)
+MASTER_ONLY_SHEETS = tuple(sheet for sheet, spec in TABLES.items() if not spec.exported)
+
+# Column -> the values its dropdown offers. Scores are whole numbers, Yes/No columns plain Yes/No.
+LIST_VALUES: dict[tuple[str, str], tuple[object, ...]] = {
+    (LIFECYCLE_SHEET, STAGE): STAGES,
+    (LIFECYCLE_SHEET, DONE): DONE_VALUES,
+    (MATURITY_SHEET, FIRM): TWO_FIRMS,
+    **{(MATURITY_SHEET, d): RATINGS for d in DIMENSIONS},
+    (OBJECTIVES_SHEET, FIRM): THREE_FIRMS,
+    (OBJECTIVES_SHEET, AGREED): YES_NO,
+    (OBJECTIVES_SHEET, OUT_OF_BOUNDS): YES_NO,
+    (RISKS_SHEET, OWNER_FIRM): THREE_FIRMS,
+    (RISKS_SHEET, LIKELIHOOD): SCORES,
+    (RISKS_SHEET, IMPACT): SCORES,
+    (RISKS_SHEET, STATUS): RISK_STATUSES,
+    (RISKS_SHEET, OUT_OF_BOUNDS): YES_NO,
+    (EXITS_SHEET, OWNER_FIRM): THREE_FIRMS,
+    (EXITS_SHEET, STATUS): EXIT_STATUSES,
+    (EXITS_SHEET, OUT_OF_BOUNDS): YES_NO,
+    (ISSUES_SHEET, RAISED_BY): THREE_FIRMS,
+    (ISSUES_SHEET, ISSUE_CATEGORY): ISSUE_CATEGORIES,
+    (ISSUES_SHEET, ESCALATION_LEVEL): ESCALATION_LEVELS,
+    (ISSUES_SHEET, STATUS): ISSUE_STATUSES,
+    (ISSUES_SHEET, OUT_OF_BOUNDS): YES_NO,
+    (TOPICS_SHEET, DECLARED_BY): TWO_FIRMS,
+}
+
+DATE_COLUMNS: dict[str, tuple[str, ...]] = {
+    EXITS_SHEET: (LAST_REVIEWED,),
+    ISSUES_SHEET: (RAISED, DUE, RESOLVED),
+}
+
+
+def _key(text: object) -> str:
+    return " ".join(str(text).split()).casefold()
+
+
+def table_for_headers(headers: Iterable[object]) -> TableSpec | None:
+    """The relationship table whose signature headers are all among ``headers`` (case and spaces
+    ignored, extra columns allowed), or None. The most specific match wins."""
+    present = {_key(h) for h in headers if h is not None}
+    matches = [spec for spec in TABLES.values() if all(_key(h) in present for h in spec.signature)]
+    return max(matches, key=lambda spec: len(spec.signature), default=None)

@@ -1,0 +1,244 @@
+"""Raw workshop ideas reduced to the words that carry their meaning, so that paraphrases compare equal.
+
+``normalise`` lower-cases, folds accents, splits on anything that is not a letter or digit, stems each
+word (a light suffix stripper: plurals, -ing, -ed, -ation, -ise/-ize ...), turns domain phrases and
+synonyms into one concept word each (``e-mail`` -> ``digital``, ``stock keeping unit`` -> ``sku``,
+``billing`` -> ``invoice``), and drops stop words: English function words and the words that appear in
+every idea of a supplier workshop whatever its subject (improve, reduce, steel, mill, customer ...).
+
+The concept list is deliberately about the vocabulary of supplier/customer workshops in general
+(documents, logistics, packaging, stock, quality, specifications, planning), not about one customer.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from functools import lru_cache
+
+from rapidfuzz import fuzz, process
+
+# Function words and the filler of workshop notes: they say nothing about what an idea is about.
+_STOP_TEXT = """
+    a about above after again against all also always am an and any are as at be because been before
+    being below between both but by can could did do does doing done down during each either else etc
+    every few for from further had has have having he her here hers him his how however i if in into is
+    it its itself just let lets like may me might more most must my no nor not now of off on once only
+    or other our ours ourselves out over own per please rather same shall she should so some such than
+    that the their theirs them themselves then there these they this those through thus to too under
+    until up upon us very via was we were what when where whether which while who whom why will with
+    within without would yet you your yours instead still even already much many less least fewer
+    better best good bad new more lot lots get gets got getting make makes made making use uses used
+    using need needs needed want wants go goes going take takes taking give gives given put puts keep
+    keeps come comes way ways thing things idea ideas suggestion propose proposal possible able today
+    improve improved improvement improving increase increased reduce reduced reducing reduction cut
+    cuts lower higher low minimise minimize maximise maximize optimise optimize optimisation
+    optimization avoid stop start switch change changes changing move moved one two three four
+    first second another each both everything something anything nothing number count amount amounts
+    list level levels issue issues problem problems kill kills cause causes lead leads cost costs
+    costly price prices saving savings cheaper value money benefit benefits help helps whole
+    supplier suppliers customer customers mill mills steel plant plants site sites side team teams
+    company companies material materials product products item items together joint jointly trial
+    trials study studies look review reviews work works working deliver delivery delivered supply
+    supplied send sent buy bought coil coils strip plate tinplate tube tubes bar bars wire arrive
+    arrives arrival arriving pre line lines day days daily week weeks weekly month months monthly year
+    years yearly annual annually mm cm km kg g t m2 percent share shares shared sharing
+"""
+STOP_WORDS = frozenset(_STOP_TEXT.split())
+
+# Concept -> words and phrases that mean it in a supplier workshop. Phrases win over single words.
+# fmt: off
+CONCEPTS: dict[str, tuple[str, ...]] = {
+    "digital": (
+        "e mail", "email", "mail", "electronic", "electronically", "digital", "digitally", "online",
+        "on line", "pdf", "portal", "web", "website", "paperless", "upload", "scan", "scanned",
+        "edi", "electronic data interchange", "e invoice",
+    ),
+    "cert": (
+        "certificate", "cert", "certification", "coa", "coc", "certificate of analysis",
+        "certificate of conformity", "test certificate", "mill certificate", "inspection certificate",
+        "test report", "test result", "inspection document", "quality document", "declaration",
+        "test cert", "mill cert", "inspection cert",
+    ),
+    "invoice": ("invoice", "invoicing", "bill", "billing", "self billing", "statement", "credit note"),
+    # fewer sizes, grades, colours ... : variety reduction, however it is said
+    "sku": (
+        "sku", "stock keeping unit", "size", "variety", "variant", "product mix", "assortment",
+        "size range", "size list", "range", "standard", "standardise", "standardize", "standardisation",
+        "harmonise", "harmonize", "harmonisation", "rationalise", "rationalize", "rationalisation",
+        "unify", "common", "merge",
+    ),
+    "gauge": (
+        "gauge", "downgauge", "down gauge", "down gauging", "thin", "thinner", "thickness",
+        "lightweight", "light weight", "lightweighting", "lighter", "light", "weight", "gauge reduction",
+        "double reduced", "dr",
+    ),
+    "strength": (
+        "strength", "strong", "stronger", "high strength", "hi strength", "hsla", "ahss", "uhss",
+        "high strength low alloy", "mpa", "temper", "hardness",
+    ),
+    "grade": ("grade", "steel grade", "quality grade"),
+    "forecast": (
+        "forecast", "forecasting", "s op", "sop", "sales and operations planning", "demand plan",
+        "production plan", "build plan", "build schedule", "volume plan", "demand", "visibility",
+    ),
+    "frozen": ("frozen", "freeze", "firm order", "frozen window", "frozen horizon", "horizon"),
+    "calloff": ("call off", "calloff", "kanban", "pull", "milk run", "frequent", "frequently", "twice"),
+    "pack": (
+        "pack", "packing", "packaging", "package", "pallet", "skid", "strapping", "strap", "dunnage",
+        "stretch wrap", "wrap", "saddle", "cradle", "rack", "crate", "box", "banding",
+    ),
+    "reuse": (
+        "returnable", "reusable", "re usable", "reuse", "re use", "return", "take back", "pool",
+        "single use",
+    ),
+    "rust": ("rust", "rusty", "corrosion", "corrode", "oxidation", "oil", "oiled", "vci", "white rust"),
+    "scrap": (
+        "scrap", "offcut", "off cut", "end cut", "skeleton", "slug", "trim", "trimming", "edge loss",
+        "yield loss", "buy back", "sell back",
+    ),
+    "waste": ("waste", "disposal", "landfill"),
+    "stock": (
+        "stock", "inventory", "consignment", "vmi", "vendor managed", "vendor managed inventory",
+        "vendor managed stock", "supplier owned", "buffer", "warehouse", "safety stock",
+    ),
+    "leadtime": (
+        "lead time", "leadtime", "delivery time", "order to delivery", "cycle time", "fast", "faster",
+        "quick", "quicker", "rapid", "urgent", "speed",
+    ),
+    "transport": (
+        "truck", "lorry", "trailer", "haulage", "freight", "wagon", "rail wagon", "transport",
+        "transit", "load", "truck load", "full truck load", "ftl", "load planning", "shipment",
+        "shipping",
+    ),
+    "claim": ("claim", "complaint", "complain", "quality claim", "settlement", "rejection", "reject"),
+    "width": ("width", "slit", "slitting", "slitter", "rolled to width", "roll to width", "narrow", "wide"),
+    "blank": (
+        "blank", "blanking", "cut to length", "cut to size", "ctl", "laser cut", "ready to form",
+        "ready to bend", "pre cut", "precut", "sheet", "sheets", "shear", "sheared", "shearing",
+    ),
+    "punch": ("punch", "punched", "punching", "pre punched", "pierce", "piercing", "hole"),
+    "coating": ("coating", "coated", "coat", "coating weight", "coating mass", "tin", "sn", "tinning"),
+    "galv": (
+        "galvanised", "galvanized", "galvanising", "galvanizing", "galvanise", "galvanize", "galv",
+        "pregalv", "pre galv", "hot dip", "hot dipping", "zinc", "sendzimir", "metallic coated",
+    ),
+    "paint": (
+        "lacquer", "lacquered", "paint", "painted", "pre painted", "prepainted", "colour", "color", "shade",
+    ),
+    "training": ("training", "train", "course", "seminar", "coaching"),
+    "season": ("season", "seasonal", "peak"),
+    "capacity": ("capacity", "slot", "reserve", "reserved", "allocation"),
+    "window": (
+        "delivery window", "time window", "time slot", "delivery slot", "delivery time slot", "book",
+        "booking", "on time", "punctual", "punctuality", "schedule", "gate", "queue", "unloading",
+    ),
+    "surface": (
+        "surface", "scratch", "dent", "damage", "mark", "protective film", "film", "foil", "peelable",
+        "surface defect", "surface quality",
+    ),
+}
+# fmt: on
+
+# Steel designations (S355, DC04, DX51D, Z275 ...) say "grade" or "zinc coating", whatever the number.
+_PATTERNS: tuple[tuple[re.Pattern[str], str], ...] = (
+    (re.compile(r"^(s|dc|dd|dx|hc|hx)\d{2,3}[a-z]*$"), "grade"),
+    (re.compile(r"^(z|za|zm|az)\d{2,3}$"), "galv"),
+)
+_NUMBER = re.compile(r"^\d+[a-z]{0,2}\d*$")  # 180, 48, 3rd, 2m2: figures, not topics
+_TOKEN = re.compile(r"[a-z0-9]+")
+
+
+@lru_cache(maxsize=65536)
+def stem(word: str) -> str:
+    """A light English stemmer: the same stem for the usual inflections of a word, nothing more."""
+    w = word
+    if len(w) <= 3:
+        return w
+    for suffix, repl in (
+        ("isations", "iz"), ("izations", "iz"), ("isation", "iz"), ("ization", "iz"), ("ational", "at"),
+        ("ations", "at"), ("ation", "at"), ("ising", "iz"), ("izing", "iz"), ("ised", "iz"), ("ized", "iz"),
+        ("ises", "iz"), ("izes", "iz"), ("ise", "iz"), ("ize", "iz"), ("ments", ""), ("ment", ""),
+        ("nesses", ""), ("ness", ""), ("ies", "y"), ("ied", "y"), ("sses", "ss"), ("ings", ""), ("ing", ""),
+        ("edly", ""), ("ed", ""), ("ly", ""), ("s", ""),
+    ):  # fmt: skip
+        if w.endswith(suffix) and len(w) - len(suffix) >= 3:
+            if suffix == "s" and (w.endswith(("ss", "is")) or (w.endswith("us") and len(w) > 4)):
+                break
+            w = w[: len(w) - len(suffix)] + repl
+            break
+    # shipping -> shipp -> ship; planned -> plann -> plan
+    if len(w) > 3 and w[-1] == w[-2] and w[-1] not in "lsz":
+        w = w[:-1]
+    if len(w) > 3 and w.endswith("e"):
+        w = w[:-1]
+    return w
+
+
+def _tokens(text: str) -> list[str]:
+    folded = unicodedata.normalize("NFKD", text.casefold())
+    folded = "".join(ch for ch in folded if not unicodedata.combining(ch))
+    return _TOKEN.findall(folded.replace("&", " and "))
+
+
+def _stems(text: str) -> tuple[str, ...]:
+    return tuple(stem(t) for t in _tokens(text))
+
+
+_STOP_STEMS = frozenset(stem(w) for w in STOP_WORDS)
+_PHRASES: dict[tuple[str, ...], str] = {}
+_WORDS: dict[str, str] = {}
+for _concept, _terms in CONCEPTS.items():
+    for _term in _terms:
+        _key = _stems(_term)
+        if len(_key) == 1:
+            _WORDS.setdefault(_key[0], _concept)
+        else:
+            _PHRASES.setdefault(_key, _concept)
+_MAX_PHRASE = max(len(p) for p in _PHRASES)
+
+
+_TYPO_MIN_LENGTH = 5
+_TYPO_SCORE = 85
+_TYPO_KEYS = sorted(w for w in _WORDS if len(w) >= _TYPO_MIN_LENGTH)
+
+
+@lru_cache(maxsize=65536)
+def _concept_of(word: str) -> str | None:
+    if word in _WORDS:
+        return _WORDS[word]
+    for pattern, concept in _PATTERNS:
+        if pattern.match(word):
+            return concept
+    if len(word) >= _TYPO_MIN_LENGTH and word not in _STOP_STEMS:
+        # a misspelt concept word ("forcast") still means the concept; typos rarely hit the first letter,
+        # and requiring it keeps "tighter" from becoming "lighter"
+        keys = [k for k in _TYPO_KEYS if k[0] == word[0]]
+        match = process.extractOne(word, keys, scorer=fuzz.ratio, score_cutoff=_TYPO_SCORE)
+        if match is not None:
+            return _WORDS[match[0]]
+    return None
+
+
+@lru_cache(maxsize=65536)
+def normalise(text: str) -> str:
+    """The meaning-bearing words of ``text``, stemmed, as concepts, without duplicates, in order."""
+    stems = _stems(text)
+    out: list[str] = []
+    i = 0
+    while i < len(stems):
+        for size in range(min(_MAX_PHRASE, len(stems) - i), 1, -1):
+            concept = _PHRASES.get(stems[i : i + size])
+            if concept is not None:
+                out.append(concept)
+                i += size
+                break
+        else:
+            word = stems[i]
+            i += 1
+            concept = _concept_of(word)
+            if concept is not None:
+                out.append(concept)
+            elif word not in _STOP_STEMS and not _NUMBER.match(word) and len(word) > 1:
+                out.append(word)
+    return " ".join(dict.fromkeys(out))

@@ -1,0 +1,299 @@
+"""LibreOffice recalculates the generated workbooks and must agree with cvm_xl to the cent.
+
+The expected figures come from the core (``evaluate_ideas``, ``select_for_sign_off``,
+``passbook_lines``, ``balances``, ``fingerprint``) and pandas, never from the generator. A second
+copy of every workbook has its cached formula results overwritten with a wrong value; LibreOffice
+must still produce the right numbers, which proves the formulas are live.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import math
+import re
+import shutil
+import zipfile
+from pathlib import Path
+
+import openpyxl
+import pandas as pd
+import pytest
+from generate_fixtures import build_master
+from libreoffice import libreoffice  # noqa: F401  (session fixture)
+
+from cvm_xl import columns as col
+from cvm_xl.fingerprint import fingerprint
+from cvm_xl.generate.batch import generate_customer_books
+from cvm_xl.generate.signoff_book import write_signoff_book
+from cvm_xl.passbook import balances, passbook_lines
+from cvm_xl.selection import select_for_sign_off
+from cvm_xl.verdicts import BY_CODE, GO_CODES
+
+CENT = 0.005
+SIGN_OFF_FILE = "consolidated.xlsx"
+
+
+def _wrong_cache(source: Path, target: Path) -> None:
+    """A copy whose every cached formula result is 0 (or the text "0")."""
+    with zipfile.ZipFile(source) as zin, zipfile.ZipFile(target, "w", zipfile.ZIP_DEFLATED) as zout:
+        for item in zin.infolist():
+            data = zin.read(item.filename)
+            if item.filename.startswith("xl/worksheets/"):
+                data = re.sub(rb"</f><v>[^<]*</v>", b"</f><v>0</v>", data)
+            zout.writestr(item, data)
+
+
+@pytest.fixture(scope="module")
+def master():
+    return build_master()
+
+
+@pytest.fixture(scope="module")
+def recalculated(master, libreoffice, tmp_path_factory):  # noqa: F811
+    """{(variant, file name): recalculated openpyxl workbook (values only)} for both variants."""
+    out = tmp_path_factory.mktemp("generated")
+    results = generate_customer_books(master, out / "books", workers=1)
+    assert all(r.ok for r in results)
+    assert write_signoff_book(master, out / "books" / SIGN_OFF_FILE) is None
+    books = sorted((out / "books").glob("*.xlsx"))
+    wrong = out / "wrong"
+    wrong.mkdir()
+    for book in books:
+        _wrong_cache(book, wrong / book.name)
+    inputs = [*books, *sorted(wrong.glob("*.xlsx"))]
+    # One soffice call per output directory (names repeat between the two variants).
+    live = libreoffice.recalculate(books, out / "recalc-live")
+    wrong_out = libreoffice.recalculate(sorted(wrong.glob("*.xlsx")), out / "recalc-wrong")
+    assert len(live) + len(wrong_out) == len(inputs)
+    loaded = {}
+    for variant, paths in (("live", live), ("wrong", wrong_out)):
+        for path in paths:
+            loaded[(variant, path.name)] = openpyxl.load_workbook(path, data_only=True)
+    yield {"books": {r.customer_id: r.path.name for r in results}, "loaded": loaded}
+    shutil.rmtree(out, ignore_errors=True)
+
+
+VARIANTS = ("live", "wrong")
+
+
+def _visible(master) -> pd.DataFrame:
+    ev = master.evaluated
+    return ev.loc[~ev[col.OUT_OF_BOUNDS].astype(bool)]
+
+
+def _customer_ideas(master, cid: str) -> pd.DataFrame:
+    ev = _visible(master)
+    return ev.loc[ev[col.CUSTOMER_ID] == cid]
+
+
+def _blank(x: object) -> bool:
+    return x is None or x == "" or (isinstance(x, float) and math.isnan(x))
+
+
+def assert_same(actual: object, expected: object, where: str) -> None:
+    if _blank(expected):
+        assert _blank(actual), f"{where}: expected blank, LibreOffice gives {actual!r}"
+    elif isinstance(expected, str):
+        assert actual == expected, f"{where}: expected {expected!r}, LibreOffice gives {actual!r}"
+    elif isinstance(expected, dt.date):
+        got = actual.date() if isinstance(actual, dt.datetime) else actual
+        assert got == expected, f"{where}: expected {expected}, LibreOffice gives {actual!r}"
+    else:
+        assert isinstance(actual, int | float), f"{where}: expected {expected!r}, LibreOffice gives {actual!r}"
+        assert abs(actual - float(expected)) < CENT, f"{where}: expected {expected!r}, got {actual!r}"
+
+
+def _header_map(ws, row: int) -> dict[str, int]:
+    return {c.value: c.column for c in ws[row] if isinstance(c.value, str)}
+
+
+def _labelled(ws, label_col: int, value_col: int) -> dict[str, object]:
+    out = {}
+    for row in ws.iter_rows(min_col=label_col, max_col=value_col):
+        if isinstance(row[0].value, str):
+            out[row[0].value] = row[-1].value
+    return out
+
+
+def test_fixture_covers_every_rule(master):
+    ev = master.evaluated
+    assert set(ev[col.CELL].dropna()) == {"W-W", "W-I", "W-L", "I-W", "I-I", "I-L", "L-W", "L-I", "L-L"}
+    assert set(ev[col.VERDICT_CODE]) == set(BY_CODE)
+    assert set(ev[col.SPLIT_METHOD]) == {"retain", "equal", "proportional", "compensate", "none"}
+    assert master.settings.discount_rate > 0 and master.settings.indifference_threshold > 0
+
+
+@pytest.mark.parametrize("variant", VARIANTS)
+def test_ideas_sheet_matches_core(master, recalculated, variant):
+    for cid, name in recalculated["books"].items():
+        ws = recalculated["loaded"][(variant, name)]["Ideas"]
+        heads = _header_map(ws, 3)
+        rows = {ws.cell(r, 1).value: r for r in range(4, ws.max_row + 1) if ws.cell(r, 1).value}
+        expected = _customer_ideas(master, cid)
+        assert set(rows) == set(expected[col.IDEA_ID])
+        for _, idea in expected.iterrows():
+            for name_ in col.IDEA_COMPUTED:
+                actual = ws.cell(rows[idea[col.IDEA_ID]], heads[name_]).value
+                assert_same(actual, idea[name_], f"{variant} {cid} Ideas {idea[col.IDEA_ID]} {name_}")
+
+
+@pytest.mark.parametrize("variant", VARIANTS)
+def test_map_sheet_matches_core(master, recalculated, variant):
+    for cid, name in recalculated["books"].items():
+        ws = recalculated["loaded"][(variant, name)]["Map"]
+        header_row = next(r for r in range(1, 40) if ws.cell(r, 1).value == "Cell")
+        heads = _header_map(ws, header_row)
+        ideas = _customer_ideas(master, cid)
+        grouped = ideas.groupby(col.CELL)
+        seen = 0
+        for r in range(header_row + 1, header_row + 10):
+            cell = ws.cell(r, 1).value
+            group = grouped.get_group(cell) if cell in grouped.groups else ideas.iloc[0:0]
+            assert_same(ws.cell(r, heads["Ideas"]).value, len(group), f"{variant} {cid} Map {cell} count")
+            for head, source in (("Supplier value", col.SUPPLIER_VALUE), ("Customer value", col.CUSTOMER_VALUE),
+                                 ("Net value", col.NET_VALUE)):  # fmt: skip
+                assert_same(ws.cell(r, heads[head]).value, group[source].sum(), f"{variant} {cid} Map {cell} {head}")
+            seen += 1
+        assert seen == 9
+        total = header_row + 10
+        assert ws.cell(total, 1).value == "Total"
+        assert_same(ws.cell(total, heads["Ideas"]).value, ideas[col.CELL].notna().sum(), f"{cid} Map total")
+        assert_same(ws.cell(total, heads["Net value"]).value, ideas[col.NET_VALUE].sum(), f"{cid} Map net")
+        blank = ideas[col.SUPPLIER_VALUE].isna().sum()
+        assert_same(ws.cell(total + 1, heads["Ideas"]).value, blank, f"{variant} {cid} Map without values")
+        # The grid: counts on the upper row of each cell, net value below (Figure-III layout).
+        grid = {("W", 5), ("I", 7), ("L", 9)}
+        for customer_outcome, r in grid:
+            for supplier_outcome, c in (("L", 3), ("I", 4), ("W", 5)):
+                cell = f"{supplier_outcome}-{customer_outcome}"
+                group = ideas.loc[ideas[col.CELL] == cell]
+                assert_same(ws.cell(r, c).value, len(group), f"{variant} {cid} grid {cell}")
+                assert_same(ws.cell(r + 1, c).value, group[col.NET_VALUE].sum(), f"{variant} {cid} grid {cell}")
+
+
+@pytest.mark.parametrize("variant", VARIANTS)
+def test_passbook_sheet_matches_core(master, recalculated, variant):
+    for cid, name in recalculated["books"].items():
+        ws = recalculated["loaded"][(variant, name)]["Passbook"]
+        lines = passbook_lines(_customer_ideas(master, cid))
+        for i, line in enumerate(lines.itertuples(index=False)):
+            r = 5 + i
+            assert ws.cell(r, 1).value == line[1] and ws.cell(r, 4).value == line[4]
+            for c, k in ((5, 5), (6, 6), (7, 7)):
+                assert_same(ws.cell(r, c).value, line[k], f"{variant} {cid} Passbook {line[1]} {line[4]} col {c}")
+        b = balances(lines, master.settings.target_supplier_share)
+        block = _labelled(ws, 9, 10)
+        by_prefix = {label.split(" (")[0]: value for label, value in block.items()}
+        assert_same(by_prefix[f"{master.settings.supplier} balance"], b.supplier, f"{cid} Bs")
+        assert_same(by_prefix["Customer balance"], b.customer, f"{cid} Bc")
+        assert_same(by_prefix["Total value created"], b.total, f"{cid} total")
+        assert_same(by_prefix["Equity gap"], b.equity_gap, f"{cid} gap")
+        assert_same(by_prefix["Supplier share of the total"], b.supplier_share, f"{cid} share")
+        reading = "Supplier ahead" if b.equity_gap > 0.005 else "Customer ahead" if b.equity_gap < -0.005 else "Balanced"
+        assert by_prefix["Reading"] == reading
+
+
+@pytest.mark.parametrize("variant", VARIANTS)
+def test_sign_off_sheet_matches_core(master, recalculated, variant):
+    fields = {"Title": col.TITLE, "Owner firm": col.OWNER_FIRM, "Owner": col.OWNER, "Start": col.START,
+              "End": col.END, "Supplier value": col.SUPPLIER_VALUE, "Customer value": col.CUSTOMER_VALUE,
+              "Net value": col.NET_VALUE, "Transfer": col.TRANSFER, "Supplier final": col.SUPPLIER_FINAL,
+              "Customer final": col.CUSTOMER_FINAL, "Method": col.SPLIT_METHOD}  # fmt: skip
+    for cid, name in recalculated["books"].items():
+        ws = recalculated["loaded"][(variant, name)]["Sign-off"]
+        heads = _header_map(ws, 5)
+        selected = select_for_sign_off(_customer_ideas(master, cid), master.settings).ideas
+        assert ws["C3"].value == fingerprint(selected, master.settings)
+        for k, (_, idea) in enumerate(selected.iterrows()):
+            r = 6 + k
+            assert ws.cell(r, heads[col.IDEA_ID]).value == idea[col.IDEA_ID]
+            for head, source in fields.items():
+                assert_same(ws.cell(r, heads[head]).value, idea[source], f"{variant} {cid} Sign-off {idea[col.IDEA_ID]} {head}")
+        total = 6 + master.settings.max_sign_off_ideas
+        assert ws.cell(total, 2).value == "Total"
+        for head in ("Supplier value", "Customer value", "Net value", "Transfer", "Supplier final", "Customer final"):
+            assert_same(ws.cell(total, heads[head]).value, selected[fields[head]].sum(), f"{cid} Sign-off total {head}")
+
+
+@pytest.mark.parametrize("variant", VARIANTS)
+def test_cover_figures_match_core(master, recalculated, variant):
+    for cid, name in recalculated["books"].items():
+        ws = recalculated["loaded"][(variant, name)]["Cover"]
+        ideas = _customer_ideas(master, cid)
+        go = ideas.loc[ideas[col.VERDICT_CODE].isin(GO_CODES)]
+        b = balances(passbook_lines(ideas), master.settings.target_supplier_share)
+        figures = _labelled(ws, 5, 6)
+        expected = {
+            "Ideas in this workbook": len(ideas),
+            "Go ideas": len(go),
+            "Ideas for sign-off": len(select_for_sign_off(ideas, master.settings).ideas),
+            "Supplier value of Go ideas": go[col.SUPPLIER_VALUE].sum(),
+            "Customer value of Go ideas": go[col.CUSTOMER_VALUE].sum(),
+            "Net value of Go ideas": go[col.NET_VALUE].sum(),
+            "Passbook: supplier balance": b.supplier,
+            "Passbook: customer balance": b.customer,
+            "Passbook: equity gap": b.equity_gap,
+        }
+        for label, value in expected.items():
+            assert_same(figures[label], value, f"{variant} {cid} Cover {label}")
+        start = master.customers.set_index(col.CUSTOMER_ID).loc[cid, "Wave start"]
+        details = _labelled(ws, 2, 3)
+        for label, days in (("Idea workshop (week 4)", 28), ("End of the wave (week 12)", 90)):
+            assert_same(details[label], start + dt.timedelta(days=days) if start else None, f"{cid} {label}")
+
+
+@pytest.mark.parametrize("variant", VARIANTS)
+def test_consolidated_totals_match_core(master, recalculated, variant):
+    wb = recalculated["loaded"][(variant, SIGN_OFF_FILE)]
+    ideas = _visible(master)
+    settings = master.settings
+    share = settings.target_supplier_share
+    ws = wb["Summary"]
+    heads = _header_map(ws, 4)
+    rows = {ws.cell(r, 1).value: r for r in range(5, ws.max_row + 1) if ws.cell(r, 1).value}
+    totals: dict[str, float] = {}
+    for cid in master.customers[col.CUSTOMER_ID]:
+        mine = ideas.loc[ideas[col.CUSTOMER_ID] == cid]
+        go = mine.loc[mine[col.VERDICT_CODE].isin(GO_CODES)]
+        b = balances(passbook_lines(mine), share)
+        selected = select_for_sign_off(mine, settings).ideas
+        expected = {
+            "Ideas": len(mine),
+            "Go ideas": len(go),
+            "Sign-off ideas": len(selected),
+            "Supplier value (Go ideas)": go[col.SUPPLIER_VALUE].sum(),
+            "Customer value (Go ideas)": go[col.CUSTOMER_VALUE].sum(),
+            "Net value (Go ideas)": go[col.NET_VALUE].sum(),
+            "Transfers (Go ideas)": go[col.TRANSFER].sum(),
+            "Supplier final (Go ideas)": go[col.SUPPLIER_FINAL].sum(),
+            "Customer final (Go ideas)": go[col.CUSTOMER_FINAL].sum(),
+            "Passbook: supplier balance": b.supplier,
+            "Passbook: customer balance": b.customer,
+            "Passbook: total": b.total,
+            "Equity gap": b.equity_gap,
+        }
+        for head, value in expected.items():
+            assert_same(ws.cell(rows[cid], heads[head]).value, value, f"{variant} Summary {cid} {head}")
+            totals[head] = totals.get(head, 0.0) + value
+        assert ws.cell(rows[cid], heads["Sign-off fingerprint"]).value == fingerprint(selected, settings)
+    total_row = rows["Total"]
+    totals["Equity gap"] = totals["Passbook: supplier balance"] - share * totals["Passbook: total"]
+    for head, value in totals.items():
+        assert_same(ws.cell(total_row, heads[head]).value, value, f"{variant} Summary total {head}")
+
+    breakdowns = {
+        "By cell": (col.CELL, {c: c for c in ("W-W", "W-I", "W-L", "I-W", "I-I", "I-L", "L-W", "L-I", "L-L")}),
+        "By verdict": (col.VERDICT_CODE, {v.label: v.code for v in BY_CODE.values()}),
+        "By category": (col.CATEGORY, {c: c for c in col.CATEGORIES}),
+        "By status": (col.STATUS, {s: s for s in col.STATUSES}),
+    }
+    for sheet, (key, columns) in breakdowns.items():
+        ws = wb[sheet]
+        heads = _header_map(ws, 4)
+        rows = {ws.cell(r, 1).value: r for r in range(5, ws.max_row + 1) if ws.cell(r, 1).value}
+        for cid in [*master.customers[col.CUSTOMER_ID], "Total"]:
+            mine = ideas if cid == "Total" else ideas.loc[ideas[col.CUSTOMER_ID] == cid]
+            assert_same(ws.cell(rows[cid], heads["Ideas"]).value, len(mine), f"{variant} {sheet} {cid} Ideas")
+            for head, value in columns.items():
+                count = int((mine[key] == value).sum())
+                assert_same(ws.cell(rows[cid], heads[head]).value, count, f"{variant} {sheet} {cid} {head}")

@@ -1,0 +1,74 @@
+"""LibreOffice, a second independent reader, loads the template's VBA project: converted to .ods,
+every module appears as a Basic module with its code."""
+
+from __future__ import annotations
+
+import os
+import re
+import shutil
+import subprocess
+import zipfile
+from html import unescape
+from pathlib import Path
+
+import pytest
+
+from cvm_xl.template import build_template
+from cvm_xl.template.builder import vba_modules
+from cvm_xl.vba.project import CLASS, DOCUMENT, STANDARD
+
+
+def soffice() -> str:
+    path = shutil.which("soffice") or shutil.which("libreoffice")
+    if path is None:
+        if os.environ.get("CI"):
+            pytest.fail("LibreOffice (soffice) is required in CI: .ci/run installs libreoffice-calc-nogui")
+        pytest.skip("LibreOffice is not installed")
+    return path
+
+
+def convert(source: Path, target_format: str, out_dir: Path) -> Path:
+    """Headless conversion with a private profile, so parallel runs never share LibreOffice state."""
+    profile = out_dir / "profile"
+    subprocess.run(
+        [soffice(), f"-env:UserInstallation={profile.as_uri()}", "--headless", "--norestore",
+         "--convert-to", target_format, "--outdir", str(out_dir), str(source)],
+        check=True, capture_output=True, timeout=180,
+    )  # fmt: skip
+    converted = out_dir / f"{source.stem}.{target_format.split(':')[0]}"
+    assert converted.is_file(), f"LibreOffice did not convert {source.name}"
+    return converted
+
+
+@pytest.fixture(scope="module")
+def ods(tmp_path_factory) -> zipfile.ZipFile:
+    folder = tmp_path_factory.mktemp("lo")
+    template = folder / "workbook_template.xlsm"
+    template.write_bytes(build_template())
+    return zipfile.ZipFile(convert(template, "ods", folder))
+
+
+def basic_code(ods: zipfile.ZipFile, name: str) -> tuple[str, str]:
+    xml = ods.read(f"Basic/VBAProject/{name}.xml").decode("utf-8")
+    kind = re.search(r'script:moduleType="(\w+)"', xml)[1]
+    body = unescape(re.search(r"<script:module [^>]*>(.*)</script:module>", xml, re.DOTALL)[1])
+    return kind, body
+
+
+def test_libreoffice_loads_every_module(ods):
+    names = set(ods.namelist())
+    for module in vba_modules():
+        assert f"Basic/VBAProject/{module.name}.xml" in names, module.name
+        kind, body = basic_code(ods, module.name)
+        assert kind == {DOCUMENT: "document", CLASS: "class", STANDARD: "normal"}[module.kind], module.name
+        # LibreOffice drops the Attribute lines and adds its own header; every code line survives.
+        code = [line for line in module.source.split("\r\n") if line and not line.startswith("Attribute ")]
+        got = body.replace("\r\n", "\n").split("\n")
+        assert [line for line in code if line not in got] == [], module.name
+
+
+def test_libreoffice_sees_the_macro_subs_and_udf_wrappers(ods):
+    _, macros = basic_code(ods, "cvm_macros")
+    assert "Sub CVM_Synthesize()" in macros and "RunPython" in macros
+    _, wrappers = basic_code(ods, "xlwings_udfs")
+    assert "Function CVM_VALUE(annual, Optional one_time" in wrappers

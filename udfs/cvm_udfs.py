@@ -1,0 +1,568 @@
+"""CVM worksheet functions for Excel (xlwings UDFs), each a thin wrapper over the ``cvm_xl`` core.
+
+Every function takes single cells or whole columns and returns one value or a column of values
+(one Python call per column: Excel spills the result). Blank inputs give blank results, and a bad
+value gives Excel-style error text such as ``#VALUE! 'abc' is not a number`` in its own row.
+Settings that an argument leaves out come from the ``settings`` argument (the Settings table,
+e.g. ``tblSettings``) or else from the calling workbook's Settings sheet, else the SPEC defaults.
+
+Parameters carry no type annotations on purpose: xlwings turns an annotation into a converter.
+The docstrings are what Excel's function wizard shows (xlwings keeps the first 255 characters).
+"""
+
+from __future__ import annotations
+
+import inspect
+import math
+from collections.abc import Callable
+from typing import Any
+
+import pandas as pd
+
+from cvm_xl import arrays, fingerprint, passbook, portfolio_map
+from cvm_xl import columns as col
+from cvm_xl.arrays import ArgumentError, error_text, number, option, pair, yes_no
+from cvm_xl.evaluation import IdeaInputError, evaluate_idea
+from cvm_xl.settings import Settings
+from cvm_xl.sharing import price_premium
+from cvm_xl.sheet_tables import normalise_header
+from cvm_xl.values import CELLS, band, cell, net, outcome, value_over_horizon, zone
+
+from . import xl
+
+CATEGORY = "CVM"
+MODULE = "udfs.cvm_udfs"
+
+_VS = "Supplier value over the horizon: a cell or a column (e.g. tblIdeas[Supplier value])."
+_VC = "Customer value over the horizon: a cell or a column, the same length as supplier_value."
+_SETTINGS = "Optional: the Settings table (e.g. tblSettings). Omitted: the workbook's Settings sheet."
+_QUANTIFIED = "Optional Yes/No: No marks the idea unquantified. Blank = Yes."
+_GOOD_FAITH = "Optional Yes/No: an unquantified idea done in good faith is a Go. Blank = No."
+_ONE_OFF = "Optional Yes/No: a one-off W-L or L-W idea is split equally under auto. Blank = No."
+_METHOD = "Optional: auto (blank), retain, equal, proportional or compensate."
+_SHARE = "Optional: the supplier's share of the net value for 'proportional', 0 to 1 (blank = Settings)."
+_STATUSES = "Idea statuses; Signed off, Implementing and Delivered ideas are in the passbook."
+_TRANSFERS = "Transfers T from supplier to customer (tblIdeas[Transfer])."
+
+SPLIT_PARTS = ("method", "transfer", "supplier final", "customer final")
+_SPLIT_COLUMNS = (col.SPLIT_METHOD, col.TRANSFER, col.SUPPLIER_FINAL, col.CUSTOMER_FINAL)
+
+
+def excel_help(f: Callable[..., Any]) -> Callable[..., Any]:
+    """Use the docstring as one paragraph for Excel's function description (no line breaks)."""
+    f.__xlfunc__["ret"]["doc"] = " ".join(inspect.cleandoc(f.__doc__ or "").split())  # type: ignore[attr-defined]
+    return f
+
+
+# --- the xlwings edge: finding the calling workbook's Settings sheet --------------------------------
+
+
+def workbook_settings_rows(caller: Any) -> list[list[Any]] | None:
+    """The cells of the Settings sheet of the workbook that holds ``caller`` (an xlwings Range)."""
+    try:
+        for sheet in caller.sheet.book.sheets:
+            if normalise_header(sheet.name) == "settings":
+                return sheet.used_range.options(ndim=2).value
+    except Exception:  # COM can fail in many ways mid-recalculation; the defaults then apply
+        return None
+    return None
+
+
+def resolve_settings(settings: Any = None, caller: Any = None) -> Settings:
+    """Settings from the ``settings`` range, else the caller's workbook, else the defaults."""
+    if settings is not None and not (isinstance(settings, str) and not settings.strip()):
+        return arrays.settings_from_range(settings)
+    rows = workbook_settings_rows(caller) if caller is not None else None
+    return arrays.settings_from_range(rows) if rows else Settings()
+
+
+# --- per idea --------------------------------------------------------------------------------------
+
+
+def _evaluated(vs, vc, quantified, good_faith, one_off, method, share, settings: Settings) -> dict[str, Any]:
+    """The Ideas table's computed columns for one idea given its two values (SPEC §3.4, §3.5).
+
+    The values go in as one-time amounts, which the core turns back into the same values, so the
+    verdict and split rules run exactly as they do for the Ideas table.
+    """
+    row = {
+        col.SUPPLIER_ONE_TIME: number(vs),
+        col.CUSTOMER_ONE_TIME: number(vc),
+        col.QUANTIFIED: quantified,
+        col.GOOD_FAITH: good_faith,
+        col.ONE_OFF: one_off,
+        col.SHARING_METHOD: method,
+        col.SUPPLIER_SHARE: share,
+    }
+    for name in (col.QUANTIFIED, col.GOOD_FAITH, col.ONE_OFF, col.SHARING_METHOD, col.SUPPLIER_SHARE):
+        if arrays.is_error_text(row[name]):
+            raise ValueError(f"{name} shows an error: {row[name]}")
+    try:
+        return evaluate_idea(row, settings)
+    except IdeaInputError as exc:
+        raise ValueError(exc.reason) from None
+
+
+@excel_help
+@xl.func(category=CATEGORY)
+@xl.arg("annual", ndim=2, doc="Recurring amount per year for one firm: a cell or a column. Blank = 0.")
+@xl.arg("one_time", ndim=2, doc="One-time amount for the same firm (negative = an investment). Blank = 0.")
+@xl.arg("horizon_years", doc="Optional: years the annual amount counts (blank = Settings, default 3).")
+@xl.arg("discount_rate", doc="Optional: annual discount rate, e.g. 8% (blank = Settings, default 0).")
+@xl.arg("settings", ndim=2, doc=_SETTINGS)
+@xl.arg("other_amounts", ndim=2, doc="Optional: the other firm's annual and one-time cells; a firm "
+        "with no amounts then counts as 0 unless the other firm has none either.")  # fmt: skip
+@arrays.guarded
+def CVM_VALUE(
+    annual,
+    one_time=None,
+    horizon_years=None,
+    discount_rate=None,
+    settings=None,
+    other_amounts=None,
+    caller=None,
+):
+    """Value of an idea for one firm over the horizon: one-time + annual x annuity(horizon, discount rate).
+    Blank when the amounts are blank.
+    """
+    s = arrays.with_overrides(
+        resolve_settings(settings, caller), horizon_years=horizon_years, discount_rate=discount_rate
+    )
+    others_blank = (
+        True
+        if other_amounts is None
+        else [[all(arrays.is_blank_cell(x) for x in row)] for row in arrays.as_grid(other_amounts)]
+    )
+
+    def one(a, o, none_elsewhere):
+        a, o = number(a), number(o)
+        if math.isnan(a) and math.isnan(o) and none_elsewhere:
+            return None
+        return value_over_horizon(a, o, s.horizon_years, s.discount_rate)
+
+    return arrays.elementwise(one, annual, one_time, others_blank)
+
+
+@excel_help
+@xl.func(category=CATEGORY)
+@xl.arg("value", ndim=2, doc="A firm's value of an idea: a cell or a column.")
+@xl.arg("threshold", doc="Optional: indifference threshold; |value| up to it is I (blank = Settings).")
+@xl.arg("settings", ndim=2, doc=_SETTINGS)
+@arrays.guarded
+def CVM_OUTCOME(value, threshold=None, settings=None, caller=None):
+    """W (win) when the value is above the indifference threshold, L (lose) below minus it, I (indifferent)
+    in between. Blank for a blank value.
+    """
+    s = arrays.with_overrides(resolve_settings(settings, caller), indifference_threshold=threshold)
+
+    def one(v):
+        v = number(v)
+        return None if math.isnan(v) else outcome(v, s.indifference_threshold)
+
+    return arrays.elementwise(one, value)
+
+
+@excel_help
+@xl.func(category=CATEGORY)
+@xl.arg("supplier_value", ndim=2, doc=_VS)
+@xl.arg("customer_value", ndim=2, doc=_VC)
+@xl.arg("threshold", doc="Optional: indifference threshold (blank = Settings).")
+@xl.arg("settings", ndim=2, doc=_SETTINGS)
+@arrays.guarded
+def CVM_CELL(supplier_value, customer_value, threshold=None, settings=None, caller=None):
+    """The Idea Portfolio Map cell, supplier first: W-L = the supplier wins, the customer loses. Blank when
+    both values are blank.
+    """
+    s = arrays.with_overrides(resolve_settings(settings, caller), indifference_threshold=threshold)
+
+    def one(vs, vc):
+        p = pair(vs, vc)
+        return None if p is None else cell(*p, s.indifference_threshold)
+
+    return arrays.elementwise(one, supplier_value, customer_value)
+
+
+@excel_help
+@xl.func(category=CATEGORY)
+@xl.arg("supplier_value", ndim=2, doc=_VS)
+@xl.arg("customer_value", ndim=2, doc=_VC)
+@arrays.guarded
+def CVM_NET(supplier_value, customer_value):
+    """Net value of an idea for the value chain: supplier value + customer value. Blank if both are blank."""
+
+    def one(vs, vc):
+        p = pair(vs, vc)
+        return None if p is None else net(*p)
+
+    return arrays.elementwise(one, supplier_value, customer_value)
+
+
+@excel_help
+@xl.func(category=CATEGORY)
+@xl.arg("supplier_value", ndim=2, doc=_VS)
+@xl.arg("customer_value", ndim=2, doc=_VC)
+@arrays.guarded
+def CVM_BAND(supplier_value, customer_value):
+    """Band of an idea: |supplier value| + |customer value| (the paper's band of 160,000 for +100,000 /
+    -60,000).
+    """
+
+    def one(vs, vc):
+        p = pair(vs, vc)
+        return None if p is None else band(*p)
+
+    return arrays.elementwise(one, supplier_value, customer_value)
+
+
+@excel_help
+@xl.func(category=CATEGORY)
+@xl.arg("supplier_value", ndim=2, doc=_VS)
+@xl.arg("customer_value", ndim=2, doc=_VC)
+@arrays.guarded
+def CVM_ZONE(supplier_value, customer_value):
+    """Zone of agreement for the transfer T: two cells, lowest and highest T (-customer value, supplier
+    value). #NUM! when the net value is negative.
+    """
+
+    def one(vs, vc):
+        p = pair(vs, vc)
+        if p is None:
+            return (None, None)
+        z = zone(*p)
+        if z is None:
+            return error_text("No zone of agreement: the net value is negative.", arrays.NUM_ERROR)
+        return (z.low, z.high)
+
+    return arrays.rowwise(one, 2, supplier_value, customer_value)
+
+
+@excel_help
+@xl.func(category=CATEGORY)
+@xl.arg("supplier_value", ndim=2, doc=_VS)
+@xl.arg("customer_value", ndim=2, doc=_VC)
+@xl.arg("quantified", ndim=2, doc=_QUANTIFIED)
+@xl.arg("good_faith", ndim=2, doc=_GOOD_FAITH)
+@xl.arg("show", doc="Optional: label (blank) or code, e.g. GO_PRIORITY.")
+@xl.arg("settings", ndim=2, doc=_SETTINGS)
+@arrays.guarded
+def CVM_VERDICT(
+    supplier_value, customer_value, quantified=None, good_faith=None, show=None, settings=None, caller=None
+):
+    """Go / no-go verdict of an idea by the rules of the method (SPEC 3.4), e.g. Go: priority (win-win).
+    Blank values mean the idea is not quantified yet.
+    """
+    s = resolve_settings(settings, caller)
+    key = col.VERDICT if option(show, ("label", "code"), "label", "show") == "label" else col.VERDICT_CODE
+
+    def one(vs, vc, q, gf):
+        return _evaluated(vs, vc, q, gf, None, None, None, s)[key]
+
+    return arrays.elementwise(one, supplier_value, customer_value, quantified, good_faith)
+
+
+def _split(supplier_value, customer_value, method, supplier_share, one_off, quantified, good_faith, show, s):
+    part = option(show, ("all", *SPLIT_PARTS), "all", "show")
+
+    def values(vs, vc, m, share, oo, q, gf):
+        result = _evaluated(vs, vc, q, gf, oo, m, share, s)
+        return tuple(result[c] for c in _SPLIT_COLUMNS)
+
+    args = (supplier_value, customer_value, method, supplier_share, one_off, quantified, good_faith)
+    if part == "all":
+        return arrays.rowwise(values, len(_SPLIT_COLUMNS), *args)
+    index = SPLIT_PARTS.index(part)
+    return arrays.elementwise(lambda *a: values(*a)[index], *args)
+
+
+@excel_help
+@xl.func(category=CATEGORY)
+@xl.arg("supplier_value", ndim=2, doc=_VS)
+@xl.arg("customer_value", ndim=2, doc=_VC)
+@xl.arg("method", ndim=2, doc=_METHOD)
+@xl.arg("supplier_share", ndim=2, doc=_SHARE)
+@xl.arg("one_off", ndim=2, doc=_ONE_OFF)
+@xl.arg("quantified", ndim=2, doc=_QUANTIFIED)
+@xl.arg("good_faith", ndim=2, doc=_GOOD_FAITH)
+@xl.arg("settings", ndim=2, doc=_SETTINGS)
+@arrays.guarded
+def CVM_TRANSFER(
+    supplier_value,
+    customer_value,
+    method=None,
+    supplier_share=None,
+    one_off=None,
+    quantified=None,
+    good_faith=None,
+    settings=None,
+    caller=None,
+):
+    """Transfer T from supplier to customer proposed to share an idea's value (negative: the customer pays).
+    0 for ideas that are not a Go.
+    """
+    s = resolve_settings(settings, caller)
+    return _split(
+        supplier_value, customer_value, method, supplier_share, one_off, quantified, good_faith, "transfer", s
+    )
+
+
+@excel_help
+@xl.func(category=CATEGORY)
+@xl.arg("supplier_value", ndim=2, doc=_VS)
+@xl.arg("customer_value", ndim=2, doc=_VC)
+@xl.arg("method", ndim=2, doc=_METHOD)
+@xl.arg("supplier_share", ndim=2, doc=_SHARE)
+@xl.arg("one_off", ndim=2, doc=_ONE_OFF)
+@xl.arg("quantified", ndim=2, doc=_QUANTIFIED)
+@xl.arg("good_faith", ndim=2, doc=_GOOD_FAITH)
+@xl.arg("show", doc="Optional: all (blank: four cells), method, transfer, supplier final or customer final.")
+@xl.arg("settings", ndim=2, doc=_SETTINGS)
+@arrays.guarded
+def CVM_SPLIT(
+    supplier_value,
+    customer_value,
+    method=None,
+    supplier_share=None,
+    one_off=None,
+    quantified=None,
+    good_faith=None,
+    show=None,
+    settings=None,
+    caller=None,
+):
+    """Split proposal of an idea: method applied, transfer T, supplier final (Vs - T) and customer final (Vc
+    + T). Only Go ideas are split.
+    """
+    s = resolve_settings(settings, caller)
+    return _split(
+        supplier_value, customer_value, method, supplier_share, one_off, quantified, good_faith, show, s
+    )
+
+
+@excel_help
+@xl.func(category=CATEGORY)
+@xl.arg("transfer", ndim=2, doc="Transfer T from supplier to customer: a cell or a column.")
+@xl.arg("annual_volume", ndim=2, doc="The customer's annual volume (units per year), greater than 0.")
+@xl.arg("unit_price", ndim=2, doc="Optional: unit price, for the premium as a share of the price.")
+@xl.arg("horizon_years", doc="Optional: years over which the premium is paid (blank = Settings).")
+@xl.arg("show", doc="Optional: per unit (blank), percent, or all (kind, per unit, percent).")
+@xl.arg("settings", ndim=2, doc=_SETTINGS)
+@arrays.guarded
+def CVM_PREMIUM(
+    transfer, annual_volume, unit_price=None, horizon_years=None, show=None, settings=None, caller=None
+):
+    """Price premium per unit equivalent to a transfer: -T / (volume x horizon); positive = the customer pays
+    more per unit, negative = a rebate.
+    """
+    s = arrays.with_overrides(resolve_settings(settings, caller), horizon_years=horizon_years)
+    part = option(show, ("per unit", "percent", "all"), "per unit", "show")
+
+    def values(t, q, p):
+        t, q, p = number(t), number(q), number(p)
+        if math.isnan(t):
+            return (None, None, None)
+        premium = price_premium(t, 0.0 if math.isnan(q) else q, s.horizon_years, None if math.isnan(p) else p)
+        return (premium.kind, premium.per_unit, premium.percent_of_price)
+
+    if part == "all":
+        return arrays.rowwise(values, 3, transfer, annual_volume, unit_price)
+    index = 1 if part == "per unit" else 2
+    return arrays.elementwise(lambda *a: values(*a)[index], transfer, annual_volume, unit_price)
+
+
+# --- over the whole portfolio ----------------------------------------------------------------------
+
+
+def _table(**columns: Any) -> pd.DataFrame:
+    """Equal-length columns as a DataFrame, numbers parsed; a bad cell names its row."""
+    lists = {name: arrays.as_column(values, name) for name, values in columns.items()}
+    lengths = {len(v) for v in lists.values()} - {1}
+    if len(lengths) > 1:
+        raise ArgumentError(
+            f"The ranges have different numbers of rows ({', '.join(map(str, sorted(lengths)))})"
+        )
+    n = lengths.pop() if lengths else 1
+    data: dict[str, list[Any]] = {}
+    for name, values in lists.items():
+        cells = values * n if len(values) == 1 else values
+        if name in (col.SUPPLIER_VALUE, col.CUSTOMER_VALUE, col.TRANSFER):
+            parsed = []
+            for i, x in enumerate(cells, start=1):
+                try:
+                    parsed.append(number(x))
+                except ValueError as exc:
+                    raise ValueError(f"Row {i} of {name}: {exc}") from None
+            data[name] = parsed
+        else:
+            data[name] = [None if arrays.is_blank_cell(x) else x for x in cells]
+    frame = pd.DataFrame(data)
+    keep = ~frame.isna().all(axis=1)
+    return frame.loc[keep].reset_index(drop=True)
+
+
+def _passbook_lines(idea_ids, statuses, supplier_values, customer_values, transfers) -> pd.DataFrame:
+    frame = _table(
+        **{
+            col.IDEA_ID: idea_ids,
+            col.STATUS: statuses,
+            col.SUPPLIER_VALUE: supplier_values,
+            col.CUSTOMER_VALUE: customer_values,
+            col.TRANSFER: transfers,
+        }
+    )
+    return passbook.passbook_lines(frame)
+
+
+PASSBOOK_HEADER = (col.IDEA_ID, col.STATUS, "Line", "Amount", "Supplier", "Customer")
+
+
+@excel_help
+@xl.func(category=CATEGORY)
+@xl.arg("idea_ids", ndim=2, doc="Idea IDs (tblIdeas[Idea ID]).")
+@xl.arg("statuses", ndim=2, doc=_STATUSES)
+@xl.arg("supplier_values", ndim=2, doc="Supplier values (tblIdeas[Supplier value]).")
+@xl.arg("customer_values", ndim=2, doc="Customer values (tblIdeas[Customer value]).")
+@xl.arg("transfers", ndim=2, doc=_TRANSFERS)
+@xl.arg("show", doc="Optional: lines (blank) or balances.")
+@xl.arg("settings", ndim=2, doc=_SETTINGS)
+@arrays.guarded
+def CVM_PASSBOOK(
+    idea_ids, statuses, supplier_values, customer_values, transfers, show=None, settings=None, caller=None
+):
+    """The passbook of gives and gets: three lines per signed-off idea (supplier value, customer value,
+    transfer), or the balances and equity gap.
+    """
+    part = option(show, ("lines", "balances"), "lines", "show")
+    lines = _passbook_lines(idea_ids, statuses, supplier_values, customer_values, transfers)
+    if part == "lines":
+        body = lines[list(PASSBOOK_HEADER)].to_numpy(dtype=object).tolist()
+        return [list(PASSBOOK_HEADER), *[[arrays.cell_value(x) for x in row] for row in body]]
+    s = resolve_settings(settings, caller)
+    b = passbook.balances(lines, s.target_supplier_share)
+    return [
+        ["Supplier balance", b.supplier],
+        ["Customer balance", b.customer],
+        ["Total", b.total],
+        ["Target supplier share", b.target_supplier_share],
+        ["Equity gap", b.equity_gap],
+    ]
+
+
+@excel_help
+@xl.func(category=CATEGORY)
+@xl.arg("statuses", ndim=2, doc=_STATUSES)
+@xl.arg("supplier_values", ndim=2, doc="Supplier values (tblIdeas[Supplier value]).")
+@xl.arg("customer_values", ndim=2, doc="Customer values (tblIdeas[Customer value]).")
+@xl.arg("transfers", ndim=2, doc=_TRANSFERS)
+@xl.arg(
+    "target_supplier_share",
+    doc="Optional: the supplier's fair share of the total, 0 to 1 (blank = Settings).",
+)
+@xl.arg("settings", ndim=2, doc=_SETTINGS)
+@arrays.guarded
+def CVM_EQUITY_GAP(
+    statuses,
+    supplier_values,
+    customer_values,
+    transfers,
+    target_supplier_share=None,
+    settings=None,
+    caller=None,
+):
+    """Equity gap of the passbook: supplier balance - target share x total. Positive: the supplier is ahead
+    by that much; negative: the customer is.
+    """
+    s = arrays.with_overrides(resolve_settings(settings, caller), target_supplier_share=target_supplier_share)
+    lines = _passbook_lines(None, statuses, supplier_values, customer_values, transfers)
+    return passbook.balances(lines, s.target_supplier_share).equity_gap
+
+
+MAP_CORNER = "Customer \\ Supplier"
+
+
+@excel_help
+@xl.func(category=CATEGORY)
+@xl.arg("cells", ndim=2, doc="Map cells of the ideas (tblIdeas[Cell]), e.g. W-L; blanks are skipped.")
+@xl.arg(
+    "values",
+    ndim=2,
+    doc="Optional: amounts to add up per cell, e.g. tblIdeas[Net value]. Omitted: count ideas.",
+)
+@xl.arg("labels", doc="Optional Yes/No: Yes adds the Win / Indifferent / Lose labels around the grid.")
+@arrays.guarded
+def CVM_MAP(cells, values=None, labels=None):
+    """The 3x3 Idea Portfolio Map: ideas (or a sum of values) per cell, customer Win/Indifferent/Lose down,
+    supplier Lose/Indifferent/Win across.
+    """
+    cell_list = arrays.as_column(cells, "cells")
+    if values is None:
+        amounts = [0.0] * len(cell_list)
+    else:
+        amounts = [number(x) for x in arrays.as_column(values, "values")]
+        if len(amounts) != len(cell_list):
+            raise ArgumentError(f"cells has {len(cell_list)} rows but values has {len(amounts)}")
+    for i, c in enumerate(cell_list, start=1):
+        if arrays.is_error_text(c) or not (arrays.is_blank_cell(c) or c in CELLS):
+            raise ValueError(f"Row {i}: {c!r} is not a map cell; use one of {', '.join(CELLS)}")
+    frame = pd.DataFrame(
+        {col.CELL: [None if arrays.is_blank_cell(c) else c for c in cell_list], col.NET_VALUE: amounts}
+    )
+    grid = portfolio_map.map_grid(
+        portfolio_map.portfolio_map(frame), "ideas" if values is None else "net_value"
+    )
+    if not yes_no(labels, False):
+        return grid
+    names = portfolio_map.OUTCOME_NAMES
+    return [
+        [MAP_CORNER, *(names[s] for s in portfolio_map.SUPPLIER_COLUMNS)],
+        *([names[c], *row] for c, row in zip(portfolio_map.CUSTOMER_ROWS, grid, strict=True)),
+    ]
+
+
+@excel_help
+@xl.func(category=CATEGORY)
+@xl.arg("ideas", ndim=2, doc="The signed ideas with their header row: Idea ID, Title, Owner firm, Owner, "
+        "Start, End, Supplier value, Customer value, Transfer, Split method.")  # fmt: skip
+@xl.arg("settings", ndim=2, doc=_SETTINGS)
+@arrays.guarded
+def CVM_FINGERPRINT(ideas, settings=None, caller=None):
+    """Sign-off fingerprint: 16 hex characters over the signed ideas and the settings. Recompute later: any
+    change to a signed figure changes it.
+    """
+    grid = arrays.as_grid(ideas)
+    header = {normalise_header(name): i for i, name in enumerate(grid[0]) if not arrays.is_blank_cell(name)}
+    positions = {}
+    for name in fingerprint.FINGERPRINT_FIELDS:
+        if normalise_header(name) not in header:
+            missing = [n for n in fingerprint.FINGERPRINT_FIELDS if normalise_header(n) not in header]
+            raise ArgumentError(
+                f"ideas needs a header row with {', '.join(missing)}: select the table with its headers"
+            )
+        positions[name] = header[normalise_header(name)]
+    records = [
+        {name: row[i] for name, i in positions.items()}
+        for row in grid[1:]
+        if not all(arrays.is_blank_cell(x) for x in row)
+    ]
+    for r, record in enumerate(records, start=2):
+        for name, value in record.items():
+            if arrays.is_error_text(value):
+                raise ValueError(f"Row {r} ({name}) shows an error: {value}")
+    return fingerprint.fingerprint(records, resolve_settings(settings, caller))
+
+
+__all__ = [
+    "CVM_BAND",
+    "CVM_CELL",
+    "CVM_EQUITY_GAP",
+    "CVM_FINGERPRINT",
+    "CVM_MAP",
+    "CVM_NET",
+    "CVM_OUTCOME",
+    "CVM_PASSBOOK",
+    "CVM_PREMIUM",
+    "CVM_SPLIT",
+    "CVM_TRANSFER",
+    "CVM_VALUE",
+    "CVM_VERDICT",
+    "CVM_ZONE",
+]
