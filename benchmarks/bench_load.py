@@ -99,7 +99,8 @@ def _sheet_xml(headers: Sequence[str], columns: dict[str, tuple[str, object]], s
     )
     body = [f'<row r="1">{header_xml}</row>']
     body += [
-        f'<row r="{r}">{"".join(cells)}</row>' for r, cells in zip(rows.tolist(), zip(*cell_lists), strict=True)
+        f'<row r="{r}">{"".join(cells)}</row>'
+        for r, cells in zip(rows.tolist(), zip(*cell_lists, strict=True), strict=True)
     ]
     return f'<worksheet xmlns="{NS}"><sheetData>{"".join(body)}</sheetData></worksheet>'
 
@@ -181,7 +182,10 @@ def _tables(n_ideas: int, seed: int = 7) -> dict[str, tuple[Sequence[str], dict[
     track_pick = rng.integers(0, n_ideas, n_track)
     tracking = {
         col.IDEA_ID: ("s", idea_ids[track_pick].tolist()),
-        "Month": ("d", (np.datetime64("2025-06", "M") + rng.integers(0, 12, n_track)).astype("datetime64[D]")),
+        "Month": (
+            "d",
+            (np.datetime64("2025-06", "M") + rng.integers(0, 12, n_track)).astype("datetime64[D]"),
+        ),
         "Supplier realised": ("n", np.round(rng.normal(2_000, 3_000, n_track))),
         "Customer realised": ("n", np.round(rng.normal(2_000, 3_000, n_track))),
     }

@@ -25,9 +25,17 @@ from .settings import Settings
 VERSION = "cvm-xl sign-off v1"
 # The signed fields of one idea, in their canonical order.
 FINGERPRINT_FIELDS = (
-    col.IDEA_ID, col.TITLE, col.OWNER_FIRM, col.OWNER, col.START, col.END,
-    col.SUPPLIER_VALUE, col.CUSTOMER_VALUE, col.TRANSFER, col.SPLIT_METHOD,
-)  # fmt: skip
+    col.IDEA_ID,
+    col.TITLE,
+    col.OWNER_FIRM,
+    col.OWNER,
+    col.START,
+    col.END,
+    col.SUPPLIER_VALUE,
+    col.CUSTOMER_VALUE,
+    col.TRANSFER,
+    col.SPLIT_METHOD,
+)
 MONEY_FIELDS = frozenset({col.SUPPLIER_VALUE, col.CUSTOMER_VALUE, col.TRANSFER})
 DATE_FIELDS = frozenset({col.START, col.END})
 MONEY_SETTINGS = frozenset({"indifference_threshold", "significance_threshold", "max_one_sided_loss"})

@@ -1,8 +1,8 @@
 """``load_master``: read a master workbook (SPEC §4) into typed tables, or say everything wrong with it.
 
 Cell values come from python-calamine (fast, never evaluates anything: a text cell that looks
-like a formula stays text); error values are found separately (``error_cells``). Every problem of
-the file is collected before anything is raised.
+like a formula stays text); error values and table total rows are found separately
+(``sheet_xml``). Every problem of the file is collected before anything is raised.
 """
 
 from __future__ import annotations
@@ -11,7 +11,6 @@ from pathlib import Path
 
 from python_calamine import CalamineError, CalamineWorkbook
 
-from .error_cells import error_cells
 from .files import check_workbook_file, unreadable
 from .master import Master
 from .problems import ERROR, Problem, WorkbookError
@@ -20,6 +19,7 @@ from .schema import SETTINGS_SHEET, SHEET_ORDER, TABLES, Table
 from .settings import Settings
 from .settings_sheet import default_settings_problem, read_settings
 from .sheet_tables import find_sheet
+from .sheet_xml import SheetScan, scan_sheets
 from .suggest import closest
 from .validation import validate_tables
 
@@ -62,7 +62,7 @@ def load_master(path: str | Path) -> Master:
         with CalamineWorkbook.from_path(str(path)) as workbook:
             sheet_names = list(workbook.sheet_names)
             found = {name: find_sheet(sheet_names, name) for name in SHEET_ORDER}
-            errors = error_cells(path, [s for s in found.values() if s])
+            scans = scan_sheets(path, [s for s in found.values() if s])
             rows = {
                 name: workbook.get_sheet_by_name(sheet).to_python(skip_empty_area=False)
                 for name, sheet in found.items()
@@ -77,8 +77,9 @@ def load_master(path: str | Path) -> Master:
     if settings_sheet is None:
         settings, settings_problems = Settings(), [default_settings_problem(file)]
     else:
+        scan = scans.get(settings_sheet, SheetScan())
         settings, settings_problems = read_settings(
-            rows.pop(SETTINGS_SHEET), file, settings_sheet, errors.get(settings_sheet)
+            rows.pop(SETTINGS_SHEET), file, settings_sheet, scan.errors
         )
     problems += settings_problems
 
@@ -90,7 +91,7 @@ def load_master(path: str | Path) -> Master:
             if not table.optional_sheet:
                 problems.append(_missing_sheet(file, table, sheet_names))
             continue
-        tables[name] = read_table(table, rows.pop(name), file, sheet, errors.get(sheet))
+        tables[name] = read_table(table, rows.pop(name), file, sheet, scans.get(sheet, SheetScan()))
     validate_tables(tables, settings)
     for data in tables.values():
         problems += data.problems

@@ -13,9 +13,11 @@ from __future__ import annotations
 import datetime as dt
 import math
 import os
+import re
 import tempfile
 import warnings
 from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass
 from pathlib import Path
 
 import numpy as np
@@ -110,28 +112,37 @@ def _number_format(column: Column) -> str | None:
     return "#,##0.##" if column.low == 0 else None
 
 
-def _plain(value: object) -> object:
-    """A cell value openpyxl writes faithfully: None for blanks, Python scalars, dates without time."""
+_CELL_TYPES = (str, bool, int, float, dt.date, dt.datetime)
+# Control characters cannot be stored in a workbook's XML; they are invisible in Excel anyway.
+_ILLEGAL = re.compile(r"[\000-\010\013\014\016-\037]")
+
+
+def _plain(value: object, where: str = "") -> object:
+    """A cell value openpyxl writes faithfully: None for blanks, Python scalars, dates without time.
+
+    Raises ValueError naming ``where`` for a value no cell can hold.
+    """
     if value is None or value is pd.NaT:
         return None
     if isinstance(value, np.generic):
         value = value.item()
-    if isinstance(value, float) and math.isnan(value):
-        return None
     if isinstance(value, pd.Timestamp):
         value = value.to_pydatetime()
+    if isinstance(value, float) and math.isnan(value):
+        return None
     if isinstance(value, dt.datetime) and value.time() == dt.time():
         return value.date()
-    try:
-        if pd.isna(value):  # pd.NA and friends
+    if isinstance(value, str):
+        return _ILLEGAL.sub("", value)
+    if not isinstance(value, _CELL_TYPES):
+        if pd.api.types.is_scalar(value) and pd.isna(value):  # pd.NA and friends
             return None
-    except (TypeError, ValueError):
-        pass
+        raise ValueError(f"{where}: {value!r} cannot be written to a cell")
     return value
 
 
 def _cell(ws: object, value: object, number_format: str | None = None, computed: bool = False) -> object:
-    value = _plain(value)
+    """A styled write-only cell for a value already made plain (or None for an empty cell)."""
     if value is None and not computed:
         return None
     cell = WriteOnlyCell(ws, value=value)
@@ -148,16 +159,12 @@ def _cell(ws: object, value: object, number_format: str | None = None, computed:
 
 
 def _yes_no(value: object) -> object:
-    value = _plain(value)
-    if isinstance(value, bool):
-        return "Yes" if value else "No"
-    return value
+    return ("Yes" if value else "No") if isinstance(value, bool) else value
 
 
 def _width(header: str, values: Iterable[object]) -> float:
     longest = len(header)
     for value in values:
-        value = _plain(value)
         if value is not None:
             text = value.isoformat() if isinstance(value, dt.date) else str(value)
             longest = max(longest, len(text))
@@ -201,7 +208,7 @@ def _write_lists(wb: Workbook) -> None:
         ws.append([LISTS[name][i] if i < len(LISTS[name]) else None for name in names])
 
 
-def _write_settings(wb: Workbook, settings: Settings) -> None:
+def _write_settings(wb: Workbook, values: dict[str, object]) -> None:
     ws = wb.create_sheet(SETTINGS_SHEET)
     headers = (SETTING, VALUE, MEANING)
     widths = (26.0, 16.0, 80.0)
@@ -210,61 +217,78 @@ def _write_settings(wb: Workbook, settings: Settings) -> None:
     ws.freeze_panes = "A2"
     ws.append(list(headers))
     for label, name in SETTING_LABELS.items():
-        value = getattr(settings, name)
         ws.append(
             [
                 _cell(ws, label),
-                _cell(ws, value, SETTING_FORMATS.get(name)),
+                _cell(ws, values[name], SETTING_FORMATS.get(name)),
                 _cell(ws, SETTING_MEANINGS.get(name, "")),
             ]
         )
     _add_table(ws, SETTINGS_TABLE, headers, len(SETTING_LABELS))
 
 
-def _write_table(
-    wb: Workbook, name: str, frame: pd.DataFrame | None, settings: Settings, list_columns: dict[str, int]
-) -> None:
+@dataclass
+class _Sheet:
+    """One input table made ready to write: headers, plain cell values by column, formats."""
+
+    name: str
+    table_name: str
+    specs: list[Column]
+    headers: list[str]
+    data: dict[str, list[object]]
+    formats: list[str | None]
+    computed: int  # how many of the last headers are computed columns
+    rows: int
+
+
+def _prepare_table(name: str, frame: pd.DataFrame | None, settings: Settings) -> _Sheet:
+    """Every value made plain and checked, so that a bad value stops the write before it starts."""
     table = TABLES[name]
     frame = frame if frame is not None else pd.DataFrame(columns=list(table.names))
-    specs: list[Column] = list(table.columns)
+    specs = list(table.columns)
     headers = [c.name for c in specs]
-    extra = [c for c in frame.columns if c not in headers and c not in table.computed]
-    data: dict[str, Sequence[object]] = {}
+    extra = [str(c) for c in frame.columns if c not in headers and c not in table.computed]
+    raw: dict[str, list[object]] = {}
     for spec in specs:
-        values = frame[spec.name].tolist() if spec.name in frame.columns else [None] * len(frame)
-        data[spec.name] = [_yes_no(v) for v in values] if spec.kind is Kind.YES_NO else values
-    for name_ in extra:
-        headers.append(str(name_))
-        data[str(name_)] = frame[name_].tolist()
-    computed: list[str] = []
+        raw[spec.name] = frame[spec.name].tolist() if spec.name in frame.columns else [None] * len(frame)
+    for header in extra:
+        headers.append(header)
+        raw[header] = frame[header].tolist()
+    formats = [_number_format(s) for s in specs] + [None] * len(extra)
     if table.computed:
         evaluated = evaluate_ideas(frame, settings)
-        for name_ in table.computed:
-            headers.append(name_)
-            computed.append(name_)
-            data[name_] = evaluated[name_].tolist()
+        for header in table.computed:
+            headers.append(header)
+            raw[header] = evaluated[header].tolist()
+            formats.append(MONEY_FORMAT if header in _MONEY_COMPUTED else None)
+    yes_no = {s.name for s in specs if s.kind is Kind.YES_NO}
+    data: dict[str, list[object]] = {}
+    for header in headers:
+        values = [_plain(v, f"{name}, column {header}, row {i + 1}") for i, v in enumerate(raw[header])]
+        data[header] = [_yes_no(v) for v in values] if header in yes_no else values
+    return _Sheet(name, table.table_name, specs, headers, data, formats, len(table.computed), len(frame))
 
-    ws = wb.create_sheet(name)
-    formats: list[str | None] = [_number_format(s) for s in specs] + [None] * len(extra)
-    formats += [MONEY_FORMAT if c in _MONEY_COMPUTED else None for c in computed]
-    for index, header in enumerate(headers, start=1):
-        ws.column_dimensions[column_letter(index)].width = _width(header, data[header][:_WIDTH_SAMPLE])
+
+def _write_table(wb: Workbook, sheet: _Sheet, list_columns: dict[str, int]) -> None:
+    ws = wb.create_sheet(sheet.name)
+    for index, header in enumerate(sheet.headers, start=1):
+        ws.column_dimensions[column_letter(index)].width = _width(header, sheet.data[header][:_WIDTH_SAMPLE])
     ws.freeze_panes = "A2"
-    for position, spec in enumerate(specs):
+    for position, spec in enumerate(sheet.specs):
         list_name = _list_name(spec)
         if list_name is not None:
             _dropdown(ws, spec.name, list_columns[list_name], LISTS[list_name], position)
-    is_computed = [False] * (len(headers) - len(computed)) + [True] * len(computed)
-    ws.append(headers)
-    columns = [data[h] for h in headers]
+    is_computed = [False] * (len(sheet.headers) - sheet.computed) + [True] * sheet.computed
+    ws.append(sheet.headers)
+    columns = [sheet.data[h] for h in sheet.headers]
     for values in zip(*columns, strict=True):
         ws.append(
             [
                 _cell(ws, value, fmt, flag)
-                for value, fmt, flag in zip(values, formats, is_computed, strict=True)
+                for value, fmt, flag in zip(values, sheet.formats, is_computed, strict=True)
             ]
         )
-    _add_table(ws, table.table_name, headers, len(frame))
+    _add_table(ws, sheet.table_name, sheet.headers, sheet.rows)
 
 
 def write_master(path: str | Path, settings: Settings, tables: Mapping[str, pd.DataFrame]) -> None:
@@ -279,12 +303,17 @@ def write_master(path: str | Path, settings: Settings, tables: Mapping[str, pd.D
     unknown = set(tables) - set(TABLES)
     if unknown:
         raise ValueError(f"Unknown table(s) {sorted(unknown)}: use {', '.join(TABLES)}")
+    settings_value = {
+        name: _plain(getattr(settings, name), f"{SETTINGS_SHEET}, {label}")
+        for label, name in SETTING_LABELS.items()
+    }
+    sheets = [_prepare_table(name, tables.get(name), settings) for name in TABLES]
     wb = Workbook(write_only=True)
-    _write_settings(wb, settings)
+    _write_settings(wb, settings_value)
     # The Lists sheet comes last in the tab bar; the dropdowns only need its column positions.
     list_columns = {name: index + 1 for index, name in enumerate(LISTS)}
-    for name in TABLES:
-        _write_table(wb, name, tables.get(name), settings, list_columns)
+    for sheet in sheets:
+        _write_table(wb, sheet, list_columns)
     _write_lists(wb)
     save_atomically(wb, path)
 

@@ -18,6 +18,7 @@ from .master import EXCEL_ROW
 from .problems import ERROR, Problem, column_letter
 from .schema import Column, Kind, Table
 from .sheet_tables import HeaderRow, find_header_row
+from .sheet_xml import SheetScan
 from .suggest import closest
 
 
@@ -160,9 +161,13 @@ def read_table(
     rows: Sequence[Sequence[object]],
     file: str,
     sheet: str,
-    errors: dict[tuple[int, int], str] | None = None,
+    scan: SheetScan | None = None,
 ) -> TableData:
-    """Find ``table`` on the rows of its sheet, type every column and collect the cell problems."""
+    """Find ``table`` on the rows of its sheet, type every column and collect the cell problems.
+
+    ``scan`` gives the sheet's error cells and the total rows of its Excel Tables (never records).
+    """
+    scan = scan or SheetScan()
     header = find_header_row(rows, (*table.names, *table.computed), table.required)
     data = TableData(table, file, sheet, empty_frame(table), header)
     _header_problems(data, header)
@@ -177,7 +182,7 @@ def read_table(
             typed[column.name] = type_column(grid[:, position], column)
     extras = {name: raw_column(grid[:, pos]) for name, pos in header.extras.items()}
     by_position = {pos: name for name, pos in header.positions.items() if name in typed}
-    for (row, position), error in (errors or {}).items():
+    for (row, position), error in scan.errors.items():
         name = by_position.get(position)
         offset = row - header.excel_row - 1
         if name is not None and 0 <= offset < length:
@@ -189,6 +194,8 @@ def read_table(
         blank_row &= column.blank
     for values in extras.values():
         blank_row &= pd.isna(values)
+    offsets = [row - header.excel_row - 1 for row in scan.total_rows]
+    blank_row[[o for o in offsets if 0 <= o < length]] = True  # a table's total row is not a record
     keep = np.flatnonzero(~blank_row)
     excel_rows = keep + header.excel_row + 1
     index = pd.Index(excel_rows, name=EXCEL_ROW)
@@ -210,6 +217,8 @@ def read_table(
             data.days[name] = column.days[keep]
         bad = np.zeros(len(keep), dtype=bool)
         for position, value, message, fix in column.issues:
+            if row_of[position] < 0:  # a skipped total row
+                continue
             bad[row_of[position]] = True
             data.add(int(position + header.excel_row + 1), name, value, message, fix)
         data.bad[name] = bad

@@ -28,11 +28,13 @@ class Ranking(NamedTuple):
     """Sign-off ranks aligned with the rows of an evaluated Ideas table.
 
     ``rank``: 1 for the first idea of its relationship's sign-off sheet, 2 for the next ...; 0 when
-    the idea is not on it. ``over_limit``: complete Go ideas cut by ``max_sign_off_ideas``.
-    ``refused``: one warning per Go idea that lacks an owner firm, owner, start or end.
+    the idea is not on it. ``position``: the same ranking before the cut (0 for ideas that cannot
+    be signed off). ``over_limit``: complete Go ideas cut by ``max_sign_off_ideas``. ``refused``:
+    one warning per Go idea that lacks an owner firm, owner, start or end.
     """
 
     rank: np.ndarray
+    position: np.ndarray
     over_limit: np.ndarray
     refused: list[Problem]
 
@@ -123,7 +125,7 @@ def rank_for_sign_off(
         position[order] = np.arange(len(order)) - np.repeat(starts, counts) + 1
     limit = int(settings.max_sign_off_ideas)
     rank = np.where(position <= limit, position, 0)
-    return Ranking(rank, position > limit, refused)
+    return Ranking(rank, position, position > limit, refused)
 
 
 def select_for_sign_off(
@@ -136,6 +138,6 @@ def select_for_sign_off(
     if col.CUSTOMER_ID in evaluated.columns and len(chosen):
         group = pd.factorize(evaluated[col.CUSTOMER_ID], use_na_sentinel=False)[0]
         chosen = chosen[np.lexsort((ranking.rank[chosen], group[chosen]))]
-    return Selection(
-        evaluated.iloc[chosen], ranking.refused, evaluated.iloc[np.flatnonzero(ranking.over_limit)]
-    )
+    over = np.flatnonzero(ranking.over_limit)
+    over = over[np.argsort(ranking.position[over], kind="stable")]
+    return Selection(evaluated.iloc[chosen], ranking.refused, evaluated.iloc[over])

@@ -193,7 +193,7 @@ def cluster(sim: np.ndarray, seeds: Sequence[object | None], threshold: float) -
     link = np.vstack([links(a) for a in range(m)])
     best = link.argmax(axis=1)
     best_val = link[np.arange(m), best]
-    while m > 1:
+    while True:
         a = int(best_val.argmax())
         if not best_val[a] >= limit:
             break
@@ -213,13 +213,8 @@ def cluster(sim: np.ndarray, seeds: Sequence[object | None], threshold: float) -
         stale = np.union1d(stale, [a])
         best[stale] = link[stale].argmax(axis=1)
         best_val[stale] = link[stale, best[stale]]
-        # An average of two links never exceeds both, so this finds nothing today; it keeps the
-        # bookkeeping right should the link ever change.
-        column = link[:, a]
-        gains = active & ((column > best_val) | ((column == best_val) & (a < best)))
-        gains[a] = False
-        best[gains] = a
-        best_val[gains] = column[gains]
+        # Other clusters keep their best partner: the merged cluster's average link to them lies
+        # between the links of its two parts, so it cannot beat the best they had.
     # renumber clusters by their first item
     order_of: dict[int, int] = {}
     for label in member_of:

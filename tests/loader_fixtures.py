@@ -12,7 +12,7 @@ import datetime as dt
 from pathlib import Path
 
 from openpyxl import Workbook
-from openpyxl.utils.cell import coordinate_from_string, column_index_from_string
+from openpyxl.utils.cell import column_index_from_string, coordinate_from_string
 
 from cvm_xl import columns as col
 
@@ -81,7 +81,9 @@ def good_sheets() -> dict[str, list[list[object]]]:
     return copy.deepcopy(GOOD_SHEETS)
 
 
-def set_value(sheets: dict[str, list[list[object]]], sheet: str, row: int, column: str, value: object) -> None:
+def set_value(
+    sheets: dict[str, list[list[object]]], sheet: str, row: int, column: str, value: object
+) -> None:
     """Set the cell of ``column`` in data row ``row`` (1 = first row under the header)."""
     rows = sheets[sheet]
     rows[row][rows[0].index(column)] = value

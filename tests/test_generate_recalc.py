@@ -99,7 +99,9 @@ def assert_same(actual: object, expected: object, where: str) -> None:
         got = actual.date() if isinstance(actual, dt.datetime) else actual
         assert got == expected, f"{where}: expected {expected}, LibreOffice gives {actual!r}"
     else:
-        assert isinstance(actual, int | float), f"{where}: expected {expected!r}, LibreOffice gives {actual!r}"
+        assert isinstance(actual, int | float), (
+            f"{where}: expected {expected!r}, LibreOffice gives {actual!r}"
+        )
         assert abs(actual - float(expected)) < CENT, f"{where}: expected {expected!r}, got {actual!r}"
 
 
@@ -150,9 +152,14 @@ def test_map_sheet_matches_core(master, recalculated, variant):
             cell = ws.cell(r, 1).value
             group = grouped.get_group(cell) if cell in grouped.groups else ideas.iloc[0:0]
             assert_same(ws.cell(r, heads["Ideas"]).value, len(group), f"{variant} {cid} Map {cell} count")
-            for head, source in (("Supplier value", col.SUPPLIER_VALUE), ("Customer value", col.CUSTOMER_VALUE),
-                                 ("Net value", col.NET_VALUE)):  # fmt: skip
-                assert_same(ws.cell(r, heads[head]).value, group[source].sum(), f"{variant} {cid} Map {cell} {head}")
+            for head, source in (
+                ("Supplier value", col.SUPPLIER_VALUE),
+                ("Customer value", col.CUSTOMER_VALUE),
+                ("Net value", col.NET_VALUE),
+            ):
+                assert_same(
+                    ws.cell(r, heads[head]).value, group[source].sum(), f"{variant} {cid} Map {cell} {head}"
+                )
             seen += 1
         assert seen == 9
         total = header_row + 10
@@ -168,7 +175,9 @@ def test_map_sheet_matches_core(master, recalculated, variant):
                 cell = f"{supplier_outcome}-{customer_outcome}"
                 group = ideas.loc[ideas[col.CELL] == cell]
                 assert_same(ws.cell(r, c).value, len(group), f"{variant} {cid} grid {cell}")
-                assert_same(ws.cell(r + 1, c).value, group[col.NET_VALUE].sum(), f"{variant} {cid} grid {cell}")
+                assert_same(
+                    ws.cell(r + 1, c).value, group[col.NET_VALUE].sum(), f"{variant} {cid} grid {cell}"
+                )
 
 
 @pytest.mark.parametrize("variant", VARIANTS)
@@ -180,7 +189,9 @@ def test_passbook_sheet_matches_core(master, recalculated, variant):
             r = 5 + i
             assert ws.cell(r, 1).value == line[1] and ws.cell(r, 4).value == line[4]
             for c, k in ((5, 5), (6, 6), (7, 7)):
-                assert_same(ws.cell(r, c).value, line[k], f"{variant} {cid} Passbook {line[1]} {line[4]} col {c}")
+                assert_same(
+                    ws.cell(r, c).value, line[k], f"{variant} {cid} Passbook {line[1]} {line[4]} col {c}"
+                )
         b = balances(lines, master.settings.target_supplier_share)
         block = _labelled(ws, 9, 10)
         by_prefix = {label.split(" (")[0]: value for label, value in block.items()}
@@ -189,16 +200,32 @@ def test_passbook_sheet_matches_core(master, recalculated, variant):
         assert_same(by_prefix["Total value created"], b.total, f"{cid} total")
         assert_same(by_prefix["Equity gap"], b.equity_gap, f"{cid} gap")
         assert_same(by_prefix["Supplier share of the total"], b.supplier_share, f"{cid} share")
-        reading = "Supplier ahead" if b.equity_gap > 0.005 else "Customer ahead" if b.equity_gap < -0.005 else "Balanced"
+        reading = (
+            "Supplier ahead"
+            if b.equity_gap > 0.005
+            else "Customer ahead"
+            if b.equity_gap < -0.005
+            else "Balanced"
+        )
         assert by_prefix["Reading"] == reading
 
 
 @pytest.mark.parametrize("variant", VARIANTS)
 def test_sign_off_sheet_matches_core(master, recalculated, variant):
-    fields = {"Title": col.TITLE, "Owner firm": col.OWNER_FIRM, "Owner": col.OWNER, "Start": col.START,
-              "End": col.END, "Supplier value": col.SUPPLIER_VALUE, "Customer value": col.CUSTOMER_VALUE,
-              "Net value": col.NET_VALUE, "Transfer": col.TRANSFER, "Supplier final": col.SUPPLIER_FINAL,
-              "Customer final": col.CUSTOMER_FINAL, "Method": col.SPLIT_METHOD}  # fmt: skip
+    fields = {
+        "Title": col.TITLE,
+        "Owner firm": col.OWNER_FIRM,
+        "Owner": col.OWNER,
+        "Start": col.START,
+        "End": col.END,
+        "Supplier value": col.SUPPLIER_VALUE,
+        "Customer value": col.CUSTOMER_VALUE,
+        "Net value": col.NET_VALUE,
+        "Transfer": col.TRANSFER,
+        "Supplier final": col.SUPPLIER_FINAL,
+        "Customer final": col.CUSTOMER_FINAL,
+        "Method": col.SPLIT_METHOD,
+    }
     for cid, name in recalculated["books"].items():
         ws = recalculated["loaded"][(variant, name)]["Sign-off"]
         heads = _header_map(ws, 5)
@@ -208,11 +235,26 @@ def test_sign_off_sheet_matches_core(master, recalculated, variant):
             r = 6 + k
             assert ws.cell(r, heads[col.IDEA_ID]).value == idea[col.IDEA_ID]
             for head, source in fields.items():
-                assert_same(ws.cell(r, heads[head]).value, idea[source], f"{variant} {cid} Sign-off {idea[col.IDEA_ID]} {head}")
+                assert_same(
+                    ws.cell(r, heads[head]).value,
+                    idea[source],
+                    f"{variant} {cid} Sign-off {idea[col.IDEA_ID]} {head}",
+                )
         total = 6 + master.settings.max_sign_off_ideas
         assert ws.cell(total, 2).value == "Total"
-        for head in ("Supplier value", "Customer value", "Net value", "Transfer", "Supplier final", "Customer final"):
-            assert_same(ws.cell(total, heads[head]).value, selected[fields[head]].sum(), f"{cid} Sign-off total {head}")
+        for head in (
+            "Supplier value",
+            "Customer value",
+            "Net value",
+            "Transfer",
+            "Supplier final",
+            "Customer final",
+        ):
+            assert_same(
+                ws.cell(total, heads[head]).value,
+                selected[fields[head]].sum(),
+                f"{cid} Sign-off total {head}",
+            )
 
 
 @pytest.mark.parametrize("variant", VARIANTS)
@@ -282,7 +324,10 @@ def test_consolidated_totals_match_core(master, recalculated, variant):
         assert_same(ws.cell(total_row, heads[head]).value, value, f"{variant} Summary total {head}")
 
     breakdowns = {
-        "By cell": (col.CELL, {c: c for c in ("W-W", "W-I", "W-L", "I-W", "I-I", "I-L", "L-W", "L-I", "L-L")}),
+        "By cell": (
+            col.CELL,
+            {c: c for c in ("W-W", "W-I", "W-L", "I-W", "I-I", "I-L", "L-W", "L-I", "L-L")},
+        ),
         "By verdict": (col.VERDICT_CODE, {v.label: v.code for v in BY_CODE.values()}),
         "By category": (col.CATEGORY, {c: c for c in col.CATEGORIES}),
         "By status": (col.STATUS, {s: s for s in col.STATUSES}),

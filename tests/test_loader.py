@@ -270,3 +270,21 @@ def test_load_errors_are_workbook_errors_listing_all(tmp_path):
     refs = [(p.sheet, p.ref) for p in caught.value.problems]
     assert refs == [("Customers", "G2"), ("Ideas", "F2")]  # sheet order, then row and column
     assert caught.value.problems[0].value == -5.0
+
+
+def test_total_row_of_an_excel_table_is_not_a_record(tmp_path):
+    from openpyxl import load_workbook
+    from openpyxl.worksheet.table import Table, TableStyleInfo
+
+    path = write_good(tmp_path / "m.xlsx")
+    wb = load_workbook(path)
+    ws = wb["Ideas"]
+    ws.append(["Total", None, None, None, None, "=SUBTOTAL(109,F2:F4)", None, None, None, None, None, None,
+               None, None, None, None, "Σ", None, "=COUNTA(S2:S4)"])  # fmt: skip
+    table = Table(displayName="tblIdeas", ref="A1:T5", totalsRowCount=1)
+    table.tableStyleInfo = TableStyleInfo(name="TableStyleMedium2")
+    ws.add_table(table)
+    wb.save(path)
+    master = load_master(path)
+    assert master.problems == ()
+    assert master.ideas.index.tolist() == [2, 3, 4]

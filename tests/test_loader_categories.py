@@ -96,7 +96,9 @@ def test_column_rule_agrees_with_the_scalar_rule(rows):
     starts = [s for _, s, _, _ in rows]
     ends = [s + dt.timedelta(days=n) for _, s, n, _ in rows]
     blanks = [b for *_, b in rows]
-    start_col = np.array([None if b else s for s, b in zip(starts, blanks, strict=True)], dtype="datetime64[D]")
+    start_col = np.array(
+        [None if b else s for s, b in zip(starts, blanks, strict=True)], dtype="datetime64[D]"
+    )
     end_col = np.array(ends, dtype="datetime64[D]")
     fits = category_fits_column(cats, start_col, end_col)
     for (category, start, _, blank), end, got in zip(rows, ends, fits, strict=True):

@@ -11,7 +11,7 @@ import pytest
 from loader_fixtures import write_good
 from msoffcrypto.format.ooxml import OOXMLFile
 
-from cvm_xl import error_cells, files
+from cvm_xl import files, sheet_xml
 from cvm_xl.files import UnreadableFileError, check_workbook_file
 from cvm_xl.loader import load_master
 from cvm_xl.problems import WorkbookError
@@ -49,7 +49,10 @@ def test_a_folder(tmp_path):
     ("name", "message"),
     [
         ("data.csv", "The file is not an .xlsx or .xlsm workbook: it is a .csv file."),
-        ("old.xls", "The file is not an .xlsx or .xlsm workbook: it is an old Excel 97-2003 (.xls) workbook."),
+        (
+            "old.xls",
+            "The file is not an .xlsx or .xlsm workbook: it is an old Excel 97-2003 (.xls) workbook.",
+        ),
         ("book.xlsb", "The file is not an .xlsx or .xlsm workbook: it is an Excel binary (.xlsb) workbook."),
         ("master", "The file is not an .xlsx or .xlsm workbook: it is a file without an extension."),
     ],
@@ -73,7 +76,10 @@ def test_binary_junk_renamed_to_xlsx(tmp_path):
     path = tmp_path / "master.xlsm"
     path.write_bytes(bytes(range(256)) * 4)
     p = unreadable(path)
-    assert (p.message, p.fix) == ("The file is named .xlsm but its content is not an Excel workbook.", SAVE_AS)
+    assert (p.message, p.fix) == (
+        "The file is named .xlsm but its content is not an Excel workbook.",
+        SAVE_AS,
+    )
 
 
 def test_empty_file(tmp_path):
@@ -171,7 +177,7 @@ def test_entry_with_a_zip_bomb_compression_ratio_is_rejected(tmp_path):
 
 def test_sheet_that_inflates_past_the_limit_while_scanned_is_rejected(tmp_path, monkeypatch):
     path = write_good(tmp_path / "master.xlsx")
-    monkeypatch.setattr(error_cells, "MAX_ENTRY_BYTES", 200)
+    monkeypatch.setattr(sheet_xml, "MAX_ENTRY_BYTES", 200)
     p = unreadable(path)
     assert p.message.startswith("The workbook unpacks to more than a workbook should: part xl/worksheets/")
     assert p.fix == BOMB_FIX

@@ -87,7 +87,9 @@ def test_repeated_column(tmp_path):
     for row in sheets["Tracking"]:
         row.append(row[2])
     p = at(problems_of(tmp_path, sheets), "Tracking!F1")
-    assert p.message == "The column 'Supplier realised' appears twice (columns C and F); only the first is read."
+    assert (
+        p.message == "The column 'Supplier realised' appears twice (columns C and F); only the first is read."
+    )
     assert p.fix == "Delete or rename one of the two columns."
 
 
@@ -101,8 +103,12 @@ def test_duplicate_ids_point_at_the_first_use(tmp_path):
     assert (p.column, p.value, p.row) == ("Idea ID", "I-01", 4)
     assert p.message == "Idea ID 'I-01' is used again; it is first used in row 2."
     assert p.fix == "Give each idea its own Idea ID (or delete the repeated row)."
-    assert at(problems, "Customers!A3").message == "Customer ID 'C01' is used again; it is first used in row 2."
-    assert at(problems, "Workshop!A3").fix == "Give each raw idea its own Raw ID (or delete the repeated row)."
+    assert (
+        at(problems, "Customers!A3").message == "Customer ID 'C01' is used again; it is first used in row 2."
+    )
+    assert (
+        at(problems, "Workshop!A3").fix == "Give each raw idea its own Raw ID (or delete the repeated row)."
+    )
 
 
 def test_blank_required_cell(tmp_path):
@@ -195,7 +201,9 @@ def test_dates_that_are_not_dates(tmp_path, value, message):
     assert (p.column, p.message, p.fix) == ("Start", message, DATE_FIX)
 
 
-@pytest.mark.parametrize(("value", "shown"), [(1.5, "1.5 (150%)"), (-0.2, "-0.2 (-20%)"), ("120%", "1.2 (120%)")])
+@pytest.mark.parametrize(
+    ("value", "shown"), [(1.5, "1.5 (150%)"), (-0.2, "-0.2 (-20%)"), ("120%", "1.2 (120%)")]
+)
 def test_share_outside_0_to_1(tmp_path, value, shown):
     sheets = good_sheets()
     set_value(sheets, "Ideas", 1, col.SHARING_METHOD, "proportional")
@@ -245,8 +253,18 @@ def test_bad_yes_no(tmp_path):
 @pytest.mark.parametrize(
     ("column", "value", "message", "fix"),
     [
-        ("Annual volume", -5, "-5 is negative; Annual volume cannot be below 0.", "Enter 0 or a positive number."),
-        ("Industry quartile", 5, "Industry quartile 5 is outside 1 to 4.", "Enter a whole number from 1 to 4."),
+        (
+            "Annual volume",
+            -5,
+            "-5 is negative; Annual volume cannot be below 0.",
+            "Enter 0 or a positive number.",
+        ),
+        (
+            "Industry quartile",
+            5,
+            "Industry quartile 5 is outside 1 to 4.",
+            "Enter a whole number from 1 to 4.",
+        ),
         ("Industry quartile", 1.5, "1.5 is not a whole number.", "Enter a whole number from 1 to 4."),
         ("Co-destiny", 0, "Co-destiny 0 is outside 1 to 5.", "Enter a number from 1 to 5."),
     ],
@@ -278,7 +296,10 @@ def test_negative_horizon_and_other_bad_settings(tmp_path):
     assert p.fix == "Max sign-off ideas must be a whole number of at least 1, e.g. 12."
     assert at(problems, "Settings!B9").message == "Horizon years is set twice (first in row 4)."
     p = at(problems, "Settings!A10")
-    assert (p.severity, p.message) == ("warning", "'Horizon' is not a setting cvm-xl knows, so it is ignored.")
+    assert (p.severity, p.message) == (
+        "warning",
+        "'Horizon' is not a setting cvm-xl knows, so it is ignored.",
+    )
     assert p.fix.startswith("Did you mean 'Horizon years'? Settings: Supplier, Currency, Horizon years")
     p = at(problems, "Settings!B11")
     assert (p.severity, p.message) == ("warning", "This value has no Setting name, so it is ignored.")
@@ -334,7 +355,9 @@ def test_signed_off_idea_that_is_not_a_go_is_a_warning(tmp_path):
          "(5 months).", "Operational"),
     ],
 )  # fmt: skip
-def test_dates_that_do_not_fit_the_category_are_a_warning(tmp_path, category, start, end, message, fix_category):
+def test_dates_that_do_not_fit_the_category_are_a_warning(
+    tmp_path, category, start, end, message, fix_category
+):
     sheets = good_sheets()
     set_value(sheets, "Ideas", 2, col.CATEGORY, category)
     set_value(sheets, "Ideas", 2, col.START, start)

@@ -20,12 +20,21 @@ from cvm_xl.settings import Settings
 D = dt.date
 NAN = np.nan
 
-SETTINGS = Settings(supplier="Aldermoor Steel", currency="USD", horizon_years=4, discount_rate=0.06,
-                    max_one_sided_loss=50_000.0, target_supplier_share=0.55, max_sign_off_ideas=10)  # fmt: skip
+SETTINGS = Settings(
+    supplier="Aldermoor Steel",
+    currency="USD",
+    horizon_years=4,
+    discount_rate=0.06,
+    max_one_sided_loss=50_000.0,
+    target_supplier_share=0.55,
+    max_sign_off_ideas=10,
+)
 
 
 def typed(columns: tuple[str, ...], rows: list[list[object]], extra: dict[str, list[object]] | None = None):
-    frame = pd.DataFrame({name: pd.Series([r[i] for r in rows], dtype=object) for i, name in enumerate(columns)})
+    frame = pd.DataFrame(
+        {name: pd.Series([r[i] for r in rows], dtype=object) for i, name in enumerate(columns)}
+    )
     for name in columns:
         values = frame[name].tolist()
         if all(isinstance(v, float) for v in values):
@@ -104,10 +113,17 @@ def test_empty_tables_round_trip(tmp_path):
         assert tuple(frame.columns) == columns
 
 
-text = st.text(
-    alphabet=st.characters(codec="utf-8", exclude_categories=("Cc", "Cs", "Zl", "Zp")), min_size=1, max_size=30
-).map(str.strip).filter(bool)
-amounts = st.one_of(st.just(NAN), st.floats(-1e9, 1e9, allow_nan=False).map(lambda x: x + 0.0))
+text = (
+    st.text(
+        alphabet=st.characters(codec="utf-8", exclude_categories=("Cc", "Cs", "Zl", "Zp")),
+        min_size=1,
+        max_size=30,
+    )
+    .map(str.strip)
+    .filter(bool)
+)
+# Money as users type it: cents, up to 15 significant digits (what Excel itself keeps).
+amounts = st.one_of(st.just(NAN), st.integers(-(10**13), 10**13).map(lambda cents: cents / 100))
 
 
 @settings(max_examples=15, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
@@ -161,8 +177,10 @@ def test_sheets_tables_and_frozen_headers(written):
 def test_dropdowns_for_every_list_column(written):
     wb, _ = written
     lists = wb["Lists"]
-    lists_by_name = {c.value: [v for (v,) in lists.iter_rows(min_row=2, min_col=c.column, max_col=c.column,
-                                                               values_only=True) if v] for c in lists[1]}  # fmt: skip
+    lists_by_name = {
+        c.value: [v for (v,) in lists.iter_rows(2, None, c.column, c.column, values_only=True) if v]
+        for c in lists[1]
+    }
     assert lists_by_name["Status"] == list(col.STATUSES)
     assert lists_by_name["Yes/No"] == ["Yes", "No"]
     assert lists_by_name["Sharing method"] == ["auto", "retain", "equal", "proportional", "compensate"]
@@ -220,7 +238,9 @@ def test_write_is_atomic(tmp_path):
     before = path.read_bytes()
     broken = sample_tables()
     broken["Ideas"].loc[0, col.OWNER] = object()  # not a value a cell can hold
-    with pytest.raises(ValueError):
+    with pytest.raises(
+        ValueError, match=r"Ideas, column Owner, row 1: <object object at .*> cannot be written"
+    ):
         write_master(path, SETTINGS, broken)
     assert path.read_bytes() == before
     assert [p.name for p in tmp_path.iterdir()] == ["master.xlsx"]

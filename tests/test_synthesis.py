@@ -357,3 +357,43 @@ def test_quality_on_a_workshop_never_used_for_tuning() -> None:
     table = workshop([text for _, text in STAMPING])
     result = synthesize(table, no_ideas(), DEFAULT_THRESHOLD)
     assert adjusted_rand_index([g for g, _ in STAMPING], grouping(result, table)) >= 0.8
+
+
+def naive_average_linkage(sim: np.ndarray, seeds: list[str | None], threshold: float) -> list[int]:
+    """The textbook algorithm, all pairs every step: the reference for ``cluster``."""
+    groups: list[list[int]] = []
+    for i, label in enumerate(seeds):
+        home = next((g for g in groups if label is not None and seeds[g[0]] == label), None)
+        if home is None:
+            groups.append([i])
+        else:
+            home.append(i)
+    while True:
+        best, pair = -1.0, None
+        for a in range(len(groups)):
+            for b in range(a + 1, len(groups)):
+                fixed_a = {seeds[i] for i in groups[a]} - {None}
+                fixed_b = {seeds[i] for i in groups[b]} - {None}
+                if fixed_a and fixed_b:
+                    continue
+                link = sim[np.ix_(groups[a], groups[b])].sum() / (len(groups[a]) * len(groups[b]))
+                if link > best:
+                    best, pair = link, (a, b)
+        if pair is None or best < threshold * 10_000:
+            break
+        a, b = pair
+        groups[a] = sorted(groups[a] + groups[b])
+        del groups[b]
+    label_of = {i: n for n, g in enumerate(sorted(groups)) for i in g}
+    return [label_of[i] for i in range(len(seeds))]
+
+
+@pytest.mark.parametrize("seed", range(12))
+def test_cluster_agrees_with_the_textbook_algorithm(seed: int) -> None:
+    rng = np.random.default_rng(seed)
+    n = int(rng.integers(2, 14))
+    upper = np.triu(rng.integers(0, 10_001, (n, n)), 1).astype(float)
+    sim = upper + upper.T
+    seeds = [str(x) if x < 2 else None for x in rng.integers(0, 6, n)]
+    threshold = float(rng.uniform(0.3, 0.7))
+    assert cluster(sim, seeds, threshold).tolist() == naive_average_linkage(sim, seeds, threshold)

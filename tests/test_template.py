@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import hashlib
 import io
 import re
 import zipfile
@@ -17,7 +16,7 @@ from cvm_xl.loader import load_master
 from cvm_xl.schema import SETTINGS_TABLE, TABLES, Kind
 from cvm_xl.settings import Settings
 from cvm_xl.template import FILE_NAME, build_template, layout
-from cvm_xl.template.builder import BUILT_BY, vba_modules
+from cvm_xl.template.builder import BUILT_BY, part_digests, vba_modules
 from cvm_xl.vba.modules import MACROS, UDF_MODULE
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -34,11 +33,6 @@ def book(built) -> openpyxl.Workbook:
     return openpyxl.load_workbook(io.BytesIO(built), keep_vba=True)
 
 
-def part_hashes(data: bytes) -> dict[str, str]:
-    with zipfile.ZipFile(io.BytesIO(data)) as z:
-        return {name: hashlib.sha256(z.read(name)).hexdigest()[:12] for name in z.namelist()}
-
-
 def test_build_is_byte_for_byte_reproducible(built):
     assert build_template() == built
     with zipfile.ZipFile(io.BytesIO(built)) as z:
@@ -50,9 +44,10 @@ def test_build_is_byte_for_byte_reproducible(built):
 def test_committed_template_is_the_build(built):
     assert COMMITTED.is_file(), f"{FILE_NAME} is missing: run cvm-xl template"
     committed = COMMITTED.read_bytes()
-    if committed != built:
-        old, new = part_hashes(committed), part_hashes(built)
-        differing = sorted(n for n in old.keys() | new.keys() if old.get(n) != new.get(n))
+    # Every part the same, in the same order (the raw bytes also match wherever zlib deflates alike).
+    if part_digests(committed) != part_digests(built):
+        old, new = dict(part_digests(committed)), dict(part_digests(built))
+        differing = sorted(n for n in old.keys() | new.keys() if old.get(n) != new.get(n)) or ["the order"]
         with zipfile.ZipFile(io.BytesIO(committed)) as z:
             committed_by = re.search(r"<dc:description>(.*?);", z.read("docProps/core.xml").decode())
         pytest.fail(
@@ -168,3 +163,21 @@ def test_start_sheet_buttons_run_the_macros(built):
     assert re.findall(r"<x:FmlaMacro>\[0\]!(\w+)</x:FmlaMacro>", vml) == [m.sub for m in MACROS]
     for macro in MACROS:
         assert macro.caption in vml
+
+
+def test_formats_and_highlights(book):
+    ws = book["Ideas"]
+    headers = [c.value for c in ws[1]]
+
+    def fmt(name: str) -> str:
+        return ws.cell(row=2, column=headers.index(name) + 1).number_format
+
+    assert fmt(col.SUPPLIER_SHARE) == "0%"
+    assert fmt(col.START) == fmt(col.END) == "yyyy-mm-dd"
+    assert fmt(col.SUPPLIER_ANNUAL) == fmt(col.NET_VALUE) == fmt(col.TRANSFER) == "#,##0;[Red]-#,##0"
+    assert book["Tracking"]["B2"].number_format == "mmm yyyy"
+    highlighted = {str(rng.sqref).split(":")[0] for rng in ws.conditional_formatting}
+    letters = {
+        name: openpyxl.utils.get_column_letter(headers.index(name) + 1) for name in (col.CELL, col.VERDICT)
+    }
+    assert highlighted == {f"{letters[col.CELL]}2", f"{letters[col.VERDICT]}2"}

@@ -220,6 +220,10 @@ def test_settings_from_range_with_and_without_header():
     assert settings_from_range([["Setting", "Value", "Help"], ["Horizon years", 2, "years"]]) == Settings(
         horizon_years=2
     )
+    # The template passes tblSettings: the table's body, three columns, no header row.
+    assert settings_from_range([["Horizon years", 2, "years"], ["Supplier", "Acme", None]]) == Settings(
+        horizon_years=2, supplier="Acme"
+    )
 
 
 def test_settings_from_range_rejects_bad_values():

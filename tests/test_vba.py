@@ -309,3 +309,17 @@ def test_export_of_modules_as_text(tmp_path):
     assert "cvm_macros.bas" in written and "ThisWorkbook.cls" in written and "xlwings_udfs.bas" in written
     assert (tmp_path / "vba" / "cvm_macros.bas").read_bytes() == vm.macros_module().encoded()
     assert (tmp_path / "t.xlsm").read_bytes() == build_template()
+
+
+def test_olevba_sees_the_committed_templates_vba(modules):
+    from pathlib import Path
+
+    template = Path(__file__).resolve().parents[1] / "workbook_template.xlsm"
+    parser = olevba.VBA_Parser(str(template))
+    try:
+        assert parser.detect_vba_macros()
+        found = {name: code for (_, _, name, code) in parser.extract_macros()}
+    finally:
+        parser.close()
+    expected = {f"{m.name}.{'bas' if m.kind == STANDARD else 'cls'}": m.source for m in modules}
+    assert found == expected

@@ -31,7 +31,6 @@ from cvm_xl.values import CELLS, band, cell, net, outcome, value_over_horizon, z
 from . import xl
 
 CATEGORY = "CVM"
-MODULE = "udfs.cvm_udfs"
 
 _VS = "Supplier value over the horizon: a cell or a column (e.g. tblIdeas[Supplier value])."
 _VC = "Customer value over the horizon: a cell or a column, the same length as supplier_value."
@@ -94,9 +93,6 @@ def _evaluated(vs, vc, quantified, good_faith, one_off, method, share, settings:
         col.SHARING_METHOD: method,
         col.SUPPLIER_SHARE: share,
     }
-    for name in (col.QUANTIFIED, col.GOOD_FAITH, col.ONE_OFF, col.SHARING_METHOD, col.SUPPLIER_SHARE):
-        if arrays.is_error_text(row[name]):
-            raise ValueError(f"{name} shows an error: {row[name]}")
     try:
         return evaluate_idea(row, settings)
     except IdeaInputError as exc:
@@ -248,8 +244,8 @@ def CVM_ZONE(supplier_value, customer_value):
 def CVM_VERDICT(
     supplier_value, customer_value, quantified=None, good_faith=None, show=None, settings=None, caller=None
 ):
-    """Go / no-go verdict of an idea by the rules of the method (SPEC 3.4), e.g. Go: priority (win-win).
-    Blank values mean the idea is not quantified yet.
+    """Go / no-go verdict of an idea, e.g. Go: priority (win-win), No go or Shelve: await a counter-balancing
+    idea. Blank values mean the idea is not quantified yet.
     """
     s = resolve_settings(settings, caller)
     key = col.VERDICT if option(show, ("label", "code"), "label", "show") == "label" else col.VERDICT_CODE

@@ -49,7 +49,6 @@ def load(path: str, command: str, console: Console) -> Master | int:
     """The master, or an exit code after printing its problems (nothing is written then)."""
     from ..files import UnreadableFileError
     from ..loader import load_master
-
     from .validate import report
 
     try:
@@ -83,11 +82,17 @@ def generate_with_progress(
         with Progress(*columns, console=console, transient=True) as bar:
             task = bar.add_task("generate", total=total)
             results = generate_customer_books(
-                master, out, customer_ids=customer_ids, force=force, workers=workers,
+                master,
+                out,
+                customer_ids=customer_ids,
+                force=force,
+                workers=workers,
                 progress=lambda done, _total: bar.update(task, completed=done),
-            )  # fmt: skip
+            )
     else:
-        results = generate_customer_books(master, out, customer_ids=customer_ids, force=force, workers=workers)
+        results = generate_customer_books(
+            master, out, customer_ids=customer_ids, force=force, workers=workers
+        )
     print_summary(results, out, console)
     return results
 
@@ -104,7 +109,9 @@ def print_summary(results, out: Path, console: Console) -> None:  # type: ignore
         table.add_column("Result", no_wrap=True)
         for r in shown:
             style = "green" if r.ok else "bold red"
-            table.add_row(r.path.name, str(r.ideas), str(r.sign_off), r.fingerprint, f"[{style}]{r.status}[/]")
+            table.add_row(
+                r.path.name, str(r.ideas), str(r.sign_off), r.fingerprint, f"[{style}]{r.status}[/]"
+            )
         console.print(table)
     for r in problems:
         console.print(f"[bold red]{r.customer_id}:[/] {r.message}")

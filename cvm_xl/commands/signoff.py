@@ -25,7 +25,9 @@ def add_parser(subparsers: argparse._SubParsersAction) -> None:
     )
     p.add_argument("master", help="the master workbook (.xlsx or .xlsm)")
     p.add_argument("--out", required=True, help="the workbook to write, e.g. signoff.xlsx")
-    p.add_argument("--force", action="store_true", help="overwrite the file even if it changed since generation")
+    p.add_argument(
+        "--force", action="store_true", help="overwrite the file even if it changed since generation"
+    )
     p.set_defaults(run=run)
 
 
@@ -35,7 +37,9 @@ def run(args: argparse.Namespace) -> int:
 
     console = Console(highlight=False)
     if Path(args.out).suffix and Path(args.out).suffix.lower() != ".xlsx":
-        raise UsageError(f"{args.out}: the consolidated sign-off is an .xlsx workbook; name it e.g. signoff.xlsx")
+        raise UsageError(
+            f"{args.out}: the consolidated sign-off is an .xlsx workbook; name it e.g. signoff.xlsx"
+        )
     master = load(args.master, "signoff", console)
     if isinstance(master, int):
         return master

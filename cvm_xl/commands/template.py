@@ -49,7 +49,7 @@ def _write_atomically(path: Path, data: bytes) -> None:
 
 def run(args: argparse.Namespace) -> int:
     from ..template import build_template
-    from ..template.builder import vba_modules
+    from ..template.builder import part_digests, vba_modules
 
     path = Path(args.out) if args.out else default_path()
     if path.suffix.lower() != ".xlsm":
@@ -61,7 +61,7 @@ def run(args: argparse.Namespace) -> int:
     except RuntimeError as exc:  # the worksheet functions or xlwings cannot be imported
         raise UsageError(str(exc)) from None
     if args.check:
-        same = path.is_file() and path.read_bytes() == data
+        same = path.is_file() and part_digests(path.read_bytes()) == part_digests(data)
         print(
             f"{path} is up to date." if same else f"{path} differs from a fresh build: run cvm-xl template."
         )

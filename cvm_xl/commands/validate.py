@@ -69,10 +69,8 @@ def _plural(n: int, word: str) -> str:
 
 def summary(file: str, errors: int, warnings: int) -> str:
     if errors:
-        return (
-            f"{file}: {_plural(errors, 'error')} and {_plural(warnings, 'warning')}. "
-            "Fix the errors, then run cvm-xl validate again."
-        )
+        found = _plural(errors, "error") + (f" and {_plural(warnings, 'warning')}" if warnings else "")
+        return f"{file}: {found}. Fix the errors, then run cvm-xl validate again."
     if warnings:
         return f"{file}: no errors, {_plural(warnings, 'warning')}. The workbook can be used."
     return f"{file}: no problems found. The workbook can be used."

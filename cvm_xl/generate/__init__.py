@@ -49,8 +49,15 @@ def customer_workbook_bytes(master: Master, customer_id: str, generated: dt.date
 
 
 def _refusal(path: Path, reason: str) -> Problem:
-    return Problem(str(path), None, None, None, None, f"not overwritten: {reason}.",
-                   fix="Import it first (cvm-xl import) or use --force to replace it.")  # fmt: skip
+    return Problem(
+        str(path),
+        None,
+        None,
+        None,
+        None,
+        f"not overwritten: {reason}.",
+        fix="Import it first (cvm-xl import) or use --force to replace it.",
+    )
 
 
 def generate_customer_workbooks(
@@ -68,7 +75,9 @@ def generate_customer_workbooks(
     """
     from ..commands.generate import generate_with_progress
 
-    results = generate_with_progress(master, Path(out_dir), customer_ids=customer_ids, force=force, console=console)
+    results = generate_with_progress(
+        master, Path(out_dir), customer_ids=customer_ids, force=force, console=console
+    )
     refused = [_refusal(r.path, r.message) for r in results if not r.ok]
     if refused:
         raise WorkbookError(refused)

@@ -33,10 +33,32 @@ from .package import (
 )
 from .sheetdata import SheetData
 from .sheets.common import RenderContext, SheetBuilder
+from .xmltext import SHARED_STRINGS, SharedStrings
 
 _SHEET_DATA = re.compile(r"<sheetData\s*/>|<sheetData>.*?</sheetData>", re.S)
 _DIMENSION = re.compile(r'<dimension ref="[^"]*"\s*/>')
 _REF = re.compile(r'ref="[^"]*"')
+SHARED_STRINGS_PART = "xl/sharedStrings.xml"
+_SST_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sharedStrings+xml"
+_SST_REL = "http://schemas.openxmlformats.org/officeDocument/2006/relationships/sharedStrings"
+
+
+def _declare_shared_strings(parts: dict[str, bytes]) -> None:
+    """Register a shared-strings part (openpyxl writes inline strings and declares none)."""
+    types = parts["[Content_Types].xml"].decode()
+    if "/xl/sharedStrings.xml" not in types:
+        types = types.replace(
+            "</Types>", f'<Override PartName="/xl/sharedStrings.xml" ContentType="{_SST_TYPE}"/></Types>'
+        )
+        parts["[Content_Types].xml"] = types.encode()
+    rels = parts["xl/_rels/workbook.xml.rels"].decode()
+    if "sharedStrings" not in rels:
+        rels = rels.replace(
+            "</Relationships>",
+            f'<Relationship Id="rIdSharedStrings" Type="{_SST_REL}" Target="sharedStrings.xml"/>'
+            "</Relationships>",
+        )
+        parts["xl/_rels/workbook.xml.rels"] = rels.encode()
 
 
 @dataclass
@@ -65,7 +87,7 @@ class Base:
     tables: dict[str, tuple[str, str]]  # table name -> (part, xml)
 
     def table_xml(self, name: str, ref: str) -> bytes:
-        part, xml = self.tables[name]
+        _, xml = self.tables[name]
         return _REF.sub(f'ref="{ref}"', xml).encode()
 
     def parts(self, data: object, core: bytes, properties: dict[str, str]) -> dict[str, bytes]:
@@ -73,12 +95,18 @@ class Base:
         properties, and last the custom properties with the hash of all the other parts."""
         parts = dict(self.static_parts)
         digests = dict(self.static_digests)
-        for template in self.sheets:
-            builder = template.builder
-            parts[template.part] = template.assemble(builder.render(data, self.context))
-            for table, ref in builder.tables.items():
-                part, _ = self.tables[table]
-                parts[part] = self.table_xml(table, ref(data))
+        shared = SharedStrings()
+        token = SHARED_STRINGS.set(shared)
+        try:
+            for template in self.sheets:
+                builder = template.builder
+                parts[template.part] = template.assemble(builder.render(data, self.context))
+                for table, ref in builder.tables.items():
+                    part, _ = self.tables[table]
+                    parts[part] = self.table_xml(table, ref(data))
+        finally:
+            SHARED_STRINGS.reset(token)
+        parts[SHARED_STRINGS_PART] = shared.xml()
         parts[CORE_PART] = core
         for name, value in parts.items():
             if name not in digests:
@@ -135,6 +163,8 @@ def build_base(builders: Sequence[SheetBuilder], context_without_styles: RenderC
     with zipfile.ZipFile(buffer) as z:
         parts = {name: z.read(name) for name in z.namelist()}
     parts[APP_PART] = APP_XML
+    parts.pop(SHARED_STRINGS_PART, None)
+    _declare_shared_strings(parts)
     sheet_parts = _sheet_parts(parts)
 
     sheets: list[SheetTemplate] = []

@@ -21,9 +21,8 @@ _RESERVED = frozenset(
 
 def safe_part(text: str) -> str:
     """Text with characters no file system accepts replaced by '_' and whitespace collapsed."""
-    text = unicodedata.normalize("NFC", text)
-    text = _FORBIDDEN.sub("_", text)
-    return _SPACES.sub(" ", text).strip()
+    text = _SPACES.sub(" ", unicodedata.normalize("NFC", text))
+    return _FORBIDDEN.sub("_", text).strip()
 
 
 def _truncate(text: str, limit: int) -> str:

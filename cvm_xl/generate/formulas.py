@@ -18,9 +18,23 @@ from . import layout as L
 from .xmltext import criterion_literal, lookup_literal
 
 ALLOWED_FUNCTIONS = frozenset(
-    {"IF", "AND", "OR", "ABS", "MIN", "MAX", "SUMIFS", "SUMPRODUCT", "COUNTIFS", "INDEX", "MATCH",
-     "ROUND", "IFERROR", "SUM"}
-)  # fmt: skip
+    {
+        "IF",
+        "AND",
+        "OR",
+        "ABS",
+        "MIN",
+        "MAX",
+        "SUMIFS",
+        "SUMPRODUCT",
+        "COUNTIFS",
+        "INDEX",
+        "MATCH",
+        "ROUND",
+        "IFERROR",
+        "SUM",
+    }
+)
 
 _N = L.SETTING_NAMES
 ANNUITY = (

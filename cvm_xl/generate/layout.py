@@ -165,8 +165,16 @@ MAP_TABLE_FIRST = MAP_TABLE_HEADER + 1
 MAP_CELL_ORDER = ("W-W", "W-I", "W-L", "I-W", "I-I", "I-L", "L-W", "L-I", "L-L")
 MAP_TOTAL_ROW = MAP_TABLE_FIRST + len(MAP_CELL_ORDER)
 MAP_UNQUANTIFIED_ROW = MAP_TOTAL_ROW + 1
-MAP_TABLE_COLUMNS = ("Cell", "Supplier", "Customer", "Ideas", "Supplier value", "Customer value",
-                     "Net value", "Guidance")  # fmt: skip
+MAP_TABLE_COLUMNS = (
+    "Cell",
+    "Supplier",
+    "Customer",
+    "Ideas",
+    "Supplier value",
+    "Customer value",
+    "Net value",
+    "Guidance",
+)
 MAP_ROW: dict[str, int] = {cell: MAP_TABLE_FIRST + i for i, cell in enumerate(MAP_CELL_ORDER)}
 
 # Passbook: lines from row 5 (header row 4); balances in I:J.
@@ -187,9 +195,22 @@ BALANCE_ROWS = {
 # Sign-off: ideas from row 6 (header row 5), one row reserved per allowed idea.
 SIGN_OFF_HEADER_ROW = 5
 SIGN_OFF_FIRST_ROW = 6
-SIGN_OFF_COLUMNS = ("#", col.IDEA_ID, col.TITLE, col.OWNER_FIRM, col.OWNER, col.START, col.END,
-                    col.SUPPLIER_VALUE, col.CUSTOMER_VALUE, col.NET_VALUE, col.TRANSFER,
-                    col.SUPPLIER_FINAL, col.CUSTOMER_FINAL, "Method")  # fmt: skip
+SIGN_OFF_COLUMNS = (
+    "#",
+    col.IDEA_ID,
+    col.TITLE,
+    col.OWNER_FIRM,
+    col.OWNER,
+    col.START,
+    col.END,
+    col.SUPPLIER_VALUE,
+    col.CUSTOMER_VALUE,
+    col.NET_VALUE,
+    col.TRANSFER,
+    col.SUPPLIER_FINAL,
+    col.CUSTOMER_FINAL,
+    "Method",
+)
 SIGN_OFF_IDEAS_PER_PAGE = 12
 FINGERPRINT_CELL = "C3"
 FINGERPRINT_NAME = "SignOffFingerprint"

@@ -56,7 +56,8 @@ def core_xml(*, title: str, subject: str, creator: str, when: dt.datetime) -> by
     stamp = when.strftime("%Y-%m-%dT%H:%M:%SZ")
     return (
         '<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n'
-        '<cp:coreProperties xmlns:cp="http://schemas.openxmlformats.org/package/2006/metadata/core-properties" '
+        "<cp:coreProperties "
+        'xmlns:cp="http://schemas.openxmlformats.org/package/2006/metadata/core-properties" '
         'xmlns:dc="http://purl.org/dc/elements/1.1/" xmlns:dcterms="http://purl.org/dc/terms/" '
         'xmlns:xsi="http://www.w3.org/2001/XMLSchema-instance">'
         f"<dc:title>{escape(title)}</dc:title><dc:subject>{escape(subject)}</dc:subject>"
@@ -68,10 +69,10 @@ def core_xml(*, title: str, subject: str, creator: str, when: dt.datetime) -> by
 
 
 APP_XML = (
-    '<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n'
-    '<Properties xmlns="http://schemas.openxmlformats.org/officeDocument/2006/extended-properties">'
-    "<Application>cvm-xl</Application><DocSecurity>0</DocSecurity></Properties>"
-).encode()
+    b'<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n'
+    b'<Properties xmlns="http://schemas.openxmlformats.org/officeDocument/2006/extended-properties">'
+    b"<Application>cvm-xl</Application><DocSecurity>0</DocSecurity></Properties>"
+)
 
 
 def zip_parts(parts: Mapping[str, bytes], level: int = COMPRESSION_LEVEL) -> bytes:

@@ -62,7 +62,9 @@ def signoff_workbook_bytes(master: Master, generated: dt.datetime | None = None)
     run = RunData(master, generated)
     settings = master.settings
     builders = [*C.builders(), settings_sheet.BUILDER]
-    context = RenderContext(settings=settings, styles={}, sign_off=L.SignOffLayout(settings.max_sign_off_ideas))
+    context = RenderContext(
+        settings=settings, styles={}, sign_off=L.SignOffLayout(settings.max_sign_off_ideas)
+    )
     base = build_base(builders, context)
     data = consolidated_data(run)
     core = core_xml(

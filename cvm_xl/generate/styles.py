@@ -122,9 +122,10 @@ SPECS: dict[str, StyleSpec] = {
     "sign.head": StyleSpec(bold=True, size=11, color=NAVY, border="bottom"),
     "sign.label": StyleSpec(color=SLATE, vertical="bottom"),
     "sign.box": StyleSpec(border="bottom", locked=False, size=11, vertical="bottom"),
-    "sign.date": StyleSpec(border="bottom", locked=False, size=11, number_format=DATE, horizontal="left",
-                           vertical="bottom"),
-}  # fmt: skip
+    "sign.date": StyleSpec(
+        border="bottom", locked=False, size=11, number_format=DATE, horizontal="left", vertical="bottom"
+    ),
+}
 
 for _cell, _colour in CELL_COLOURS.items():
     _grid = StyleSpec(fill=_colour, horizontal="center")

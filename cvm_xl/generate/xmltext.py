@@ -10,6 +10,7 @@ from __future__ import annotations
 import datetime as dt
 import math
 import re
+from contextvars import ContextVar
 from functools import lru_cache
 
 from ..problems import column_letter
@@ -36,6 +37,14 @@ def escape(text: str) -> str:
     text = clean_text(text)
     text = _OOXML_ESCAPE.sub(r"_x005F_\1", text)
     return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+
+
+def escape_value(text: str) -> str:
+    """XML text for a cached formula result: like ``escape`` but ``_xHHHH_`` left as it is, since
+    readers of cached values take them literally (and Excel recalculates on opening)."""
+    if _NEEDS_WORK.search(text) is None:
+        return text[:MAX_CELL_TEXT]
+    return clean_text(text).replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
 
 
 def escape_attr(text: str) -> str:
@@ -78,7 +87,47 @@ def is_missing(value: object) -> bool:
         return False
 
 
+class SharedStrings:
+    """The workbook's own shared strings, used only for text holding an ``_xHHHH_`` sequence.
+
+    Excel decodes such sequences in every string; readers such as openpyxl undo the protecting
+    ``_x005F_`` only in shared strings. Writing these rare texts there keeps them exact for both.
+    """
+
+    def __init__(self) -> None:
+        self.strings: list[str] = []
+        self._index: dict[str, int] = {}
+
+    def add(self, text: str) -> int:
+        index = self._index.get(text)
+        if index is None:
+            index = self._index[text] = len(self.strings)
+            self.strings.append(text)
+        return index
+
+    def xml(self) -> bytes:
+        items = []
+        for text in self.strings:
+            body = escape(text)
+            space = ' xml:space="preserve"' if body[:1].isspace() or body[-1:].isspace() else ""
+            items.append(f"<si><t{space}>{body}</t></si>")
+        n = len(self.strings)
+        return (
+            '<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n'
+            '<sst xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main" '
+            f'count="{n}" uniqueCount="{n}">{"".join(items)}</sst>'
+        ).encode()
+
+
+SHARED_STRINGS: ContextVar[SharedStrings | None] = ContextVar("SHARED_STRINGS", default=None)
+_ESCAPE_SEQUENCE = re.compile("_x[0-9A-Fa-f]{4}_")
+
+
 def text_cell(ref: str, style: int, text: str) -> str:
+    if _NEEDS_WORK.search(text) is not None and _ESCAPE_SEQUENCE.search(text):
+        shared = SHARED_STRINGS.get()
+        if shared is not None:
+            return f'<c r="{ref}" s="{style}" t="s"><v>{shared.add(clean_text(text))}</v></c>'
     body = escape(text)
     space = ' xml:space="preserve"' if body[:1].isspace() or body[-1:].isspace() else ""
     return f'<c r="{ref}" s="{style}" t="inlineStr"><is><t{space}>{body}</t></is></c>'
@@ -103,7 +152,7 @@ def formula_cell(ref: str, style: int, formula_xml: str, cached: object) -> str:
     if isinstance(cached, bool):
         return f'<c r="{ref}" s="{style}" t="b"><f>{formula_xml}</f><v>{int(cached)}</v></c>'
     if isinstance(cached, str):
-        return f'<c r="{ref}" s="{style}" t="str"><f>{formula_xml}</f><v>{escape(cached)}</v></c>'
+        return f'<c r="{ref}" s="{style}" t="str"><f>{formula_xml}</f><v>{escape_value(cached)}</v></c>'
     if isinstance(cached, dt.date):
         cached = excel_date(cached)
     return f'<c r="{ref}" s="{style}"><f>{formula_xml}</f><v>{number_text(cached)}</v></c>'  # type: ignore[arg-type]

@@ -8,11 +8,13 @@ same bytes.
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
 import io
+import zipfile
+from importlib.metadata import version
 from typing import Any
 
 import xlsxwriter
-import xlwings
 from xlsxwriter.workbook import Workbook
 from xlsxwriter.worksheet import Worksheet
 
@@ -26,7 +28,7 @@ from . import layout
 CREATED = dt.datetime(2025, 1, 1)  # fixed: part of what makes the build reproducible
 # The bytes depend on these two packages' versions too: xlwings' VBA module is embedded as it is.
 BUILT_BY = (
-    f"Built by cvm-xl template with xlwings {xlwings.__version__} and XlsxWriter {xlsxwriter.__version__}"
+    f"Built by cvm-xl template with xlwings {version('xlwings')} and XlsxWriter {xlsxwriter.__version__}"
 )
 LAST_ROW = 1_048_575  # dropdowns and formats cover whole columns, so new rows get them too
 TABLE_STYLE = "Table Style Medium 2"
@@ -57,6 +59,7 @@ class Formats:
         )
         self.text = add(text_wrap=True, valign="top")
         self.middle = add(valign="vcenter")
+        self.help = add(font_color="#595959", indent=1)
         self.note = add(font_color="#595959", text_wrap=True, valign="top")
         self.step = add(bold=True, valign="top", font_color=INPUT_HEADER)
         self.header = add(
@@ -183,6 +186,8 @@ def _input_sheet(wb: Workbook, table: Table, f: Formats, list_names: dict[tuple[
     ws.add_table(
         0, 0, 1, len(names) - 1, {"name": table.table_name, "columns": columns, "style": TABLE_STYLE}
     )
+    for index, column in enumerate(columns):
+        ws.write_blank(1, index, None, column["format"])  # the first row formatted, as Excel copies it down
     if table is IDEAS:
         for name, formula in layout.IDEA_FORMULAS.items():
             index = names.index(name)
@@ -260,7 +265,7 @@ def _settings_sheet(wb: Workbook, f: Formats) -> None:
             ws.write_string(r, 1, row.value, kind_format[row.kind])
         else:
             ws.write_number(r, 1, row.value, kind_format[row.kind])
-        ws.write_string(r, 2, row.help, f.note)
+        ws.write_string(r, 2, row.help, f.help)
         rule = _setting_rule(row)
         if rule:
             ws.data_validation(r, 1, r, 1, rule | {"error_title": row.label})
@@ -407,6 +412,13 @@ START_NOTES = (
     "The customer workbooks the buttons write carry plain Excel formulas: they work without Python, "
     "on macOS and in LibreOffice.",
 )
+
+
+def part_digests(data: bytes) -> list[tuple[str, str]]:
+    """(name, SHA-256) of every part of a workbook, in zip order: what two builds must share. Raw zip
+    bytes can differ where another zlib deflates differently; the parts cannot."""
+    with zipfile.ZipFile(io.BytesIO(data)) as archive:
+        return [(name, hashlib.sha256(archive.read(name)).hexdigest()) for name in archive.namelist()]
 
 
 def vba_modules() -> list[Module]:

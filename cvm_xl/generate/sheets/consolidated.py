@@ -21,27 +21,48 @@ from .common import RenderContext, SheetBuilder, page_setup, widths
 from .table_sheet import header, plan, setup_table, table_ref, write_rows
 
 SUMMARY, BY_CELL, BY_VERDICT, BY_CATEGORY, BY_STATUS, DETAIL = (
-    "Summary", "By cell", "By verdict", "By category", "By status", "Detail",
-)  # fmt: skip
+    "Summary",
+    "By cell",
+    "By verdict",
+    "By category",
+    "By status",
+    "Detail",
+)
 DETAIL_TABLE = "DetailTable"
 GO, SIGN_OFF_RANK, IN_PASSBOOK = "Go", "Sign-off rank", "In passbook"
 PASSBOOK_SUPPLIER, PASSBOOK_CUSTOMER = "Passbook supplier", "Passbook customer"
 FIRST = 5  # first customer row of every summary sheet (header on row 4)
-VERDICT_ORDER = ("GO_PRIORITY", "GO", "GO_GOOD_FAITH", "POSTPONE_SMALL", "POSTPONE_QUANTIFY", "SHELVE", "NO_GO")
+VERDICT_ORDER = (
+    "GO_PRIORITY",
+    "GO",
+    "GO_GOOD_FAITH",
+    "POSTPONE_SMALL",
+    "POSTPONE_QUANTIFY",
+    "SHELVE",
+    "NO_GO",
+)
 
-_FIXED = {"in.text": "fixed.text", "in.center": "fixed.center", "in.money": "fixed.money",
-          "in.share": "fixed.center", "in.date": "fixed.date"}  # fmt: skip
+_FIXED = {
+    "in.text": "fixed.text",
+    "in.center": "fixed.center",
+    "in.money": "fixed.money",
+    "in.share": "fixed.center",
+    "in.date": "fixed.date",
+}
 DETAIL_COLUMNS: tuple[L.Column, ...] = (
     L.Column(col.CUSTOMER_ID, 11, "fixed.text"),
     L.Column("Customer", 24, "fixed.text"),
-    *(L.Column(c.name, c.width, _FIXED.get(c.style, c.style.replace("calc.", "fixed.")))
-      for c in L.IDEA_COLUMNS if c.name != col.CUSTOMER_ID),
+    *(
+        L.Column(c.name, c.width, _FIXED.get(c.style, c.style.replace("calc.", "fixed.")))
+        for c in L.IDEA_COLUMNS
+        if c.name != col.CUSTOMER_ID
+    ),
     L.Column(GO, 6, "fixed.center"),
     L.Column(SIGN_OFF_RANK, 9, "fixed.center"),
     L.Column(IN_PASSBOOK, 10, "fixed.center"),
     L.Column(PASSBOOK_SUPPLIER, 13, "fixed.money"),
     L.Column(PASSBOOK_CUSTOMER, 13, "fixed.money"),
-)  # fmt: skip
+)
 DETAIL_LETTER = {c.name: letter(i) for i, c in enumerate(DETAIL_COLUMNS, start=1)}
 
 
@@ -104,7 +125,9 @@ def _sumifs(name: str, crit: str, *conditions: tuple[str, str]) -> str:
 
 
 def _ideas() -> _Figure:
-    return _Figure("Ideas", lambda crit, r: _countifs(crit), lambda rows: float(len(rows)), style="calc.count")
+    return _Figure(
+        "Ideas", lambda crit, r: _countifs(crit), lambda rows: float(len(rows)), style="calc.count"
+    )
 
 
 def _count_where(key: str, value: str, head: str) -> _Figure:
@@ -140,24 +163,41 @@ def _summary_figures(target_share: float) -> list[_Figure]:
     bs, bc, total = letter(12), letter(13), letter(14)  # Passbook columns L, M, N
     return [
         _ideas(),
-        _Figure("Go ideas", lambda crit, r: _countifs(crit, (GO, '"Yes"')),
-                lambda rows: float((rows[GO] == "Yes").sum()), style="calc.count"),
-        _Figure("Sign-off ideas", lambda crit, r: _countifs(crit, (SIGN_OFF_RANK, '">0"')),
-                lambda rows: float((rows[SIGN_OFF_RANK].fillna(0) > 0).sum()), style="calc.count"),
+        _Figure(
+            "Go ideas",
+            lambda crit, r: _countifs(crit, (GO, '"Yes"')),
+            lambda rows: float((rows[GO] == "Yes").sum()),
+            style="calc.count",
+        ),
+        _Figure(
+            "Sign-off ideas",
+            lambda crit, r: _countifs(crit, (SIGN_OFF_RANK, '">0"')),
+            lambda rows: float((rows[SIGN_OFF_RANK].fillna(0) > 0).sum()),
+            style="calc.count",
+        ),
         _go_sum(col.SUPPLIER_VALUE, "Supplier value (Go ideas)"),
         _go_sum(col.CUSTOMER_VALUE, "Customer value (Go ideas)"),
         _go_sum(col.NET_VALUE, "Net value (Go ideas)"),
         _go_sum(col.TRANSFER, "Transfers (Go ideas)"),
         _go_sum(col.SUPPLIER_FINAL, "Supplier final (Go ideas)"),
         _go_sum(col.CUSTOMER_FINAL, "Customer final (Go ideas)"),
-        _Figure("Passbook: supplier balance", lambda crit, r: _sumifs(PASSBOOK_SUPPLIER, crit),
-                lambda rows: _nan_sum(rows[PASSBOOK_SUPPLIER])),
-        _Figure("Passbook: customer balance", lambda crit, r: _sumifs(PASSBOOK_CUSTOMER, crit),
-                lambda rows: _nan_sum(rows[PASSBOOK_CUSTOMER])),
+        _Figure(
+            "Passbook: supplier balance",
+            lambda crit, r: _sumifs(PASSBOOK_SUPPLIER, crit),
+            lambda rows: _nan_sum(rows[PASSBOOK_SUPPLIER]),
+        ),
+        _Figure(
+            "Passbook: customer balance",
+            lambda crit, r: _sumifs(PASSBOOK_CUSTOMER, crit),
+            lambda rows: _nan_sum(rows[PASSBOOK_CUSTOMER]),
+        ),
         _Figure("Passbook: total", lambda crit, r: f"{bs}{r}+{bc}{r}", derived=lambda v: v[9] + v[10]),
-        _Figure("Equity gap", lambda crit, r: f"{bs}{r}-{share}*{total}{r}",
-                derived=lambda v: v[9] - target_share * v[11]),
-    ]  # fmt: skip
+        _Figure(
+            "Equity gap",
+            lambda crit, r: f"{bs}{r}-{share}*{total}{r}",
+            derived=lambda v: v[9] - target_share * v[11],
+        ),
+    ]
 
 
 def _breakdown(key: str, values: Sequence[str], headers: Sequence[str], rest: str | None) -> list[_Figure]:
@@ -171,11 +211,12 @@ def _breakdown(key: str, values: Sequence[str], headers: Sequence[str], rest: st
 SHEET_FIGURES: dict[str, Callable[[float], list[_Figure]]] = {
     SUMMARY: _summary_figures,
     BY_CELL: lambda _: _breakdown(col.CELL, L.MAP_CELL_ORDER, L.MAP_CELL_ORDER, "No values yet"),
-    BY_VERDICT: lambda _: _breakdown(col.VERDICT_CODE, VERDICT_ORDER, [BY_CODE[c].label for c in VERDICT_ORDER],
-                                   None),
+    BY_VERDICT: lambda _: _breakdown(
+        col.VERDICT_CODE, VERDICT_ORDER, [BY_CODE[c].label for c in VERDICT_ORDER], None
+    ),
     BY_CATEGORY: lambda _: _breakdown(col.CATEGORY, col.CATEGORIES, col.CATEGORIES, "No category"),
     BY_STATUS: lambda _: _breakdown(col.STATUS, col.STATUSES, col.STATUSES, "No status"),
-}  # fmt: skip
+}
 TITLES = {
     SUMMARY: "Consolidated sign-off: value created, shared and signed, per customer",
     BY_CELL: "Ideas by Idea Portfolio Map cell (supplier outcome first)",
@@ -199,9 +240,14 @@ def _render_summary_sheet(name: str) -> Callable[[ConsolidatedData, RenderContex
         figures = SHEET_FIGURES[name](data.target_supplier_share)
         sd.text(1, 1, "title", TITLES[name])
         sd.height(1, 24)
-        sd.text(2, 1, "note", f"{s.supplier}; amounts in {s.currency} over {s.horizon_years:g} years. Every "
-                f"figure is a formula over the {DETAIL} sheet (one row per idea). Out-of-bounds ideas are "
-                "not included.")  # fmt: skip
+        sd.text(
+            2,
+            1,
+            "note",
+            f"{s.supplier}; amounts in {s.currency} over {s.horizon_years:g} years. Every "
+            f"figure is a formula over the {DETAIL} sheet (one row per idea). Out-of-bounds ideas are "
+            "not included.",
+        )
         heads = [col.CUSTOMER_ID, "Customer", *(f.header for f in figures)]
         if name == SUMMARY:
             heads.append("Sign-off fingerprint")
@@ -271,9 +317,14 @@ def _render_detail(data: ConsolidatedData, ctx: RenderContext) -> SheetData:
     sd = SheetData(ctx.styles)
     sd.text(L.TITLE_ROW, 1, "title", "Detail: one row per idea")
     sd.height(L.TITLE_ROW, 24)
-    sd.text(L.NOTE_ROW, 1, "note", "Inputs and computed values of every idea of every customer, as "
-            "generated. Go: the verdict is a Go. Passbook columns: what the idea adds to each firm's "
-            "balance (signed off, implementing or delivered).")  # fmt: skip
+    sd.text(
+        L.NOTE_ROW,
+        1,
+        "note",
+        "Inputs and computed values of every idea of every customer, as "
+        "generated. Go: the verdict is a Go. Passbook columns: what the idea adds to each firm's "
+        "balance (signed off, implementing or delivered).",
+    )
     header(sd, DETAIL_COLUMNS)
     columns = {c.name: data.detail[c.name].tolist() for c in DETAIL_COLUMNS}
     write_rows(sd, plan(DETAIL_COLUMNS, ctx.styles), columns, len(data.detail), L.FIRST_ROW)

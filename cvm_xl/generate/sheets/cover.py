@@ -26,16 +26,25 @@ WAVE_DATES = (
     (90, "End of the wave (week 12)"),
 )
 GUIDE = (
-    (L.IDEAS, "Every idea with both firms' values. Blue-headed columns are inputs; grey columns are "
-              "computed by formulas (value over the horizon, map cell, net value, verdict, split)."),
+    (
+        L.IDEAS,
+        "Every idea with both firms' values. Blue-headed columns are inputs; grey columns are "
+        "computed by formulas (value over the horizon, map cell, net value, verdict, split).",
+    ),
     (L.MAP, "The Idea Portfolio Map: how many ideas fall in each of the nine cells and their net value."),
-    (L.PASSBOOK, "The gives and gets of every signed-off idea and whether the relationship is in "
-                 "balance (equity gap)."),
-    (L.SIGN_OFF, "The value contract: the ideas proposed for sign-off, with signature blocks for both firms."),
+    (
+        L.PASSBOOK,
+        "The gives and gets of every signed-off idea and whether the relationship is in "
+        "balance (equity gap).",
+    ),
+    (
+        L.SIGN_OFF,
+        "The value contract: the ideas proposed for sign-off, with signature blocks for both firms.",
+    ),
     (L.TRACKING, "Realised values per idea and month."),
     (L.WORKSHOP, "The raw ideas of the workshop and the mother idea each one fed."),
     (L.SETTINGS, "The settings every formula uses (horizon, discount rate, thresholds)."),
-)  # fmt: skip
+)
 GO_CRITERION = '"GO*"'  # GO, GO_PRIORITY and GO_GOOD_FAITH
 
 
@@ -91,8 +100,13 @@ def render(data: CustomerData, ctx: RenderContext) -> SheetData:
     sd.value(16, 3, "kv.date", start)
     for i, (days, label) in enumerate(WAVE_DATES, start=17):
         sd.text(i, 2, "kv.label", label)
-        sd.formula(i, 3, "kv.date", f'IF($C$16="","",$C$16+{days})',
-                   start + dt.timedelta(days=days) if start else None)  # fmt: skip
+        sd.formula(
+            i,
+            3,
+            "kv.date",
+            f'IF($C$16="","",$C$16+{days})',
+            start + dt.timedelta(days=days) if start else None,
+        )
 
     _figures(sd, data, ctx)
 
@@ -105,8 +119,13 @@ def render(data: CustomerData, ctx: RenderContext) -> SheetData:
         sd.height(r, 28)
     r = _guide_row() + len(GUIDE) + 1
     sd.text(r, 2, "note", PROTECTION_NOTE)
-    sd.text(r + 1, 2, "note", f"Generated {data.generated:%Y-%m-%d %H:%M} by cvm-xl {__version__}. "
-            "The formulas need no add-in: Excel, LibreOffice and Google Sheets compute them.")  # fmt: skip
+    sd.text(
+        r + 1,
+        2,
+        "note",
+        f"Generated {data.generated:%Y-%m-%d %H:%M} by cvm-xl {__version__}. "
+        "The formulas need no add-in: Excel, LibreOffice and Google Sheets compute them.",
+    )
     return sd
 
 
@@ -124,9 +143,12 @@ def _figures(sd: SheetData, data: CustomerData, ctx: RenderContext) -> None:
     v = L.BALANCE_VALUE_COL
     rows = L.BALANCE_ROWS
     figures = (
-        ("Ideas in this workbook",
-         f"COUNTIFS({F.ideas_column(col.CUSTOMER_ID)},{criterion_literal(data.customer_id)})",
-         data.n_ideas, "kv.count"),
+        (
+            "Ideas in this workbook",
+            f"COUNTIFS({F.ideas_column(col.CUSTOMER_ID)},{criterion_literal(data.customer_id)})",
+            data.n_ideas,
+            "kv.count",
+        ),
         ("Go ideas", f"COUNTIFS({F.ideas_column(col.VERDICT_CODE)},{GO_CRITERION})", len(go), "kv.count"),
         ("Ideas for sign-off", f'COUNTIFS({sign_off_ids},"?*")', len(data.selected()), "kv.count"),
         ("Supplier value of Go ideas", _go_sum(col.SUPPLIER_VALUE), go_total(col.SUPPLIER_VALUE), "kv.money"),
@@ -136,7 +158,7 @@ def _figures(sd: SheetData, data: CustomerData, ctx: RenderContext) -> None:
         ("Passbook: customer balance", f"{passbook}!${v}${rows['customer']}", b.customer, "kv.money"),
         ("Passbook: equity gap", f"{passbook}!${v}${rows['gap']}", b.equity_gap, "kv.money"),
         ("Passbook: reading", f"{passbook}!${v}${rows['reading']}", equity_reading(b.equity_gap), "kv.text"),
-    )  # fmt: skip
+    )
     sd.text(5, 5, "section", "Figures (live from the other sheets)")
     sd.blank(5, 6, "section")
     for i, (label, formula, cached, style) in enumerate(figures):

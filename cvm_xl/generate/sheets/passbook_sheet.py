@@ -33,9 +33,14 @@ def render(data: CustomerData, ctx: RenderContext) -> SheetData:
     s = ctx.settings
     sd.text(L.TITLE_ROW, 1, "title", f"Passbook: {s.supplier} and {data.name}")
     sd.height(L.TITLE_ROW, 24)
-    sd.text(L.NOTE_ROW, 1, "note", "Every idea signed off, implementing or delivered enters with three lines: "
-            "the value each firm gets and the transfer from supplier to customer. The Supplier and "
-            "Customer columns show how a line moves each firm's balance.")  # fmt: skip
+    sd.text(
+        L.NOTE_ROW,
+        1,
+        "note",
+        "Every idea signed off, implementing or delivered enters with three lines: "
+        "the value each firm gets and the transfer from supplier to customer. The Supplier and "
+        "Customer columns show how a line moves each firm's balance.",
+    )
     sd.text(L.NOTE_ROW + 1, 1, "note", PROTECTION_NOTE)
     hr = L.PASSBOOK_HEADER_ROW
     for c, (name, style) in enumerate(zip(L.PASSBOOK_COLUMNS, HEADER_STYLE, strict=True), start=1):
@@ -77,16 +82,36 @@ def _balances(sd: SheetData, data: CustomerData, ctx: RenderContext) -> None:
         ("supplier", f"{ctx.settings.supplier} balance (Bs)", "SUM($F:$F)", b.supplier, "kv.money"),
         ("customer", "Customer balance (Bc)", "SUM($G:$G)", b.customer, "kv.money"),
         ("total", "Total value created", f"{v}{rows['supplier']}+{v}{rows['customer']}", b.total, "kv.money"),
-        ("target", "Target supplier share", L.SETTING_NAMES["target_supplier_share"],
-         b.target_supplier_share, "kv.share"),
-        ("share", "Supplier share of the total",
-         f'IF({v}{rows["total"]}=0,"",{v}{rows["supplier"]}/{v}{rows["total"]})', b.supplier_share, "kv.share"),
-        ("gap", "Equity gap (Bs - target x total)",
-         f"{v}{rows['supplier']}-{v}{rows['target']}*{v}{rows['total']}", b.equity_gap, "kv.money"),
-        ("reading", "Reading",
-         f'IF(ROUND({v}{rows["gap"]},2)>0,"Supplier ahead",IF(ROUND({v}{rows["gap"]},2)<0,'
-         f'"Customer ahead","Balanced"))', equity_reading(b.equity_gap), "kv.text"),
-    )  # fmt: skip
+        (
+            "target",
+            "Target supplier share",
+            L.SETTING_NAMES["target_supplier_share"],
+            b.target_supplier_share,
+            "kv.share",
+        ),
+        (
+            "share",
+            "Supplier share of the total",
+            f'IF({v}{rows["total"]}=0,"",{v}{rows["supplier"]}/{v}{rows["total"]})',
+            b.supplier_share,
+            "kv.share",
+        ),
+        (
+            "gap",
+            "Equity gap (Bs - target x total)",
+            f"{v}{rows['supplier']}-{v}{rows['target']}*{v}{rows['total']}",
+            b.equity_gap,
+            "kv.money",
+        ),
+        (
+            "reading",
+            "Reading",
+            f'IF(ROUND({v}{rows["gap"]},2)>0,"Supplier ahead",IF(ROUND({v}{rows["gap"]},2)<0,'
+            f'"Customer ahead","Balanced"))',
+            equity_reading(b.equity_gap),
+            "kv.text",
+        ),
+    )
     for key, label, formula, cached, style in items:
         sd.text(rows[key], lc, "kv.label", label)
         sd.formula(rows[key], vc, style, formula, cached)

@@ -29,8 +29,16 @@ GUIDANCE = {
     "L-I": "No go: one firm loses, the other does not gain.",
     "L-L": "No go: both firms lose.",
 }
-TABLE_STYLES = ("map.code.{cell}", "fixed.center", "fixed.center", "calc.count", "calc.money", "calc.money",
-                "calc.money", "fixed.text")  # fmt: skip
+TABLE_STYLES = (
+    "map.code.{cell}",
+    "fixed.center",
+    "fixed.center",
+    "calc.count",
+    "calc.money",
+    "calc.money",
+    "calc.money",
+    "fixed.text",
+)
 
 
 def map_figures(data: CustomerData) -> dict[str, tuple[int, float, float, float]]:
@@ -95,9 +103,14 @@ def render(data: CustomerData, ctx: RenderContext) -> SheetData:
     sd.text(L.TITLE_ROW, 1, "title", f"Idea Portfolio Map: {data.name}")
     sd.height(L.TITLE_ROW, 24)
     tau = f"{s.indifference_threshold:,.0f}"
-    sd.text(L.NOTE_ROW, 1, "note", f"Each idea sits in one cell: the {s.supplier}'s outcome first (across), "
-            f"the customer's second (up). W win, I indifferent (within +/-{tau} {s.currency}), L lose. "
-            "Each cell shows its number of ideas and, below, their net value.")  # fmt: skip
+    sd.text(
+        L.NOTE_ROW,
+        1,
+        "note",
+        f"Each idea sits in one cell: the {s.supplier}'s outcome first (across), "
+        f"the customer's second (up). W win, I indifferent (within +/-{tau} {s.currency}), L lose. "
+        "Each cell shows its number of ideas and, below, their net value.",
+    )
     sd.text(L.NOTE_ROW + 1, 1, "note", PROTECTION_NOTE)
     figures = map_figures(data)
     top = L.MAP_GRID_TOP
@@ -141,8 +154,13 @@ def render(data: CustomerData, ctx: RenderContext) -> SheetData:
     sd.formula(tr, 4, "total.count", f"SUM(D{first}:D{last})", sum(f[0] for f in figures.values()))
     for c, k in ((5, 1), (6, 2), (7, 3)):
         letter = chr(64 + c)
-        sd.formula(tr, c, "total.money", f"SUM({letter}{first}:{letter}{last})",
-                   math.fsum(f[k] for f in figures.values()))  # fmt: skip
+        sd.formula(
+            tr,
+            c,
+            "total.money",
+            f"SUM({letter}{first}:{letter}{last})",
+            math.fsum(f[k] for f in figures.values()),
+        )
     ur = L.MAP_UNQUANTIFIED_ROW
     blank_ideas = sum(1 for v in data.ideas[col.SUPPLIER_VALUE] if v != v)  # NaN: no values yet
     sd.text(ur, 1, "note", "Ideas without any value yet (not on the map):")

@@ -19,8 +19,14 @@ from .table_sheet import choice, header, plan, setup_table, table_ref, validatio
 
 TRACKING_TABLE = "TrackingTable"
 WORKSHOP_TABLE = "WorkshopTable"
-RECORD_IDEA_COLUMNS = (*L.IDEA_INPUT_COLUMNS, col.SUPPLIER_VALUE, col.CUSTOMER_VALUE, col.TRANSFER,
-                       col.SPLIT_METHOD, "Sign-off rank")  # fmt: skip
+RECORD_IDEA_COLUMNS = (
+    *L.IDEA_INPUT_COLUMNS,
+    col.SUPPLIER_VALUE,
+    col.CUSTOMER_VALUE,
+    col.TRANSFER,
+    col.SPLIT_METHOD,
+    "Sign-off rank",
+)
 _DATES = frozenset({col.START, col.END, "Month"})
 
 
@@ -50,8 +56,13 @@ def render_tracking(data: CustomerData, ctx: RenderContext) -> SheetData:
     sd = SheetData(ctx.styles)
     sd.text(L.TITLE_ROW, 1, "title", f"Tracking: {data.name}")
     sd.height(L.TITLE_ROW, 24)
-    sd.text(L.NOTE_ROW, 1, "note", "Realised values per idea and month, in currency units. Add a row per "
-            "idea and month; the table grows as you type below it.")  # fmt: skip
+    sd.text(
+        L.NOTE_ROW,
+        1,
+        "note",
+        "Realised values per idea and month, in currency units. Add a row per "
+        "idea and month; the table grows as you type below it.",
+    )
     header(sd, L.TRACKING_COLUMNS_LAYOUT, height=20)
     n = len(data.tracking[col.IDEA_ID])
     write_rows(sd, plan(L.TRACKING_COLUMNS_LAYOUT, ctx.styles), data.tracking, n, L.FIRST_ROW)
@@ -69,8 +80,13 @@ def render_workshop(data: CustomerData, ctx: RenderContext) -> SheetData:
     sd = SheetData(ctx.styles)
     sd.text(L.TITLE_ROW, 1, "title", f"Workshop: {data.name}")
     sd.height(L.TITLE_ROW, 24)
-    sd.text(L.NOTE_ROW, 1, "note", "The raw ideas of the joint workshop. Mother idea ID names the idea "
-            "on the Ideas sheet that each raw idea fed into.")  # fmt: skip
+    sd.text(
+        L.NOTE_ROW,
+        1,
+        "note",
+        "The raw ideas of the joint workshop. Mother idea ID names the idea "
+        "on the Ideas sheet that each raw idea fed into.",
+    )
     header(sd, L.WORKSHOP_COLUMNS_LAYOUT, height=20)
     n = len(data.workshop["Raw ID"])
     write_rows(sd, plan(L.WORKSHOP_COLUMNS_LAYOUT, ctx.styles), data.workshop, n, L.FIRST_ROW)

@@ -17,7 +17,7 @@ MEANING = {
     "currency": "All amounts are in these currency units.",
     "horizon_years": "Years over which annual amounts count.",
     "discount_rate": "Annual discount rate for annual amounts (0 = no discounting).",
-    "indifference_threshold": "A value within plus or minus this amount is indifferent (I), not a win or loss.",
+    "indifference_threshold": "A value within plus or minus this amount is indifferent (I): no win, no loss.",
     "significance_threshold": "A Go needs at least this net value.",
     "max_one_sided_loss": "Largest loss one firm may take on a win-lose idea (blank = no limit).",
     "target_supplier_share": "The supplier's fair share of value created (passbook equity gap).",
@@ -47,8 +47,13 @@ def render(_data: object, ctx: RenderContext) -> SheetData:
     sd = SheetData(ctx.styles)
     sd.text(L.TITLE_ROW, 1, "title", "Settings")
     sd.height(L.TITLE_ROW, 24)
-    sd.text(L.NOTE_ROW, 1, "note", "The settings that produced every figure in this workbook. The formulas "
-            "read them by the names in column D, so the workbook needs no add-in.")  # fmt: skip
+    sd.text(
+        L.NOTE_ROW,
+        1,
+        "note",
+        "The settings that produced every figure in this workbook. The formulas "
+        "read them by the names in column D, so the workbook needs no add-in.",
+    )
     sd.text(L.SETTINGS_HEADER_ROW, 1, "header.input", "Setting")
     sd.text(L.SETTINGS_HEADER_ROW, 2, "header.input", "Value")
     sd.text(L.SETTINGS_HEADER_ROW, 4, "header.input", "Name in formulas")
@@ -69,7 +74,12 @@ def render(_data: object, ctx: RenderContext) -> SheetData:
     sd.text(r, 4, "kv.label", L.ANNUITY_NAME)
     sd.text(r, 5, "kv.label", "Present value of 1 a year over the horizon: value = one-time + annual x this.")
 
-    sd.text(L.VERDICT_HEADER_ROW - 1, 1, "section", "Verdicts (rules in this order; the first that matches decides)")
+    sd.text(
+        L.VERDICT_HEADER_ROW - 1,
+        1,
+        "section",
+        "Verdicts (rules in this order; the first that matches decides)",
+    )
     sd.text(L.VERDICT_HEADER_ROW, 1, "header.calc", "Verdict code")
     sd.text(L.VERDICT_HEADER_ROW, 2, "header.calc", "Verdict")
     for i, verdict in enumerate(VERDICTS):
@@ -78,8 +88,13 @@ def render(_data: object, ctx: RenderContext) -> SheetData:
     sd.text(L.METHOD_HEADER_ROW - 1, 1, "section", "Sharing methods")
     sd.text(L.METHOD_HEADER_ROW, 1, "header.calc", "Method")
     sd.text(L.METHOD_HEADER_ROW, 2, "header.calc", "Transfer T (supplier to customer)")
-    meaning = ("by the map cell (W-W equal, W-L/L-W retain or equal if one-off, else retain)", "0",
-               "(Vs - Vc) / 2", "Vs - share x net", "max(0, -Vc) - max(0, -Vs)")  # fmt: skip
+    meaning = (
+        "by the map cell (W-W equal, W-L/L-W retain or equal if one-off, else retain)",
+        "0",
+        "(Vs - Vc) / 2",
+        "Vs - share x net",
+        "max(0, -Vc) - max(0, -Vs)",
+    )
     for i, (method, text) in enumerate(zip(L.METHOD_CHOICES, meaning, strict=True)):
         sd.text(L.METHOD_FIRST_ROW + i, 1, "fixed.text", method)
         sd.text(L.METHOD_FIRST_ROW + i, 2, "fixed.text", text)

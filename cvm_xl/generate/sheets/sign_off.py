@@ -37,8 +37,22 @@ FIELDS = (
     (col.SPLIT_METHOD, "calc.center", False),
 )
 MONEY_COLUMNS = range(8, 14)  # H..M
-WIDTHS = {"A": 4, "B": 10, "C": 40, "D": 10, "E": 17, "F": 11, "G": 11, "H": 13, "I": 13, "J": 13,
-          "K": 13, "L": 13, "M": 13, "N": 12}  # fmt: skip
+WIDTHS = {
+    "A": 4,
+    "B": 10,
+    "C": 40,
+    "D": 10,
+    "E": 17,
+    "F": 11,
+    "G": 11,
+    "H": 13,
+    "I": 13,
+    "J": 13,
+    "K": 13,
+    "L": 13,
+    "M": 13,
+    "N": 12,
+}
 
 
 def setup(ws: Worksheet, ctx: RenderContext) -> None:
@@ -73,8 +87,13 @@ def render(data: CustomerData, ctx: RenderContext) -> SheetData:
     sd.text(3, 3, "fingerprint", data.fingerprint)
     sd.text(3, 5, "note", f"{context_line(s)} Generated {data.generated:%Y-%m-%d %H:%M}.")
     sd.height(3, 22)
-    sd.text(4, 1, "note", "The fingerprint is computed from the ideas below and the settings; recomputing it "
-            f"later shows whether anything changed. {PROTECTION_NOTE}")  # fmt: skip
+    sd.text(
+        4,
+        1,
+        "note",
+        "The fingerprint is computed from the ideas below and the settings; recomputing it "
+        f"later shows whether anything changed. {PROTECTION_NOTE}",
+    )
     hr = L.SIGN_OFF_HEADER_ROW
     for c, name in enumerate(L.SIGN_OFF_COLUMNS, start=1):
         sd.text(hr, c, "header.calc" if c > 2 else "header.input", name)
@@ -94,8 +113,12 @@ def render(data: CustomerData, ctx: RenderContext) -> SheetData:
     for r in range(L.SIGN_OFF_FIRST_ROW + max(len(selected), 1), layout.last_idea_row + 1):
         sd.hide(r)
     if not selected:
-        sd.text(L.SIGN_OFF_FIRST_ROW, 3, "note",
-                "No idea is ready for sign-off yet (a Go with an owner firm, owner, start and end).")  # fmt: skip
+        sd.text(
+            L.SIGN_OFF_FIRST_ROW,
+            3,
+            "note",
+            "No idea is ready for sign-off yet (a Go with an owner firm, owner, start and end).",
+        )
 
     tr = layout.total_row
     first, last = L.SIGN_OFF_FIRST_ROW, layout.last_idea_row
@@ -108,8 +131,13 @@ def render(data: CustomerData, ctx: RenderContext) -> SheetData:
         total = math.fsum(v for v in (ideas[name][i] for i in selected) if v == v)
         sd.formula(tr, c, "total.money", f"SUM({letter}{first}:{letter}{last})", total)
     sd.height(tr, 20)
-    sd.text(layout.note_row, 2, "note", "Transfer: paid by the supplier to the customer (negative: the customer "
-            "pays the supplier). Finals: what each firm keeps after the transfer.")  # fmt: skip
+    sd.text(
+        layout.note_row,
+        2,
+        "note",
+        "Transfer: paid by the supplier to the customer (negative: the customer "
+        "pays the supplier). Finals: what each firm keeps after the transfer.",
+    )
 
     hr = layout.sign_head_row
     firms = (("supplier", f"For {s.supplier} (supplier)"), ("customer", f"For {data.name} (customer)"))

@@ -1,8 +1,9 @@
-"""Excel error values (#DIV/0!, #N/A ...) in a workbook's sheets.
+"""What the fast cell reader does not tell about a sheet, read from the workbook's XML.
 
-The fast cell reader shows an error cell as a blank one, so the sheet XML is searched for
-error-typed cells instead. A sheet without any is ruled out by a plain byte search of the
-streamed XML; only a sheet that has some is parsed, also streamed, so memory stays bounded.
+- Excel error values (#DIV/0!, #N/A ...): the reader shows an error cell as a blank one. A sheet
+  without any is ruled out by a plain byte search of its streamed XML; only a sheet that has some
+  is parsed, also streamed, so memory stays bounded.
+- The total rows of Excel Tables ("Total Row" in Excel): a sum under a table is not a record.
 """
 
 from __future__ import annotations
@@ -11,6 +12,7 @@ import posixpath
 import re
 import zipfile
 import zlib
+from dataclasses import dataclass, field
 from pathlib import Path
 from xml.etree import ElementTree
 
@@ -19,6 +21,7 @@ from .files import MAX_ENTRY_BYTES, unreadable
 _CHUNK = 1024 * 1024
 _MARKERS = (b't="e"', b"t='e'")
 _CELL_REF = re.compile(r"([A-Z]+)([0-9]+)")
+_RANGE = re.compile(r"\$?[A-Z]+\$?([0-9]+):\$?[A-Z]+\$?([0-9]+)")
 _REL_NS = "http://schemas.openxmlformats.org/officeDocument/2006/relationships"
 
 
@@ -95,20 +98,66 @@ def _error_cells_of(archive: zipfile.ZipFile, member: str) -> dict[tuple[int, in
     return found
 
 
-def error_cells(path: str | Path, sheets: list[str]) -> dict[str, dict[tuple[int, int], str]]:
-    """For each named sheet: {(Excel row, 0-based column): error text} of its error-valued cells."""
+@dataclass
+class SheetScan:
+    """``errors``: {(Excel row, 0-based column): error text}; ``total_rows``: Excel rows of table totals."""
+
+    errors: dict[tuple[int, int], str] = field(default_factory=dict)
+    total_rows: set[int] = field(default_factory=set)
+
+
+def _resolve(base: str, target: str) -> str:
+    if target.startswith("/"):
+        return target.lstrip("/")
+    return posixpath.normpath(posixpath.join(posixpath.dirname(base), target))
+
+
+def _total_rows(archive: zipfile.ZipFile, member: str, names: set[str]) -> set[int]:
+    folder, file = posixpath.split(member)
+    rels_name = f"{folder}/_rels/{file}.rels"
+    if rels_name not in names:
+        return set()
+    rows: set[int] = set()
+    for rel in ElementTree.fromstring(archive.read(rels_name)):
+        if not rel.get("Type", "").endswith("/table"):
+            continue
+        table_part = _resolve(member, rel.get("Target", ""))
+        if table_part not in names:
+            continue
+        table = ElementTree.fromstring(archive.read(table_part))
+        count = int(table.get("totalsRowCount", "0") or 0)
+        match = _RANGE.fullmatch(table.get("ref", ""))
+        if count and match:
+            last = int(match.group(2))
+            rows.update(range(last - count + 1, last + 1))
+    return rows
+
+
+def scan_sheets(path: str | Path, sheets: list[str]) -> dict[str, SheetScan]:
+    """Error cells and table total rows of each named sheet."""
     path = Path(path)
-    out: dict[str, dict[tuple[int, int], str]] = {}
+    out: dict[str, SheetScan] = {}
     try:
         with zipfile.ZipFile(path) as archive:
             parts = sheet_parts(archive)
+            names = set(archive.namelist())
             for sheet in sheets:
                 member = parts.get(sheet)
-                if member is None or member not in archive.namelist():
+                if member is None or member not in names:
                     continue
+                scan = SheetScan(total_rows=_total_rows(archive, member, names))
                 if _has_error_cells(archive, member, path):
-                    out[sheet] = _error_cells_of(archive, member)
-    except (zipfile.BadZipFile, KeyError, ElementTree.ParseError, OSError, EOFError, zlib.error) as exc:
+                    scan.errors = _error_cells_of(archive, member)
+                out[sheet] = scan
+    except (
+        zipfile.BadZipFile,
+        KeyError,
+        ValueError,
+        ElementTree.ParseError,
+        OSError,
+        EOFError,
+        zlib.error,
+    ) as exc:
         raise unreadable(
             path,
             f"The file is damaged: part of the workbook cannot be read ({exc}).",

@@ -1,0 +1,312 @@
+"""Customer workbook generation: ratios against the physical floor and against plain openpyxl,
+and the bulk run of 1,500 customers (200 workshop ideas and 15 ideas each).
+
+    python benchmarks/bench_generate.py [--customers 1500] [--sample 60] [--workers 2]
+
+Measured in one run, on the same data:
+- stamp: one customer workbook with cvm-xl (slice the customer's data, render every sheet, zip);
+- floor: writing the very same XML parts into a zip (no rendering at all);
+- openpyxl: the same cells, formulas and styles written by straightforward openpyxl code;
+- bulk: ``generate_customer_books`` for every customer into a temporary folder, wall time and peak
+  memory of the process tree (proportional set size, sampled; shared pages counted once).
+Targets (issue 5): stamp <= 3x floor, openpyxl >= 5x stamp, bulk < 10 s and < 300 MB.
+"""
+
+from __future__ import annotations
+
+import argparse
+from copy import copy
+import datetime as dt
+import gc
+import io
+import os
+import statistics
+import sys
+import tempfile
+import threading
+import time
+import zipfile
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+
+from cvm_xl import columns as col  # noqa: E402
+from cvm_xl.generate.batch import generate_customer_books  # noqa: E402
+from cvm_xl.generate.customer_book import CustomerBookWriter  # noqa: E402
+from cvm_xl.generate.model import RunData  # noqa: E402
+from cvm_xl.generate.package import COMPRESSION_LEVEL  # noqa: E402
+from cvm_xl.master import EXCEL_ROW, Master  # noqa: E402
+from cvm_xl.settings import Settings  # noqa: E402
+
+WORDS = (
+    "coil width slitting scrap freight inventory forecast certificate invoice pallet packaging grade "
+    "tolerance press line yield rail truck warehouse consignment schedule changeover quality audit "
+    "surface coating thickness order portal delivery window kanban lead time trial blanking trimming"
+).split()
+
+
+def _texts(rng: np.random.Generator, n: int, words: int) -> list[str]:
+    picks = rng.integers(0, len(WORDS), size=(n, words))
+    return [" ".join(WORDS[i] for i in row).capitalize() for row in picks]
+
+
+def synthetic_master(n_customers: int, n_workshop: int = 200, n_ideas: int = 15, seed: int = 7) -> Master:
+    """A master typed like ``load_master``'s output: n customers, each with workshop rows and ideas."""
+    rng = np.random.default_rng(seed)
+    ids = [f"C{i:05d}" for i in range(n_customers)]
+    customers = pd.DataFrame(
+        {
+            col.CUSTOMER_ID: ids,
+            "Customer": [f"Customer {i:05d} {w}" for i, w in enumerate(_texts(rng, n_customers, 2))],
+            "Industry": "Automotive",
+            "Account manager": "Maren Olsen",
+            "Customer champion": "Dieter Hollmann",
+            "Wave start": dt.date(2026, 1, 12),
+            "Annual volume": 12000.0,
+            "Unit": "t",
+            "Unit price": 700.0,
+            "Value guarantee": 100000.0,
+        }
+    )
+    n = n_customers * n_ideas
+    owner = rng.random(n) < 0.8
+    ideas = pd.DataFrame(
+        {
+            col.IDEA_ID: [f"{c}-I{k:02d}" for c in ids for k in range(n_ideas)],
+            col.CUSTOMER_ID: np.repeat(ids, n_ideas),
+            col.TITLE: _texts(rng, n, 6),
+            col.DESCRIPTION: _texts(rng, n, 18),
+            col.CATEGORY: rng.choice(list(col.CATEGORIES), n),
+            col.SUPPLIER_ANNUAL: np.where(rng.random(n) < 0.1, np.nan, rng.integers(-60, 200, n) * 1000.0),
+            col.SUPPLIER_ONE_TIME: np.where(rng.random(n) < 0.7, np.nan, rng.integers(-300, 100, n) * 1000.0),
+            col.CUSTOMER_ANNUAL: np.where(rng.random(n) < 0.1, np.nan, rng.integers(-60, 200, n) * 1000.0),
+            col.CUSTOMER_ONE_TIME: np.where(rng.random(n) < 0.7, np.nan, rng.integers(-300, 100, n) * 1000.0),
+            col.QUANTIFIED: True,
+            col.GOOD_FAITH: rng.random(n) < 0.1,
+            col.ONE_OFF: rng.random(n) < 0.1,
+            col.SHARING_METHOD: pd.Series([None] * n, dtype=object),
+            col.SUPPLIER_SHARE: np.nan,
+            col.OWNER_FIRM: pd.Series(np.where(owner, "Joint", None), dtype=object),
+            col.OWNER: pd.Series(np.where(owner, "Hana Ito", None), dtype=object),
+            col.START: pd.Series([dt.date(2026, 3, 2) if o else None for o in owner], dtype=object),
+            col.END: pd.Series([dt.date(2026, 9, 30) if o else None for o in owner], dtype=object),
+            col.STATUS: rng.choice(list(col.STATUSES), n),
+            col.OUT_OF_BOUNDS: rng.random(n) < 0.02,
+        }
+    )
+    m = n_customers * n_workshop
+    mothers = ideas[col.IDEA_ID].to_numpy().reshape(n_customers, n_ideas)
+    workshop = pd.DataFrame(
+        {
+            "Raw ID": [f"{c}-R{k:03d}" for c in ids for k in range(n_workshop)],
+            col.CUSTOMER_ID: np.repeat(ids, n_workshop),
+            "Idea": _texts(rng, m, 9),
+            "Proposed by": rng.choice(["Anna Kowalczyk", "Omar Haddad", "Elena Marquez", "Jonas Berg"], m),
+            "Firm": rng.choice(list(col.FIRMS), m),
+            "Function": rng.choice(["Logistics", "Purchasing", "Quality", "Sales"], m),
+            "Value chain stage": rng.choice(["Delivery", "Processing", "Planning"], m),
+            "Mother idea ID": mothers[np.repeat(np.arange(n_customers), n_workshop), rng.integers(0, n_ideas, m)],
+        }
+    )
+    tracking = pd.DataFrame(
+        {
+            col.IDEA_ID: ideas[col.IDEA_ID].iloc[::5].to_numpy(),
+            "Month": dt.date(2026, 4, 1),
+            "Supplier realised": 1000.0,
+            "Customer realised": 2000.0,
+            "Note": "Monthly figure",
+        }
+    )
+    for frame, first in ((customers, 2), (ideas, 2), (workshop, 2), (tracking, 2)):
+        frame.index = pd.RangeIndex(first, first + len(frame), name=EXCEL_ROW)
+    settings = Settings(supplier="Aldermoor Steel", indifference_threshold=5000, significance_threshold=10000)
+    return Master(Path("bench-master.xlsx"), settings, customers, workshop, ideas, tracking)
+
+
+def floor_zip(parts: dict[str, bytes]) -> bytes:
+    """The physical floor: the same parts written into a zip with the standard library."""
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED, compresslevel=COMPRESSION_LEVEL) as z:
+        for name, data in parts.items():
+            z.writestr(name, data)
+    return buffer.getvalue()
+
+
+class OpenpyxlEquivalent:
+    """Straightforward openpyxl code writing the same sheets, cells, formulas and styles.
+
+    The content is taken from a generated workbook once (outside the timing); the timed part
+    creates the workbook, every cell with its value or formula and its style, widths, frozen panes,
+    protection, tables and validation, and saves it, as a direct openpyxl generator would.
+    """
+
+    def __init__(self, book: bytes) -> None:
+        import openpyxl
+
+        wb = openpyxl.load_workbook(io.BytesIO(book))
+        self.sheets = []
+        self.styles = {}
+        for ws in wb.worksheets:
+            cells = []
+            for row in ws.iter_rows():
+                for c in row:
+                    if c.value is None and not c.has_style:
+                        continue
+                    key = c.style_id
+                    if key not in self.styles:
+                        self.styles[key] = (copy(c.font), copy(c.fill), copy(c.border), copy(c.alignment),
+                                            copy(c.protection), c.number_format)  # fmt: skip
+                    cells.append((c.row, c.column, c.value, self.styles[key]))
+            widths = {k: d.width for k, d in ws.column_dimensions.items()}
+            tables = [(t.displayName, t.ref) for t in ws.tables.values()]
+            validations = [(dv.type, dv.formula1, str(dv.sqref)) for dv in ws.data_validations.dataValidation]
+            self.sheets.append((ws.title, cells, widths, ws.freeze_panes, tables, validations, ws.sheet_state))
+
+    def write(self) -> bytes:
+        import openpyxl
+        from openpyxl.worksheet.datavalidation import DataValidation
+        from openpyxl.worksheet.table import Table
+
+        wb = openpyxl.Workbook()
+        wb.remove(wb.active)
+        for title, cells, widths, freeze, tables, validations, state in self.sheets:
+            ws = wb.create_sheet(title)
+            for r, c, value, (font, fill, border, alignment, protection, number_format) in cells:
+                cell = ws.cell(row=r, column=c, value=value)
+                cell.font, cell.fill, cell.border = font, fill, border
+                cell.alignment, cell.protection, cell.number_format = alignment, protection, number_format
+            for letter, width in widths.items():
+                ws.column_dimensions[letter].width = width
+            ws.freeze_panes = freeze
+            ws.protection.sheet = True
+            for name, ref in tables:
+                ws.add_table(Table(displayName=name, ref=ref))
+            for kind, formula, sqref in validations:
+                dv = DataValidation(type=kind, formula1=formula)
+                for ref in sqref.split():
+                    dv.add(ref)
+                ws.add_data_validation(dv)
+            ws.sheet_state = state
+        buffer = io.BytesIO()
+        wb.save(buffer)
+        return buffer.getvalue()
+
+
+def _pss_kb(pid: int) -> int:
+    try:
+        with open(f"/proc/{pid}/smaps_rollup") as handle:
+            for line in handle:
+                if line.startswith("Pss:"):
+                    return int(line.split()[1])
+    except OSError:
+        pass
+    return 0
+
+
+def _children(pid: int) -> list[int]:
+    try:
+        with open(f"/proc/{pid}/task/{pid}/children") as handle:
+            return [int(x) for x in handle.read().split()]
+    except OSError:
+        return []
+
+
+class PeakMemory:
+    """Samples the proportional set size of this process and its children every 10 ms."""
+
+    def __init__(self) -> None:
+        self.peak_kb = 0
+        self._stop = threading.Event()
+        self._thread = threading.Thread(target=self._run, daemon=True)
+
+    def _run(self) -> None:
+        me = os.getpid()
+        while not self._stop.is_set():
+            total = _pss_kb(me) + sum(_pss_kb(p) for p in _children(me))
+            self.peak_kb = max(self.peak_kb, total)
+            time.sleep(0.01)
+
+    def __enter__(self) -> PeakMemory:
+        self._thread.start()
+        return self
+
+    def __exit__(self, *_exc: object) -> None:
+        self._stop.set()
+        self._thread.join()
+
+
+def best_of(fn, repeat: int) -> float:  # type: ignore[no-untyped-def]
+    times = []
+    for _ in range(repeat):
+        start = time.perf_counter()
+        fn()
+        times.append(time.perf_counter() - start)
+    return min(times)
+
+
+def per_customer(master: Master, sample: int) -> dict[str, float]:
+    run = RunData(master)
+    writer = CustomerBookWriter(master.settings)
+    ids = run.customer_ids[:sample]
+    stamp, floor, sizes = [], [], []
+    for cid in ids:
+        stamp.append(best_of(lambda cid=cid: writer.workbook_bytes(run.customer(cid)), 3))
+        parts = writer.parts(run.customer(cid))
+        floor.append(best_of(lambda parts=parts: floor_zip(parts), 3))
+        sizes.append(sum(len(v) for v in parts.values()))
+    book = writer.workbook_bytes(run.customer(ids[0]))
+    equivalent = OpenpyxlEquivalent(book)
+    openpyxl_time = statistics.median(best_of(equivalent.write, 1) for _ in range(5))
+    return {
+        "stamp_ms": statistics.median(stamp) * 1000,
+        "floor_ms": statistics.median(floor) * 1000,
+        "openpyxl_ms": openpyxl_time * 1000,
+        "xml_kb": statistics.median(sizes) / 1024,
+        "zip_kb": len(book) / 1024,
+    }
+
+
+def bulk(master: Master, workers: int | None) -> dict[str, float]:
+    gc.collect()
+    with tempfile.TemporaryDirectory() as out, PeakMemory() as memory:
+        start = time.perf_counter()
+        results = generate_customer_books(master, Path(out), workers=workers)
+        wall = time.perf_counter() - start
+    assert all(r.ok for r in results)
+    return {"wall_s": wall, "peak_mb": memory.peak_kb / 1024, "books": len(results)}
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--customers", type=int, default=1500)
+    parser.add_argument("--sample", type=int, default=40, help="customers timed one by one")
+    parser.add_argument("--workers", type=int, default=None, help="worker processes (default: 2 when many)")
+    args = parser.parse_args()
+
+    small = synthetic_master(args.sample)
+    one = per_customer(small, args.sample)
+    del small
+    print(f"One customer workbook (200 workshop ideas, 15 ideas; {one['xml_kb']:.0f} KB of XML, "
+          f"{one['zip_kb']:.0f} KB zipped), median of {args.sample} customers:")  # fmt: skip
+    print(f"  cvm-xl stamping       {one['stamp_ms']:7.2f} ms")
+    print(f"  physical floor (zip)  {one['floor_ms']:7.2f} ms   stamping / floor    = "
+          f"{one['stamp_ms'] / one['floor_ms']:.2f}x (target <= 3x)")  # fmt: skip
+    print(f"  plain openpyxl        {one['openpyxl_ms']:7.2f} ms   openpyxl / stamping = "
+          f"{one['openpyxl_ms'] / one['stamp_ms']:.1f}x (target >= 5x)")  # fmt: skip
+
+    gc.collect()
+    master = synthetic_master(args.customers)
+    baseline = _pss_kb(os.getpid()) / 1024
+    result = bulk(master, args.workers)
+    print(f"Bulk: {result['books']:.0f} customers x (200 workshop ideas + 15 ideas), workers="
+          f"{args.workers or 'auto'} on {os.cpu_count()} cores:")  # fmt: skip
+    print(f"  wall time             {result['wall_s']:7.2f} s    (target < 10 s)")
+    print(f"  peak memory (PSS)     {result['peak_mb']:7.0f} MB   (target < 300 MB; the master in memory "
+          f"before the run: {baseline:.0f} MB)")  # fmt: skip
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,61 @@
+"""`cvm-xl init PATH`: a new, empty master that load_master reads back; never overwrites by accident."""
+
+from __future__ import annotations
+
+from openpyxl import load_workbook
+
+from cvm_xl import columns as col
+from cvm_xl.cli import main
+from cvm_xl.loader import load_master
+from cvm_xl.settings import Settings
+
+
+def test_init_writes_an_empty_master_with_default_settings(tmp_path, capsys):
+    path = tmp_path / "cvm_master.xlsx"
+    assert main(["init", str(path)]) == 0
+    assert capsys.readouterr().out == (
+        f"Wrote {path}. Fill in the Customers and Ideas sheets, then run: cvm-xl validate {path}\n"
+    )
+    master = load_master(path)
+    assert master.settings == Settings()
+    assert master.problems == ()
+    assert master.ideas.empty and tuple(master.ideas.columns) == col.IDEA_INPUTS
+    assert master.customers.empty and master.workshop.empty and master.tracking.empty
+    wb = load_workbook(path)
+    assert wb.sheetnames == ["Settings", "Customers", "Workshop", "Ideas", "Tracking", "Lists"]
+    assert [next(iter(wb[s].tables)) for s in wb.sheetnames[:5]] == [
+        "tblSettings", "tblCustomers", "tblWorkshop", "tblIdeas", "tblTracking",
+    ]  # fmt: skip
+    assert len(wb["Ideas"].data_validations.dataValidation) == 8
+    assert wb["Ideas"].freeze_panes == "A2"
+    assert [p.name for p in tmp_path.iterdir()] == ["cvm_master.xlsx"]
+
+
+def test_init_with_supplier_and_currency_in_a_new_folder(tmp_path, capsys):
+    path = tmp_path / "waves" / "2025" / "master.xlsx"
+    assert main(["init", str(path), "--supplier", "Aldermoor Steel", "--currency", "GBP"]) == 0
+    assert load_master(path).settings == Settings(supplier="Aldermoor Steel", currency="GBP")
+
+
+def test_init_refuses_to_overwrite_without_force(tmp_path, capsys):
+    path = tmp_path / "master.xlsx"
+    path.write_bytes(b"precious")
+    assert main(["init", str(path)]) == 2
+    assert capsys.readouterr().err == (
+        f"cvm-xl init: {path} already exists; nothing was written. Use --force to overwrite it.\n"
+    )
+    assert path.read_bytes() == b"precious"
+    assert main(["init", str(path), "--force"]) == 0
+    assert load_master(path).ideas.empty
+
+
+def test_init_needs_an_xlsx_name(tmp_path, capsys):
+    assert main(["init", str(tmp_path / "master.xlsm")]) == 2
+    assert "a new master is an .xlsx workbook; give a name ending in .xlsx." in capsys.readouterr().err
+    assert list(tmp_path.iterdir()) == []
+
+
+def test_init_rejects_a_blank_supplier(tmp_path, capsys):
+    assert main(["init", str(tmp_path / "m.xlsx"), "--supplier", "  "]) == 2
+    assert capsys.readouterr().err == "cvm-xl init: Supplier: must name the supplier firm.\n"
+    assert list(tmp_path.iterdir()) == []
