@@ -54,7 +54,11 @@ def _texts(rng: np.random.Generator, n: int, words: int) -> list[str]:
 
 
 def synthetic_master(n_customers: int, n_workshop: int = 200, n_ideas: int = 15, seed: int = 7) -> Master:
-    """A master typed like ``load_master``'s output: n customers, each with workshop rows and ideas."""
+    """A master typed like ``load_master``'s output: n customers, each with workshop rows and ideas.
+
+    As in a loaded workbook, a value that repeats (a name, a firm, a customer ID on every row)
+    is one string object shared by its cells, while free text is one object per cell.
+    """
     rng = np.random.default_rng(seed)
     ids = [f"C{i:05d}" for i in range(n_customers)]
     customers = pd.DataFrame(
@@ -72,14 +76,18 @@ def synthetic_master(n_customers: int, n_workshop: int = 200, n_ideas: int = 15,
         }
     )
     n = n_customers * n_ideas
+
+    def pick(pool: list, size: int) -> list:
+        return [pool[i] for i in rng.integers(0, len(pool), size)]
+
     owner = rng.random(n) < 0.8
     ideas = pd.DataFrame(
         {
             col.IDEA_ID: [f"{c}-I{k:02d}" for c in ids for k in range(n_ideas)],
-            col.CUSTOMER_ID: np.repeat(ids, n_ideas),
+            col.CUSTOMER_ID: [c for c in ids for _ in range(n_ideas)],
             col.TITLE: _texts(rng, n, 6),
             col.DESCRIPTION: _texts(rng, n, 18),
-            col.CATEGORY: rng.choice(list(col.CATEGORIES), n),
+            col.CATEGORY: pick(list(col.CATEGORIES), n),
             col.SUPPLIER_ANNUAL: np.where(rng.random(n) < 0.1, np.nan, rng.integers(-60, 200, n) * 1000.0),
             col.SUPPLIER_ONE_TIME: np.where(rng.random(n) < 0.7, np.nan, rng.integers(-300, 100, n) * 1000.0),
             col.CUSTOMER_ANNUAL: np.where(rng.random(n) < 0.1, np.nan, rng.integers(-60, 200, n) * 1000.0),
@@ -89,39 +97,42 @@ def synthetic_master(n_customers: int, n_workshop: int = 200, n_ideas: int = 15,
             col.ONE_OFF: rng.random(n) < 0.1,
             col.SHARING_METHOD: pd.Series([None] * n, dtype=object),
             col.SUPPLIER_SHARE: np.nan,
-            col.OWNER_FIRM: pd.Series(np.where(owner, "Joint", None), dtype=object),
-            col.OWNER: pd.Series(np.where(owner, "Hana Ito", None), dtype=object),
+            col.OWNER_FIRM: pd.Series(["Joint" if o else None for o in owner], dtype=object),
+            col.OWNER: pd.Series(["Hana Ito" if o else None for o in owner], dtype=object),
             col.START: pd.Series([dt.date(2026, 3, 2) if o else None for o in owner], dtype=object),
             col.END: pd.Series([dt.date(2026, 9, 30) if o else None for o in owner], dtype=object),
-            col.STATUS: rng.choice(list(col.STATUSES), n),
+            col.STATUS: pd.Series(pick(list(col.STATUSES), n), dtype=object),
             col.OUT_OF_BOUNDS: rng.random(n) < 0.02,
         }
     )
     m = n_customers * n_workshop
-    mothers = ideas[col.IDEA_ID].to_numpy().reshape(n_customers, n_ideas)
+    idea_ids = ideas[col.IDEA_ID].tolist()
+    mothers = [idea_ids[(i // n_workshop) * n_ideas + k] for i, k in enumerate(rng.integers(0, n_ideas, m))]
     workshop = pd.DataFrame(
         {
-            "Raw ID": [f"{c}-R{k:03d}" for c in ids for k in range(n_workshop)],
-            col.CUSTOMER_ID: np.repeat(ids, n_workshop),
-            "Idea": _texts(rng, m, 9),
-            "Proposed by": rng.choice(["Anna Kowalczyk", "Omar Haddad", "Elena Marquez", "Jonas Berg"], m),
-            "Firm": rng.choice(list(col.FIRMS), m),
-            "Function": rng.choice(["Logistics", "Purchasing", "Quality", "Sales"], m),
-            "Value chain stage": rng.choice(["Delivery", "Processing", "Planning"], m),
-            "Mother idea ID": mothers[np.repeat(np.arange(n_customers), n_workshop), rng.integers(0, n_ideas, m)],
+            "Raw ID": pd.Series([f"{c}-R{k:03d}" for c in ids for k in range(n_workshop)], dtype=object),
+            col.CUSTOMER_ID: pd.Series([c for c in ids for _ in range(n_workshop)], dtype=object),
+            "Idea": pd.Series(_texts(rng, m, 9), dtype=object),
+            "Proposed by": pd.Series(
+                pick(["Anna Kowalczyk", "Omar Haddad", "Elena Marquez", "Jonas Berg"], m), dtype=object
+            ),
+            "Firm": pd.Series(pick(list(col.FIRMS), m), dtype=object),
+            "Function": pd.Series(pick(["Logistics", "Purchasing", "Quality", "Sales"], m), dtype=object),
+            "Value chain stage": pd.Series(pick(["Delivery", "Processing", "Planning"], m), dtype=object),
+            "Mother idea ID": pd.Series(mothers, dtype=object),
         }
     )
     tracking = pd.DataFrame(
         {
-            col.IDEA_ID: ideas[col.IDEA_ID].iloc[::5].to_numpy(),
+            col.IDEA_ID: pd.Series(idea_ids[::5], dtype=object),
             "Month": dt.date(2026, 4, 1),
             "Supplier realised": 1000.0,
             "Customer realised": 2000.0,
             "Note": "Monthly figure",
         }
     )
-    for frame, first in ((customers, 2), (ideas, 2), (workshop, 2), (tracking, 2)):
-        frame.index = pd.RangeIndex(first, first + len(frame), name=EXCEL_ROW)
+    for frame in (customers, ideas, workshop, tracking):
+        frame.index = pd.RangeIndex(2, 2 + len(frame), name=EXCEL_ROW)
     settings = Settings(supplier="Aldermoor Steel", indifference_threshold=5000, significance_threshold=10000)
     return Master(Path("bench-master.xlsx"), settings, customers, workshop, ideas, tracking)
 

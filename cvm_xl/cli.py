@@ -11,6 +11,7 @@ import importlib
 import sys
 from collections.abc import Sequence
 
+from .files import UnreadableFileError
 from .problems import WorkbookError
 
 # Order is the order of `cvm-xl --help`.
@@ -41,7 +42,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     args = parser.parse_args(argv)
     try:
         return int(args.run(args))
-    except UsageError as exc:
+    except (UsageError, UnreadableFileError) as exc:
         print(f"cvm-xl {args.command}: {exc}", file=sys.stderr)
         return EXIT_USAGE
     except WorkbookError as exc:

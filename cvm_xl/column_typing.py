@@ -8,6 +8,7 @@ distinct parses, and single cells and whole columns always agree.
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
@@ -32,6 +33,7 @@ from .values import is_blank
 _NUMERIC = frozenset({"floating", "integer", "mixed-integer-float", "empty"})
 _DATES = frozenset({"date", "datetime", "empty"})
 _STRIP = np.frompyfunc(str.strip, 1, 1)
+_ORDINAL_1970 = dt.date(1970, 1, 1).toordinal()
 _STARTS_WITH = np.frompyfunc(str.startswith, 2, 1)
 
 
@@ -50,12 +52,6 @@ class TypedColumn:
 
     def add_issue(self, position: int, value: object, issue: CellIssue) -> None:
         self.issues.append((position, value, issue.message, issue.fix))
-
-    @property
-    def bad(self) -> np.ndarray:
-        mask = np.zeros(len(self.blank), dtype=bool)
-        mask[[p for p, *_ in self.issues]] = True
-        return mask
 
 
 def blank_cells(raw: np.ndarray) -> np.ndarray:
@@ -187,18 +183,25 @@ def _type_text(raw: np.ndarray, blank: np.ndarray, parse: Callable[[object], obj
     return typed
 
 
+def _days(dates: np.ndarray) -> np.ndarray:
+    """datetime64[D] of an array of date (or datetime) objects; ordinals beat numpy's own conversion."""
+    ordinals = np.fromiter(map(dt.date.toordinal, dates), dtype=np.int64, count=len(dates))
+    return (ordinals - _ORDINAL_1970).astype("datetime64[D]")
+
+
 def _type_date(raw: np.ndarray, blank: np.ndarray, column: Column) -> TypedColumn:
     days = np.full(len(raw), np.datetime64("NaT"), dtype="datetime64[D]")
     filled = np.flatnonzero(~blank)
     cells = raw[filled]
     typed = TypedColumn(np.empty(0, dtype=object), blank.copy())
     if infer_dtype(cells, skipna=False) in _DATES:
-        days[filled] = np.array(cells, dtype="datetime64[D]")
+        days[filled] = _days(cells)
     else:
         parsed = np.full(len(raw), None, dtype=object)
         year_month = column.name == "Month"
         _by_distinct(raw, filled, lambda v: date_cell(v, year_month), parsed, typed, None)
-        days[filled] = np.array(parsed[filled], dtype="datetime64[D]")
+        dated = filled[~np.equal(parsed[filled], None)]
+        days[dated] = _days(parsed[dated])
     values = days.astype(object)
     values[np.isnat(days)] = None
     typed.values = values

@@ -71,6 +71,13 @@ def load_master(path: str | Path) -> Master:
     except (CalamineError, OSError, ValueError) as exc:
         message = f"The file is damaged: the workbook cannot be read ({exc})."
         raise unreadable(path, message, _DAMAGED_FIX) from None
+    except BaseException as exc:
+        # The Rust reader reports some malformed files as a PanicException, which derives from
+        # BaseException; anything else (KeyboardInterrupt, ...) goes on as it is.
+        if type(exc).__name__ != "PanicException":
+            raise
+        message = "The file is damaged: the workbook cannot be read."
+        raise unreadable(path, message, _DAMAGED_FIX) from None
 
     problems: list[Problem] = []
     settings_sheet = found[SETTINGS_SHEET]

@@ -50,7 +50,7 @@ class Problem(NamedTuple):
         return self.sheet or self.file
 
     def __str__(self) -> str:
-        text = f"{self.file}: {self.where}"
+        text = f"{self.file}: {self.where}" if self.sheet else self.file
         if self.column:
             text += f" ({self.column})"
         text += f": {self.message}"

@@ -156,6 +156,44 @@ def _header_problems(data: TableData, header: HeaderRow | None) -> None:
         )
 
 
+def _type_columns(
+    table: Table, header: HeaderRow, grid: np.ndarray, scan: SheetScan
+) -> tuple[dict[str, TypedColumn], dict[str, np.ndarray]]:
+    """Typed input columns (with the sheet's error cells as issues) and extra columns as read."""
+    typed: dict[str, TypedColumn] = {}
+    for column in table.columns:
+        position = header.positions.get(column.name)
+        if position is not None:
+            typed[column.name] = type_column(grid[:, position], column)
+    extras = {name: raw_column(grid[:, position]) for name, position in header.extras.items()}
+    by_position = {position: name for name, position in header.positions.items() if name in typed}
+    for (row, position), error in scan.errors.items():
+        name = by_position.get(position)
+        offset = row - header.excel_row - 1
+        if name is not None and 0 <= offset < len(grid):
+            typed[name].blank[offset] = False
+            typed[name].add_issue(offset, error, error_issue(error))
+    return typed, extras
+
+
+def _records(
+    header: HeaderRow,
+    length: int,
+    typed: dict[str, TypedColumn],
+    extras: dict[str, np.ndarray],
+    scan: SheetScan,
+) -> np.ndarray:
+    """Positions of the rows that hold a record: not fully blank, not a table's total row."""
+    blank_row = np.ones(length, dtype=bool)
+    for column in typed.values():
+        blank_row &= column.blank
+    for values in extras.values():
+        blank_row &= pd.isna(values)
+    offsets = [row - header.excel_row - 1 for row in scan.total_rows]
+    blank_row[[o for o in offsets if 0 <= o < length]] = True
+    return np.flatnonzero(~blank_row)
+
+
 def read_table(
     table: Table,
     rows: Sequence[Sequence[object]],
@@ -174,75 +212,45 @@ def read_table(
     if header is None:
         return data
     grid = _grid(rows[header.row + 1 :], len(rows[header.row]))
-    length = len(grid)
-    typed: dict[str, TypedColumn] = {}
-    for column in table.columns:
-        position = header.positions.get(column.name)
-        if position is not None:
-            typed[column.name] = type_column(grid[:, position], column)
-    extras = {name: raw_column(grid[:, pos]) for name, pos in header.extras.items()}
-    by_position = {pos: name for name, pos in header.positions.items() if name in typed}
-    for (row, position), error in scan.errors.items():
-        name = by_position.get(position)
-        offset = row - header.excel_row - 1
-        if name is not None and 0 <= offset < length:
-            typed[name].blank[offset] = False
-            typed[name].add_issue(offset, error, error_issue(error))
-
-    blank_row = np.ones(length, dtype=bool)
-    for column in typed.values():
-        blank_row &= column.blank
-    for values in extras.values():
-        blank_row &= pd.isna(values)
-    offsets = [row - header.excel_row - 1 for row in scan.total_rows]
-    blank_row[[o for o in offsets if 0 <= o < length]] = True  # a table's total row is not a record
-    keep = np.flatnonzero(~blank_row)
-    excel_rows = keep + header.excel_row + 1
-    index = pd.Index(excel_rows, name=EXCEL_ROW)
+    typed, extras = _type_columns(table, header, grid, scan)
+    keep = _records(header, len(grid), typed, extras, scan)
+    index = pd.Index(keep + header.excel_row + 1, name=EXCEL_ROW)
 
     series: dict[str, pd.Series] = {}
     for column in table.columns:
         found = typed.get(column.name)
         values = found.values[keep] if found is not None else _empty_value(column, len(keep))
         series[column.name] = pd.Series(values, index=index, dtype=_dtype(column))
+        if column.kind is Kind.DATE:
+            days = found.days if found is not None and found.days is not None else None
+            data.days[column.name] = (
+                days[keep] if days is not None else np.full(len(keep), np.datetime64("NaT"))
+            )
     for name, values in extras.items():
         if name not in series:
             series[name] = pd.Series(values[keep], index=index, dtype=object)
     data.frame = pd.DataFrame(series, index=index)
 
-    row_of = np.full(length, -1, dtype=np.int64)
-    row_of[keep] = np.arange(len(keep))
+    record_of = np.full(len(grid), -1, dtype=np.int64)
+    record_of[keep] = np.arange(len(keep))
     for name, column in typed.items():
-        if column.days is not None:
-            data.days[name] = column.days[keep]
         bad = np.zeros(len(keep), dtype=bool)
         for position, value, message, fix in column.issues:
-            if row_of[position] < 0:  # a skipped total row
-                continue
-            bad[row_of[position]] = True
-            data.add(int(position + header.excel_row + 1), name, value, message, fix)
+            if record_of[position] >= 0:  # not a skipped total row
+                bad[record_of[position]] = True
+                data.add(int(position + header.excel_row + 1), name, value, message, fix)
         data.bad[name] = bad
         if table.column(name).required:
             _blank_required(data, name, column.blank[keep] & ~bad)
-    for name in table.columns:
-        if name.kind is Kind.DATE and name.name not in data.days:
-            data.days[name.name] = np.full(len(keep), np.datetime64("NaT"), dtype="datetime64[D]")
     return data
 
 
 def _blank_required(data: TableData, name: str, blank: np.ndarray) -> None:
-    rows = data.frame.index.to_numpy()[blank]
-    what = {
-        "Customers": "customer",
-        "Workshop": "raw idea",
-        "Ideas": "idea",
-        "Tracking": "tracking line",
-    }.get(data.table.name, "row")
-    for row in rows:
+    for row in data.frame.index.to_numpy()[blank]:
         data.add(
             int(row),
             name,
             None,
-            f"{name} is blank, but every {what} needs one.",
+            f"{name} is blank, but every {data.table.record} needs one.",
             f"Fill in the {name}, or delete the row if it is not needed.",
         )

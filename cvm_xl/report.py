@@ -66,14 +66,21 @@ def ideas_table(evaluated: pd.DataFrame, currency: str) -> Table:
         ("Fc", "right"),
         (col.STATUS, "left"),
     ]:
-        table.add_column(name, justify=justify)  # type: ignore[arg-type]
+        wraps = name in (col.TITLE, col.VERDICT)
+        table.add_column(
+            name,
+            justify=justify,  # type: ignore[arg-type]
+            no_wrap=not wraps,
+            overflow="fold" if wraps else "ellipsis",
+            max_width=30 if name == col.TITLE else None,
+        )
     for _, r in evaluated.iterrows():
         cell = r[col.CELL] or ""
         style = CELL_STYLE.get(cell, "dim" if cell else "")
         title = str(r.get(col.TITLE) or "")
         table.add_row(
             str(r[col.IDEA_ID]),
-            title if len(title) <= 38 else title[:37] + "\u2026",
+            title if len(title) <= 60 else title[:59] + "\u2026",
             money(r[col.SUPPLIER_VALUE]),
             money(r[col.CUSTOMER_VALUE]),
             f"[{style}]{cell}[/{style}]" if style else cell,
@@ -115,9 +122,15 @@ def balances_table(master: Master) -> Table:
     return table
 
 
+def report_console() -> Console:
+    """A console wide enough for the idea table; a pipe or a log file gets 150 columns, not 80."""
+    console = Console()
+    return console if console.is_terminal else Console(width=150)
+
+
 def print_report(master: Master, console: Console | None = None) -> None:
     """The whole portfolio of a master: a map and an idea table per customer, then the balances."""
-    out = console or Console()
+    out = console or report_console()
     s = master.settings
     out.rule(f"[bold]{s.supplier}[/bold]: Customer Value Management portfolio")
     out.print(

@@ -50,6 +50,7 @@ class Table:
 
     name: str
     table_name: str
+    record: str  # what one row is, in messages: "idea", "raw idea" ...
     columns: tuple[Column, ...]
     id_column: str | None = None
     references: tuple[tuple[str, str, str], ...] = ()
@@ -75,6 +76,7 @@ MONEY = {"kind": Kind.NUMBER, "money": True}
 CUSTOMERS = Table(
     "Customers",
     "tblCustomers",
+    "customer",
     (
         Column(col.CUSTOMER_ID, required=True),
         Column("Customer", required=True),
@@ -98,6 +100,7 @@ CUSTOMERS = Table(
 WORKSHOP = Table(
     "Workshop",
     "tblWorkshop",
+    "raw idea",
     (
         Column("Raw ID", required=True),
         Column(col.CUSTOMER_ID, required=True),
@@ -116,6 +119,7 @@ WORKSHOP = Table(
 IDEAS = Table(
     "Ideas",
     "tblIdeas",
+    "idea",
     (
         Column(col.IDEA_ID, required=True),
         Column(col.CUSTOMER_ID, required=True),
@@ -143,6 +147,7 @@ IDEAS = Table(
 TRACKING = Table(
     "Tracking",
     "tblTracking",
+    "tracking line",
     (
         Column(col.IDEA_ID, required=True),
         Column("Month", Kind.DATE),

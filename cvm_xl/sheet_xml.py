@@ -19,7 +19,7 @@ from xml.etree import ElementTree
 from .files import MAX_ENTRY_BYTES, unreadable
 
 _CHUNK = 1024 * 1024
-_MARKERS = (b't="e"', b"t='e'")
+_ERROR_TYPE = re.compile(rb"t=[\"']e[\"']")  # the type attribute of an error cell
 _CELL_REF = re.compile(r"([A-Z]+)([0-9]+)")
 _RANGE = re.compile(r"\$?[A-Z]+\$?([0-9]+):\$?[A-Z]+\$?([0-9]+)")
 _REL_NS = "http://schemas.openxmlformats.org/officeDocument/2006/relationships"
@@ -74,8 +74,7 @@ def _has_error_cells(archive: zipfile.ZipFile, member: str, path: Path) -> bool:
                     "or open it in Excel and save a clean copy.",
                     member,
                 )
-            seam = tail + chunk[:8]  # a marker split between two chunks
-            if any(marker in chunk or marker in seam for marker in _MARKERS):
+            if _ERROR_TYPE.search(chunk) or _ERROR_TYPE.search(tail + chunk[:8]):  # also across chunks
                 return True
             tail = chunk[-8:]
     return False

@@ -35,7 +35,7 @@ def check_unique_ids(data: TableData) -> None:
         return
     first_rows = ids[~repeated]
     first_row_of = dict(zip(first_rows.to_numpy(), first_rows.index, strict=True))
-    thing = {"Customers": "customer", "Workshop": "raw idea", "Ideas": "idea"}.get(data.table.name, "row")
+    thing = data.table.record
     for row, value in ids[repeated].items():
         data.add(
             int(row),
@@ -75,9 +75,10 @@ def check_mother_customers(workshop: TableData, ideas: TableData) -> None:
     needed = ("Mother idea ID", col.CUSTOMER_ID)
     if workshop.frame.empty or not all(workshop.has(c) for c in needed) or not ideas.has(col.IDEA_ID):
         return
-    ideas_frame = ideas.frame[ideas.frame[col.IDEA_ID].notna()].drop_duplicates(col.IDEA_ID)
-    owner = pd.Series(ideas_frame[col.CUSTOMER_ID].to_numpy(), index=ideas_frame[col.IDEA_ID].to_numpy())
     mother = workshop.frame["Mother idea ID"]
+    idea_ids = ideas.frame[col.IDEA_ID]
+    linked = ideas.frame[idea_ids.isin(mother.dropna().unique()).to_numpy()].drop_duplicates(col.IDEA_ID)
+    owner = pd.Series(linked[col.CUSTOMER_ID].to_numpy(), index=linked[col.IDEA_ID].to_numpy())
     mother_customer = mother.map(owner)
     own = workshop.frame[col.CUSTOMER_ID]
     wrong = (

@@ -106,6 +106,7 @@ def render_png(pdf: Path, outdir: Path, resolution: int = 60) -> list[Path]:
     exe = shutil.which("pdftoppm")
     if exe is None:
         pytest.skip("pdftoppm (poppler-utils) is not installed")
+    Path(outdir).mkdir(parents=True, exist_ok=True)
     prefix = Path(outdir) / pdf.stem
     subprocess.run([exe, "-png", "-r", str(resolution), str(pdf), str(prefix)], check=True, timeout=120)
     return sorted(Path(outdir).glob(f"{pdf.stem}*.png"))

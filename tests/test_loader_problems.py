@@ -8,6 +8,7 @@ import pytest
 from loader_fixtures import D, Text, good_sheets, set_value, write_sheets
 
 from cvm_xl import columns as col
+from cvm_xl import sheet_xml
 from cvm_xl.files import UnreadableFileError
 from cvm_xl.loader import load_master
 from cvm_xl.problems import Problem, WorkbookError
@@ -168,6 +169,13 @@ def test_excel_error_values_in_inputs(tmp_path, error):
     assert (p.value, p.message, p.fix) == (error, f"The cell shows the Excel error {error}.", ERROR_FIX)
     assert at(problems, "Customers!B3").message == f"The cell shows the Excel error {error}."
     assert len(problems) == 2  # the required Customer is not also reported as blank
+
+
+@pytest.mark.parametrize("chunk", [5, 7, 64])
+def test_error_cells_are_found_whatever_the_read_chunks(tmp_path, monkeypatch, chunk):
+    monkeypatch.setattr(sheet_xml, "_CHUNK", chunk)  # the marker may straddle two chunks
+    p = at(bad(tmp_path, "Tracking", 2, "Customer realised", "#REF!"), "Tracking!D3")
+    assert p.message == "The cell shows the Excel error #REF!."
 
 
 def test_error_values_in_computed_columns_are_ignored(tmp_path):

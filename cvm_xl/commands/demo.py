@@ -26,10 +26,10 @@ def add_parser(subparsers: argparse._SubParsersAction) -> None:
 def run(args: argparse.Namespace) -> int:
     from ..loader import load_master
     from ..master_writer import write_master
-    from ..report import print_report
+    from ..report import print_report, report_console
     from ..sample import sample_settings, sample_tables
 
-    console = Console()
+    console = report_console()
     out = Path(args.out)
     out.mkdir(parents=True, exist_ok=True)
     master_path = out / "cvm_master.xlsx"
@@ -45,7 +45,7 @@ def run(args: argparse.Namespace) -> int:
     return 0
 
 
-def _generate(master, out: Path, force: bool, console: Console) -> list[Path]:  # noqa: ANN001
+def _generate(master, out: Path, force: bool, console: Console) -> list[Path]:
     from ..generate import generate_customer_workbooks, write_signoff_workbook
 
     books = generate_customer_workbooks(master, out / "customers", force=force, console=console)

@@ -73,7 +73,7 @@ def generate_customer_workbooks(
     Returns the paths written; raises ``WorkbookError`` listing the workbooks that were not
     overwritten because they changed since generation (the others are written).
     """
-    from ..commands.generate import generate_with_progress
+    from .console import generate_with_progress
 
     results = generate_with_progress(
         master, Path(out_dir), customer_ids=customer_ids, force=force, console=console

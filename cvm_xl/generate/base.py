@@ -27,8 +27,10 @@ from .package import (
     CORE_PART,
     CUSTOM_PART,
     HASH_PROPERTY,
+    ZipTemplate,
     content_hash,
     custom_xml,
+    deflate,
     part_digest,
 )
 from .sheetdata import SheetData
@@ -85,16 +87,16 @@ class Base:
     static_digests: dict[str, bytes]
     sheets: list[SheetTemplate]
     tables: dict[str, tuple[str, str]]  # table name -> (part, xml)
+    zip: ZipTemplate
 
     def table_xml(self, name: str, ref: str) -> bytes:
         _, xml = self.tables[name]
         return _REF.sub(f'ref="{ref}"', xml).encode()
 
-    def parts(self, data: object, core: bytes, properties: dict[str, str]) -> dict[str, bytes]:
-        """Every part of one workbook: static parts, the rendered sheets and tables, the document
-        properties, and last the custom properties with the hash of all the other parts."""
-        parts = dict(self.static_parts)
-        digests = dict(self.static_digests)
+    def variable_parts(self, data: object, core: bytes, properties: dict[str, str]) -> dict[str, bytes]:
+        """The parts that differ between workbooks: rendered sheets and tables, shared strings,
+        document properties, and last the custom properties with the hash of all other parts."""
+        parts: dict[str, bytes] = {}
         shared = SharedStrings()
         token = SHARED_STRINGS.set(shared)
         try:
@@ -108,11 +110,22 @@ class Base:
             SHARED_STRINGS.reset(token)
         parts[SHARED_STRINGS_PART] = shared.xml()
         parts[CORE_PART] = core
+        digests = dict(self.static_digests)
         for name, value in parts.items():
-            if name not in digests:
-                digests[name] = part_digest(value)
+            digests[name] = part_digest(value)
         parts[CUSTOM_PART] = custom_xml({**properties, HASH_PROPERTY: content_hash(digests.items())})
         return parts
+
+    def parts(self, data: object, core: bytes, properties: dict[str, str]) -> dict[str, bytes]:
+        """Every part of one workbook, uncompressed."""
+        return {**self.static_parts, **self.variable_parts(data, core, properties)}
+
+    def workbook(self, data: object, core: bytes, properties: dict[str, str]) -> bytes:
+        """The .xlsx bytes: the static parts come deflated already, only the rest is compressed."""
+        entries = [
+            deflate(name, value) for name, value in self.variable_parts(data, core, properties).items()
+        ]
+        return self.zip.build(entries)
 
 
 def _relationships(xml: str) -> dict[str, str]:
@@ -197,4 +210,6 @@ def build_base(builders: Sequence[SheetBuilder], context_without_styles: RenderC
     for part in (CORE_PART, CUSTOM_PART):
         parts.pop(part, None)
     digests = {name: part_digest(data) for name, data in parts.items()}
-    return Base(ctx, parts, digests, sheets, tables)
+    order = sorted(parts, key=lambda n: (n != "[Content_Types].xml", n))
+    template = ZipTemplate([deflate(name, parts[name]) for name in order])
+    return Base(ctx, parts, digests, sheets, tables, template)

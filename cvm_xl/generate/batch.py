@@ -13,6 +13,7 @@ import gc
 import multiprocessing
 import os
 from collections.abc import Callable, Iterable, Sequence
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -101,9 +102,26 @@ def _chunks(items: Sequence[str], size: int) -> Iterable[Sequence[str]]:
 
 
 def default_workers(n_customers: int) -> int:
-    if n_customers < PARALLEL_FROM or "fork" not in multiprocessing.get_all_start_methods():
+    if n_customers < PARALLEL_FROM:
         return 1
     return max(1, min(2, os.cpu_count() or 1))
+
+
+def _parallel(customer_ids: Sequence[str], n_workers: int) -> Iterable[list[BookResult]]:
+    """Chunks of results as they finish. Worker processes (fork) where the platform has them;
+    elsewhere threads, which still overlap compression and file writes (zlib and I/O release the
+    GIL) with rendering."""
+    chunks = list(_chunks(customer_ids, CHUNK))
+    if "fork" in multiprocessing.get_all_start_methods():
+        gc.freeze()  # the collector would otherwise touch, and so copy, every inherited object
+        try:
+            with multiprocessing.get_context("fork").Pool(n_workers) as pool:
+                yield from pool.imap_unordered(_work, chunks)
+        finally:
+            gc.unfreeze()
+    else:
+        with ThreadPoolExecutor(n_workers) as pool:
+            yield from pool.map(_work, chunks)
 
 
 def generate_customer_books(
@@ -141,15 +159,11 @@ def generate_customer_books(
                 if progress:
                     progress(len(results), total)
         else:
-            gc.freeze()  # keep the inherited objects' pages shared with the workers
-            context = multiprocessing.get_context("fork")
-            with context.Pool(n_workers) as pool:
-                for chunk in pool.imap_unordered(_work, list(_chunks(wanted, CHUNK))):
-                    for result in chunk:
-                        results[result.customer_id] = result
-                    if progress:
-                        progress(len(results), total)
-            gc.unfreeze()
+            for chunk in _parallel(wanted, n_workers):
+                for result in chunk:
+                    results[result.customer_id] = result
+                if progress:
+                    progress(len(results), total)
     finally:
         _JOB = None
     return [results[cid] for cid in wanted]

@@ -10,7 +10,7 @@ from .. import __version__
 from . import layout as L
 from .base import Base, build_base
 from .model import CustomerData
-from .package import core_xml, zip_parts
+from .package import core_xml
 from .sheets import cover, ideas, passbook_sheet, portfolio_map, records, settings_sheet, sign_off
 from .sheets.common import RenderContext, SheetBuilder
 
@@ -42,8 +42,7 @@ class CustomerBookWriter:
         )
         self.base: Base = build_base(builders or CUSTOMER_SHEETS, context)
 
-    def parts(self, data: CustomerData) -> dict[str, bytes]:
-        """Every part of the workbook (uncompressed)."""
+    def _document(self, data: CustomerData) -> tuple[bytes, dict[str, str]]:
         s = self.base.context.settings
         core = core_xml(
             title=f"Customer Value Management: {data.name}",
@@ -58,7 +57,11 @@ class CustomerBookWriter:
             GENERATED_PROPERTY: data.generated.isoformat(),
             VERSION_PROPERTY: __version__,
         }
-        return self.base.parts(data, core, properties)
+        return core, properties
+
+    def parts(self, data: CustomerData) -> dict[str, bytes]:
+        """Every part of the workbook, uncompressed."""
+        return self.base.parts(data, *self._document(data))
 
     def workbook_bytes(self, data: CustomerData) -> bytes:
-        return zip_parts(self.parts(data))
+        return self.base.workbook(data, *self._document(data))

@@ -12,10 +12,11 @@ Texts are plain formulas without the leading '='; ``xmltext.formula_text`` escap
 from __future__ import annotations
 
 from collections.abc import Mapping
+from functools import lru_cache
 
 from .. import columns as col
 from . import layout as L
-from .xmltext import criterion_literal, lookup_literal
+from .xmltext import criterion_literal, formula_text, lookup_literal
 
 ALLOWED_FUNCTIONS = frozenset(
     {
@@ -119,15 +120,38 @@ def ideas_column(name: str, sheet: str = L.IDEAS) -> str:
     return f"{L.sheet_ref(sheet)}!${x}:${x}"
 
 
+ID_SLOT = "\x00"  # where an idea's ID literal goes in a cached template (never in real text)
+
+
+def _lookup(id_literal: str, name: str, blank_as_empty: bool) -> str:
+    found = f"INDEX({ideas_column(name)},MATCH({id_literal},{ideas_column(col.IDEA_ID)},0))"
+    return f'IF({found}="","",{found})' if blank_as_empty else found
+
+
+def _sum(id_criterion: str, name: str) -> str:
+    return f"SUMIFS({ideas_column(name)},{ideas_column(col.IDEA_ID)},{id_criterion})"
+
+
 def idea_lookup(idea_id: str, name: str, *, blank_as_empty: bool = False) -> str:
     """The value of one column for the idea with this ID (exact match, wildcards escaped)."""
-    found = f"INDEX({ideas_column(name)},MATCH({lookup_literal(idea_id)},{ideas_column(col.IDEA_ID)},0))"
-    return f'IF({found}="","",{found})' if blank_as_empty else found
+    return _lookup(lookup_literal(idea_id), name, blank_as_empty)
 
 
 def idea_sum(idea_id: str, name: str) -> str:
     """SUMIFS of one numeric column for this idea: a blank (unquantified) value counts as 0."""
-    return f"SUMIFS({ideas_column(name)},{ideas_column(col.IDEA_ID)},{criterion_literal(idea_id)})"
+    return _sum(criterion_literal(idea_id), name)
+
+
+@lru_cache(maxsize=64)
+def lookup_template(name: str, blank_as_empty: bool = False) -> str:
+    """``idea_lookup`` escaped for XML, with ``ID_SLOT`` for the escaped ``lookup_literal``."""
+    return formula_text(_lookup(ID_SLOT, name, blank_as_empty))
+
+
+@lru_cache(maxsize=64)
+def sum_template(name: str) -> str:
+    """``idea_sum`` escaped for XML, with ``ID_SLOT`` for the escaped ``criterion_literal``."""
+    return formula_text(_sum(ID_SLOT, name))
 
 
 def map_count(cell_ref: str) -> str:

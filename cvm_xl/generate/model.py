@@ -18,13 +18,14 @@ from .. import columns as col
 from ..fingerprint import FINGERPRINT_FIELDS, fingerprint
 from ..master import Master
 from ..parsing import parse_yes_no
-from ..passbook import Balances, balances_by_customer, passbook_lines
+from ..passbook import Balances, equity_gap, passbook_lines
 from ..problems import Problem
 from ..selection import rank_for_sign_off
 from ..settings import Settings
 from ..sharing import normalise_method
 from ..values import is_blank
 from . import layout as L
+from .columnstore import TextColumn, store, take
 
 IDEA_DATA_COLUMNS = tuple(c.name for c in L.IDEA_COLUMNS)
 PASSBOOK_DATA_COLUMNS = (col.IDEA_ID, col.TITLE, col.STATUS, "Line", "Amount", "Supplier", "Customer")
@@ -79,19 +80,25 @@ def _columns(frame: pd.DataFrame, names: tuple[str, ...]) -> dict[str, np.ndarra
     return out
 
 
-def _groups(keys: np.ndarray) -> dict[str, np.ndarray]:
-    """Row positions per key, each in table order."""
+def _groups(keys: np.ndarray, positions: np.ndarray | None = None) -> dict[str, np.ndarray]:
+    """Row positions per key (``_key`` of the cell), each in table order; only ``positions`` if given."""
+    if positions is not None:
+        keys = keys[positions]
     if not len(keys):
         return {}
-    codes, uniques = pd.factorize(pd.Series(keys, dtype=object).map(_key), use_na_sentinel=True)
+    codes, uniques = pd.factorize(keys, use_na_sentinel=True)
+    # Cells that differ only by spaces (or 12 vs 12.0) are one key: merge their codes.
+    canonical: dict[object, int] = {}
+    remap = np.array([canonical.setdefault(_key(u), len(canonical)) for u in uniques] + [-1], dtype=np.int64)
+    names = list(canonical)
+    codes = remap[codes]  # NaN cells (-1) pick the trailing -1
     order = np.argsort(codes, kind="stable")
-    sorted_codes = codes[order]
-    bounds = np.flatnonzero(np.diff(sorted_codes)) + 1
+    bounds = np.flatnonzero(np.diff(codes[order])) + 1
     out: dict[str, np.ndarray] = {}
     for chunk in np.split(order, bounds):
         code = codes[chunk[0]]
-        if code >= 0:
-            out[str(uniques[code])] = chunk
+        if code >= 0 and names[code] is not None:
+            out[str(names[code])] = chunk if positions is None else positions[chunk]
     return out
 
 
@@ -104,6 +111,22 @@ def _key(value: object) -> object:
 
 
 _EMPTY = np.zeros(0, dtype=np.int64)
+
+
+def _member(values: np.ndarray, keys: set[str]) -> np.ndarray:
+    """Which cells hold one of ``keys`` (compared as ``_key``), testing each distinct value once."""
+    if not len(values) or not keys:
+        return np.zeros(len(values), dtype=bool)
+    codes, uniques = pd.factorize(values, use_na_sentinel=True)
+    hit = np.array([_key(u) in keys for u in uniques] + [False], dtype=bool)
+    return hit[codes]
+
+
+def _balances(supplier: np.ndarray, customer: np.ndarray, share: float) -> Balances:
+    """``passbook.balances`` of one relationship's lines, from their two balance columns."""
+    bs = float(supplier.sum()) + 0.0
+    bc = float(customer.sum()) + 0.0
+    return Balances(bs, bc, bs + bc, share, equity_gap(bs, bc, share))
 
 
 def _method_text(value: object) -> object:
@@ -160,24 +183,24 @@ class RunData:
         lines = passbook_lines(ev)
         self._passbook = _columns(lines, PASSBOOK_DATA_COLUMNS)
         self._passbook_groups = _groups(lines[col.CUSTOMER_ID].to_numpy(dtype=object))
-        self._balances = {
-            str(_key(cid)): b
-            for cid, b in balances_by_customer(lines, settings.target_supplier_share).items()
-        }
         share = settings.target_supplier_share
+        self._balances = {
+            cid: _balances(lines["Supplier"].to_numpy()[rows], lines["Customer"].to_numpy()[rows], share)
+            for cid, rows in self._passbook_groups.items()
+        }
         self._no_balances = Balances(0.0, 0.0, 0.0, share, 0.0)
 
         workshop = master.workshop
-        mother = workshop.get("Mother idea ID", pd.Series(None, index=workshop.index, dtype=object))
-        keep = ~mother.map(lambda v: _key(v) in self.out_of_bounds_ids).to_numpy(dtype=bool)
-        workshop = workshop.loc[keep]
-        self._workshop = _columns(workshop, tuple(c.name for c in L.WORKSHOP_COLUMNS_LAYOUT))
-        self._workshop_groups = _groups(workshop[col.CUSTOMER_ID].to_numpy(dtype=object))
+        raw = _columns(workshop, (col.CUSTOMER_ID, "Mother idea ID"))
+        keep = ~_member(raw["Mother idea ID"], self.out_of_bounds_ids)
+        self._workshop_groups = _groups(raw[col.CUSTOMER_ID], np.flatnonzero(keep))
+        # The largest table: stored so that workers read it without copying the master (columnstore).
+        self._workshop = store(workshop, tuple(c.name for c in L.WORKSHOP_COLUMNS_LAYOUT))
 
         tracking = master.tracking
-        owner = tracking[col.IDEA_ID].map(lambda v: idea_customer.get(_key(v))) if len(tracking) else []
         self._tracking = _columns(tracking, tuple(c.name for c in L.TRACKING_COLUMNS_LAYOUT))
-        self._tracking_groups = _groups(np.asarray(owner, dtype=object))
+        owner = np.array([idea_customer.get(_key(v)) for v in self._tracking[col.IDEA_ID]], dtype=object)
+        self._tracking_groups = _groups(owner)
 
     def customer_name(self, customer_id: str) -> str | None:
         value = self.customer_field(customer_id, "Customer")
@@ -202,6 +225,10 @@ class RunData:
         return self._refused.get(customer_id, [])
 
     @staticmethod
+    def _take(columns: dict[str, TextColumn | np.ndarray], positions: np.ndarray) -> dict[str, list]:
+        return {name: take(values, positions) for name, values in columns.items()}
+
+    @staticmethod
     def _slice(columns: dict[str, np.ndarray], positions: np.ndarray) -> dict[str, list]:
         return {name: values[positions].tolist() for name, values in columns.items()}
 
@@ -217,7 +244,7 @@ class RunData:
             customer=self._customer_rows[index],
             ideas=ideas,
             rank=rank,
-            workshop=self._slice(self._workshop, self._workshop_groups.get(customer_id, _EMPTY)),
+            workshop=self._take(self._workshop, self._workshop_groups.get(customer_id, _EMPTY)),
             tracking=self._slice(self._tracking, self._tracking_groups.get(customer_id, _EMPTY)),
             passbook=lines,
             balances=self._balances.get(customer_id, self._no_balances),

@@ -9,9 +9,10 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
-import io
-import zipfile
-from collections.abc import Iterable, Mapping
+import struct
+import zlib
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass
 
 from .xmltext import escape
 
@@ -24,17 +25,23 @@ COMPRESSION_LEVEL = 1  # the parts are repetitive XML: level 1 is nearly as smal
 _FMTID = "{D5CDD505-2E9C-101B-9397-08002B2CF9AE}"
 
 
-def part_digest(data: bytes) -> bytes:
-    return hashlib.sha256(data).digest()
+def part_digest(data: bytes) -> tuple[int, int]:
+    """What identifies a part's content in the hash: its CRC-32 and length, as the zip stores them."""
+    return zlib.crc32(data), len(data)
 
 
-def content_hash(digests: Iterable[tuple[str, bytes]]) -> str:
-    """Hash of a workbook's parts (name, sha256 of bytes), the custom properties excluded."""
+def content_hash(digests: Iterable[tuple[str, tuple[int, int]]]) -> str:
+    """Hash of a workbook's parts, the custom properties excluded.
+
+    It is built from each part's name, CRC-32 and length, which the zip directory holds, so a
+    workbook can be checked without inflating it. This detects edits and saves by any program;
+    it is not meant to resist deliberate forgery (the sign-off fingerprint covers the content).
+    """
     h = hashlib.sha256()
-    for name, digest in sorted(digests):
+    for name, (crc, size) in sorted(digests):
         if name == CUSTOM_PART:
             continue
-        h.update(name.encode("utf-8") + b"\0" + digest)
+        h.update(f"{name}\0{crc:08x}\0{size}\n".encode())
     return h.hexdigest()
 
 
@@ -75,17 +82,75 @@ APP_XML = (
 )
 
 
-def zip_parts(parts: Mapping[str, bytes], level: int = COMPRESSION_LEVEL) -> bytes:
-    """The .xlsx bytes: [Content_Types].xml first, as Office writes it."""
-    buffer = io.BytesIO()
-    names = sorted(parts, key=lambda n: (n != "[Content_Types].xml", n.startswith("xl/worksheets"), n))
-    with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED, compresslevel=level) as z:
-        for name in names:
-            info = zipfile.ZipInfo(name, date_time=(1980, 1, 1, 0, 0, 0))
-            info.compress_type = zipfile.ZIP_DEFLATED
-            info.external_attr = 0o600 << 16
-            z.writestr(info, parts[name], compress_type=zipfile.ZIP_DEFLATED, compresslevel=level)
-    return buffer.getvalue()
+@dataclass(frozen=True)
+class Entry:
+    """One deflated part, ready to be placed in a zip."""
+
+    name: bytes
+    crc: int
+    size: int
+    data: bytes
+
+
+def deflate(name: str, data: bytes, level: int = COMPRESSION_LEVEL) -> Entry:
+    compressor = zlib.compressobj(level, zlib.DEFLATED, -15)
+    return Entry(
+        name.encode("utf-8"), zlib.crc32(data), len(data), compressor.compress(data) + compressor.flush()
+    )
+
+
+# 1980-01-01 00:00 in DOS format: fixed, so equal content gives equal files.
+_DOS_TIME, _DOS_DATE = 0, (0 << 9) | (1 << 5) | 1
+_LOCAL = struct.Struct("<IHHHHHIIIHH")
+_CENTRAL = struct.Struct("<IHHHHHHIIIHHHHHII")
+_END = struct.Struct("<IHHHHIIH")
+_UNIX_RW = 0o644 << 16
+
+
+def _local(e: Entry) -> bytes:
+    header = _LOCAL.pack(
+        0x04034B50, 20, 0x800, 8, _DOS_TIME, _DOS_DATE, e.crc, len(e.data), e.size, len(e.name), 0
+    )
+    return header + e.name + e.data
+
+
+def _central(e: Entry, offset: int) -> bytes:
+    header = _CENTRAL.pack(0x02014B50, 0x031E, 20, 0x800, 8, _DOS_TIME, _DOS_DATE, e.crc, len(e.data), e.size,
+                           len(e.name), 0, 0, 0, 0, _UNIX_RW, offset)  # fmt: skip
+    return header + e.name
+
+
+class ZipTemplate:
+    """A zip whose leading parts are the same for every workbook: they are deflated once, and each
+    workbook only deflates its own parts and appends them (plain zip, no zip64: parts < 4 GB)."""
+
+    def __init__(self, static: Sequence[Entry]) -> None:
+        locals_ = []
+        centrals = []
+        offset = 0
+        for e in static:
+            blob = _local(e)
+            centrals.append(_central(e, offset))
+            locals_.append(blob)
+            offset += len(blob)
+        self._head = b"".join(locals_)
+        self._central = b"".join(centrals)
+        self._count = len(static)
+
+    def build(self, entries: Sequence[Entry]) -> bytes:
+        out = [self._head]
+        central = [self._central]
+        offset = len(self._head)
+        for e in entries:
+            blob = _local(e)
+            central.append(_central(e, offset))
+            out.append(blob)
+            offset += len(blob)
+        directory = b"".join(central)
+        count = self._count + len(entries)
+        out.append(directory)
+        out.append(_END.pack(0x06054B50, 0, 0, count, count, len(directory), offset, 0))
+        return b"".join(out)
 
 
 def read_custom_properties(data: bytes) -> dict[str, str]:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
+from functools import lru_cache
 
 from . import styles as st
 from . import xmltext as x
@@ -17,6 +18,7 @@ class SheetData:
         self._heights: dict[int, float] = {}
         self._hidden: set[int] = set()
         self._raw: dict[int, str] = {}
+        self._blocks: list[tuple[int, list[str]]] = []
         self.max_col = 1
 
     def _put(self, r: int, c: int, xml: str) -> None:
@@ -25,6 +27,7 @@ class SheetData:
             self.max_col = c
 
     @staticmethod
+    @lru_cache(maxsize=8192)
     def ref(r: int, c: int) -> str:
         return f"{x.letter(c)}{r}"
 
@@ -44,9 +47,20 @@ class SheetData:
     def formula(self, r: int, c: int, style: str, formula: str, cached: object) -> None:
         self._put(r, c, x.formula_cell(self.ref(r, c), self.styles[style], x.formula_text(formula), cached))
 
+    def formula_xml(self, r: int, c: int, style: str, formula_xml: str, cached: object) -> None:
+        """A formula already escaped for XML (from a cached template)."""
+        self._put(r, c, x.formula_cell(self.ref(r, c), self.styles[style], formula_xml, cached))
+
     def row_xml(self, r: int, cells_xml: str, last_col: int) -> None:
         """A complete row written by a fast path (cells already in column order)."""
         self._raw[r] = cells_xml
+        if last_col > self.max_col:
+            self.max_col = last_col
+
+    def block(self, first_row: int, rows: list[str], last_col: int) -> None:
+        """Consecutive complete rows from ``first_row`` (cells already in column order). Cells put
+        by the other methods on the same rows must lie to the right of the block's columns."""
+        self._blocks.append((first_row, rows))
         if last_col > self.max_col:
             self.max_col = last_col
 
@@ -59,18 +73,43 @@ class SheetData:
     @property
     def max_row(self) -> int:
         rows = [*self._cells, *self._raw, *self._heights, *self._hidden]
+        rows += [first + len(block) - 1 for first, block in self._blocks if block]
         return max(rows) if rows else 1
 
     def dimension(self) -> str:
         return f"A1:{x.letter(self.max_col)}{self.max_row}"
 
+    def _row(self, r: int, block: str = "") -> str:
+        raw = self._raw.get(r, block)
+        cells = self._cells.get(r)
+        if cells:
+            raw += "".join(cells[c] for c in sorted(cells))
+        height = self._heights.get(r)
+        if height is None and r not in self._hidden:
+            return f'<row r="{r}">{raw}</row>'
+        return x.row(r, raw, height=height, hidden=r in self._hidden)
+
     def xml(self) -> str:
-        numbers = sorted({*self._cells, *self._raw, *self._heights, *self._hidden})
-        out = []
-        for r in numbers:
-            raw = self._raw.get(r)
-            if raw is None:
-                cells = self._cells.get(r, {})
-                raw = "".join(cells[c] for c in sorted(cells))
-            out.append(x.row(r, raw, height=self._heights.get(r), hidden=r in self._hidden))
+        in_blocks: dict[int, tuple[int, list[str]]] = {}
+        for first, rows in self._blocks:
+            if rows:
+                in_blocks[first] = (first, rows)
+        covered = {r for first, rows in self._blocks for r in range(first, first + len(rows))}
+        singles = sorted({*self._cells, *self._raw, *self._heights, *self._hidden} - covered)
+        out: list[str] = []
+        starts = sorted(in_blocks)
+        i = 0
+        for r in singles:
+            while i < len(starts) and starts[i] < r:
+                out.append(self._block_xml(*in_blocks[starts[i]]))
+                i += 1
+            out.append(self._row(r))
+        for start in starts[i:]:
+            out.append(self._block_xml(*in_blocks[start]))
         return "".join(out)
+
+    def _block_xml(self, first: int, rows: list[str]) -> str:
+        plain = not (self._cells or self._heights or self._hidden or self._raw)
+        if plain:
+            return "".join(f'<row r="{first + i}">{cells}</row>' for i, cells in enumerate(rows))
+        return "".join(self._row(first + i, cells) for i, cells in enumerate(rows))

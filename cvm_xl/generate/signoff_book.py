@@ -16,7 +16,7 @@ from . import layout as L
 from .atomic import atomic_write, changed_since_generation
 from .base import build_base
 from .model import RunData
-from .package import core_xml, zip_parts
+from .package import core_xml
 from .sheets import consolidated as C
 from .sheets import settings_sheet
 from .sheets.common import RenderContext
@@ -78,7 +78,7 @@ def signoff_workbook_bytes(master: Master, generated: dt.datetime | None = None)
         "cvm-xl generated": run.generated.isoformat(),
         "cvm-xl version": __version__,
     }
-    return zip_parts(base.parts(data, core, properties))
+    return base.workbook(data, core, properties)
 
 
 def write_signoff_book(master: Master, path: Path, *, force: bool = False) -> str | None:

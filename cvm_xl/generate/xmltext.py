@@ -19,6 +19,17 @@ MAX_CELL_TEXT = 32767  # Excel's limit for the text of one cell
 _EXCEL_EPOCH = dt.date(1899, 12, 30)
 _ILLEGAL = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
 _NEEDS_WORK = re.compile("[&<>\r\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]|_x[0-9A-Fa-f]{4}_")
+# Text that can be written as is: no leading or trailing space, no formula-like first character,
+# nothing to escape. Everything else takes the careful path.
+PLAIN_TEXT = re.compile(
+    r"(?![\s=+\-@])"  # no leading space or formula-like first character
+    "(?:[^&<>\r\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff_]|_(?!x[0-9A-Fa-f]{4}_))+"
+    r"(?<!\s)"  # no trailing space
+)
+# Pieces of the same test for a whole column joined with NUL (see table_sheet).
+NOT_PLAIN_CHARS = "&<>\r" + "".join(chr(c) for c in range(1, 32) if chr(c) not in "\t\n\r")
+FORMULA_OR_SPACE_AFTER_NUL = re.compile(r"\x00[\s=+\-@\x00]")
+ESCAPE_SEQUENCE = re.compile("_x[0-9A-Fa-f]{4}_")
 # Excel reads "_x0041_" in cell text as "A"; a literal one is protected by escaping its underscore.
 _OOXML_ESCAPE = re.compile("_(x[0-9A-Fa-f]{4}_)")
 
@@ -120,14 +131,19 @@ class SharedStrings:
 
 
 SHARED_STRINGS: ContextVar[SharedStrings | None] = ContextVar("SHARED_STRINGS", default=None)
-_ESCAPE_SEQUENCE = re.compile("_x[0-9A-Fa-f]{4}_")
 
 
 def text_cell(ref: str, style: int, text: str) -> str:
-    if _NEEDS_WORK.search(text) is not None and _ESCAPE_SEQUENCE.search(text):
+    if "_x" in text:
         shared = SHARED_STRINGS.get()
-        if shared is not None:
+        if shared is not None and ESCAPE_SEQUENCE.search(text):
             return f'<c r="{ref}" s="{style}" t="s"><v>{shared.add(clean_text(text))}</v></c>'
+    return _text_cell(ref, style, text)
+
+
+@lru_cache(maxsize=8192)
+def _text_cell(ref: str, style: int, text: str) -> str:
+    """Cached: the labels and headers of a sheet are the same in every workbook of a run."""
     body = escape(text)
     space = ' xml:space="preserve"' if body[:1].isspace() or body[-1:].isspace() else ""
     return f'<c r="{ref}" s="{style}" t="inlineStr"><is><t{space}>{body}</t></is></c>'
@@ -182,6 +198,7 @@ def row(r: int, cells: str, *, height: float | None = None, hidden: bool = False
     return f'<row r="{r}"{attrs}>{cells}</row>'
 
 
+@lru_cache(maxsize=4096)
 def formula_text(formula: str) -> str:
     """Escape a formula (given without '=') for a <f> element."""
     return formula.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")

@@ -3,98 +3,72 @@
 Orvane Automotive Group (C-AUT, with its steel service centre) carries a complete CVM wave: about
 150 raw workshop ideas, 17 mother ideas covering every verdict and status, and monthly tracking.
 Brightwell Wheels and Tessaro Home Appliances are in later waves; Lindby Office Furniture fails the
-customer-selection screening. The data lives in the CSV files beside this module so that it can be
-read and edited like the master workbook's tables; the functions below return it typed the way
-``load_master`` types a master (floats with NaN, bools, ``datetime.date``, ``str`` or ``None``).
+customer-selection screening. The data lives in the CSV files beside this module so that it reads
+and edits like the master workbook's tables. It is typed by the same column descriptions
+(``schema``) and parsers as a loaded master: floats with NaN, bools, ``datetime.date``, ``str`` or
+``None``.
 """
 
 from __future__ import annotations
 
-import datetime as dt
-import math
-from collections.abc import Callable
+import csv
 from importlib.resources import files
 
 import pandas as pd
 
-from .. import columns as col
-from ..parsing import parse_number, parse_yes_no
-from ..settings import SETTING_LABELS, Settings
+from ..column_typing import type_column
+from ..schema import SETTING, VALUE
+from ..schema import TABLES as SCHEMA
+from ..settings import Settings
+from ..settings_sheet import read_settings
 
 TABLES = ("Customers", "Workshop", "Ideas", "Tracking")
-
 _FILES = {
-    "Customers": ("customers.csv", col.CUSTOMER_COLUMNS),
-    "Workshop": ("workshop.csv", col.WORKSHOP_COLUMNS),
-    "Ideas": ("ideas.csv", col.IDEA_INPUTS),
-    "Tracking": ("tracking.csv", col.TRACKING_COLUMNS),
+    "Settings": "settings.csv",
+    "Customers": "customers.csv",
+    "Workshop": "workshop.csv",
+    "Ideas": "ideas.csv",
+    "Tracking": "tracking.csv",
 }
-_NUMBERS = frozenset(
-    {
-        *col.VALUE_INPUTS,
-        col.SUPPLIER_SHARE,
-        "Annual volume",
-        "Unit price",
-        "Value guarantee",
-        "Industry quartile",
-        "Long-term culture",
-        "Co-destiny",
-        "Supplier realised",
-        "Customer realised",
-    }
-)
-_DATES = frozenset({col.START, col.END, "Wave start", "Month"})
-# Yes/No columns and the value a blank cell stands for (SPEC §4 defaults).
-_YES_NO = {col.QUANTIFIED: True, col.GOOD_FAITH: False, col.ONE_OFF: False, col.OUT_OF_BOUNDS: False}
 
 
-def _read(name: str) -> pd.DataFrame:
-    with files(__name__).joinpath(name).open("r", encoding="utf-8") as f:
-        return pd.read_csv(f, dtype=str, keep_default_na=False, na_filter=False)
+class SampleDataError(ValueError):
+    """A bundled CSV file does not hold valid master data (only an edit of the package can cause it)."""
 
 
-def _text(x: str) -> str | None:
-    return x.strip() or None
+def _rows(table: str) -> list[list[str]]:
+    with files(__name__).joinpath(_FILES[table]).open("r", encoding="utf-8", newline="") as f:
+        return list(csv.reader(f))
 
 
-def _date(x: str) -> dt.date | None:
-    return dt.date.fromisoformat(x.strip()) if x.strip() else None
-
-
-def _typed(raw: pd.DataFrame, name: str) -> pd.Series:
-    convert: Callable[[str], object]
-    if name in _NUMBERS:
-        return pd.Series([parse_number(x) for x in raw[name]], dtype=float, name=name)
-    if name in _YES_NO:
-        default = _YES_NO[name]
-        return pd.Series([parse_yes_no(x, default) for x in raw[name]], dtype=bool, name=name)
-    convert = _date if name in _DATES else _text
-    return pd.Series([convert(x) for x in raw[name]], dtype=object, name=name)
+def _table(table: str) -> pd.DataFrame:
+    schema = SCHEMA[table]
+    raw = pd.read_csv(
+        files(__name__).joinpath(_FILES[table]), dtype=str, keep_default_na=False, na_filter=False
+    )
+    if tuple(raw.columns) != schema.names:
+        raise SampleDataError(f"{_FILES[table]}: the columns must be {', '.join(schema.names)}")
+    data: dict[str, pd.Series] = {}
+    for column in schema.columns:
+        typed = type_column(raw[column.name].to_numpy(dtype=object), column)
+        if typed.issues:
+            position, value, message, _ = typed.issues[0]
+            raise SampleDataError(f"{_FILES[table]} line {position + 2}, {column.name} {value!r}: {message}")
+        data[column.name] = pd.Series(typed.values, dtype=typed.values.dtype)
+    return pd.DataFrame(data)
 
 
 def sample_tables() -> dict[str, pd.DataFrame]:
-    """Customers, Workshop, Ideas (inputs only) and Tracking, each a fresh DataFrame with §4 columns."""
-    out: dict[str, pd.DataFrame] = {}
-    for table, (file_name, names) in _FILES.items():
-        raw = _read(file_name)
-        out[table] = pd.DataFrame({name: _typed(raw, name) for name in names})
-    return out
+    """Customers, Workshop, Ideas (inputs only) and Tracking: fresh DataFrames with §4 columns, RangeIndex."""
+    return {table: _table(table) for table in TABLES}
 
 
 def sample_settings() -> Settings:
     """The sample's Settings sheet: EUR, a 3-year horizon and thresholds that exercise every verdict."""
-    raw = _read("settings.csv")
-    values: dict[str, object] = {}
-    for label, text in zip(raw["Setting"], raw["Value"], strict=True):
-        field = SETTING_LABELS[label.strip()]
-        if field in ("supplier", "currency"):
-            values[field] = text.strip()
-            continue
-        number = parse_number(text)
-        if field == "max_sign_off_ideas":
-            values[field] = int(number)
-        elif field == "max_one_sided_loss" and math.isnan(number):
-            values[field] = None
-        else:
-            values[field] = number
-    return Settings(**values)  # type: ignore[arg-type]
+    rows = _rows("Settings")
+    if rows[:1] != [[SETTING, VALUE]]:
+        raise SampleDataError(f"{_FILES['Settings']}: the header must be {SETTING},{VALUE}")
+    settings, problems = read_settings(rows, _FILES["Settings"], "Settings")
+    if problems:
+        raise SampleDataError("; ".join(p.message for p in problems))
+    return settings

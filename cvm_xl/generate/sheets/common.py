@@ -24,6 +24,13 @@ class RenderContext:
     settings: Settings
     styles: Mapping[str, int]
     sign_off: L.SignOffLayout
+    memo: dict = field(default_factory=dict, compare=False, repr=False)
+
+    def once(self, key: str, make: Callable[[], object]) -> object:
+        """``make()`` computed once per run (column plans, formula templates)."""
+        if key not in self.memo:
+            self.memo[key] = make()
+        return self.memo[key]
 
 
 @dataclass(frozen=True)

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import textwrap
-
 from openpyxl.formatting.rule import FormulaRule
 from openpyxl.styles import Font, PatternFill
 from openpyxl.worksheet.datavalidation import DataValidation
@@ -79,7 +77,8 @@ def text_lines(text: object, width: float) -> int:
     if not isinstance(text, str) or not text:
         return 1
     chars = max(1, int(width * 1.15))
-    return len(textwrap.wrap(text, chars)) or 1
+    # Word wrapping leaves lines about 10% short of full; newlines start lines of their own.
+    return sum(-(-int(len(part) * 1.1) // chars) or 1 for part in text.split("\n"))
 
 
 def row_heights(sd: SheetData, data: CustomerData) -> None:
@@ -102,7 +101,8 @@ def render(data: CustomerData, ctx: RenderContext) -> SheetData:
         f"and the Settings sheet. {PROTECTION_NOTE}",
     )
     header(sd, L.IDEA_COLUMNS)
-    write_rows(sd, plan(L.IDEA_COLUMNS, ctx.styles, idea_formulas()), data.ideas, data.n_ideas, L.FIRST_ROW)
+    plans = ctx.once("ideas", lambda: plan(L.IDEA_COLUMNS, ctx.styles, idea_formulas()))
+    write_rows(sd, plans, data.ideas, data.n_ideas, L.FIRST_ROW)  # type: ignore[arg-type]
     row_heights(sd, data)
     return sd
 

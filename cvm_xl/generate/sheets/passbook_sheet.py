@@ -8,12 +8,21 @@ from ... import columns as col
 from ...passbook import LINE_CUSTOMER_VALUE, LINE_SUPPLIER_VALUE
 from .. import formulas as F
 from .. import layout as L
+from .. import xmltext as x
 from ..model import CustomerData
 from ..sheetdata import SheetData
+from ..xmltext import criterion_literal, formula_text
 from .common import PROTECTION_NOTE, RenderContext, SheetBuilder, page_setup, protect, widths
+from .table_sheet import plan, row_cells
 
 SOURCE = {LINE_SUPPLIER_VALUE: col.SUPPLIER_VALUE, LINE_CUSTOMER_VALUE: col.CUSTOMER_VALUE}
 HEADER_STYLE = ("header.input",) * 4 + ("header.calc",) * 3
+LINE_COLUMNS = (
+    L.Column(col.IDEA_ID, 11, "fixed.text"),
+    L.Column(col.TITLE, 42, "fixed.text"),
+    L.Column(col.STATUS, 13, "fixed.center"),
+    L.Column("Line", 16, "fixed.text"),
+)
 
 
 def equity_reading(gap: float) -> str:
@@ -47,24 +56,30 @@ def render(data: CustomerData, ctx: RenderContext) -> SheetData:
         sd.text(hr, c, style, name)
     sd.height(hr, 20)
     lines = data.passbook
+    plans = ctx.once("passbook", lambda: plan(LINE_COLUMNS, ctx.styles))
+    n = len(lines["Line"])
+    texts = row_cells(plans, lines, n, L.PASSBOOK_FIRST_ROW)  # type: ignore[arg-type]
+    money = ctx.styles["calc.money"]
+    cell = x.formula_cell
+    rows = []
     for i, kind in enumerate(lines["Line"]):
         r = L.PASSBOOK_FIRST_ROW + i
-        idea_id = str(lines[col.IDEA_ID][i])
-        sd.value(r, 1, "fixed.text", idea_id)
-        sd.value(r, 2, "fixed.text", lines[col.TITLE][i])
-        sd.value(r, 3, "fixed.center", lines[col.STATUS][i])
-        sd.text(r, 4, "fixed.text", kind)
-        amount, supplier, customer = lines["Amount"][i], lines["Supplier"][i], lines["Customer"][i]
-        sd.formula(r, 5, "calc.money", F.idea_sum(idea_id, SOURCE.get(kind, col.TRANSFER)), amount)
+        literal = formula_text(criterion_literal(str(lines[col.IDEA_ID][i])))
+        amount = F.sum_template(SOURCE.get(kind, col.TRANSFER)).replace(F.ID_SLOT, literal)
+        # A value line moves one firm's balance (the other side is a plain 0); a transfer moves both.
+        zero_supplier = f'<c r="F{r}" s="{money}"><v>0</v></c>'
+        zero_customer = f'<c r="G{r}" s="{money}"><v>0</v></c>'
         if kind == LINE_SUPPLIER_VALUE:
-            sd.formula(r, 6, "calc.money", f"E{r}", supplier)
-            sd.number(r, 7, "calc.money", 0)
+            sides = cell(f"F{r}", money, f"E{r}", lines["Supplier"][i]) + zero_customer
         elif kind == LINE_CUSTOMER_VALUE:
-            sd.number(r, 6, "calc.money", 0)
-            sd.formula(r, 7, "calc.money", f"E{r}", customer)
+            sides = zero_supplier + cell(f"G{r}", money, f"E{r}", lines["Customer"][i])
         else:
-            sd.formula(r, 6, "calc.money", f"-E{r}", supplier)
-            sd.formula(r, 7, "calc.money", f"E{r}", customer)
+            sides = cell(f"F{r}", money, f"-E{r}", lines["Supplier"][i]) + cell(
+                f"G{r}", money, f"E{r}", lines["Customer"][i]
+            )
+        rows.append(texts[i] + cell(f"E{r}", money, amount, lines["Amount"][i]) + sides)
+    if rows:
+        sd.block(L.PASSBOOK_FIRST_ROW, rows, len(L.PASSBOOK_COLUMNS))
     if not lines["Line"]:
         sd.text(L.PASSBOOK_FIRST_ROW, 1, "note", "No idea is signed off, implementing or delivered yet.")
     _balances(sd, data, ctx)

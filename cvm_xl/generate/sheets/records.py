@@ -7,6 +7,8 @@ It holds nothing but this customer's rows.
 
 from __future__ import annotations
 
+from itertools import zip_longest
+
 from openpyxl.worksheet.datavalidation import DataValidation
 from openpyxl.worksheet.worksheet import Worksheet
 
@@ -15,7 +17,7 @@ from .. import layout as L
 from ..model import CustomerData
 from ..sheetdata import SheetData
 from .common import RenderContext, SheetBuilder, page_setup
-from .table_sheet import choice, header, plan, setup_table, table_ref, validation, write_rows
+from .table_sheet import choice, header, plan, row_cells, setup_table, table_ref, validation, write_rows
 
 TRACKING_TABLE = "TrackingTable"
 WORKSHOP_TABLE = "WorkshopTable"
@@ -65,7 +67,8 @@ def render_tracking(data: CustomerData, ctx: RenderContext) -> SheetData:
     )
     header(sd, L.TRACKING_COLUMNS_LAYOUT, height=20)
     n = len(data.tracking[col.IDEA_ID])
-    write_rows(sd, plan(L.TRACKING_COLUMNS_LAYOUT, ctx.styles), data.tracking, n, L.FIRST_ROW)
+    plans = ctx.once("tracking", lambda: plan(L.TRACKING_COLUMNS_LAYOUT, ctx.styles))
+    write_rows(sd, plans, data.tracking, n, L.FIRST_ROW)  # type: ignore[arg-type]
     return sd
 
 
@@ -89,7 +92,8 @@ def render_workshop(data: CustomerData, ctx: RenderContext) -> SheetData:
     )
     header(sd, L.WORKSHOP_COLUMNS_LAYOUT, height=20)
     n = len(data.workshop["Raw ID"])
-    write_rows(sd, plan(L.WORKSHOP_COLUMNS_LAYOUT, ctx.styles), data.workshop, n, L.FIRST_ROW)
+    plans = ctx.once("workshop", lambda: plan(L.WORKSHOP_COLUMNS_LAYOUT, ctx.styles))
+    write_rows(sd, plans, data.workshop, n, L.FIRST_ROW)  # type: ignore[arg-type]
     return sd
 
 
@@ -102,12 +106,16 @@ def render_record(data: CustomerData, ctx: RenderContext) -> SheetData:
     ideas = dict(data.ideas)
     ideas["Sign-off rank"] = [r or None for r in data.rank]
     header(sd, RECORD_IDEAS, row=1, height=15)
-    write_rows(sd, plan(RECORD_IDEAS, ctx.styles), ideas, data.n_ideas, 2)
     first = RECORD_TRACKING_FIRST_COL
     for i, column in enumerate(RECORD_TRACKING):
         sd.text(1, first + i, column.header_style, column.name)
-        for r, value in enumerate(data.tracking[column.name], start=2):
-            sd.value(r, first + i, column.style, value)
+    n, m = data.n_ideas, len(data.tracking[col.IDEA_ID])
+    left = row_cells(ctx.once("record ideas", lambda: plan(RECORD_IDEAS, ctx.styles)), ideas, n, 2)  # type: ignore[arg-type]
+    tracking_plans = ctx.once("record tracking", lambda: plan(RECORD_TRACKING, ctx.styles, first_col=first))
+    right = row_cells(tracking_plans, data.tracking, m, 2)  # type: ignore[arg-type]
+    rows = ["".join(pair) for pair in zip_longest(left, right, fillvalue="")]
+    if rows:
+        sd.block(2, rows, first + len(RECORD_TRACKING) - 1 if m else len(RECORD_IDEAS))
     return sd
 
 

@@ -19,6 +19,7 @@ from .. import formulas as F
 from .. import layout as L
 from ..model import CustomerData
 from ..sheetdata import SheetData
+from ..xmltext import formula_text, lookup_literal
 from .common import PROTECTION_NOTE, RenderContext, SheetBuilder, page_setup, protect, widths
 
 # Sign-off column -> (Ideas column it shows, style, blank shown as empty)
@@ -106,9 +107,10 @@ def render(data: CustomerData, ctx: RenderContext) -> SheetData:
         idea_id = str(ideas[col.IDEA_ID][i])
         sd.number(r, 1, "fixed.center", k + 1)
         sd.value(r, 2, "fixed.text", idea_id)
+        literal = formula_text(lookup_literal(idea_id))
         for c, (name, style, blank_as_empty) in enumerate(FIELDS, start=3):
-            formula = F.idea_lookup(idea_id, name, blank_as_empty=blank_as_empty)
-            sd.formula(r, c, style, formula, ideas[name][i])
+            formula = F.lookup_template(name, blank_as_empty).replace(F.ID_SLOT, literal)
+            sd.formula_xml(r, c, style, formula, ideas[name][i])
         sd.height(r, 30)
     for r in range(L.SIGN_OFF_FIRST_ROW + max(len(selected), 1), layout.last_idea_row + 1):
         sd.hide(r)

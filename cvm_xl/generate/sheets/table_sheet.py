@@ -1,7 +1,7 @@
 """Table sheets (Ideas, Tracking, Workshop): a title, a header row and one row per record.
 
-Rows are written by a fast path: per column the style ids and, for computed columns, the formula
-split around its row number are prepared once; a row is then a handful of string joins.
+Rows are written column by column: per column the style ids and, for computed columns, the formula
+split around its row number are prepared once, and plain text and numbers take a fast path.
 """
 
 from __future__ import annotations
@@ -31,10 +31,14 @@ class _Plan:
 
 
 def plan(
-    columns: Sequence[L.Column], styles: Mapping[str, int], formulas: Mapping[str, str] | None = None
+    columns: Sequence[L.Column],
+    styles: Mapping[str, int],
+    formulas: Mapping[str, str] | None = None,
+    first_col: int = 1,
 ) -> list[_Plan]:
+    """Per column: letter, style ids and the formula split at the row number."""
     out = []
-    for i, column in enumerate(columns, start=1):
+    for i, column in enumerate(columns, start=first_col):
         template = (formulas or {}).get(column.name)
         parts = tuple(x.formula_text(template).split("{r}")) if template else None
         out.append(
@@ -49,27 +53,94 @@ def plan(
     return out
 
 
-def _needs_quote(value: object) -> bool:
-    return isinstance(value, str) and value[:1] in ("=", "+", "-", "@")
+def _plain_text_column(values: list) -> bool:
+    """True when every value is text that can be written as is, checked on the whole column at
+    once with substring tests (much faster than a regular expression per cell)."""
+    if not values or not all(type(v) is str for v in values):
+        return False
+    joined = "\x00".join(values)
+    if joined.count("\x00") != len(values) - 1 or max(map(len, values)) >= x.MAX_CELL_TEXT:
+        return False
+    if any(ch in joined for ch in x.NOT_PLAIN_CHARS):
+        return False
+    if joined.endswith(("\x00", " ", "\t", "\n")) or any(ws + "\x00" in joined for ws in " \t\n"):
+        return False  # an empty value, or trailing space
+    if x.FORMULA_OR_SPACE_AFTER_NUL.search("\x00" + joined) is not None:
+        return False  # a leading space or formula-like first character
+    if "_x" in joined and x.ESCAPE_SEQUENCE.search(joined) is not None:
+        return False
+    if not joined.isascii():
+        if "\ufffe" in joined or "\uffff" in joined:
+            return False
+        try:
+            joined.encode("utf-8")
+        except UnicodeEncodeError:  # lone surrogates
+            return False
+    return True
+
+
+def _finite_float_column(values: list) -> bool:
+    if not values or not all(type(v) is float for v in values):
+        return False
+    total = sum(values)
+    return total - total == 0.0  # an inf or NaN anywhere makes the sum inf or NaN
+
+
+def _column(p: _Plan, values: list, rows: list[str]) -> list[str]:
+    """The cells of one column. Whole columns of plain text or finite numbers take a fast path;
+    otherwise each value goes through ``value_cell`` (blanks, dates, booleans, escapes, quote prefix)."""
+    style, letter = p.style, p.letter
+    if _plain_text_column(values):
+        return [
+            f'<c r="{letter}{rs}" s="{style}" t="inlineStr"><is><t>{v}</t></is></c>'
+            for rs, v in zip(rows, values, strict=True)
+        ]
+    if _finite_float_column(values):
+        return [
+            f'<c r="{letter}{rs}" s="{style}"><v>{v!r}</v></c>' for rs, v in zip(rows, values, strict=True)
+        ]
+    value_cell, quoted_style, plain = x.value_cell, p.quoted_style, x.PLAIN_TEXT.fullmatch
+    out = []
+    for rs, v in zip(rows, values, strict=True):
+        t = type(v)
+        if v is None:
+            out.append(f'<c r="{letter}{rs}" s="{style}"/>')
+        elif t is float:
+            if v - v == 0.0:
+                out.append(f'<c r="{letter}{rs}" s="{style}"><v>{v!r}</v></c>')
+            else:  # NaN: a blank cell
+                out.append(f'<c r="{letter}{rs}" s="{style}"/>')
+        elif t is str and len(v) < x.MAX_CELL_TEXT and plain(v) is not None:
+            out.append(f'<c r="{letter}{rs}" s="{style}" t="inlineStr"><is><t>{v}</t></is></c>')
+        else:
+            quoted = t is str and v[:1] in ("=", "+", "-", "@")
+            out.append(value_cell(letter + rs, quoted_style if quoted else style, v))
+    return out
+
+
+def _formula_column(p: _Plan, cached: list, rows: list[str]) -> list[str]:
+    formula_cell, parts, style, letter = x.formula_cell, p.formula, p.style, p.letter
+    assert parts is not None
+    return [formula_cell(letter + rs, style, rs.join(parts), v) for rs, v in zip(rows, cached, strict=True)]
+
+
+def row_cells(plans: list[_Plan], data: Mapping[str, list], n: int, first_row: int) -> list[str]:
+    """The cells of each record's row (one string per row), built column by column."""
+    rows = [str(r) for r in range(first_row, first_row + n)]
+    columns = [
+        _formula_column(p, data[p.name], rows) if p.formula else _column(p, data[p.name], rows) for p in plans
+    ]
+    return ["".join(cells) for cells in zip(*columns, strict=True)] if columns else [""] * n
 
 
 def write_rows(sd: SheetData, plans: list[_Plan], data: Mapping[str, list], n: int, first_row: int) -> None:
     """One row per record; inputs as values (blank stays blank), computed columns as formulas."""
-    value_cell, formula_cell = x.value_cell, x.formula_cell
-    last = len(plans)
-    for i in range(n):
-        r = first_row + i
-        rs = str(r)
-        cells = []
-        for p in plans:
-            v = data[p.name][i]
-            if p.formula is None:
-                cells.append(value_cell(p.letter + rs, p.quoted_style if _needs_quote(v) else p.style, v))
-            else:
-                cells.append(formula_cell(p.letter + rs, p.style, rs.join(p.formula), v))
-        sd.row_xml(r, "".join(cells), last)
     if n == 0:  # an Excel table needs one data row: leave it empty
-        sd.row_xml(first_row, "".join(x.blank_cell(p.letter + str(first_row), p.style) for p in plans), last)
+        blank = "".join(x.blank_cell(f"{p.letter}{first_row}", p.style) for p in plans)
+        sd.block(first_row, [blank], len(plans))
+        return
+    last_col = len(plans) + (ord(plans[0].letter[-1]) - 65 if len(plans[0].letter) == 1 else 0)
+    sd.block(first_row, row_cells(plans, data, n, first_row), last_col)
 
 
 def header(sd: SheetData, columns: Sequence[L.Column], row: int = L.HEADER_ROW, height: float = 30) -> None:
