@@ -15,7 +15,9 @@ from .files import UnreadableFileError
 from .problems import WorkbookError
 
 # Order is the order of `cvm-xl --help`.
-COMMANDS = ("init", "demo", "validate", "generate", "signoff", "template")
+COMMANDS = (
+    "init", "demo", "validate", "synthesize", "select", "generate", "signoff", "wave", "track", "template",
+)  # fmt: skip
 
 EXIT_OK, EXIT_PROBLEMS, EXIT_USAGE = 0, 1, 2
 

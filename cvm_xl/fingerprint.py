@@ -14,7 +14,6 @@ import json
 import math
 import unicodedata
 from collections.abc import Iterable, Mapping
-from dataclasses import fields
 from decimal import ROUND_HALF_UP, Decimal
 
 import pandas as pd
@@ -38,6 +37,11 @@ FINGERPRINT_FIELDS = (
 )
 MONEY_FIELDS = frozenset({col.SUPPLIER_VALUE, col.CUSTOMER_VALUE, col.TRANSFER})
 DATE_FIELDS = frozenset({col.START, col.END})
+# The settings that produce the signed figures (value, outcome, verdict, split, selection).
+FINGERPRINT_SETTINGS = (
+    "supplier", "currency", "horizon_years", "discount_rate", "indifference_threshold",
+    "significance_threshold", "max_one_sided_loss", "target_supplier_share", "max_sign_off_ideas",
+)  # fmt: skip
 MONEY_SETTINGS = frozenset({"indifference_threshold", "significance_threshold", "max_one_sided_loss"})
 _CENT = Decimal("0.01")
 
@@ -106,14 +110,14 @@ def _field(name: str, value: object) -> str:
 
 def canonical_settings(settings: Settings) -> dict[str, str]:
     out: dict[str, str] = {}
-    for f in fields(settings):
-        value = getattr(settings, f.name)
-        if f.name in MONEY_SETTINGS:
-            out[f.name] = canonical_money(value)
+    for name in FINGERPRINT_SETTINGS:
+        value = getattr(settings, name)
+        if name in MONEY_SETTINGS:
+            out[name] = canonical_money(value)
         elif isinstance(value, str):
-            out[f.name] = canonical_text(value)
+            out[name] = canonical_text(value)
         else:
-            out[f.name] = canonical_number(value)
+            out[name] = canonical_number(value)
     return out
 
 

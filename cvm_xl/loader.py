@@ -3,18 +3,24 @@
 Cell values come from python-calamine (fast, never evaluates anything: a text cell that looks
 like a formula stays text); error values and table total rows are found separately
 (``sheet_xml``). Every problem of the file is collected before anything is raised.
+
+``master_from_rows`` does everything after the reading, so a workbook open in Excel (the macros)
+is checked and typed by the very same code as a file.
 """
 
 from __future__ import annotations
 
+from collections.abc import Collection, Mapping, Sequence
 from pathlib import Path
 
 from python_calamine import CalamineError, CalamineWorkbook
 
+from .columns import CUSTOMER_ID
 from .files import check_workbook_file, unreadable
 from .master import Master
 from .problems import ERROR, Problem, WorkbookError
 from .read_tables import TableData, empty_frame, read_table
+from .relationship_reader import read_relationship, relationship_from_rows, relationship_sheet_names
 from .schema import SETTINGS_SHEET, SHEET_ORDER, TABLES, Table
 from .settings import Settings
 from .settings_sheet import default_settings_problem, read_settings
@@ -49,6 +55,18 @@ def _sort_key(problem: Problem) -> tuple[int, int, int]:
     return rank, problem.row or 0, column
 
 
+def master_sheets(sheet_names: Sequence[str]) -> dict[str, str | None]:
+    """The workbook's own spelling of each master sheet (Settings, Customers ...), None when missing."""
+    return {name: find_sheet(sheet_names, name) for name in SHEET_ORDER}
+
+
+def sheets_to_read(sheet_names: Sequence[str]) -> list[str]:
+    """The sheets of a workbook whose rows ``master_from_rows`` needs, as the workbook spells them
+    (every reader, of a file or of a workbook open in Excel, reads these)."""
+    wanted = [sheet for sheet in master_sheets(sheet_names).values() if sheet]
+    return wanted + [s for s in relationship_sheet_names(sheet_names).values() if s not in wanted]
+
+
 def load_master(path: str | Path) -> Master:
     """Read and check a master workbook (.xlsx/.xlsm).
 
@@ -57,16 +75,13 @@ def load_master(path: str | Path) -> Master:
     problem, warnings included, when the content has errors.
     """
     path = check_workbook_file(path)
-    file = str(path)
     try:
         with CalamineWorkbook.from_path(str(path)) as workbook:
             sheet_names = list(workbook.sheet_names)
-            found = {name: find_sheet(sheet_names, name) for name in SHEET_ORDER}
-            scans = scan_sheets(path, [s for s in found.values() if s])
+            wanted = sheets_to_read(sheet_names)
+            scans = scan_sheets(path, wanted)
             rows = {
-                name: workbook.get_sheet_by_name(sheet).to_python(skip_empty_area=False)
-                for name, sheet in found.items()
-                if sheet
+                sheet: workbook.get_sheet_by_name(sheet).to_python(skip_empty_area=False) for sheet in wanted
             }
     except (CalamineError, OSError, ValueError) as exc:
         message = f"The file is damaged: the workbook cannot be read ({exc})."
@@ -78,15 +93,59 @@ def load_master(path: str | Path) -> Master:
             raise
         message = "The file is damaged: the workbook cannot be read."
         raise unreadable(path, message, _DAMAGED_FIX) from None
+    return master_from_rows(
+        str(path),
+        rows,
+        {sheet: scan.errors for sheet, scan in scans.items()},
+        total_rows={sheet: scan.total_rows for sheet, scan in scans.items()},
+        sheet_names=sheet_names,
+        path=path,
+    )
+
+
+def master_from_rows(
+    file: str,
+    sheets: Mapping[str, Sequence[Sequence[object]]],
+    errors: Mapping[str, Mapping[tuple[int, int], str]] | None = None,
+    *,
+    total_rows: Mapping[str, Collection[int]] | None = None,
+    sheet_names: Sequence[str] | None = None,
+    path: Path | None = None,
+) -> Master:
+    """Check and type a master given as the cell values of its sheets; what ``load_master`` does
+    once the file is read, for any reader (a file, or a workbook open in Excel).
+
+    ``sheets`` maps the workbook's sheet names to their rows: row ``i`` is Excel row ``i + 1`` and
+    column ``j`` is column ``j + 1`` (so the rows start at A1), blanks as '' or None; sheets other
+    than the master's may be left out. ``errors`` gives, per sheet, the cells showing an Excel error
+    value that the rows show as blank ({(Excel row, 0-based column): '#DIV/0!'}); an error text in
+    the rows is recognised without it. ``total_rows`` lists, per sheet, the Excel rows of its tables'
+    total rows (never records). ``sheet_names`` are all the workbook's sheets, named in the message
+    about a missing sheet (default: the keys of ``sheets``). ``path`` becomes ``Master.path``
+    (default: ``file``).
+
+    Raises ``WorkbookError`` listing every problem, warnings included, when there are errors.
+    """
+    errors = errors or {}
+    total_rows = total_rows or {}
+    sheet_names = list(sheets) if sheet_names is None else list(sheet_names)
+    found = master_sheets(sheet_names)
+
+    def scan(sheet: str) -> SheetScan:
+        return SheetScan(dict(errors.get(sheet, {})), set(total_rows.get(sheet, ())))
+
+    def rows_of(sheet: str) -> Sequence[Sequence[object]]:
+        if sheet not in sheets:
+            raise KeyError(f"master_from_rows: no rows given for the sheet {sheet!r}")
+        return sheets[sheet]
 
     problems: list[Problem] = []
     settings_sheet = found[SETTINGS_SHEET]
     if settings_sheet is None:
         settings, settings_problems = Settings(), [default_settings_problem(file)]
     else:
-        scan = scans.get(settings_sheet, SheetScan())
         settings, settings_problems = read_settings(
-            rows.pop(SETTINGS_SHEET), file, settings_sheet, scan.errors
+            rows_of(settings_sheet), file, settings_sheet, scan(settings_sheet).errors
         )
     problems += settings_problems
 
@@ -98,19 +157,24 @@ def load_master(path: str | Path) -> Master:
             if not table.optional_sheet:
                 problems.append(_missing_sheet(file, table, sheet_names))
             continue
-        tables[name] = read_table(table, rows.pop(name), file, sheet, scans.get(sheet, SheetScan()))
+        tables[name] = read_table(table, rows_of(sheet), file, sheet, scan(sheet))
     validate_tables(tables, settings)
     for data in tables.values():
         problems += data.problems
     problems.sort(key=_sort_key)
+    relationship, relationship_problems = read_relationship(
+        relationship_from_rows(sheets, sheet_names, scan), file, tables["Customers"].frame[CUSTOMER_ID]
+    )
+    problems += relationship_problems
     if any(p.severity == ERROR for p in problems):
         raise WorkbookError(problems)
     return Master(
-        path=path,
+        path=Path(file) if path is None else path,
         settings=settings,
         customers=tables["Customers"].frame,
         workshop=tables["Workshop"].frame,
         ideas=tables["Ideas"].frame,
         tracking=tables["Tracking"].frame,
         problems=tuple(problems),
+        relationship=relationship,
     )

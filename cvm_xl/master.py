@@ -23,6 +23,8 @@ class Master:
     typed (floats, bools for Yes/No, ``datetime.date`` for dates, ``None`` for blanks) and indexed
     by the Excel row number of its record, so every later message can point at the cell.
     ``problems`` holds the warnings found while loading (errors raise ``WorkbookError`` instead).
+    ``relationship`` maps the relationship sheets present (SPEC §3.9: 'Life cycle', 'Risks' ...) to
+    their typed tables (``readiness.checks``); a master without them has an empty mapping.
     """
 
     path: Path | None
@@ -33,6 +35,7 @@ class Master:
     tracking: pd.DataFrame
     problems: tuple[Problem, ...] = field(default=())
     extra_sheets: dict[str, pd.DataFrame] = field(default_factory=dict)
+    relationship: dict[str, pd.DataFrame] = field(default_factory=dict)
 
     @cached_property
     def evaluated(self) -> pd.DataFrame:

@@ -3,7 +3,9 @@
 One sheet per input table, each holding one named Excel Table with the §4 headers, dropdowns
 for every list column (from a hidden Lists sheet), number/date/percent formats, a frozen header
 row and readable column widths. The Ideas table also shows the computed columns, filled with the
-evaluated values (``load_master`` recomputes them and never reads them). Text a person typed is
+evaluated values (``load_master`` recomputes them and never reads them). The relationship tables
+of SPEC §3.9 follow on sheets of their own (``readiness.tables``), their checklists pre-filled for
+every customer when none is given, so they are ready to fill in. Text a person typed is
 always written as text, never as a formula. The file is written to a temporary name beside the
 target and moved into place, so a failed write never leaves a half-written master.
 """
@@ -24,6 +26,7 @@ import numpy as np
 import pandas as pd
 from openpyxl import Workbook
 from openpyxl.cell import WriteOnlyCell
+from openpyxl.comments import Comment
 from openpyxl.styles import Font, PatternFill
 from openpyxl.worksheet.datavalidation import DataValidation
 from openpyxl.worksheet.table import Table as ExcelTable
@@ -32,8 +35,10 @@ from openpyxl.worksheet.table import TableStyleInfo
 from . import columns as col
 from .evaluation import evaluate_ideas
 from .problems import column_letter
+from .readiness import exits, issue_log, lifecycle, maturity, objectives, risks
+from .readiness import tables as rt
 from .schema import SETTING, SETTINGS_SHEET, SETTINGS_TABLE, TABLES, VALUE, YES_NO_CHOICES, Column, Kind
-from .settings import SETTING_LABELS, Settings
+from .settings import ALL_SETTING_LABELS, Settings
 
 LISTS_SHEET = "Lists"
 MEANING = "Meaning"
@@ -56,6 +61,10 @@ SETTING_MEANINGS = {
     "max_one_sided_loss": "Largest loss one firm may take on a W-L / L-W idea; blank = no limit.",
     "target_supplier_share": "The supplier's fair share of the total value in the passbook.",
     "max_sign_off_ideas": "At most this many Go ideas go to sign-off.",
+    "screening_max_quartile": "Customer screening: industry quartile needed (1 = top quartile only).",
+    "screening_min_phase": "Customer screening: business-excellence phase needed (I, II or III).",
+    "screening_min_culture": "Customer screening: least long-term-culture score (1-5).",
+    "screening_min_co_destiny": "Customer screening: least desire-for-co-destiny score (1-5).",
 }
 SETTING_FORMATS = {
     "horizon_years": "0.##",
@@ -65,10 +74,13 @@ SETTING_FORMATS = {
     "max_one_sided_loss": MONEY_FORMAT,
     "target_supplier_share": PERCENT_FORMAT,
     "max_sign_off_ideas": "0",
+    "screening_max_quartile": "0",
+    "screening_min_culture": "0.#",
+    "screening_min_co_destiny": "0.#",
 }
 
 # Dropdown lists: list name -> values, and which columns use which list.
-LISTS: dict[str, tuple[str, ...]] = {
+LISTS: dict[str, tuple[object, ...]] = {
     col.STATUS: col.STATUSES,
     col.CATEGORY: col.CATEGORIES,
     "Firm": col.FIRMS,
@@ -77,6 +89,14 @@ LISTS: dict[str, tuple[str, ...]] = {
     "Yes/No": YES_NO_CHOICES,
     "Excellence phase": col.EXCELLENCE_PHASES,
 }
+# The relationship tables' lists follow, so the columns above keep their place on the Lists sheet.
+RELATIONSHIP_LIST_NAMES: dict[tuple[str, str], str] = {}
+for (_sheet, _column), _values in rt.LIST_VALUES.items():
+    _name = next((n for n, v in LISTS.items() if v == _values), None)
+    if _name is None:
+        _name = _column if _column not in LISTS else f"{_sheet} {_column.lower()}"
+        LISTS[_name] = _values
+    RELATIONSHIP_LIST_NAMES[(_sheet, _column)] = _name
 _MONEY_COMPUTED = frozenset(
     {
         col.SUPPLIER_VALUE,
@@ -184,7 +204,7 @@ def _add_table(ws: object, name: str, headers: Sequence[str], n_rows: int) -> No
         ws.add_table(table)
 
 
-def _dropdown(ws: object, list_name: str, list_column: int, values: Sequence[str], position: int) -> None:
+def _dropdown(ws: object, list_name: str, list_column: int, values: Sequence[object], position: int) -> None:
     letter = column_letter(list_column)
     validation = DataValidation(
         type="list",
@@ -192,7 +212,7 @@ def _dropdown(ws: object, list_name: str, list_column: int, values: Sequence[str
         allow_blank=True,
         showErrorMessage=True,
         errorTitle=f"Not a valid {list_name}",
-        error=f"Choose one of: {', '.join(values)}.",
+        error=f"Choose one of: {', '.join(map(str, values))}.",
     )
     target = column_letter(position + 1)
     validation.add(f"{target}2:{target}{LAST_ROW}")
@@ -216,7 +236,7 @@ def _write_settings(wb: Workbook, values: dict[str, object]) -> None:
         ws.column_dimensions[column_letter(index)].width = width
     ws.freeze_panes = "A2"
     ws.append(list(headers))
-    for label, name in SETTING_LABELS.items():
+    for label, name in ALL_SETTING_LABELS.items():
         ws.append(
             [
                 _cell(ws, label),
@@ -224,7 +244,7 @@ def _write_settings(wb: Workbook, values: dict[str, object]) -> None:
                 _cell(ws, SETTING_MEANINGS.get(name, "")),
             ]
         )
-    _add_table(ws, SETTINGS_TABLE, headers, len(SETTING_LABELS))
+    _add_table(ws, SETTINGS_TABLE, headers, len(ALL_SETTING_LABELS))
 
 
 @dataclass
@@ -291,31 +311,134 @@ def _write_table(wb: Workbook, sheet: _Sheet, list_columns: dict[str, int]) -> N
     _add_table(ws, sheet.table_name, sheet.headers, sheet.rows)
 
 
-def write_master(path: str | Path, settings: Settings, tables: Mapping[str, pd.DataFrame]) -> None:
-    """Write a master workbook: Settings, Customers, Workshop, Ideas and Tracking, each as an Excel Table.
+def write_master(
+    path: str | Path,
+    settings: Settings,
+    tables: Mapping[str, pd.DataFrame],
+    today: dt.date | None = None,
+) -> None:
+    """Write a master workbook: Settings, Customers, Workshop, Ideas and Tracking, then the
+    relationship tables (Life cycle ... Out of bounds topics), each as an Excel Table.
 
-    ``tables`` maps table names to DataFrames with the §4 columns (typed as ``load_master`` returns
-    them; extra columns are kept after the §4 ones). A table left out is written empty.
+    ``tables`` maps table names to DataFrames with the §4 columns, or the relationship tables'
+    columns (typed as ``load_master`` returns them; extra columns are kept after the known ones). A
+    §4 table left out is written empty; a relationship table left out is written ready to fill in
+    (``relationship_templates``). ``today`` dates the computed columns Review due, Days open and
+    Overdue (default: the current date).
     """
     path = Path(path)
     if path.suffix.lower() != ".xlsx":
         raise ValueError(f"{path}: a master workbook is written as .xlsx; use a name ending in .xlsx")
-    unknown = set(tables) - set(TABLES)
+    unknown = set(tables) - set(TABLES) - set(rt.TABLES)
     if unknown:
-        raise ValueError(f"Unknown table(s) {sorted(unknown)}: use {', '.join(TABLES)}")
+        raise ValueError(f"Unknown table(s) {sorted(unknown)}: use {', '.join([*TABLES, *rt.TABLES])}")
     settings_value = {
         name: _plain(getattr(settings, name), f"{SETTINGS_SHEET}, {label}")
-        for label, name in SETTING_LABELS.items()
+        for label, name in ALL_SETTING_LABELS.items()
     }
     sheets = [_prepare_table(name, tables.get(name), settings) for name in TABLES]
+    given = {
+        **relationship_templates(tables.get("Customers")),
+        **{k: v for k, v in tables.items() if k in rt.TABLES},
+    }
+    when = today or dt.date.today()
+    related = [_prepare_relationship(name, given.get(name), when) for name in rt.TABLES]
     wb = Workbook(write_only=True)
     _write_settings(wb, settings_value)
     # The Lists sheet comes last in the tab bar; the dropdowns only need its column positions.
     list_columns = {name: index + 1 for index, name in enumerate(LISTS)}
     for sheet in sheets:
         _write_table(wb, sheet, list_columns)
+    for sheet in related:
+        _write_relationship(wb, sheet, list_columns)
     _write_lists(wb)
     save_atomically(wb, path)
+
+
+# --- the relationship tables (SPEC §3.9) ------------------------------------------------------------
+
+RELATIONSHIP_TABLE_NAMES = {sheet: "tbl" + sheet.title().replace(" ", "") for sheet in rt.TABLES}
+_WHOLE = frozenset({rt.LIKELIHOOD, rt.IMPACT, rt.RATING, rt.DAYS_OPEN})
+_HELP = {d: maturity.maturity_help(d) for d in rt.DIMENSIONS}
+
+
+def relationship_templates(customers: pd.DataFrame | None) -> dict[str, pd.DataFrame]:
+    """The relationship tables ready to fill in for these customers: every checklist item of the
+    eight stages, a maturity row per firm and an objective line per firm (mine, yours, ours)."""
+    ids = [] if customers is None or col.CUSTOMER_ID not in customers else customers[col.CUSTOMER_ID]
+    ids = [str(i) for i in ids if i is not None and i == i]
+    makers = {
+        rt.LIFECYCLE_SHEET: lifecycle.empty_lifecycle,
+        rt.MATURITY_SHEET: maturity.empty_maturity,
+        rt.OBJECTIVES_SHEET: objectives.empty_objectives,
+    }
+    return {
+        sheet: pd.concat([make(cid) for cid in ids], ignore_index=True) if ids else None
+        for sheet, make in makers.items()
+    }
+
+
+def _with_computed(sheet: str, frame: pd.DataFrame, today: dt.date) -> pd.DataFrame:
+    if sheet == rt.RISKS_SHEET:
+        return risks.rate_risks(frame)
+    if sheet == rt.EXITS_SHEET:
+        return exits.review_exits(frame, today)
+    if sheet == rt.ISSUES_SHEET:
+        return issue_log.flag_issues(frame, today)
+    return frame
+
+
+def _relationship_format(sheet: str, column: str) -> str | None:
+    if column in rt.DATE_COLUMNS.get(sheet, ()):
+        return DATE_FORMAT
+    return "0" if column in _WHOLE else None
+
+
+def _prepare_relationship(sheet: str, frame: pd.DataFrame | None, today: dt.date) -> _Sheet:
+    spec = rt.TABLES[sheet]
+    if frame is None:
+        frame = pd.DataFrame({c: pd.Series(dtype=object) for c in spec.inputs})
+    frame = frame.drop(columns=[c for c in spec.computed if c in frame.columns])
+    frame = _with_computed(sheet, frame.reset_index(drop=True), today)
+    extra = [str(c) for c in frame.columns if c not in spec.columns]
+    headers = [*spec.inputs, *extra, *spec.computed]
+    data: dict[str, list[object]] = {}
+    for header in headers:
+        values = frame[header].tolist() if header in frame.columns else [None] * len(frame)
+        data[header] = [
+            _yes_no(_plain(v, f"{sheet}, column {header}, row {i + 1}")) for i, v in enumerate(values)
+        ]
+    formats = [_relationship_format(sheet, h) for h in headers]
+    return _Sheet(
+        sheet, RELATIONSHIP_TABLE_NAMES[sheet], [], headers, data, formats, len(spec.computed), len(frame)
+    )
+
+
+def _write_relationship(wb: Workbook, sheet: _Sheet, list_columns: dict[str, int]) -> None:
+    ws = wb.create_sheet(sheet.name)
+    for index, header in enumerate(sheet.headers, start=1):
+        width = _width(header, sheet.data[header][:_WIDTH_SAMPLE])
+        ws.column_dimensions[column_letter(index)].width = max(width, 44.0) if header in _HELP else width
+    ws.freeze_panes = "A2"
+    for position, header in enumerate(sheet.headers):
+        list_name = RELATIONSHIP_LIST_NAMES.get((sheet.name, header))
+        if list_name is not None:
+            _dropdown(ws, header, list_columns[list_name], LISTS[list_name], position)
+    heads = []
+    for header in sheet.headers:
+        cell = _cell(ws, header)
+        if header in _HELP:
+            # The four levels do not fit a dropdown's 255-character message: a note on the header.
+            cell.comment = Comment(_HELP[header], "cvm-xl", width=420, height=160)
+        heads.append(cell)
+    ws.append(heads)
+    is_computed = [False] * (len(sheet.headers) - sheet.computed) + [True] * sheet.computed
+    columns = [sheet.data[h] for h in sheet.headers]
+    for values in zip(*columns, strict=True):
+        ws.append(
+            [_cell(ws, v, fmt, flag) for v, fmt, flag in zip(values, sheet.formats, is_computed, strict=True)]
+        )
+    _add_table(ws, sheet.table_name, sheet.headers, sheet.rows)
 
 
 def save_atomically(wb: Workbook, path: Path) -> None:

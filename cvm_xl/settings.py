@@ -5,6 +5,8 @@ from __future__ import annotations
 import math
 from dataclasses import dataclass, fields
 
+from .columns import EXCELLENCE_PHASES
+
 
 class SettingsError(ValueError):
     """A setting is outside its allowed range; the message names the setting and the fix."""
@@ -28,6 +30,11 @@ class Settings:
     max_one_sided_loss: float | None = None
     target_supplier_share: float = 0.5
     max_sign_off_ideas: int = 12
+    # Customer screening (SPEC §3.9): the prerequisites a CVM customer must meet.
+    screening_max_quartile: int = 1
+    screening_min_phase: str = "III"
+    screening_min_culture: float = 3.0
+    screening_min_co_destiny: float = 3.0
 
     def __post_init__(self) -> None:
         for problem in settings_problems(self):
@@ -37,6 +44,18 @@ class Settings:
         values = {f.name: getattr(self, f.name) for f in fields(self)}
         values.update(changes)
         return Settings(**values)  # type: ignore[arg-type]
+
+    @property
+    def screening(self):  # type: ignore[no-untyped-def]
+        """The screening thresholds as ``readiness.ScreeningThresholds``."""
+        from .readiness.screening import ScreeningThresholds  # the readiness package imports this module
+
+        return ScreeningThresholds(
+            max_quartile=self.screening_max_quartile,
+            min_phase=self.screening_min_phase,
+            min_culture=self.screening_min_culture,
+            min_co_destiny=self.screening_min_co_destiny,
+        )
 
 
 # Settings sheet label -> field name; the sheet uses the human spelling.
@@ -51,7 +70,17 @@ SETTING_LABELS: dict[str, str] = {
     "Target supplier share": "target_supplier_share",
     "Max sign-off ideas": "max_sign_off_ideas",
 }
-FIELD_LABELS: dict[str, str] = {v: k for k, v in SETTING_LABELS.items()}
+# The customer-screening thresholds (SPEC §3.9): rows of the same Settings table, listed apart because
+# the generated workbooks' Settings sheet shows the settings their formulas use (SETTING_LABELS).
+SCREENING_LABELS: dict[str, str] = {
+    "Screening max quartile": "screening_max_quartile",
+    "Screening min phase": "screening_min_phase",
+    "Screening min culture": "screening_min_culture",
+    "Screening min co-destiny": "screening_min_co_destiny",
+}
+# Every row of the master's Settings table, in sheet order.
+ALL_SETTING_LABELS: dict[str, str] = {**SETTING_LABELS, **SCREENING_LABELS}
+FIELD_LABELS: dict[str, str] = {v: k for k, v in ALL_SETTING_LABELS.items()}
 
 
 def _finite(x: object) -> bool:
@@ -85,6 +114,15 @@ def settings_problems(s: Settings) -> list[tuple[str, str]]:
         bad("max_sign_off_ideas", "must be a whole number of at least 1, e.g. 12")
     if not isinstance(s.supplier, str) or not s.supplier.strip():
         bad("supplier", "must name the supplier firm")
+    q = s.screening_max_quartile
+    if not _finite(q) or q not in (1, 2, 3, 4):
+        bad("screening_max_quartile", "must be a whole number from 1 (top quartile only) to 4")
+    if s.screening_min_phase not in EXCELLENCE_PHASES:
+        bad("screening_min_phase", "must be I, II or III")
+    for name in ("screening_min_culture", "screening_min_co_destiny"):
+        value = getattr(s, name)
+        if not _finite(value) or not 1 <= value <= 5:
+            bad(name, "must be a score from 1 to 5, e.g. 3")
     if not isinstance(s.currency, str):
         bad("currency", "must be a currency code such as EUR or USD")
     return out

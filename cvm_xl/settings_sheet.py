@@ -8,16 +8,16 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import fields
 
-from .cell_values import CellIssue, error_issue, number_cell, shown, text_cell
+from .cell_values import CellIssue, check_error_text, error_issue, number_cell, shown, text_cell
 from .problems import WARNING, Problem, column_letter
 from .schema import SETTING, SETTINGS_SHEET, VALUE
-from .settings import SETTING_LABELS, Settings, SettingsError
+from .settings import ALL_SETTING_LABELS, Settings, SettingsError
 from .sheet_tables import find_header_row, normalise_header
 from .suggest import did_you_mean
 
 DEFAULTS = Settings()
 TEXT_SETTINGS = frozenset({"supplier", "currency"})
-_BY_KEY = {normalise_header(label): (label, name) for label, name in SETTING_LABELS.items()}
+_BY_KEY = {normalise_header(label): (label, name) for label, name in ALL_SETTING_LABELS.items()}
 
 
 def default_settings_problem(file: str) -> Problem:
@@ -36,8 +36,26 @@ def default_settings_problem(file: str) -> Problem:
     )
 
 
+def _screening(name: str, value: object) -> object:
+    """A screening threshold as the customer columns are read ('Q1', 'Phase III' and 3.5 work)."""
+    from .readiness.screening import parse_phase, parse_quartile, parse_score
+
+    parse = {
+        "screening_max_quartile": parse_quartile,
+        "screening_min_phase": parse_phase,
+    }.get(name, parse_score)
+    try:
+        parsed = parse(value)
+    except ValueError as exc:
+        raise CellIssue(f"{exc}.", "Correct the value, or clear it to use the default.") from None
+    return getattr(DEFAULTS, name) if parsed is None else parsed
+
+
 def _parse(name: str, value: object) -> object:
     """The setting's value, or the default for a blank cell."""
+    if name.startswith("screening_"):
+        check_error_text(value)
+        return _screening(name, value)
     if name in TEXT_SETTINGS:
         text = text_cell(value)
         return getattr(DEFAULTS, name) if text is None else text
@@ -102,7 +120,7 @@ def read_settings(
         known = _BY_KEY.get(normalise_header(label))
         if known is None:
             message = f"'{label}' is not a setting cvm-xl knows, so it is ignored."
-            fix = f"{did_you_mean(label, SETTING_LABELS)}Settings: {', '.join(SETTING_LABELS)}."
+            fix = f"{did_you_mean(label, ALL_SETTING_LABELS)}Settings: {', '.join(ALL_SETTING_LABELS)}."
             ref = f"{column_letter(label_col + 1)}{row}"
             problems.append(Problem(file, sheet, row, SETTING, label, message, WARNING, fix, ref))
             continue

@@ -11,7 +11,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from cvm_xl import columns as col
-from cvm_xl.fingerprint import FINGERPRINT_FIELDS, canonical_sign_off, fingerprint
+from cvm_xl.fingerprint import FINGERPRINT_FIELDS, FINGERPRINT_SETTINGS, canonical_sign_off, fingerprint
 from cvm_xl.settings import Settings
 
 SETTINGS = Settings(supplier="Northwind Steel", horizon_years=2.5, discount_rate=0.08)
@@ -114,6 +114,16 @@ def test_any_single_field_change_changes_it(field):
 )
 def test_a_settings_change_changes_it(change):
     assert fingerprint(IDEAS, SETTINGS.replace(**change)) != fingerprint(IDEAS, SETTINGS)
+
+
+def test_settings_that_do_not_produce_the_figures_are_left_out():
+    from dataclasses import fields
+
+    signed = set(FINGERPRINT_SETTINGS)
+    for f in fields(Settings):
+        if f.name not in signed and isinstance(f.default, int | float) and not isinstance(f.default, bool):
+            other = SETTINGS.replace(**{f.name: f.default + 1})
+            assert fingerprint(IDEAS, other) == fingerprint(IDEAS, SETTINGS), f.name
 
 
 def test_adding_or_removing_an_idea_changes_it():

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime
 import os
 import zipfile
 from pathlib import Path
@@ -11,7 +12,7 @@ import pytest
 from generate_fixtures import build_master
 
 from cvm_xl import cli
-from cvm_xl.generate import atomic
+from cvm_xl.generate import atomic, batch
 from cvm_xl.generate.atomic import atomic_write, changed_since_generation
 from cvm_xl.generate.batch import REFUSED, REPLACED, WRITTEN, generate_customer_books
 from cvm_xl.generate.filenames import MAX_STEM_BYTES, customer_file_name, safe_stem, unique_file_names
@@ -122,13 +123,35 @@ def test_a_file_that_is_not_a_generated_workbook_counts_as_changed(tmp_path):
     assert changed_since_generation(tmp_path / "absent.xlsx") is None
 
 
-def test_parallel_workers_write_the_same_books(tmp_path):
+def test_parallel_workers_write_the_same_books(tmp_path, monkeypatch):
+    monkeypatch.setattr(batch, "CHUNK", 1)
     master = build_master()
-    one = generate_customer_books(master, tmp_path / "one", workers=1)
-    two = generate_customer_books(master, tmp_path / "two", workers=2)
-    assert [r.path.name for r in one] == [r.path.name for r in two]
-    assert [r.fingerprint for r in one] == [r.fingerprint for r in two]
-    assert all(r.status == WRITTEN for r in two)
+    seen = []
+    when = datetime.datetime(2026, 5, 4, 10, 30)
+    one = generate_customer_books(master, tmp_path / "one", workers=1, generated=when)
+    three = generate_customer_books(
+        master, tmp_path / "three", workers=3, generated=when, progress=lambda d, t: seen.append(d)
+    )
+    assert [r.path.name for r in one] == [r.path.name for r in three]
+    assert [r.fingerprint for r in one] == [r.fingerprint for r in three]
+    assert all(r.status == WRITTEN for r in three)
+    assert seen[-1] == 3 and seen == sorted(seen)
+    for a, b in zip(
+        sorted((tmp_path / "one").iterdir()), sorted((tmp_path / "three").iterdir()), strict=True
+    ):
+        assert a.read_bytes() == b.read_bytes()  # same generation time: identical files
+
+
+def test_work_of_a_helper_that_dies_is_done_by_the_main_process(tmp_path, monkeypatch):
+    monkeypatch.setattr(batch, "CHUNK", 1)
+
+    def dying_helper(job, chunks, counter, conn):
+        batch._claim(counter, len(chunks))  # takes a chunk, then dies without a word
+        os._exit(1)
+
+    monkeypatch.setattr(batch, "_helper", dying_helper)
+    results = generate_customer_books(build_master(), tmp_path, workers=2)
+    assert [r.status for r in results] == [WRITTEN] * 3
 
 
 # --- the command ----------------------------------------------------------------------------------

@@ -25,9 +25,11 @@ from cvm_xl import columns as col
 from cvm_xl.fingerprint import fingerprint
 from cvm_xl.generate.batch import generate_customer_books
 from cvm_xl.generate.signoff_book import write_signoff_book
+from cvm_xl.master import EXCEL_ROW, Master
 from cvm_xl.passbook import balances, passbook_lines
 from cvm_xl.selection import select_for_sign_off
 from cvm_xl.verdicts import BY_CODE, GO_CODES
+from cvm_xl.wave import wave_end, wave_plan
 
 CENT = 0.005
 SIGN_OFF_FILE = "consolidated.xlsx"
@@ -43,34 +45,67 @@ def _wrong_cache(source: Path, target: Path) -> None:
             zout.writestr(item, data)
 
 
+def sample_master() -> Master:
+    """The bundled sample (what ``cvm-xl demo`` writes), typed as ``load_master`` types it."""
+    from cvm_xl.sample import sample_settings, sample_tables
+
+    tables = sample_tables()
+    for frame in tables.values():
+        frame.index = pd.RangeIndex(2, 2 + len(frame), name=EXCEL_ROW)
+    return Master(
+        Path("sample-master.xlsx"),
+        sample_settings(),
+        tables["Customers"],
+        tables["Workshop"],
+        tables["Ideas"],
+        tables["Tracking"],
+    )
+
+
+MASTERS = {"fixture": build_master, "sample": sample_master}
+
+
+@pytest.fixture(scope="module")
+def recalculated(libreoffice, tmp_path_factory):  # noqa: F811
+    """Per master: the master and {(variant, file name): recalculated workbook (values only)}.
+
+    All books of both masters go through LibreOffice in two calls (one per variant)."""
+    out = tmp_path_factory.mktemp("generated")
+    books: dict[str, list[Path]] = {"live": [], "wrong": []}
+    per_master = {}
+    for kind, make in MASTERS.items():
+        master = make()
+        folder = out / kind
+        results = generate_customer_books(master, folder, workers=1)
+        assert all(r.ok for r in results)
+        signoff = folder / f"{kind} {SIGN_OFF_FILE}"
+        assert write_signoff_book(master, signoff) is None
+        (out / "wrong" / kind).mkdir(parents=True)
+        for book in [*(r.path for r in results), signoff]:
+            books["live"].append(book)
+            wrong = out / "wrong" / kind / book.name
+            _wrong_cache(book, wrong)
+            books["wrong"].append(wrong)
+        per_master[kind] = (master, {r.customer_id: r.path.name for r in results}, signoff.name)
+    loaded = {}
+    for variant, inputs in books.items():
+        for path in libreoffice.recalculate(inputs, out / f"recalc-{variant}"):
+            loaded[(variant, path.name)] = openpyxl.load_workbook(path, data_only=True)
+    yield {
+        kind: {"master": m, "books": b, "signoff": s, "loaded": loaded}
+        for kind, (m, b, s) in per_master.items()
+    }
+    shutil.rmtree(out, ignore_errors=True)
+
+
+@pytest.fixture(params=list(MASTERS))
+def case(request, recalculated):
+    return recalculated[request.param]
+
+
 @pytest.fixture(scope="module")
 def master():
     return build_master()
-
-
-@pytest.fixture(scope="module")
-def recalculated(master, libreoffice, tmp_path_factory):  # noqa: F811
-    """{(variant, file name): recalculated openpyxl workbook (values only)} for both variants."""
-    out = tmp_path_factory.mktemp("generated")
-    results = generate_customer_books(master, out / "books", workers=1)
-    assert all(r.ok for r in results)
-    assert write_signoff_book(master, out / "books" / SIGN_OFF_FILE) is None
-    books = sorted((out / "books").glob("*.xlsx"))
-    wrong = out / "wrong"
-    wrong.mkdir()
-    for book in books:
-        _wrong_cache(book, wrong / book.name)
-    inputs = [*books, *sorted(wrong.glob("*.xlsx"))]
-    # One soffice call per output directory (names repeat between the two variants).
-    live = libreoffice.recalculate(books, out / "recalc-live")
-    wrong_out = libreoffice.recalculate(sorted(wrong.glob("*.xlsx")), out / "recalc-wrong")
-    assert len(live) + len(wrong_out) == len(inputs)
-    loaded = {}
-    for variant, paths in (("live", live), ("wrong", wrong_out)):
-        for path in paths:
-            loaded[(variant, path.name)] = openpyxl.load_workbook(path, data_only=True)
-    yield {"books": {r.customer_id: r.path.name for r in results}, "loaded": loaded}
-    shutil.rmtree(out, ignore_errors=True)
 
 
 VARIANTS = ("live", "wrong")
@@ -126,9 +161,10 @@ def test_fixture_covers_every_rule(master):
 
 
 @pytest.mark.parametrize("variant", VARIANTS)
-def test_ideas_sheet_matches_core(master, recalculated, variant):
-    for cid, name in recalculated["books"].items():
-        ws = recalculated["loaded"][(variant, name)]["Ideas"]
+def test_ideas_sheet_matches_core(case, variant):
+    master = case["master"]
+    for cid, name in case["books"].items():
+        ws = case["loaded"][(variant, name)]["Ideas"]
         heads = _header_map(ws, 3)
         rows = {ws.cell(r, 1).value: r for r in range(4, ws.max_row + 1) if ws.cell(r, 1).value}
         expected = _customer_ideas(master, cid)
@@ -140,9 +176,10 @@ def test_ideas_sheet_matches_core(master, recalculated, variant):
 
 
 @pytest.mark.parametrize("variant", VARIANTS)
-def test_map_sheet_matches_core(master, recalculated, variant):
-    for cid, name in recalculated["books"].items():
-        ws = recalculated["loaded"][(variant, name)]["Map"]
+def test_map_sheet_matches_core(case, variant):
+    master = case["master"]
+    for cid, name in case["books"].items():
+        ws = case["loaded"][(variant, name)]["Map"]
         header_row = next(r for r in range(1, 40) if ws.cell(r, 1).value == "Cell")
         heads = _header_map(ws, header_row)
         ideas = _customer_ideas(master, cid)
@@ -181,9 +218,10 @@ def test_map_sheet_matches_core(master, recalculated, variant):
 
 
 @pytest.mark.parametrize("variant", VARIANTS)
-def test_passbook_sheet_matches_core(master, recalculated, variant):
-    for cid, name in recalculated["books"].items():
-        ws = recalculated["loaded"][(variant, name)]["Passbook"]
+def test_passbook_sheet_matches_core(case, variant):
+    master = case["master"]
+    for cid, name in case["books"].items():
+        ws = case["loaded"][(variant, name)]["Passbook"]
         lines = passbook_lines(_customer_ideas(master, cid))
         for i, line in enumerate(lines.itertuples(index=False)):
             r = 5 + i
@@ -211,7 +249,8 @@ def test_passbook_sheet_matches_core(master, recalculated, variant):
 
 
 @pytest.mark.parametrize("variant", VARIANTS)
-def test_sign_off_sheet_matches_core(master, recalculated, variant):
+def test_sign_off_sheet_matches_core(case, variant):
+    master = case["master"]
     fields = {
         "Title": col.TITLE,
         "Owner firm": col.OWNER_FIRM,
@@ -226,8 +265,8 @@ def test_sign_off_sheet_matches_core(master, recalculated, variant):
         "Customer final": col.CUSTOMER_FINAL,
         "Method": col.SPLIT_METHOD,
     }
-    for cid, name in recalculated["books"].items():
-        ws = recalculated["loaded"][(variant, name)]["Sign-off"]
+    for cid, name in case["books"].items():
+        ws = case["loaded"][(variant, name)]["Sign-off"]
         heads = _header_map(ws, 5)
         selected = select_for_sign_off(_customer_ideas(master, cid), master.settings).ideas
         assert ws["C3"].value == fingerprint(selected, master.settings)
@@ -258,9 +297,10 @@ def test_sign_off_sheet_matches_core(master, recalculated, variant):
 
 
 @pytest.mark.parametrize("variant", VARIANTS)
-def test_cover_figures_match_core(master, recalculated, variant):
-    for cid, name in recalculated["books"].items():
-        ws = recalculated["loaded"][(variant, name)]["Cover"]
+def test_cover_figures_match_core(case, variant):
+    master = case["master"]
+    for cid, name in case["books"].items():
+        ws = case["loaded"][(variant, name)]["Cover"]
         ideas = _customer_ideas(master, cid)
         go = ideas.loc[ideas[col.VERDICT_CODE].isin(GO_CODES)]
         b = balances(passbook_lines(ideas), master.settings.target_supplier_share)
@@ -280,13 +320,16 @@ def test_cover_figures_match_core(master, recalculated, variant):
             assert_same(figures[label], value, f"{variant} {cid} Cover {label}")
         start = master.customers.set_index(col.CUSTOMER_ID).loc[cid, "Wave start"]
         details = _labelled(ws, 2, 3)
-        for label, days in (("Idea workshop (week 4)", 28), ("End of the wave (week 12)", 90)):
-            assert_same(details[label], start + dt.timedelta(days=days) if start else None, f"{cid} {label}")
+        milestones = {p.name: p.start for p in wave_plan(start, 0)} if start else {}
+        assert_same(details["Joint idea workshop (week 4)"], milestones.get("Joint idea workshop"), cid)
+        assert_same(details["Sign-off (week 8)"], milestones.get("Sign-off"), cid)
+        assert_same(details["End of the wave (week 12)"], wave_end(start) if start else None, cid)
 
 
 @pytest.mark.parametrize("variant", VARIANTS)
-def test_consolidated_totals_match_core(master, recalculated, variant):
-    wb = recalculated["loaded"][(variant, SIGN_OFF_FILE)]
+def test_consolidated_totals_match_core(case, variant):
+    master = case["master"]
+    wb = case["loaded"][(variant, case["signoff"])]
     ideas = _visible(master)
     settings = master.settings
     share = settings.target_supplier_share

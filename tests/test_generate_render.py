@@ -108,7 +108,8 @@ def refresh_docs_image() -> Path:
     lo = LibreOffice(work / "profile")
     pdf = lo.to_pdf([book], work / "pdf")[0]
     subprocess.run(
-        ["pdftoppm", "-png", "-r", "150", "-f", "1", "-l", "1", *CROP, str(pdf), str(work / "page")], check=True
+        ["pdftoppm", "-png", "-r", "150", "-f", "1", "-l", "1", *CROP, str(pdf), str(work / "page")],
+        check=True,
     )
     page = next(work.glob("page*.png"))
     DOCS_IMAGE.parent.mkdir(parents=True, exist_ok=True)

@@ -23,6 +23,9 @@ from cvm_xl import arrays, fingerprint, passbook, portfolio_map
 from cvm_xl import columns as col
 from cvm_xl.arrays import ArgumentError, error_text, number, option, pair, yes_no
 from cvm_xl.evaluation import IdeaInputError, evaluate_idea
+from cvm_xl.readiness.maturity import maturity_verdict, ratings_from_grid
+from cvm_xl.readiness.risks import risk_rating
+from cvm_xl.readiness.screening import screen_customer
 from cvm_xl.settings import Settings
 from cvm_xl.sharing import price_premium
 from cvm_xl.sheet_tables import normalise_header
@@ -546,16 +549,132 @@ def CVM_FINGERPRINT(ideas, settings=None, caller=None):
     return fingerprint.fingerprint(records, resolve_settings(settings, caller))
 
 
+# --- relationship readiness (SPEC §3.9) ---------------------------------------------------------
+
+ELIGIBLE_PARTS = ("eligible", "reasons", "all")
+
+
+@excel_help
+@xl.func(category=CATEGORY)
+@xl.arg(
+    "industry_quartile", ndim=2, doc="Industry leadership quartile, 1 = top (Q1 works): a cell or a column."
+)
+@xl.arg("long_term_culture", ndim=2, doc="Culture of long-term thinking, a score from 1 to 5.")
+@xl.arg("excellence_phase", ndim=2, doc="Business-excellence phase: I, II or III (Phase III and 1-3 work).")
+@xl.arg("co_destiny", ndim=2, doc="Desire for co-destiny, a score from 1 to 5.")
+@xl.arg("show", doc="Optional: eligible (blank: Yes or No), reasons, or all (two cells).")
+@xl.arg("settings", ndim=2, doc=_SETTINGS)
+@arrays.guarded
+def CVM_ELIGIBLE(
+    industry_quartile, long_term_culture, excellence_phase, co_destiny, show=None, settings=None, caller=None
+):
+    """Customer screening: Yes when the customer meets the CVM prerequisites (top quartile, phase III,
+    culture and co-destiny at least 3; thresholds in Settings), else No with the reasons.
+    """
+    thresholds = resolve_settings(settings, caller).screening
+    part = option(show, ELIGIBLE_PARTS, "eligible", "show")
+
+    def values(q, c, p, d):
+        if all(arrays.is_blank_cell(x) for x in (q, c, p, d)):
+            return (None, None)
+        result = screen_customer(q, c, p, d, thresholds)
+        return ("Yes" if result.eligible else "No", result.text)
+
+    args = (industry_quartile, long_term_culture, excellence_phase, co_destiny)
+    if part == "all":
+        return arrays.rowwise(values, 2, *args)
+    index = ELIGIBLE_PARTS.index(part)
+    return arrays.elementwise(lambda *a: values(*a)[index], *args)
+
+
+MATURITY_PARTS = ("label", "ready", "reasons")
+_RATING_CELLS = 6  # Attributes, Ability, Attitude for the supplier, then for the customer
+
+
+def _relationships(grid: list[list[Any]]) -> list[list[Any]]:
+    """The six ratings of each relationship in a range: two rows of three (one relationship), six
+    cells in a row or a column (one), or one row of six per relationship."""
+    rows, cols = len(grid), len(grid[0])
+    if (rows, cols) in ((2, 3), (_RATING_CELLS, 1)):
+        return [[x for row in grid for x in row]]
+    if cols == _RATING_CELLS:
+        return grid
+    raise ArgumentError(
+        "ratings must be the two firms' Attributes, Ability and Attitude: two rows (Supplier, Customer) "
+        f"of three cells, or one row of six cells per relationship; got {rows} rows by {cols} columns"
+    )
+
+
+@excel_help
+@xl.func(category=CATEGORY)
+@xl.arg("ratings", ndim=2, doc="A-D ratings: two rows (Supplier, Customer) of three cells (Attributes, "
+        "Ability, Attitude), or one row of six cells per relationship for a column of verdicts.")  # fmt: skip
+@xl.arg("show", doc="Optional: label (blank), ready (Yes or No) or reasons.")
+@arrays.guarded
+def CVM_MATURITY(ratings, show=None):
+    """Maturity verdict over both firms' A-D ratings: any D is Not ready, a rating missing is Not assessed,
+    any C is Ready: development needs, else Ready.
+    """
+    part = option(show, MATURITY_PARTS, "label", "show")
+
+    def one(six):
+        if all(arrays.is_blank_cell(x) for x in six):
+            return None
+        upstream = next((x for x in six if arrays.is_error_text(x)), None)
+        if upstream is not None:
+            return upstream
+        try:
+            verdict = maturity_verdict(
+                ratings_from_grid([None if arrays.is_blank_cell(x) else x for x in six])
+            )
+        except ValueError as exc:
+            return error_text(str(exc))
+        if part == "ready":
+            return "Yes" if verdict.ready else "No"
+        return verdict.label if part == "label" else "; ".join(verdict.reasons)
+
+    results = [arrays.cell_value(one(six)) for six in _relationships(arrays.as_grid(ratings))]
+    return results[0] if len(results) == 1 else [[r] for r in results]
+
+
+RISK_PARTS = ("rating", "level", "all")
+
+
+@excel_help
+@xl.func(category=CATEGORY)
+@xl.arg("likelihood", ndim=2, doc="Likelihood from 1 (rare) to 5 (almost certain): a cell or a column.")
+@xl.arg("impact", ndim=2, doc="Impact from 1 (negligible) to 5 (severe), the same length as likelihood.")
+@xl.arg("show", doc="Optional: rating (blank: likelihood x impact), level, or all (two cells).")
+@arrays.guarded
+def CVM_RISK_RATING(likelihood, impact, show=None):
+    """Joint risk rating: likelihood x impact (1-25) and its level: Low (1-4), Medium (5-9), High (10-16),
+    Critical (20-25). Blank when either score is blank.
+    """
+    part = option(show, RISK_PARTS, "rating", "show")
+
+    def values(lk, im):
+        rated = risk_rating(lk, im)
+        return (None, None) if rated is None else (rated.rating, rated.level)
+
+    if part == "all":
+        return arrays.rowwise(values, 2, likelihood, impact)
+    index = RISK_PARTS.index(part)
+    return arrays.elementwise(lambda *a: values(*a)[index], likelihood, impact)
+
+
 __all__ = [
     "CVM_BAND",
     "CVM_CELL",
+    "CVM_ELIGIBLE",
     "CVM_EQUITY_GAP",
     "CVM_FINGERPRINT",
     "CVM_MAP",
+    "CVM_MATURITY",
     "CVM_NET",
     "CVM_OUTCOME",
     "CVM_PASSBOOK",
     "CVM_PREMIUM",
+    "CVM_RISK_RATING",
     "CVM_SPLIT",
     "CVM_TRANSFER",
     "CVM_VALUE",

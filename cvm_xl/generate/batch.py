@@ -1,9 +1,11 @@
-"""Generating many customer workbooks: file names, the overwrite rule, and two worker processes.
+"""Generating many customer workbooks: file names, the overwrite rule, and parallel work.
 
 The master is prepared once (``RunData``) and the base workbook built once; each customer then
-costs a few milliseconds of string building and compression. With many customers the work is
-shared by worker processes that inherit the prepared data (``fork``), so nothing is pickled but
-the customer IDs going out and the small results coming back.
+costs a few milliseconds of string building and compression. With many customers, helper
+processes forked from this one share the work: they inherit the prepared data (nothing is
+pickled on the way out), take the next chunk of customers from a shared counter, and send back
+only the small results. This process works through chunks too, so ``workers=2`` means two
+processes in all.
 """
 
 from __future__ import annotations
@@ -12,9 +14,10 @@ import datetime as dt
 import gc
 import multiprocessing
 import os
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
+from multiprocessing.connection import Connection
 from pathlib import Path
 
 from ..master import Master
@@ -23,10 +26,12 @@ from .atomic import atomic_write, changed_since_generation
 from .customer_book import CustomerBookWriter
 from .filenames import unique_file_names
 from .model import RunData
+from .sheets.common import SheetBuilder
 
 WRITTEN, REPLACED, REFUSED, FAILED = "written", "replaced", "refused", "failed"
-PARALLEL_FROM = 40  # below this many customers one process is faster than starting workers
-CHUNK = 16
+PARALLEL_FROM = 40  # below this many customers one process is faster than forking helpers
+CHUNK = 8
+_DONE = -1
 
 
 @dataclass
@@ -49,7 +54,7 @@ class BookResult:
 
 
 class _Job:
-    """Everything a worker needs, set before the workers start so that ``fork`` hands it over."""
+    """One run: the prepared data, the writer and where each workbook goes."""
 
     def __init__(self, run: RunData, writer: CustomerBookWriter, paths: dict[str, Path], force: bool) -> None:
         self.run = run
@@ -88,40 +93,98 @@ class _Job:
         return [self.one(cid) for cid in customer_ids]
 
 
-_JOB: _Job | None = None
+def _claim(counter, n_chunks: int) -> int:  # type: ignore[no-untyped-def]
+    """The next chunk nobody has taken yet, or ``_DONE``."""
+    with counter.get_lock():
+        index = counter.value
+        if index >= n_chunks:
+            return _DONE
+        counter.value = index + 1
+        return index
 
 
-def _work(customer_ids: Sequence[str]) -> list[BookResult]:
-    assert _JOB is not None
-    return _JOB.many(customer_ids)
+def _helper(job: _Job, chunks: list[Sequence[str]], counter, conn: Connection) -> None:  # type: ignore[no-untyped-def]
+    """A forked helper: claim chunks until none is left, sending each chunk's results back."""
+    try:
+        while (index := _claim(counter, len(chunks))) != _DONE:
+            conn.send((index, job.many(chunks[index])))
+        conn.send((_DONE, []))
+    finally:
+        conn.close()
 
 
-def _chunks(items: Sequence[str], size: int) -> Iterable[Sequence[str]]:
-    for i in range(0, len(items), size):
-        yield items[i : i + size]
+class _Progress:
+    def __init__(self, total: int, callback: Callable[[int, int], None] | None) -> None:
+        self.total, self.callback, self.done = total, callback, 0
+
+    def add(self, n: int) -> None:
+        self.done += n
+        if self.callback:
+            self.callback(self.done, self.total)
+
+
+def _forked(job: _Job, chunks: list[Sequence[str]], helpers: int, progress: _Progress) -> list[BookResult]:
+    """Work through the chunks here and in ``helpers`` forked processes (work stealing)."""
+    context = multiprocessing.get_context("fork")
+    counter = context.Value("i", 0)
+    pipes: list[tuple[object, Connection]] = []
+    results: dict[int, list[BookResult]] = {}
+    gc.freeze()  # the collector would otherwise touch, and so copy, every inherited object
+    try:
+        for _ in range(helpers):
+            receive, send = context.Pipe(duplex=False)
+            process = context.Process(target=_helper, args=(job, chunks, counter, send), daemon=True)
+            process.start()
+            send.close()
+            pipes.append((process, receive))
+        while (index := _claim(counter, len(chunks))) != _DONE:
+            results[index] = job.many(chunks[index])
+            progress.add(len(results[index]))
+            for _, receive in pipes:
+                _collect(receive, results, progress, block=False)
+        for process, receive in pipes:
+            _collect(receive, results, progress, block=True)
+            process.join()  # type: ignore[attr-defined]
+    finally:
+        gc.unfreeze()
+    # A helper that died (killed, out of memory) leaves its chunks undone: do them here.
+    for index, chunk in enumerate(chunks):
+        if index not in results:
+            results[index] = job.many(chunk)
+            progress.add(len(chunk))
+    return [r for index in range(len(chunks)) for r in results[index]]
+
+
+def _collect(
+    receive: Connection, results: dict[int, list[BookResult]], progress: _Progress, *, block: bool
+) -> None:
+    """Take the results a helper has sent; with ``block``, until it says it is done or dies."""
+    try:
+        while block or receive.poll():
+            index, chunk = receive.recv()
+            if index == _DONE:
+                return
+            results[index] = chunk
+            progress.add(len(chunk))
+    except (EOFError, OSError):
+        return
+
+
+def _threaded(job: _Job, chunks: list[Sequence[str]], workers: int, progress: _Progress) -> list[BookResult]:
+    """Where processes cannot be forked: threads still overlap compression and file writes (zlib
+    and I/O release the GIL) with rendering."""
+    out: list[BookResult] = []
+    with ThreadPoolExecutor(workers) as pool:
+        for chunk in pool.map(job.many, chunks):
+            out += chunk
+            progress.add(len(chunk))
+    return out
 
 
 def default_workers(n_customers: int) -> int:
     if n_customers < PARALLEL_FROM:
         return 1
     return max(1, min(2, os.cpu_count() or 1))
-
-
-def _parallel(customer_ids: Sequence[str], n_workers: int) -> Iterable[list[BookResult]]:
-    """Chunks of results as they finish. Worker processes (fork) where the platform has them;
-    elsewhere threads, which still overlap compression and file writes (zlib and I/O release the
-    GIL) with rendering."""
-    chunks = list(_chunks(customer_ids, CHUNK))
-    if "fork" in multiprocessing.get_all_start_methods():
-        gc.freeze()  # the collector would otherwise touch, and so copy, every inherited object
-        try:
-            with multiprocessing.get_context("fork").Pool(n_workers) as pool:
-                yield from pool.imap_unordered(_work, chunks)
-        finally:
-            gc.unfreeze()
-    else:
-        with ThreadPoolExecutor(n_workers) as pool:
-            yield from pool.map(_work, chunks)
 
 
 def generate_customer_books(
@@ -133,37 +196,33 @@ def generate_customer_books(
     workers: int | None = None,
     progress: Callable[[int, int], None] | None = None,
     generated: dt.datetime | None = None,
+    sheets: Sequence[SheetBuilder] | None = None,
 ) -> list[BookResult]:
     """Write one workbook per customer into ``out_dir``; returns one result per customer, in order.
 
     An existing workbook that was changed since it was generated is left alone (status
-    ``refused``) unless ``force``; an unchanged one is replaced. ``progress(done, total)`` is
-    called as workbooks are finished.
+    ``refused``) unless ``force``; an unchanged one is replaced. ``workers`` is the number of
+    processes working (default: 2 for many customers, else 1). ``progress(done, total)`` is called
+    as workbooks are finished. ``sheets`` replaces the default sheet list (``CUSTOMER_SHEETS``).
     """
-    global _JOB
     out_dir = Path(out_dir)
     out_dir.mkdir(parents=True, exist_ok=True)
     run = RunData(master, generated)
     wanted = list(customer_ids) if customer_ids is not None else list(run.customer_ids)
     names = unique_file_names((cid, run.customer_name(cid)) for cid in run.customer_ids)
     paths = {cid: out_dir / names[cid] for cid in wanted}
-    writer = CustomerBookWriter(master.settings)
-    _JOB = _Job(run, writer, paths, force)
-    total = len(wanted)
-    results: dict[str, BookResult] = {}
-    n_workers = workers if workers is not None else default_workers(total)
-    try:
-        if n_workers <= 1 or total < 2:
-            for cid in wanted:
-                results[cid] = _JOB.one(cid)
-                if progress:
-                    progress(len(results), total)
-        else:
-            for chunk in _parallel(wanted, n_workers):
-                for result in chunk:
-                    results[result.customer_id] = result
-                if progress:
-                    progress(len(results), total)
-    finally:
-        _JOB = None
-    return [results[cid] for cid in wanted]
+    job = _Job(run, CustomerBookWriter(master.settings, list(sheets) if sheets else None), paths, force)
+    tracker = _Progress(len(wanted), progress)
+    n_workers = workers if workers is not None else default_workers(len(wanted))
+    chunks = [wanted[i : i + CHUNK] for i in range(0, len(wanted), CHUNK)]
+    if n_workers <= 1 or len(chunks) < 2:
+        results = []
+        for chunk in chunks:
+            results += job.many(chunk)
+            tracker.add(len(chunk))
+    elif "fork" in multiprocessing.get_all_start_methods():
+        results = _forked(job, chunks, n_workers - 1, tracker)
+    else:
+        results = _threaded(job, chunks, n_workers, tracker)
+    by_id = {r.customer_id: r for r in results}
+    return [by_id[cid] for cid in wanted]

@@ -12,8 +12,32 @@ from __future__ import annotations
 
 import numpy as np
 import pandas as pd
+from pandas.api.types import infer_dtype
 
 CODED_UP_TO = 0.2  # distinct values per row below which a column is stored as codes
+
+
+CHUNK = 8192
+
+
+def _encode(values: np.ndarray) -> tuple[bytearray, np.ndarray] | None:
+    """UTF-8 of every cell, each followed by NUL, and where each cell starts (plus the end).
+
+    Encoded a chunk at a time so that no second copy of the whole column is ever alive.
+    """
+    buffer = bytearray()
+    bounds = np.zeros(len(values) + 1, dtype=np.int64)
+    for start in range(0, len(values), CHUNK):
+        part = ["" if v is None else v for v in values[start : start + CHUNK].tolist()]
+        joined = "\x00".join(part)
+        if joined.count("\x00") != len(part) - 1:
+            return None
+        data = joined.encode("utf-8", "surrogatepass")
+        ends = np.append(np.flatnonzero(np.frombuffer(data, dtype=np.uint8) == 0), len(data))
+        bounds[start + 1 : start + 1 + len(part)] = len(buffer) + ends + 1
+        buffer += data
+        buffer += b"\x00"
+    return buffer, bounds
 
 
 class TextColumn:
@@ -24,10 +48,10 @@ class TextColumn:
         self._objects: np.ndarray | None = None
         self._codes: np.ndarray | None = None
         self._uniques: list[object] = []
-        self._buffer = b""
+        self._buffer = bytearray()
         self._bounds = np.zeros(1, dtype=np.int64)
         self._none: np.ndarray | None = None
-        if not self.n or not all(v is None or type(v) is str for v in values):
+        if not self.n or infer_dtype(values, skipna=True) not in ("string", "empty"):
             self._objects = values  # mixed types: keep the objects
             return
         codes, uniques = pd.factorize(values, use_na_sentinel=True)
@@ -35,15 +59,12 @@ class TextColumn:
             self._codes = codes.astype(np.int32)
             self._uniques = [*uniques.tolist(), None]  # code -1 (None) picks the last slot
             return
-        none = np.fromiter((v is None for v in values), dtype=bool, count=self.n)
-        joined = "\x00".join("" if v is None else v for v in values)
-        if joined.count("\x00") != self.n - 1:  # a cell holds NUL itself: keep the objects
-            self._objects = values
+        self._none = np.fromiter((v is None for v in values), dtype=bool, count=self.n)
+        encoded = _encode(values)
+        if encoded is None:  # a cell holds NUL itself: keep the objects
+            self._objects, self._none = values, None
             return
-        self._buffer = joined.encode("utf-8", "surrogatepass")
-        nul = np.flatnonzero(np.frombuffer(self._buffer, dtype=np.uint8) == 0)
-        self._bounds = np.concatenate(([0], nul + 1, [len(self._buffer) + 1])).astype(np.int64)
-        self._none = none
+        self._buffer, self._bounds = encoded
 
     def take(self, positions: np.ndarray) -> list[object]:
         if self._objects is not None:

@@ -11,7 +11,17 @@ from . import layout as L
 from .base import Base, build_base
 from .model import CustomerData
 from .package import core_xml
-from .sheets import cover, ideas, passbook_sheet, portfolio_map, records, settings_sheet, sign_off
+from .sheets import (
+    cover,
+    ideas,
+    passbook_sheet,
+    portfolio_map,
+    records,
+    settings_sheet,
+    sign_off,
+    tracking_report,
+    wave_plan,
+)
 from .sheets.common import RenderContext, SheetBuilder
 
 CUSTOMER_SHEETS: list[SheetBuilder] = [
@@ -20,7 +30,9 @@ CUSTOMER_SHEETS: list[SheetBuilder] = [
     portfolio_map.BUILDER,
     passbook_sheet.BUILDER,
     sign_off.BUILDER,
+    wave_plan.BUILDER,
     records.TRACKING,
+    tracking_report.BUILDER,
     records.WORKSHOP,
     settings_sheet.BUILDER,
     records.RECORD,

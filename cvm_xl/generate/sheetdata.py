@@ -109,7 +109,8 @@ class SheetData:
         return "".join(out)
 
     def _block_xml(self, first: int, rows: list[str]) -> str:
-        plain = not (self._cells or self._heights or self._hidden or self._raw)
-        if plain:
-            return "".join(f'<row r="{first + i}">{cells}</row>' for i, cells in enumerate(rows))
-        return "".join(self._row(first + i, cells) for i, cells in enumerate(rows))
+        others = {*self._cells, *self._heights, *self._hidden, *self._raw}
+        return "".join(
+            self._row(r, cells) if r in others else f'<row r="{r}">{cells}</row>'
+            for r, cells in enumerate(rows, start=first)
+        )

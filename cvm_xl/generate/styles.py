@@ -109,6 +109,7 @@ SPECS: dict[str, StyleSpec] = {
     "kv.text.fit": StyleSpec(bold=True, border="bottom", horizontal="left", shrink=True),
     "kv.date": StyleSpec(bold=True, border="bottom", number_format=DATE, horizontal="left"),
     "kv.money": StyleSpec(bold=True, border="bottom", number_format=MONEY, horizontal="right"),
+    "kv.money.left": StyleSpec(bold=True, border="bottom", number_format=MONEY, horizontal="left"),
     "kv.count": StyleSpec(bold=True, border="bottom", number_format=COUNT, horizontal="right"),
     "kv.share": StyleSpec(bold=True, border="bottom", number_format=SHARE, horizontal="right"),
     "kv.rate": StyleSpec(bold=True, border="bottom", number_format=RATE, horizontal="right"),

@@ -163,7 +163,11 @@ def formula_cell(ref: str, style: int, formula_xml: str, cached: object) -> str:
     ``cached`` None/NaN is the empty text "" a formula returns for a blank result; text results are
     ``t="str"``; booleans are written as Excel booleans.
     """
-    if cached is None or (isinstance(cached, float) and math.isnan(cached)):
+    if type(cached) is float:
+        if cached - cached == 0.0:  # finite: the common case first
+            return f'<c r="{ref}" s="{style}"><f>{formula_xml}</f><v>{cached!r}</v></c>'
+        return f'<c r="{ref}" s="{style}" t="str"><f>{formula_xml}</f><v></v></c>'
+    if cached is None:
         return f'<c r="{ref}" s="{style}" t="str"><f>{formula_xml}</f><v></v></c>'
     if isinstance(cached, bool):
         return f'<c r="{ref}" s="{style}" t="b"><f>{formula_xml}</f><v>{int(cached)}</v></c>'

@@ -20,6 +20,8 @@ from xlsxwriter.worksheet import Worksheet
 
 from .. import columns as col
 from ..problems import column_letter
+from ..readiness import tables as rt
+from ..readiness.maturity import maturity_help, maturity_prompt
 from ..schema import IDEAS, SETTING, SETTINGS_SHEET, SETTINGS_TABLE, TABLES, VALUE, Column, Kind, Table
 from ..vba.modules import MACROS, UDF_MODULE, project_modules
 from ..vba.project import Module, vba_project_bin
@@ -231,6 +233,63 @@ def _idea_highlights(ws: Worksheet, names: tuple[str, ...], f: Formats) -> None:
         )
 
 
+_RELATIONSHIP_WIDTHS = {
+    rt.ITEM: 40, rt.OBJECTIVE: 40, rt.RISK: 40, rt.MITIGATION: 36, rt.TRIGGER: 36, rt.ACTION: 36,
+    rt.ISSUE: 40, rt.RESOLUTION: 36, rt.TOPIC: 40, rt.NOTE: 36, rt.STAGE: 20, rt.ESCALATION_LEVEL: 20,
+    rt.ISSUE_CATEGORY: 18, **dict.fromkeys(rt.DIMENSIONS, 12),
+}  # fmt: skip
+
+
+def _relationship_sheet(wb: Workbook, spec: rt.TableSpec, f: Formats, list_names: dict[tuple, str]) -> None:
+    """One relationship table (SPEC §3.9): dropdowns from the Lists sheet, dates and scores checked,
+    the maturity levels' descriptions as notes, computed columns as plain worksheet formulas."""
+    ws = wb.add_worksheet(spec.sheet)
+    ws.set_vba_name(layout.codename(spec.sheet))
+    formulas = layout.RELATIONSHIP_FORMULAS.get(spec.sheet, {})
+    dates = rt.DATE_COLUMNS.get(spec.sheet, ())
+    columns: list[dict[str, Any]] = []
+    for index, name in enumerate(spec.columns):
+        width = _RELATIONSHIP_WIDTHS.get(name, max(11.0, min(18.0, len(name) * 1.1 + 2)))
+        if name in spec.computed:
+            fmt = f.computed
+            columns.append({"header": name, "header_format": f.computed_header, "format": fmt,
+                            "formula": formulas[name]})  # fmt: skip
+            ws.set_column(index, index, width, fmt)
+            continue
+        fmt = f.date if name in dates else f.general
+        columns.append({"header": name, "header_format": f.header, "format": fmt})
+        ws.set_column(index, index, width, fmt)
+        values = rt.LIST_VALUES.get((spec.sheet, name))
+        if values is not None:
+            rule: dict[str, Any] = {"validate": "list", "source": "=" + list_names[values]}
+            rule["error_title"] = name
+            if name in rt.DIMENSIONS:
+                rule |= {"input_title": name, "input_message": maturity_prompt(name)}
+            ws.data_validation(1, index, LAST_ROW, index, rule)
+        elif name in dates:
+            ws.data_validation(1, index, LAST_ROW, index, {
+                "validate": "date", "criteria": ">=", "value": dt.date(1950, 1, 1),
+                "error_title": name, "error_message": "Enter a date, e.g. 2025-03-31.",
+            })  # fmt: skip
+        if name == col.CUSTOMER_ID:
+            _reference_validation(ws, index, reference_name("Customers", col.CUSTOMER_ID))
+    table = {"name": layout.table_name(spec.sheet), "columns": columns, "style": TABLE_STYLE}
+    ws.add_table(0, 0, 1, len(columns) - 1, table)
+    for index, column in enumerate(columns):
+        if "formula" in column:
+            ws.write_formula(1, index, column["formula"], column["format"], "")
+        else:
+            ws.write_blank(1, index, None, column["format"])
+    for index, name in enumerate(spec.columns):
+        if name in rt.DIMENSIONS:
+            ws.write_comment(0, index, maturity_help(name), {"x_scale": 3, "y_scale": 2, "author": "cvm-xl"})
+    ws.freeze_panes(1, 1)
+    ws.set_row(0, 32)
+    ws.set_landscape()
+    ws.fit_to_pages(1, 0)
+    ws.repeat_rows(0)
+
+
 def _settings_sheet(wb: Workbook, f: Formats) -> None:
     ws = wb.add_worksheet(SETTINGS_SHEET)
     ws.set_vba_name(layout.codename(SETTINGS_SHEET))
@@ -241,6 +300,9 @@ def _settings_sheet(wb: Workbook, f: Formats) -> None:
         "whole": f.whole,
         "years": f.general,
         "text": f.general,
+        "quartile": f.whole,
+        "phase": f.general,
+        "score": f.number,
     }
     ws.add_table(
         0,
@@ -299,6 +361,15 @@ def _setting_rule(row: layout.SettingRow) -> dict[str, Any] | None:
             "value": 1,
             "error_message": "Enter a whole number of 1 or more.",
         }
+    if row.kind == "quartile":
+        return {"validate": "integer", "criteria": "between", "minimum": 1, "maximum": 4,
+                "error_message": "Enter a quartile from 1 (top) to 4."}  # fmt: skip
+    if row.kind == "phase":
+        return {"validate": "list", "source": "=lstExcellencePhase",
+                "error_message": "Choose phase I, II or III."}  # fmt: skip
+    if row.kind == "score":
+        return {"validate": "decimal", "criteria": "between", "minimum": 1, "maximum": 5,
+                "error_message": "Enter a score from 1 to 5."}  # fmt: skip
     return None
 
 
@@ -308,7 +379,10 @@ def _lists_sheet(wb: Workbook, f: Formats, list_names: dict[tuple[str, ...], str
     for index, (choices, name) in enumerate(list_names.items()):
         ws.write_string(0, index, name, f.header)
         for r, choice in enumerate(choices, start=1):
-            ws.write_string(r, index, choice)
+            if isinstance(choice, str):
+                ws.write_string(r, index, choice)
+            else:
+                ws.write_number(r, index, choice)
         letter = column_letter(index + 1)
         wb.define_name(name, f"={layout.LISTS_SHEET}!${letter}$2:${letter}${len(choices) + 1}")
         ws.set_column(index, index, 20)
@@ -404,6 +478,11 @@ START_STEPS = (
     ("Workshop", "The raw ideas of the idea workshop."),
     ("Ideas", "The mother ideas: each firm's annual and one-time value."),
     ("Tracking", "Realised values per idea and month after sign-off."),
+    (
+        rt.LIFECYCLE_SHEET,
+        "Relationship readiness (optional): the BS 11000 checklist per customer, then "
+        "Maturity, Objectives, Risks, Exit triggers, Issue log and Out of bounds topics.",
+    ),
 )
 START_NOTES = (
     "The grey Ideas columns use the CVM worksheet functions (Insert Function, category CVM). They need "
@@ -447,6 +526,8 @@ def build_template() -> bytes:
     _settings_sheet(wb, f)
     for table in TABLES.values():
         _input_sheet(wb, table, f, list_names)
+    for spec in rt.TABLES.values():
+        _relationship_sheet(wb, spec, f, list_names)
     _conf_sheet(wb, f)
     _lists_sheet(wb, f, list_names)
     _reference_names(wb)

@@ -9,14 +9,17 @@ from __future__ import annotations
 from typing import NamedTuple
 
 from .. import columns as col
+from ..readiness import tables as rt
+from ..readiness.issue_log import RESOLUTION_DAYS
+from ..readiness.risks import LEVEL_FLOORS
 from ..schema import IDEAS, SETTINGS_SHEET, SETTINGS_TABLE, TABLES, Kind, Table
-from ..settings import SETTING_LABELS, Settings
+from ..settings import ALL_SETTING_LABELS, Settings
 
 START_SHEET = "Start"
 CONF_SHEET = "xlwings.conf"  # the name xlwings' VBA looks for
 LISTS_SHEET = "Lists"
 # Worksheet order; every sheet gets a VBA document module Sheet1, Sheet2 ... in this order.
-SHEETS = (START_SHEET, SETTINGS_SHEET, *TABLES, CONF_SHEET, LISTS_SHEET)
+SHEETS = (START_SHEET, SETTINGS_SHEET, *TABLES, *rt.TABLES, CONF_SHEET, LISTS_SHEET)
 WORKBOOK_CODENAME = "ThisWorkbook"
 
 
@@ -102,11 +105,15 @@ _SETTING_HELP = {
     "max_one_sided_loss": ("money", "Largest loss one firm may take on a W-L or L-W idea; blank = no limit."),
     "target_supplier_share": ("percent", "The supplier's fair share of the passbook total (50% = equal)."),
     "max_sign_off_ideas": ("whole", "Most ideas put forward for one sign-off."),
+    "screening_max_quartile": ("quartile", "Screening: industry quartile a CVM customer needs (1 = top)."),
+    "screening_min_phase": ("phase", "Screening: business-excellence phase needed (I, II or III)."),
+    "screening_min_culture": ("score", "Screening: least score (1-5) for a culture of long-term thinking."),
+    "screening_min_co_destiny": ("score", "Screening: least score (1-5) for the desire for co-destiny."),
 }  # fmt: skip
 
 SETTING_ROWS = tuple(
     SettingRow(label, getattr(_DEFAULTS, name), *_SETTING_HELP[name])
-    for label, name in SETTING_LABELS.items()
+    for label, name in ALL_SETTING_LABELS.items()
 )
 SETTINGS_HELP_COLUMN = "Help"
 
@@ -130,4 +137,64 @@ def list_names() -> dict[tuple[str, ...], str]:
                 )
             elif column.kind is Kind.YES_NO:
                 names.setdefault(YES_NO, "lstYesNo")
+    for (sheet, column), values in rt.LIST_VALUES.items():
+        if values not in names:
+            name = _LIST_NAMES.get(values) or "lst" + column.title().replace(" ", "")
+            if name in names.values():
+                name = "lst" + sheet.title().replace(" ", "") + name[3:]
+            names[values] = name
     return names
+
+
+_LIST_NAMES = {rt.RATINGS: "lstRating", rt.SCORES: "lstScore"}
+
+
+# --- Relationship tables (SPEC §3.9): computed columns as plain worksheet formulas ---------------
+
+
+def table_name(sheet: str) -> str:
+    """tblLifeCycle, tblRisks ...: the Excel Table of a relationship sheet."""
+    return "tbl" + sheet.title().replace(" ", "")
+
+
+def _row(sheet: str, column: str) -> str:
+    return this_row(column, table_name(sheet))
+
+
+def _risk_formulas() -> dict[str, str]:
+    likelihood, impact = _row(rt.RISKS_SHEET, rt.LIKELIHOOD), _row(rt.RISKS_SHEET, rt.IMPACT)
+    rating = _row(rt.RISKS_SHEET, rt.RATING)
+    level = '"Low"'
+    for floor, name in reversed(LEVEL_FLOORS[:-1]):
+        level = f'IF({rating}>={floor},"{name}",{level})'
+    return {
+        rt.RATING: f'=IF(OR({likelihood}="",{impact}=""),"",{likelihood}*{impact})',
+        rt.RISK_LEVEL: f'=IF({rating}="","",{level})',
+    }
+
+
+def _exit_formulas() -> dict[str, str]:
+    status, last = _row(rt.EXITS_SHEET, rt.STATUS), _row(rt.EXITS_SHEET, rt.LAST_REVIEWED)
+    trigger = _row(rt.EXITS_SHEET, rt.TRIGGER)
+    due = f'IF({status}="Retired","No",IF(OR({last}="",TODAY()>=EDATE({last},3)),"Yes","No"))'
+    return {rt.REVIEW_DUE: f'=IF({trigger}="","",{due})'}
+
+
+def _issue_formulas() -> dict[str, str]:
+    def c(column: str) -> str:
+        return _row(rt.ISSUES_SHEET, column)
+
+    status, raised, resolved, due = c(rt.STATUS), c(rt.RAISED), c(rt.RESOLVED), c(rt.DUE)
+    is_open = f'OR({status}="",{status}="Open")'
+    days = f'IF({raised}="","",IF({is_open},TODAY()-{raised},IF({resolved}="","",{resolved}-{raised})))'
+    when = f'IF({due}="",{raised}+{RESOLUTION_DAYS},{due})'
+    overdue = f'IF(AND({is_open},OR({due}<>"",{raised}<>"")),IF(TODAY()>{when},"Yes","No"),"No")'
+    issue = c(rt.ISSUE)
+    return {rt.DAYS_OPEN: f'=IF({issue}="","",{days})', rt.OVERDUE: f'=IF({issue}="","",{overdue})'}
+
+
+RELATIONSHIP_FORMULAS: dict[str, dict[str, str]] = {
+    rt.RISKS_SHEET: _risk_formulas(),
+    rt.EXITS_SHEET: _exit_formulas(),
+    rt.ISSUES_SHEET: _issue_formulas(),
+}

@@ -10,6 +10,7 @@ from openpyxl.worksheet.worksheet import Worksheet
 from ... import __version__
 from ... import columns as col
 from ...verdicts import GO_CODES
+from ...wave import MILESTONE, wave_end, wave_plan
 from .. import formulas as F
 from .. import layout as L
 from ..model import CustomerData
@@ -18,13 +19,23 @@ from ..xmltext import criterion_literal
 from .common import PROTECTION_NOTE, RenderContext, SheetBuilder, page_setup, protect, widths
 from .passbook_sheet import equity_reading
 
-# (days after kick-off, label): the 12-week wave of SPEC §3.7.
-WAVE_DATES = (
-    (28, "Idea workshop (week 4)"),
-    (35, "Evaluation (weeks 5-6)"),
-    (49, "Planning and sign-off (weeks 7-8)"),
-    (90, "End of the wave (week 12)"),
-)
+# Cover label -> milestone of ``wave.wave_plan`` (SPEC §3.7): the dates come from the core.
+WAVE_MILESTONES = {
+    "Kick-off meeting (week 0)": "Kick-off meeting",
+    "Joint idea workshop (week 4)": "Joint idea workshop",
+    "Sign-off (week 8)": "Sign-off",
+}
+WAVE_END = "End of the wave (week 12)"
+
+
+def wave_dates(start: dt.date | None) -> dict[str, dt.date | None]:
+    """The cover's wave dates (blank when the customer has no wave start yet)."""
+    if start is None:
+        return {**dict.fromkeys(WAVE_MILESTONES), WAVE_END: None}
+    milestones = {p.name: p.start for p in wave_plan(start, 0) if p.kind == MILESTONE}
+    return {**{label: milestones[name] for label, name in WAVE_MILESTONES.items()}, WAVE_END: wave_end(start)}
+
+
 GUIDE = (
     (
         L.IDEAS,
@@ -90,23 +101,17 @@ def render(data: CustomerData, ctx: RenderContext) -> SheetData:
         sd.value(6 + i, 3, "kv.text.fit", value)
     guarantee = c.get("Value guarantee")
     sd.text(13, 2, "kv.label", "Value guarantee per year")
-    sd.value(13, 3, "kv.money", guarantee)
+    sd.value(13, 3, "kv.money.left", guarantee)
 
     sd.text(15, 2, "section", "Wave (12 weeks from kick-off)")
     sd.blank(15, 3, "section")
     start = c.get("Wave start")
     start = start.date() if isinstance(start, dt.datetime) else start if isinstance(start, dt.date) else None
-    sd.text(16, 2, "kv.label", "Kick-off (week 0)")
+    sd.text(16, 2, "kv.label", "Wave start (week 0 begins)")
     sd.value(16, 3, "kv.date", start)
-    for i, (days, label) in enumerate(WAVE_DATES, start=17):
+    for i, (label, day) in enumerate(wave_dates(start).items(), start=17):
         sd.text(i, 2, "kv.label", label)
-        sd.formula(
-            i,
-            3,
-            "kv.date",
-            f'IF($C$16="","",$C$16+{days})',
-            start + dt.timedelta(days=days) if start else None,
-        )
+        sd.value(i, 3, "kv.date", day)
 
     _figures(sd, data, ctx)
 

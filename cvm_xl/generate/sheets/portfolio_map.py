@@ -107,7 +107,7 @@ def render(data: CustomerData, ctx: RenderContext) -> SheetData:
         L.NOTE_ROW,
         1,
         "note",
-        f"Each idea sits in one cell: the {s.supplier}'s outcome first (across), "
+        f"Each idea sits in one cell: {s.supplier}'s outcome first (across), "
         f"the customer's second (up). W win, I indifferent (within +/-{tau} {s.currency}), L lose. "
         "Each cell shows its number of ideas and, below, their net value.",
     )

@@ -62,12 +62,12 @@ def render(_data: object, ctx: RenderContext) -> SheetData:
     for field in SETTING_LABELS.values():
         r = L.SETTING_ROW[field]
         sd.text(r, 1, "kv.label", FIELD_LABELS[field])
-        sd.value(r, 2, STYLE[field], getattr(s, field))
+        sd.value(r, 2, STYLE.get(field, "kv.text"), getattr(s, field))
         if field in L.SETTING_NAMES:
             sd.text(r, 4, "kv.label", L.SETTING_NAMES[field])
         else:
             sd.blank(r, 4, "kv.label")
-        sd.text(r, 5, "kv.label", MEANING[field])
+        sd.text(r, 5, "kv.label", MEANING.get(field, ""))
     r = L.ANNUITY_ROW
     sd.text(r, 1, "kv.label", "Annuity factor")
     sd.formula(r, 2, "kv.factor", F.ANNUITY, annuity(s.horizon_years, s.discount_rate))

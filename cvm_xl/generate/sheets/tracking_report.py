@@ -1,0 +1,363 @@
+"""Monthly report sheet: planned against realised value and the value contract, for stakeholders.
+
+The figures come from ``cvm_xl.tracking`` (see its conventions): per calendar month each firm's
+planned and realised value and the running totals, and per contract year the customer's Value
+guarantee against the value delivered to it, with the shortfall. The month-by-month amounts are
+written as numbers (what the master recorded when the workbook was generated); every figure a
+reader would trace — running totals, value to date, the contract years' planned and delivered
+value, shortfall, status and the column totals — is a formula over them. A native line chart shows
+the customer's cumulative planned and realised value.
+
+The chart's range is the same in every workbook of a run (``chart_months`` from the wave start), so
+the month table always spans at least that many months; months after the plan has ended show a
+planned value of 0, and realised cells stay empty after the last reported month, so the realised
+line stops there instead of running flat into the future.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import math
+from collections.abc import Mapping
+from dataclasses import dataclass
+
+import numpy as np
+import pandas as pd
+from openpyxl.chart import LineChart, Reference
+from openpyxl.chart.shapes import GraphicalProperties
+from openpyxl.worksheet.worksheet import Worksheet
+
+from ... import columns as col
+from ...settings import Settings
+from ...tracking import (
+    AMOUNTS,
+    CONTRACT_COLUMNS,
+    CUMULATIVE,
+    CUSTOMER_PLANNED,
+    CUSTOMER_REALISED,
+    MONTH,
+    MONTHLY_COLUMNS,
+    SUPPLIER_PLANNED,
+    SUPPLIER_REALISED,
+    cumulative_by_month,
+    month_start,
+    plan_vs_realised,
+    planned_by_month,
+    realised_by_month,
+    value_contract,
+)
+from .. import styles as st
+from ..model import CustomerData
+from ..sheetdata import SheetData
+from ..xmltext import letter
+from .common import PROTECTION_NOTE, RenderContext, SheetBuilder, page_setup, protect, widths
+from .wave_plan import sheet_styles
+
+SHEET = "Monthly report"
+MONTH_TABLE = (MONTH, *AMOUNTS, *(CUMULATIVE[a] for a in AMOUNTS))
+CONTRACT_TABLE = (
+    "Year",
+    "From",
+    "To",
+    "Value guarantee",
+    CUSTOMER_PLANNED,
+    "Delivered",
+    "Shortfall",
+    "Status",
+)
+SECTION_ROW, HEADER_ROW, FIRST_ROW = 22, 23, 24
+CONTRACT_COL = len(MONTH_TABLE) + 2  # K: one empty column after the month table
+FIGURES_ROW = 5
+REPORTED_ROW, GUARANTEE_ROW = FIGURES_ROW + 5, FIGURES_ROW + 6
+REPORTED_CELL, GUARANTEE_CELL = f"$C${REPORTED_ROW}", f"$C${GUARANTEE_ROW}"
+LOCAL_STYLES = {
+    "report.month": st.StyleSpec(border="box", number_format="mmm yyyy", horizontal="center"),
+    "report.month.head": st.StyleSpec(bold=True, color=st.SLATE, border="bottom", horizontal="right"),
+}
+SERIES_COLOURS = ("8EA9DB", "C00000")
+
+
+def chart_months(settings: Settings) -> int:
+    """Months the chart shows from the wave start: the horizon plus two years for later starts."""
+    return 12 * (math.ceil(settings.horizon_years) + 2)
+
+
+def monthly_plan(evaluated: pd.DataFrame, tracking: pd.DataFrame, settings: Settings) -> pd.DataFrame:
+    """``tracking.plan_vs_realised``, also for a relationship that has not tracked anything yet."""
+    if not realised_by_month(tracking).empty:
+        return plan_vs_realised(evaluated, tracking, settings)
+    planned = planned_by_month(evaluated, settings)
+    planned[SUPPLIER_REALISED] = np.nan
+    planned[CUSTOMER_REALISED] = np.nan
+    return planned[list(MONTHLY_COLUMNS)].reset_index(drop=True)
+
+
+def _month_index(day: dt.date) -> int:
+    return day.year * 12 + day.month - 1
+
+
+def _month_date(index: int) -> dt.date:
+    year, month = divmod(index, 12)
+    return dt.date(year, month + 1, 1)
+
+
+@dataclass(frozen=True)
+class MonthlyReport:
+    """One relationship's report: the month table (``MONTH_TABLE`` columns), the contract years
+    (``tracking.value_contract`` rows) and the value to date."""
+
+    customer_id: str
+    months: pd.DataFrame
+    contract: pd.DataFrame
+    reported_to: dt.date | None  # last day of the last month anything was reported for
+    guarantee: float  # NaN when blank
+    planned_to_date: tuple[float, float]  # supplier, customer: plan up to ``reported_to``
+    realised_to_date: tuple[float, float]
+
+
+def monthly_report(customer: Mapping[str, object], monthly: pd.DataFrame, window: int = 0) -> MonthlyReport:
+    """The report of one customer (a Customers row) from ``plan_vs_realised`` rows of any customers.
+
+    ``window``: the month table spans at least this many months from its first month (the earlier
+    of the wave start's month and the first month with a figure); added months plan nothing.
+    """
+    cid = str(customer.get(col.CUSTOMER_ID))
+    mine = monthly[monthly[col.CUSTOMER_ID] == cid]
+    cumulative = cumulative_by_month(mine)
+    try:
+        wave = month_start(customer.get("Wave start"))
+    except ValueError:
+        wave = None
+    guarantee = customer.get("Value guarantee")
+    guarantee = (
+        float(guarantee) if isinstance(guarantee, int | float) and guarantee == guarantee else math.nan
+    )
+    contract = value_contract(pd.DataFrame([dict(customer)]), mine)
+    tracked = cumulative[cumulative[SUPPLIER_REALISED].notna() | cumulative[CUSTOMER_REALISED].notna()]
+    stop = max(tracked[MONTH]) if len(tracked) else None
+    reported_to = _month_date(_month_index(stop) + 1) - dt.timedelta(days=1) if stop else None
+
+    firsts = [m for m in (wave, min(cumulative[MONTH], default=None)) if m is not None]
+    if not firsts:
+        months = pd.DataFrame(columns=list(MONTH_TABLE))
+    else:
+        first = _month_index(min(firsts))
+        last = max(first + window - 1, _month_index(max(cumulative[MONTH], default=min(firsts))))
+        known = cumulative.set_index(MONTH)
+        rows = []
+        for index in range(first, last + 1):
+            month = _month_date(index)
+            tracked_yet = stop is not None and month <= stop
+            row = {MONTH: month}
+            for name in AMOUNTS:
+                value = known.at[month, name] if month in known.index else math.nan
+                if name in (SUPPLIER_PLANNED, CUSTOMER_PLANNED):
+                    value = 0.0 if math.isnan(value) else value
+                else:
+                    value = (0.0 if math.isnan(value) else value) if tracked_yet else math.nan
+                row[name] = float(value)
+            rows.append(row)
+        months = pd.DataFrame(rows, columns=[MONTH, *AMOUNTS])
+        for name in AMOUNTS:
+            months[CUMULATIVE[name]] = months[name].cumsum()
+        months = months[list(MONTH_TABLE)]
+    if reported_to is None or months.empty:
+        planned = (0.0, 0.0)
+    else:
+        upto = months[months[MONTH] <= reported_to]
+        planned = (float(upto[SUPPLIER_PLANNED].sum()), float(upto[CUSTOMER_PLANNED].sum()))
+    realised = tuple(
+        float(months[name].sum()) if len(months) else 0.0 for name in (SUPPLIER_REALISED, CUSTOMER_REALISED)
+    )
+    return MonthlyReport(cid, months, contract, reported_to, guarantee, planned, realised)  # type: ignore[arg-type]
+
+
+def customer_report(data: CustomerData, window: int) -> MonthlyReport:
+    ideas = pd.DataFrame(data.ideas)
+    tracking = pd.DataFrame(data.tracking)
+    return monthly_report(data.customer, monthly_plan(ideas, tracking, data.settings), window)
+
+
+def setup(ws: Worksheet, ctx: RenderContext) -> None:
+    sheet_styles(ws, ctx, SHEET, LOCAL_STYLES)
+    column_widths = {"A": 11}
+    for c in range(2, len(MONTH_TABLE) + 1):
+        column_widths[letter(c)] = 12.5
+    column_widths[letter(CONTRACT_COL - 1)] = 2
+    for c, width in enumerate((6, 11, 11, 12.5, 12.5, 12.5, 12.5, 12), start=CONTRACT_COL):
+        column_widths[letter(c)] = width
+    widths(ws, column_widths)
+    months = chart_months(ctx.settings)
+    last = FIRST_ROW + months - 1
+    chart = LineChart()
+    chart.title = "Cumulative customer value"
+    chart.style = 2
+    chart.height, chart.width = 7.6, 21.0
+    planned_col = 1 + MONTH_TABLE.index(CUMULATIVE[CUSTOMER_PLANNED])
+    realised_col = 1 + MONTH_TABLE.index(CUMULATIVE[CUSTOMER_REALISED])
+    for c in (planned_col, realised_col):
+        chart.add_data(Reference(ws, min_col=c, min_row=HEADER_ROW, max_row=last), titles_from_data=True)
+    chart.set_categories(Reference(ws, min_col=1, min_row=FIRST_ROW, max_row=last))
+    for series, colour in zip(chart.series, SERIES_COLOURS, strict=True):
+        series.graphicalProperties = GraphicalProperties()
+        series.graphicalProperties.line.solidFill = colour
+        series.graphicalProperties.line.width = 28575  # 2.25 pt
+        series.smooth = False
+    chart.series[0].graphicalProperties.line.dashStyle = "dash"
+    chart.x_axis.number_format = "mmm yy"
+    chart.x_axis.tickLblSkip = 3
+    chart.x_axis.tickLblPos = "low"  # below the plot even when the values go negative
+    chart.y_axis.number_format = "#,##0"
+    chart.x_axis.delete = False
+    chart.y_axis.delete = False
+    chart.legend.position = "b"
+    chart.display_blanks = "gap"
+    ws.add_chart(chart, "F4")
+    ws.freeze_panes = f"A{FIRST_ROW}"
+    ws.sheet_view.showGridLines = False
+    protect(ws)
+    page_setup(ws, title_rows=f"{HEADER_ROW}:{HEADER_ROW}")
+
+
+def _sum(column: str, last: int) -> str:
+    x = letter(1 + MONTH_TABLE.index(column))
+    return f"SUM(${x}${FIRST_ROW}:${x}${last})"
+
+
+def render(data: CustomerData, ctx: RenderContext) -> SheetData:
+    sd = SheetData(ctx.memo[SHEET])
+    s = ctx.settings
+    report = customer_report(data, chart_months(s))
+    sd.text(1, 1, "title", f"Monthly report: {s.supplier} and {data.name}")
+    sd.height(1, 24)
+    sd.text(
+        2,
+        1,
+        "note",
+        f"Planned: each signed-off idea's annual value spread evenly over the months from its Start for "
+        f"{s.horizon_years:g} years, one-time amounts in the Start month, before transfers. Realised: the "
+        f"Tracking sheet. In {s.currency}; figures as generated on {data.generated:%Y-%m-%d}.",
+    )
+    sd.text(3, 1, "note", PROTECTION_NOTE)
+    months = report.months
+    n = len(months)
+    last = FIRST_ROW + max(n, 1) - 1
+    _figures(sd, report, s, data.name, last)
+    sd.text(SECTION_ROW, 1, "section", "Month by month")
+    for c, name in enumerate(MONTH_TABLE, start=1):
+        sd.text(HEADER_ROW, c, "header.input" if c <= 5 else "header.calc", name)
+    sd.height(HEADER_ROW, 30)
+    if not n:
+        sd.text(FIRST_ROW, 1, "note", "Nothing planned or tracked yet, and no Wave start.")
+    pairs = [(name, 1 + MONTH_TABLE.index(name), 1 + MONTH_TABLE.index(CUMULATIVE[name])) for name in AMOUNTS]
+    for i, record in enumerate(months.itertuples(index=False)):
+        r = FIRST_ROW + i
+        values = dict(zip(MONTH_TABLE, record, strict=True))
+        sd.value(r, 1, "report.month", values[MONTH])
+        for name, c, cum_c in pairs:
+            if math.isnan(values[name]):
+                continue  # not reported yet: empty, so the chart's line stops
+            sd.value(r, c, "fixed.money", values[name])
+            here, above = f"{letter(c)}{r}", f"{letter(cum_c)}{r - 1}"
+            formula = here if i == 0 else f"{above}+{here}"
+            sd.formula(r, cum_c, "calc.money", formula, values[CUMULATIVE[name]])
+    if n:
+        total = FIRST_ROW + n
+        sd.text(total, 1, "total.label", "Total")
+        for name, c, cum_c in pairs:
+            sd.formula(total, c, "total.money", _sum(name, total - 1), float(np.nansum(months[name])))
+            sd.blank(total, cum_c, "total.label")
+    _contract(sd, report, last)
+    return sd
+
+
+def _figures(sd: SheetData, report: MonthlyReport, s: Settings, customer: str, last: int) -> None:
+    """Value to date: planned up to the last reported month against realised, per firm."""
+    r0 = FIGURES_ROW
+    sd.text(r0, 1, "section", "Value to date")
+    for c, head in enumerate(("Planned", "Realised", "Difference"), start=3):
+        sd.text(r0 + 1, c, "report.month.head", head)
+    month_col = f"$A${FIRST_ROW}:$A${last}"
+    for k, (firm, planned, realised) in enumerate(
+        (
+            (s.supplier, SUPPLIER_PLANNED, SUPPLIER_REALISED),
+            (customer, CUSTOMER_PLANNED, CUSTOMER_REALISED),
+        )
+    ):
+        r = r0 + 2 + k
+        p = letter(1 + MONTH_TABLE.index(planned))
+        sd.text(r, 1, "kv.label", firm)
+        sd.blank(r, 2, "kv.label")
+        sd.formula(
+            r,
+            3,
+            "kv.money",
+            f'IF({REPORTED_CELL}="",0,SUMIFS(${p}${FIRST_ROW}:${p}${last},{month_col},"<="&{REPORTED_CELL}))',
+            report.planned_to_date[k],
+        )
+        sd.formula(r, 4, "kv.money", _sum(realised, last), report.realised_to_date[k])
+        sd.formula(r, 5, "kv.money", f"D{r}-C{r}", report.realised_to_date[k] - report.planned_to_date[k])
+    sd.text(REPORTED_ROW, 1, "kv.label", "Reported up to")
+    sd.blank(REPORTED_ROW, 2, "kv.label")
+    if report.reported_to is None:
+        sd.blank(REPORTED_ROW, 3, "kv.date")
+        sd.text(REPORTED_ROW, 4, "note", "nothing reported yet")
+    else:
+        sd.value(REPORTED_ROW, 3, "kv.date", report.reported_to)
+    sd.text(GUARANTEE_ROW, 1, "kv.label", "Value guarantee per year")
+    sd.blank(GUARANTEE_ROW, 2, "kv.label")
+    sd.value(GUARANTEE_ROW, 3, "kv.money", report.guarantee)
+
+
+def _contract(sd: SheetData, report: MonthlyReport, last: int) -> None:
+    k0 = CONTRACT_COL
+    sd.text(SECTION_ROW, k0, "section", "Value contract: guarantee per contract year")
+    for c, name in enumerate(CONTRACT_TABLE, start=k0):
+        sd.text(HEADER_ROW, c, "header.input" if c < k0 + 4 else "header.calc", name)
+    contract = report.contract
+    if contract.empty:
+        sd.text(FIRST_ROW, k0, "note", "No Wave start: the contract years cannot be placed.")
+        return
+    months = f"$A${FIRST_ROW}:$A${last}"
+    planned = letter(1 + MONTH_TABLE.index(CUSTOMER_PLANNED))
+    delivered = letter(1 + MONTH_TABLE.index(CUSTOMER_REALISED))
+    x = {name: letter(k0 + i) for i, name in enumerate(CONTRACT_TABLE)}
+    for i, row in enumerate(contract[list(CONTRACT_COLUMNS)].itertuples(index=False)):
+        values = dict(zip(CONTRACT_COLUMNS, row, strict=True))
+        r = FIRST_ROW + i
+        # Year 1 also takes what was tracked before the wave start (tracking's convention).
+        lower = "" if i == 0 else f',{months},">="&${x["From"]}{r}'
+        window = f'{months},"<="&${x["To"]}{r}{lower}'
+        sd.number(r, k0, "fixed.center", values["Year"])
+        sd.value(r, k0 + 1, "fixed.date", values["From"])
+        sd.value(r, k0 + 2, "fixed.date", values["To"])
+        sd.formula(
+            r, k0 + 3, "calc.money", f'IF({GUARANTEE_CELL}="","",{GUARANTEE_CELL})', values["Value guarantee"]
+        )
+        sd.formula(
+            r, k0 + 4, "calc.money", f"SUMIFS(${planned}${FIRST_ROW}:${planned}${last},{window})",
+            values[CUSTOMER_PLANNED],
+        )  # fmt: skip
+        sd.formula(
+            r, k0 + 5, "calc.money", f"SUMIFS(${delivered}${FIRST_ROW}:${delivered}${last},{window})",
+            values["Delivered"],
+        )  # fmt: skip
+        g, d, to = f"{x['Value guarantee']}{r}", f"{x['Delivered']}{r}", f"{x['To']}{r}"
+        sd.formula(r, k0 + 6, "calc.money", f'IF({g}="","",MAX(0,{g}-{d}))', values["Shortfall"])
+        status = (
+            f'IF({g}="","No guarantee",IF({d}>={g},"Met",'
+            f'IF(AND({REPORTED_CELL}<>"",{to}<={REPORTED_CELL}),"Short","Open")))'
+        )
+        sd.formula(r, k0 + 7, "calc.center", status, values["Status"])
+    total = FIRST_ROW + len(contract)
+    sd.text(total, k0, "total.label", "Total")
+    sd.blank(total, k0 + 1, "total.label")
+    sd.blank(total, k0 + 2, "total.label")
+    for c, name in ((3, "Value guarantee"), (4, CUSTOMER_PLANNED), (5, "Delivered"), (6, "Shortfall")):
+        column = letter(k0 + c)
+        cached = float(np.nansum(contract[name].to_numpy(dtype=float)))
+        sd.formula(total, k0 + c, "total.money", f"SUM({column}{FIRST_ROW}:{column}{total - 1})", cached)
+    sd.blank(total, k0 + 7, "total.label")
+
+
+BUILDER = SheetBuilder(name=SHEET, setup=setup, render=render)  # type: ignore[arg-type]

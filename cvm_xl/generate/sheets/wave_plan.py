@@ -1,0 +1,265 @@
+"""Wave plan sheet: the customer's 12-week CVM wave with real dates and a Gantt-style band (SPEC §3.7).
+
+One row per phase, milestone, review and report of ``wave.wave_plan``; then one narrow column per
+period: weeks 0 to 12 of the wave, then the twelve months of reports and quarterly reviews after it.
+Each period column carries its first and last day, and each band cell a formula that marks the item
+when it overlaps the period: the owner's initial for a phase (S, J, C), a symbol for an event.
+Conditional formats colour the marks, so the band follows the dates if they are ever recalculated.
+Phase dates and period boundaries are formulas of the kick-off date; meeting dates follow the
+working-day rules of ``wave`` and are written as dates.
+
+The plan has the same rows for every customer, so the band's range and its colours are set up once.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Mapping
+
+from openpyxl.formatting.rule import CellIsRule
+from openpyxl.styles import Font, PatternFill
+from openpyxl.worksheet.worksheet import Worksheet
+
+from ...categories import add_months
+from ...tracking import to_date
+from ...wave import (
+    CUSTOMER,
+    JOINT,
+    MILESTONE,
+    PHASE,
+    REPORT,
+    REVIEW,
+    SUPPLIER,
+    WAVE_WEEKS,
+    WavePhase,
+    wave_end,
+    wave_plan,
+    week_end,
+    week_start,
+)
+from .. import styles as st
+from ..model import CustomerData
+from ..sheetdata import SheetData
+from ..xmltext import letter, string_literal
+from .common import PROTECTION_NOTE, RenderContext, SheetBuilder, page_setup, protect, widths
+from .ideas import LINE_POINTS, text_lines
+
+SHEET = "Wave plan"
+REVIEW_MONTHS = 12
+WAVE_END_DAYS = (wave_end(dt.date(2026, 1, 5)) - dt.date(2026, 1, 5)).days  # 90
+
+# The marks in the band: a phase shows its owner's initial, an event its symbol.
+OWNER_MARKS = {SUPPLIER: "S", JOINT: "J", CUSTOMER: "C"}
+EVENT_MARKS = {MILESTONE: "\u25c6", REVIEW: "\u25cf", REPORT: "\u25cb"}  # ◆ ● ○
+MARK_COLOURS = {
+    "S": ("8EA9DB", "1F3864"),
+    "J": ("A9D08E", "375623"),
+    "C": ("F4B183", "843C0C"),
+    "\u25c6": ("FFD966", "7F6000"),
+    "\u25cf": ("F8CBAD", "C00000"),
+    "\u25cb": ("DDEBF7", "1F3864"),
+}
+LEGEND = (
+    "Band: S supplier, J joint, C customer phase; \u25c6 milestone; \u25cf top-management or quarterly "
+    "review; \u25cb monthly report. Week n starts on the kick-off date + 7n days."
+)
+
+# Columns: the item's facts, then the band, then the activities.
+ITEM_COLUMNS = ("Item", "Kind", "Weeks", "Start", "End", "Owner")
+ITEM_WIDTHS = (27, 9.5, 6.5, 10.5, 10.5, 8.5)
+FIRST_BAND_COL = len(ITEM_COLUMNS) + 1
+BAND_WIDTH = 4.3
+ACTIVITIES_WIDTH = 46
+KICKOFF_ROW, END_ROW = 4, 5
+HEADER_ROW, FROM_ROW, TO_ROW = 7, 8, 9
+FIRST_ROW = 10
+START_COL, END_COL = 4, 5  # D, E
+KICKOFF_CELL = f"$D${KICKOFF_ROW}"
+
+# Styles this sheet adds to the generator's set (registered once per run in ``setup``).
+LOCAL_STYLES: dict[str, st.StyleSpec] = {
+    "wave.period": st.StyleSpec(
+        size=8, color=st.SLATE, fill=st.CALC_FILL, number_format="d mmm", horizontal="center", rotation=90,
+        border="box",
+    ),
+    "wave.period.head": st.StyleSpec(
+        bold=True, size=9, color=st.WHITE, fill=st.NAVY, horizontal="center", border="box"
+    ),
+    "wave.band": st.StyleSpec(size=9, bold=True, horizontal="center", border="box"),
+    "wave.item": st.StyleSpec(border="box", wrap=True, vertical="top", indent=1),
+    "wave.item.phase": st.StyleSpec(border="box", wrap=True, vertical="top", bold=True),
+    "wave.text": st.StyleSpec(border="box", vertical="top"),
+    "wave.center": st.StyleSpec(border="box", vertical="top", horizontal="center"),
+    "wave.date": st.StyleSpec(border="box", vertical="top", horizontal="center", number_format=st.DATE),
+    "wave.calc.date": st.StyleSpec(
+        border="box", vertical="top", horizontal="center", number_format=st.DATE, fill=st.CALC_FILL
+    ),
+    "wave.activities": st.StyleSpec(border="box", wrap=True, vertical="top", size=9),
+}  # fmt: skip
+
+
+def register_styles(ws: Worksheet, specs: Mapping[str, st.StyleSpec]) -> dict[str, int]:
+    """Add styles to the base workbook of ``ws`` and return name -> xf index (as ``styles.register``)."""
+    wb = ws.parent
+    scratch = wb.create_sheet("_local_styles")
+    ids: dict[str, int] = {}
+    for i, (name, spec) in enumerate(specs.items(), start=1):
+        cell = scratch.cell(row=i, column=1)
+        st._apply(cell, spec)
+        ids[name] = cell.style_id
+    wb.remove(scratch)
+    return ids
+
+
+def sheet_styles(ws: Worksheet, ctx: RenderContext, key: str, specs: Mapping[str, st.StyleSpec]) -> None:
+    """Register ``specs`` during setup and keep the run's full style map under ``key`` for ``render``."""
+    ctx.memo[key] = {**ctx.styles, **register_styles(ws, specs)}
+
+
+def gantt_periods(kickoff: dt.date, months: int = REVIEW_MONTHS) -> list[tuple[str, dt.date, dt.date]]:
+    """The band's columns: (label, first day, last day) for weeks 0..12, then each month after the wave.
+
+    Month ``m`` runs from the day after the previous report date's calendar day to ``m`` calendar
+    months after the wave's last day, so monthly report ``m`` (on that day or the Friday before)
+    falls in column ``m``.
+    """
+    periods = [(f"W{w}", week_start(kickoff, w), week_end(kickoff, w)) for w in range(WAVE_WEEKS + 1)]
+    end = wave_end(kickoff)
+    for m in range(1, months + 1):
+        periods.append((f"M{m}", add_months(end, m - 1) + dt.timedelta(days=1), add_months(end, m)))
+    return periods
+
+
+def mark(item: WavePhase) -> str:
+    """What the band shows for an item: the owner's initial for a phase, a symbol for an event."""
+    return OWNER_MARKS[item.owner] if item.kind == PHASE else EVENT_MARKS[item.kind]
+
+
+def band(item: WavePhase, periods: list[tuple[str, dt.date, dt.date]]) -> list[str]:
+    """The item's mark in every period it overlaps, "" elsewhere (what the band formulas compute)."""
+    return [mark(item) if item.start <= last and item.end >= first else "" for _, first, last in periods]
+
+
+def _n_items() -> int:
+    return len(wave_plan(dt.date(2026, 1, 5), REVIEW_MONTHS))
+
+
+def _n_periods() -> int:
+    return WAVE_WEEKS + 1 + REVIEW_MONTHS
+
+
+def activities_col() -> int:
+    return FIRST_BAND_COL + _n_periods()
+
+
+def setup(ws: Worksheet, ctx: RenderContext) -> None:
+    sheet_styles(ws, ctx, SHEET, LOCAL_STYLES)
+    column_widths = {letter(i): w for i, w in enumerate(ITEM_WIDTHS, start=1)}
+    for k in range(_n_periods()):
+        column_widths[letter(FIRST_BAND_COL + k)] = BAND_WIDTH
+    column_widths[letter(activities_col())] = ACTIVITIES_WIDTH
+    widths(ws, column_widths)
+    last_row = FIRST_ROW + _n_items() - 1
+    target = f"{letter(FIRST_BAND_COL)}{FIRST_ROW}:{letter(FIRST_BAND_COL + _n_periods() - 1)}{last_row}"
+    for symbol, (fill, font) in MARK_COLOURS.items():
+        rule = CellIsRule(
+            operator="equal",
+            formula=[string_literal(symbol)],
+            fill=PatternFill("solid", start_color=fill, end_color=fill),
+            font=Font(color=font, bold=True),
+        )
+        ws.conditional_formatting.add(target, rule)
+    ws.freeze_panes = f"{letter(FIRST_BAND_COL)}{FIRST_ROW}"
+    ws.sheet_view.showGridLines = False
+    protect(ws)
+    page_setup(ws, title_rows=f"{HEADER_ROW}:{TO_ROW}", title_cols="A:A")
+
+
+def kickoff_of(data: CustomerData) -> dt.date | None:
+    """The customer's Wave start as a date (None when blank or unreadable)."""
+    try:
+        return to_date(data.customer.get("Wave start"))
+    except ValueError:
+        return None
+
+
+def render(data: CustomerData, ctx: RenderContext) -> SheetData:
+    styles = ctx.memo[SHEET]
+    sd = SheetData(styles)
+    sd.text(1, 1, "title", f"Wave plan: {ctx.settings.supplier} and {data.name}")
+    sd.height(1, 24)
+    sd.text(2, 1, "note", LEGEND)
+    sd.text(3, 1, "note", PROTECTION_NOTE)
+    kickoff = kickoff_of(data)
+    sd.text(KICKOFF_ROW, 1, "kv.label", "Kick-off (week 0)")
+    sd.text(END_ROW, 1, "kv.label", "End of the wave (week 12)")
+    if kickoff is None:
+        sd.blank(KICKOFF_ROW, START_COL, "kv.date")
+        sd.text(
+            FIRST_ROW,
+            1,
+            "note",
+            "The master has no Wave start for this customer: the plan appears once the kick-off date is set.",
+        )
+        _header(sd, None)
+        return sd
+    sd.value(KICKOFF_ROW, START_COL, "kv.date", kickoff)
+    sd.formula(END_ROW, START_COL, "kv.date", f"{KICKOFF_CELL}+{WAVE_END_DAYS}", wave_end(kickoff))
+    periods = gantt_periods(kickoff)
+    _header(sd, periods)
+    plan = wave_plan(kickoff, REVIEW_MONTHS)
+    last_band = FIRST_BAND_COL + len(periods) - 1
+    activities = activities_col()
+    for i, item in enumerate(plan):
+        r = FIRST_ROW + i
+        sd.text(r, 1, "wave.item.phase" if item.kind == PHASE else "wave.item", item.name)
+        sd.text(r, 2, "wave.text", item.kind)
+        sd.text(r, 3, "wave.center", item.weeks)
+        if item.kind == PHASE:
+            first = f"{KICKOFF_CELL}+{7 * item.first_week}" if item.first_week else KICKOFF_CELL
+            sd.formula(r, START_COL, "wave.calc.date", first, item.start)
+            sd.formula(r, END_COL, "wave.calc.date", f"{KICKOFF_CELL}+{7 * item.last_week + 6}", item.end)
+        else:
+            sd.value(r, START_COL, "wave.date", item.start)
+            sd.value(r, END_COL, "wave.date", item.end)
+        sd.text(r, 6, "wave.center", item.owner)
+        symbol = string_literal(mark(item))
+        for c, shown in zip(range(FIRST_BAND_COL, last_band + 1), band(item, periods), strict=True):
+            x = letter(c)
+            formula = f'IF(AND($D{r}<={x}${TO_ROW},$E{r}>={x}${FROM_ROW}),{symbol},"")'
+            sd.formula(r, c, "wave.band", formula, shown)
+        text = "; ".join(item.activities)
+        sd.text(r, activities, "wave.activities", text)
+        lines = max(text_lines(text, ACTIVITIES_WIDTH * 1.1), text_lines(item.name, ITEM_WIDTHS[0]))
+        if lines > 1:
+            sd.height(r, 3 + LINE_POINTS * min(lines, 5) * 0.9)
+    return sd
+
+
+def _header(sd: SheetData, periods: list[tuple[str, dt.date, dt.date]] | None) -> None:
+    for c, name in enumerate(ITEM_COLUMNS, start=1):
+        sd.text(HEADER_ROW, c, "header.calc", name)
+    sd.text(FROM_ROW, 6, "label", "From")
+    sd.text(TO_ROW, 6, "label", "To")
+    sd.text(HEADER_ROW, activities_col(), "header.calc", "Activities")
+    sd.height(FROM_ROW, 34)
+    sd.height(TO_ROW, 34)
+    labels = periods or [(f"W{w}", None, None) for w in range(WAVE_WEEKS + 1)] + [
+        (f"M{m}", None, None) for m in range(1, REVIEW_MONTHS + 1)
+    ]
+    for k, (label, first, last) in enumerate(labels):
+        c = FIRST_BAND_COL + k
+        sd.text(HEADER_ROW, c, "wave.period.head", label)
+        if first is None or last is None:
+            continue
+        x = letter(c)
+        if k <= WAVE_WEEKS:
+            start = f"{KICKOFF_CELL}+{7 * k}" if k else KICKOFF_CELL
+            sd.formula(FROM_ROW, c, "wave.period", start, first)
+            sd.formula(TO_ROW, c, "wave.period", f"{x}{FROM_ROW}+6", last)
+        else:
+            sd.formula(FROM_ROW, c, "wave.period", f"{letter(c - 1)}{TO_ROW}+1", first)
+            sd.value(TO_ROW, c, "wave.period", last)
+
+
+BUILDER = SheetBuilder(name=SHEET, setup=setup, render=render)  # type: ignore[arg-type]
