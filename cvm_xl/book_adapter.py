@@ -117,10 +117,10 @@ def rectangle(values: Sequence[Sequence[object]]) -> list[list[object]]:
 class OpenpyxlBook:
     """A workbook file opened with openpyxl; ``flush`` saves it in place (atomically).
 
-    Cells are read from the file's cached values (what Excel last showed, as in a running Excel)
-    and written to both views, so a macro reads back what it wrote. Messages are kept in
-    ``messages``. The VBA project of an .xlsm file is kept; shapes such as buttons are not (openpyxl
-    drops them), so this book is for tests and scripts on copies, not for the template itself.
+    A formula cell reads as the value the file last stored for it (what Excel showed when it saved),
+    as in a running Excel. Messages are kept in ``messages``. The VBA project of an .xlsm file is
+    kept; shapes such as buttons are not (openpyxl drops them), so this book is for tests and
+    scripts on copies, not for the template itself.
     """
 
     def __init__(self, path: str | Path) -> None:
@@ -129,9 +129,8 @@ class OpenpyxlBook:
         from .files import check_workbook_file
 
         self.path = check_workbook_file(path)  # a file that is no workbook is a clear WorkbookError
-        keep_vba = self.path.suffix.lower() == ".xlsm"
-        self._wb = load_workbook(self.path, keep_vba=keep_vba, keep_links=True)
-        self._shown = load_workbook(self.path, data_only=True, keep_links=True)
+        self._wb = load_workbook(self.path, keep_vba=self.path.suffix.lower() == ".xlsm", keep_links=True)
+        self._cached: Any = None  # the file's stored formula results, read when first needed
         self.messages: list[tuple[str, str]] = []
 
     @property
@@ -145,16 +144,33 @@ class OpenpyxlBook:
     def sheet_names(self) -> list[str]:
         return list(self._wb.sheetnames)
 
+    def _stored_results(self, sheet: str) -> Any:
+        if self._cached is None:
+            from openpyxl import load_workbook
+
+            self._cached = load_workbook(self.path, data_only=True, keep_links=True)
+        return self._cached[sheet]
+
     def read(self, sheet: str) -> list[list[object]]:
-        ws = self._shown[sheet]
+        ws = self._wb[sheet]
         if ws.max_row == 1 and ws.max_column == 1 and ws.cell(1, 1).value is None:
             return []
-        return [
-            list(r)
-            for r in ws.iter_rows(
-                min_row=1, min_col=1, max_row=ws.max_row, max_col=ws.max_column, values_only=True
-            )
-        ]
+        rows: list[list[object]] = []
+        formulas: list[tuple[int, int]] = []
+        for cells in ws.iter_rows(min_row=1, min_col=1, max_row=ws.max_row, max_col=ws.max_column):
+            row: list[object] = []
+            for cell in cells:
+                if cell.data_type == "f":
+                    formulas.append((cell.row, cell.column))
+                    row.append(None)
+                else:
+                    row.append(cell.value)
+            rows.append(row)
+        if formulas:
+            stored = self._stored_results(sheet)
+            for r, c in formulas:
+                rows[r - 1][c - 1] = stored.cell(r, c).value
+        return rows
 
     def total_rows(self, sheet: str) -> set[int]:
         from openpyxl.utils.cell import range_boundaries
@@ -168,26 +184,25 @@ class OpenpyxlBook:
         return rows
 
     def write(self, sheet: str, row: int, column: int, values: Sequence[Sequence[object]]) -> None:
-        block = rectangle(values)
-        for ws in (self._wb[sheet], self._shown[sheet]):
-            for i, cells in enumerate(block):
-                for j, value in enumerate(cells):
-                    cell = ws.cell(row + i, column + j)
-                    cell.value = value
-                    if isinstance(value, str):
-                        cell.data_type = "s"  # never a formula, whatever the text starts with
-                        cell.quotePrefix = value.startswith(FORMULA_STARTS)
-                    elif isinstance(value, dt.date) and cell.number_format == "General":
-                        cell.number_format = "yyyy-mm-dd"
+        ws = self._wb[sheet]
+        for i, cells in enumerate(rectangle(values)):
+            for j, value in enumerate(cells):
+                cell = ws.cell(row + i, column + j)
+                cell.value = value
+                if isinstance(value, str):
+                    cell.data_type = "s"  # never a formula, whatever the text starts with
+                    cell.quotePrefix = value.startswith(FORMULA_STARTS)
+                elif isinstance(value, dt.date) and cell.number_format == "General":
+                    cell.number_format = "yyyy-mm-dd"
 
     def reset_sheet(self, sheet: str) -> None:
-        for wb in (self._wb, self._shown):
-            if sheet in wb.sheetnames:
-                index = wb.sheetnames.index(sheet)
-                wb.remove(wb[sheet])
-                wb.create_sheet(sheet, index)
-            else:
-                wb.create_sheet(sheet)
+        wb = self._wb
+        if sheet in wb.sheetnames:
+            index = wb.sheetnames.index(sheet)
+            wb.remove(wb[sheet])
+            wb.create_sheet(sheet, index)
+        else:
+            wb.create_sheet(sheet)
 
     def grow_table(self, sheet: str, header_row: int, last_row: int) -> None:
         from openpyxl.utils.cell import get_column_letter, range_boundaries
@@ -217,10 +232,9 @@ class OpenpyxlBook:
         ws.add_chart(chart, f"{column_letter(anchor[1])}{anchor[0]}")
 
     def activate(self, sheet: str) -> None:
-        for wb in (self._wb, self._shown):
-            wb.active = wb.sheetnames.index(sheet)
-            for ws in wb.worksheets:
-                ws.sheet_view.tabSelected = ws.title == sheet
+        self._wb.active = self._wb.sheetnames.index(sheet)
+        for ws in self._wb.worksheets:
+            ws.sheet_view.tabSelected = ws.title == sheet
 
     def message(self, text: str, title: str = "cvm-xl") -> None:
         self.messages.append((title, text))

@@ -29,7 +29,7 @@ from .sheet_xml import SheetScan
 from .values import is_blank
 
 
-def _cells(rows: Sequence[Sequence[object]]) -> tuple[list[list[object]], dict[tuple[int, int], str]]:
+def reader_cells(rows: Sequence[Sequence[object]]) -> tuple[list[list[object]], dict[tuple[int, int], str]]:
     """The rows as the file reader gives them: blanks as '', and a cell showing an Excel error
     as a blank listed in the errors {(Excel row, 0-based column): '#N/A'}, so both readers report
     every cell identically."""
@@ -58,7 +58,7 @@ def read_master(book: Book) -> Master:
     rows: dict[str, list[list[object]]] = {}
     errors: dict[str, dict[tuple[int, int], str]] = {}
     for sheet in wanted:
-        rows[sheet], errors[sheet] = _cells(book.read(sheet))
+        rows[sheet], errors[sheet] = reader_cells(book.read(sheet))
     totals = {sheet: book.total_rows(sheet) for sheet in wanted}
     return master_from_rows(
         book.name, rows, errors, total_rows=totals, sheet_names=names, path=Path(book.name)
@@ -73,14 +73,14 @@ def read_ideas(book: Book) -> tuple[pd.DataFrame, Settings, tuple[Problem, ...]]
     if settings_sheet is None:
         settings, problems = Settings(), [default_settings_problem(book.name)]
     else:
-        rows, errors = _cells(book.read(settings_sheet))
+        rows, errors = reader_cells(book.read(settings_sheet))
         settings, problems = read_settings(rows, book.name, settings_sheet, errors)
     ideas_sheet = find_sheet(names, IDEAS.name)
     if ideas_sheet is None:
         message = f"The workbook has no {IDEAS.name} sheet (its sheets: {', '.join(names)})."
         fix = "Choose a master or a customer workbook made by cvm-xl."
         raise WorkbookError([*problems, _problem(book, IDEAS.name, message, fix)])
-    rows, errors = _cells(book.read(ideas_sheet))
+    rows, errors = reader_cells(book.read(ideas_sheet))
     scan = SheetScan(errors, book.total_rows(ideas_sheet))
     data = read_table(IDEAS, rows, book.name, ideas_sheet, scan)
     problems += data.problems

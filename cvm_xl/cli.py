@@ -16,7 +16,8 @@ from .problems import WorkbookError
 
 # Order is the order of `cvm-xl --help`.
 COMMANDS = (
-    "init", "demo", "validate", "synthesize", "select", "generate", "signoff", "wave", "track", "template",
+    "init", "demo", "validate", "synthesize", "select", "generate", "signoff", "wave", "track", "import_",
+    "verify", "reconcile", "passbook", "template",
 )  # fmt: skip
 
 EXIT_OK, EXIT_PROBLEMS, EXIT_USAGE = 0, 1, 2

@@ -20,13 +20,12 @@ import logging
 from collections.abc import Callable, Collection, Sequence
 from dataclasses import dataclass, field, replace
 from pathlib import Path
-from typing import Any
 
 import pandas as pd
 
 from . import __version__
 from . import columns as col
-from .book_adapter import Book, OpenpyxlBook
+from .book_adapter import Book, OpenpyxlBook, XlwingsBook
 from .book_rows import SheetTable, apply_changes, locate, read_ideas, read_master, write_cells
 from .evaluation import evaluate_ideas
 from .generate.batch import generate_customer_books
@@ -48,7 +47,8 @@ from .master_update import CellChange
 from .passbook import passbook_lines
 from .problems import Problem, WorkbookError
 from .reconcile import reconcile
-from .schema import IDEAS, SETTING
+from .returned_books import IMPORT_LOG_SHEET, ImportPlan, plan_import, read_returned
+from .schema import IDEAS, SETTING, TRACKING
 from .synthesis import DEFAULT_THRESHOLD, MOTHER_ID
 from .synthesis import synthesize as synthesize_ideas
 from .values import is_blank
@@ -375,15 +375,79 @@ def reconcile_passbooks_in(book: Book, other: str | Path, *, tolerance: float = 
     return run_macro(book, RECONCILE, action)
 
 
+# --- Import returned workbooks -----------------------------------------------------------------------
+
+
+def import_returned_in(
+    book: Book, paths: Sequence[str | Path], *, apply_values: bool = False
+) -> MacroOutcome:
+    """Fold returned customer workbooks into this master: the Status, Owner, Start and End the
+    customer changed and their tracking rows (value inputs only with ``apply_values``). A field
+    changed on both sides since generation is a conflict: listed, and that idea left as it is. Each
+    import is recorded on the Import log sheet."""
+
+    def action() -> MacroOutcome:
+        master = read_master(book)
+        when = _now()
+        problems: list[Problem] = list(master.problems)
+        plans: list[ImportPlan] = []
+        for path in paths:
+            try:
+                returned = read_returned(OpenpyxlBook(path))
+            except WorkbookError as exc:
+                problems += exc.problems
+                continue
+            plan = plan_import(master, returned, apply_values=apply_values)
+            if plan.customer_id is not None and plan.customer_id in {p.customer_id for p in plans}:
+                message = f"A second workbook of {plan.customer_id} in one import; it was left out."
+                fix = "Import one returned workbook per customer at a time."
+                problems.append(Problem(str(path), None, None, None, None, message, fix=fix))
+                continue
+            problems += plan.problems
+            plans.append(plan)
+        usable = [p for p in plans if p.customer_id is not None]
+        if usable:
+            appends: dict[str, list[dict[str, object]]] = {
+                IMPORT_LOG_SHEET: [p.log_record(when) for p in usable]
+            }
+            tracking = [row for p in usable for row in p.tracking_rows]
+            if tracking:
+                appends[TRACKING.name] = tracking
+            apply_changes(book, [c for p in usable for c in p.changes], appends)
+        conflicts = sum(p.is_error for p in problems)
+        ideas = sum(len(p.ideas_changed) for p in usable)
+        rows = sum(len(p.tracking_rows) for p in usable)
+        message = (
+            f"{_plural(len(usable), 'workbook')} of {len(paths)} imported: {_plural(ideas, 'idea')} updated, "
+            f"{_plural(rows, 'tracking row')} added."
+        )
+        if conflicts:
+            message += (
+                f" {_plural(conflicts, 'problem')} (conflicts are left as they are): see the Problems sheet."
+            )
+        sheet = IMPORT_LOG_SHEET if usable else None
+        return MacroOutcome(IMPORT, not conflicts, message, tuple(problems), sheet)
+
+    return run_macro(book, IMPORT, action)
+
+
 # --- Entry points for Excel (RunPython) ---------------------------------------------------------------
 
 
-def _caller() -> Any:
+def _caller() -> XlwingsBook:
     import xlwings as xw
 
-    from .book_adapter import XlwingsBook
-
     return XlwingsBook(xw.Book.caller())
+
+
+def _pick(book: XlwingsBook, title: str, multiple: bool = False) -> list[Path]:
+    """The files the user picks; [] (and a message saying why) when the dialog cannot be shown."""
+    try:
+        return book.pick_files(title, multiple)
+    except Exception as exc:
+        log.exception("file dialog failed")
+        book.message(f"The file dialog could not be opened: {type(exc).__name__}: {exc}", title)
+        return []
 
 
 def synthesize() -> None:
@@ -411,9 +475,17 @@ def build_signoff() -> None:
     build_signoff_in(_caller())
 
 
+def import_returned() -> None:
+    """Button "Import returned workbooks": the customer workbooks the user picks."""
+    book = _caller()
+    picked = _pick(book, "Returned customer workbooks to import", multiple=True)
+    if picked:
+        import_returned_in(book, picked)
+
+
 def reconcile_passbooks() -> None:
     """Button "Reconcile passbooks": compare with a workbook the user picks."""
     book = _caller()
-    picked = book.pick_files("Passbook to compare with this workbook's")
+    picked = _pick(book, "Workbook whose passbook to compare with this one")
     if picked:
         reconcile_passbooks_in(book, picked[0])

@@ -4,8 +4,12 @@ from __future__ import annotations
 
 import math
 from dataclasses import dataclass, fields
+from typing import TYPE_CHECKING
 
 from .columns import EXCELLENCE_PHASES
+
+if TYPE_CHECKING:
+    from .readiness.screening import ScreeningThresholds
 
 
 class SettingsError(ValueError):
@@ -46,9 +50,9 @@ class Settings:
         return Settings(**values)  # type: ignore[arg-type]
 
     @property
-    def screening(self):  # type: ignore[no-untyped-def]
-        """The screening thresholds as ``readiness.ScreeningThresholds``."""
-        from .readiness.screening import ScreeningThresholds  # the readiness package imports this module
+    def screening(self) -> ScreeningThresholds:
+        """The customer-screening thresholds, as ``readiness.screen_customer`` takes them."""
+        from .readiness.screening import ScreeningThresholds  # that package imports this module
 
         return ScreeningThresholds(
             max_quartile=self.screening_max_quartile,

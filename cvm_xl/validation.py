@@ -94,7 +94,7 @@ def check_mother_customers(workshop: TableData, ideas: TableData) -> None:
             int(row),
             "Mother idea ID",
             mid,
-            f"Mother idea {quoted(mid)} belongs to customer {quoted(theirs)}, but this raw idea to "
+            f"Mother idea {quoted(mid)} belongs to customer {quoted(theirs)}, but this raw idea belongs to "
             f"customer {quoted(mine)}.",
             f"Link the raw idea to a mother idea of customer {quoted(mine)}, or correct its Customer ID.",
         )

@@ -141,7 +141,9 @@ def test_unknown_references_from_workshop_and_tracking(tmp_path):
 
 def test_raw_idea_linked_to_another_customers_mother_idea(tmp_path):
     p = at(bad(tmp_path, "Workshop", 3, "Mother idea ID", "I-01"), "Workshop!H4")
-    assert p.message == "Mother idea 'I-01' belongs to customer 'C01', but this raw idea to customer 'C02'."
+    assert p.message == (
+        "Mother idea 'I-01' belongs to customer 'C01', but this raw idea belongs to customer 'C02'."
+    )
     assert p.fix == "Link the raw idea to a mother idea of customer 'C02', or correct its Customer ID."
 
 

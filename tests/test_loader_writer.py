@@ -155,10 +155,13 @@ def written(tmp_path):
 
 def test_sheets_tables_and_frozen_headers(written):
     wb, _ = written
-    assert wb.sheetnames == ["Settings", "Customers", "Workshop", "Ideas", "Tracking", "Lists"]
+    assert wb.sheetnames == [
+        "Settings", "Customers", "Workshop", "Ideas", "Tracking", "Life cycle", "Maturity", "Objectives",
+        "Risks", "Exit triggers", "Issue log", "Out of bounds topics", "Lists",
+    ]  # fmt: skip
     assert wb["Lists"].sheet_state == "hidden"
     expected = {
-        "Settings": ("tblSettings", "A1:C10", ("Setting", "Value", "Meaning")),
+        "Settings": ("tblSettings", "A1:C14", ("Setting", "Value", "Meaning")),
         "Customers": ("tblCustomers", "A1:N3", col.CUSTOMER_COLUMNS),
         "Workshop": ("tblWorkshop", "A1:H3", col.WORKSHOP_COLUMNS),
         "Ideas": ("tblIdeas", "A1:AH4", (*col.IDEA_INPUTS, "Notes", *col.IDEA_COMPUTED)),

@@ -371,3 +371,34 @@ def test_a_book_that_cannot_be_written_still_reports(master: Path, monkeypatch: 
     assert not outcome.ok
     assert "could not be updated: PermissionError: the file is locked" in outcome.message
     assert book.messages == [(macros.BUILD_MAP, outcome.message)]
+
+
+# --- the buttons -------------------------------------------------------------------------------------
+
+
+def test_every_button_of_the_template_runs_an_entry_point_on_the_calling_book(
+    master: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from cvm_xl.vba.modules import MACROS
+
+    class CallingBook(OpenpyxlBook):
+        """The workbook that pressed the button; its file dialog picks the master itself."""
+
+        def pick_files(self, title: str, multiple: bool = False) -> list[Path]:
+            self.message(title, "picked")
+            return [master]
+
+    books: list[CallingBook] = []
+
+    def caller() -> CallingBook:
+        books.append(CallingBook(master))
+        return books[-1]
+
+    monkeypatch.setattr(macros, "_caller", caller)
+    for button in MACROS:
+        entry = getattr(macros, button.function)
+        assert callable(getattr(macros, f"{button.function}_in"))
+        assert entry() is None  # never raises
+        assert books[-1].messages, button.function  # the user was told what happened
+    assert len(books) == len(MACROS)
+    assert {"Map", "Generated", "Synthesis", "Reconciliation"} <= set(load_workbook(master).sheetnames)

@@ -1,10 +1,8 @@
-"""The Book over a workbook file, record changes in an open book, and the macros that change the
-master (synthesis) or compare it with another workbook (reconciliation)."""
+"""The Book over a workbook file, and changing records in an open book by sheet, row and header."""
 
 from __future__ import annotations
 
 import datetime as dt
-import math
 import shutil
 from pathlib import Path
 from types import SimpleNamespace
@@ -16,20 +14,16 @@ from openpyxl import Workbook, load_workbook
 from openpyxl.worksheet.table import Table
 from python_calamine import CalamineWorkbook
 
-from cvm_xl import cli, macros
 from cvm_xl import columns as col
 from cvm_xl.book_adapter import Book, OpenpyxlBook, XlwingsBook, plain
 from cvm_xl.book_rows import apply_changes, locate, runs, write_cells
 from cvm_xl.generate.batch import generate_customer_books
 from cvm_xl.loader import load_master
-from cvm_xl.macro_sheets import RECONCILIATION_HEADERS, TABLE_ROW
+from cvm_xl.macro_sheets import TABLE_ROW
 from cvm_xl.master_update import CellChange
 from cvm_xl.master_writer import write_master
-from cvm_xl.passbook import passbook_lines
 from cvm_xl.problems import WorkbookError
-from cvm_xl.reconcile import reconcile
 from cvm_xl.sample import sample_settings, sample_tables
-from cvm_xl.synthesis import MOTHER_ID, report_frame, synthesize
 
 
 @pytest.fixture(scope="module")
@@ -85,6 +79,19 @@ def test_text_is_written_as_text_whatever_it_starts_with(tmp_path: Path) -> None
     assert rows[2][2:6] == [1.0, 2.5, dt.date(2025, 1, 31), True]
     cells = load_workbook(path)["Out"]
     assert all(cells.cell(2, c).data_type == "s" for c in range(3, 8))
+
+
+def test_formula_cells_read_as_the_values_the_file_stored(master: Path, tmp_path: Path) -> None:
+    (result,) = generate_customer_books(load_master(master), tmp_path, customer_ids=["C-AUT"])
+    book = OpenpyxlBook(result.path)
+    with CalamineWorkbook.from_path(str(result.path)) as wb:
+        for sheet in ("Ideas", "Passbook", "Map"):
+            stored = wb.get_sheet_by_name(sheet).to_python(skip_empty_area=False)
+            shown = [["" if v is None else plain(v) for v in r] for r in book.read(sheet)]
+            width = max(len(r) for r in stored)
+            assert [r + [""] * (width - len(r)) for r in shown[: len(stored)]] == stored, sheet
+    formulas = load_workbook(result.path)["Ideas"]
+    assert any(c.data_type == "f" for row in formulas.iter_rows() for c in row)
 
 
 def test_reset_sheet_clears_or_adds_and_keeps_the_tab_position(master: Path) -> None:
@@ -209,144 +216,3 @@ def test_locate_finds_a_table_anywhere_and_says_when_it_cannot(tmp_path: Path) -
         locate(OpenpyxlBook(path), "Workshop")
     with pytest.raises(WorkbookError, match="no Tracking sheet"):
         locate(OpenpyxlBook(path), "Tracking")
-
-
-# --- synthesise mother ideas ---------------------------------------------------------------------------
-
-
-def test_synthesize_writes_what_the_core_proposes_and_a_rerun_changes_nothing(master: Path) -> None:
-    before = load_master(master)
-    result = synthesize(before.workshop, before.ideas)
-    workshop, ideas = result.apply(before.workshop, before.ideas)
-    assert result.changed
-
-    outcome = macros.synthesize_in(OpenpyxlBook(master))
-    assert outcome.ok, outcome.message
-
-    after = load_master(master)
-    assert after.workshop[MOTHER_ID].tolist() == workshop[MOTHER_ID].tolist()
-    shown = [col.IDEA_ID, col.CUSTOMER_ID, col.TITLE, col.DESCRIPTION, col.STATUS]
-    assert after.ideas[shown].values.tolist() == ideas[shown].values.tolist()
-    report = report_frame(result.report)
-    written = table_rows(master, "Synthesis")
-    assert written[0] == list(report.columns)
-    assert len(written) == len(report) + 1
-    for got, want in zip(written[1:], report.itertuples(index=False), strict=True):
-        assert got == pytest.approx([plain(v) for v in want])  # openpyxl keeps 15 significant digits
-
-    snapshot = master.read_bytes()
-    again = macros.synthesize_in(OpenpyxlBook(master))
-    assert again.ok
-    assert "0 raw ideas assigned" in again.message and "(0 new" in again.message
-    rerun = load_master(master)
-    pd.testing.assert_frame_equal(rerun.ideas, after.ideas)
-    pd.testing.assert_frame_equal(rerun.workshop, after.workshop)
-    assert master.read_bytes() != snapshot  # the report was rewritten, the tables were not
-
-
-def test_synthesize_changes_the_master_as_the_command_does(
-    master: Path, sample_master: Path, tmp_path: Path
-) -> None:
-    by_command = tmp_path / "by_command.xlsx"
-    shutil.copy(master, by_command)
-    assert cli.main(["synthesize", str(by_command), "--threshold", "25%", "--singletons"]) == 0
-    outcome = macros.synthesize_in(OpenpyxlBook(master), 0.25, singletons_as_ideas=True)
-    assert outcome.ok, outcome.message
-    ours, theirs = load_master(master), load_master(by_command)
-    for name in ("customers", "workshop", "ideas", "tracking"):
-        pd.testing.assert_frame_equal(getattr(ours, name), getattr(theirs, name))
-    assert len(ours.ideas) > len(load_master(sample_master).ideas)
-
-
-# --- reconcile passbooks ------------------------------------------------------------------------------
-
-
-@pytest.fixture
-def customer_book(master: Path, tmp_path: Path) -> Path:
-    results = generate_customer_books(load_master(master), tmp_path / "customers", customer_ids=["C-AUT"])
-    return results[0].path
-
-
-def test_a_customer_workbook_as_generated_agrees_with_the_master(master: Path, customer_book: Path) -> None:
-    book = OpenpyxlBook(master)
-    outcome = macros.reconcile_passbooks_in(book, customer_book)
-    assert outcome.ok, outcome.message
-    assert outcome.problems == ()
-    assert "agree for C-AUT" in outcome.message
-    assert table_rows(master, "Reconciliation") == [list(RECONCILIATION_HEADERS)]
-    assert "the passbooks agree" in str(load_workbook(master)["Reconciliation"]["A2"].value)
-
-
-def test_every_changed_line_is_listed(master: Path, customer_book: Path) -> None:
-    loaded = load_master(master)
-    signed = passbook_lines(loaded.evaluated)
-    signed = signed[signed[col.CUSTOMER_ID] == "C-AUT"]
-    first, dropped = signed[col.IDEA_ID].iloc[0], signed[col.IDEA_ID].iloc[-1]
-    wb = load_workbook(customer_book)
-    ws = wb["Ideas"]
-    header_row = next(r for r in range(1, 10) if ws.cell(r, 1).value == col.IDEA_ID)
-    headers = [c.value for c in ws[header_row]]
-    for row in range(header_row + 1, ws.max_row + 1):
-        idea = ws.cell(row, 1).value
-        if idea == first:
-            ws.cell(row, headers.index(col.SUPPLIER_ANNUAL) + 1).value = 1_000_000
-        if idea == dropped:
-            ws.cell(row, headers.index(col.STATUS) + 1).value = "Dropped"
-    wb.save(customer_book)
-
-    outcome = macros.reconcile_passbooks_in(OpenpyxlBook(master), customer_book)
-    assert not outcome.ok
-
-    theirs = load_master(master).ideas.copy()
-    theirs.loc[theirs[col.IDEA_ID] == first, col.SUPPLIER_ANNUAL] = 1_000_000
-    theirs.loc[theirs[col.IDEA_ID] == dropped, col.STATUS] = "Dropped"
-    from cvm_xl.evaluation import evaluate_ideas
-
-    expected = reconcile(
-        signed,
-        passbook_lines(evaluate_ideas(theirs, loaded.settings)).pipe(
-            lambda lines: lines[lines[col.CUSTOMER_ID] == "C-AUT"]
-        ),
-    )
-    assert {d.idea_id for d in expected} == {first, dropped}
-    rows = table_rows(master, "Reconciliation")[1:]
-    assert [r[:3] for r in rows] == [[d.idea_id, d.line, d.kind] for d in expected]
-    for r, d in zip(rows, expected, strict=True):
-        for got, want in zip(r[3:6], (d.amount_a, d.amount_b, d.delta), strict=True):
-            assert (got is None and want is None) or math.isclose(got, want)
-    assert f"{len(expected)} differences" in outcome.message
-
-
-def test_a_workbook_of_no_shared_customer_is_refused(master: Path, tmp_path: Path) -> None:
-    tables = sample_tables()
-    tables["Ideas"] = tables["Ideas"][tables["Ideas"][col.CUSTOMER_ID] == "C-WHL"]
-    tables["Customers"] = tables["Customers"][tables["Customers"][col.CUSTOMER_ID] == "C-WHL"]
-    tables["Workshop"] = tables["Workshop"].iloc[0:0]
-    tables["Tracking"] = tables["Tracking"].iloc[0:0]
-    other = tmp_path / "other.xlsx"
-    write_master(other, sample_settings(), tables)
-    only_aut = tmp_path / "aut.xlsx"
-    aut = sample_tables()
-    aut["Ideas"] = aut["Ideas"][aut["Ideas"][col.CUSTOMER_ID] == "C-AUT"]
-    aut["Customers"] = aut["Customers"][aut["Customers"][col.CUSTOMER_ID] == "C-AUT"]
-    aut["Workshop"] = aut["Workshop"][aut["Workshop"][col.CUSTOMER_ID] == "C-AUT"]
-    aut["Tracking"] = aut["Tracking"].iloc[0:0]
-    write_master(only_aut, sample_settings(), aut)
-    outcome = macros.reconcile_passbooks_in(OpenpyxlBook(only_aut), other)
-    assert not outcome.ok
-    (problem,) = outcome.problems
-    assert problem.file == str(other) and "share no customer" in problem.message
-
-
-def test_a_file_that_is_no_workbook_is_a_problem(master: Path, tmp_path: Path) -> None:
-    text = tmp_path / "notes.xlsx"
-    text.write_text("not a workbook")
-    outcome = macros.reconcile_passbooks_in(OpenpyxlBook(master), text)
-    assert not outcome.ok
-    (problem,) = outcome.problems
-    assert problem.file == str(text)
-    assert (
-        problem.message
-        == "The file is named .xlsx but its content is text (e.g. CSV), not an Excel workbook."
-    )
-    assert table_rows(master, "Problems")[1][4] == outcome.problems[0].message

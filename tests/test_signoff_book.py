@@ -25,15 +25,8 @@ def wb(master, tmp_path_factory):
 
 
 def test_sheets(wb):
-    assert wb.sheetnames == [
-        "Summary",
-        "By cell",
-        "By verdict",
-        "By category",
-        "By status",
-        "Detail",
-        "Settings",
-    ]
+    mine = ["Summary", "By cell", "By verdict", "By category", "By status", "Detail", "Settings"]
+    assert [name for name in wb.sheetnames if name in mine] == mine  # other issues may add sheets
 
 
 def test_detail_has_one_row_per_visible_idea_with_the_customer_id_on_every_row(wb, master):

@@ -47,7 +47,10 @@ def add_parser(subparsers: argparse._SubParsersAction) -> None:
     )
     p.add_argument("master", help="the master workbook (.xlsx or .xlsm)")
     p.add_argument(
-        "--customer", action="append", metavar="ID", help="only this customer (repeat for several)"
+        "--customer",
+        action="append",
+        metavar="ID",
+        help="print only this customer's report (repeat for several); the sheet covers every customer",
     )
     p.add_argument(
         "--all-months",
@@ -104,7 +107,7 @@ def month_table(months: pd.DataFrame, currency: str) -> Table:
 
 
 def run(args: argparse.Namespace) -> int:
-    from ..generate.sheets.tracking_report import monthly_plan, monthly_report
+    from ..generate.sheets.tracking_report import master_reports
     from ..master_sheets import REPORT_SHEET, CustomerReport, monthly_sheet, replace_sheets
     from ..report import report_console
     from .generate import load
@@ -116,19 +119,18 @@ def run(args: argparse.Namespace) -> int:
         return master
     wanted = chosen_customers(master, args.customer)
     settings = master.settings
-    monthly = monthly_plan(master.evaluated, master.tracking, settings)
     reports: list[CustomerReport] = []
     skipped: list[str] = []
-    for customer in master.customers.to_dict("records"):
+    # The sheet always covers every customer; --customer only chooses what is printed.
+    for customer, report in zip(master.customers.to_dict("records"), master_reports(master), strict=True):
         cid = str(customer[col.CUSTOMER_ID])
-        if wanted is not None and cid not in wanted:
-            continue
         name = str(customer.get("Customer") or cid)
-        report = monthly_report(customer, monthly)
         if report.months.empty and report.contract.empty:
             skipped.append(cid)
             continue
         reports.append(CustomerReport(cid, name, report))
+        if wanted is not None and cid not in wanted:
+            continue
         console.rule(f"{cid} {name}")
         reported = f"{report.reported_to:%Y-%m-%d}" if report.reported_to else "nothing reported yet"
         console.print(

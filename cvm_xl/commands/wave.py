@@ -35,7 +35,10 @@ def add_parser(subparsers: argparse._SubParsersAction) -> None:
     )
     p.add_argument("master", help="the master workbook (.xlsx or .xlsm)")
     p.add_argument(
-        "--customer", action="append", metavar="ID", help="only this customer (repeat for several)"
+        "--customer",
+        action="append",
+        metavar="ID",
+        help="print only this customer's plan (repeat for several); the sheet covers every customer",
     )
     p.add_argument("--dry-run", action="store_true", help="print the plans; write nothing")
     p.set_defaults(run=run)
@@ -74,16 +77,17 @@ def run(args: argparse.Namespace) -> int:
     wanted = chosen_customers(master, args.customer)
     plans: list[WaveCustomer] = []
     without: list[str] = []
+    # The sheet always covers every customer; --customer only chooses what is printed.
     for customer in master.customers.to_dict("records"):
         cid = str(customer[col.CUSTOMER_ID])
-        if wanted is not None and cid not in wanted:
-            continue
         kickoff = to_date(customer.get("Wave start"))
         if kickoff is None:
             without.append(cid)
             continue
         plan = wave_plan(kickoff, REVIEW_MONTHS)
         plans.append(WaveCustomer(cid, str(customer.get("Customer") or cid), plan))
+        if wanted is not None and cid not in wanted:
+            continue
         console.rule(f"{cid} {customer.get('Customer') or ''}: wave from {kickoff:%a %Y-%m-%d}")
         console.print(plan_table(plan))
     if without:

@@ -47,15 +47,6 @@ def atomic_write(path: Path, data: bytes) -> None:
         raise
 
 
-def stored_hash(path: Path) -> str | None:
-    """The content hash generation stored in the workbook, or None when there is none."""
-    try:
-        with zipfile.ZipFile(path) as z:
-            return read_custom_properties(z.read(CUSTOM_PART)).get(HASH_PROPERTY)
-    except (OSError, KeyError, zipfile.BadZipFile, ValueError, SyntaxError):
-        return None
-
-
 def changed_since_generation(path: Path) -> str | None:
     """Why the existing workbook at ``path`` must not be overwritten, or None when it is safe.
 

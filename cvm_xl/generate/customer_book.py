@@ -17,6 +17,7 @@ from .sheets import (
     passbook_sheet,
     portfolio_map,
     records,
+    relationship,
     settings_sheet,
     sign_off,
     tracking_report,
@@ -34,6 +35,7 @@ CUSTOMER_SHEETS: list[SheetBuilder] = [
     records.TRACKING,
     tracking_report.BUILDER,
     records.WORKSHOP,
+    relationship.BUILDER,
     settings_sheet.BUILDER,
     records.RECORD,
 ]

@@ -26,6 +26,7 @@ from ..sharing import normalise_method
 from ..values import is_blank
 from . import layout as L
 from .columnstore import TextColumn, store, take
+from .relationship_data import CustomerRelationship, RelationshipSlices
 
 IDEA_DATA_COLUMNS = tuple(c.name for c in L.IDEA_COLUMNS)
 PASSBOOK_DATA_COLUMNS = (col.IDEA_ID, col.TITLE, col.STATUS, "Line", "Amount", "Supplier", "Customer")
@@ -47,6 +48,7 @@ class CustomerData:
     settings: Settings
     generated: dt.datetime
     refused: list[Problem] = field(default_factory=list)
+    relationship: CustomerRelationship | None = None
 
     @property
     def name(self) -> str:
@@ -201,6 +203,8 @@ class RunData:
         self._tracking = _columns(tracking, tuple(c.name for c in L.TRACKING_COLUMNS_LAYOUT))
         owner = np.array([idea_customer.get(_key(v)) for v in self._tracking[col.IDEA_ID]], dtype=object)
         self._tracking_groups = _groups(owner)
+        # The relationship sheets (SPEC §3.9), out-of-bounds rows left out, grouped by customer.
+        self._relationship = RelationshipSlices(master.relationship, settings, self.generated.date())
 
     def customer_name(self, customer_id: str) -> str | None:
         value = self.customer_field(customer_id, "Customer")
@@ -252,4 +256,5 @@ class RunData:
             settings=self.settings,
             generated=self.generated,
             refused=self.refused(customer_id),
+            relationship=self._relationship.customer(customer_id, self._customer_rows[index]),
         )

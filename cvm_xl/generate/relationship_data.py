@@ -14,6 +14,7 @@ import datetime as dt
 import math
 from collections.abc import Mapping
 from dataclasses import dataclass, field
+from functools import lru_cache
 
 import pandas as pd
 
@@ -122,62 +123,80 @@ def _records(table: pd.DataFrame | None, columns: tuple[str, ...]) -> list[Row]:
     return [{c: row.get(c) for c in columns} for row in rows]
 
 
-def _with_text(rows: list[Row], column: str) -> list[Row]:
-    """Rows that say something: a template line with no text in ``column`` is left out."""
-    return [row for row in rows if cells.text(row.get(column)) is not None]
+def _keys(table: pd.DataFrame) -> list[str | None]:
+    if CUSTOMER_ID not in table.columns:
+        return [None] * len(table)
+    return [cells.text(x) for x in table[CUSTOMER_ID].tolist()]
 
 
-def _group(table: pd.DataFrame) -> dict[str, pd.DataFrame]:
-    if CUSTOMER_ID not in table.columns or not len(table):
+def _group(table: pd.DataFrame | None) -> dict[str, pd.DataFrame]:
+    if table is None or not len(table):
         return {}
-    keys = table[CUSTOMER_ID].map(cells.text)
+    keys = pd.Series(_keys(table), index=table.index, dtype=object)
     return {str(k): g for k, g in table.groupby(keys, sort=False, dropna=True)}
 
 
+def _group_records(table: pd.DataFrame | None, columns: tuple[str, ...], text: str) -> dict[str, list[Row]]:
+    """Each customer's rows as records in table order; rows without ``text`` (template lines) left out."""
+    out: dict[str, list[Row]] = {}
+    if table is None or not len(table):
+        return out
+    for key, row in zip(_keys(table), _records(table, columns), strict=True):
+        if key is not None and cells.text(row.get(text)) is not None:
+            out.setdefault(key, []).append(row)
+    return out
+
+
+def _stages(checklist: pd.DataFrame) -> tuple[list[StageLine], str | None]:
+    scores = stage_scores(checklist)
+    lines = [
+        StageLine(r.Stage, QUESTIONS[r.Stage], r.Done, r.Total, r[3], r.Percent)
+        for r in scores.itertuples(index=False)
+    ]
+    return lines, current_stage(scores)
+
+
+@lru_cache(maxsize=1)
+def _empty_checklist() -> tuple[list[Row], list[StageLine], str | None]:
+    """The checklist of a customer without Life cycle rows: the same for every customer."""
+    table = checklist_for(None, "")
+    return (_records(table, _CHECKLIST), *_stages(table))
+
+
 class RelationshipSlices:
-    """A master's relationship tables prepared once per run; ``customer`` slices one customer."""
+    """A master's relationship tables prepared once per run; ``customer`` slices one customer.
+
+    The registers' computed columns (risk ratings, exit reviews, issue ages) are computed once over
+    the whole table, as of ``as_of``."""
 
     def __init__(self, relationship: Mapping[str, pd.DataFrame], settings: Settings, as_of: dt.date) -> None:
         self.settings = settings
         self.thresholds = settings.screening
         self.as_of = as_of
         visible = exportable(relationship, drop_column=True)
-        self._groups = {sheet: _group(table) for sheet, table in visible.items()}
-        empty = checklist_for(None, "")
-        self._empty_checklist = _records(empty, (rt.STAGE, rt.ITEM, rt.DONE, rt.NOTE))
-        self._empty_stages = self._stages(empty)
-
-    def _table(self, sheet: str, customer_id: str) -> pd.DataFrame | None:
-        return self._groups.get(sheet, {}).get(customer_id)
-
-    @staticmethod
-    def _stages(checklist: pd.DataFrame) -> list[StageLine]:
-        scores = stage_scores(checklist)
-        return [
-            StageLine(r.Stage, QUESTIONS[r.Stage], r.Done, r.Total, r[3], r.Percent)
-            for r in scores.itertuples(index=False)
-        ]
+        self._lifecycle = _group(visible.get(rt.LIFECYCLE_SHEET))
+        self._maturity = _group(visible.get(rt.MATURITY_SHEET))
+        risks, exits, issues = (visible.get(s) for s in (rt.RISKS_SHEET, rt.EXITS_SHEET, rt.ISSUES_SHEET))
+        self._objectives = _group_records(visible.get(rt.OBJECTIVES_SHEET), _OBJECTIVES, rt.OBJECTIVE)
+        self._risks = _group_records(None if risks is None else rate_risks(risks), _RISKS, rt.RISK)
+        exits = None if exits is None else review_exits(exits, as_of)
+        self._exits = _group_records(exits, _EXITS, rt.TRIGGER)
+        issues = None if issues is None else flag_issues(issues, as_of)
+        self._issues = _group_records(issues, _ISSUES, rt.ISSUE)
 
     def customer(self, customer_id: str, customer: Mapping[str, object]) -> CustomerRelationship:
         """One customer's relationship; ``customer`` is its row of the Customers table."""
         cid = cells.text(customer_id) or ""
         t = self.thresholds
         screening = screen_customer(*(customer.get(c) for c in _SCREENING_ORDER), t)
-        own = self._table(rt.LIFECYCLE_SHEET, cid)
+        own = self._lifecycle.get(cid)
         if own is None:
-            checklist, stages = self._empty_checklist, self._empty_stages
+            checklist, stages, current = _empty_checklist()
         else:
             table = checklist_for(own, cid)
-            checklist = _records(table, (rt.STAGE, rt.ITEM, rt.DONE, rt.NOTE))
-            stages = self._stages(table)
-        current = current_stage(
-            pd.DataFrame({"Stage": [s.stage for s in stages], "Done": [s.done for s in stages],
-                          "Total": [s.applicable for s in stages]})  # fmt: skip
-        )
-        ratings = ratings_of(self._table(rt.MATURITY_SHEET, cid), cid)
-        risks = self._table(rt.RISKS_SHEET, cid)
-        exits = self._table(rt.EXITS_SHEET, cid)
-        issues = self._table(rt.ISSUES_SHEET, cid)
+            checklist = _records(table, _CHECKLIST)
+            stages, current = _stages(table)
+        ratings = ratings_of(self._maturity.get(cid), cid)
         return CustomerRelationship(
             customer_id=cid,
             as_of=self.as_of,
@@ -190,18 +209,15 @@ class RelationshipSlices:
             current_stage=current,
             ratings=ratings,
             maturity=maturity_verdict(ratings),
-            objectives=_with_text(_records(self._table(rt.OBJECTIVES_SHEET, cid), _OBJECTIVES), rt.OBJECTIVE),
-            risks=_with_text(_records(None if risks is None else rate_risks(risks), _RISKS), rt.RISK),
-            exits=_with_text(
-                _records(None if exits is None else review_exits(exits, self.as_of), _EXITS), rt.TRIGGER
-            ),
-            issues=_with_text(
-                _records(None if issues is None else flag_issues(issues, self.as_of), _ISSUES), rt.ISSUE
-            ),
+            objectives=self._objectives.get(cid, []),
+            risks=self._risks.get(cid, []),
+            exits=self._exits.get(cid, []),
+            issues=self._issues.get(cid, []),
         )
 
 
 _SCREENING_ORDER = (INDUSTRY_QUARTILE, LONG_TERM_CULTURE, EXCELLENCE_PHASE, CO_DESTINY)
+_CHECKLIST = (rt.STAGE, rt.ITEM, rt.DONE, rt.NOTE)
 _OBJECTIVES = tuple(c for c in rt.OBJECTIVES.columns if c not in (CUSTOMER_ID, rt.OUT_OF_BOUNDS))
 _RISKS = tuple(c for c in rt.RISKS.columns if c not in (CUSTOMER_ID, rt.OUT_OF_BOUNDS))
 _EXITS = tuple(c for c in rt.EXITS.columns if c not in (CUSTOMER_ID, rt.OUT_OF_BOUNDS))

@@ -18,7 +18,7 @@ from .base import build_base
 from .model import RunData
 from .package import core_xml
 from .sheets import consolidated as C
-from .sheets import settings_sheet
+from .sheets import portfolio, settings_sheet
 from .sheets.common import RenderContext
 
 KIND_PROPERTY = "cvm-xl workbook"
@@ -62,11 +62,12 @@ def signoff_workbook_bytes(master: Master, generated: dt.datetime | None = None)
     run = RunData(master, generated)
     settings = master.settings
     builders = [*C.builders(), settings_sheet.BUILDER]
+    builders.insert(1, portfolio.BUILDER)  # after Summary
     context = RenderContext(
         settings=settings, styles={}, sign_off=L.SignOffLayout(settings.max_sign_off_ideas)
     )
     base = build_base(builders, context)
-    data = consolidated_data(run)
+    data = portfolio.portfolio_data(consolidated_data(run), master, run.generated.date())
     core = core_xml(
         title="Consolidated sign-off",
         subject=f"{settings.supplier}: all CVM customers",

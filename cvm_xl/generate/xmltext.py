@@ -123,10 +123,12 @@ class SharedStrings:
             space = ' xml:space="preserve"' if body[:1].isspace() or body[-1:].isspace() else ""
             items.append(f"<si><t{space}>{body}</t></si>")
         n = len(self.strings)
+        if not items:  # one unused empty string: some readers dislike an empty table
+            items.append("<si><t></t></si>")
         return (
             '<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n'
             '<sst xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main" '
-            f'count="{n}" uniqueCount="{n}">{"".join(items)}</sst>'
+            f'count="{n}" uniqueCount="{len(items)}">{"".join(items)}</sst>'
         ).encode()
 
 

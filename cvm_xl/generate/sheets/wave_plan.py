@@ -38,6 +38,7 @@ from ...wave import (
     week_start,
 )
 from .. import styles as st
+from .. import xmltext as x
 from ..model import CustomerData
 from ..sheetdata import SheetData
 from ..xmltext import letter, string_literal
@@ -208,32 +209,48 @@ def render(data: CustomerData, ctx: RenderContext) -> SheetData:
     periods = gantt_periods(kickoff)
     _header(sd, periods)
     plan = wave_plan(kickoff, REVIEW_MONTHS)
-    last_band = FIRST_BAND_COL + len(periods) - 1
-    activities = activities_col()
+    # Only the dates differ between customers: the rest of each row is built once per run.
+    rows = ctx.memo.setdefault(f"{SHEET} rows", {})
     for i, item in enumerate(plan):
         r = FIRST_ROW + i
-        sd.text(r, 1, "wave.item.phase" if item.kind == PHASE else "wave.item", item.name)
-        sd.text(r, 2, "wave.text", item.kind)
-        sd.text(r, 3, "wave.center", item.weeks)
+        marks = tuple(band(item, periods))
+        key = (r, item.name, item.kind, item.weeks, item.owner, item.activities, marks)
+        if key not in rows:
+            rows[key] = _static_row(styles, r, item, marks)
+        head, tail, height = rows[key]
+        start, end = f"D{r}", f"E{r}"
         if item.kind == PHASE:
             first = f"{KICKOFF_CELL}+{7 * item.first_week}" if item.first_week else KICKOFF_CELL
-            sd.formula(r, START_COL, "wave.calc.date", first, item.start)
-            sd.formula(r, END_COL, "wave.calc.date", f"{KICKOFF_CELL}+{7 * item.last_week + 6}", item.end)
+            dates = x.formula_cell(start, styles["wave.calc.date"], x.formula_text(first), item.start)
+            last = f"{KICKOFF_CELL}+{7 * item.last_week + 6}"
+            dates += x.formula_cell(end, styles["wave.calc.date"], x.formula_text(last), item.end)
         else:
-            sd.value(r, START_COL, "wave.date", item.start)
-            sd.value(r, END_COL, "wave.date", item.end)
-        sd.text(r, 6, "wave.center", item.owner)
-        symbol = string_literal(mark(item))
-        for c, shown in zip(range(FIRST_BAND_COL, last_band + 1), band(item, periods), strict=True):
-            x = letter(c)
-            formula = f'IF(AND($D{r}<={x}${TO_ROW},$E{r}>={x}${FROM_ROW}),{symbol},"")'
-            sd.formula(r, c, "wave.band", formula, shown)
-        text = "; ".join(item.activities)
-        sd.text(r, activities, "wave.activities", text)
-        lines = max(text_lines(text, ACTIVITIES_WIDTH * 1.1), text_lines(item.name, ITEM_WIDTHS[0]))
-        if lines > 1:
-            sd.height(r, 3 + LINE_POINTS * min(lines, 5) * 0.9)
+            dates = x.value_cell(start, styles["wave.date"], item.start)
+            dates += x.value_cell(end, styles["wave.date"], item.end)
+        sd.row_xml(r, head + dates + tail, activities_col())
+        if height:
+            sd.height(r, height)
     return sd
+
+
+def _static_row(
+    styles: Mapping[str, int], r: int, item: WavePhase, marks: tuple[str, ...]
+) -> tuple[str, str, float | None]:
+    """The cells of an item's row before its dates (item, kind, weeks) and after them (owner, band,
+    activities), as XML, and the row's height (None for one line)."""
+    head = x.text_cell(f"A{r}", styles["wave.item.phase" if item.kind == PHASE else "wave.item"], item.name)
+    head += x.text_cell(f"B{r}", styles["wave.text"], item.kind)
+    head += x.text_cell(f"C{r}", styles["wave.center"], item.weeks)
+    tail = x.text_cell(f"F{r}", styles["wave.center"], item.owner)
+    symbol = string_literal(mark(item))
+    for k, shown in enumerate(marks):
+        c = letter(FIRST_BAND_COL + k)
+        formula = f'IF(AND($D{r}<={c}${TO_ROW},$E{r}>={c}${FROM_ROW}),{symbol},"")'
+        tail += x.formula_cell(f"{c}{r}", styles["wave.band"], x.formula_text(formula), shown)
+    text = "; ".join(item.activities)
+    tail += x.text_cell(f"{letter(activities_col())}{r}", styles["wave.activities"], text)
+    lines = max(text_lines(text, ACTIVITIES_WIDTH * 1.1), text_lines(item.name, ITEM_WIDTHS[0]))
+    return head, tail, 3 + LINE_POINTS * min(lines, 5) * 0.9 if lines > 1 else None
 
 
 def _header(sd: SheetData, periods: list[tuple[str, dt.date, dt.date]] | None) -> None:
@@ -252,11 +269,11 @@ def _header(sd: SheetData, periods: list[tuple[str, dt.date, dt.date]] | None) -
         sd.text(HEADER_ROW, c, "wave.period.head", label)
         if first is None or last is None:
             continue
-        x = letter(c)
+        column = letter(c)
         if k <= WAVE_WEEKS:
             start = f"{KICKOFF_CELL}+{7 * k}" if k else KICKOFF_CELL
             sd.formula(FROM_ROW, c, "wave.period", start, first)
-            sd.formula(TO_ROW, c, "wave.period", f"{x}{FROM_ROW}+6", last)
+            sd.formula(TO_ROW, c, "wave.period", f"{column}{FROM_ROW}+6", last)
         else:
             sd.formula(FROM_ROW, c, "wave.period", f"{letter(c - 1)}{TO_ROW}+1", first)
             sd.value(TO_ROW, c, "wave.period", last)

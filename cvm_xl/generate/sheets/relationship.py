@@ -1,0 +1,499 @@
+"""Relationship sheet: the customer's readiness for CVM and the health of the relationship (SPEC §3.9).
+
+Top: the screening against the prerequisites of the Tata Steel paper, the completion of each of
+the eight BS 11000 stages, the maturity assessment with its verdict and the 5x5 heat map of the
+joint risks. Below: the objectives (mine, yours, ours), the joint risk register, the exit-strategy
+triggers, the issue log and last the full life-cycle checklist. Ticking a checklist item, rating
+maturity or scoring a risk updates the scores, the verdict, the ratings and the heat map: they are
+plain formulas (COUNTIFS, IF) with the core's figures as cached values. Screening, exit reviews and
+issue ages are the core's values as of the generation date.
+
+Every position is fixed, so validation and colours are set once per run: each register has a
+fixed number of reserved rows (unused ones hidden) and the checklist comes last.
+"""
+
+from __future__ import annotations
+
+import math
+
+from openpyxl.formatting.rule import FormulaRule
+from openpyxl.styles import Font, PatternFill
+from openpyxl.worksheet.datavalidation import DataValidation
+from openpyxl.worksheet.worksheet import Worksheet
+
+from ...readiness import cells
+from ...readiness import tables as rt
+from ...readiness.maturity import MATURITY_DESCRIPTIONS, maturity_prompt
+from ...readiness.risks import IMPACT_NAMES, LEVEL_FLOORS, LIKELIHOOD_NAMES, level_grid
+from ..relationship_data import CustomerRelationship, empty_relationship
+from ..sheetdata import SheetData
+from ..xmltext import letter
+from .common import PROTECTION_NOTE, RenderContext, SheetBuilder, page_setup, protect, widths
+from .table_sheet import choice
+
+NAME = "Relationship"
+WIDTHS = {"A": 17, "B": 44, "C": 14, "D": 14, "E": 12, "F": 12, "G": 10, "H": 11, "I": 34}
+WIDTHS |= {x: 12 for x in "JKLMN"}
+
+# --- fixed positions ---------------------------------------------------------------------------
+SCREEN_TOP = 5
+SCREEN_FIRST = SCREEN_TOP + 2  # four prerequisites
+ELIGIBLE_ROW = SCREEN_FIRST + 4
+REASONS_ROW = ELIGIBLE_ROW + 1
+
+STAGE_TOP = REASONS_ROW + 2
+STAGE_FIRST = STAGE_TOP + 2
+STAGE_LAST = STAGE_FIRST + len(rt.STAGES) - 1
+OVERALL_ROW = STAGE_LAST + 1
+CURRENT_ROW = OVERALL_ROW + 1
+
+MATURITY_TOP = CURRENT_ROW + 2
+MATURITY_FIRST = MATURITY_TOP + 2  # Attributes, Ability, Attitude; Supplier in C, Customer in D
+MATURITY_LAST = MATURITY_FIRST + len(rt.DIMENSIONS) - 1
+VERDICT_ROW = MATURITY_LAST + 1
+RULE_ROW = VERDICT_ROW + 1
+FIRM_COLUMNS = {"Supplier": "C", "Customer": "D"}
+
+HEAT_TOP = SCREEN_TOP  # beside the screening, columns I..N
+HEAT_FIRST = HEAT_TOP + 2  # likelihood 5 at the top
+HEAT_COLUMNS = {impact: letter(9 + impact) for impact in rt.SCORES}  # J..N
+HEAT_ROW = {likelihood: HEAT_FIRST + 5 - likelihood for likelihood in rt.SCORES}
+LEGEND_ROW = HEAT_FIRST + 5
+
+
+class Register:
+    """A register section: title row, header row, then ``capacity`` reserved rows."""
+
+    def __init__(self, top: int, capacity: int, columns: dict[str, str], spare: int) -> None:
+        self.top, self.capacity, self.columns, self.spare = top, capacity, columns, spare
+        self.header = top + 1
+        self.first = top + 2
+        self.last = self.first + capacity - 1
+        self.bottom = self.last + 1  # the row after the section
+
+    def range(self, column: str) -> str:
+        x = self.columns[column]
+        return f"${x}${self.first}:${x}${self.last}"
+
+
+OBJECTIVES = Register(
+    RULE_ROW + 2,
+    30,
+    {rt.FIRM: "A", rt.OBJECTIVE: "B", rt.MEASURE: "C", rt.TARGET: "D", rt.AGREED: "E", rt.NOTE: "F"},
+    spare=2,
+)
+RISKS = Register(
+    OBJECTIVES.bottom + 1,
+    60,
+    {
+        rt.RISK_ID: "A", rt.RISK: "B", rt.OWNER_FIRM: "C", rt.OWNER: "D", rt.LIKELIHOOD: "E",
+        rt.IMPACT: "F", rt.RATING: "G", rt.RISK_LEVEL: "H", rt.MITIGATION: "I", rt.STATUS: "J",
+    },
+    spare=3,
+)  # fmt: skip
+EXITS = Register(
+    RISKS.bottom + 1,
+    30,
+    {
+        rt.STATUS: "A", rt.TRIGGER: "B", rt.OWNER_FIRM: "C", rt.OWNER: "D", rt.LAST_REVIEWED: "E",
+        rt.REVIEW_DUE: "F", rt.ACTION: "I",
+    },
+    spare=0,
+)  # fmt: skip
+ISSUES = Register(
+    EXITS.bottom + 1,
+    60,
+    {
+        rt.ISSUE_ID: "A", rt.ISSUE: "B", rt.ISSUE_CATEGORY: "C", rt.RAISED_BY: "D", rt.RAISED: "E",
+        rt.DUE: "F", rt.DAYS_OPEN: "G", rt.OVERDUE: "H", rt.RESOLUTION: "I", rt.STATUS: "J",
+        rt.ESCALATION_LEVEL: "K", rt.OWNER: "L", rt.RESOLVED: "M",
+    },
+    spare=0,
+)  # fmt: skip
+CHECKLIST = Register(
+    ISSUES.bottom + 1, 400, {rt.STAGE: "A", rt.ITEM: "B", rt.DONE: "C", rt.NOTE: "D"}, spare=0
+)
+
+LEVEL_COLOURS = {"Low": "C6EFCE", "Medium": "FFEB9C", "High": "F8CBAD", "Critical": "FF7C80"}
+RATING_COLOURS = {"A": "C6EFCE", "B": "E2EFDA", "C": "FFEB9C", "D": "FFC7CE"}
+# The first matching rule wins: "Ready:" before "Ready".
+VERDICT_COLOURS = {"Ready:": "E2EFDA", "Ready": "C6EFCE", "Not assessed": "EDEDED", "Not ready": "FFC7CE"}
+READY, READY_WITH_NEEDS, NOT_ASSESSED, NOT_READY = (
+    "Ready", "Ready: development needs", "Not assessed", "Not ready",
+)  # fmt: skip
+ALL_DONE = "All stages complete"
+
+# --- formulas ----------------------------------------------------------------------------------
+
+
+def stage_formulas(r: int) -> dict[str, str]:
+    """Done, applicable, not applicable and completion of the stage named in A{r}: COUNTIFS over
+    the checklist, as ``lifecycle.stage_scores`` counts (N/A items do not apply)."""
+    stages, done = CHECKLIST.range(rt.STAGE), CHECKLIST.range(rt.DONE)
+    return {
+        "done": f'COUNTIFS({stages},$A{r},{done},"Yes")',
+        "applicable": f'COUNTIFS({stages},$A{r})-COUNTIFS({stages},$A{r},{done},"N/A")',
+        "na": f'COUNTIFS({stages},$A{r},{done},"N/A")',
+        "completion": f'IF($D{r}=0,"",$C{r}/$D{r})',
+    }
+
+
+def current_stage_formula() -> str:
+    """The first stage with an applicable item not yet done (``lifecycle.current_stage``)."""
+    out = f'"{ALL_DONE}"'
+    for r in range(STAGE_LAST, STAGE_FIRST - 1, -1):
+        out = f"IF($C{r}<$D{r},$A{r},{out})"
+    return out
+
+
+def maturity_formula() -> str:
+    """``maturity.maturity_verdict`` over the six ratings: any D, then any missing, then any C."""
+    grid = f"$C${MATURITY_FIRST}:$D${MATURITY_LAST}"
+    rated = "+".join(f'COUNTIFS({grid},"{x}")' for x in rt.RATINGS)
+    return (
+        f'IF(COUNTIFS({grid},"D")>0,"{NOT_READY}",IF({rated}<6,"{NOT_ASSESSED}",'
+        f'IF(COUNTIFS({grid},"C")>0,"{READY_WITH_NEEDS}","{READY}")))'
+    )
+
+
+def risk_formulas(r: int) -> dict[str, str]:
+    """Rating = likelihood x impact and its level (``risks.risk_rating``)."""
+    c = RISKS.columns
+    lk, im, rating = f"${c[rt.LIKELIHOOD]}{r}", f"${c[rt.IMPACT]}{r}", f"${c[rt.RATING]}{r}"
+    level = '"Low"'
+    for floor, name in reversed(LEVEL_FLOORS[:-1]):
+        level = f'IF({rating}>={floor},"{name}",{level})'
+    return {
+        rt.RATING: f'IF(OR({lk}="",{im}=""),"",{lk}*{im})',
+        rt.RISK_LEVEL: f'IF({rating}="","",{level})',
+    }
+
+
+def heat_formula(likelihood: int, impact: int) -> str:
+    """Risks scored (likelihood, impact) that are not closed (``risks.heat_map``)."""
+    return (
+        f"COUNTIFS({RISKS.range(rt.LIKELIHOOD)},{likelihood},{RISKS.range(rt.IMPACT)},{impact},"
+        f'{RISKS.range(rt.STATUS)},"<>Closed")'
+    )
+
+
+# --- setup (once per run) ------------------------------------------------------------------------
+
+
+def _fill(colour: str) -> PatternFill:
+    return PatternFill("solid", start_color=colour, end_color=colour)
+
+
+def _validate(ws: Worksheet, dv: DataValidation, ref: str) -> None:
+    dv.add(ref)
+    ws.add_data_validation(dv)
+
+
+def setup(ws: Worksheet, ctx: RenderContext) -> None:
+    widths(ws, WIDTHS)
+    ws.merge_cells(f"B{REASONS_ROW}:F{REASONS_ROW}")
+    ws.merge_cells(f"B{RULE_ROW}:F{RULE_ROW}")
+    done = choice(rt.DONE_VALUES, "Yes when done, N/A when the item does not apply; blank = not done yet")
+    _validate(ws, done, f"C{CHECKLIST.first}:C{CHECKLIST.last}")
+    for dimension, r in zip(rt.DIMENSIONS, range(MATURITY_FIRST, MATURITY_LAST + 1), strict=True):
+        _validate(ws, choice(rt.RATINGS, maturity_prompt(dimension)), f"C{r}:D{r}")
+    o = OBJECTIVES.columns
+    _validate(ws, choice(rt.THREE_FIRMS, "Supplier (mine), Customer (yours) or Joint (ours)"),
+              f"{o[rt.FIRM]}{OBJECTIVES.first}:{o[rt.FIRM]}{OBJECTIVES.last}")  # fmt: skip
+    _validate(ws, choice(rt.YES_NO), f"{o[rt.AGREED]}{OBJECTIVES.first}:{o[rt.AGREED]}{OBJECTIVES.last}")
+    c = RISKS.columns
+    _validate(ws, choice(rt.THREE_FIRMS), f"{c[rt.OWNER_FIRM]}{RISKS.first}:{c[rt.OWNER_FIRM]}{RISKS.last}")
+    _validate(ws, choice(rt.RISK_STATUSES, "Blank means Open; Closed risks leave the heat map"),
+              f"{c[rt.STATUS]}{RISKS.first}:{c[rt.STATUS]}{RISKS.last}")  # fmt: skip
+    score = DataValidation(type="whole", operator="between", formula1="1", formula2="5", allow_blank=True)
+    score.error, score.errorTitle, score.showErrorMessage = "Enter a whole number from 1 to 5.", "Score", True
+    score.prompt, score.showInputMessage = "1 (lowest) to 5 (highest)", True
+    _validate(ws, score, f"{c[rt.LIKELIHOOD]}{RISKS.first}:{c[rt.IMPACT]}{RISKS.last}")
+    _colours(ws)
+    protect(ws)
+    page_setup(ws)
+
+
+def _colours(ws: Worksheet) -> None:
+    levels = level_grid()
+    for level, colour in LEVEL_COLOURS.items():
+        cells = [
+            f"{HEAT_COLUMNS[i]}{HEAT_ROW[lk]}"
+            for lk in rt.SCORES
+            for i in rt.SCORES
+            if levels.loc[lk, i] == level
+        ]
+        ws.conditional_formatting.add(" ".join(cells), FormulaRule(formula=["TRUE"], fill=_fill(colour)))
+        level_col = RISKS.columns[rt.RISK_LEVEL]
+        ws.conditional_formatting.add(
+            f"{level_col}{RISKS.first}:{level_col}{RISKS.last}",
+            FormulaRule(formula=[f'${level_col}{RISKS.first}="{level}"'], fill=_fill(colour)),
+        )
+    grid = f"C{MATURITY_FIRST}:D{MATURITY_LAST}"
+    for rating, colour in RATING_COLOURS.items():
+        ws.conditional_formatting.add(
+            grid, FormulaRule(formula=[f'C{MATURITY_FIRST}="{rating}"'], fill=_fill(colour))
+        )
+    for text, colour in VERDICT_COLOURS.items():
+        ws.conditional_formatting.add(
+            f"B{VERDICT_ROW}",
+            FormulaRule(formula=[f'LEFT($B${VERDICT_ROW},{len(text)})="{text}"'], fill=_fill(colour)),
+        )
+    for text, colour in (("Yes", "C6EFCE"), ("No", "FFC7CE")):
+        for ref in (f"B{ELIGIBLE_ROW}", f"D{SCREEN_FIRST}:D{SCREEN_FIRST + 3}"):
+            first = ref.split(":")[0]
+            ws.conditional_formatting.add(
+                ref, FormulaRule(formula=[f'{first}="{text}"'], fill=_fill(colour), font=Font(bold=True))
+            )
+    for overdue in (f"{ISSUES.columns[rt.OVERDUE]}", f"{EXITS.columns[rt.REVIEW_DUE]}"):
+        top = ISSUES.first if overdue == ISSUES.columns[rt.OVERDUE] else EXITS.first
+        bottom = ISSUES.last if overdue == ISSUES.columns[rt.OVERDUE] else EXITS.last
+        ws.conditional_formatting.add(
+            f"{overdue}{top}:{overdue}{bottom}",
+            FormulaRule(formula=[f'{overdue}{top}="Yes"'], fill=_fill("FFEB9C")),
+        )
+
+
+# --- render (once per customer) ------------------------------------------------------------------
+
+
+def relationship_of(data: object) -> CustomerRelationship:
+    """The customer's prepared relationship (``CustomerData.relationship``); when the data carries
+    none, the customer's screening with the empty checklists, as for a master without them."""
+    given = getattr(data, "relationship", None)
+    if isinstance(given, CustomerRelationship):
+        return given
+    return empty_relationship(
+        data.customer_id,  # type: ignore[attr-defined]
+        data.customer,  # type: ignore[attr-defined]
+        data.settings,  # type: ignore[attr-defined]
+        data.generated.date(),  # type: ignore[attr-defined]
+    )
+
+
+def _section(sd: SheetData, r: int, title: str, first: int = 1, last: int = 6) -> None:
+    sd.text(r, first, "section", title)
+    for c in range(first + 1, last + 1):
+        sd.blank(r, c, "section")
+
+
+def _headers(sd: SheetData, r: int, names: dict[str, str], computed: tuple[str, ...] = ()) -> None:
+    for name, x in names.items():
+        sd.text(r, _col(x), "header.calc" if name in computed else "header.input", name)
+    sd.height(r, 20)
+
+
+def _col(x: str) -> int:
+    return ord(x) - 64
+
+
+def _nan_blank(value: float) -> float | None:
+    return None if value != value else value
+
+
+def render(data: object, ctx: RenderContext) -> SheetData:
+    rel = relationship_of(data)
+    sd = SheetData(ctx.styles)
+    name = data.name  # type: ignore[attr-defined]
+    sd.text(1, 1, "title", f"Relationship: {ctx.settings.supplier} and {name}")
+    sd.height(1, 24)
+    sd.text(2, 1, "note", "Readiness for CVM and the health of the relationship (BS 11000 life cycle). "
+            "Tick checklist items, rate maturity and score risks: the scores, the verdict and the heat map "
+            "follow.")  # fmt: skip
+    sd.text(3, 1, "note", PROTECTION_NOTE)
+    _screening(sd, rel)
+    _stages(sd, rel)
+    _maturity(sd, rel)
+    _heat_map(sd, rel)
+    _objectives(sd, rel)
+    _risks(sd, rel)
+    _exits(sd, rel)
+    _issues(sd, rel)
+    _checklist(sd, rel)
+    return sd
+
+
+def _screening(sd: SheetData, rel: CustomerRelationship) -> None:
+    _section(sd, SCREEN_TOP, "Customer selection: the CVM prerequisites")
+    for c, head in enumerate(("Prerequisite", "Assessment", "Needed", "Met"), start=1):
+        sd.text(SCREEN_TOP + 1, c, "header.calc", head)
+    for i, line in enumerate(rel.screening):
+        r = SCREEN_FIRST + i
+        sd.text(r, 1, "kv.label", line.label)
+        sd.value(r, 2, "fixed.center", line.assessment)
+        sd.text(r, 3, "fixed.center", line.needed)
+        sd.text(r, 4, "fixed.center", "Yes" if line.met else "No")
+    sd.text(ELIGIBLE_ROW, 1, "kv.label", "Eligible for CVM")
+    sd.text(ELIGIBLE_ROW, 2, "kv.text", "Yes" if rel.eligible else "No")
+    sd.text(REASONS_ROW, 1, "label.top", "Reasons")
+    sd.text(REASONS_ROW, 2, "text.wrap", rel.reasons or "Every prerequisite is met.")
+    lines = max(1, math.ceil(len(rel.reasons) / 95))
+    sd.height(REASONS_ROW, 14 * min(lines, 6) + 2)
+
+
+def _stages(sd: SheetData, rel: CustomerRelationship) -> None:
+    _section(sd, STAGE_TOP, "Readiness by stage of the collaboration life cycle (BS 11000)")
+    heads = ("Stage", "Question", "Done", "Applicable", "Not applicable", "Completion")
+    for c, head in enumerate(heads, start=1):
+        sd.text(STAGE_TOP + 1, c, "header.input" if c <= 2 else "header.calc", head)
+    sd.height(STAGE_TOP + 1, 20)
+    for i, stage in enumerate(rel.stages):
+        r = STAGE_FIRST + i
+        f = stage_formulas(r)
+        sd.text(r, 1, "fixed.text", stage.stage)
+        sd.text(r, 2, "fixed.text", stage.question + "?")
+        sd.formula(r, 3, "calc.count", f["done"], stage.done)
+        sd.formula(r, 4, "calc.count", f["applicable"], stage.applicable)
+        sd.formula(r, 5, "calc.count", f["na"], stage.not_applicable)
+        sd.formula(r, 6, "calc.share", f["completion"], _nan_blank(stage.completion))
+    r = OVERALL_ROW
+    sd.text(r, 1, "total.label", "Overall readiness")
+    sd.blank(r, 2, "total.label")
+    for c, value in ((3, sum(s.done for s in rel.stages)), (4, sum(s.applicable for s in rel.stages)),
+                     (5, sum(s.not_applicable for s in rel.stages))):  # fmt: skip
+        x = letter(c)
+        sd.formula(r, c, "total.count", f"SUM({x}{STAGE_FIRST}:{x}{STAGE_LAST})", value)
+    sd.formula(r, 6, "calc.share", f'IF($D{r}=0,"",$C{r}/$D{r})', _nan_blank(rel.readiness))
+    sd.text(CURRENT_ROW, 1, "kv.label", "Current stage")
+    sd.formula(CURRENT_ROW, 2, "kv.text", current_stage_formula(), rel.current_stage or ALL_DONE)
+
+
+def _maturity(sd: SheetData, rel: CustomerRelationship) -> None:
+    _section(sd, MATURITY_TOP, "Maturity assessment: A (most collaborative) to D (arm's length)")
+    for c, head in enumerate(("Dimension", "What A to D mean", "Supplier", "Customer"), start=1):
+        sd.text(MATURITY_TOP + 1, c, "header.input", head)
+    for dimension, r in zip(rt.DIMENSIONS, range(MATURITY_FIRST, MATURITY_LAST + 1), strict=True):
+        sd.text(r, 1, "label.top", dimension)
+        levels = MATURITY_DESCRIPTIONS[dimension]
+        sd.text(r, 2, "note.wrap", "\n".join(f"{x}: {levels[x]}" for x in rt.RATINGS))
+        sd.height(r, 96)
+        for firm, x in FIRM_COLUMNS.items():
+            sd.value(r, _col(x), "in.center", rel.ratings.get(firm, {}).get(dimension))
+    sd.text(VERDICT_ROW, 1, "kv.label", "Readiness verdict")
+    sd.formula(VERDICT_ROW, 2, "kv.text", maturity_formula(), rel.maturity.label)
+    sd.text(RULE_ROW, 1, "note", "Rule")
+    sd.text(RULE_ROW, 2, "note.wrap", "Any D: not ready. A rating missing: not assessed. Any C: ready, "
+            "with development needs to plan for. Only A and B: ready.")  # fmt: skip
+
+
+def _heat_map(sd: SheetData, rel: CustomerRelationship) -> None:
+    first, last = 9, 14  # I..N
+    _section(sd, HEAT_TOP, "Joint risks: heat map (risks not closed)", first, last)
+    sd.text(HEAT_TOP + 1, first, "header.calc", "Likelihood \\ Impact")
+    for impact, x in HEAT_COLUMNS.items():
+        sd.text(HEAT_TOP + 1, _col(x), "header.calc", f"{impact} {IMPACT_NAMES[impact - 1]}")
+    sd.height(HEAT_TOP + 1, 30)
+    counts = _heat_counts(rel)
+    for likelihood, r in HEAT_ROW.items():
+        sd.text(r, first, "label", f"{likelihood} {LIKELIHOOD_NAMES[likelihood - 1]}")
+        sd.height(r, 20)
+        for impact, x in HEAT_COLUMNS.items():
+            count = counts[(likelihood, impact)]
+            sd.formula(r, _col(x), "fixed.center", heat_formula(likelihood, impact), count)
+    sd.text(LEGEND_ROW, first, "note", "Rating = likelihood x impact: Low 1-4, Medium 5-9, High 10-16, "
+            "Critical 20-25.")  # fmt: skip
+
+
+def _heat_counts(rel: CustomerRelationship) -> dict[tuple[int, int], int]:
+    counts = {(lk, im): 0 for lk in rt.SCORES for im in rt.SCORES}
+    for risk in rel.risks:
+        lk, im = _score(risk.get(rt.LIKELIHOOD)), _score(risk.get(rt.IMPACT))
+        if lk is not None and im is not None and cells.key(risk.get(rt.STATUS) or "") != "closed":
+            counts[(lk, im)] += 1
+    return counts
+
+
+def _score(value: object) -> int | None:
+    if isinstance(value, int | float) and not isinstance(value, bool) and value == value:
+        number = int(value)
+        return number if number == value and 1 <= number <= 5 else None
+    return None
+
+
+def _register(
+    sd: SheetData,
+    reg: Register,
+    title: str,
+    rows: list[dict[str, object]],
+    *,
+    computed: tuple[str, ...] = (),
+    editable: bool = True,
+    empty_note: str,
+    styles: dict[str, str] | None = None,
+) -> None:
+    """Title, headers, one row per record (inputs unlocked when ``editable``), ``spare`` blank input
+    rows to add to; the other reserved rows hidden. ``styles`` gives a column's data style."""
+    _section(sd, reg.top, title, 1, _col(max(reg.columns.values())))
+    _headers(sd, reg.header, reg.columns, computed)
+    shown = rows[: reg.capacity]
+    if len(rows) > reg.capacity:
+        sd.text(reg.top, _col(max(reg.columns.values())) + 1, "note",
+                f"The first {reg.capacity} of {len(rows)} are shown; the master holds them all.")  # fmt: skip
+    visible = min(reg.capacity, len(shown) + (reg.spare if editable else 0))
+    base = "in" if editable else "fixed"
+    column_styles = {name: f"{base}.{(styles or {}).get(name, 'text')}" for name in reg.columns}
+    for i in range(visible):
+        r = reg.first + i
+        record = shown[i] if i < len(shown) else {}
+        for name, x in reg.columns.items():
+            if name not in computed:
+                sd.value(r, _col(x), column_styles[name], record.get(name))
+    if not shown and not editable:
+        sd.text(reg.first, 2, "note", empty_note)
+        visible = 1
+    for r in range(reg.first + visible, reg.last + 1):
+        sd.hide(r)
+
+
+def _objectives(sd: SheetData, rel: CustomerRelationship) -> None:
+    title = "Objectives: mine (Supplier), yours (Customer) and ours (Joint)"
+    styles = {rt.FIRM: "center", rt.AGREED: "center"}
+    _register(sd, OBJECTIVES, title, rel.objectives, empty_note="", styles=styles)
+
+
+def _risks(sd: SheetData, rel: CustomerRelationship) -> None:
+    computed = (rt.RATING, rt.RISK_LEVEL)
+    _register(sd, RISKS, "Joint risk register", rel.risks, computed=computed, empty_note="",
+              styles={rt.OWNER_FIRM: "center", rt.LIKELIHOOD: "center", rt.IMPACT: "center",
+                      rt.STATUS: "center"})  # fmt: skip
+    c = RISKS.columns
+    for i, risk in enumerate(rel.risks[: RISKS.capacity] + [{}] * RISKS.spare):
+        r = RISKS.first + i
+        if r > RISKS.last:
+            break
+        f = risk_formulas(r)
+        rating = risk.get(rt.RATING)
+        rating = _nan_blank(rating) if isinstance(rating, float) else rating
+        sd.formula(r, _col(c[rt.RATING]), "calc.center", f[rt.RATING], rating)
+        sd.formula(r, _col(c[rt.RISK_LEVEL]), "calc.center", f[rt.RISK_LEVEL], risk.get(rt.RISK_LEVEL))
+
+
+def _exits(sd: SheetData, rel: CustomerRelationship) -> None:
+    title = f"Exit strategy: triggers and the agreed actions (reviews due as of {rel.as_of.isoformat()})"
+    _register(sd, EXITS, title, rel.exits, computed=(), editable=False,
+              empty_note="No exit trigger recorded yet.",
+              styles={rt.STATUS: "center", rt.OWNER_FIRM: "center", rt.LAST_REVIEWED: "date",
+                      rt.REVIEW_DUE: "center"})  # fmt: skip
+
+
+def _issues(sd: SheetData, rel: CustomerRelationship) -> None:
+    title = f"Issue log (days open and overdue as of {rel.as_of.isoformat()})"
+    _register(sd, ISSUES, title, rel.issues, editable=False, empty_note="No issue recorded.",
+              styles={rt.RAISED: "date", rt.DUE: "date", rt.RESOLVED: "date", rt.DAYS_OPEN: "center",
+                      rt.OVERDUE: "center", rt.STATUS: "center", rt.RAISED_BY: "center"})  # fmt: skip
+
+
+def _checklist(sd: SheetData, rel: CustomerRelationship) -> None:
+    reg = CHECKLIST
+    _section(sd, reg.top, "Life-cycle checklist: Done = Yes, No or N/A (does not apply)")
+    _headers(sd, reg.header, reg.columns)
+    c = reg.columns
+    for i, item in enumerate(rel.checklist[: reg.capacity]):
+        r = reg.first + i
+        sd.text(r, _col(c[rt.STAGE]), "fixed.text", str(item[rt.STAGE]))
+        sd.value(r, _col(c[rt.ITEM]), "fixed.text", item[rt.ITEM])
+        sd.value(r, _col(c[rt.DONE]), "in.center", item[rt.DONE])
+        sd.value(r, _col(c[rt.NOTE]), "in.text", item[rt.NOTE])
+
+
+BUILDER = SheetBuilder(name=NAME, setup=setup, render=render)

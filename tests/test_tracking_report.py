@@ -1,0 +1,385 @@
+"""The Monthly report: planned against realised value and the value contract, in each customer
+workbook (formulas that LibreOffice computes to the numbers of ``cvm_xl.tracking``, a native line
+chart) and in the master (``cvm-xl track``)."""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import math
+import re
+import shutil
+import zipfile
+from pathlib import Path
+
+import openpyxl
+import pandas as pd
+import pytest
+from generate_fixtures import CUSTOMERS, OWNER, SETTINGS, build_master
+from libreoffice import libreoffice  # noqa: F401  (session fixture)
+
+from cvm_xl import columns as col
+from cvm_xl.cli import main
+from cvm_xl.generate.batch import generate_customer_books
+from cvm_xl.generate.sheets import tracking_report as T
+from cvm_xl.loader import load_master
+from cvm_xl.master import Master
+from cvm_xl.master_writer import write_master
+from cvm_xl.sample import sample_settings, sample_tables
+from cvm_xl.tracking import (
+    CUMULATIVE,
+    CUSTOMER_PLANNED,
+    CUSTOMER_REALISED,
+    MONTH,
+    SUPPLIER_PLANNED,
+    SUPPLIER_REALISED,
+    cumulative_by_month,
+    plan_vs_realised,
+    value_contract,
+)
+
+CENT = 0.005
+D = dt.date
+
+
+def _digest(path: Path) -> str:
+    return hashlib.sha256(path.read_bytes()).hexdigest()
+
+
+def _day(value: object) -> object:
+    return value.date() if isinstance(value, dt.datetime) else value
+
+
+def _blank(x: object) -> bool:
+    return x is None or x == "" or (isinstance(x, float) and math.isnan(x))
+
+
+def same(actual: object, expected: object, where: str) -> None:
+    if _blank(expected):
+        assert _blank(actual), f"{where}: expected blank, got {actual!r}"
+    elif isinstance(expected, str):
+        assert actual == expected, f"{where}: expected {expected!r}, got {actual!r}"
+    elif isinstance(expected, dt.date):
+        assert _day(actual) == expected, f"{where}: expected {expected}, got {actual!r}"
+    else:
+        assert isinstance(actual, int | float), f"{where}: expected {expected!r}, got {actual!r}"
+        assert abs(actual - float(expected)) < CENT, f"{where}: expected {expected!r}, got {actual!r}"
+
+
+def _wrong_cache(source: Path, target: Path) -> None:
+    """A copy whose every cached formula result is 0: LibreOffice must compute the sheet itself."""
+    with zipfile.ZipFile(source) as zin, zipfile.ZipFile(target, "w", zipfile.ZIP_DEFLATED) as zout:
+        for item in zin.infolist():
+            data = zin.read(item.filename)
+            if item.filename.startswith("xl/worksheets/"):
+                data = re.sub(rb"</f><v>[^<]*</v>", b"</f><v>0</v>", data)
+            zout.writestr(item, data)
+
+
+def contract_master():
+    """Two relationships whose first contract year is over: one met its guarantee, one fell short."""
+    customers = [
+        {**CUSTOMERS[0], "Customer ID": "MET-1", "Customer": "Metwell", "Wave start": D(2025, 1, 6),
+         "Value guarantee": 10000.0},
+        {**CUSTOMERS[0], "Customer ID": "SHORT-2", "Customer": "Shortfield", "Wave start": D(2025, 3, 17),
+         "Value guarantee": 50000.0},
+    ]  # fmt: skip
+    ideas = [
+        {"Idea ID": "M-1", "Customer ID": "MET-1", "Title": "Faster call-offs", "Supplier annual": 12000.0,
+         "Customer annual": 24000.0, "Customer one-time": -3000.0, "Status": "Delivered", **OWNER,
+         "Start": D(2025, 2, 10)},
+        {"Idea ID": "S-1", "Customer ID": "SHORT-2", "Title": "Less scrap", "Supplier annual": 6000.0,
+         "Customer annual": 30000.0, "Status": "Implementing", **OWNER, "Start": D(2025, 4, 1)},
+        {"Idea ID": "S-2", "Customer ID": "SHORT-2", "Title": "Not signed yet", "Supplier annual": 9000.0,
+         "Customer annual": 9000.0, "Status": "Selected", **OWNER},
+    ]  # fmt: skip
+    tracking = [
+        {"Idea ID": "M-1", "Month": D(2025, m, 15), "Supplier realised": 900.0,
+         "Customer realised": 1000.0 * m}
+        for m in range(2, 13)
+    ] + [
+        {"Idea ID": "S-1", "Month": D(2025, m, 1), "Supplier realised": 500.0, "Customer realised": 2000.0}
+        for m in range(4, 13)
+    ] + [
+        {"Idea ID": "S-1", "Month": D(2026, 3, 1), "Supplier realised": 400.0, "Customer realised": 2100.0},
+        {"Idea ID": "S-1", "Month": D(2026, 3, 20), "Supplier realised": 100.0, "Customer realised": 150.0},
+    ]  # fmt: skip
+    return build_master(customers=customers, ideas=ideas, workshop=[], tracking=tracking, settings=SETTINGS)
+
+
+@pytest.fixture(scope="module")
+def sample(tmp_path_factory: pytest.TempPathFactory):
+    path = tmp_path_factory.mktemp("track") / "master.xlsx"
+    write_master(path, sample_settings(), sample_tables())
+    return path, load_master(path)
+
+
+@pytest.fixture(scope="module")
+def masters(sample):
+    return {"sample": sample[1], "fixture": build_master(), "contract": contract_master()}
+
+
+@pytest.fixture(scope="module")
+def books(masters, tmp_path_factory):
+    """{(master name, customer ID): workbook path} for every customer of the three masters."""
+    out = {}
+    for name, master in masters.items():
+        results = generate_customer_books(master, tmp_path_factory.mktemp(name), workers=1)
+        assert all(r.ok for r in results)
+        out.update({(name, r.customer_id): r.path for r in results})
+    return out
+
+
+def _expected(master, customer_id: str) -> T.MonthlyReport:
+    """The report of a customer workbook: its visible (not out-of-bounds) ideas only."""
+    ev = master.evaluated
+    ev = ev.loc[~ev[col.OUT_OF_BOUNDS].astype(bool) & (ev[col.CUSTOMER_ID] == customer_id)]
+    row = master.customers.set_index(col.CUSTOMER_ID).loc[customer_id].to_dict()
+    row[col.CUSTOMER_ID] = customer_id
+    ideas = {name: ev[name].tolist() for name in T.IDEA_FIELDS}
+    tracking = {name: master.tracking[name].tolist() for name in T.TRACKING_FIELDS}
+    return T.relationship_report(
+        row, ideas, tracking, master.settings.horizon_years, T.chart_months(master.settings)
+    )
+
+
+def _core(master) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """Per customer and month, and per contract year, from the core's own functions."""
+    plan = plan_vs_realised(master.evaluated, master.tracking, master.settings)
+    return cumulative_by_month(plan), value_contract(master.customers, plan)
+
+
+def test_reports_are_the_cores_figures(masters) -> None:
+    """Against cvm_xl.tracking: plan_vs_realised, cumulative_by_month and value_contract."""
+    for name, master in masters.items():
+        core, contracts = _core(master)
+        window = T.chart_months(master.settings)
+        reports = {r.customer_id: r for r in T.master_reports(master, window)}
+        assert list(reports) == list(master.customers[col.CUSTOMER_ID])
+        for cid, report in reports.items():
+            mine = core[core[col.CUSTOMER_ID] == cid].set_index(MONTH)
+            months = report.months.set_index(MONTH)
+            assert set(mine.index) <= set(months.index), (name, cid)
+            for month, expected in mine.iterrows():
+                for column in T.MONTH_TABLE[1:]:
+                    same(months.at[month, column], expected[column], f"{name} {cid} {month} {column}")
+            if len(months):
+                assert len(months) >= window and months.index.is_monotonic_increasing
+                first, last = months.index[0], months.index[-1]
+                assert len(months) == (last.year - first.year) * 12 + last.month - first.month + 1
+                others = months.drop(index=mine.index)
+                assert (others[[SUPPLIER_PLANNED, CUSTOMER_PLANNED]] == 0).all().all()
+            expected_contract = contracts[contracts[col.CUSTOMER_ID] == cid].reset_index(drop=True)
+            assert len(report.contract) == len(expected_contract), (name, cid)
+            for (_, got), (_, want) in zip(
+                report.contract.iterrows(), expected_contract.iterrows(), strict=True
+            ):
+                for column in expected_contract.columns:
+                    same(got[column], want[column], f"{name} {cid} year {want['Year']} {column}")
+            tracked = mine[mine[SUPPLIER_REALISED].notna() | mine[CUSTOMER_REALISED].notna()]
+            if len(tracked):
+                stop = max(tracked.index)
+                assert report.reported_to == (pd.Timestamp(stop) + pd.offsets.MonthEnd(0)).date()
+                realised = mine.at[stop, CUMULATIVE[CUSTOMER_REALISED]]
+                same(report.realised_to_date[1], realised, f"{cid} to date")
+                same(report.planned_to_date[0], mine.at[stop, CUMULATIVE[SUPPLIER_PLANNED]], f"{cid} plan")
+            else:
+                assert report.reported_to is None and report.realised_to_date == (0.0, 0.0)
+    _, contracts = _core(masters["contract"])
+    assert {"Met", "Short", "Open"} <= set(contracts["Status"])  # every status is exercised
+
+
+def test_a_relationship_without_tracking_still_has_its_plan(sample) -> None:
+    _, master = sample
+    quiet = Master(
+        path=None,
+        settings=master.settings,
+        customers=master.customers,
+        workshop=master.workshop,
+        ideas=master.ideas,
+        tracking=master.tracking.iloc[0:0],
+    )
+    with_tracking = {r.customer_id: r for r in T.master_reports(master)}
+    for report in T.master_reports(quiet):
+        assert report.reported_to is None and report.months[CUSTOMER_REALISED].isna().all()
+        assert list(report.table[CUSTOMER_PLANNED]) == list(
+            with_tracking[report.customer_id].table[CUSTOMER_PLANNED]
+        )
+        assert (report.contract["Delivered"] == 0).all()
+        assert set(report.contract["Status"]) <= {"Open", "No guarantee"}
+
+
+def _sheet_values(ws) -> tuple[list[dict], list[dict], dict]:
+    """Month table, contract table and the value-to-date block as the sheet shows them."""
+    months = []
+    r = T.FIRST_ROW
+    while isinstance(ws.cell(r, 1).value, dt.date | dt.datetime):
+        months.append({name: ws.cell(r, c).value for c, name in enumerate(T.MONTH_TABLE, start=1)})
+        r += 1
+    totals = {name: ws.cell(r, c).value for c, name in enumerate(T.MONTH_TABLE, start=1)} if months else {}
+    contract = []
+    r = T.FIRST_ROW
+    while isinstance(ws.cell(r, T.CONTRACT_COL).value, int | float):
+        contract.append(
+            {name: ws.cell(r, T.CONTRACT_COL + k).value for k, name in enumerate(T.CONTRACT_TABLE)}
+        )
+        r += 1
+    contract_totals = {name: ws.cell(r, T.CONTRACT_COL + k).value for k, name in enumerate(T.CONTRACT_TABLE)}
+    block = {
+        "planned": (ws["C7"].value, ws["C8"].value),
+        "realised": (ws["D7"].value, ws["D8"].value),
+        "difference": (ws["E7"].value, ws["E8"].value),
+        "reported": ws[T.REPORTED_CELL.replace("$", "")].value,
+        "guarantee": ws[T.GUARANTEE_CELL.replace("$", "")].value,
+        "totals": totals,
+        "contract totals": contract_totals,
+    }
+    return months, contract, block
+
+
+def _check_sheet(ws, expected: T.MonthlyReport, where: str) -> None:
+    months, contract, block = _sheet_values(ws)
+    assert len(months) == len(expected.months), where
+    for shown, (_, row) in zip(months, expected.months.iterrows(), strict=True):
+        for name in T.MONTH_TABLE:
+            same(shown[name], row[name], f"{where} {row[MONTH]} {name}")
+    assert len(contract) == len(expected.contract), where
+    for shown, (_, row) in zip(contract, expected.contract.iterrows(), strict=True):
+        for name in T.CONTRACT_TABLE:
+            same(shown[name], row[name], f"{where} year {row['Year']} {name}")
+    for k in range(2):
+        same(block["planned"][k], expected.planned_to_date[k], f"{where} planned to date {k}")
+        same(block["realised"][k], expected.realised_to_date[k], f"{where} realised to date {k}")
+        diff = expected.realised_to_date[k] - expected.planned_to_date[k]
+        same(block["difference"][k], diff, f"{where} difference {k}")
+    same(block["reported"], expected.reported_to, f"{where} reported up to")
+    same(block["guarantee"], expected.guarantee, f"{where} guarantee")
+    if len(months):
+        for name in (SUPPLIER_PLANNED, SUPPLIER_REALISED, CUSTOMER_PLANNED, CUSTOMER_REALISED):
+            same(block["totals"][name], expected.months[name].sum(), f"{where} total {name}")
+    if len(contract):
+        for name in ("Value guarantee", CUSTOMER_PLANNED, "Delivered", "Shortfall"):
+            total = expected.contract[name].sum()  # NaN guarantees count as 0, as SUM does
+            same(block["contract totals"][name], total, f"{where} contract total {name}")
+
+
+def test_each_workbook_shows_the_cores_figures(masters, books) -> None:
+    for (name, cid), path in books.items():
+        wb = openpyxl.load_workbook(path, data_only=True)
+        assert wb.sheetnames.index("Monthly report") == wb.sheetnames.index("Tracking") + 1
+        _check_sheet(wb["Monthly report"], _expected(masters[name], cid), f"{name} {cid}")
+
+
+def test_totals_are_formulas_and_the_chart_is_a_native_line_chart(sample, books) -> None:
+    path = books[("sample", "C-AUT")]
+    ws = openpyxl.load_workbook(path)["Monthly report"]
+    first = T.FIRST_ROW
+    assert ws.cell(first + 1, 6).value == f"=F{first}+B{first + 1}"  # cumulative supplier planned
+    assert ws["C7"].value.startswith('=IF($C$10="",0,SUMIFS($B$24:')
+    assert ws.cell(first + 1, T.CONTRACT_COL + 5).value.startswith(f"=SUMIFS($E${first}:$E$")
+    assert "Short" in ws.cell(first, T.CONTRACT_COL + 7).value
+    assert ws.page_setup.orientation == "landscape" and ws.protection.sheet is True
+    with zipfile.ZipFile(path) as z:
+        charts = [n for n in z.namelist() if n.startswith("xl/charts/chart")]
+        xml = {n: z.read(n).decode() for n in charts}
+    line = [text for text in xml.values() if re.search(r"<(c:)?lineChart>", text)]
+    assert len(line) == 1
+    last = first + T.chart_months(sample[1].settings) - 1
+    for column in ("H", "I"):
+        assert f"'Monthly report'!${column}${first}:${column}${last}" in line[0]
+    assert f"'Monthly report'!$A${first}:$A${last}" in line[0]
+    assert re.search(r'<(c:)?dispBlanksAs val="gap"\s*/>', line[0])
+
+
+def test_libreoffice_computes_the_same_figures(masters, books, libreoffice, tmp_path) -> None:  # noqa: F811
+    # Every cached formula result is replaced by 0 first, so each figure checked is LibreOffice's own
+    # (the cached values are checked against the core above).
+    chosen = [("sample", "C-AUT"), ("sample", "C-FUR"), ("fixture", "ZED-41"), ("contract", "MET-1"),
+              ("contract", "SHORT-2")]  # fmt: skip
+    inputs = []
+    for k, key in enumerate(chosen):
+        inputs.append(tmp_path / f"wrong-{k}.xlsx")
+        _wrong_cache(books[key], inputs[-1])
+    recalculated = libreoffice.recalculate(inputs, tmp_path / "recalculated")
+    for path, (name, cid) in zip(recalculated, chosen, strict=True):
+        ws = openpyxl.load_workbook(path, data_only=True)["Monthly report"]
+        _check_sheet(ws, _expected(masters[name], cid), f"LibreOffice {name} {cid}")
+
+
+@pytest.fixture
+def master_copy(sample, tmp_path: Path) -> Path:
+    path = tmp_path / "master.xlsx"
+    shutil.copyfile(sample[0], path)
+    return path
+
+
+def _master_blocks(ws) -> dict[str, tuple[list[list], list[list]]]:
+    """Per customer block of the master's sheet: month rows and contract rows (values)."""
+    blocks: dict[str, tuple[list[list], list[list]]] = {}
+    r = 5
+    while r <= ws.max_row:
+        title = ws.cell(r, 1).value
+        if isinstance(title, str) and "  " in title:
+            cid = title.split("  ")[0]
+            header = r + 5  # title, three rows of figures, a blank row
+            assert ws.cell(header, 1).value == "Month"
+            months, contract = [], []
+            k = header + 1
+            while isinstance(ws.cell(k, 1).value, dt.datetime):
+                months.append([ws.cell(k, c).value for c in range(1, len(T.MONTH_TABLE) + 1)])
+                k += 1
+            j = header + 1
+            while isinstance(ws.cell(j, T.CONTRACT_COL).value, int):
+                contract.append([ws.cell(j, T.CONTRACT_COL + c).value for c in range(len(T.CONTRACT_TABLE))])
+                j += 1
+            blocks[cid] = (months, contract)
+            r = max(k, j)
+        r += 1
+    return blocks
+
+
+def test_cvm_xl_track_prints_and_writes_the_master_report(sample, master_copy: Path, capsys) -> None:
+    _, before = sample
+    assert main(["track", str(master_copy)]) == 0
+    out = " ".join(capsys.readouterr().out.split())
+    assert (
+        "Reported up to 2026-10-31" in out and "Value contract" in out and "Wrote the Monthly report" in out
+    )
+    wb = openpyxl.load_workbook(master_copy)
+    ws = wb["Monthly report"]
+    blocks = _master_blocks(ws)
+    reports = {r.customer_id: r for r in T.master_reports(before)}
+    assert set(blocks) == set(before.customers[col.CUSTOMER_ID])
+    for cid, report in reports.items():
+        months, contract = blocks[cid]
+        assert len(months) == len(report.months)
+        for shown, (_, row) in zip(months, report.months.iterrows(), strict=True):
+            for value, name in zip(shown, T.MONTH_TABLE, strict=True):
+                same(value, row[name], f"master {cid} {row[MONTH]} {name}")
+        assert [c[-1] for c in contract] == list(report.contract["Status"])
+        for shown, (_, row) in zip(contract, report.contract.iterrows(), strict=True):
+            same(shown[5], row["Delivered"], f"master {cid} delivered")
+            same(shown[6], row["Shortfall"], f"master {cid} shortfall")
+    assert len(ws._charts) == len([b for b in blocks.values() if b[0]])
+    after = load_master(master_copy)
+    for name in ("customers", "workshop", "ideas", "tracking"):
+        assert getattr(after, name).equals(getattr(before, name)), name
+
+
+def test_track_again_replaces_the_sheet_and_dry_run_writes_nothing(master_copy: Path, capsys) -> None:
+    assert main(["wave", str(master_copy)]) == 0
+    assert main(["track", str(master_copy)]) == 0
+    capsys.readouterr()
+    assert main(["track", str(master_copy), "--customer", "C-WHL", "--all-months"]) == 0
+    out = " ".join(capsys.readouterr().out.split())
+    assert "C-WHL Brightwell Wheels" in out and "Orvane" not in out and "more planned months" not in out
+    wb = openpyxl.load_workbook(master_copy)
+    names = wb.sheetnames
+    assert names.count("Monthly report") == 1
+    assert names.index("Monthly report") == names.index("Wave plan") + 1 == names.index("Tracking") + 2
+    assert set(_master_blocks(wb["Monthly report"])) == {"C-AUT", "C-WHL", "C-APP", "C-FUR"}
+    digest = _digest(master_copy)
+    capsys.readouterr()
+    assert main(["track", str(master_copy), "--dry-run"]) == 0
+    assert "Nothing was written" in " ".join(capsys.readouterr().out.split())
+    assert _digest(master_copy) == digest
