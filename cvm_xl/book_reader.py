@@ -47,6 +47,7 @@ from .settings import Settings
 from .settings_sheet import default_settings_problem, read_settings
 from .sheet_tables import find_header_row, find_sheet, normalise_header
 from .sheet_xml import SheetScan, scan_sheets
+from .values import is_blank
 
 KIND_MASTER = "master"
 KIND_CUSTOMER = "customer"
@@ -165,6 +166,7 @@ class BookContent:
     problems: tuple[Problem, ...] = ()
     master: Master | None = None
     sign_offs: pd.DataFrame | None = None
+    computed_columns: tuple[str, ...] = ()  # the computed columns a master's Ideas sheet shows
 
     @property
     def file(self) -> str:
@@ -257,7 +259,7 @@ _SINGLE_CELL = re.compile(r"^(?:'((?:[^']|'')+)'|([^'!]+))!\$?([A-Z]{1,3})\$?([0
 
 
 def parse_cell_ref(ref: str) -> tuple[str, int, int] | None:
-    """"'Sign-off'!$C$3" -> ('Sign-off', 3, 3): sheet, Excel row, 1-based column; None otherwise."""
+    """ "'Sign-off'!$C$3" -> ('Sign-off', 3, 3): sheet, Excel row, 1-based column; None otherwise."""
     match = _SINGLE_CELL.match(ref.strip())
     if match is None:
         return None
@@ -387,8 +389,12 @@ def _duplicate_ids(data: TableData, what: str) -> list[Problem]:
     return problems
 
 
+_RECALCULATE = "Open the workbook in Excel or LibreOffice and save it again to refresh the results."
+_REFRESH = "Press Refresh computed columns on the Start sheet (or rewrite them with cvm-xl) to update them."
+
+
 def stale_cache_warnings(
-    data: TableData, rows: Sequence[Sequence[object]], evaluated: pd.DataFrame
+    data: TableData, rows: Sequence[Sequence[object]], evaluated: pd.DataFrame, fix: str = _RECALCULATE
 ) -> list[Problem]:
     """A warning for every computed cell whose cached result differs from the recomputed figure.
 
@@ -413,10 +419,10 @@ def stale_cache_warnings(
                     int(row),
                     name,
                     cached,
-                    f"The cell shows {shown(cached)}, but its inputs give {_figure_text(now)}: the saved "
-                    "result is out of date. cvm-xl uses the recomputed figure.",
+                    f"The cell shows {_figure_text(cached)}, but its inputs give {_figure_text(now)}: the "
+                    "saved result is out of date. cvm-xl uses the recomputed figure.",
                     WARNING,
-                    "Open the workbook in Excel or LibreOffice and save it again to refresh the results.",
+                    fix,
                     f"{column_letter(position + 1)}{int(row)}",
                 )
             )
@@ -426,6 +432,8 @@ def stale_cache_warnings(
 def _figure_text(value: object) -> str:
     if value is None or (isinstance(value, float) and math.isnan(value)):
         return "a blank"
+    if isinstance(value, int | float | np.number) and not isinstance(value, bool):
+        return f"{float(value):,.2f}".removesuffix(".00")
     return shown(value)
 
 
@@ -512,14 +520,6 @@ def _read_customer(path: Path, properties: dict[str, str], names: list[str]) -> 
         raise WorkbookError([_missing_sheet(path, L.IDEAS, names, "customer workbook")])
     scans = scan_sheets(path, [s for s in (ideas_sheet, found[L.TRACKING]) if s])
     settings, problems = _settings(rows.get(found[L.SETTINGS] or ""), file, found[L.SETTINGS])
-    ideas = read_table(IDEAS, rows[ideas_sheet], file, ideas_sheet, _scan(scans, ideas_sheet))
-    problems += ideas.problems + _duplicate_ids(ideas, f"{ideas_sheet} sheet")
-    tracking_sheet = found[L.TRACKING]
-    tracking = _empty_tracking()
-    if tracking_sheet is not None:
-        data = read_table(TRACKING, rows[tracking_sheet], file, tracking_sheet, _scan(scans, tracking_sheet))
-        problems += data.problems
-        tracking = data.frame
     record = None
     if found[L.RECORD] is not None:
         record, record_problems = _read_record(rows[found[L.RECORD]], file, found[L.RECORD])
@@ -533,12 +533,20 @@ def _read_customer(path: Path, properties: dict[str, str], names: list[str]) -> 
             )
         )  # fmt: skip
     customer_id = key(properties.get(CUSTOMER_ID_PROPERTY))
-    if not customer_id:
-        sources = record.ideas if record is not None else ideas.frame
-        found_ids = sorted({key(v) for v in sources[col.CUSTOMER_ID]} - {""})
+    if not customer_id and record is not None:
+        found_ids = sorted({key(v) for v in record.ideas[col.CUSTOMER_ID]} - {""})
         customer_id = found_ids[0] if len(found_ids) == 1 else ""
     if not customer_id:
         raise unreadable(path, "The workbook does not say which customer it belongs to.", _NOT_OURS_FIX)
+    ideas_rows = _own_customer(rows[ideas_sheet], customer_id)
+    ideas = read_table(IDEAS, ideas_rows, file, ideas_sheet, _scan(scans, ideas_sheet))
+    problems += ideas.problems + _duplicate_ids(ideas, f"{ideas_sheet} sheet")
+    tracking_sheet = found[L.TRACKING]
+    tracking = _empty_tracking()
+    if tracking_sheet is not None:
+        data = read_table(TRACKING, rows[tracking_sheet], file, tracking_sheet, _scan(scans, tracking_sheet))
+        problems += data.problems
+        tracking = data.frame
     problems += _customer_rows(ideas, customer_id, file)
     _raise_on_errors(problems)
     defined = defined_names(path)
@@ -560,6 +568,23 @@ def _read_customer(path: Path, properties: dict[str, str], names: list[str]) -> 
     )
     warnings = stale_cache_warnings(ideas, rows[ideas_sheet], content.evaluated)
     return _with_problems(content, [*problems, *warnings])
+
+
+def _own_customer(rows: list[list[object]], customer_id: str) -> list[list[object]]:
+    """The Ideas rows with the workbook's customer filled in where a row added by the customer has
+    an Idea ID but no Customer ID: every idea of a customer workbook is that customer's."""
+    header = find_header_row(rows, IDEAS.names, IDEAS.required)
+    if header is None or col.CUSTOMER_ID not in header.positions or col.IDEA_ID not in header.positions:
+        return rows
+    cid, iid = header.positions[col.CUSTOMER_ID], header.positions[col.IDEA_ID]
+    out = list(rows)
+    for index in range(header.row + 1, len(rows)):
+        cells = rows[index]
+        if iid < len(cells) and not is_blank(cells[iid]) and (cid >= len(cells) or is_blank(cells[cid])):
+            filled = [*cells, *[""] * (cid + 1 - len(cells))]
+            filled[cid] = customer_id
+            out[index] = filled
+    return out
 
 
 def _customer_name(sign_off_rows: list[list[object]] | None) -> str | None:
@@ -641,10 +666,13 @@ def _read_master(path: Path, properties: dict[str, str]) -> BookContent:
     sign_offs_sheet = find_sheet(names, SIGN_OFFS_SHEET)
     _, rows = read_rows(path, [s for s in (ideas_sheet, sign_offs_sheet) if s])
     warnings: list[Problem] = []
+    computed: tuple[str, ...] = ()
     if ideas_sheet is not None:
         data = read_table(IDEAS, rows[ideas_sheet], str(path), ideas_sheet)
-        if data.header is not None and len(data.frame) == len(master.ideas):
-            warnings = stale_cache_warnings(data, rows[ideas_sheet], master.evaluated)
+        if data.header is not None:
+            computed = tuple(c for c in col.IDEA_COMPUTED if c in data.header.positions)
+        if data.header is not None and data.frame.index.equals(master.ideas.index):
+            warnings = stale_cache_warnings(data, rows[ideas_sheet], master.evaluated, _REFRESH)
     sign_offs = read_sign_offs(rows[sign_offs_sheet]) if sign_offs_sheet else None
     stored: dict[str, str] = {}
     signed: dict[str, tuple[str, ...]] = {}
@@ -670,6 +698,7 @@ def _read_master(path: Path, properties: dict[str, str]) -> BookContent:
         properties=properties,
         master=master,
         sign_offs=sign_offs,
+        computed_columns=computed,
     )
     object.__setattr__(content, "evaluated", master.evaluated)  # evaluated once
     return _with_problems(content, [*master.problems, *warnings])

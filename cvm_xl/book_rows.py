@@ -12,20 +12,14 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
-import pandas as pd
-
 from .book_adapter import Book
 from .cell_values import ERROR_VALUES
 from .loader import master_from_rows, sheets_to_read
 from .master import Master
 from .master_update import CellChange
 from .problems import Problem, WorkbookError
-from .read_tables import read_table
-from .schema import IDEAS, SETTINGS_SHEET, TABLES
-from .settings import Settings
-from .settings_sheet import default_settings_problem, read_settings
+from .schema import TABLES
 from .sheet_tables import find_header_row, find_sheet, normalise_header
-from .sheet_xml import SheetScan
 from .values import is_blank
 
 
@@ -63,30 +57,6 @@ def read_master(book: Book) -> Master:
     return master_from_rows(
         book.name, rows, errors, total_rows=totals, sheet_names=names, path=Path(book.name)
     )
-
-
-def read_ideas(book: Book) -> tuple[pd.DataFrame, Settings, tuple[Problem, ...]]:
-    """The Ideas table and the settings of any workbook that holds them, a master or a customer
-    workbook alike, with the warnings found; ``WorkbookError`` when either has errors."""
-    names = book.sheet_names()
-    settings_sheet = find_sheet(names, SETTINGS_SHEET)
-    if settings_sheet is None:
-        settings, problems = Settings(), [default_settings_problem(book.name)]
-    else:
-        rows, errors = reader_cells(book.read(settings_sheet))
-        settings, problems = read_settings(rows, book.name, settings_sheet, errors)
-    ideas_sheet = find_sheet(names, IDEAS.name)
-    if ideas_sheet is None:
-        message = f"The workbook has no {IDEAS.name} sheet (its sheets: {', '.join(names)})."
-        fix = "Choose a master or a customer workbook made by cvm-xl."
-        raise WorkbookError([*problems, _problem(book, IDEAS.name, message, fix)])
-    rows, errors = reader_cells(book.read(ideas_sheet))
-    scan = SheetScan(errors, book.total_rows(ideas_sheet))
-    data = read_table(IDEAS, rows, book.name, ideas_sheet, scan)
-    problems += data.problems
-    if any(p.is_error for p in problems):
-        raise WorkbookError(problems)
-    return data.frame, settings, tuple(problems)
 
 
 @dataclass(frozen=True)

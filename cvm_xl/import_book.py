@@ -94,6 +94,7 @@ class Item(NamedTuple):
     detail: str = ""
     sheet: str | None = None
     row: int | None = None
+    column: str | None = None
 
     @property
     def conflict(self) -> bool:
@@ -110,6 +111,8 @@ class BookImport:
     appends: dict[str, list[dict[str, object]]] = field(default_factory=dict)
     fingerprint_stored: str = ""
     fingerprint_now: str = ""
+    # Computed cells of the master refreshed for ideas whose values changed: (Excel row, column, value).
+    computed: list[tuple[int, str, object]] = field(default_factory=list)
 
     @property
     def conflicts(self) -> list[Item]:
@@ -168,10 +171,10 @@ def check_belongs(master: Master, book: BookContent) -> str:
             "Use the workbook as cvm-xl generate wrote it; re-enter the customer's changes into a "
             "freshly generated copy if the Record sheet was lost.",
         )
-    owner = {key(i): key(c) for i, c in zip(master.ideas[col.IDEA_ID], master.ideas[col.CUSTOMER_ID], strict=True)}
-    foreign = sorted(
-        {i for i in map(key, book.record.ideas[col.IDEA_ID]) if owner.get(i, cid) != cid}
-    )
+    owner = {
+        key(i): key(c) for i, c in zip(master.ideas[col.IDEA_ID], master.ideas[col.CUSTOMER_ID], strict=True)
+    }
+    foreign = sorted({i for i in map(key, book.record.ideas[col.IDEA_ID]) if owner.get(i, cid) != cid})
     if foreign:
         raise _refusal(
             book,
@@ -232,7 +235,9 @@ def _idea_items(
             continue
         _, base_row = base[idea]
         if idea not in in_master:
-            changed = [f for f in (*FOLDED_FIELDS, *VALUE_FIELDS) if not _same(f, base_row.get(f), book_row.get(f))]
+            changed = [
+                f for f in (*FOLDED_FIELDS, *VALUE_FIELDS) if not _same(f, base_row.get(f), book_row.get(f))
+            ]
             result = CONFLICT if changed else SKIPPED
             detail = "deleted from the master since generation" + (
                 f"; changed in the workbook ({', '.join(changed)})" if changed else ""
@@ -249,7 +254,9 @@ def _idea_items(
                 result = CONFLICT
             else:
                 result = APPLIED if name in FOLDED_FIELDS or apply_values else HELD
-            items.append(Item(cid, idea, what, name, old, ours, theirs, result, sheet=sheet, row=row))
+            items.append(
+                Item(cid, idea, what, name, old, ours, theirs, result, sheet=sheet, row=row, column=name)
+            )
     return items, new_ideas
 
 
@@ -266,7 +273,9 @@ def _new_idea(
     if idea in in_master:
         _, master_row = in_master[idea]
         fields = (col.CUSTOMER_ID, *FOLDED_FIELDS, *VALUE_FIELDS)
-        if master_customer.get(idea) == cid and all(_same(f, master_row.get(f), book_row.get(f)) for f in fields):
+        if master_customer.get(idea) == cid and all(
+            _same(f, master_row.get(f), book_row.get(f)) for f in fields
+        ):
             return []  # imported before
         return [
             Item(cid, idea, NEW_IDEA, "", None, "present", "present", CONFLICT,
@@ -305,7 +314,9 @@ def _groups(frame: pd.DataFrame, ideas: set[str] | None = None) -> dict[tuple[st
     return out
 
 
-def _pair(left: Sequence[_Row], right: Sequence[_Row]) -> tuple[list[tuple[_Row, _Row]], list[_Row], list[_Row]]:
+def _pair(
+    left: Sequence[_Row], right: Sequence[_Row]
+) -> tuple[list[tuple[_Row, _Row]], list[_Row], list[_Row]]:
     """Rows paired equal-to-equal first, then the rest in order; and what is left on each side."""
     rest = list(right)
     pairs: list[tuple[_Row, _Row]] = []
@@ -327,61 +338,71 @@ def _month(group: tuple[str, str]) -> str:
 
 
 def _tracking_items(
-    cid: str, master: Master, book: BookContent, book_ideas: set[str]
+    cid: str, master: Master, book: BookContent, known: set[str]
 ) -> tuple[list[Item], list[dict[str, object]]]:
+    """Tracking rows changed or added in the workbook; ``known`` are the ideas a new row may name
+    (the customer's ideas in the master and the ideas this import appends)."""
     assert book.record is not None
-    mine = {key(i) for i, c in zip(master.ideas[col.IDEA_ID], master.ideas[col.CUSTOMER_ID], strict=True)
-            if key(c) == cid}  # fmt: skip
-    base, now = _groups(book.record.tracking), _groups(book.tracking)
-    ours = _groups(master.tracking, mine)
+    base, now, ours = _groups(book.record.tracking), _groups(book.tracking), _groups(master.tracking, known)
     items: list[Item] = []
     appended: list[dict[str, object]] = []
-    sheet = TRACKING.name
     for group in dict.fromkeys([*base, *now]):
-        idea = group[0]
         base_rows, book_rows, master_rows = base.get(group, []), now.get(group, []), ours.get(group, [])
         with_book, _, added = _pair(base_rows, book_rows)
         with_master, _, master_added = _pair(base_rows, master_rows)
-        master_of = {b.excel_row: m for b, m in with_master}
         book_of = {b.excel_row: k for b, k in with_book}
+        master_of = {b.excel_row: m for b, m in with_master}
         for b in base_rows:
-            k, m = book_of.get(b.excel_row), master_of.get(b.excel_row)
-            text = _month(group)
-            if k is None:
-                if m is not None:
-                    items.append(Item(cid, idea, TRACKING_ROW, text, _row_text(b), _row_text(m), None, KEPT))
-                continue
-            if m is None:
-                if k.canon != b.canon:
-                    items.append(Item(cid, idea, TRACKING_ROW, text, _row_text(b), None, _row_text(k), CONFLICT,
-                                      "deleted from the master since generation, changed in the workbook"))  # fmt: skip
-                continue
-            for position, name in enumerate(TRACKING_FIELDS):
-                old, theirs, mine_now = b.canon[position], k.canon[position], m.canon[position]
-                if old == theirs or mine_now == theirs:
-                    continue
-                result = APPLIED if mine_now == old else CONFLICT
-                items.append(
-                    Item(cid, idea, TRACKING_CHANGE, f"{name} ({text})", b.record.get(name), m.record.get(name),
-                         k.record.get(name), result, sheet=sheet, row=m.excel_row)
-                )  # fmt: skip
+            items += _changed_row(cid, group, b, book_of.get(b.excel_row), master_of.get(b.excel_row))
         _, fresh, master_only = _pair(added, master_added)  # rows imported before are in both
-        if idea not in book_ideas and fresh:
-            for k in fresh:
-                items.append(Item(cid, idea, TRACKING_ROW, _month(group), None, None, _row_text(k), SKIPPED,
-                                  f"the workbook has no idea {idea}"))  # fmt: skip
-            continue
-        if fresh and master_only:
-            for k in fresh:
-                items.append(Item(cid, idea, TRACKING_ROW, _month(group), None, _row_text(master_only[0]),
-                                  _row_text(k), CONFLICT, "a different row was added in the master for this month"))  # fmt: skip
-            continue
         for k in fresh:
-            record = {name: _cell(k.record.get(name)) for name in (col.IDEA_ID, *TRACKING_FIELDS)}
-            appended.append(record)
-            items.append(Item(cid, idea, TRACKING_ROW, _month(group), None, None, _row_text(k), APPLIED,
-                              "appended to Tracking"))  # fmt: skip
+            item = Item(cid, group[0], TRACKING_ROW, _month(group), None, None, _row_text(k), APPLIED)
+            if group[0] not in known:
+                items.append(
+                    item._replace(result=SKIPPED, detail=f"the master has no idea {group[0]} of {cid}")
+                )
+            elif master_only:
+                detail = "another row was added in the master for this idea and month"
+                items.append(item._replace(master=_row_text(master_only[0]), result=CONFLICT, detail=detail))
+            else:
+                appended.append({name: _cell(k.record.get(name)) for name in (col.IDEA_ID, *TRACKING_FIELDS)})
+                items.append(item._replace(detail="appended to Tracking"))
     return items, appended
+
+
+def _changed_row(cid: str, group: tuple[str, str], b: _Row, k: _Row | None, m: _Row | None) -> list[Item]:
+    """A tracking row as generated (``b``), in the workbook (``k``) and in the master (``m``)."""
+    idea, text = group[0], _month(group)
+    if k is None:
+        return (
+            [] if m is None else [Item(cid, idea, TRACKING_ROW, text, _row_text(b), _row_text(m), None, KEPT)]
+        )
+    if m is None:
+        if k.canon == b.canon:
+            return []
+        detail = "deleted from the master since generation, changed in the workbook"
+        return [Item(cid, idea, TRACKING_ROW, text, _row_text(b), None, _row_text(k), CONFLICT, detail)]
+    items = []
+    for position, name in enumerate(TRACKING_FIELDS):
+        old, theirs, ours = b.canon[position], k.canon[position], m.canon[position]
+        if old == theirs or ours == theirs:
+            continue
+        items.append(
+            Item(
+                cid,
+                idea,
+                TRACKING_CHANGE,
+                f"{name} ({text})",
+                b.record.get(name),
+                m.record.get(name),
+                k.record.get(name),
+                APPLIED if ours == old else CONFLICT,
+                sheet=TRACKING.name,
+                row=m.excel_row,
+                column=name,
+            )
+        )
+    return items
 
 
 def _row_text(row: _Row) -> str:
@@ -403,7 +424,8 @@ def _sign_off_items(
     earlier: dict[str, object] = {}
     if sign_offs is not None and len(sign_offs):
         same = sign_offs[
-            (sign_offs[col.CUSTOMER_ID].map(key) == cid) & (sign_offs[FINGERPRINT_GENERATED].map(key) == stored)
+            (sign_offs[col.CUSTOMER_ID].map(key) == cid)
+            & (sign_offs[FINGERPRINT_GENERATED].map(key) == stored)
         ]
         if len(same):
             earlier = {k: v for k, v in same.iloc[-1].to_dict().items() if not is_blank(v)}
@@ -416,10 +438,14 @@ def _sign_off_items(
         if recorded is None:
             merged[column] = value
             new = True
-            items.append(Item(cid, "", SIGN_OFF, column, None, None, value, RECORDED, f"in {SIGN_OFFS_SHEET}"))
-        elif canonical_value(column, recorded) != canonical_value(column, value) and not _same_date(recorded, value):
-            items.append(Item(cid, "", SIGN_OFF, column, None, recorded, value, CONFLICT,
-                              f"{SIGN_OFFS_SHEET} already records another value for this sign-off"))  # fmt: skip
+            items.append(
+                Item(cid, "", SIGN_OFF, column, None, None, value, RECORDED, f"in {SIGN_OFFS_SHEET}")
+            )
+        elif canonical_value(column, recorded) != canonical_value(column, value) and not _same_date(
+            recorded, value
+        ):
+            detail = f"{SIGN_OFFS_SHEET} already records another value for this sign-off"
+            items.append(Item(cid, "", SIGN_OFF, column, None, recorded, value, CONFLICT, detail))
     if any(i.conflict for i in items) or not new:
         return [i._replace(result=BLOCKED) if i.result == RECORDED else i for i in items], []
     record: dict[str, object] = {name: merged.get(name) for name in SIGN_OFF_COLUMNS}
@@ -460,12 +486,15 @@ def plan_import(
     *,
     apply_values: bool = False,
     sign_offs: pd.DataFrame | None = None,
+    computed_columns: Sequence[str] = (),
     when: dt.datetime | None = None,
 ) -> BookImport:
     """What importing ``book`` into ``master`` changes (nothing is written).
 
     ``sign_offs`` is the master's Sign-offs sheet (``book_reader.read_sign_offs``), for the
-    signatories already recorded. Raises ``BookRefusedError`` for a workbook that does not belong.
+    signatories already recorded; ``computed_columns`` the computed columns its Ideas sheet shows,
+    refreshed for every idea whose values change. Raises ``BookRefusedError`` for a workbook that
+    does not belong.
     """
     when = when or dt.datetime.now().replace(microsecond=0)
     cid = check_belongs(master, book)
@@ -473,8 +502,10 @@ def plan_import(
     now = signed_fingerprint(book.customer_ideas(cid), book.signed_ids.get(cid, ()), book.settings)
     plan = BookImport(book, cid, fingerprint_stored=stored, fingerprint_now=now)
     idea_items, new_ideas = _idea_items(cid, master, book, apply_values)
-    book_ideas = set(map(key, book.ideas[col.IDEA_ID]))
-    tracking_items, tracking_rows = _tracking_items(cid, master, book, book_ideas)
+    owners = zip(master.ideas[col.IDEA_ID], master.ideas[col.CUSTOMER_ID], strict=True)
+    known = {key(i) for i, c in owners if key(c) == cid}
+    known |= {key(r[col.IDEA_ID]) for r in new_ideas}
+    tracking_items, tracking_rows = _tracking_items(cid, master, book, known)
     sign_items, sign_rows = _sign_off_items(cid, book, sign_offs, now, when)
     conflicted = {i.idea_id for i in (*idea_items, *tracking_items) if i.conflict}
     # A conflict stops every change to its idea, tracking rows included.
@@ -487,7 +518,11 @@ def plan_import(
     new_ideas = [r for r in new_ideas if key(r[col.IDEA_ID]) not in conflicted]
     plan.appends = {
         name: rows
-        for name, rows in ((IDEAS.name, new_ideas), (TRACKING.name, tracking_rows), (SIGN_OFFS_SHEET, sign_rows))
+        for name, rows in (
+            (IDEAS.name, new_ideas),
+            (TRACKING.name, tracking_rows),
+            (SIGN_OFFS_SHEET, sign_rows),
+        )
         if rows
     }
     if now != stored:
@@ -495,7 +530,26 @@ def plan_import(
             Item(cid, "", SIGN_OFF, "Fingerprint", stored, None, now, NOTE,
                  "the signed fields changed in the workbook since generation")
         )  # fmt: skip
+    if computed_columns:
+        _refresh_computed(master, plan, computed_columns)
     return plan
+
+
+def _refresh_computed(master: Master, plan: BookImport, columns: Sequence[str]) -> None:
+    """The master's computed cells of every idea whose values this plan changes or appends."""
+    changed = {i.idea_id for i in plan.items if i.result == APPLIED and i.what == VALUE_INPUT}
+    appended = plan.appends.get(IDEAS.name, [])
+    if not changed and not appended:
+        return
+    after = applied_to(master, plan)
+    evaluated = after.evaluated
+    by_id = {key(i): row for row, i in zip(evaluated.index, evaluated[col.IDEA_ID], strict=True)}
+    for idea in sorted(changed):
+        row = by_id[idea]
+        plan.computed += [(int(row), name, _cell(evaluated.at[row, name])) for name in columns]
+    for record in appended:
+        row = by_id[key(record[col.IDEA_ID])]
+        record.update({name: _cell(evaluated.at[row, name]) for name in columns})
 
 
 def plan_imports(
@@ -504,6 +558,7 @@ def plan_imports(
     *,
     apply_values: bool = False,
     sign_offs: pd.DataFrame | None = None,
+    computed_columns: Sequence[str] = (),
     when: dt.datetime | None = None,
 ) -> list[BookImport]:
     """Plans for several workbooks, each against the master as the earlier ones leave it, so two
@@ -511,7 +566,14 @@ def plan_imports(
     when = when or dt.datetime.now().replace(microsecond=0)
     plans = []
     for book in books:
-        plan = plan_import(master, book, apply_values=apply_values, sign_offs=sign_offs, when=when)
+        plan = plan_import(
+            master,
+            book,
+            apply_values=apply_values,
+            sign_offs=sign_offs,
+            computed_columns=computed_columns,
+            when=when,
+        )
         plans.append(plan)
         master = applied_to(master, plan)
         if SIGN_OFFS_SHEET in plan.appends:
@@ -529,7 +591,7 @@ def applied_to(master: Master, plan: BookImport) -> Master:
         if item.result != APPLIED or item.row is None:
             continue
         frame = ideas if item.sheet == IDEAS.name else tracking
-        name = item.field if item.sheet == IDEAS.name else item.field.split(" (")[0]
+        name = item.column or item.field
         frame[name] = frame[name].astype(object)
         frame.at[item.row, name] = item.book
     for name, frame in ((IDEAS.name, ideas), (TRACKING.name, tracking)):
@@ -537,6 +599,7 @@ def applied_to(master: Master, plan: BookImport) -> Master:
         if rows:
             start = int(frame.index.max()) + 1 if len(frame) else 2
             added = pd.DataFrame(rows, index=pd.RangeIndex(start, start + len(rows), name=frame.index.name))
+            added = added[[c for c in added.columns if c in frame.columns]]  # inputs, not computed cells
             frame = pd.concat([frame, added])
             if name == IDEAS.name:
                 ideas = frame
@@ -591,10 +654,13 @@ def apply_imports(
 
     when = when or dt.datetime.now().replace(microsecond=0)
     changes = [
-        CellChange(i.sheet, i.row, i.field.split(" (")[0], _cell(i.book))
+        CellChange(i.sheet, i.row, i.column or i.field, _cell(i.book))
         for plan in plans
         for i in plan.items
         if i.result == APPLIED and i.sheet is not None and i.row is not None
+    ]
+    changes += [
+        CellChange(IDEAS.name, row, name, value) for plan in plans for row, name, value in plan.computed
     ]
     appends: dict[str, list[dict[str, object]]] = {}
     for plan in plans:

@@ -16,9 +16,10 @@ from . import columns as col
 from .cell_values import shown
 from .generate.batch import BookResult
 from .master import Master
+from .passbook_book import BookReconciliation
 from .portfolio_map import CUSTOMER_ROWS, OUTCOME_NAMES, SUPPLIER_COLUMNS, map_grid, portfolio_map
 from .problems import Problem
-from .reconcile import Difference
+from .reconcile import DIFFERS, MISSING_IN_A, MISSING_IN_B, Difference
 from .synthesis import SynthesisReport, report_frame
 
 PROBLEMS_SHEET = "Problems"
@@ -34,7 +35,10 @@ PROBLEM_HEADERS = ("Severity", "Where", "Column", "Value", "What is wrong", "Wha
 GENERATED_HEADERS = (
     col.CUSTOMER_ID, "Customer", "File", "Ideas", "Sign-off ideas", "Fingerprint", "Result", "Message",
 )  # fmt: skip
-RECONCILIATION_HEADERS = (col.IDEA_ID, "Line", "Result", "Amount in A", "Amount in B", "Difference (B - A)")
+RECONCILIATION_HEADERS = (
+    col.IDEA_ID, col.TITLE, "Line", "Result", "Amount in A", "Amount in B", "Difference (B - A)",
+)  # fmt: skip
+KIND_WORDS = {MISSING_IN_A: "only in B", MISSING_IN_B: "only in A", DIFFERS: "differs"}
 
 
 def _stamp(when: dt.datetime) -> str:
@@ -186,11 +190,21 @@ def synthesis_sheet(report: SynthesisReport, when: dt.datetime) -> Block:
     return _sheet("Synthesis of raw ideas", line, table)
 
 
+def _difference_row(d: Difference, titles: dict[str, str]) -> list[object]:
+    what = KIND_WORDS.get(d.kind, d.kind)
+    return [d.idea_id, titles.get(d.idea_id) or None, d.line, what, d.amount_a, d.amount_b, d.delta]
+
+
 def reconciliation_sheet(
-    differences: Sequence[Difference], book_a: str, book_b: str, tolerance: float, when: dt.datetime
+    result: BookReconciliation, book_a: str, book_b: str, tolerance: float, when: dt.datetime
 ) -> Block:
     """Every passbook line missing on one side or differing by more than the tolerance."""
-    verdict = "the passbooks agree" if not differences else f"{_plural(len(differences), 'difference')} found"
-    line = f"A: {book_a}; B: {book_b}; tolerance {tolerance:g}; {_stamp(when)}: {verdict}."
-    table = [[d.idea_id, d.line, d.kind, d.amount_a, d.amount_b, d.delta] for d in differences]
+    n = len(result.differences)
+    verdict = "the passbooks agree" if not n else f"{_plural(n, 'line')} differ"
+    what = "planned and realised lines" if result.realised else "planned lines"
+    line = (
+        f"A: {book_a}; B: {book_b}; {what} of {', '.join(result.customers)}; tolerance {tolerance:g}; "
+        f"{_stamp(when)}: {verdict}."
+    )
+    table: Block = [_difference_row(d, result.titles) for d in result.differences]
     return _sheet("Passbook reconciliation", line, [list(RECONCILIATION_HEADERS), *table])

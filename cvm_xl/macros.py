@@ -17,38 +17,45 @@ from __future__ import annotations
 
 import datetime as dt
 import logging
-from collections.abc import Callable, Collection, Sequence
-from dataclasses import dataclass, field, replace
+from collections.abc import Collection, Sequence
 from pathlib import Path
 
-import pandas as pd
-
-from . import __version__
 from . import columns as col
-from .book_adapter import Book, OpenpyxlBook, XlwingsBook
-from .book_rows import SheetTable, apply_changes, locate, read_ideas, read_master, write_cells
-from .evaluation import evaluate_ideas
+from .book_adapter import Book, XlwingsBook
+from .book_reader import KIND_MASTER, SIGN_OFFS_SHEET, BookContent, read_book, read_sign_offs
+from .book_rows import SheetTable, apply_changes, locate, read_master, reader_cells, write_cells
+from .cell_values import shown
+from .fingerprint import canonical_text as key
 from .generate.batch import generate_customer_books
 from .generate.signoff_book import write_signoff_book
+from .import_book import (
+    APPLIED,
+    HELD,
+    IMPORT_LOG_SHEET,
+    BookImport,
+    Item,
+    applied_to,
+    log_records,
+    plan_imports,
+)
+from .macro_runner import MacroOutcome, now, plural, put_sheet, run_macro
 from .macro_sheets import (
     GENERATED_SHEET,
     MAP_SHEET,
     PROBLEMS_SHEET,
     RECONCILIATION_SHEET,
     SYNTHESIS_SHEET,
-    Block,
     generated_sheet,
     map_sheet,
-    problems_sheet,
     reconciliation_sheet,
     synthesis_sheet,
 )
+from .master import Master
 from .master_update import CellChange
-from .passbook import passbook_lines
-from .problems import Problem, WorkbookError
-from .reconcile import reconcile
-from .returned_books import IMPORT_LOG_SHEET, ImportPlan, plan_import, read_returned
-from .schema import IDEAS, SETTING, TRACKING
+from .passbook_book import PASSBOOK_SHEET, master_passbook, passbook_sheet_rows, reconcile_books
+from .problems import WARNING, Problem, WorkbookError
+from .schema import IDEAS
+from .sheet_tables import find_sheet
 from .synthesis import DEFAULT_THRESHOLD, MOTHER_ID
 from .synthesis import synthesize as synthesize_ideas
 from .values import is_blank
@@ -59,6 +66,14 @@ CUSTOMERS_FOLDER = "customers"  # customer workbooks go into this folder next to
 SIGNOFF_FILE = "cvm_signoff.xlsx"
 WORKSHOP_SHEET = "Workshop"
 IDEAS_SHEET = IDEAS.name
+CONFLICT_FIX = (
+    "Agree with the customer which value is right, set it in the master (or in the workbook) and "
+    "import again."
+)
+HELD_FIX = (
+    "It changes the signed figures: if both firms agree, set it in the master (or import with value "
+    "changes allowed: cvm-xl import --apply-values), then generate the workbook again."
+)
 KEEP_FILE_FIX = (
     "It may hold signatures or edits: import it first (Import returned workbooks), or move or rename "
     "it, then run this again."
@@ -71,91 +86,6 @@ GENERATE = "Generate customer workbooks"
 BUILD_SIGNOFF = "Build the consolidated sign-off"
 IMPORT = "Import returned workbooks"
 RECONCILE = "Reconcile passbooks"
-
-
-@dataclass(frozen=True)
-class MacroOutcome:
-    """What a macro did: ``message`` is what the user is told, ``problems`` what the Problems sheet
-    lists (errors mean the macro stopped), ``sheet`` the sheet it wrote, ``files`` the files."""
-
-    macro: str
-    ok: bool
-    message: str
-    problems: tuple[Problem, ...] = ()
-    sheet: str | None = None
-    files: tuple[Path, ...] = field(default=())
-
-
-def _now() -> dt.datetime:
-    return dt.datetime.now().replace(microsecond=0)
-
-
-def _plural(n: int, word: str) -> str:
-    return f"{n:,} {word}" + ("" if n == 1 else "s")
-
-
-def _put_sheet(book: Book, sheet: str, rows: Block) -> None:
-    book.reset_sheet(sheet)
-    book.write(sheet, 1, 1, rows)
-
-
-def _report_problems(book: Book, outcome: MacroOutcome, when: dt.datetime) -> None:
-    """The Problems sheet shows this run's problems; it is cleared (not added) when there are none."""
-    problems = outcome.problems
-    if not problems and PROBLEMS_SHEET not in book.sheet_names():
-        return
-    _put_sheet(book, PROBLEMS_SHEET, problems_sheet(outcome.macro, problems, when))
-    if any(p.is_error for p in problems):
-        book.activate(PROBLEMS_SHEET)
-    elif outcome.sheet:
-        book.activate(outcome.sheet)
-
-
-def _failure(book: Book, macro: str, exc: Exception) -> MacroOutcome:
-    problem = Problem(
-        book.name,
-        None,
-        None,
-        None,
-        None,
-        f"{macro} stopped on an unexpected error: {type(exc).__name__}: {exc}",
-        fix=f"Save the workbook, then run this again; if it happens again, report it with this text "
-        f"(cvm-xl {__version__}).",
-    )
-    return MacroOutcome(
-        macro, False, f"{macro} stopped on an unexpected error: see the Problems sheet.", (problem,)
-    )
-
-
-def run_macro(book: Book, macro: str, action: Callable[[], MacroOutcome]) -> MacroOutcome:
-    """Run ``action`` on ``book``: problems go to the Problems sheet, the outcome to a message, and
-    nothing is raised (a macro must never end in a Python traceback in Excel)."""
-    when = _now()
-    try:
-        outcome = action()
-    except WorkbookError as exc:
-        errors = len(exc.errors)
-        message = f"{macro}: {_plural(errors, 'problem')} to fix first; see the Problems sheet."
-        outcome = MacroOutcome(macro, False, message, tuple(exc.problems))
-    except Exception as exc:
-        log.exception("%s failed", macro)
-        outcome = _failure(book, macro, exc)
-    warnings = sum(not p.is_error for p in outcome.problems)
-    if outcome.ok and warnings:
-        noted = f"{outcome.message} {_plural(warnings, 'warning')}: see the {PROBLEMS_SHEET} sheet."
-        outcome = replace(outcome, message=noted)
-    try:
-        _report_problems(book, outcome, when)
-        book.flush()
-    except Exception as exc:
-        log.exception("%s could not write its results", macro)
-        message = f"{outcome.message}\n\nThe workbook could not be updated: {type(exc).__name__}: {exc}"
-        outcome = replace(outcome, ok=False, message=message)
-    try:
-        book.message(outcome.message, macro)
-    except Exception:
-        log.exception("%s could not show its message", macro)
-    return outcome
 
 
 # --- Synthesise mother ideas -------------------------------------------------------------------------
@@ -184,12 +114,12 @@ def synthesize_in(
         changes = [CellChange(WORKSHOP_SHEET, row, MOTHER_ID, value) for row, value in fills(master, result)]
         drafts = draft_records(result.new_ideas)
         apply_changes(book, changes, {IDEAS_SHEET: drafts} if drafts else None)
-        _put_sheet(book, SYNTHESIS_SHEET, synthesis_sheet(result.report, _now()))
+        put_sheet(book, SYNTHESIS_SHEET, synthesis_sheet(result.report, now()))
         report = result.report
         message = (
-            f"{_plural(len(report.groups), 'mother idea')} ({len(report.new_groups)} new, added to "
-            f"Ideas as Proposed), {_plural(len(changes), 'raw idea')} assigned, "
-            f"{_plural(len(report.singletons), 'singleton')}. Details on the {SYNTHESIS_SHEET} sheet."
+            f"{plural(len(report.groups), 'mother idea')} ({len(report.new_groups)} new, added to "
+            f"Ideas as Proposed), {plural(len(changes), 'raw idea')} assigned, "
+            f"{plural(len(report.singletons), 'singleton')}. Details on the {SYNTHESIS_SHEET} sheet."
         )
         return MacroOutcome(SYNTHESIZE, True, message, master.problems, SYNTHESIS_SHEET)
 
@@ -239,7 +169,7 @@ def refresh_in(book: Book) -> MacroOutcome:
                 if stale:
                     cells.update({(row, c): None for c in positions.values()})
         write_cells(book, table.sheet, cells)
-        message = f"Computed columns of {_plural(len(records), 'idea')} refreshed (as values)."
+        message = f"Computed columns of {plural(len(records), 'idea')} refreshed (as values)."
         return MacroOutcome(REFRESH, True, message, master.problems, table.sheet)
 
     return run_macro(book, REFRESH, action)
@@ -254,12 +184,12 @@ def build_map_in(book: Book) -> MacroOutcome:
 
     def action() -> MacroOutcome:
         master = read_master(book)
-        sheet = map_sheet(master, _now())
-        _put_sheet(book, MAP_SHEET, sheet.rows)
+        sheet = map_sheet(master, now())
+        put_sheet(book, MAP_SHEET, sheet.rows)
         book.bar_chart(MAP_SHEET, sheet.chart_data, sheet.chart_anchor, "Net value per map cell")
         book.activate(MAP_SHEET)
         ideas = int(master.evaluated[col.CELL].notna().sum())
-        message = f"Portfolio map of {_plural(ideas, 'quantified idea')} written to the {MAP_SHEET} sheet."
+        message = f"Portfolio map of {plural(ideas, 'quantified idea')} written to the {MAP_SHEET} sheet."
         return MacroOutcome(BUILD_MAP, True, message, master.problems, MAP_SHEET)
 
     return run_macro(book, BUILD_MAP, action)
@@ -289,14 +219,14 @@ def generate_customer_workbooks_in(
         results = generate_customer_books(
             master, out, customer_ids=customer_ids, force=force, generated=generated
         )
-        _put_sheet(book, GENERATED_SHEET, generated_sheet(results, str(out), _now()))
+        put_sheet(book, GENERATED_SHEET, generated_sheet(results, str(out), now()))
         book.activate(GENERATED_SHEET)
         kept = [_kept_file(r.path, r.message) for r in results if not r.ok]
         warnings = [w for r in results for w in r.warnings]
         written = [r.path for r in results if r.ok]
-        message = f"{len(written)} of {_plural(len(results), 'customer workbook')} written to {out}."
+        message = f"{len(written)} of {plural(len(results), 'customer workbook')} written to {out}."
         if kept:
-            message += f" {_plural(len(kept), 'workbook')} kept as they were: see the Problems sheet."
+            message += f" {plural(len(kept), 'workbook')} kept as they were: see the Problems sheet."
         problems = (*master.problems, *kept, *warnings)
         return MacroOutcome(GENERATE, not kept, message, problems, GENERATED_SHEET, tuple(written))
 
@@ -319,7 +249,7 @@ def build_signoff_in(book: Book, path: str | Path | None = None, *, force: bool 
             message = f"{target.name} was kept as it was: see the Problems sheet."
             return MacroOutcome(BUILD_SIGNOFF, False, message, (*master.problems, problem))
         message = (
-            f"Consolidated sign-off for {_plural(len(master.customers), 'customer')} written to {target}."
+            f"Consolidated sign-off for {plural(len(master.customers), 'customer')} written to {target}."
         )
         return MacroOutcome(BUILD_SIGNOFF, True, message, master.problems, None, (target,))
 
@@ -329,48 +259,54 @@ def build_signoff_in(book: Book, path: str | Path | None = None, *, force: bool 
 # --- Reconcile passbooks -----------------------------------------------------------------------------
 
 
-def _shared_customers(a: pd.DataFrame, b: pd.DataFrame) -> set[str]:
-    ids_a = {str(x) for x in a[col.CUSTOMER_ID].dropna()}
-    return ids_a & {str(x) for x in b[col.CUSTOMER_ID].dropna()}
+def _master_content(book: Book, master: Master) -> BookContent:
+    """The calling master as ``book_reader`` describes a master workbook (read from the open book)."""
+    sheet = find_sheet(book.sheet_names(), SIGN_OFFS_SHEET)
+    sign_offs = read_sign_offs(reader_cells(book.read(sheet))[0]) if sheet else None
+    names = zip(master.customers[col.CUSTOMER_ID], master.customers["Customer"], strict=True)
+    return BookContent(
+        path=Path(book.name),
+        kind=KIND_MASTER,
+        settings=master.settings,
+        ideas=master.ideas,
+        tracking=master.tracking,
+        customers={key(cid): (name if isinstance(name, str) else None) for cid, name in names},
+        problems=master.problems,
+        master=master,
+        sign_offs=sign_offs,
+    )
 
 
-def reconcile_passbooks_in(book: Book, other: str | Path, *, tolerance: float = 0.5) -> MacroOutcome:
-    """Compare this workbook's passbook (A) with another workbook's (B), line by line, for the
-    customers both hold; list every missing or differing line on the Reconciliation sheet."""
+def reconcile_passbooks_in(
+    book: Book, other: str | Path, *, tolerance: float = 0.5, realised: bool = True
+) -> MacroOutcome:
+    """Compare this workbook's passbook (A) with another cvm-xl workbook's (B) as ``cvm-xl
+    reconcile`` does, line by line for the customers both hold; list every missing or differing
+    line on the Reconciliation sheet."""
 
     def action() -> MacroOutcome:
         master = read_master(book)
-        other_path = Path(other)
-        ideas_b, settings_b, problems_b = read_ideas(OpenpyxlBook(other_path))
-        shared = _shared_customers(master.ideas, ideas_b)
-        if not shared:
-            problem = Problem(
-                str(other_path),
-                IDEAS_SHEET,
-                None,
-                col.CUSTOMER_ID,
-                None,
-                "The two workbooks share no customer, so there is no passbook to compare.",
-                fix="Choose the workbook of a customer in this master.",
-            )
-            raise WorkbookError([problem])
-        evaluated_a = master.evaluated[master.ideas[col.CUSTOMER_ID].astype(str).isin(shared)]
-        evaluated_b = evaluate_ideas(ideas_b, settings_b)
-        evaluated_b = evaluated_b[ideas_b[col.CUSTOMER_ID].astype(str).isin(shared)]
-        differences = reconcile(passbook_lines(evaluated_a), passbook_lines(evaluated_b), tolerance)
-        rows = reconciliation_sheet(differences, Path(book.name).name, other_path.name, tolerance, _now())
-        _put_sheet(book, RECONCILIATION_SHEET, rows)
+        a, b = _master_content(book, master), read_book(other)
+        try:
+            result = reconcile_books(a, b, tolerance=tolerance, realised=realised)
+        except ValueError as exc:
+            problem = Problem(b.file, None, None, None, None, f"{str(exc)[:1].upper()}{str(exc)[1:]}.",
+                              fix="Choose a workbook of a customer in this master.")  # fmt: skip
+            raise WorkbookError([problem]) from None
+        when = now()
+        rows = reconciliation_sheet(result, Path(book.name).name, b.path.name, tolerance, when)
+        put_sheet(book, RECONCILIATION_SHEET, rows)
         book.activate(RECONCILIATION_SHEET)
-        if differences:
-            message = (
-                f"{_plural(len(differences), 'difference')} between the passbooks: see the "
-                f"{RECONCILIATION_SHEET} sheet."
-            )
+        customers = ", ".join(result.customers)
+        if result.agree:
+            message = f"The passbooks agree for {customers}: both firms read out of the same passbook."
         else:
-            message = f"The passbooks agree for {', '.join(sorted(shared))} (tolerance {tolerance:g})."
-        # A customer workbook's Settings sheet also explains its formulas: those rows are no settings.
-        problems = (*master.problems, *(p for p in problems_b if p.column != SETTING))
-        return MacroOutcome(RECONCILE, not differences, message, problems, RECONCILIATION_SHEET)
+            n = len(result.differences)
+            message = (
+                f"{plural(n, 'passbook line')} differ for {customers}: see the {RECONCILIATION_SHEET} sheet."
+            )
+        problems = (*master.problems, *b.problems)
+        return MacroOutcome(RECONCILE, result.agree, message, problems, RECONCILIATION_SHEET)
 
     return run_macro(book, RECONCILE, action)
 
@@ -378,55 +314,62 @@ def reconcile_passbooks_in(book: Book, other: str | Path, *, tolerance: float = 
 # --- Import returned workbooks -----------------------------------------------------------------------
 
 
+def _item_problem(plan: BookImport, item: Item) -> Problem:
+    """A conflict (an error) or a change held back (a warning) of an import, for the Problems sheet."""
+    what = f"{item.idea_id} {item.field}".strip()
+    message = (
+        f"{what}: {item.result}. As generated {_shown(item.base)}, in the master {_shown(item.master)}, "
+        f"in the workbook {_shown(item.book)}."
+    )
+    if item.conflict:
+        return Problem(plan.book.file, None, None, item.field or None, item.book, message, fix=CONFLICT_FIX)
+    return Problem(plan.book.file, None, None, item.field or None, item.book, message, WARNING, HELD_FIX)
+
+
+def _shown(value: object) -> str:
+    return "blank" if is_blank(value) else shown(value)
+
+
 def import_returned_in(
     book: Book, paths: Sequence[str | Path], *, apply_values: bool = False
 ) -> MacroOutcome:
-    """Fold returned customer workbooks into this master: the Status, Owner, Start and End the
-    customer changed and their tracking rows (value inputs only with ``apply_values``). A field
-    changed on both sides since generation is a conflict: listed, and that idea left as it is. Each
-    import is recorded on the Import log sheet."""
+    """Fold returned customer workbooks into this master as ``cvm-xl import`` does: Status, Owner
+    firm, Owner, Start, End, tracking rows and signatories (other inputs only with
+    ``apply_values``). A field changed on both sides since generation is a conflict: listed, and
+    that idea left as it is. Every item goes to the Import log sheet; the Passbook sheet is rewritten.
+    A workbook that does not belong to this master stops the import before anything is written."""
 
     def action() -> MacroOutcome:
         master = read_master(book)
-        when = _now()
-        problems: list[Problem] = list(master.problems)
-        plans: list[ImportPlan] = []
-        for path in paths:
-            try:
-                returned = read_returned(OpenpyxlBook(path))
-            except WorkbookError as exc:
-                problems += exc.problems
-                continue
-            plan = plan_import(master, returned, apply_values=apply_values)
-            if plan.customer_id is not None and plan.customer_id in {p.customer_id for p in plans}:
-                message = f"A second workbook of {plan.customer_id} in one import; it was left out."
-                fix = "Import one returned workbook per customer at a time."
-                problems.append(Problem(str(path), None, None, None, None, message, fix=fix))
-                continue
-            problems += plan.problems
-            plans.append(plan)
-        usable = [p for p in plans if p.customer_id is not None]
-        if usable:
-            appends: dict[str, list[dict[str, object]]] = {
-                IMPORT_LOG_SHEET: [p.log_record(when) for p in usable]
-            }
-            tracking = [row for p in usable for row in p.tracking_rows]
-            if tracking:
-                appends[TRACKING.name] = tracking
-            apply_changes(book, [c for p in usable for c in p.changes], appends)
-        conflicts = sum(p.is_error for p in problems)
-        ideas = sum(len(p.ideas_changed) for p in usable)
-        rows = sum(len(p.tracking_rows) for p in usable)
-        message = (
-            f"{_plural(len(usable), 'workbook')} of {len(paths)} imported: {_plural(ideas, 'idea')} updated, "
-            f"{_plural(rows, 'tracking row')} added."
-        )
+        content = _master_content(book, master)
+        books = [read_book(path) for path in paths]
+        when = now()
+        plans = plan_imports(master, books, apply_values=apply_values, sign_offs=content.sign_offs, when=when)
+        changes = [
+            CellChange(i.sheet, i.row, i.column or i.field, None if is_blank(i.book) else i.book)
+            for plan in plans
+            for i in plan.items
+            if i.result == APPLIED and i.sheet is not None and i.row is not None
+        ]
+        appends: dict[str, list[dict[str, object]]] = {}
+        for plan in plans:
+            for sheet, rows in plan.appends.items():
+                appends.setdefault(sheet, []).extend(rows)
+        appends[IMPORT_LOG_SHEET] = log_records(plans, when)
+        apply_changes(book, changes, appends)
+        after = master
+        for plan in plans:
+            after = applied_to(after, plan)
+        lines, standing = master_passbook(after)
+        put_sheet(book, PASSBOOK_SHEET, passbook_sheet_rows(lines, standing, after.settings, when))
+        book.activate(IMPORT_LOG_SHEET)
+        items = [_item_problem(p, i) for p in plans for i in p.items if i.conflict or i.result == HELD]
+        problems = (*master.problems, *(w for b in books for w in b.problems), *items)
+        conflicts = sum(len(p.conflicts) for p in plans)
+        message = " ".join(f"{p.book.path.name}: {p.summary()}." for p in plans)
         if conflicts:
-            message += (
-                f" {_plural(conflicts, 'problem')} (conflicts are left as they are): see the Problems sheet."
-            )
-        sheet = IMPORT_LOG_SHEET if usable else None
-        return MacroOutcome(IMPORT, not conflicts, message, tuple(problems), sheet)
+            message += f" Nothing was changed for the ideas in conflict: see the {PROBLEMS_SHEET} sheet."
+        return MacroOutcome(IMPORT, not conflicts, message, problems, IMPORT_LOG_SHEET)
 
     return run_macro(book, IMPORT, action)
 

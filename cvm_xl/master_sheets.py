@@ -54,6 +54,7 @@ class WaveCustomer(NamedTuple):
 
     customer_id: str
     name: str
+    kickoff: dt.date
     plan: list[WavePhase]
 
 
@@ -185,7 +186,7 @@ def wave_sheet(customers: Sequence[WaveCustomer], without_start: Sequence[str], 
         top = Alignment(vertical="top", wrap_text=True)
         r = header_row
         for customer in customers:
-            spans = gantt_periods(customer.plan[0].start) if customer.plan else []
+            spans = gantt_periods(customer.kickoff)
             for item in customer.plan:
                 r += 1
                 bold = Font(bold=item.kind == PHASE)

@@ -120,15 +120,19 @@ TRACKING_ROW = "Tracking row"
 TRACKING_FIELDS = ("Month", "Supplier realised", "Customer realised", "Note")
 
 
+def _amount(value: object) -> str:
+    text = canonical_value("Supplier realised", value)
+    return "blank" if not text else f"{float(text):,.2f}".removesuffix(".00")
+
+
 def tracking_row_text(row: Mapping[str, object]) -> str:
     """'2026-06-01: supplier 700, customer 2,100 (Trial width)' for listings."""
     month = canonical_value("Month", row.get("Month")) or "no month"
-    amounts = [
-        f"{firm} {canonical_value(name, row.get(name)) or 'blank'}"
-        for firm, name in (("supplier", "Supplier realised"), ("customer", "Customer realised"))
-    ]
+    amounts = (
+        f"supplier {_amount(row.get('Supplier realised'))}, customer {_amount(row.get('Customer realised'))}"
+    )
     note = canonical_value("Note", row.get("Note"))
-    return f"{month}: {', '.join(amounts)}" + (f" ({note})" if note else "")
+    return f"{month}: {amounts}" + (f" ({note})" if note else "")
 
 
 def _tracking_key(row: Mapping[str, object]) -> tuple[str, ...]:

@@ -94,13 +94,18 @@ def assert_same_master(a, b) -> None:  # type: ignore[no-untyped-def]
     assert a.problems == b.problems
     for name in ("customers", "workshop", "ideas", "tracking"):
         pd.testing.assert_frame_equal(getattr(a, name), getattr(b, name))
+    assert a.relationship.keys() == b.relationship.keys()
+    for sheet, table in a.relationship.items():
+        pd.testing.assert_frame_equal(table, b.relationship[sheet])
 
 
 # --- reading the open book -------------------------------------------------------------------------------
 
 
 def test_book_reads_the_same_master_as_load_master(master: Path) -> None:
-    assert_same_master(read_master(OpenpyxlBook(master)), load_master(master))
+    from_book = read_master(OpenpyxlBook(master))
+    assert_same_master(from_book, load_master(master))
+    assert from_book.relationship  # the sample's relationship sheets are read too
 
 
 def test_book_reports_the_same_problems_as_load_master(tmp_path: Path) -> None:

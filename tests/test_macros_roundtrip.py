@@ -16,13 +16,13 @@ from openpyxl import load_workbook
 from cvm_xl import cli, macros
 from cvm_xl import columns as col
 from cvm_xl.book_adapter import OpenpyxlBook, plain
-from cvm_xl.evaluation import evaluate_ideas
+from cvm_xl.book_reader import read_book
 from cvm_xl.generate.batch import generate_customer_books
 from cvm_xl.loader import load_master
-from cvm_xl.macro_sheets import RECONCILIATION_HEADERS, TABLE_ROW
+from cvm_xl.macro_sheets import KIND_WORDS, RECONCILIATION_HEADERS, TABLE_ROW
 from cvm_xl.master_writer import write_master
 from cvm_xl.passbook import passbook_lines
-from cvm_xl.reconcile import reconcile
+from cvm_xl.passbook_book import reconcile_books
 from cvm_xl.sample import sample_settings, sample_tables
 from cvm_xl.synthesis import MOTHER_ID, report_frame, synthesize
 
@@ -102,92 +102,6 @@ def customer_book(master: Path, tmp_path: Path) -> Path:
     return results[0].path
 
 
-def test_a_customer_workbook_as_generated_agrees_with_the_master(master: Path, customer_book: Path) -> None:
-    book = OpenpyxlBook(master)
-    outcome = macros.reconcile_passbooks_in(book, customer_book)
-    assert outcome.ok, outcome.message
-    assert outcome.problems == ()
-    assert "agree for C-AUT" in outcome.message
-    assert table_rows(master, "Reconciliation") == [list(RECONCILIATION_HEADERS)]
-    assert "the passbooks agree" in str(load_workbook(master)["Reconciliation"]["A2"].value)
-
-
-def test_every_changed_line_is_listed(master: Path, customer_book: Path) -> None:
-    loaded = load_master(master)
-    signed = passbook_lines(loaded.evaluated)
-    signed = signed[signed[col.CUSTOMER_ID] == "C-AUT"]
-    first, dropped = signed[col.IDEA_ID].iloc[0], signed[col.IDEA_ID].iloc[-1]
-    wb = load_workbook(customer_book)
-    ws = wb["Ideas"]
-    header_row = next(r for r in range(1, 10) if ws.cell(r, 1).value == col.IDEA_ID)
-    headers = [c.value for c in ws[header_row]]
-    for row in range(header_row + 1, ws.max_row + 1):
-        idea = ws.cell(row, 1).value
-        if idea == first:
-            ws.cell(row, headers.index(col.SUPPLIER_ANNUAL) + 1).value = 1_000_000
-        if idea == dropped:
-            ws.cell(row, headers.index(col.STATUS) + 1).value = "Dropped"
-    wb.save(customer_book)
-
-    outcome = macros.reconcile_passbooks_in(OpenpyxlBook(master), customer_book)
-    assert not outcome.ok
-
-    theirs = load_master(master).ideas.copy()
-    theirs.loc[theirs[col.IDEA_ID] == first, col.SUPPLIER_ANNUAL] = 1_000_000
-    theirs.loc[theirs[col.IDEA_ID] == dropped, col.STATUS] = "Dropped"
-    expected = reconcile(
-        signed,
-        passbook_lines(evaluate_ideas(theirs, loaded.settings)).pipe(
-            lambda lines: lines[lines[col.CUSTOMER_ID] == "C-AUT"]
-        ),
-    )
-    assert {d.idea_id for d in expected} == {first, dropped}
-    rows = table_rows(master, "Reconciliation")[1:]
-    assert [r[:3] for r in rows] == [[d.idea_id, d.line, d.kind] for d in expected]
-    for r, d in zip(rows, expected, strict=True):
-        for got, want in zip(r[3:6], (d.amount_a, d.amount_b, d.delta), strict=True):
-            assert (got is None and want is None) or math.isclose(got, want)
-    assert f"{len(expected)} differences" in outcome.message
-
-
-def test_a_workbook_of_no_shared_customer_is_refused(master: Path, tmp_path: Path) -> None:
-    tables = sample_tables()
-    tables["Ideas"] = tables["Ideas"][tables["Ideas"][col.CUSTOMER_ID] == "C-WHL"]
-    tables["Customers"] = tables["Customers"][tables["Customers"][col.CUSTOMER_ID] == "C-WHL"]
-    tables["Workshop"] = tables["Workshop"].iloc[0:0]
-    tables["Tracking"] = tables["Tracking"].iloc[0:0]
-    other = tmp_path / "other.xlsx"
-    write_master(other, sample_settings(), tables)
-    only_aut = tmp_path / "aut.xlsx"
-    aut = sample_tables()
-    aut["Ideas"] = aut["Ideas"][aut["Ideas"][col.CUSTOMER_ID] == "C-AUT"]
-    aut["Customers"] = aut["Customers"][aut["Customers"][col.CUSTOMER_ID] == "C-AUT"]
-    aut["Workshop"] = aut["Workshop"][aut["Workshop"][col.CUSTOMER_ID] == "C-AUT"]
-    aut["Tracking"] = aut["Tracking"].iloc[0:0]
-    write_master(only_aut, sample_settings(), aut)
-    outcome = macros.reconcile_passbooks_in(OpenpyxlBook(only_aut), other)
-    assert not outcome.ok
-    (problem,) = outcome.problems
-    assert problem.file == str(other) and "share no customer" in problem.message
-
-
-def test_a_file_that_is_no_workbook_is_a_problem(master: Path, tmp_path: Path) -> None:
-    text = tmp_path / "notes.xlsx"
-    text.write_text("not a workbook")
-    outcome = macros.reconcile_passbooks_in(OpenpyxlBook(master), text)
-    assert not outcome.ok
-    (problem,) = outcome.problems
-    assert problem.file == str(text)
-    assert (
-        problem.message
-        == "The file is named .xlsx but its content is text (e.g. CSV), not an Excel workbook."
-    )
-    assert table_rows(master, "Problems")[1][4] == outcome.problems[0].message
-
-
-# --- import returned workbooks ------------------------------------------------------------------------
-
-
 def _edit(
     path: Path, sheet: str, edits: dict[tuple[str, str], object], add: Sequence[Sequence[object]] = ()
 ) -> None:
@@ -207,11 +121,77 @@ def _edit(
     wb.save(path)
 
 
-def test_import_takes_the_customers_changes_and_lists_conflicts(master: Path, customer_book: Path) -> None:
+def test_a_customer_workbook_as_generated_agrees_with_the_master(master: Path, customer_book: Path) -> None:
+    book = OpenpyxlBook(master)
+    outcome = macros.reconcile_passbooks_in(book, customer_book)
+    assert outcome.ok, outcome.message
+    assert "agree for C-AUT" in outcome.message
+    assert book.messages == [(macros.RECONCILE, outcome.message)]
+    assert table_rows(master, "Reconciliation") == [list(RECONCILIATION_HEADERS)]
+    assert "the passbooks agree" in str(load_workbook(master)["Reconciliation"]["A2"].value)
+
+
+def test_every_differing_line_is_listed_as_the_command_finds_it(master: Path, customer_book: Path) -> None:
+    signed = passbook_lines(load_master(master).evaluated)
+    signed = signed[signed[col.CUSTOMER_ID] == "C-AUT"]
+    first, dropped = signed[col.IDEA_ID].iloc[0], signed[col.IDEA_ID].iloc[-1]
+    _edit(customer_book, "Ideas", {(first, col.SUPPLIER_ANNUAL): 1_000_000, (dropped, col.STATUS): "Dropped"})
+
+    outcome = macros.reconcile_passbooks_in(OpenpyxlBook(master), customer_book)
+
+    assert not outcome.ok
+    expected = reconcile_books(read_book(master), read_book(customer_book)).differences
+    assert {d.idea_id for d in expected} == {first, dropped}
+    rows = table_rows(master, "Reconciliation")[1:]
+    assert [[r[0], r[2]] for r in rows] == [[d.idea_id, d.line] for d in expected]
+    for r, d in zip(rows, expected, strict=True):
+        assert r[3] == KIND_WORDS[d.kind]
+        for got, want in zip(r[4:7], (d.amount_a, d.amount_b, d.delta), strict=True):
+            assert (got is None and want is None) or math.isclose(got, want)
+    assert f"{len(expected)} passbook lines differ" in outcome.message
+
+
+def test_a_workbook_of_no_shared_customer_is_refused(master: Path, tmp_path: Path) -> None:
+    other = tmp_path / "other.xlsx"
+    write_master(other, sample_settings(), _without(sample_tables(), "C-AUT"))
+    only_aut = tmp_path / "aut.xlsx"
+    tables = sample_tables()
+    for name in ("Customers", "Ideas", "Workshop"):
+        tables[name] = tables[name][tables[name][col.CUSTOMER_ID] == "C-AUT"]
+    tables["Tracking"] = tables["Tracking"].iloc[0:0]
+    write_master(only_aut, sample_settings(), tables)
+    outcome = macros.reconcile_passbooks_in(OpenpyxlBook(only_aut), other)
+    assert not outcome.ok
+    (problem,) = outcome.problems
+    assert problem.file == str(other) and "share no customer" in problem.message
+
+
+def test_a_file_that_is_no_workbook_is_a_problem(master: Path, tmp_path: Path) -> None:
+    text = tmp_path / "notes.xlsx"
+    text.write_text("not a workbook")
+    outcome = macros.reconcile_passbooks_in(OpenpyxlBook(master), text)
+    assert not outcome.ok
+    (problem,) = outcome.problems
+    assert problem.file == str(text)
+    assert problem.message.startswith("The file is named .xlsx but its content is text")
+    assert table_rows(master, "Problems")[1][4] == outcome.problems[0].message
+
+
+# --- import returned workbooks ------------------------------------------------------------------------
+
+
+def _without(tables: dict[str, pd.DataFrame], customer: str) -> dict[str, pd.DataFrame]:
+    kept = {n: t[t[col.CUSTOMER_ID] != customer] for n, t in tables.items() if n != "Tracking"}
+    return {**kept, "Tracking": tables["Tracking"].iloc[0:0]}
+
+
+def test_import_does_what_the_command_does_and_lists_conflicts(
+    master: Path, customer_book: Path, tmp_path: Path
+) -> None:
     before = load_master(master)
     aut = before.ideas[before.ideas[col.CUSTOMER_ID] == "C-AUT"]
-    changed, clash, valued = aut[col.IDEA_ID].iloc[0], aut[col.IDEA_ID].iloc[1], aut[col.IDEA_ID].iloc[2]
-    clash_row = int(aut.index[1])
+    changed, clash, valued = (str(i) for i in aut[col.IDEA_ID].iloc[:3])
+    row, clash_row, valued_row = (int(r) for r in aut.index[:3])
     month = dt.date(2030, 1, 1)
     _edit(
         customer_book,
@@ -229,31 +209,39 @@ def test_import_takes_the_customers_changes_and_lists_conflicts(master: Path, cu
     headers = [c.value for c in wb["Ideas"][1]]
     wb["Ideas"].cell(clash_row, headers.index(col.OWNER) + 1).value = "Our owner"
     wb.save(master)
+    by_command = tmp_path / "by_command.xlsx"
+    shutil.copy(master, by_command)
+    assert cli.main(["import", str(by_command), str(customer_book)]) == 1  # 1: conflicts
 
     book = OpenpyxlBook(master)
     outcome = macros.import_returned_in(book, [customer_book])
 
     assert not outcome.ok
-    after = load_master(master)
-    row = int(aut.index[0])
+    after, theirs = load_master(master), load_master(by_command)
+    for name in ("customers", "workshop", "ideas", "tracking"):
+        pd.testing.assert_frame_equal(getattr(after, name), getattr(theirs, name))
     assert after.ideas.at[row, col.OWNER] == "Jo Customer"
     assert after.ideas.at[row, col.END] == dt.date(2031, 12, 31)
     assert after.ideas.at[clash_row, col.OWNER] == "Our owner"  # the conflict changed nothing of it
     assert after.ideas.at[clash_row, col.STATUS] == before.ideas.at[clash_row, col.STATUS]
-    valued_row = int(aut.index[2])
     assert after.ideas.at[valued_row, col.SUPPLIER_ANNUAL] == before.ideas.at[valued_row, col.SUPPLIER_ANNUAL]
     new = after.tracking[(after.tracking[col.IDEA_ID] == changed) & (after.tracking["Month"] == month)]
     assert new[["Supplier realised", "Customer realised", "Note"]].values.tolist() == [
         [1500.0, 2500.0, "from the customer"]
     ]
-    (conflict,) = [p for p in outcome.problems if p.is_error]
-    assert (conflict.file, conflict.column, conflict.value) == (str(customer_book), col.OWNER, "Their owner")
-    assert "generated" in conflict.message and "Our owner" in conflict.message
-    value_warnings = [p for p in outcome.problems if not p.is_error and p.column == col.SUPPLIER_ANNUAL]
-    assert [p.value for p in value_warnings] == [1.0]
-    log = table_rows(master, "Import log", first_row=1)
-    assert log[0][:4] == ["Imported", "File", col.CUSTOMER_ID, "Ideas changed"]
-    assert log[1][1:7] == [customer_book.name, "C-AUT", 1, 2, 1, 1]
+    conflicts = [p for p in outcome.problems if p.is_error]
+    assert [(p.file, p.column, p.value) for p in conflicts] == [
+        (str(customer_book), col.OWNER, "Their owner")
+    ]
+    assert "Our owner" in conflicts[0].message
+    held = [p for p in outcome.problems if not p.is_error and p.column == col.SUPPLIER_ANNUAL]
+    assert [p.value for p in held] == [1.0]
+    # the Import log and the Passbook sheet hold what the command writes (times aside)
+    for sheet in ("Import log", "Passbook"):
+        ours, cli_rows = table_rows(master, sheet, 1), table_rows(by_command, sheet, 1)
+        skip = 0 if sheet == "Import log" else 2  # the Passbook's title lines carry the time
+        assert [r[1:] for r in ours[skip:]] == [r[1:] for r in cli_rows[skip:]], sheet
+    assert book.messages == [(macros.IMPORT, outcome.message)]
 
     again = macros.import_returned_in(OpenpyxlBook(master), [customer_book])
     reloaded = load_master(master)
@@ -266,19 +254,15 @@ def test_import_refuses_what_is_no_returned_workbook_of_this_master(
     master: Path, customer_book: Path, tmp_path: Path
 ) -> None:
     other = tmp_path / "other.xlsx"
-    tables = sample_tables()
-    for name in ("Customers", "Ideas", "Workshop"):
-        tables[name] = tables[name][tables[name][col.CUSTOMER_ID] != "C-AUT"]
-    tables["Tracking"] = tables["Tracking"].iloc[0:0]
-    write_master(other, sample_settings(), tables)
+    write_master(other, sample_settings(), _without(sample_tables(), "C-AUT"))
     snapshot = load_master(other)
 
-    outcome = macros.import_returned_in(OpenpyxlBook(other), [customer_book, master])
+    outcome = macros.import_returned_in(OpenpyxlBook(other), [customer_book])
 
     assert not outcome.ok
-    wrong_customer, not_returned = [p for p in outcome.problems if p.is_error]
-    assert wrong_customer.file == str(customer_book) and "not in this master" in wrong_customer.message
-    assert not_returned.file == str(master) and "generation record" in not_returned.message
+    (refused,) = outcome.problems
+    assert refused.file == str(customer_book)
     after = load_master(other)
     pd.testing.assert_frame_equal(after.ideas, snapshot.ideas)
     assert "Import log" not in load_workbook(other, read_only=True).sheetnames
+    assert table_rows(other, "Problems")[1][4] == refused.message

@@ -16,6 +16,8 @@ import openpyxl
 import pandas as pd
 import pytest
 from generate_fixtures import CUSTOMERS, OWNER, SETTINGS, build_master
+from hypothesis import assume, given, settings
+from hypothesis import strategies as st
 from libreoffice import libreoffice  # noqa: F401  (session fixture)
 
 from cvm_xl import columns as col
@@ -383,3 +385,73 @@ def test_track_again_replaces_the_sheet_and_dry_run_writes_nothing(master_copy: 
     assert main(["track", str(master_copy), "--dry-run"]) == 0
     assert "Nothing was written" in " ".join(capsys.readouterr().out.split())
     assert _digest(master_copy) == digest
+
+
+amounts = st.one_of(st.just(math.nan), st.integers(-50_000, 200_000).map(float))
+days = st.dates(min_value=D(2025, 1, 1), max_value=D(2028, 12, 31))
+idea_rows = st.lists(
+    st.tuples(
+        st.sampled_from(["Signed off", "Implementing", "Delivered", "Selected", "Proposed", None]),
+        st.one_of(st.none(), days),
+        amounts, amounts, amounts, amounts,
+    ),
+    min_size=1,
+    max_size=6,
+)  # fmt: skip
+tracking_rows = st.lists(
+    st.tuples(st.integers(0, 6), days, amounts, amounts),  # idea index 6: an idea of another customer
+    min_size=1,
+    max_size=12,
+)
+
+
+@settings(max_examples=60, deadline=None)
+@given(
+    idea_rows,
+    tracking_rows,
+    st.sampled_from([0.5, 1.0, 2.5, 3.0, 4.25]),
+    st.one_of(st.none(), days),
+    st.one_of(st.just(math.nan), st.integers(0, 300_000).map(float)),
+)
+def test_the_report_agrees_with_the_core_for_any_relationship(
+    ideas, tracked, horizon, wave, guarantee
+) -> None:
+    ids = [f"I-{k}" for k in range(len(ideas))]
+    evaluated = pd.DataFrame(
+        {
+            col.IDEA_ID: ids,
+            col.CUSTOMER_ID: ["C-1"] * len(ideas),
+            col.TITLE: ids,
+            col.STATUS: [r[0] for r in ideas],
+            col.START: [r[1] for r in ideas],
+            **{name: [r[2 + k] for r in ideas] for k, name in enumerate(col.VALUE_INPUTS)},
+        }
+    )
+    tracking = pd.DataFrame(
+        {
+            col.IDEA_ID: [ids[k] if k < len(ids) else "OTHER-1" for k, *_ in tracked],
+            MONTH: [r[1] for r in tracked],
+            SUPPLIER_REALISED: [r[2] for r in tracked],
+            CUSTOMER_REALISED: [r[3] for r in tracked],
+        }
+    )
+    assume(tracking[col.IDEA_ID].isin(ids).any())  # plan_vs_realised needs one placed row
+    customer = {col.CUSTOMER_ID: "C-1", "Customer": "One", "Wave start": wave, "Value guarantee": guarantee}
+    plan = plan_vs_realised(evaluated, tracking, SETTINGS.replace(horizon_years=horizon))
+    core = cumulative_by_month(plan).set_index(MONTH)
+    contract = value_contract(pd.DataFrame([customer]), plan)
+    report = T.relationship_report(
+        customer,
+        {name: evaluated[name].tolist() for name in T.IDEA_FIELDS},
+        {name: tracking[name].tolist() for name in T.TRACKING_FIELDS},
+        horizon,
+    )
+    months = report.months.set_index(MONTH)
+    assert set(core.index) <= set(months.index)
+    for month, expected in core.iterrows():
+        for column in T.MONTH_TABLE[1:]:
+            same(months.at[month, column], expected[column], f"{month} {column}")
+    assert len(report.contract) == len(contract)
+    for (_, got), (_, want) in zip(report.contract.iterrows(), contract.iterrows(), strict=True):
+        for column in contract.columns:
+            same(got[column], want[column], f"year {want['Year']} {column}")

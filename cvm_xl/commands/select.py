@@ -78,6 +78,10 @@ def with_cells(problems: list[Problem], letters: dict[str, str]) -> list[Problem
     ]
 
 
+def _ideas(n: int) -> str:
+    return "1 idea" if n == 1 else f"{n} ideas"
+
+
 def _status_key(value: object) -> str:
     return "" if is_blank(value) else str(value).strip().casefold()
 
@@ -135,7 +139,7 @@ def run(args: argparse.Namespace) -> int:
     console.rule(f"Selection for sign-off (at most {settings.max_sign_off_ideas} ideas per customer)")
     for cid in customers:
         mine = chosen[chosen[col.CUSTOMER_ID] == cid]
-        console.print(Text(f"{cid} {names.get(cid) or ''}: {len(mine)} ideas for sign-off", style="bold"))
+        console.print(Text(f"{cid} {names.get(cid) or ''}: {_ideas(len(mine))} for sign-off", style="bold"))
         if len(mine):
             console.print(selection_table(mine, settings.currency, args.apply))
         over = selection.over_limit[selection.over_limit[col.CUSTOMER_ID] == cid]
@@ -167,7 +171,7 @@ def run(args: argparse.Namespace) -> int:
         )
     if not args.apply:
         if changes:
-            console.print(f"Run again with --apply to mark {len(changes)} ideas Selected in {args.master}.")
+            console.print(f"Run again with --apply to mark {_ideas(len(changes))} Selected in {args.master}.")
         return EXIT_OK
     if not changes:
         console.print(
@@ -178,7 +182,7 @@ def run(args: argparse.Namespace) -> int:
         written = update_master(args.master, changes)
     except (OSError, ValueError) as exc:
         raise write_error(args.master, exc) from None
-    console.print(f"Wrote {args.master}: {len(changes)} ideas marked Selected.")
+    console.print(f"Wrote {args.master}: {_ideas(len(changes))} marked Selected.")
     if written.backup:
         console.print(f"The previous version is kept as {written.backup.name}.")
     return EXIT_OK

@@ -158,8 +158,9 @@ def verify_one(path: str, console: Console) -> int:
     if book.kind == KIND_MASTER:
         console.print(
             Text(
-                "The master no longer holds what the customer signed: a signed field changed since the "
-                "import. Generate the customer workbook again and have it signed, or undo the change.",
+                "The master does not hold what the customer signed: a signed field differs (a change "
+                "not applied at the import, or made since). Generate the customer workbook again and "
+                "have it signed, or bring the master back to the signed figures.",
                 "bold red",
             )
         )

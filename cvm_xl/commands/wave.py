@@ -85,7 +85,7 @@ def run(args: argparse.Namespace) -> int:
             without.append(cid)
             continue
         plan = wave_plan(kickoff, REVIEW_MONTHS)
-        plans.append(WaveCustomer(cid, str(customer.get("Customer") or cid), plan))
+        plans.append(WaveCustomer(cid, str(customer.get("Customer") or cid), kickoff, plan))
         if wanted is not None and cid not in wanted:
             continue
         console.rule(f"{cid} {customer.get('Customer') or ''}: wave from {kickoff:%a %Y-%m-%d}")

@@ -17,6 +17,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 
+import numpy as np
 import pandas as pd
 
 from ..columns import CUSTOMER_ID, IDEA_ID, OUT_OF_BOUNDS
@@ -45,7 +46,8 @@ def without_out_of_bounds(table: pd.DataFrame, drop_column: bool = False) -> pd.
     if column is None:
         return table.copy()
     flags = cells.apply_each(table[column], is_out_of_bounds)
-    kept = table[[not f for f in flags]]
+    # A boolean array, not a list: an empty list would select columns instead of rows.
+    kept = table.loc[np.array([not f for f in flags], dtype=bool)]
     return kept.drop(columns=[column]) if drop_column else kept.copy()
 
 

@@ -1,12 +1,15 @@
 """Monthly report sheet: planned against realised value and the value contract, for stakeholders.
 
-The figures come from ``cvm_xl.tracking`` (see its conventions): per calendar month each firm's
-planned and realised value and the running totals, and per contract year the customer's Value
-guarantee against the value delivered to it, with the shortfall. The month-by-month amounts are
-written as numbers (what the master recorded when the workbook was generated); every figure a
-reader would trace — running totals, value to date, the contract years' planned and delivered
-value, shortfall, status and the column totals — is a formula over them. A native line chart shows
-the customer's cumulative planned and realised value.
+The figures follow the conventions of ``cvm_xl.tracking``: per calendar month each firm's planned
+and realised value and the running totals, and per contract year the customer's Value guarantee
+against the value delivered to it, with the shortfall. ``relationship_report`` computes them for
+one relationship from plain columns, fast enough for every workbook of a generation run; the tests
+hold it to the core's ``plan_vs_realised``, ``cumulative_by_month`` and ``value_contract``.
+
+The month-by-month amounts are written as numbers (what the master recorded when the workbook was
+generated); every figure a reader would trace — running totals, value to date, the contract years'
+planned and delivered value, shortfall, status and the column totals — is a formula over them. A
+native line chart shows the customer's cumulative planned and realised value.
 
 The chart's range is the same in every workbook of a run (``chart_months`` from the wave start), so
 the month table always spans at least that many months; months after the plan has ended show a
@@ -360,7 +363,7 @@ def render(data: CustomerData, ctx: RenderContext) -> SheetData:
     sd.text(SECTION_ROW, 1, "section", "Month by month")
     for c, name in enumerate(MONTH_TABLE, start=1):
         sd.text(HEADER_ROW, c, "header.input" if c <= 5 else "header.calc", name)
-    sd.height(HEADER_ROW, 30)
+    sd.height(HEADER_ROW, 42)
     if not n:
         sd.text(FIRST_ROW, 1, "note", "Nothing planned or tracked yet, and no Wave start.")
     pairs = [(name, 1 + MONTH_TABLE.index(name), 1 + MONTH_TABLE.index(CUMULATIVE[name])) for name in AMOUNTS]
