@@ -27,6 +27,7 @@ from .files import check_workbook_file
 from .generate.sheets.ideas import LINE_POINTS, text_lines
 from .generate.sheets.tracking_report import CONTRACT_TABLE, MONTH_TABLE, SERIES_COLOURS, MonthlyReport
 from .generate.sheets.wave_plan import ITEM_COLUMNS, MARK_COLOURS, band, gantt_periods
+from .master_update import backup_path
 from .master_writer import DATE_FORMAT, MONEY_FORMAT, save_atomically
 from .problems import column_letter
 from .sheet_tables import find_sheet
@@ -56,17 +57,6 @@ class WaveCustomer(NamedTuple):
     name: str
     kickoff: dt.date
     plan: list[WavePhase]
-
-
-def backup_path(target: Path, now: dt.datetime | None = None) -> Path:
-    """``master.backup-20261122-093000.xlsx`` beside the master; never the name of an existing file."""
-    stamp = (now or dt.datetime.now()).strftime("%Y%m%d-%H%M%S")
-    candidate = target.with_name(f"{target.stem}.backup-{stamp}{target.suffix}")
-    n = 2
-    while candidate.exists():
-        candidate = target.with_name(f"{target.stem}.backup-{stamp}-{n}{target.suffix}")
-        n += 1
-    return candidate
 
 
 def replace_sheets(

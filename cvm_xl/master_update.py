@@ -109,6 +109,17 @@ def _write(ws: Worksheet, row: int, column: int, value: object, style_from: int 
         cell.number_format = DATE_FORMAT
 
 
+def backup_path(target: Path, now: dt.datetime | None = None) -> Path:
+    """``master.backup-20261122-093000.xlsx`` beside the master; never the name of an existing file."""
+    stamp = (now or dt.datetime.now()).strftime("%Y%m%d-%H%M%S")
+    candidate = target.with_name(f"{target.stem}.backup-{stamp}{target.suffix}")
+    n = 2
+    while candidate.exists():
+        candidate = target.with_name(f"{target.stem}.backup-{stamp}-{n}{target.suffix}")
+        n += 1
+    return candidate
+
+
 def update_master(
     path: str | Path,
     changes: Sequence[CellChange] = (),
@@ -158,8 +169,7 @@ def update_master(
             _extend_tables(ws, header_row, last_row=last + len(records))
     kept = None
     if backup:
-        stamp = (now or dt.datetime.now()).strftime("%Y%m%d-%H%M%S")
-        kept = target.with_name(f"{target.stem}.backup-{stamp}{target.suffix}")
+        kept = backup_path(target, now)
         shutil.copy2(target, kept)
     save_atomically(wb, target)
     return UpdateResult(target, kept, changed, appended)

@@ -171,8 +171,10 @@ def plan_vs_realised(
     ids, customers, titles = (_texts(evaluated, c) for c in (col.IDEA_ID, col.CUSTOMER_ID, col.TITLE))
     owner = dict(zip(ids, customers, strict=True))
     title = dict(zip(ids, titles, strict=True))
-    realised[col.CUSTOMER_ID] = [owner.get(i) for i in realised[col.IDEA_ID]]
-    realised[col.TITLE] = [title.get(i) for i in realised[col.IDEA_ID]]
+    # An explicit Series keeps an empty frame assignable (a bare empty list is not).
+    ids = realised[col.IDEA_ID]
+    realised[col.CUSTOMER_ID] = pd.Series([owner.get(i) for i in ids], index=realised.index, dtype=object)
+    realised[col.TITLE] = pd.Series([title.get(i) for i in ids], index=realised.index, dtype=object)
     keys = [col.CUSTOMER_ID, col.IDEA_ID, col.TITLE, MONTH]
     merged = planned.merge(realised, on=keys, how="outer")
     merged[[SUPPLIER_PLANNED, CUSTOMER_PLANNED]] = merged[[SUPPLIER_PLANNED, CUSTOMER_PLANNED]].fillna(0.0)

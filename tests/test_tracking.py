@@ -180,3 +180,11 @@ def test_dates_as_users_write_them() -> None:
     assert month_start("2025-03-15") == D(2025, 3, 1)
     with pytest.raises(ValueError, match="not a date"):
         to_date("soon")
+
+
+def test_plan_vs_realised_before_any_month_is_tracked() -> None:
+    no_months = tracking().assign(Month=None)
+    monthly = plan_vs_realised(evaluate_ideas(ideas(), Settings()), no_months)
+    assert tuple(monthly.columns) == MONTHLY_COLUMNS
+    assert monthly["Supplier realised"].isna().all()
+    assert set(monthly[col.IDEA_ID]) == {"A", "E"}  # the planned ideas are still listed

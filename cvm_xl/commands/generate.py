@@ -24,7 +24,8 @@ def add_parser(subparsers: argparse._SubParsersAction) -> None:
         help="write one workbook per customer (formulas only, no add-in needed)",
         description="Writes one .xlsx per customer with only that customer's data: cover, ideas with "
         "native Excel formulas, portfolio map with chart, passbook, sign-off sheet with fingerprint "
-        "and signature blocks, tracking and workshop. A workbook that was edited or signed since it "
+        "and signature blocks, wave plan, tracking, monthly report, workshop and relationship "
+        "readiness. A workbook that was edited or signed since it "
         "was generated is not overwritten unless --force is given.",
     )
     p.add_argument("master", help="the master workbook (.xlsx or .xlsm)")

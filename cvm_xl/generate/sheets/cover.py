@@ -52,8 +52,20 @@ GUIDE = (
         L.SIGN_OFF,
         "The value contract: the ideas proposed for sign-off, with signature blocks for both firms.",
     ),
+    (
+        "Wave plan",
+        "The 12-week wave from kick-off to sign-off, then the monthly reports and quarterly reviews.",
+    ),
     (L.TRACKING, "Realised values per idea and month."),
+    (
+        "Monthly report",
+        "Planned against realised value per month, and the value guarantee against value delivered.",
+    ),
     (L.WORKSHOP, "The raw ideas of the workshop and the mother idea each one fed."),
+    (
+        "Relationship",
+        "Readiness: screening, the eight collaboration stages, maturity, objectives, risks, exit, issues.",
+    ),
     (L.SETTINGS, "The settings every formula uses (horizon, discount rate, thresholds)."),
 )
 GO_CRITERION = '"GO*"'  # GO, GO_PRIORITY and GO_GOOD_FAITH
