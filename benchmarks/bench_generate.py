@@ -53,6 +53,9 @@ from cvm_xl.generate.sheets import (
     sign_off,
 )
 from cvm_xl.master import EXCEL_ROW, Master
+from cvm_xl.readiness import tables as rt
+from cvm_xl.readiness.checks import check_relationship
+from cvm_xl.readiness.lifecycle import LIFECYCLE_STAGES
 from cvm_xl.settings import Settings
 
 # The sheets of the generate issue itself; CUSTOMER_SHEETS may hold more (wave plan, reports).
@@ -106,8 +109,83 @@ def _texts(rng: np.random.Generator, n: int, words: int) -> list[str]:
     return [" ".join(WORDS[i] for i in row).capitalize() for row in picks]
 
 
-def synthetic_master(n_customers: int, n_workshop: int = 200, n_ideas: int = 15, seed: int = 7) -> Master:
-    """A master typed like ``load_master``'s output: n customers, each with workshop rows and ideas.
+def relationship_tables(ids: list[str], rng: np.random.Generator) -> dict[str, pd.DataFrame]:
+    """Relationship tables typed as ``load_master`` types them (SPEC §3.9): every customer with its
+    life-cycle checklist under way, both firms' maturity ratings, three objectives, four risks, an
+    exit trigger and two issues, one risk and one issue out of bounds now and then."""
+    n = len(ids)
+    ready = rng.integers(0, len(LIFECYCLE_STAGES), n)  # stages done so far
+    lifecycle = [
+        {
+            rt.CUSTOMER_ID: cid,
+            rt.STAGE: stage.name,
+            rt.ITEM: item,
+            rt.DONE: ("Yes" if k < 5 else "N/A")
+            if s < ready[i]
+            else ("No" if s == ready[i] and k < 2 else None),
+            rt.NOTE: "Agreed in the joint review" if s == ready[i] and k == 0 else None,
+        }
+        for i, cid in enumerate(ids)
+        for s, stage in enumerate(LIFECYCLE_STAGES)
+        for k, item in enumerate(stage.items)
+    ]
+    rating = list("AABBBCCD")
+    maturity = [
+        {rt.CUSTOMER_ID: cid, rt.FIRM: firm, **{d: rating[rng.integers(0, 8)] for d in rt.DIMENSIONS}}
+        for cid in ids
+        for firm in rt.TWO_FIRMS
+    ]
+    objectives = [
+        {rt.CUSTOMER_ID: cid, rt.FIRM: firm, rt.OBJECTIVE: text, rt.AGREED: "Yes" if k else None}
+        for cid in ids
+        for k, (firm, text) in enumerate(
+            (("Supplier", "Grow share of wallet"), ("Customer", "Cut inventory by a fifth"),
+             ("Joint", "Faster approvals of new grades"))
+        )
+    ]  # fmt: skip
+    risks = [
+        {
+            rt.RISK_ID: f"{cid}-R{k}", rt.CUSTOMER_ID: cid, rt.RISK: text, rt.OWNER_FIRM: "Joint",
+            rt.LIKELIHOOD: float(rng.integers(1, 6)), rt.IMPACT: float(rng.integers(1, 6)),
+            rt.STATUS: "Closed" if k == 3 else "Open", rt.OUT_OF_BOUNDS: bool(rng.random() < 0.05),
+        }
+        for cid in ids
+        for k, text in enumerate(("Key engineer leaves", "Forecast slips", "Plant closure", "Rail strike"))
+    ]  # fmt: skip
+    exits = [
+        {rt.CUSTOMER_ID: cid, rt.TRIGGER: "Sold to a competitor", rt.ACTION: "Review within 30 days",
+         rt.LAST_REVIEWED: dt.date(2025, 10, 1)}
+        for cid in ids
+    ]  # fmt: skip
+    issues = [
+        {
+            rt.ISSUE_ID: f"{cid}-I{k}", rt.CUSTOMER_ID: cid, rt.RAISED: dt.date(2026, 1, 5 + k),
+            rt.ISSUE: text, rt.ISSUE_CATEGORY: "Delivery", rt.RAISED_BY: "Customer",
+            rt.OUT_OF_BOUNDS: bool(rng.random() < 0.05),
+        }
+        for cid in ids
+        for k, text in enumerate(("Late invoices", "Coil damage in transit"))
+    ]  # fmt: skip
+    raw = {
+        rt.LIFECYCLE_SHEET: lifecycle, rt.MATURITY_SHEET: maturity, rt.OBJECTIVES_SHEET: objectives,
+        rt.RISKS_SHEET: risks, rt.EXITS_SHEET: exits, rt.ISSUES_SHEET: issues,
+    }  # fmt: skip
+    tables = {}
+    for sheet, rows in raw.items():
+        frame = pd.DataFrame(rows, dtype=object)
+        frame.index = pd.RangeIndex(2, 2 + len(frame), name=EXCEL_ROW)
+        tables[sheet] = frame
+    checked = check_relationship(tables, file="bench-master.xlsx", customer_ids=ids)
+    errors = [p for c in checked.values() for p in c.errors]
+    assert not errors, errors[:3]
+    return {sheet: c.table for sheet, c in checked.items()}
+
+
+def synthetic_master(
+    n_customers: int, n_workshop: int = 200, n_ideas: int = 15, seed: int = 7, relationship: bool = True
+) -> Master:
+    """A master typed like ``load_master``'s output: n customers, each with workshop rows and ideas,
+    tracking rows and (unless ``relationship`` is False) the relationship tables.
 
     As in a loaded workbook, a value that repeats (a name, a firm, a customer ID on every row)
     is one string object shared by its cells, while free text is one object per cell.
@@ -126,6 +204,10 @@ def synthetic_master(n_customers: int, n_workshop: int = 200, n_ideas: int = 15,
             "Unit": "t",
             "Unit price": 700.0,
             "Value guarantee": 100000.0,
+            "Industry quartile": rng.integers(1, 5, n_customers).astype(float),
+            "Long-term culture": rng.integers(2, 6, n_customers).astype(float),
+            "Excellence phase": [["I", "II", "III"][k] for k in rng.integers(0, 3, n_customers)],
+            "Co-destiny": rng.integers(2, 6, n_customers).astype(float),
         }
     )
     n = n_customers * n_ideas
@@ -187,7 +269,15 @@ def synthetic_master(n_customers: int, n_workshop: int = 200, n_ideas: int = 15,
     for frame in (customers, ideas, workshop, tracking):
         frame.index = pd.RangeIndex(2, 2 + len(frame), name=EXCEL_ROW)
     settings = Settings(supplier="Aldermoor Steel", indifference_threshold=5000, significance_threshold=10000)
-    return Master(Path("bench-master.xlsx"), settings, customers, workshop, ideas, tracking)
+    return Master(
+        Path("bench-master.xlsx"),
+        settings,
+        customers,
+        workshop,
+        ideas,
+        tracking,
+        relationship=relationship_tables(ids, rng) if relationship else {},
+    )
 
 
 def floor_zip(parts: dict[str, bytes]) -> bytes:

@@ -41,6 +41,7 @@ from .book_reader import (
     key,
 )
 from .master import Master
+from .master_update import CellChange, update_master
 from .problems import Problem, WorkbookError
 from .schema import IDEAS, TRACKING
 from .values import is_blank
@@ -643,16 +644,12 @@ class ImportResult(NamedTuple):
     appended_rows: int
 
 
-def apply_imports(
-    master_path: str | Path, plans: Sequence[BookImport], when: dt.datetime | None = None
-) -> ImportResult:
-    """Write every plan into the master at once (backup kept, atomic replace), log each item in
-    ``Import log``, then rewrite the master's Passbook sheet from the updated master."""
-    from .loader import load_master
-    from .master_update import CellChange, update_master
-    from .passbook_book import write_passbook_sheet
-
-    when = when or dt.datetime.now().replace(microsecond=0)
+def master_changes(
+    plans: Sequence[BookImport], when: dt.datetime
+) -> tuple[list[CellChange], dict[str, list[dict[str, object]]]]:
+    """Everything the plans write into the master: cell changes (the applied items and the refreshed
+    computed cells) and rows to append per sheet (Ideas, Tracking, Sign-offs, Import log), for
+    ``master_update.update_master`` on a file or ``book_rows.apply_changes`` on an open workbook."""
     changes = [
         CellChange(i.sheet, i.row, i.column or i.field, _cell(i.book))
         for plan in plans
@@ -667,6 +664,19 @@ def apply_imports(
         for sheet, rows in plan.appends.items():
             appends.setdefault(sheet, []).extend(rows)
     appends[IMPORT_LOG_SHEET] = log_records(plans, when)
+    return changes, appends
+
+
+def apply_imports(
+    master_path: str | Path, plans: Sequence[BookImport], when: dt.datetime | None = None
+) -> ImportResult:
+    """Write every plan into the master at once (backup kept, atomic replace), log each item in
+    ``Import log``, then rewrite the master's Passbook sheet from the updated master."""
+    from .loader import load_master
+    from .passbook_book import write_passbook_sheet
+
+    when = when or dt.datetime.now().replace(microsecond=0)
+    changes, appends = master_changes(plans, when)
     result = update_master(master_path, changes, appends, backup=True, now=when)
     write_passbook_sheet(master_path, load_master(master_path), when)
     return ImportResult(result.path, result.backup, result.changed_cells, result.appended_rows)

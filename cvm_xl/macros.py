@@ -29,13 +29,12 @@ from .fingerprint import canonical_text as key
 from .generate.batch import generate_customer_books
 from .generate.signoff_book import write_signoff_book
 from .import_book import (
-    APPLIED,
     HELD,
     IMPORT_LOG_SHEET,
     BookImport,
     Item,
     applied_to,
-    log_records,
+    master_changes,
     plan_imports,
 )
 from .macro_runner import MacroOutcome, now, plural, put_sheet, run_macro
@@ -344,18 +343,17 @@ def import_returned_in(
         content = _master_content(book, master)
         books = [read_book(path) for path in paths]
         when = now()
-        plans = plan_imports(master, books, apply_values=apply_values, sign_offs=content.sign_offs, when=when)
-        changes = [
-            CellChange(i.sheet, i.row, i.column or i.field, None if is_blank(i.book) else i.book)
-            for plan in plans
-            for i in plan.items
-            if i.result == APPLIED and i.sheet is not None and i.row is not None
-        ]
-        appends: dict[str, list[dict[str, object]]] = {}
-        for plan in plans:
-            for sheet, rows in plan.appends.items():
-                appends.setdefault(sheet, []).extend(rows)
-        appends[IMPORT_LOG_SHEET] = log_records(plans, when)
+        ideas_table = locate(book, IDEAS_SHEET)
+        shown = tuple(name for name in IDEAS.computed if ideas_table.column(name) is not None)
+        plans = plan_imports(
+            master,
+            books,
+            apply_values=apply_values,
+            sign_offs=content.sign_offs,
+            when=when,
+            computed_columns=shown,
+        )
+        changes, appends = master_changes(plans, when)
         apply_changes(book, changes, appends)
         after = master
         for plan in plans:

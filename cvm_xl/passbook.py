@@ -104,8 +104,19 @@ def balances_by_customer(lines: pd.DataFrame, target_supplier_share: float = 0.5
     }
 
 
+# A gap this small is rounding between the two firms' books (the reconciliation tolerance too).
+BALANCE_TOLERANCE = 0.5
+
+
+def equity_reading(gap: float, tolerance: float = BALANCE_TOLERANCE) -> str:
+    """'Supplier ahead', 'Customer ahead' or 'Balanced' for an equity gap."""
+    if abs(gap) <= tolerance:
+        return "Balanced"
+    return "Supplier ahead" if gap > 0 else "Customer ahead"
+
+
 def equity_advice(
-    b: Balances, supplier: str = "Supplier", customer: str = "Customer", tolerance: float = 0.5
+    b: Balances, supplier: str = "Supplier", customer: str = "Customer", tolerance: float = BALANCE_TOLERANCE
 ) -> str:
     """The equity gap in plain words, with what to do about it."""
     gap = b.equity_gap

@@ -2,11 +2,24 @@
 
 Per customer, each raw idea's text is normalised (``text_normalise``) and compared with every other
 with rapidfuzz; average-linkage clustering then merges the most similar groups until no two groups are
-at least ``threshold`` similar on average. The facilitator's choices always win:
+at least ``threshold`` similar on average.
+
+The customer's existing ideas (its own Ideas rows, never another customer's) take part from the start,
+each as a group of its raw ideas (possibly none) and its own words, title and description. A group of
+raw ideas joins an existing idea when its average similarity to the idea's words, averaged half and
+half with its average similarity to the idea's raw ideas (alone when there are none), reaches
+``idea_threshold``. That limit is stricter than ``threshold`` by default: a raw idea wrongly put under
+an existing idea hides a new idea, while a missed match only drafts one the facilitator can merge.
+Out of bounds ideas are matched like any other, so that a raw idea on a topic the firms keep out of
+bounds goes under that idea (which keeps it out of the customer's workbook) instead of into a new
+draft that would be exported; the report marks them. An idea the synthesis drafted is matched through
+its raw ideas only, not its words, until the facilitator retitles it.
+
+The facilitator's choices always win:
 
 * a raw idea whose ``Mother idea ID`` is filled keeps it; raw ideas sharing one ID start as one group,
   and two groups with different IDs are never merged;
-* a blank raw idea that ends up in a group with an ID gets that ID;
+* a blank raw idea that ends up in a group with an ID (its own or an existing idea's) gets that ID;
 * a group with no ID becomes a draft Ideas row (status Proposed, a new Idea ID following the
   customer's own ID pattern, the title of its most representative raw idea, a description listing
   its raw IDs). A group of one raw idea is a *singleton*: it stays blank and is reported, unless the
@@ -31,6 +44,7 @@ import pandas as pd
 from rapidfuzz import fuzz, process
 
 from . import columns as col
+from .parsing import parse_yes_no
 from .text_normalise import normalise
 from .values import is_blank
 
@@ -42,6 +56,9 @@ DRAFT_STATUS = "Proposed"
 # Chosen on tests/data/workshop_labelled.csv and checked on workshops written independently of the
 # word lists (tests/test_synthesis.py): 0.275..0.325 all score an adjusted Rand index of 0.8 or more.
 DEFAULT_THRESHOLD = 0.3
+# Chosen on the bundled sample (raw ideas of known mother ideas against new topics) and checked on the
+# labelled workshops with an existing idea for every other group (benchmarks/bench_synthesis.py).
+DEFAULT_IDEA_THRESHOLD = 0.35
 _SCALE = 100  # rapidfuzz scores 0..100 -> whole hundredths of a percent 0..10,000
 _FULL = 100 * _SCALE
 _OVERLAP_WEIGHT = 0.5
@@ -66,6 +83,7 @@ class SynthesisGroup:
     new: bool  # True when this run drafts the Ideas row
     title: str  # text of the most representative raw idea
     cohesion: float  # average similarity between its raw ideas, 0..1 (1 for a single raw idea)
+    out_of_bounds: bool = False  # an existing idea marked Out of bounds
 
     @property
     def size(self) -> int:
@@ -79,6 +97,7 @@ class SynthesisReport:
     singletons: tuple[Singleton, ...]
     raw_ideas: dict[str, int]  # customer -> raw ideas considered
     unknown_mother_ids: tuple[tuple[str, str], ...]  # (customer, ID) used in Workshop, absent from Ideas
+    idea_threshold: float | None = None  # the limit for joining an existing idea
 
     @property
     def new_groups(self) -> tuple[SynthesisGroup, ...]:
@@ -127,63 +146,134 @@ def similarity_matrix(texts: Sequence[str]) -> np.ndarray:
     but nothing different still matches), and half rapidfuzz's ratio of the texts with their words
     sorted (so near-identical spellings count and longer texts with extra topics count less).
     """
-    n = len(texts)
-    if n == 0:
-        return np.zeros((0, 0))
+    return similarity(texts, texts)
+
+
+def similarity(texts: Sequence[str], others: Sequence[str]) -> np.ndarray:
+    """``similarity_matrix`` of each of ``texts`` (rows) with each of ``others`` (columns)."""
+    if len(texts) == 0 or len(others) == 0:
+        return np.zeros((len(texts), len(others)))
+    same = others is texts
     words = [sorted(set(t.split())) for t in texts]
+    other_words = words if same else [sorted(set(t.split())) for t in others]
     vocabulary: dict[str, int] = {}
-    rows, cols = [], []
-    for i, ws in enumerate(words):
-        for w in ws:
-            rows.append(i)
-            cols.append(vocabulary.setdefault(w, len(vocabulary)))
-    incidence = np.zeros((n, max(len(vocabulary), 1)), dtype=np.float32)
-    incidence[rows, cols] = 1.0
-    shared = (incidence @ incidence.T).astype(np.float64)  # small whole numbers: exact in float32
-    sizes = incidence.sum(axis=1, dtype=np.float64)
-    shorter = np.minimum.outer(sizes, sizes)
+    positions = [
+        [(i, vocabulary.setdefault(w, len(vocabulary))) for i, ws in enumerate(lists) for w in ws]
+        for lists in (words, other_words)
+    ]
+    incidence = []
+    for lists, cells in zip((words, other_words), positions, strict=True):
+        table = np.zeros((len(lists), max(len(vocabulary), 1)), dtype=np.float32)
+        if cells:
+            rows, cols = zip(*cells, strict=True)
+            table[list(rows), list(cols)] = 1.0
+        incidence.append(table)
+    shared = (incidence[0] @ incidence[1].T).astype(np.float64)  # small whole numbers: exact in float32
+    sizes = incidence[0].sum(axis=1, dtype=np.float64)
+    other_sizes = incidence[1].sum(axis=1, dtype=np.float64)
+    shorter = np.minimum.outer(sizes, other_sizes)
     overlap = np.divide(shared, shorter, out=np.zeros_like(shared), where=shorter > 0) * 100.0
     sorted_texts = [" ".join(ws) for ws in words]
-    spelling = process.cdist(sorted_texts, sorted_texts, scorer=fuzz.ratio, dtype=np.float64)
+    sorted_others = sorted_texts if same else [" ".join(ws) for ws in other_words]
+    spelling = process.cdist(sorted_texts, sorted_others, scorer=fuzz.ratio, dtype=np.float64)
     blended = _OVERLAP_WEIGHT * overlap + (1.0 - _OVERLAP_WEIGHT) * spelling
-    empty = sizes == 0
-    blended[empty, :] = 0.0
-    blended[:, empty] = 0.0
+    blended[sizes == 0, :] = 0.0
+    blended[:, other_sizes == 0] = 0.0
     return np.rint(blended * _SCALE)
 
 
-def cluster(sim: np.ndarray, seeds: Sequence[object | None], threshold: float) -> np.ndarray:
+def cluster(
+    sim: np.ndarray,
+    seeds: Sequence[object | None],
+    threshold: float,
+    ideas: IdeaWords | None = None,
+) -> np.ndarray:
     """Average-linkage clusters of items under constraints; returns a cluster number per item.
 
     ``sim`` holds whole-number similarities (0.._FULL); ``seeds[i]`` is an item's fixed group label or
     None. Items with the same label start together; clusters with different labels never merge.
     Merging stops when no two clusters are at least ``threshold`` (0..1) similar on average. Ties go
     to the lowest cluster numbers, so the result is deterministic. Clusters are numbered by their
-    first item.
+    first item. ``ideas``: existing ideas that take part with their own words (see ``clusters``).
+    """
+    return clusters(sim, seeds, threshold, ideas).numbers
+
+
+class IdeaWords(NamedTuple):
+    """Existing ideas taking part in clustering with their own words (title and description)."""
+
+    labels: Sequence[object]  # each idea's label (its Idea ID), as used in the seeds
+    similarity: np.ndarray  # items x ideas: each item's whole-number similarity to each idea's words
+    threshold: float  # the limit for joining an idea, 0..1
+
+
+class Clusters(NamedTuple):
+    numbers: np.ndarray  # cluster number per item, numbered by first item
+    labels: list[object | None]  # per cluster number: its seed or idea label, None for a free cluster
+
+
+def clusters(
+    sim: np.ndarray,
+    seeds: Sequence[object | None],
+    threshold: float,
+    ideas: IdeaWords | None = None,
+) -> Clusters:
+    """``cluster``, with each cluster's label, and existing ideas taking part with their own words.
+
+    The cluster labelled with an idea's label (empty when no item is seeded with it) links to a free
+    cluster by the free cluster's average similarity to the idea's words, averaged half and half with
+    the plain average link to the cluster's items when there are any: the idea's own words count as
+    much as all its items together, however many. That link must reach ``ideas.threshold``. Among
+    links that reach their limit, the one that clears it by most merges first.
     """
     n = len(seeds)
     if n == 0:
-        return np.zeros(0, dtype=int)
-    # initial clusters: one per fixed label (at its first item), one per free item, in item order
+        return Clusters(np.zeros(0, dtype=int), [])
+    idea_labels = list(ideas.labels) if ideas is not None else []
+    words = ideas.similarity if ideas is not None and idea_labels else np.zeros((n, 0))
+    # initial clusters: one per fixed label (at its first item), one per free item, in item order;
+    # then one, still empty, per existing idea that no item is under yet
     first: dict[object, int] = {}
     start = np.empty(n, dtype=int)
     for i, label in enumerate(seeds):
         start[i] = i if label is None else first.setdefault(label, i)
     heads, member_of = np.unique(start, return_inverse=True)
-    m = len(heads)
-    locked = np.array([seeds[h] is not None for h in heads])
-    if m < n:
+    filled = len(heads)
+    labels: list[object | None] = [seeds[h] for h in heads]
+    labels += [x for x in dict.fromkeys(idea_labels) if x not in first]
+    m = len(labels)
+    column = {x: j for j, x in reversed(list(enumerate(idea_labels)))}
+    idea_of = np.array([-1 if x is None else column.get(x, -1) for x in labels], dtype=int)
+    locked = np.array([x is not None for x in labels], dtype=bool)
+    sums = np.zeros((m, m))  # whole numbers: sums stay exact whatever the order of merging
+    word_sums = np.zeros((m, words.shape[1]))
+    if filled < n:
         order = np.argsort(member_of, kind="stable")
         bounds = np.flatnonzero(np.r_[True, np.diff(member_of[order]) != 0])
-        sums = np.add.reduceat(np.add.reduceat(sim[order], bounds, axis=0)[:, order], bounds, axis=1)
+        block = np.add.reduceat(np.add.reduceat(sim[order], bounds, axis=0)[:, order], bounds, axis=1)
+        sums[:filled, :filled] = block
+        if words.shape[1]:
+            word_sums[:filled] = np.add.reduceat(words[order], bounds, axis=0)
     else:
-        sums = sim.copy()  # whole numbers: sums stay exact whatever the order of merging
-    counts = np.bincount(member_of, minlength=m).astype(float)
+        sums[:filled, :filled] = sim
+        word_sums[:filled] = words
+    counts = np.zeros(m)
+    counts[:filled] = np.bincount(member_of, minlength=filled)
     active = np.ones(m, dtype=bool)
     limit = threshold * _FULL
+    # a link to an idea is held against the idea limit: shifting it puts all links on one scale
+    shift = 0.0 if ideas is None else (ideas.threshold - threshold) * _FULL
 
     def links(a: int) -> np.ndarray:
-        r = sums[a] / (counts[a] * counts)
+        with np.errstate(divide="ignore", invalid="ignore"):
+            r = sums[a] / (counts[a] * counts)
+            if idea_of[a] >= 0:  # an idea's cluster: links to free clusters only
+                by_words = word_sums[:, idea_of[a]] / counts
+                r = (by_words if counts[a] == 0 else (by_words + r) / 2) - shift
+            elif not locked[a]:
+                at = np.flatnonzero(idea_of >= 0)
+                by_words = word_sums[a, idea_of[at]] / counts[a]
+                r[at] = np.where(counts[at] > 0, (by_words + r[at]) / 2, by_words) - shift
         r[~active] = -np.inf
         r[a] = -np.inf
         if locked[a]:
@@ -200,8 +290,11 @@ def cluster(sim: np.ndarray, seeds: Sequence[object | None], threshold: float) -
         a, b = sorted((a, int(best[a])))
         sums[a] += sums[b]
         sums[:, a] = sums[a]
+        word_sums[a] += word_sums[b]
         counts[a] += counts[b]
         locked[a] |= locked[b]
+        idea_of[a] = max(idea_of[a], idea_of[b])
+        labels[a] = labels[b] if labels[a] is None else labels[a]
         active[b] = False
         member_of[member_of == b] = a
         link[b] = -np.inf
@@ -213,13 +306,17 @@ def cluster(sim: np.ndarray, seeds: Sequence[object | None], threshold: float) -
         stale = np.union1d(stale, [a])
         best[stale] = link[stale].argmax(axis=1)
         best_val[stale] = link[stale, best[stale]]
-        # Other clusters keep their best partner: the merged cluster's average link to them lies
-        # between the links of its two parts, so it cannot beat the best they had.
+        # A plain average link to the merged cluster lies between the links to its two parts, so it
+        # cannot beat a cluster's best; a link to an idea's cluster can, as its words weigh half.
+        gained = active & ((link[:, a] > best_val) | ((link[:, a] == best_val) & (best > a)))
+        best[gained] = a
+        best_val[gained] = link[gained, a]
     # renumber clusters by their first item
     order_of: dict[int, int] = {}
     for label in member_of:
         order_of.setdefault(int(label), len(order_of))
-    return np.array([order_of[int(label)] for label in member_of], dtype=int)
+    numbers = np.array([order_of[int(label)] for label in member_of], dtype=int)
+    return Clusters(numbers, [labels[c] for c in order_of])
 
 
 _ID_TAIL = re.compile(r"^(.*?)(\d+)$")
@@ -286,6 +383,36 @@ def _column(table: pd.DataFrame, name: str) -> list[str | None]:
     return [_text(x) for x in table[name].tolist()]
 
 
+_DRAFTED = re.compile(r"Synthesised from \d+ raw ideas?: ")
+
+
+def _draft_description(raw_ids: Sequence[str]) -> str:
+    plural = "s" if len(raw_ids) > 1 else ""
+    return f"Synthesised from {len(raw_ids)} raw idea{plural}: {', '.join(raw_ids)}."
+
+
+def _own_words(title: str | None, description: str | None, raw_texts: Collection[str]) -> str:
+    """An existing idea's title and description as normalised words; "" when they add nothing.
+
+    The synthesis' own description of a draft lists raw IDs, and a draft's title is one of its raw
+    ideas: both say nothing the raw ideas do not, and using them would let a second run pull raw ideas
+    into the drafts of the first.
+    """
+    drafted = description is not None and _DRAFTED.match(description) is not None
+    if drafted:
+        description = None
+        if title is not None and title.casefold() in raw_texts:
+            title = None
+    return normalise(f"{title or ''} {description or ''}")
+
+
+def _is_out_of_bounds(value: object) -> bool:
+    try:
+        return bool(parse_yes_no(value, False))
+    except ValueError:
+        return False
+
+
 def synthesize(
     workshop: pd.DataFrame,
     ideas: pd.DataFrame,
@@ -293,20 +420,37 @@ def synthesize(
     *,
     customers: Collection[str] | None = None,
     singletons_as_ideas: bool = False,
+    idea_threshold: float | None = None,
 ) -> SynthesisResult:
     """Suggested mother ideas for the raw ideas of every customer (or of ``customers`` only).
 
     ``threshold`` (0..1) is the average similarity at which two groups merge: lower gives fewer,
-    broader groups. Raw ideas without a Raw ID, Customer ID or text are left as they are.
+    broader groups. ``idea_threshold`` (0..1) is the similarity at which raw ideas join one of the
+    customer's existing ideas (default: ``DEFAULT_IDEA_THRESHOLD``, or ``threshold`` if that is
+    higher). Raw ideas without a Raw ID, Customer ID or text are left as they are.
     """
     if not 0.0 <= threshold <= 1.0:
         raise ValueError(f"similarity threshold {threshold!r} must be between 0 and 1 (e.g. 0.3 for 30%)")
+    if idea_threshold is None:
+        idea_threshold = max(threshold, DEFAULT_IDEA_THRESHOLD)
+    elif not 0.0 <= idea_threshold <= 1.0:
+        raise ValueError(
+            f"similarity threshold for existing ideas {idea_threshold!r} must be between 0 and 1 "
+            "(e.g. 0.35 for 35%)"
+        )
     mother_ids = _column(workshop, MOTHER_ID)
     raw_ids = _column(workshop, RAW_ID)
     texts = _column(workshop, IDEA_TEXT)
     owners = _column(workshop, col.CUSTOMER_ID)
     idea_ids = _column(ideas, col.IDEA_ID)
     idea_owners = _column(ideas, col.CUSTOMER_ID)
+    titles = _column(ideas, col.TITLE)
+    descriptions = _column(ideas, col.DESCRIPTION)
+    bounds = (
+        ideas[col.OUT_OF_BOUNDS].map(_is_out_of_bounds).tolist()
+        if col.OUT_OF_BOUNDS in ideas.columns
+        else [False] * len(ideas)
+    )
     known = {i for i in idea_ids if i}
     taken = {i.casefold() for i in known} | {i.casefold() for i in mother_ids if i}
     wanted = None if customers is None else {str(c).strip() for c in customers}
@@ -326,38 +470,52 @@ def synthesize(
         unknown += [(customer, i) for i in dict.fromkeys(x for x in seeds if x) if i not in known]
         words = [normalise(str(texts[r])) for r in rows]
         sim = similarity_matrix(words)
-        clusters = cluster(sim, seeds, threshold)
+        own: dict[str, int] = {}  # the customer's own ideas: Idea ID -> its first Ideas row
+        for j, (idea_id, owner) in enumerate(zip(idea_ids, idea_owners, strict=True)):
+            if owner == customer and idea_id:
+                own.setdefault(idea_id, j)
+        under: dict[str, set[str]] = {}
+        for r in rows:
+            if mother_ids[r]:
+                under.setdefault(str(mother_ids[r]), set()).add(str(texts[r]).casefold())
+        own_words = {i: _own_words(titles[j], descriptions[j], under.get(i, set())) for i, j in own.items()}
+        with_words = [i for i, w in own_words.items() if w]
+        matched = IdeaWords(with_words, similarity(words, [own_words[i] for i in with_words]), idea_threshold)
+        found = clusters(sim, seeds, threshold, matched)
         own_ids = [i for i, c in zip(idea_ids, idea_owners, strict=True) if c == customer and i]
         make_id = _IdMaker(customer, own_ids, taken)
-        for k in range(int(clusters.max()) + 1):
-            members = np.flatnonzero(clusters == k)
-            assigned = [seeds[i] for i in members if seeds[i]]
+        for k, label in enumerate(found.labels):
+            members = np.flatnonzero(found.numbers == k)
             title = str(texts[rows[_representative(sim, words, members)]])
             ids = tuple(str(raw_ids[rows[i]]) for i in members)
-            if not assigned and len(members) == 1 and not singletons_as_ideas:
+            if label is None and len(members) == 1 and not singletons_as_ideas:
                 singletons.append(Singleton(customer, ids[0], title))
                 continue
-            mother_id = assigned[0] if assigned else make_id()
+            mother_id = str(label) if label is not None else make_id()
             filled = []
             for position, i in enumerate(members):
                 if not seeds[i]:
                     mother_ids[rows[i]] = mother_id
                     filled.append(ids[position])
-            new = not assigned
+            new = label is None
+            outside = not new and mother_id in own and bounds[own[mother_id]]
             cohesion = _cohesion(sim, members)
-            groups.append(SynthesisGroup(customer, str(mother_id), ids, tuple(filled), new, title, cohesion))
+            groups.append(
+                SynthesisGroup(customer, mother_id, ids, tuple(filled), new, title, cohesion, outside)
+            )
             if new:
-                plural = "s" if len(ids) > 1 else ""
                 drafts.append(
                     {
                         col.IDEA_ID: mother_id,
                         col.CUSTOMER_ID: customer,
                         col.TITLE: title,
-                        col.DESCRIPTION: f"Synthesised from {len(ids)} raw idea{plural}: {', '.join(ids)}.",
+                        col.DESCRIPTION: _draft_description(ids),
                         col.STATUS: DRAFT_STATUS,
                     }
                 )
-    report = SynthesisReport(threshold, tuple(groups), tuple(singletons), counted, tuple(unknown))
+    report = SynthesisReport(
+        threshold, tuple(groups), tuple(singletons), counted, tuple(unknown), idea_threshold
+    )
     filled_ids = pd.Series(mother_ids, index=workshop.index, dtype=object, name=MOTHER_ID)
     return SynthesisResult(filled_ids, _draft_rows(drafts), report)
 

@@ -3,8 +3,10 @@
 ``normalise`` lower-cases, folds accents, splits on anything that is not a letter or digit, stems each
 word (a light suffix stripper: plurals, -ing, -ed, -ation, -ise/-ize ...), turns domain phrases and
 synonyms into one concept word each (``e-mail`` -> ``digital``, ``stock keeping unit`` -> ``sku``,
-``billing`` -> ``invoice``), and drops stop words: English function words and the words that appear in
-every idea of a supplier workshop whatever its subject (improve, reduce, steel, mill, customer ...).
+``billing`` -> ``invoice``), and drops stop words: English function words, the words that appear in
+every idea of a supplier workshop whatever its subject (improve, reduce, steel, mill, customer,
+service centre ...) and the words of value statements in idea descriptions (net, per year, quantified,
+good faith ...), which say how much, not what.
 
 The concept list is deliberately about the vocabulary of supplier/customer workshops in general
 (documents, logistics, packaging, stock, quality, specifications, planning), not about one customer.
@@ -42,7 +44,9 @@ _STOP_TEXT = """
     trials study studies look review reviews work works working deliver delivery delivered supply
     supplied send sent buy bought coil coils strip plate tinplate tube tubes bar bars wire arrive
     arrives arrival arriving pre line lines day days daily week weeks weekly month months monthly year
-    years yearly annual annually mm cm km kg g t m2 percent share shares shared sharing
+    years yearly annual annually mm cm km kg g t m2 percent share shares shared sharing sc ssc
+    yr pa net gross indifferent quantify quantified unquantified faith agree agreed estimate estimated
+    figure figures
 """
 STOP_WORDS = frozenset(_STOP_TEXT.split())
 
@@ -83,7 +87,14 @@ CONCEPTS: dict[str, tuple[str, ...]] = {
         "production plan", "build plan", "build schedule", "volume plan", "demand", "visibility",
     ),
     "frozen": ("frozen", "freeze", "firm order", "frozen window", "frozen horizon", "horizon"),
-    "calloff": ("call off", "calloff", "kanban", "pull", "milk run", "frequent", "frequently", "twice"),
+    "calloff": (
+        "call off", "calloff", "kanban", "pull", "milk run", "frequent", "frequently", "twice",
+        "just in time", "jit",
+    ),
+    "shutdown": (
+        "shutdown", "shut down", "maintenance stop", "maintenance", "outage", "reline", "relining",
+        "stoppage",
+    ),
     "pack": (
         "pack", "packing", "packaging", "package", "pallet", "skid", "strapping", "strap", "dunnage",
         "stretch wrap", "wrap", "saddle", "cradle", "rack", "crate", "box", "banding",
@@ -94,9 +105,11 @@ CONCEPTS: dict[str, tuple[str, ...]] = {
     ),
     "rust": ("rust", "rusty", "corrosion", "corrode", "oxidation", "oil", "oiled", "vci", "white rust"),
     "scrap": (
-        "scrap", "offcut", "off cut", "end cut", "skeleton", "slug", "trim", "trimming", "edge loss",
-        "yield loss", "buy back", "sell back",
+        "scrap", "offcut", "off cut", "end cut", "skeleton", "slug", "edge loss", "yield loss", "buy back",
+        "sell back",
     ),
+    # who trims the edges and how often is a processing step, not what becomes of the scrap
+    "trim": ("trim", "trimming", "edge trim", "edge trimming", "mill edge", "side trim", "deburr"),
     "waste": ("waste", "disposal", "landfill"),
     "stock": (
         "stock", "inventory", "consignment", "vmi", "vendor managed", "vendor managed inventory",
@@ -135,8 +148,9 @@ CONCEPTS: dict[str, tuple[str, ...]] = {
     ),
     "surface": (
         "surface", "scratch", "dent", "damage", "mark", "protective film", "film", "foil", "peelable",
-        "surface defect", "surface quality",
+        "surface defect", "surface quality", "dust", "dusty", "dirt", "dirty",
     ),
+    "cover": ("cover", "covered", "hood", "hooded", "tarpaulin", "tarp", "sheeted", "weatherproof"),
 }
 # fmt: on
 
@@ -195,6 +209,10 @@ for _concept, _terms in CONCEPTS.items():
             _WORDS.setdefault(_key[0], _concept)
         else:
             _PHRASES.setdefault(_key, _concept)
+# Places named in ideas on every subject, like "plant" or "site": dropped as a whole phrase.
+STOP_PHRASES = ("service centre", "service center")
+for _term in STOP_PHRASES:
+    _PHRASES[_stems(_term)] = ""
 _MAX_PHRASE = max(len(p) for p in _PHRASES)
 
 
@@ -230,7 +248,8 @@ def normalise(text: str) -> str:
         for size in range(min(_MAX_PHRASE, len(stems) - i), 1, -1):
             concept = _PHRASES.get(stems[i : i + size])
             if concept is not None:
-                out.append(concept)
+                if concept:  # "" marks a stop phrase
+                    out.append(concept)
                 i += size
                 break
         else:

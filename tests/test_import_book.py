@@ -347,3 +347,11 @@ def test_the_passbook_command_writes_the_masters_passbook_sheet(master, capsys):
     kap101 = next(r for r in body if r[1] == "KAP-101" and r[4] == "Supplier value")
     assert kap101[8] == 3000  # realised to date, from Tracking
     assert load_master(master).ideas.equals(m.ideas)  # the master's tables are untouched
+
+
+def test_a_workbook_with_unreadable_cells_is_not_imported(generated, master, tmp_path, capsys):
+    original = master.read_bytes()
+    path = edit_book(book(generated, ZED, tmp_path), {"ZED-201": {col.END: "end of June"}})
+    code, out, _ = run_cli(capsys, "import", str(master), str(path))
+    assert code == 1 and "end of June" in out and "Nothing was imported" in out
+    assert master.read_bytes() == original and backups(master) == []

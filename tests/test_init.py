@@ -22,7 +22,10 @@ def test_init_writes_an_empty_master_with_default_settings(tmp_path, capsys):
     assert master.ideas.empty and tuple(master.ideas.columns) == col.IDEA_INPUTS
     assert master.customers.empty and master.workshop.empty and master.tracking.empty
     wb = load_workbook(path)
-    assert wb.sheetnames == ["Settings", "Customers", "Workshop", "Ideas", "Tracking", "Lists"]
+    assert wb.sheetnames == [
+        "Settings", "Customers", "Workshop", "Ideas", "Tracking", "Life cycle", "Maturity", "Objectives",
+        "Risks", "Exit triggers", "Issue log", "Out of bounds topics", "Lists",
+    ]  # fmt: skip
     assert [next(iter(wb[s].tables)) for s in wb.sheetnames[:5]] == [
         "tblSettings", "tblCustomers", "tblWorkshop", "tblIdeas", "tblTracking",
     ]  # fmt: skip

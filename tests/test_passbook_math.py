@@ -58,3 +58,20 @@ def test_unquantified_good_faith_idea_is_listed_without_moving_balances() -> Non
     lines = passbook_lines(cvm_xl.evaluate_ideas(ideas))
     assert len(lines) == 3 and lines["Amount"].tolist() == [0, 0, 0]
     assert balances(lines).total == 0
+
+
+@pytest.mark.parametrize(
+    ("gap", "reading", "advice_start"),
+    [
+        (0.3, "Balanced", "Balanced"),
+        (-0.5, "Balanced", "Balanced"),
+        (0.51, "Supplier ahead", "S ahead by 1"),
+        (-120_000, "Customer ahead", "C ahead by 120,000"),
+    ],
+)
+def test_reading_and_advice_agree_on_what_is_balanced(gap: float, reading: str, advice_start: str) -> None:
+    from cvm_xl.passbook import Balances, equity_advice, equity_reading
+
+    b = Balances(supplier=gap, customer=-gap, total=0.0, target_supplier_share=0.5, equity_gap=gap)
+    assert equity_reading(gap) == reading
+    assert equity_advice(b, "S", "C").startswith(advice_start)

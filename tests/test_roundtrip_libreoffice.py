@@ -29,8 +29,11 @@ from cvm_xl import columns as col
 from cvm_xl.book_reader import read_book
 from cvm_xl.generate.sheets.passbook_sheet import REALISED_COL, SUGGESTION_ROW, advice_text
 from cvm_xl.loader import load_master
+from cvm_xl.master_update import CellChange, update_master
+from cvm_xl.master_writer import write_master
 from cvm_xl.passbook import LINE_CUSTOMER_VALUE, LINE_SUPPLIER_VALUE, balances
 from cvm_xl.passbook_book import passbook_with_realised
+from cvm_xl.sample import sample_settings, sample_tables
 from cvm_xl.verify import verify_book
 
 EDIT = {"KAP-101": {col.STATUS: "Delivered", col.OWNER: "Zoe Quint"}}
@@ -140,3 +143,19 @@ def test_a_master_saved_by_libreoffice_takes_an_import(saved, tmp_path, capsys):
     after = load_master(master)
     assert idea(master, "KAP-101")[col.OWNER] == "Zoe Quint"
     assert len(after.ideas) == len(before.ideas) and after.tracking.equals(before.tracking)
+
+
+def test_conflicts_and_a_wrong_customer_after_a_libreoffice_save(saved, tmp_path, capsys):
+    master = shutil.copy2(saved["master"][0], tmp_path / "master.xlsx")
+    m = load_master(master)
+    row = int(m.ideas.index[m.ideas[col.IDEA_ID] == "KAP-101"][0])
+    update_master(master, [CellChange("Ideas", row, col.OWNER, "Bo Lind")], backup=False)
+    code, out, _ = run_cli(capsys, "import", str(master), str(saved["kappa-edited"][1]))
+    assert code == 1 and "1 conflict" in out
+    kap = idea(master, "KAP-101")
+    assert (kap[col.OWNER], kap[col.STATUS]) == ("Bo Lind", "Signed off")  # the idea is left alone
+    other = tmp_path / "other-master.xlsx"
+    write_master(other, sample_settings(), sample_tables())
+    original = other.read_bytes()
+    code, _, err = run_cli(capsys, "import", str(other), str(saved["kappa-edited"][1]))
+    assert code == 2 and "Wrong customer" in err and other.read_bytes() == original

@@ -352,7 +352,7 @@ def test_any_single_field_change_to_a_signed_idea_changes_the_fingerprint(kappa,
     assert signed_fingerprint(kappa.customer_ideas(KAPPA), signed, kappa.settings) == kappa.stored[KAPPA]
 
 
-@settings(max_examples=8, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@settings(max_examples=5, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
 @given(
     width=st.floats(2, 80),
     size=st.integers(6, 20),
@@ -378,3 +378,12 @@ def test_reformatting_never_changes_the_fingerprint(
             ideas.cell(r, columns[name]).number_format = money_format
     wb.save(path)
     assert verify_book(read_book(path)).ok
+
+
+def test_a_cell_that_cannot_be_read_is_named_and_nothing_is_verified(generated, tmp_path, capsys):
+    path = edit_book(copy(generated, KAPPA, tmp_path), {"KAP-101": {col.START: "after the summer"}})
+    code, out, _ = run_cli(capsys, "verify", str(path))
+    assert code == 1
+    line = row_with(out, "Ideas!Q4")
+    assert "after the summer" in line and "not a date" in line
+    assert "cannot be recomputed" in out

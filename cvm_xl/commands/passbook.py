@@ -57,6 +57,7 @@ def standings_table(items, currency: str) -> Table:  # type: ignore[no-untyped-d
 
 
 def run(args: argparse.Namespace, console: Console | None = None) -> int:
+    from ..master_update import backup_path
     from ..passbook_book import master_passbook, write_passbook_sheet
 
     console = console or Console(highlight=False)
@@ -71,7 +72,7 @@ def run(args: argparse.Namespace, console: Console | None = None) -> int:
         return EXIT_OK
     when = dt.datetime.now().replace(microsecond=0)
     path = master.path
-    backup = path.with_name(f"{path.stem}.backup-{when:%Y%m%d-%H%M%S}{path.suffix}")
+    backup = backup_path(path, when)
     shutil.copy2(path, backup)
     write_passbook_sheet(path, master, when)
     console.print(f"Passbook sheet written to {path} (backup kept as {backup}).")

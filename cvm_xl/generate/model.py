@@ -19,14 +19,17 @@ from ..fingerprint import FINGERPRINT_FIELDS, fingerprint
 from ..master import Master
 from ..parsing import parse_yes_no
 from ..passbook import Balances, equity_gap, passbook_lines
+from ..passbook_book import realised_by_idea
 from ..problems import Problem
 from ..selection import rank_for_sign_off
 from ..settings import Settings
 from ..sharing import normalise_method
+from ..tracking import CUSTOMER_REALISED, MONTH, SUPPLIER_REALISED
 from ..values import is_blank
 from . import layout as L
 from .columnstore import TextColumn, store, take
 from .relationship_data import CustomerRelationship, RelationshipSlices
+from .report_data import MonthlyReport, ReportSlices, chart_months
 
 IDEA_DATA_COLUMNS = tuple(c.name for c in L.IDEA_COLUMNS)
 PASSBOOK_DATA_COLUMNS = (col.IDEA_ID, col.TITLE, col.STATUS, "Line", "Amount", "Supplier", "Customer")
@@ -49,6 +52,8 @@ class CustomerData:
     generated: dt.datetime
     refused: list[Problem] = field(default_factory=list)
     relationship: CustomerRelationship | None = None
+    report: MonthlyReport | None = None  # the Monthly report's figures
+    realised: dict[str, tuple[float, float]] | None = None  # Idea ID -> supplier, customer realised
 
     @property
     def name(self) -> str:
@@ -113,6 +118,7 @@ def _key(value: object) -> object:
 
 
 _EMPTY = np.zeros(0, dtype=np.int64)
+_SEPARATOR = "\x00"  # between a customer ID and an Idea ID in one key (never in a cell's text)
 
 
 def _member(values: np.ndarray, keys: set[str]) -> np.ndarray:
@@ -203,8 +209,48 @@ class RunData:
         self._tracking = _columns(tracking, tuple(c.name for c in L.TRACKING_COLUMNS_LAYOUT))
         owner = np.array([idea_customer.get(_key(v)) for v in self._tracking[col.IDEA_ID]], dtype=object)
         self._tracking_groups = _groups(owner)
+        self._realised = self._realised_by_idea(tracking)
+        self._reports = ReportSlices(
+            self._ideas,
+            self._idea_groups,
+            self._tracking,
+            self._tracking_groups,
+            settings.horizon_years,
+            chart_months(settings),
+        )
         # The relationship sheets (SPEC §3.9), out-of-bounds rows left out, grouped by customer.
         self._relationship = RelationshipSlices(master.relationship, settings, self.generated.date())
+
+    def _realised_by_idea(self, tracking: pd.DataFrame) -> dict[str, dict[str, tuple[float, float]]]:
+        """Per customer, the value realised so far per idea (``passbook_book.realised_by_idea`` of
+        the customer's tracking rows), for all customers in one pass: each row's idea is prefixed
+        with its customer, so rows of different customers never add up."""
+        ids = np.full(len(tracking), None, dtype=object)
+        texts = self._tracking[col.IDEA_ID]
+        for cid, positions in self._tracking_groups.items():
+            for j in positions.tolist():
+                text = texts[j]
+                if not is_blank(text):
+                    ids[j] = f"{cid}{_SEPARATOR}{str(text).strip()}"
+        frame = pd.DataFrame(
+            {
+                col.IDEA_ID: ids,
+                MONTH: self._tracking[MONTH],
+                SUPPLIER_REALISED: self._tracking[SUPPLIER_REALISED],
+                CUSTOMER_REALISED: self._tracking[CUSTOMER_REALISED],
+            }
+        )
+        totals = realised_by_idea(frame)
+        out: dict[str, dict[str, tuple[float, float]]] = {}
+        for key, supplier, customer in zip(
+            totals.index.tolist(),
+            totals[SUPPLIER_REALISED].tolist(),
+            totals[CUSTOMER_REALISED].tolist(),
+            strict=True,
+        ):
+            cid, idea = key.split(_SEPARATOR, 1)
+            out.setdefault(cid, {})[idea] = (supplier, customer)
+        return out
 
     def customer_name(self, customer_id: str) -> str | None:
         value = self.customer_field(customer_id, "Customer")
@@ -257,4 +303,6 @@ class RunData:
             generated=self.generated,
             refused=self.refused(customer_id),
             relationship=self._relationship.customer(customer_id, self._customer_rows[index]),
+            report=self._reports.customer(customer_id, self._customer_rows[index]),
+            realised=self._realised.get(customer_id, {}),
         )

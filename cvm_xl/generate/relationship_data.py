@@ -2,10 +2,14 @@
 
 ``RelationshipSlices`` takes a master's relationship tables once per run, leaves out everything
 that never leaves the master (the Out of bounds topics, every row marked out of bounds) and
-groups the rest by customer; ``customer`` then gives one customer's ``CustomerRelationship``:
-its screening, its checklist with the stage scores, its maturity ratings and verdict, and its
-objectives, risks (rated), exit triggers (reviewed) and issues (flagged), as plain rows. A master
-without relationship sheets gives every customer the empty checklists, ready to fill in.
+groups the rest by customer, as plain rows; ``customer`` then gives one customer's
+``CustomerRelationship``: its screening, its checklist with the stage scores, its maturity ratings
+and verdict, and its objectives, risks (rated), exit triggers (reviewed) and issues (flagged). A
+master without relationship sheets gives every customer the empty checklists, ready to fill in.
+
+The tables are read once per run; per customer no table is built. The checklist and maturity
+ratings of one customer follow ``lifecycle.checklist_for``, ``lifecycle.stage_scores`` and
+``maturity.ratings_of`` row by row, with the same parsers (the tests hold them to those).
 """
 
 from __future__ import annotations
@@ -23,8 +27,16 @@ from ..readiness import cells
 from ..readiness import tables as rt
 from ..readiness.exits import review_exits
 from ..readiness.issue_log import flag_issues
-from ..readiness.lifecycle import LIFECYCLE_STAGES, checklist_for, current_stage, stage_scores
-from ..readiness.maturity import MaturityVerdict, maturity_verdict, ratings_of
+from ..readiness.lifecycle import (
+    LIFECYCLE_STAGES,
+    checklist_for,
+    current_stage,
+    done_text,
+    parse_done,
+    parse_stage,
+    stage_scores,
+)
+from ..readiness.maturity import MaturityVerdict, maturity_verdict, parse_maturity_firm, parse_rating
 from ..readiness.out_of_bounds import exportable
 from ..readiness.risks import rate_risks
 from ..readiness.screening import (
@@ -129,11 +141,15 @@ def _keys(table: pd.DataFrame) -> list[str | None]:
     return [cells.text(x) for x in table[CUSTOMER_ID].tolist()]
 
 
-def _group(table: pd.DataFrame | None) -> dict[str, pd.DataFrame]:
+def _group(table: pd.DataFrame | None) -> dict[str, list[Row]]:
+    """Each customer's rows (every column) in table order."""
+    out: dict[str, list[Row]] = {}
     if table is None or not len(table):
-        return {}
-    keys = pd.Series(_keys(table), index=table.index, dtype=object)
-    return {str(k): g for k, g in table.groupby(keys, sort=False, dropna=True)}
+        return out
+    for key, row in zip(_keys(table), table.to_dict("records"), strict=True):
+        if key is not None:
+            out.setdefault(key, []).append(row)
+    return out
 
 
 def _group_records(table: pd.DataFrame | None, columns: tuple[str, ...], text: str) -> dict[str, list[Row]]:
@@ -154,6 +170,71 @@ def _stages(checklist: pd.DataFrame) -> tuple[list[StageLine], str | None]:
         for r in scores.itertuples(index=False)
     ]
     return lines, current_stage(scores)
+
+
+_STANDARD = {(stage.name, cells.key(item)) for stage in LIFECYCLE_STAGES for item in stage.items}
+
+
+def _checklist(rows: list[Row], customer_id: str) -> list[Row]:
+    """``checklist_for`` of one customer's Life cycle rows, as ``_CHECKLIST`` records: every item of
+    the eight stages in the method's order with the customer's Done and Note (the first row of an
+    item wins), then per stage the items the customer added."""
+    own: dict[tuple[str, str], Row] = {}
+    for row in rows:
+        stage = cells.safely(parse_stage, row.get(rt.STAGE))
+        item = cells.text(row.get(rt.ITEM))
+        if stage is None or item is None:
+            continue
+        try:
+            done = done_text(row.get(rt.DONE))
+        except ValueError:
+            done = None
+        slot = (stage, cells.key(item))
+        if slot not in own:
+            own[slot] = {rt.STAGE: stage, rt.ITEM: item, rt.DONE: done, rt.NOTE: cells.text(row.get(rt.NOTE))}
+    extra: dict[str, list[Row]] = {stage.name: [] for stage in LIFECYCLE_STAGES}
+    for slot, record in own.items():
+        if slot not in _STANDARD:
+            extra[slot[0]].append(record)
+    out: list[Row] = []
+    for stage in LIFECYCLE_STAGES:
+        for item in stage.items:
+            found = own.get((stage.name, cells.key(item)))
+            blank = {rt.STAGE: stage.name, rt.ITEM: item, rt.DONE: None, rt.NOTE: None}
+            out.append({**found, rt.ITEM: item} if found else blank)
+        out.extend(dict(record) for record in extra[stage.name])
+    return out
+
+
+def _checklist_stages(checklist: list[Row]) -> tuple[list[StageLine], str | None]:
+    """``stage_scores`` and ``current_stage`` of a checklist: per stage the items done, applicable
+    (not N/A) and not applicable, and the first stage with an applicable item not yet done."""
+    counts = {stage.name: [0, 0, 0] for stage in LIFECYCLE_STAGES}
+    for record in checklist:
+        done = parse_done(record[rt.DONE])
+        c = counts[parse_stage(record[rt.STAGE])]  # type: ignore[index]
+        if done is None:
+            c[2] += 1
+        else:
+            c[1] += 1
+            c[0] += int(done)
+    lines = [
+        StageLine(name, QUESTIONS[name], done, total, na, done / total if total else math.nan)
+        for name, (done, total, na) in counts.items()
+    ]
+    return lines, next((line.stage for line in lines if line.done < line.applicable), None)
+
+
+def _ratings(rows: list[Row]) -> dict[str, dict[str, str | None]]:
+    """``ratings_of`` one customer's Maturity rows: per firm (the first row wins) each dimension's
+    rating, unreadable ones as not rated."""
+    out: dict[str, dict[str, str | None]] = {}
+    for row in rows:
+        firm = cells.safely(parse_maturity_firm, row.get(rt.FIRM))
+        if firm is None or firm in out:
+            continue
+        out[firm] = {d: cells.safely(parse_rating, row.get(d)) for d in rt.DIMENSIONS}
+    return out
 
 
 @lru_cache(maxsize=1)
@@ -193,10 +274,9 @@ class RelationshipSlices:
         if own is None:
             checklist, stages, current = _empty_checklist()
         else:
-            table = checklist_for(own, cid)
-            checklist = _records(table, _CHECKLIST)
-            stages, current = _stages(table)
-        ratings = ratings_of(self._maturity.get(cid), cid)
+            checklist = _checklist(own, cid)
+            stages, current = _checklist_stages(checklist)
+        ratings = _ratings(self._maturity.get(cid, []))
         return CustomerRelationship(
             customer_id=cid,
             as_of=self.as_of,

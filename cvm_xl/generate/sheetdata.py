@@ -19,6 +19,7 @@ class SheetData:
         self._hidden: set[int] = set()
         self._raw: dict[int, str] = {}
         self._blocks: list[tuple[int, list[str]]] = []
+        self._runs: list[tuple[int, int, str]] = []
         self.max_col = 1
 
     def _put(self, r: int, c: int, xml: str) -> None:
@@ -64,6 +65,13 @@ class SheetData:
         if last_col > self.max_col:
             self.max_col = last_col
 
+    def rows(self, first_row: int, last_row: int, rows_xml: str, last_col: int) -> None:
+        """Complete ``<row>`` elements for rows ``first_row`` to ``last_row`` (some may be absent),
+        rendered elsewhere, e.g. once per run. Nothing else may be put on these rows."""
+        self._runs.append((first_row, last_row, rows_xml))
+        if last_col > self.max_col:
+            self.max_col = last_col
+
     def height(self, r: int, points: float) -> None:
         self._heights[r] = points
 
@@ -74,6 +82,7 @@ class SheetData:
     def max_row(self) -> int:
         rows = [*self._cells, *self._raw, *self._heights, *self._hidden]
         rows += [first + len(block) - 1 for first, block in self._blocks if block]
+        rows += [last for _, last, _ in self._runs]
         return max(rows) if rows else 1
 
     def dimension(self) -> str:
@@ -97,16 +106,23 @@ class SheetData:
         covered = {r for first, rows in self._blocks for r in range(first, first + len(rows))}
         singles = sorted({*self._cells, *self._raw, *self._heights, *self._hidden} - covered)
         out: list[str] = []
-        starts = sorted(in_blocks)
+        # Blocks and pre-rendered runs, by first row; single rows go between them.
+        starts = sorted(
+            [(first, 0, first) for first in in_blocks] + [(run[0], 1, i) for i, run in enumerate(self._runs)]
+        )
         i = 0
         for r in singles:
-            while i < len(starts) and starts[i] < r:
-                out.append(self._block_xml(*in_blocks[starts[i]]))
+            while i < len(starts) and starts[i][0] < r:
+                out.append(self._start_xml(starts[i], in_blocks))
                 i += 1
             out.append(self._row(r))
         for start in starts[i:]:
-            out.append(self._block_xml(*in_blocks[start]))
+            out.append(self._start_xml(start, in_blocks))
         return "".join(out)
+
+    def _start_xml(self, start: tuple[int, int, int], in_blocks: dict[int, tuple[int, list[str]]]) -> str:
+        _, kind, key = start
+        return self._block_xml(*in_blocks[key]) if kind == 0 else self._runs[key][2]
 
     def _block_xml(self, first: int, rows: list[str]) -> str:
         others = {*self._cells, *self._heights, *self._hidden, *self._raw}

@@ -149,6 +149,34 @@ for _name in [n for n in SPECS if n.startswith("in.text")]:
 for _name in ("fixed.text", "calc.text", "text"):
     SPECS[_name + QUOTED] = replace(SPECS[_name], quote_prefix=True)
 
+# Styles of single sheets. They come after the shared ones so that adding one here leaves the
+# xf index of every style above unchanged.
+SPECS |= {
+    # Passbook: the plain-language suggestion under the balances (a merged block).
+    "suggestion": StyleSpec(bold=True, wrap=True, vertical="top", border="box"),
+    # Wave plan: the period columns of the band, the band itself and the item rows.
+    "wave.period": StyleSpec(
+        size=8, color=SLATE, fill=CALC_FILL, number_format="d mmm", horizontal="center", rotation=90,
+        border="box",
+    ),
+    "wave.period.head": StyleSpec(
+        bold=True, size=9, color=WHITE, fill=NAVY, horizontal="center", border="box"
+    ),
+    "wave.band": StyleSpec(size=9, bold=True, horizontal="center", border="box"),
+    "wave.item": StyleSpec(border="box", wrap=True, vertical="top", indent=1),
+    "wave.item.phase": StyleSpec(border="box", wrap=True, vertical="top", bold=True),
+    "wave.text": StyleSpec(border="box", vertical="top"),
+    "wave.center": StyleSpec(border="box", vertical="top", horizontal="center"),
+    "wave.date": StyleSpec(border="box", vertical="top", horizontal="center", number_format=DATE),
+    "wave.calc.date": StyleSpec(
+        border="box", vertical="top", horizontal="center", number_format=DATE, fill=CALC_FILL
+    ),
+    "wave.activities": StyleSpec(border="box", wrap=True, vertical="top", size=9),
+    # Monthly report: the month column and the headings of the value-to-date block.
+    "report.month": StyleSpec(border="box", number_format="mmm yyyy", horizontal="center"),
+    "report.month.head": StyleSpec(bold=True, color=SLATE, border="bottom", horizontal="right"),
+}  # fmt: skip
+
 _THIN = Side(style="thin", color=LINE)
 _MEDIUM = Side(style="thin", color=SLATE)
 _BORDERS = {

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Hashable, Mapping
 from dataclasses import dataclass, field
 
 from openpyxl.worksheet.worksheet import Worksheet
@@ -31,6 +31,18 @@ class RenderContext:
         if key not in self.memo:
             self.memo[key] = make()
         return self.memo[key]
+
+    def once_per(self, key: str, arg: Hashable, make: Callable[[], object], keep: int = 64) -> object:
+        """``make()`` computed once per run for each value of ``arg`` (e.g. a sheet's rows per
+        kick-off date). At most ``keep`` values are kept, the oldest dropped first, so a run whose
+        every customer differs costs no more memory than this."""
+        cache = self.memo.setdefault(key, {})
+        if arg in cache:
+            return cache[arg]
+        if len(cache) >= keep:
+            del cache[next(iter(cache))]
+        value = cache[arg] = make()
+        return value
 
 
 @dataclass(frozen=True)

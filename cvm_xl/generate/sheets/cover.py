@@ -9,6 +9,7 @@ from openpyxl.worksheet.worksheet import Worksheet
 
 from ... import __version__
 from ... import columns as col
+from ...passbook import equity_reading
 from ...verdicts import GO_CODES
 from ...wave import MILESTONE, wave_end, wave_plan
 from .. import formulas as F
@@ -17,7 +18,6 @@ from ..model import CustomerData
 from ..sheetdata import SheetData
 from ..xmltext import criterion_literal
 from .common import PROTECTION_NOTE, RenderContext, SheetBuilder, page_setup, protect, widths
-from .passbook_sheet import equity_reading
 
 # Cover label -> milestone of ``wave.wave_plan`` (SPEC §3.7): the dates come from the core.
 WAVE_MILESTONES = {

@@ -9,19 +9,24 @@ import pandas as pd
 from openpyxl.worksheet.worksheet import Worksheet
 
 from ... import columns as col
-from ...passbook import LINE_CUSTOMER_VALUE, LINE_SUPPLIER_VALUE, Balances, equity_advice
+from ...passbook import (
+    BALANCE_TOLERANCE,
+    LINE_CUSTOMER_VALUE,
+    LINE_SUPPLIER_VALUE,
+    Balances,
+    equity_advice,
+    equity_reading,
+)
 from ...passbook_book import realised_by_idea
 from ...tracking import CUSTOMER_REALISED, SUPPLIER_REALISED
 from .. import formulas as F
 from .. import layout as L
-from .. import styles as st
 from .. import xmltext as x
 from ..model import CustomerData
 from ..sheetdata import SheetData
 from ..xmltext import criterion_literal, formula_text, letter, string_literal
 from .common import PROTECTION_NOTE, RenderContext, SheetBuilder, page_setup, protect, widths
 from .table_sheet import plan, row_cells
-from .wave_plan import sheet_styles
 
 SOURCE = {LINE_SUPPLIER_VALUE: col.SUPPLIER_VALUE, LINE_CUSTOMER_VALUE: col.CUSTOMER_VALUE}
 HEADER_STYLE = ("header.input",) * 4 + ("header.calc",) * 3
@@ -37,7 +42,6 @@ REALISED_HEADER = "Realised to date"
 # Below the balance block: the realised figures, then the plain-language suggestion (I:J merged).
 SUGGESTION_LABEL_ROW = L.BALANCE_ROWS["reading"] + 5
 SUGGESTION_ROW, SUGGESTION_LINES = SUGGESTION_LABEL_ROW + 1, 4
-SUGGESTION_STYLE = st.StyleSpec(bold=True, wrap=True, vertical="top", border="box")
 REALISED_COL = len(L.PASSBOOK_COLUMNS) + 1  # H, beside the planned lines
 _TRACKING_LETTER = {c.name: letter(i) for i, c in enumerate(L.TRACKING_COLUMNS_LAYOUT, start=1)}
 # A value line's realised amount: what the Tracking sheet records for the idea and firm (rows with
@@ -82,12 +86,7 @@ def advice_formula(gap: str, supplier: str, customer: str) -> str:
     ahead = sentence(f"{s} ahead by ", f": look for ideas that favour {c}, or transfer ", f" to {c}.")
     premium = " (e.g. as a price premium)."
     behind = sentence(f"{c} ahead by ", f": look for ideas that favour {s}, or {c} transfers ", premium)
-    return f"IF(ABS({gap})<=0.5,{balanced},IF({gap}>0,{ahead},{behind}))"
-
-
-def equity_reading(gap: float) -> str:
-    rounded = round(gap, 2)
-    return "Supplier ahead" if rounded > 0 else "Customer ahead" if rounded < 0 else "Balanced"
+    return f"IF(ABS({gap})<={BALANCE_TOLERANCE},{balanced},IF({gap}>0,{ahead},{behind}))"
 
 
 def setup(ws: Worksheet, ctx: RenderContext) -> None:
@@ -95,13 +94,12 @@ def setup(ws: Worksheet, ctx: RenderContext) -> None:
     ws.freeze_panes = f"A{L.PASSBOOK_FIRST_ROW}"
     last = SUGGESTION_ROW + SUGGESTION_LINES - 1
     ws.merge_cells(f"{L.BALANCE_LABEL_COL}{SUGGESTION_ROW}:{L.BALANCE_VALUE_COL}{last}")
-    sheet_styles(ws, ctx, L.PASSBOOK, {"suggestion": SUGGESTION_STYLE})
     protect(ws)
     page_setup(ws, title_rows=f"{L.PASSBOOK_HEADER_ROW}:{L.PASSBOOK_HEADER_ROW}")
 
 
 def render(data: CustomerData, ctx: RenderContext) -> SheetData:
-    sd = SheetData(ctx.memo[L.PASSBOOK])
+    sd = SheetData(ctx.styles)
     s = ctx.settings
     sd.text(L.TITLE_ROW, 1, "title", f"Passbook: {s.supplier} and {data.name}")
     sd.height(L.TITLE_ROW, 24)
@@ -154,21 +152,30 @@ def render(data: CustomerData, ctx: RenderContext) -> SheetData:
         sd.block(L.PASSBOOK_FIRST_ROW, rows, REALISED_COL)
     if not lines["Line"]:
         sd.text(L.PASSBOOK_FIRST_ROW, 1, "note", "No idea is signed off, implementing or delivered yet.")
-    _balances(sd, data, ctx)
+    _balances(sd, data, ctx, realised)
     return sd
 
 
 def _realised(data: CustomerData) -> dict[tuple[str, str], float]:
     """(Idea ID, line kind) -> the value realised so far, from the customer's tracking rows."""
-    totals = realised_by_idea(pd.DataFrame(data.tracking))
+    per_idea = data.realised
+    if per_idea is None:  # not prepared by the run: from the customer's own tracking rows
+        totals = realised_by_idea(pd.DataFrame(data.tracking))
+        per_idea = {
+            str(idea): (float(row[SUPPLIER_REALISED]), float(row[CUSTOMER_REALISED]))
+            for idea, row in totals.iterrows()
+        }
+    supplier, customer = REALISED_SOURCE
     out: dict[tuple[str, str], float] = {}
-    for idea, row in totals.iterrows():
-        for line, name in REALISED_SOURCE.items():
-            out[(str(idea), line)] = float(row[name])
+    for idea, (by_supplier, by_customer) in per_idea.items():
+        out[(idea, supplier)] = by_supplier
+        out[(idea, customer)] = by_customer
     return out
 
 
-def _balances(sd: SheetData, data: CustomerData, ctx: RenderContext) -> None:
+def _balances(
+    sd: SheetData, data: CustomerData, ctx: RenderContext, realised_so_far: dict[tuple[str, str], float]
+) -> None:
     b = data.balances
     lc, vc = 9, 10
     rows = L.BALANCE_ROWS
@@ -203,8 +210,8 @@ def _balances(sd: SheetData, data: CustomerData, ctx: RenderContext) -> None:
         (
             "reading",
             "Reading",
-            f'IF(ROUND({v}{rows["gap"]},2)>0,"Supplier ahead",IF(ROUND({v}{rows["gap"]},2)<0,'
-            f'"Customer ahead","Balanced"))',
+            f'IF(ABS({v}{rows["gap"]})<={BALANCE_TOLERANCE},"Balanced",'
+            f'IF({v}{rows["gap"]}>0,"Supplier ahead","Customer ahead"))',
             equity_reading(b.equity_gap),
             "kv.text",
         ),
@@ -212,20 +219,27 @@ def _balances(sd: SheetData, data: CustomerData, ctx: RenderContext) -> None:
     for key, label, formula, cached, style in items:
         sd.text(rows[key], lc, "kv.label", label)
         sd.formula(rows[key], vc, style, formula, cached)
-    _standing(sd, data, ctx, lc, vc)
+    _standing(sd, data, ctx, lc, vc, realised_so_far)
     note = SUGGESTION_ROW + SUGGESTION_LINES + 1
     sd.text(note, lc, "note", "Equity gap > 0: the supplier is ahead by that amount (it owes the")
     sd.text(note + 1, lc, "note", "relationship ideas or a transfer); < 0: the customer is ahead.")
 
 
-def _standing(sd: SheetData, data: CustomerData, ctx: RenderContext, lc: int, vc: int) -> None:
+def _standing(
+    sd: SheetData,
+    data: CustomerData,
+    ctx: RenderContext,
+    lc: int,
+    vc: int,
+    realised_so_far: dict[tuple[str, str], float],
+) -> None:
     """Below the balances: the customer's share, the suggestion and the value realised so far."""
     b = data.balances
     rows, v = L.BALANCE_ROWS, L.BALANCE_VALUE_COL
     h = letter(REALISED_COL)
     in_passbook = {str(i).strip() for i in data.passbook[col.IDEA_ID]}
     realised = {kind: 0.0 for kind in REALISED_SOURCE}
-    for (idea, kind), amount in _realised(data).items():
+    for (idea, kind), amount in realised_so_far.items():
         if idea in in_passbook:
             realised[kind] += amount
     supplier, customer = ctx.settings.supplier, data.name

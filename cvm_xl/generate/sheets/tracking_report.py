@@ -19,21 +19,15 @@ line stops there instead of running flat into the future.
 
 from __future__ import annotations
 
-import datetime as dt
 import math
-from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
-from functools import cached_property
+from collections.abc import Mapping
 
-import pandas as pd
 from openpyxl.chart import LineChart, Reference
 from openpyxl.chart.shapes import GraphicalProperties
 from openpyxl.worksheet.worksheet import Worksheet
 
 from ... import columns as col
 from ...master import Master
-from ...parsing import parse_number
-from ...passbook import in_passbook
 from ...settings import Settings
 from ...tracking import (
     AMOUNTS,
@@ -41,29 +35,37 @@ from ...tracking import (
     CUMULATIVE,
     CUSTOMER_PLANNED,
     CUSTOMER_REALISED,
-    MET,
     MONTH,
-    NO_GUARANTEE,
-    OPEN,
-    SHORT,
     SUPPLIER_PLANNED,
     SUPPLIER_REALISED,
-    VALUE_GUARANTEE,
-    WAVE_START,
-    _month_shares,
-    month_start,
-    to_date,
 )
-from ...values import is_blank
-from .. import styles as st
+from .. import xmltext as x
 from ..model import CustomerData
+from ..report_data import (
+    IDEA_FIELDS,
+    MONTH_TABLE,
+    TRACKING_FIELDS,
+    MonthlyReport,
+    chart_months,
+    relationship_report,
+)
 from ..sheetdata import SheetData
 from ..xmltext import letter
 from .common import PROTECTION_NOTE, RenderContext, SheetBuilder, page_setup, protect, widths
-from .wave_plan import sheet_styles
+
+__all__ = [
+    "CONTRACT_TABLE",
+    "IDEA_FIELDS",
+    "MONTH_TABLE",
+    "SERIES_COLOURS",
+    "TRACKING_FIELDS",
+    "MonthlyReport",
+    "chart_months",
+    "master_reports",
+    "relationship_report",
+]
 
 SHEET = "Monthly report"
-MONTH_TABLE = (MONTH, *AMOUNTS, *(CUMULATIVE[a] for a in AMOUNTS))
 CONTRACT_TABLE = (
     "Year",
     "From",
@@ -79,196 +81,13 @@ CONTRACT_COL = len(MONTH_TABLE) + 2  # K: one empty column after the month table
 FIGURES_ROW = 5
 REPORTED_ROW, GUARANTEE_ROW = FIGURES_ROW + 5, FIGURES_ROW + 6
 REPORTED_CELL, GUARANTEE_CELL = f"$C${REPORTED_ROW}", f"$C${GUARANTEE_ROW}"
-LOCAL_STYLES = {
-    "report.month": st.StyleSpec(border="box", number_format="mmm yyyy", horizontal="center"),
-    "report.month.head": st.StyleSpec(bold=True, color=st.SLATE, border="bottom", horizontal="right"),
-}
 SERIES_COLOURS = ("8EA9DB", "C00000")
 
 
-def chart_months(settings: Settings) -> int:
-    """Months the chart shows from the wave start: the horizon plus two years for later starts."""
-    return 12 * (math.ceil(settings.horizon_years) + 2)
-
-
-def _month_index(day: dt.date) -> int:
-    return day.year * 12 + day.month - 1
-
-
-def _month_date(index: int) -> dt.date:
-    year, month = divmod(index, 12)
-    return dt.date(year, month + 1, 1)
-
-
-def _number(x: object) -> float:
-    try:
-        return parse_number(x)
-    except ValueError:
-        return math.nan
-
-
-def _text(x: object) -> str | None:
-    return None if is_blank(x) else str(x).strip()
-
-
-@dataclass(frozen=True)
-class MonthlyReport:
-    """One relationship's report: the month table (``MONTH_TABLE`` columns, as lists), the contract
-    years (``tracking.CONTRACT_COLUMNS`` tuples) and the value to date."""
-
-    customer_id: str
-    table: dict[str, list]
-    contract_rows: list[tuple]
-    reported_to: dt.date | None  # last day of the last month anything was reported for
-    guarantee: float  # NaN when blank
-    planned_to_date: tuple[float, float]  # supplier, customer: plan up to ``reported_to``
-    realised_to_date: tuple[float, float]
-
-    @cached_property
-    def months(self) -> pd.DataFrame:
-        return pd.DataFrame(self.table, columns=list(MONTH_TABLE))
-
-    @cached_property
-    def contract(self) -> pd.DataFrame:
-        return pd.DataFrame(self.contract_rows, columns=list(CONTRACT_COLUMNS))
-
-
-IDEA_FIELDS = (col.IDEA_ID, col.STATUS, col.START, *col.VALUE_INPUTS)
-TRACKING_FIELDS = (col.IDEA_ID, MONTH, SUPPLIER_REALISED, CUSTOMER_REALISED)
-
-
-def relationship_report(
-    customer: Mapping[str, object],
-    ideas: Mapping[str, Sequence[object]],
-    tracking: Mapping[str, Sequence[object]],
-    horizon_years: float,
-    window: int = 0,
-) -> MonthlyReport:
-    """The report of one relationship, following the conventions of ``cvm_xl.tracking``.
-
-    ``customer`` is its Customers row; ``ideas`` its ideas and ``tracking`` tracking rows, column
-    by column (``IDEA_FIELDS``, ``TRACKING_FIELDS``); tracking rows of other ideas are left out.
-    Per month it gives what ``cumulative_by_month(plan_vs_realised(...))`` gives, and per contract
-    year what ``value_contract`` gives, in a fraction of the time: a generation run computes it for
-    every customer workbook. ``window``: the month table spans at least this many months from its
-    first month (the earlier of the wave start's month and the first month with a figure); the
-    months added plan nothing.
-    """
-    cid = str(customer.get(col.CUSTOMER_ID))
-    shares = _month_shares(horizon_years)
-    planned: dict[int, list[float]] = {}  # month -> [supplier, customer]
-    realised: dict[int, list[float]] = {}
-    own: set[str] = set()
-    for i, raw_id in enumerate(ideas[col.IDEA_ID]):
-        idea_id = _text(raw_id)
-        if idea_id:
-            own.add(idea_id)
-        start = to_date(ideas[col.START][i])
-        values = [_number(ideas[name][i]) for name in col.VALUE_INPUTS]
-        if start is None or all(math.isnan(v) for v in values) or not in_passbook(ideas[col.STATUS][i]):
-            continue
-        sa, so, ca, co = (0.0 if math.isnan(v) else v for v in values)
-        first = _month_index(start)
-        for k, share in enumerate(shares):
-            month = planned.setdefault(first + k, [0.0, 0.0])
-            month[0] += sa / 12.0 * share + (so if k == 0 else 0.0)
-            month[1] += ca / 12.0 * share + (co if k == 0 else 0.0)
-    for j, raw_id in enumerate(tracking[col.IDEA_ID]):
-        day = month_start(tracking[MONTH][j])
-        if day is None or _text(raw_id) not in own:
-            continue
-        month = realised.setdefault(_month_index(day), [0.0, 0.0])
-        for k, name in enumerate((SUPPLIER_REALISED, CUSTOMER_REALISED)):
-            value = _number(tracking[name][j])
-            month[k] += 0.0 if math.isnan(value) else value
-    stop = max(realised, default=None)
-    reported_to = _month_date(stop + 1) - dt.timedelta(days=1) if stop is not None else None
-    guarantee = _number(customer.get(VALUE_GUARANTEE))
-    try:
-        wave = month_start(customer.get(WAVE_START))
-    except ValueError:
-        wave = None
-    wave_index = None if wave is None else _month_index(wave)
-    months_with_figures = planned.keys() | realised.keys()
-    contract = _contract_years(customer, wave_index, planned, realised, guarantee, reported_to)
-
-    starts = [m for m in (wave_index, min(months_with_figures, default=None)) if m is not None]
-    table: dict[str, list] = {name: [] for name in MONTH_TABLE}
-    if not starts:
-        return MonthlyReport(cid, table, contract, reported_to, guarantee, (0.0, 0.0), (0.0, 0.0))
-    first = min(starts)
-    last = max(first + window - 1, max(months_with_figures, default=first))
-    totals = dict.fromkeys(AMOUNTS, 0.0)
-    to_date_planned = [0.0, 0.0]
-    for index in range(first, last + 1):
-        plan = planned.get(index, (0.0, 0.0))
-        done = realised.get(index, (0.0, 0.0)) if stop is not None and index <= stop else None
-        figures = {
-            SUPPLIER_PLANNED: plan[0] + 0.0,
-            SUPPLIER_REALISED: math.nan if done is None else done[0] + 0.0,
-            CUSTOMER_PLANNED: plan[1] + 0.0,
-            CUSTOMER_REALISED: math.nan if done is None else done[1] + 0.0,
-        }
-        table[MONTH].append(_month_date(index))
-        for name, value in figures.items():
-            table[name].append(value)
-            totals[name] += value  # NaN once nothing is reported any more, as in the core
-            table[CUMULATIVE[name]].append(totals[name])
-        if done is not None:
-            to_date_planned = [totals[SUPPLIER_PLANNED], totals[CUSTOMER_PLANNED]]
-    realised_total = tuple(
-        math.fsum(v for v in table[name] if not math.isnan(v))
-        for name in (SUPPLIER_REALISED, CUSTOMER_REALISED)
-    )
-    return MonthlyReport(
-        cid,
-        table,
-        contract,
-        reported_to,
-        guarantee,
-        tuple(to_date_planned),
-        realised_total,  # type: ignore[arg-type]
-    )
-
-
-def _contract_years(
-    customer: Mapping[str, object],
-    wave_index: int | None,
-    planned: Mapping[int, Sequence[float]],
-    realised: Mapping[int, Sequence[float]],
-    guarantee: float,
-    reported_to: dt.date | None,
-) -> list[tuple]:
-    """``tracking.value_contract`` rows of one relationship (see its conventions)."""
-    if wave_index is None:
-        return []
-    years = 1 + max((max(0, (m - wave_index) // 12) for m in planned.keys() | realised.keys()), default=0)
-    plan = [0.0] * years
-    delivered = [0.0] * years
-    for index, (_, value) in planned.items():
-        plan[max(0, (index - wave_index) // 12)] += value
-    for index, (_, value) in realised.items():
-        delivered[max(0, (index - wave_index) // 12)] += value
-    name = _text(customer.get("Customer"))
-    cid = _text(customer.get(col.CUSTOMER_ID))
-    rows = []
-    for year in range(years):
-        year_from = _month_date(wave_index + 12 * year)
-        year_to = _month_date(wave_index + 12 * (year + 1)) - dt.timedelta(days=1)
-        got = delivered[year] + 0.0
-        if math.isnan(guarantee):
-            shortfall, status = math.nan, NO_GUARANTEE
-        else:
-            shortfall = max(0.0, guarantee - got)
-            over = reported_to is not None and year_to <= reported_to
-            status = MET if got >= guarantee else (SHORT if over else OPEN)
-        rows.append(
-            (cid, name, year + 1, year_from, year_to, guarantee, plan[year] + 0.0, got, shortfall, status)
-        )
-    return rows
-
-
 def customer_report(data: CustomerData, window: int) -> MonthlyReport:
+    """The customer's report as the run prepared it, else computed from the customer's own rows."""
+    if data.report is not None:
+        return data.report
     return relationship_report(data.customer, data.ideas, data.tracking, data.settings.horizon_years, window)
 
 
@@ -296,7 +115,6 @@ def master_reports(master: Master, window: int = 0) -> list[MonthlyReport]:
 
 
 def setup(ws: Worksheet, ctx: RenderContext) -> None:
-    sheet_styles(ws, ctx, SHEET, LOCAL_STYLES)
     column_widths = {"A": 11}
     for c in range(2, len(MONTH_TABLE) + 1):
         column_widths[letter(c)] = 12.5
@@ -342,7 +160,7 @@ def _sum(column: str, last: int) -> str:
 
 
 def render(data: CustomerData, ctx: RenderContext) -> SheetData:
-    sd = SheetData(ctx.memo[SHEET])
+    sd = SheetData(ctx.styles)
     s = ctx.settings
     report = customer_report(data, chart_months(s))
     sd.text(1, 1, "title", f"Monthly report: {s.supplier} and {data.name}")
@@ -366,18 +184,9 @@ def render(data: CustomerData, ctx: RenderContext) -> SheetData:
     sd.height(HEADER_ROW, 42)
     if not n:
         sd.text(FIRST_ROW, 1, "note", "Nothing planned or tracked yet, and no Wave start.")
+    if n:
+        sd.block(FIRST_ROW, _month_rows(table, ctx), len(MONTH_TABLE))
     pairs = [(name, 1 + MONTH_TABLE.index(name), 1 + MONTH_TABLE.index(CUMULATIVE[name])) for name in AMOUNTS]
-    for i in range(n):
-        r = FIRST_ROW + i
-        sd.value(r, 1, "report.month", table[MONTH][i])
-        for name, c, cum_c in pairs:
-            value = table[name][i]
-            if math.isnan(value):
-                continue  # not reported yet: empty, so the chart's line stops
-            sd.value(r, c, "fixed.money", value)
-            here, above = f"{letter(c)}{r}", f"{letter(cum_c)}{r - 1}"
-            formula = here if i == 0 else f"{above}+{here}"
-            sd.formula(r, cum_c, "calc.money", formula, table[CUMULATIVE[name]][i])
     if n:
         total = FIRST_ROW + n
         sd.text(total, 1, "total.label", "Total")
@@ -387,6 +196,91 @@ def render(data: CustomerData, ctx: RenderContext) -> SheetData:
             sd.blank(total, cum_c, "total.label")
     _contract(sd, report, last)
     return sd
+
+
+def _month_rows(table: dict[str, list], ctx: RenderContext) -> list[str]:
+    """The cells of the month table, one string per month: the month, each amount reported and its
+    running total (a formula). Amounts not reported yet (NaN) stay empty, so the chart's line stops.
+
+    The cells of a row differ between workbooks only in their numbers: per row and set of amounts
+    shown, the XML around the numbers is built once per run.
+    """
+    templates = ctx.memo.setdefault(f"{SHEET} rows", {})
+    serials = ctx.memo.setdefault(f"{SHEET} months", {})
+    sp, sr, cp, cr = (table[name] for name in AMOUNTS)
+    tsp, tsr, tcp, tcr = (table[CUMULATIVE[name]] for name in AMOUNTS)
+    rows = []
+    for i, month in enumerate(table[MONTH]):
+        b, d = sr[i], cr[i]
+        if b == b and d == d:  # both realised amounts reported
+            shown, numbers = _ALL, (sp[i], b, cp[i], d, tsp[i], tsr[i], tcp[i], tcr[i])
+        elif b != b and d != d:  # neither reported yet: the plan alone
+            shown, numbers = _PLANNED, (sp[i], cp[i], tsp[i], tcp[i])
+        else:
+            shown, numbers = (True, b == b, True, d == d), ()
+        total = sum(numbers)
+        if not numbers or total - total != 0.0:  # an uncommon row, or an infinite amount
+            values, totals = [sp[i], b, cp[i], d], [tsp[i], tsr[i], tcp[i], tcr[i]]
+            rows.append(_month_cells(i, month, values, totals, ctx.styles))
+            continue
+        template = templates.get((i, shown))
+        if template is None:
+            template = templates[(i, shown)] = _month_template(i, shown, ctx.styles)
+        serial = serials.get(month)
+        if serial is None:
+            serial = serials[month] = x.number_text(x.excel_date(month))
+        rows.append(template % (serial, *numbers))
+    return rows
+
+
+_ALL, _PLANNED = (True, True, True, True), (True, False, True, False)
+
+
+def _cumulative_formula(i: int, c: int, cum_c: int) -> str:
+    r = FIRST_ROW + i
+    here = f"{letter(c)}{r}"
+    return here if i == 0 else f"{letter(cum_c)}{r - 1}+{here}"
+
+
+_PAIRS = [(1 + MONTH_TABLE.index(name), 1 + MONTH_TABLE.index(CUMULATIVE[name])) for name in AMOUNTS]
+
+
+def _month_cells(i: int, month: object, values: list, totals: list, styles: Mapping[str, int]) -> str:
+    """One month's cells, each written on its own."""
+    r = FIRST_ROW + i
+    cells = [x.value_cell(f"A{r}", styles["report.month"], month)]
+    shown = [
+        (pair, total) for pair, value, total in zip(_PAIRS, values, totals, strict=True) if value == value
+    ]
+    cells += [
+        x.value_cell(f"{letter(c)}{r}", styles["fixed.money"], value)
+        for (c, _), value in zip(_PAIRS, values, strict=True)
+        if value == value
+    ]
+    cells += [
+        x.formula_cell(
+            f"{letter(cum_c)}{r}",
+            styles["calc.money"],
+            x.formula_text(_cumulative_formula(i, c, cum_c)),
+            total,
+        )
+        for (c, cum_c), total in shown
+    ]
+    return "".join(cells)
+
+
+def _month_template(i: int, shown: tuple[bool, ...], styles: Mapping[str, int]) -> str:
+    """``_month_cells`` of finite numbers as a %-template: ``%s`` for the month's serial, then ``%r``
+    for the amounts shown and their running totals (``repr``, as ``value_cell`` writes them)."""
+    r = FIRST_ROW + i
+    money, total = styles["fixed.money"], styles["calc.money"]
+    pairs = [pair for pair, keep in zip(_PAIRS, shown, strict=True) if keep]
+    cells = [f'<c r="A{r}" s="{styles["report.month"]}"><v>%s</v></c>']
+    cells += [f'<c r="{letter(c)}{r}" s="{money}"><v>%r</v></c>' for c, _ in pairs]
+    for c, cum_c in pairs:
+        formula = x.formula_text(_cumulative_formula(i, c, cum_c)).replace("%", "%%")
+        cells.append(f'<c r="{letter(cum_c)}{r}" s="{total}"><f>{formula}</f><v>%r</v></c>')
+    return "".join(cells)
 
 
 def _figures(sd: SheetData, report: MonthlyReport, s: Settings, customer: str, last: int) -> None:

@@ -37,7 +37,6 @@ from ...wave import (
     week_end,
     week_start,
 )
-from .. import styles as st
 from .. import xmltext as x
 from ..model import CustomerData
 from ..sheetdata import SheetData
@@ -77,45 +76,6 @@ FIRST_ROW = 10
 START_COL, END_COL = 4, 5  # D, E
 KICKOFF_CELL = f"$D${KICKOFF_ROW}"
 
-# Styles this sheet adds to the generator's set (registered once per run in ``setup``).
-LOCAL_STYLES: dict[str, st.StyleSpec] = {
-    "wave.period": st.StyleSpec(
-        size=8, color=st.SLATE, fill=st.CALC_FILL, number_format="d mmm", horizontal="center", rotation=90,
-        border="box",
-    ),
-    "wave.period.head": st.StyleSpec(
-        bold=True, size=9, color=st.WHITE, fill=st.NAVY, horizontal="center", border="box"
-    ),
-    "wave.band": st.StyleSpec(size=9, bold=True, horizontal="center", border="box"),
-    "wave.item": st.StyleSpec(border="box", wrap=True, vertical="top", indent=1),
-    "wave.item.phase": st.StyleSpec(border="box", wrap=True, vertical="top", bold=True),
-    "wave.text": st.StyleSpec(border="box", vertical="top"),
-    "wave.center": st.StyleSpec(border="box", vertical="top", horizontal="center"),
-    "wave.date": st.StyleSpec(border="box", vertical="top", horizontal="center", number_format=st.DATE),
-    "wave.calc.date": st.StyleSpec(
-        border="box", vertical="top", horizontal="center", number_format=st.DATE, fill=st.CALC_FILL
-    ),
-    "wave.activities": st.StyleSpec(border="box", wrap=True, vertical="top", size=9),
-}  # fmt: skip
-
-
-def register_styles(ws: Worksheet, specs: Mapping[str, st.StyleSpec]) -> dict[str, int]:
-    """Add styles to the base workbook of ``ws`` and return name -> xf index (as ``styles.register``)."""
-    wb = ws.parent
-    scratch = wb.create_sheet("_local_styles")
-    ids: dict[str, int] = {}
-    for i, (name, spec) in enumerate(specs.items(), start=1):
-        cell = scratch.cell(row=i, column=1)
-        st._apply(cell, spec)
-        ids[name] = cell.style_id
-    wb.remove(scratch)
-    return ids
-
-
-def sheet_styles(ws: Worksheet, ctx: RenderContext, key: str, specs: Mapping[str, st.StyleSpec]) -> None:
-    """Register ``specs`` during setup and keep the run's full style map under ``key`` for ``render``."""
-    ctx.memo[key] = {**ctx.styles, **register_styles(ws, specs)}
-
 
 def gantt_periods(kickoff: dt.date, months: int = REVIEW_MONTHS) -> list[tuple[str, dt.date, dt.date]]:
     """The band's columns: (label, first day, last day) for weeks 0..12, then each month after the wave.
@@ -154,7 +114,6 @@ def activities_col() -> int:
 
 
 def setup(ws: Worksheet, ctx: RenderContext) -> None:
-    sheet_styles(ws, ctx, SHEET, LOCAL_STYLES)
     column_widths = {letter(i): w for i, w in enumerate(ITEM_WIDTHS, start=1)}
     for k in range(_n_periods()):
         column_widths[letter(FIRST_BAND_COL + k)] = BAND_WIDTH
@@ -185,13 +144,21 @@ def kickoff_of(data: CustomerData) -> dt.date | None:
 
 
 def render(data: CustomerData, ctx: RenderContext) -> SheetData:
-    styles = ctx.memo[SHEET]
-    sd = SheetData(styles)
+    sd = SheetData(ctx.styles)
     sd.text(1, 1, "title", f"Wave plan: {ctx.settings.supplier} and {data.name}")
     sd.height(1, 24)
+    kickoff = kickoff_of(data)
+    # Below the title the sheet depends on the kick-off date alone: rendered once per date.
+    body = ctx.once_per(SHEET, kickoff, lambda: _body(kickoff, ctx.styles))
+    sd.rows(*body)  # type: ignore[misc]
+    return sd
+
+
+def _body(kickoff: dt.date | None, styles: Mapping[str, int]) -> tuple[int, int, str, int]:
+    """Everything below the title for this kick-off date: (first row, last row, XML, last column)."""
+    sd = SheetData(styles)
     sd.text(2, 1, "note", LEGEND)
     sd.text(3, 1, "note", PROTECTION_NOTE)
-    kickoff = kickoff_of(data)
     sd.text(KICKOFF_ROW, 1, "kv.label", "Kick-off (week 0)")
     sd.text(END_ROW, 1, "kv.label", "End of the wave (week 12)")
     if kickoff is None:
@@ -203,21 +170,14 @@ def render(data: CustomerData, ctx: RenderContext) -> SheetData:
             "The master has no Wave start for this customer: the plan appears once the kick-off date is set.",
         )
         _header(sd, None)
-        return sd
+        return 2, sd.max_row, sd.xml(), sd.max_col
     sd.value(KICKOFF_ROW, START_COL, "kv.date", kickoff)
     sd.formula(END_ROW, START_COL, "kv.date", f"{KICKOFF_CELL}+{WAVE_END_DAYS}", wave_end(kickoff))
     periods = gantt_periods(kickoff)
     _header(sd, periods)
-    plan = wave_plan(kickoff, REVIEW_MONTHS)
-    # Only the dates differ between customers: the rest of each row is built once per run.
-    rows = ctx.memo.setdefault(f"{SHEET} rows", {})
-    for i, item in enumerate(plan):
+    for i, item in enumerate(wave_plan(kickoff, REVIEW_MONTHS)):
         r = FIRST_ROW + i
-        marks = tuple(band(item, periods))
-        key = (r, item.name, item.kind, item.weeks, item.owner, item.activities, marks)
-        if key not in rows:
-            rows[key] = _static_row(styles, r, item, marks)
-        head, tail, height = rows[key]
+        head, tail, height = _static_row(styles, r, item, tuple(band(item, periods)))
         start, end = f"D{r}", f"E{r}"
         if item.kind == PHASE:
             first = f"{KICKOFF_CELL}+{7 * item.first_week}" if item.first_week else KICKOFF_CELL
@@ -230,7 +190,7 @@ def render(data: CustomerData, ctx: RenderContext) -> SheetData:
         sd.row_xml(r, head + dates + tail, activities_col())
         if height:
             sd.height(r, height)
-    return sd
+    return 2, sd.max_row, sd.xml(), sd.max_col
 
 
 def _static_row(
