@@ -123,19 +123,37 @@ def test_dry_run_leaves_the_file_untouched(master: Path, capsys) -> None:
     assert _backups(master) == []
 
 
-def test_customer_option_and_singletons(master: Path) -> None:
+def _changed_rows(before, after) -> pd.Index:
+    return after.workshop.index[after.workshop[MOTHER_ID].fillna("") != before.workshop[MOTHER_ID].fillna("")]
+
+
+def test_customer_option_puts_raw_ideas_under_the_customers_existing_ideas(master: Path) -> None:
+    # Brightwell's facilitator placed none of its raw ideas, but every one of them is about an idea the
+    # master already holds (certificates by e-mail, monthly billing ...): nothing is drafted again.
     before = load_master(master)
-    assert main(["synthesize", str(master), "--customer", "C-WHL", "--singletons"]) == 0
+    assert main(["synthesize", str(master), "--customer", "C-WHL"]) == 0
     after = load_master(master)
-    changed = after.workshop.index[
-        after.workshop[MOTHER_ID].fillna("") != before.workshop[MOTHER_ID].fillna("")
-    ]
-    assert set(after.workshop.loc[changed, col.CUSTOMER_ID]) == {"C-WHL"}
-    whl = after.workshop[after.workshop[col.CUSTOMER_ID] == "C-WHL"]
-    assert not whl[MOTHER_ID].map(is_blank).any()  # singletons became drafts too
+    assert set(after.workshop.loc[_changed_rows(before, after), col.CUSTOMER_ID]) == {"C-WHL"}
+    whl = after.workshop[after.workshop[col.CUSTOMER_ID] == "C-WHL"].set_index("Raw ID")[MOTHER_ID]
+    existing = before.ideas.loc[before.ideas[col.CUSTOMER_ID] == "C-WHL", col.IDEA_ID]
+    assert set(whl) <= set(existing)
+    assert whl[["R-WHL-003", "R-WHL-004"]].tolist() == ["WHL-02", "WHL-02"]  # mill certificates by e-mail
+    assert whl[["R-WHL-002", "R-WHL-015"]].tolist() == ["WHL-05", "WHL-05"]  # consolidated monthly billing
+    assert len(after.ideas) == len(before.ideas)
+
+
+def test_singletons_option_drafts_an_idea_for_each_lone_raw_idea(master: Path) -> None:
+    before = load_master(master)
+    assert main(["synthesize", str(master), "--customer", "C-AUT", "--singletons"]) == 0
+    after = load_master(master)
+    assert set(after.workshop.loc[_changed_rows(before, after), col.CUSTOMER_ID]) == {"C-AUT"}
+    aut = after.workshop[after.workshop[col.CUSTOMER_ID] == "C-AUT"]
+    assert not aut[MOTHER_ID].map(is_blank).any()  # singletons became drafts too
     drafts = after.ideas.iloc[len(before.ideas) :]
-    assert set(drafts[col.CUSTOMER_ID]) == {"C-WHL"}
-    assert set(whl[MOTHER_ID]) == set(drafts[col.IDEA_ID])
+    assert set(drafts[col.CUSTOMER_ID]) == {"C-AUT"}
+    lone = aut.loc[aut["Raw ID"] == "R-AUT-011", MOTHER_ID].item()  # visit each other's plants
+    assert lone in set(drafts[col.IDEA_ID])
+    assert (aut[MOTHER_ID] == lone).sum() == 1
 
 
 def test_threshold_accepts_fractions_and_percentages(master: Path, capsys) -> None:

@@ -16,9 +16,11 @@ from __future__ import annotations
 
 import datetime as dt
 import math
-from collections.abc import Mapping
+from array import array
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from functools import lru_cache
+from typing import TypeVar
 
 import pandas as pd
 
@@ -53,6 +55,7 @@ from ..readiness.screening import (
 from ..settings import Settings
 
 QUESTIONS = {stage.name: stage.question for stage in LIFECYCLE_STAGES}
+T = TypeVar("T")
 Row = dict[str, object]
 
 
@@ -141,26 +144,38 @@ def _keys(table: pd.DataFrame) -> list[str | None]:
     return [cells.text(x) for x in table[CUSTOMER_ID].tolist()]
 
 
-def _group(table: pd.DataFrame | None) -> dict[str, list[Row]]:
-    """Each customer's rows (every column) in table order."""
-    out: dict[str, list[Row]] = {}
-    if table is None or not len(table):
-        return out
-    for key, row in zip(_keys(table), table.to_dict("records"), strict=True):
-        if key is not None:
-            out.setdefault(key, []).append(row)
-    return out
+class _Rows:
+    """A table's columns as lists and each customer's row positions, in table order: read once per
+    run, kept compact (no object per row), and per customer only its own rows are read.
 
+    ``text``: rows where this column is blank (template lines) are left out.
+    """
 
-def _group_records(table: pd.DataFrame | None, columns: tuple[str, ...], text: str) -> dict[str, list[Row]]:
-    """Each customer's rows as records in table order; rows without ``text`` (template lines) left out."""
-    out: dict[str, list[Row]] = {}
-    if table is None or not len(table):
-        return out
-    for key, row in zip(_keys(table), _records(table, columns), strict=True):
-        if key is not None and cells.text(row.get(text)) is not None:
-            out.setdefault(key, []).append(row)
-    return out
+    def __init__(
+        self, table: pd.DataFrame | None, columns: tuple[str, ...] | None = None, text: str = ""
+    ) -> None:
+        self.names: tuple[str, ...] = columns or (() if table is None else tuple(table.columns))
+        self._values: dict[str, list[object]] = {}
+        self._groups: dict[str, array[int]] = {}
+        if table is None or not len(table):
+            return
+        self._values = table[[c for c in self.names if c in table.columns]].to_dict("list")
+        wanted = self._values.get(text) if text else None
+        for position, key in enumerate(_keys(table)):
+            if key is None or (text and (wanted is None or cells.text(wanted[position]) is None)):
+                continue
+            self._groups.setdefault(key, array("l")).append(position)
+
+    def __contains__(self, customer_id: str) -> bool:
+        return customer_id in self._groups
+
+    def records(self, customer_id: str) -> list[Row]:
+        """The customer's rows as column name -> value (None for a column the table lacks)."""
+        positions = self._groups.get(customer_id)
+        if positions is None:
+            return []
+        columns = [(name, self._values.get(name)) for name in self.names]
+        return [{name: None if values is None else values[i] for name, values in columns} for i in positions]
 
 
 def _stages(checklist: pd.DataFrame) -> tuple[list[StageLine], str | None]:
@@ -172,7 +187,43 @@ def _stages(checklist: pd.DataFrame) -> tuple[list[StageLine], str | None]:
     return lines, current_stage(scores)
 
 
-_STANDARD = {(stage.name, cells.key(item)) for stage in LIFECYCLE_STAGES for item in stage.items}
+_STANDARD_ITEMS = [
+    (stage.name, [(item, cells.key(item)) for item in stage.items]) for stage in LIFECYCLE_STAGES
+]
+_STANDARD = {(name, key) for name, items in _STANDARD_ITEMS for _, key in items}
+
+
+# The parsers of the core, each answer kept per distinct cell (typed: True, 1 and 1.0 differ):
+# a checklist repeats the same few stage names, items and Done values for every customer.
+def _cached(parse: Callable[[object], T]) -> Callable[[object], T]:
+    remembered = lru_cache(maxsize=8192, typed=True)(parse)
+
+    def call(x: object) -> T:
+        try:
+            return remembered(x)
+        except TypeError:  # an unhashable cell
+            return parse(x)
+
+    return call
+
+
+@_cached
+def _stage_of(x: object) -> str | None:
+    return cells.safely(parse_stage, x)
+
+
+@_cached
+def _done_of(x: object) -> str | None:
+    try:
+        return done_text(x)
+    except ValueError:
+        return None
+
+
+_text_of = _cached(cells.text)
+_key_of = _cached(cells.key)
+_parse_done = _cached(parse_done)
+_parse_stage = _cached(parse_stage)
 
 
 def _checklist(rows: list[Row], customer_id: str) -> list[Row]:
@@ -181,28 +232,27 @@ def _checklist(rows: list[Row], customer_id: str) -> list[Row]:
     item wins), then per stage the items the customer added."""
     own: dict[tuple[str, str], Row] = {}
     for row in rows:
-        stage = cells.safely(parse_stage, row.get(rt.STAGE))
-        item = cells.text(row.get(rt.ITEM))
+        stage = _stage_of(row.get(rt.STAGE))
+        item = _text_of(row.get(rt.ITEM))
         if stage is None or item is None:
             continue
-        try:
-            done = done_text(row.get(rt.DONE))
-        except ValueError:
-            done = None
-        slot = (stage, cells.key(item))
+        slot = (stage, _key_of(item))
         if slot not in own:
-            own[slot] = {rt.STAGE: stage, rt.ITEM: item, rt.DONE: done, rt.NOTE: cells.text(row.get(rt.NOTE))}
+            own[slot] = {
+                rt.STAGE: stage, rt.ITEM: item, rt.DONE: _done_of(row.get(rt.DONE)),
+                rt.NOTE: _text_of(row.get(rt.NOTE)),
+            }  # fmt: skip
     extra: dict[str, list[Row]] = {stage.name: [] for stage in LIFECYCLE_STAGES}
     for slot, record in own.items():
         if slot not in _STANDARD:
             extra[slot[0]].append(record)
     out: list[Row] = []
-    for stage in LIFECYCLE_STAGES:
-        for item in stage.items:
-            found = own.get((stage.name, cells.key(item)))
-            blank = {rt.STAGE: stage.name, rt.ITEM: item, rt.DONE: None, rt.NOTE: None}
+    for name, items in _STANDARD_ITEMS:
+        for item, key in items:
+            found = own.get((name, key))
+            blank = {rt.STAGE: name, rt.ITEM: item, rt.DONE: None, rt.NOTE: None}
             out.append({**found, rt.ITEM: item} if found else blank)
-        out.extend(dict(record) for record in extra[stage.name])
+        out.extend(dict(record) for record in extra[name])
     return out
 
 
@@ -211,8 +261,8 @@ def _checklist_stages(checklist: list[Row]) -> tuple[list[StageLine], str | None
     (not N/A) and not applicable, and the first stage with an applicable item not yet done."""
     counts = {stage.name: [0, 0, 0] for stage in LIFECYCLE_STAGES}
     for record in checklist:
-        done = parse_done(record[rt.DONE])
-        c = counts[parse_stage(record[rt.STAGE])]  # type: ignore[index]
+        done = _parse_done(record[rt.DONE])
+        c = counts[_parse_stage(record[rt.STAGE])]  # type: ignore[index]
         if done is None:
             c[2] += 1
         else:
@@ -225,15 +275,25 @@ def _checklist_stages(checklist: list[Row]) -> tuple[list[StageLine], str | None
     return lines, next((line.stage for line in lines if line.done < line.applicable), None)
 
 
+@_cached
+def _firm_of(x: object) -> str | None:
+    return cells.safely(parse_maturity_firm, x)
+
+
+@_cached
+def _rating_of(x: object) -> str | None:
+    return cells.safely(parse_rating, x)
+
+
 def _ratings(rows: list[Row]) -> dict[str, dict[str, str | None]]:
     """``ratings_of`` one customer's Maturity rows: per firm (the first row wins) each dimension's
     rating, unreadable ones as not rated."""
     out: dict[str, dict[str, str | None]] = {}
     for row in rows:
-        firm = cells.safely(parse_maturity_firm, row.get(rt.FIRM))
+        firm = _firm_of(row.get(rt.FIRM))
         if firm is None or firm in out:
             continue
-        out[firm] = {d: cells.safely(parse_rating, row.get(d)) for d in rt.DIMENSIONS}
+        out[firm] = {d: _rating_of(row.get(d)) for d in rt.DIMENSIONS}
     return out
 
 
@@ -255,28 +315,25 @@ class RelationshipSlices:
         self.thresholds = settings.screening
         self.as_of = as_of
         visible = exportable(relationship, drop_column=True)
-        self._lifecycle = _group(visible.get(rt.LIFECYCLE_SHEET))
-        self._maturity = _group(visible.get(rt.MATURITY_SHEET))
+        self._lifecycle = _Rows(visible.get(rt.LIFECYCLE_SHEET), (rt.STAGE, rt.ITEM, rt.DONE, rt.NOTE))
+        self._maturity = _Rows(visible.get(rt.MATURITY_SHEET), (rt.FIRM, *rt.DIMENSIONS))
         risks, exits, issues = (visible.get(s) for s in (rt.RISKS_SHEET, rt.EXITS_SHEET, rt.ISSUES_SHEET))
-        self._objectives = _group_records(visible.get(rt.OBJECTIVES_SHEET), _OBJECTIVES, rt.OBJECTIVE)
-        self._risks = _group_records(None if risks is None else rate_risks(risks), _RISKS, rt.RISK)
-        exits = None if exits is None else review_exits(exits, as_of)
-        self._exits = _group_records(exits, _EXITS, rt.TRIGGER)
-        issues = None if issues is None else flag_issues(issues, as_of)
-        self._issues = _group_records(issues, _ISSUES, rt.ISSUE)
+        self._objectives = _Rows(visible.get(rt.OBJECTIVES_SHEET), _OBJECTIVES, rt.OBJECTIVE)
+        self._risks = _Rows(None if risks is None else rate_risks(risks), _RISKS, rt.RISK)
+        self._exits = _Rows(None if exits is None else review_exits(exits, as_of), _EXITS, rt.TRIGGER)
+        self._issues = _Rows(None if issues is None else flag_issues(issues, as_of), _ISSUES, rt.ISSUE)
 
     def customer(self, customer_id: str, customer: Mapping[str, object]) -> CustomerRelationship:
         """One customer's relationship; ``customer`` is its row of the Customers table."""
         cid = cells.text(customer_id) or ""
         t = self.thresholds
         screening = screen_customer(*(customer.get(c) for c in _SCREENING_ORDER), t)
-        own = self._lifecycle.get(cid)
-        if own is None:
-            checklist, stages, current = _empty_checklist()
-        else:
-            checklist = _checklist(own, cid)
+        if cid in self._lifecycle:
+            checklist = _checklist(self._lifecycle.records(cid), cid)
             stages, current = _checklist_stages(checklist)
-        ratings = _ratings(self._maturity.get(cid, []))
+        else:
+            checklist, stages, current = _empty_checklist()
+        ratings = _ratings(self._maturity.records(cid))
         return CustomerRelationship(
             customer_id=cid,
             as_of=self.as_of,
@@ -289,10 +346,10 @@ class RelationshipSlices:
             current_stage=current,
             ratings=ratings,
             maturity=maturity_verdict(ratings),
-            objectives=self._objectives.get(cid, []),
-            risks=self._risks.get(cid, []),
-            exits=self._exits.get(cid, []),
-            issues=self._issues.get(cid, []),
+            objectives=self._objectives.records(cid),
+            risks=self._risks.records(cid),
+            exits=self._exits.records(cid),
+            issues=self._issues.records(cid),
         )
 
 

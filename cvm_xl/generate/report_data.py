@@ -346,25 +346,31 @@ class ReportSlices:
 
     @staticmethod
     def _split(owner: np.ndarray, month: np.ndarray, supplier: np.ndarray, customer: np.ndarray):  # type: ignore[no-untyped-def]
-        """Owner code -> (months, supplier sums, customer sums) as lists."""
-        if not len(owner):
-            return {}
-        bounds = np.flatnonzero(np.diff(owner)) + 1
-        starts = [0, *bounds.tolist()]
-        ends = [*bounds.tolist(), len(owner)]
-        months, sup, cus, codes = month.tolist(), supplier.tolist(), customer.tolist(), owner.tolist()
-        return {codes[a]: (months[a:b], sup[a:b], cus[a:b]) for a, b in zip(starts, ends, strict=True)}
+        """The months and sums as compact arrays, and per owner code where its run starts and ends."""
+        runs: dict[int, tuple[int, int]] = {}
+        if len(owner):
+            starts = [0, *(np.flatnonzero(np.diff(owner)) + 1).tolist()]
+            ends = [*starts[1:], len(owner)]
+            runs = dict(zip(owner[starts].tolist(), zip(starts, ends, strict=True), strict=True))
+        return runs, month.astype(np.int32), supplier, customer
 
     @staticmethod
-    def _months(part) -> Months:  # type: ignore[no-untyped-def]
-        if part is None:
+    def _months(slices, code: int | None) -> Months:  # type: ignore[no-untyped-def]
+        runs, months, supplier, customer = slices
+        run = runs.get(code)
+        if run is None:
             return {}
-        months, supplier, customer = part
-        return {m: [s, c] for m, s, c in zip(months, supplier, customer, strict=True)}
+        a, b = run
+        return {
+            m: [s, c]
+            for m, s, c in zip(
+                months[a:b].tolist(), supplier[a:b].tolist(), customer[a:b].tolist(), strict=True
+            )
+        }
 
     def customer(self, customer_id: str, customer: Mapping[str, object]) -> MonthlyReport:
         """The report of one customer; ``customer`` is its row of the Customers table."""
         code = self._codes.get(customer_id)
-        planned = self._months(self._planned_slices.get(code))
-        realised = self._months(self._realised_slices.get(code))
+        planned = self._months(self._planned_slices, code)
+        realised = self._months(self._realised_slices, code)
         return assemble_report(customer, planned, realised, self.window)

@@ -22,6 +22,19 @@ class SheetData:
         self._runs: list[tuple[int, int, str]] = []
         self.max_col = 1
 
+    def copy(self) -> SheetData:
+        """A sheet with the same cells, to which more can be put (e.g. per customer, after the cells
+        every workbook shares were put once)."""
+        other = SheetData(self.styles)
+        other._cells = {r: dict(cells) for r, cells in self._cells.items()}
+        other._heights = dict(self._heights)
+        other._hidden = set(self._hidden)
+        other._raw = dict(self._raw)
+        other._blocks = list(self._blocks)
+        other._runs = list(self._runs)
+        other.max_col = self.max_col
+        return other
+
     def _put(self, r: int, c: int, xml: str) -> None:
         self._cells.setdefault(r, {})[c] = xml
         if c > self.max_col:

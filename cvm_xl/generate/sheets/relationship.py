@@ -15,6 +15,8 @@ fixed number of reserved rows (unused ones hidden) and the checklist comes last.
 from __future__ import annotations
 
 import math
+from collections.abc import Callable
+from operator import itemgetter
 
 from openpyxl.formatting.rule import FormulaRule
 from openpyxl.styles import Font, PatternFill
@@ -25,6 +27,8 @@ from ...readiness import cells
 from ...readiness import tables as rt
 from ...readiness.maturity import MATURITY_DESCRIPTIONS, maturity_prompt
 from ...readiness.risks import IMPACT_NAMES, LEVEL_FLOORS, LIKELIHOOD_NAMES, level_grid
+from .. import styles as st
+from .. import xmltext as xt
 from ..relationship_data import CustomerRelationship, empty_relationship
 from ..sheetdata import SheetData
 from ..xmltext import letter
@@ -293,72 +297,48 @@ def _nan_blank(value: float) -> float | None:
 
 def render(data: object, ctx: RenderContext) -> SheetData:
     rel = relationship_of(data)
-    sd = SheetData(ctx.styles)
+    # The cells that are the same in every workbook of the run are written once; each customer's
+    # sheet starts from a copy of them.
+    sd = ctx.once(f"{NAME} fixed cells", lambda: _fixed_cells(ctx)).copy()  # type: ignore[attr-defined]
     name = data.name  # type: ignore[attr-defined]
     sd.text(1, 1, "title", f"Relationship: {ctx.settings.supplier} and {name}")
+    formulas = ctx.once(f"{NAME} formulas", _formulas)
+    _screening(sd, rel)
+    _stages(sd, rel, formulas)  # type: ignore[arg-type]
+    _maturity(sd, rel, formulas)  # type: ignore[arg-type]
+    _heat_map(sd, rel, formulas)  # type: ignore[arg-type]
+    _objectives(sd, rel, ctx)
+    _risks(sd, rel, ctx)
+    _exits(sd, rel, ctx)
+    _issues(sd, rel, ctx)
+    _checklist(sd, rel, ctx)
+    return sd
+
+
+def _fixed_cells(ctx: RenderContext) -> SheetData:
+    """Titles, headers, labels, descriptions and row heights of the top of the sheet."""
+    sd = SheetData(ctx.styles)
     sd.height(1, 24)
     sd.text(2, 1, "note", "Readiness for CVM and the health of the relationship (BS 11000 life cycle). "
             "Tick checklist items, rate maturity and score risks: the scores, the verdict and the heat map "
             "follow.")  # fmt: skip
     sd.text(3, 1, "note", PROTECTION_NOTE)
-    _screening(sd, rel)
-    _stages(sd, rel)
-    _maturity(sd, rel)
-    _heat_map(sd, rel)
-    _objectives(sd, rel)
-    _risks(sd, rel)
-    _exits(sd, rel)
-    _issues(sd, rel)
-    _checklist(sd, rel)
-    return sd
 
-
-def _screening(sd: SheetData, rel: CustomerRelationship) -> None:
     _section(sd, SCREEN_TOP, "Customer selection: the CVM prerequisites")
     for c, head in enumerate(("Prerequisite", "Assessment", "Needed", "Met"), start=1):
         sd.text(SCREEN_TOP + 1, c, "header.calc", head)
-    for i, line in enumerate(rel.screening):
-        r = SCREEN_FIRST + i
-        sd.text(r, 1, "kv.label", line.label)
-        sd.value(r, 2, "fixed.center", line.assessment)
-        sd.text(r, 3, "fixed.center", line.needed)
-        sd.text(r, 4, "fixed.center", "Yes" if line.met else "No")
     sd.text(ELIGIBLE_ROW, 1, "kv.label", "Eligible for CVM")
-    sd.text(ELIGIBLE_ROW, 2, "kv.text", "Yes" if rel.eligible else "No")
     sd.text(REASONS_ROW, 1, "label.top", "Reasons")
-    sd.text(REASONS_ROW, 2, "text.wrap", rel.reasons or "Every prerequisite is met.")
-    lines = max(1, math.ceil(len(rel.reasons) / 95))
-    sd.height(REASONS_ROW, 14 * min(lines, 6) + 2)
 
-
-def _stages(sd: SheetData, rel: CustomerRelationship) -> None:
     _section(sd, STAGE_TOP, "Readiness by stage of the collaboration life cycle (BS 11000)")
     heads = ("Stage", "Question", "Done", "Applicable", "Not applicable", "Completion")
     for c, head in enumerate(heads, start=1):
         sd.text(STAGE_TOP + 1, c, "header.input" if c <= 2 else "header.calc", head)
     sd.height(STAGE_TOP + 1, 20)
-    for i, stage in enumerate(rel.stages):
-        r = STAGE_FIRST + i
-        f = stage_formulas(r)
-        sd.text(r, 1, "fixed.text", stage.stage)
-        sd.text(r, 2, "fixed.text", stage.question + "?")
-        sd.formula(r, 3, "calc.count", f["done"], stage.done)
-        sd.formula(r, 4, "calc.count", f["applicable"], stage.applicable)
-        sd.formula(r, 5, "calc.count", f["na"], stage.not_applicable)
-        sd.formula(r, 6, "calc.share", f["completion"], _nan_blank(stage.completion))
-    r = OVERALL_ROW
-    sd.text(r, 1, "total.label", "Overall readiness")
-    sd.blank(r, 2, "total.label")
-    for c, value in ((3, sum(s.done for s in rel.stages)), (4, sum(s.applicable for s in rel.stages)),
-                     (5, sum(s.not_applicable for s in rel.stages))):  # fmt: skip
-        x = letter(c)
-        sd.formula(r, c, "total.count", f"SUM({x}{STAGE_FIRST}:{x}{STAGE_LAST})", value)
-    sd.formula(r, 6, "calc.share", f'IF($D{r}=0,"",$C{r}/$D{r})', _nan_blank(rel.readiness))
+    sd.text(OVERALL_ROW, 1, "total.label", "Overall readiness")
+    sd.blank(OVERALL_ROW, 2, "total.label")
     sd.text(CURRENT_ROW, 1, "kv.label", "Current stage")
-    sd.formula(CURRENT_ROW, 2, "kv.text", current_stage_formula(), rel.current_stage or ALL_DONE)
 
-
-def _maturity(sd: SheetData, rel: CustomerRelationship) -> None:
     _section(sd, MATURITY_TOP, "Maturity assessment: A (most collaborative) to D (arm's length)")
     for c, head in enumerate(("Dimension", "What A to D mean", "Supplier", "Customer"), start=1):
         sd.text(MATURITY_TOP + 1, c, "header.input", head)
@@ -367,31 +347,91 @@ def _maturity(sd: SheetData, rel: CustomerRelationship) -> None:
         levels = MATURITY_DESCRIPTIONS[dimension]
         sd.text(r, 2, "note.wrap", "\n".join(f"{x}: {levels[x]}" for x in rt.RATINGS))
         sd.height(r, 96)
-        for firm, x in FIRM_COLUMNS.items():
-            sd.value(r, _col(x), "in.center", rel.ratings.get(firm, {}).get(dimension))
     sd.text(VERDICT_ROW, 1, "kv.label", "Readiness verdict")
-    sd.formula(VERDICT_ROW, 2, "kv.text", maturity_formula(), rel.maturity.label)
     sd.text(RULE_ROW, 1, "note", "Rule")
     sd.text(RULE_ROW, 2, "note.wrap", "Any D: not ready. A rating missing: not assessed. Any C: ready, "
             "with development needs to plan for. Only A and B: ready.")  # fmt: skip
 
-
-def _heat_map(sd: SheetData, rel: CustomerRelationship) -> None:
-    first, last = 9, 14  # I..N
+    first, last = HEAT_FIRST_COL, HEAT_FIRST_COL + 5
     _section(sd, HEAT_TOP, "Joint risks: heat map (risks not closed)", first, last)
     sd.text(HEAT_TOP + 1, first, "header.calc", "Likelihood \\ Impact")
     for impact, x in HEAT_COLUMNS.items():
         sd.text(HEAT_TOP + 1, _col(x), "header.calc", f"{impact} {IMPACT_NAMES[impact - 1]}")
     sd.height(HEAT_TOP + 1, 30)
-    counts = _heat_counts(rel)
     for likelihood, r in HEAT_ROW.items():
         sd.text(r, first, "label", f"{likelihood} {LIKELIHOOD_NAMES[likelihood - 1]}")
         sd.height(r, 20)
-        for impact, x in HEAT_COLUMNS.items():
-            count = counts[(likelihood, impact)]
-            sd.formula(r, _col(x), "fixed.center", heat_formula(likelihood, impact), count)
     sd.text(LEGEND_ROW, first, "note", "Rating = likelihood x impact: Low 1-4, Medium 5-9, High 10-16, "
             "Critical 20-25.")  # fmt: skip
+    return sd
+
+
+HEAT_FIRST_COL = 9  # I: the heat map's labels, then J..N
+
+
+def _formulas() -> dict[str, object]:
+    """The formulas of the top of the sheet, escaped for XML (the same in every workbook)."""
+    return {
+        "stages": {
+            r: {k: xt.formula_text(f) for k, f in stage_formulas(r).items()}
+            for r in range(STAGE_FIRST, STAGE_LAST + 1)
+        },
+        "overall": xt.formula_text(f'IF($D{OVERALL_ROW}=0,"",$C{OVERALL_ROW}/$D{OVERALL_ROW})'),
+        "sums": {
+            c: xt.formula_text(f"SUM({letter(c)}{STAGE_FIRST}:{letter(c)}{STAGE_LAST})") for c in (3, 4, 5)
+        },
+        "current": xt.formula_text(current_stage_formula()),
+        "maturity": xt.formula_text(maturity_formula()),
+        "heat": {(lk, im): xt.formula_text(heat_formula(lk, im)) for lk in rt.SCORES for im in rt.SCORES},
+    }  # fmt: skip
+
+
+def _screening(sd: SheetData, rel: CustomerRelationship) -> None:
+    for i, line in enumerate(rel.screening):
+        r = SCREEN_FIRST + i
+        sd.text(r, 1, "kv.label", line.label)
+        sd.value(r, 2, "fixed.center", line.assessment)
+        sd.text(r, 3, "fixed.center", line.needed)
+        sd.text(r, 4, "fixed.center", "Yes" if line.met else "No")
+    sd.text(ELIGIBLE_ROW, 2, "kv.text", "Yes" if rel.eligible else "No")
+    sd.text(REASONS_ROW, 2, "text.wrap", rel.reasons or "Every prerequisite is met.")
+    lines = max(1, math.ceil(len(rel.reasons) / 95))
+    sd.height(REASONS_ROW, 14 * min(lines, 6) + 2)
+
+
+def _stages(sd: SheetData, rel: CustomerRelationship, formulas: dict) -> None:  # type: ignore[type-arg]
+    for i, stage in enumerate(rel.stages):
+        r = STAGE_FIRST + i
+        f = formulas["stages"][r]
+        sd.text(r, 1, "fixed.text", stage.stage)
+        sd.text(r, 2, "fixed.text", stage.question + "?")
+        sd.formula_xml(r, 3, "calc.count", f["done"], stage.done)
+        sd.formula_xml(r, 4, "calc.count", f["applicable"], stage.applicable)
+        sd.formula_xml(r, 5, "calc.count", f["na"], stage.not_applicable)
+        sd.formula_xml(r, 6, "calc.share", f["completion"], _nan_blank(stage.completion))
+    r = OVERALL_ROW
+    for c, value in ((3, sum(s.done for s in rel.stages)), (4, sum(s.applicable for s in rel.stages)),
+                     (5, sum(s.not_applicable for s in rel.stages))):  # fmt: skip
+        sd.formula_xml(r, c, "total.count", formulas["sums"][c], value)
+    sd.formula_xml(r, 6, "calc.share", formulas["overall"], _nan_blank(rel.readiness))
+    sd.formula_xml(CURRENT_ROW, 2, "kv.text", formulas["current"], rel.current_stage or ALL_DONE)
+
+
+def _maturity(sd: SheetData, rel: CustomerRelationship, formulas: dict) -> None:  # type: ignore[type-arg]
+    for dimension, r in zip(rt.DIMENSIONS, range(MATURITY_FIRST, MATURITY_LAST + 1), strict=True):
+        for firm, x in FIRM_COLUMNS.items():
+            sd.value(r, _col(x), "in.center", rel.ratings.get(firm, {}).get(dimension))
+    sd.formula_xml(VERDICT_ROW, 2, "kv.text", formulas["maturity"], rel.maturity.label)
+
+
+def _heat_map(sd: SheetData, rel: CustomerRelationship, formulas: dict) -> None:  # type: ignore[type-arg]
+    counts = _heat_counts(rel)
+    heat = formulas["heat"]
+    for likelihood, r in HEAT_ROW.items():
+        for impact, x in HEAT_COLUMNS.items():
+            sd.formula_xml(
+                r, _col(x), "fixed.center", heat[(likelihood, impact)], counts[(likelihood, impact)]
+            )
 
 
 def _heat_counts(rel: CustomerRelationship) -> dict[tuple[int, int], int]:
@@ -410,90 +450,167 @@ def _score(value: object) -> int | None:
     return None
 
 
+# --- registers and the checklist: runs of whole rows ----------------------------------------------
+
+
+def _heading(
+    reg: Register, title: str, computed: tuple[str, ...], note: str | None, ctx: RenderContext
+) -> tuple[str, int]:
+    """The XML of a register's title and header rows, and its last column (built once per text)."""
+
+    def make() -> tuple[str, int]:
+        sd = SheetData(ctx.styles)
+        last = _col(max(reg.columns.values()))
+        _section(sd, reg.top, title, 1, last)
+        if note:
+            sd.text(reg.top, last + 1, "note", note)
+        _headers(sd, reg.header, reg.columns, computed)
+        return sd.xml(), sd.max_col
+
+    return ctx.once_per(f"{NAME} heading", (reg.top, title, note), make)  # type: ignore[return-value]
+
+
+def _hidden(reg: Register, ctx: RenderContext) -> list[str]:
+    """Each reserved row of a register as a hidden empty row."""
+    rows = range(reg.first, reg.last + 1)
+    return ctx.once(f"{NAME} hidden {reg.top}", lambda: [xt.row(r, "", hidden=True) for r in rows])  # type: ignore[return-value]
+
+
 def _register(
     sd: SheetData,
     reg: Register,
     title: str,
     rows: list[dict[str, object]],
+    ctx: RenderContext,
     *,
     computed: tuple[str, ...] = (),
     editable: bool = True,
     empty_note: str,
     styles: dict[str, str] | None = None,
+    computed_cells: Callable[[int, dict[str, object]], dict[str, str]] | None = None,
 ) -> None:
     """Title, headers, one row per record (inputs unlocked when ``editable``), ``spare`` blank input
-    rows to add to; the other reserved rows hidden. ``styles`` gives a column's data style."""
-    _section(sd, reg.top, title, 1, _col(max(reg.columns.values())))
-    _headers(sd, reg.header, reg.columns, computed)
+    rows to add to; the other reserved rows hidden. ``styles`` gives a column's data style;
+    ``computed_cells(r, record)`` the XML of the computed columns' cells of row ``r``."""
     shown = rows[: reg.capacity]
+    note = None
     if len(rows) > reg.capacity:
-        sd.text(reg.top, _col(max(reg.columns.values())) + 1, "note",
-                f"The first {reg.capacity} of {len(rows)} are shown; the master holds them all.")  # fmt: skip
+        note = f"The first {reg.capacity} of {len(rows)} are shown; the master holds them all."
+    heading, last_col = _heading(reg, title, computed, note, ctx)
     visible = min(reg.capacity, len(shown) + (reg.spare if editable else 0))
     base = "in" if editable else "fixed"
-    column_styles = {name: f"{base}.{(styles or {}).get(name, 'text')}" for name in reg.columns}
-    for i in range(visible):
-        r = reg.first + i
-        record = shown[i] if i < len(shown) else {}
-        for name, x in reg.columns.items():
-            if name not in computed:
-                sd.value(r, _col(x), column_styles[name], record.get(name))
+    ids = ctx.styles
+    columns = []  # in column order: name, letter, style id, style id for formula-like text
+    for name, column in sorted(reg.columns.items(), key=lambda item: _col(item[1])):
+        style = f"{base}.{(styles or {}).get(name, 'text')}"
+        columns.append((name, column, ids[style], ids[st.quoted(style, "=")]))
+    out = [heading]
+    value_cell = xt.value_cell
+
+    def row(r: int, record: dict[str, object]) -> str:
+        extra = computed_cells(r, record) if computed_cells else {}
+        cells = []
+        for name, column, style, quoted_style in columns:
+            if name in computed:
+                cells.append(extra[name])
+                continue
+            value = record.get(name)
+            formula_like = isinstance(value, str) and value[:1] in ("=", "+", "-", "@")
+            cells.append(value_cell(f"{column}{r}", quoted_style if formula_like else style, value))
+        return f'<row r="{r}">{"".join(cells)}</row>'
+
+    out += [row(reg.first + i, record) for i, record in enumerate(shown)]
+    for r in range(reg.first + len(shown), reg.first + visible):  # the spare rows: the same every time
+        out.append(ctx.once_per(f"{NAME} spare rows", (reg.top, r), lambda r=r: row(r, {}), keep=256))  # type: ignore[misc]
     if not shown and not editable:
-        sd.text(reg.first, 2, "note", empty_note)
+        note_cell = xt.text_cell(f"B{reg.first}", ids["note"], empty_note)
+        out.append(f'<row r="{reg.first}">{note_cell}</row>')
         visible = 1
-    for r in range(reg.first + visible, reg.last + 1):
-        sd.hide(r)
+    out.extend(_hidden(reg, ctx)[visible:])
+    sd.rows(reg.top, reg.last, "".join(out), last_col)
 
 
-def _objectives(sd: SheetData, rel: CustomerRelationship) -> None:
+def _objectives(sd: SheetData, rel: CustomerRelationship, ctx: RenderContext) -> None:
     title = "Objectives: mine (Supplier), yours (Customer) and ours (Joint)"
     styles = {rt.FIRM: "center", rt.AGREED: "center"}
-    _register(sd, OBJECTIVES, title, rel.objectives, empty_note="", styles=styles)
+    _register(sd, OBJECTIVES, title, rel.objectives, ctx, empty_note="", styles=styles)
 
 
-def _risks(sd: SheetData, rel: CustomerRelationship) -> None:
+def _risks(sd: SheetData, rel: CustomerRelationship, ctx: RenderContext) -> None:
     computed = (rt.RATING, rt.RISK_LEVEL)
-    _register(sd, RISKS, "Joint risk register", rel.risks, computed=computed, empty_note="",
-              styles={rt.OWNER_FIRM: "center", rt.LIKELIHOOD: "center", rt.IMPACT: "center",
-                      rt.STATUS: "center"})  # fmt: skip
+    rows = range(RISKS.first, RISKS.last + 1)
+    templates = ctx.once(
+        f"{NAME} risk formulas",
+        lambda: {r: {k: xt.formula_text(f) for k, f in risk_formulas(r).items()} for r in rows},
+    )
     c = RISKS.columns
-    for i, risk in enumerate(rel.risks[: RISKS.capacity] + [{}] * RISKS.spare):
-        r = RISKS.first + i
-        if r > RISKS.last:
-            break
-        f = risk_formulas(r)
+    ids = ctx.styles["calc.center"]
+
+    def cells_of(r: int, risk: dict[str, object]) -> dict[str, str]:
+        f = templates[r]  # type: ignore[index]
         rating = risk.get(rt.RATING)
         rating = _nan_blank(rating) if isinstance(rating, float) else rating
-        sd.formula(r, _col(c[rt.RATING]), "calc.center", f[rt.RATING], rating)
-        sd.formula(r, _col(c[rt.RISK_LEVEL]), "calc.center", f[rt.RISK_LEVEL], risk.get(rt.RISK_LEVEL))
+        return {
+            rt.RATING: xt.formula_cell(f"{c[rt.RATING]}{r}", ids, f[rt.RATING], rating),
+            rt.RISK_LEVEL: xt.formula_cell(
+                f"{c[rt.RISK_LEVEL]}{r}", ids, f[rt.RISK_LEVEL], risk.get(rt.RISK_LEVEL)
+            ),
+        }
+
+    _register(sd, RISKS, "Joint risk register", rel.risks, ctx, computed=computed, empty_note="",
+              styles={rt.OWNER_FIRM: "center", rt.LIKELIHOOD: "center", rt.IMPACT: "center",
+                      rt.STATUS: "center"}, computed_cells=cells_of)  # fmt: skip
 
 
-def _exits(sd: SheetData, rel: CustomerRelationship) -> None:
+def _exits(sd: SheetData, rel: CustomerRelationship, ctx: RenderContext) -> None:
     title = f"Exit strategy: triggers and the agreed actions (reviews due as of {rel.as_of.isoformat()})"
-    _register(sd, EXITS, title, rel.exits, computed=(), editable=False,
+    _register(sd, EXITS, title, rel.exits, ctx, computed=(), editable=False,
               empty_note="No exit trigger recorded yet.",
               styles={rt.STATUS: "center", rt.OWNER_FIRM: "center", rt.LAST_REVIEWED: "date",
                       rt.REVIEW_DUE: "center"})  # fmt: skip
 
 
-def _issues(sd: SheetData, rel: CustomerRelationship) -> None:
+def _issues(sd: SheetData, rel: CustomerRelationship, ctx: RenderContext) -> None:
     title = f"Issue log (days open and overdue as of {rel.as_of.isoformat()})"
-    _register(sd, ISSUES, title, rel.issues, editable=False, empty_note="No issue recorded.",
+    _register(sd, ISSUES, title, rel.issues, ctx, editable=False, empty_note="No issue recorded.",
               styles={rt.RAISED: "date", rt.DUE: "date", rt.RESOLVED: "date", rt.DAYS_OPEN: "center",
                       rt.OVERDUE: "center", rt.STATUS: "center", rt.RAISED_BY: "center"})  # fmt: skip
 
 
-def _checklist(sd: SheetData, rel: CustomerRelationship) -> None:
+def _checklist(sd: SheetData, rel: CustomerRelationship, ctx: RenderContext) -> None:
+    """The life-cycle checklist, last on the sheet. Its rows are rendered once per run for each
+    distinct checklist (every customer without Life cycle rows has the same one)."""
     reg = CHECKLIST
+    items = rel.checklist[: reg.capacity]
+    try:
+        key = tuple(map(_CHECKLIST_CELLS, items))
+    except KeyError:
+        key = tuple(tuple(item.get(name) for name in (rt.STAGE, rt.ITEM, rt.DONE, rt.NOTE)) for item in items)
+    try:
+        hash(key)
+    except TypeError:  # a cell holding something unhashable: no caching
+        xml, last = _checklist_rows(key, ctx)
+    else:
+        xml, last = ctx.once_per(f"{NAME} checklist", key, lambda: _checklist_rows(key, ctx), keep=16)  # type: ignore[misc]
+    sd.rows(reg.top, last, xml, _col(max(reg.columns.values())))
+
+
+_CHECKLIST_CELLS = itemgetter(rt.STAGE, rt.ITEM, rt.DONE, rt.NOTE)
+
+
+def _checklist_rows(items: tuple[tuple[object, ...], ...], ctx: RenderContext) -> tuple[str, int]:
+    reg = CHECKLIST
+    sd = SheetData(ctx.styles)
     _section(sd, reg.top, "Life-cycle checklist: Done = Yes, No or N/A (does not apply)")
     _headers(sd, reg.header, reg.columns)
     c = reg.columns
-    for i, item in enumerate(rel.checklist[: reg.capacity]):
+    for i, (stage, item, done, note) in enumerate(items):
         r = reg.first + i
-        sd.text(r, _col(c[rt.STAGE]), "fixed.text", str(item[rt.STAGE]))
-        sd.value(r, _col(c[rt.ITEM]), "fixed.text", item[rt.ITEM])
-        sd.value(r, _col(c[rt.DONE]), "in.center", item[rt.DONE])
-        sd.value(r, _col(c[rt.NOTE]), "in.text", item[rt.NOTE])
+        sd.text(r, _col(c[rt.STAGE]), "fixed.text", str(stage))
+        sd.value(r, _col(c[rt.ITEM]), "fixed.text", item)
+        sd.value(r, _col(c[rt.DONE]), "in.center", done)
+        sd.value(r, _col(c[rt.NOTE]), "in.text", note)
+    return sd.xml(), sd.max_row
 
 
 BUILDER = SheetBuilder(name=NAME, setup=setup, render=render)
