@@ -93,9 +93,8 @@ class Base:
         _, xml = self.tables[name]
         return _REF.sub(f'ref="{ref}"', xml).encode()
 
-    def variable_parts(self, data: object, core: bytes, properties: dict[str, str]) -> dict[str, bytes]:
-        """The parts that differ between workbooks: rendered sheets and tables, shared strings,
-        document properties, and last the custom properties with the hash of all other parts."""
+    def _rendered(self, data: object, core: bytes) -> dict[str, bytes]:
+        """The rendered sheets and tables, the shared strings and the core properties."""
         parts: dict[str, bytes] = {}
         shared = SharedStrings()
         token = SHARED_STRINGS.set(shared)
@@ -110,10 +109,21 @@ class Base:
             SHARED_STRINGS.reset(token)
         parts[SHARED_STRINGS_PART] = shared.xml()
         parts[CORE_PART] = core
-        digests = dict(self.static_digests)
-        for name, value in parts.items():
-            digests[name] = part_digest(value)
-        parts[CUSTOM_PART] = custom_xml({**properties, HASH_PROPERTY: content_hash(digests.items())})
+        return parts
+
+    def _custom(self, properties: dict[str, str], digests: dict[str, tuple[int, int]]) -> bytes:
+        """The custom properties, with the hash of every other part (static ones included)."""
+        return custom_xml(
+            {**properties, HASH_PROPERTY: content_hash({**self.static_digests, **digests}.items())}
+        )
+
+    def variable_parts(self, data: object, core: bytes, properties: dict[str, str]) -> dict[str, bytes]:
+        """The parts that differ between workbooks: rendered sheets and tables, shared strings,
+        document properties, and last the custom properties with the hash of all other parts."""
+        parts = self._rendered(data, core)
+        parts[CUSTOM_PART] = self._custom(
+            properties, {name: part_digest(value) for name, value in parts.items()}
+        )
         return parts
 
     def parts(self, data: object, core: bytes, properties: dict[str, str]) -> dict[str, bytes]:
@@ -121,10 +131,11 @@ class Base:
         return {**self.static_parts, **self.variable_parts(data, core, properties)}
 
     def workbook(self, data: object, core: bytes, properties: dict[str, str]) -> bytes:
-        """The .xlsx bytes: the static parts come deflated already, only the rest is compressed."""
-        entries = [
-            deflate(name, value) for name, value in self.variable_parts(data, core, properties).items()
-        ]
+        """The .xlsx bytes: the static parts come deflated already, only the rest is compressed.
+        Each part's CRC is computed once, for the zip and for the content hash alike."""
+        entries = [deflate(name, value) for name, value in self._rendered(data, core).items()]
+        digests = {e.name.decode("utf-8"): (e.crc, e.size) for e in entries}
+        entries.append(deflate(CUSTOM_PART, self._custom(properties, digests)))
         return self.zip.build(entries)
 
 

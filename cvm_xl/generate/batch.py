@@ -10,6 +10,8 @@ processes in all.
 
 from __future__ import annotations
 
+import ctypes
+import ctypes.util
 import datetime as dt
 import gc
 import multiprocessing
@@ -123,12 +125,30 @@ class _Progress:
             self.callback(self.done, self.total)
 
 
+def release_free_memory() -> None:
+    """Hand memory that was freed (the temporaries of preparing the run) back to the system.
+
+    The C allocator keeps freed memory mapped for reuse; each forked helper would then inherit it
+    as part of the process, so the run would look and be bigger than its data. Only where the C
+    library offers ``malloc_trim`` (glibc); elsewhere nothing happens.
+    """
+    try:
+        libc = ctypes.CDLL(ctypes.util.find_library("c") or "libc.so.6")
+        trim = libc.malloc_trim
+    except (OSError, AttributeError):
+        return
+    trim.argtypes = [ctypes.c_size_t]
+    trim(0)
+
+
 def _forked(job: _Job, chunks: list[Sequence[str]], helpers: int, progress: _Progress) -> list[BookResult]:
     """Work through the chunks here and in ``helpers`` forked processes (work stealing)."""
     context = multiprocessing.get_context("fork")
     counter = context.Value("i", 0)
     pipes: list[tuple[object, Connection]] = []
     results: dict[int, list[BookResult]] = {}
+    gc.collect()
+    release_free_memory()
     gc.freeze()  # the collector would otherwise touch, and so copy, every inherited object
     try:
         for _ in range(helpers):

@@ -141,7 +141,7 @@ def _records(table: pd.DataFrame | None, columns: tuple[str, ...]) -> list[Row]:
 def _keys(table: pd.DataFrame) -> list[str | None]:
     if CUSTOMER_ID not in table.columns:
         return [None] * len(table)
-    return [cells.text(x) for x in table[CUSTOMER_ID].tolist()]
+    return cells.apply_each(table[CUSTOMER_ID].tolist(), cells.text)
 
 
 class _Rows:
@@ -159,7 +159,7 @@ class _Rows:
         self._groups: dict[str, array[int]] = {}
         if table is None or not len(table):
             return
-        self._values = table[[c for c in self.names if c in table.columns]].to_dict("list")
+        self._values = {c: table[c].tolist() for c in self.names if c in table.columns}
         wanted = self._values.get(text) if text else None
         for position, key in enumerate(_keys(table)):
             if key is None or (text and (wanted is None or cells.text(wanted[position]) is None)):

@@ -250,7 +250,11 @@ def _blank_as_zero(values: np.ndarray) -> np.ndarray:
     return np.where(np.isnan(values), 0.0, values)
 
 
-def _sums(owner: np.ndarray, month: np.ndarray, amounts: tuple[np.ndarray, np.ndarray]):  # type: ignore[no-untyped-def]
+Sums = tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]  # owner, month, supplier, customer
+Slices = tuple[dict[int, tuple[int, int]], np.ndarray, np.ndarray, np.ndarray]
+
+
+def _sums(owner: np.ndarray, month: np.ndarray, amounts: tuple[np.ndarray, ...]) -> Sums:
     """Per (owner, month) in order of first appearance within each owner: owner, month and the two
     sums, each added up in the order of the input (as ``relationship_report`` adds them)."""
     if not len(owner):
@@ -293,23 +297,24 @@ class ReportSlices:
             owner[positions] = self._codes[cid]
         return owner
 
-    def _planned(self, ideas: Mapping[str, np.ndarray], groups: Mapping[str, np.ndarray], horizon: float):  # type: ignore[no-untyped-def]
-        n = len(ideas[col.IDEA_ID])
-        owner = self._owners(n, groups)
+    def _planned(
+        self, ideas: Mapping[str, np.ndarray], groups: Mapping[str, np.ndarray], horizon: float
+    ) -> Sums:
+        owner = self._owners(len(ideas[col.IDEA_ID]), groups)
         values = [_numbers(ideas[name]) for name in col.VALUE_INPUTS]
-        starts = [to_date(x) for x in ideas[col.START].tolist()]
-        statuses = ideas[col.STATUS].tolist()
         blank = np.isnan(values[0]) & np.isnan(values[1]) & np.isnan(values[2]) & np.isnan(values[3])
-        chosen = [
-            i
-            for i in np.flatnonzero((owner >= 0) & ~blank).tolist()
-            if starts[i] is not None and in_passbook(statuses[i])
-        ]
+        starts, statuses = ideas[col.START], ideas[col.STATUS]
+        chosen, first_months = [], []
+        for i in np.flatnonzero((owner >= 0) & ~blank).tolist():
+            start = to_date(starts[i])
+            if start is not None and in_passbook(statuses[i]):
+                chosen.append(i)
+                first_months.append(_month_index(start))
         shares = np.array(_month_shares(horizon), dtype=float)
         k = len(shares)
         picked = np.array(chosen, dtype=np.int64)
         sa, so, ca, co = (_blank_as_zero(v[picked]) for v in values)
-        first = np.array([_month_index(starts[i]) for i in chosen], dtype=np.int64)
+        first = np.array(first_months, dtype=np.int64)
         # One contribution per idea and month of its horizon, idea by idea as the core adds them.
         share = np.tile(shares, len(picked))
         at_start = np.tile(np.arange(k) == 0, len(picked))
@@ -318,7 +323,13 @@ class ReportSlices:
         month = np.repeat(first, k) + np.tile(np.arange(k), len(picked))
         return _sums(np.repeat(owner[picked], k), month, (supplier, customer))
 
-    def _realised(self, ideas, idea_groups, tracking, tracking_groups):  # type: ignore[no-untyped-def]
+    def _realised(
+        self,
+        ideas: Mapping[str, np.ndarray],
+        idea_groups: Mapping[str, np.ndarray],
+        tracking: Mapping[str, np.ndarray],
+        tracking_groups: Mapping[str, np.ndarray],
+    ) -> Sums:
         # A tracking row counts for its customer when it names one of that customer's ideas.
         idea_owner = self._owners(len(ideas[col.IDEA_ID]), idea_groups)
         own: dict[str, set[int]] = {}
@@ -333,8 +344,8 @@ class ReportSlices:
         ):
             if code < 0:
                 continue
-            day = month_start(when)
-            if day is not None and code in own.get(_text(raw), ()):  # type: ignore[arg-type]
+            day, text = month_start(when), _text(raw)
+            if day is not None and text is not None and code in own.get(text, ()):
                 rows.append(j)
                 months.append(_month_index(day))
         picked = np.array(rows, dtype=np.int64)
@@ -342,10 +353,10 @@ class ReportSlices:
             _blank_as_zero(_numbers(tracking[name][picked]))
             for name in (SUPPLIER_REALISED, CUSTOMER_REALISED)
         )
-        return _sums(owner[picked], np.array(months, dtype=np.int64), amounts)  # type: ignore[arg-type]
+        return _sums(owner[picked], np.array(months, dtype=np.int64), amounts)
 
     @staticmethod
-    def _split(owner: np.ndarray, month: np.ndarray, supplier: np.ndarray, customer: np.ndarray):  # type: ignore[no-untyped-def]
+    def _split(owner: np.ndarray, month: np.ndarray, supplier: np.ndarray, customer: np.ndarray) -> Slices:
         """The months and sums as compact arrays, and per owner code where its run starts and ends."""
         runs: dict[int, tuple[int, int]] = {}
         if len(owner):
@@ -355,9 +366,9 @@ class ReportSlices:
         return runs, month.astype(np.int32), supplier, customer
 
     @staticmethod
-    def _months(slices, code: int | None) -> Months:  # type: ignore[no-untyped-def]
+    def _months(slices: Slices, code: int | None) -> Months:
         runs, months, supplier, customer = slices
-        run = runs.get(code)
+        run = None if code is None else runs.get(code)
         if run is None:
             return {}
         a, b = run

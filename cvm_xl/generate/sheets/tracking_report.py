@@ -2,9 +2,9 @@
 
 The figures follow the conventions of ``cvm_xl.tracking``: per calendar month each firm's planned
 and realised value and the running totals, and per contract year the customer's Value guarantee
-against the value delivered to it, with the shortfall. ``relationship_report`` computes them for
-one relationship from plain columns, fast enough for every workbook of a generation run; the tests
-hold it to the core's ``plan_vs_realised``, ``cumulative_by_month`` and ``value_contract``.
+against the value delivered to it, with the shortfall. ``report_data`` computes them (for a whole
+run at once: ``RunData`` hands each customer its ``MonthlyReport``); the tests hold them to the
+core's ``plan_vs_realised``, ``cumulative_by_month`` and ``value_contract``.
 
 The month-by-month amounts are written as numbers (what the master recorded when the workbook was
 generated); every figure a reader would trace — running totals, value to date, the contract years'
@@ -52,18 +52,6 @@ from ..report_data import (
 from ..sheetdata import SheetData
 from ..xmltext import letter
 from .common import PROTECTION_NOTE, RenderContext, SheetBuilder, page_setup, protect, widths
-
-__all__ = [
-    "CONTRACT_TABLE",
-    "IDEA_FIELDS",
-    "MONTH_TABLE",
-    "SERIES_COLOURS",
-    "TRACKING_FIELDS",
-    "MonthlyReport",
-    "chart_months",
-    "master_reports",
-    "relationship_report",
-]
 
 SHEET = "Monthly report"
 CONTRACT_TABLE = (
