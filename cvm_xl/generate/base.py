@@ -27,10 +27,13 @@ from .package import (
     CORE_PART,
     CUSTOM_PART,
     HASH_PROPERTY,
+    Deflated,
+    Piece,
     ZipTemplate,
     content_hash,
     custom_xml,
     deflate,
+    deflate_pieces,
     part_digest,
 )
 from .sheetdata import SheetData
@@ -72,10 +75,21 @@ class SheetTemplate:
     tail: str
 
     def assemble(self, sd: SheetData) -> bytes:
-        return (
-            f'{self.head}<dimension ref="{sd.dimension()}"/>{self.middle}<sheetData>{sd.xml()}</sheetData>'
-            f"{self.tail}"
-        ).encode()
+        return b"".join(piece.raw if isinstance(piece, Deflated) else piece for piece in self.pieces(sd))
+
+    def pieces(self, sd: SheetData) -> list[Piece]:
+        """The part's bytes, with the pieces deflated already kept apart."""
+        out: list[Piece] = []
+        text = [f'{self.head}<dimension ref="{sd.dimension()}"/>{self.middle}<sheetData>']
+        for piece in sd.pieces():
+            if isinstance(piece, str):
+                text.append(piece)
+            else:
+                out += ["".join(text).encode(), piece]
+                text = []
+        text.append(f"</sheetData>{self.tail}")
+        out.append("".join(text).encode())
+        return out
 
 
 @dataclass
@@ -93,22 +107,22 @@ class Base:
         _, xml = self.tables[name]
         return _REF.sub(f'ref="{ref}"', xml).encode()
 
-    def _rendered(self, data: object, core: bytes) -> dict[str, bytes]:
+    def _rendered(self, data: object, core: bytes) -> dict[str, list[Piece]]:
         """The rendered sheets and tables, the shared strings and the core properties."""
-        parts: dict[str, bytes] = {}
+        parts: dict[str, list[Piece]] = {}
         shared = SharedStrings()
         token = SHARED_STRINGS.set(shared)
         try:
             for template in self.sheets:
                 builder = template.builder
-                parts[template.part] = template.assemble(builder.render(data, self.context))
+                parts[template.part] = template.pieces(builder.render(data, self.context))
                 for table, ref in builder.tables.items():
                     part, _ = self.tables[table]
-                    parts[part] = self.table_xml(table, ref(data))
+                    parts[part] = [self.table_xml(table, ref(data))]
         finally:
             SHARED_STRINGS.reset(token)
-        parts[SHARED_STRINGS_PART] = shared.xml()
-        parts[CORE_PART] = core
+        parts[SHARED_STRINGS_PART] = [shared.xml()]
+        parts[CORE_PART] = [core]
         return parts
 
     def _custom(self, properties: dict[str, str], digests: dict[str, tuple[int, int]]) -> bytes:
@@ -120,7 +134,10 @@ class Base:
     def variable_parts(self, data: object, core: bytes, properties: dict[str, str]) -> dict[str, bytes]:
         """The parts that differ between workbooks: rendered sheets and tables, shared strings,
         document properties, and last the custom properties with the hash of all other parts."""
-        parts = self._rendered(data, core)
+        parts = {
+            name: b"".join(piece.raw if isinstance(piece, Deflated) else piece for piece in pieces)
+            for name, pieces in self._rendered(data, core).items()
+        }
         parts[CUSTOM_PART] = self._custom(
             properties, {name: part_digest(value) for name, value in parts.items()}
         )
@@ -133,7 +150,7 @@ class Base:
     def workbook(self, data: object, core: bytes, properties: dict[str, str]) -> bytes:
         """The .xlsx bytes: the static parts come deflated already, only the rest is compressed.
         Each part's CRC is computed once, for the zip and for the content hash alike."""
-        entries = [deflate(name, value) for name, value in self._rendered(data, core).items()]
+        entries = [deflate_pieces(name, pieces) for name, pieces in self._rendered(data, core).items()]
         digests = {e.name.decode("utf-8"): (e.crc, e.size) for e in entries}
         entries.append(deflate(CUSTOM_PART, self._custom(properties, digests)))
         return self.zip.build(entries)

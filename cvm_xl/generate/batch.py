@@ -11,7 +11,6 @@ processes in all.
 from __future__ import annotations
 
 import ctypes
-import ctypes.util
 import datetime as dt
 import gc
 import multiprocessing
@@ -125,7 +124,7 @@ class _Progress:
             self.callback(self.done, self.total)
 
 
-def release_free_memory() -> None:
+def _release_free_memory() -> None:
     """Hand memory that was freed (the temporaries of preparing the run) back to the system.
 
     The C allocator keeps freed memory mapped for reuse; each forked helper would then inherit it
@@ -133,9 +132,8 @@ def release_free_memory() -> None:
     library offers ``malloc_trim`` (glibc); elsewhere nothing happens.
     """
     try:
-        libc = ctypes.CDLL(ctypes.util.find_library("c") or "libc.so.6")
-        trim = libc.malloc_trim
-    except (OSError, AttributeError):
+        trim = ctypes.CDLL(None).malloc_trim  # the C library the interpreter runs on
+    except (OSError, AttributeError, TypeError):
         return
     trim.argtypes = [ctypes.c_size_t]
     trim(0)
@@ -148,7 +146,7 @@ def _forked(job: _Job, chunks: list[Sequence[str]], helpers: int, progress: _Pro
     pipes: list[tuple[object, Connection]] = []
     results: dict[int, list[BookResult]] = {}
     gc.collect()
-    release_free_memory()
+    _release_free_memory()
     gc.freeze()  # the collector would otherwise touch, and so copy, every inherited object
     try:
         for _ in range(helpers):

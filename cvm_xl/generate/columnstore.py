@@ -10,6 +10,8 @@ the customer at hand and never touch the master's objects.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
+
 import numpy as np
 import pandas as pd
 from pandas.api.types import infer_dtype
@@ -98,16 +100,21 @@ def store(frame: pd.DataFrame, names: tuple[str, ...]) -> dict[str, TextColumn |
             out[name] = TextColumn(np.full(len(frame), None, dtype=object))
             continue
         s = frame[name]
-        if s.dtype.kind == "f":
-            out[name] = s.to_numpy(dtype=float)
-            continue
-        values = s.to_numpy(dtype=object)
-        missing = pd.isna(values)
-        if missing.any() and any(v is not None for v in values[missing]):
-            values = values.copy()  # NaN or NaT for a blank text cell: make it None
-            values[missing] = None
-        out[name] = TextColumn(values)
+        out[name] = s.to_numpy(dtype=float) if s.dtype.kind == "f" else _text_column(s.to_numpy(dtype=object))
     return out
+
+
+def store_arrays(columns: Mapping[str, np.ndarray]) -> dict[str, TextColumn | np.ndarray]:
+    """``store`` of columns given as arrays: object arrays as ``TextColumn``, the others as they are."""
+    return {name: _text_column(v) if v.dtype == object else v for name, v in columns.items()}
+
+
+def _text_column(values: np.ndarray) -> TextColumn:
+    missing = pd.isna(values)
+    if missing.any() and any(v is not None for v in values[missing]):
+        values = values.copy()  # NaN or NaT for a blank text cell: make it None
+        values[missing] = None
+    return TextColumn(values)
 
 
 def take(column: TextColumn | np.ndarray, positions: np.ndarray) -> list[object]:

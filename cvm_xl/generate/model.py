@@ -27,7 +27,7 @@ from ..sharing import normalise_method
 from ..tracking import CUSTOMER_REALISED, MONTH, SUPPLIER_REALISED
 from ..values import is_blank
 from . import layout as L
-from .columnstore import TextColumn, store, take
+from .columnstore import TextColumn, store, store_arrays, take
 from .relationship_data import CustomerRelationship, RelationshipSlices
 from .report_data import MonthlyReport, ReportSlices, chart_months
 
@@ -183,6 +183,8 @@ class RunData:
             [_method_text(v) for v in self._ideas[col.SHARING_METHOD]], dtype=object
         )
         self._rank = ranking.rank
+        # What workers slice, kept outside Python objects (see columnstore).
+        self._idea_store = store_arrays(self._ideas)
         self._idea_groups = _groups(ev[col.CUSTOMER_ID].to_numpy(dtype=object))
         idea_customer = dict(
             zip(ev[col.IDEA_ID].map(_key).tolist(), ev[col.CUSTOMER_ID].map(_key), strict=True)
@@ -209,7 +211,7 @@ class RunData:
         self._tracking = _columns(tracking, tuple(c.name for c in L.TRACKING_COLUMNS_LAYOUT))
         owner = np.array([idea_customer.get(_key(v)) for v in self._tracking[col.IDEA_ID]], dtype=object)
         self._tracking_groups = _groups(owner)
-        self._realised = self._realised_by_idea(tracking)
+        self._realised = self._realised_by_idea()
         self._reports = ReportSlices(
             self._ideas,
             self._idea_groups,
@@ -221,23 +223,26 @@ class RunData:
         # The relationship sheets (SPEC §3.9), out-of-bounds rows left out, grouped by customer.
         self._relationship = RelationshipSlices(master.relationship, settings, self.generated.date())
 
-    def _realised_by_idea(self, tracking: pd.DataFrame) -> dict[str, dict[str, tuple[float, float]]]:
+    def _realised_by_idea(self) -> dict[str, dict[str, tuple[float, float]]]:
         """Per customer, the value realised so far per idea (``passbook_book.realised_by_idea`` of
         the customer's tracking rows), for all customers in one pass: each row's idea is prefixed
         with its customer, so rows of different customers never add up."""
-        ids = np.full(len(tracking), None, dtype=object)
+        rows: list[int] = []
+        ids: list[str | None] = []
         texts = self._tracking[col.IDEA_ID]
         for cid, positions in self._tracking_groups.items():
             for j in positions.tolist():
                 text = texts[j]
-                if not is_blank(text):
-                    ids[j] = f"{cid}{_SEPARATOR}{str(text).strip()}"
+                rows.append(j)
+                ids.append(None if is_blank(text) else f"{cid}{_SEPARATOR}{str(text).strip()}")
+        order = np.argsort(np.array(rows, dtype=np.int64), kind="stable")  # the table's order
+        picked = np.array(rows, dtype=np.int64)[order]
         frame = pd.DataFrame(
             {
-                col.IDEA_ID: ids,
-                MONTH: self._tracking[MONTH],
-                SUPPLIER_REALISED: self._tracking[SUPPLIER_REALISED],
-                CUSTOMER_REALISED: self._tracking[CUSTOMER_REALISED],
+                col.IDEA_ID: np.array(ids, dtype=object)[order],
+                MONTH: self._tracking[MONTH][picked],
+                SUPPLIER_REALISED: self._tracking[SUPPLIER_REALISED][picked],
+                CUSTOMER_REALISED: self._tracking[CUSTOMER_REALISED][picked],
             }
         )
         totals = realised_by_idea(frame)
@@ -285,7 +290,7 @@ class RunData:
     def customer(self, customer_id: str) -> CustomerData:
         index = self._customer_index[customer_id]
         positions = self._idea_groups.get(customer_id, _EMPTY)
-        ideas = self._slice(self._ideas, positions)
+        ideas = self._take(self._idea_store, positions)
         rank = self._rank[positions].tolist()
         signed = [{name: ideas[name][i] for name in FINGERPRINT_FIELDS} for i, r in enumerate(rank) if r]
         lines = self._slice(self._passbook, self._passbook_groups.get(customer_id, _EMPTY))

@@ -99,6 +99,48 @@ def deflate(name: str, data: bytes, level: int = COMPRESSION_LEVEL) -> Entry:
     )
 
 
+@dataclass(frozen=True)
+class Deflated:
+    """A piece of a part that many workbooks of a run share, deflated once.
+
+    ``data`` is a deflate stream of its own ended by a sync flush: byte-aligned and not final, so
+    other pieces can follow it in the same zip entry (no reference reaches across pieces).
+    """
+
+    text: str
+    raw: bytes
+    data: bytes
+
+    @classmethod
+    def of(cls, text: str, level: int = COMPRESSION_LEVEL) -> Deflated:
+        raw = text.encode("utf-8")
+        compressor = zlib.compressobj(level, zlib.DEFLATED, -15)
+        return cls(text, raw, compressor.compress(raw) + compressor.flush(zlib.Z_SYNC_FLUSH))
+
+
+Piece = bytes | Deflated
+
+
+def deflate_pieces(name: str, pieces: Sequence[Piece], level: int = COMPRESSION_LEVEL) -> Entry:
+    """One part from its pieces: ``Deflated`` ones are copied as they are, the bytes between them
+    deflated here, each run as a stream of its own; one final empty block ends the whole."""
+    if not any(isinstance(piece, Deflated) for piece in pieces):
+        return deflate(name, b"".join(pieces), level)  # type: ignore[arg-type]
+    out: list[bytes] = []
+    crc = size = 0
+    for piece in pieces:
+        raw = piece.raw if isinstance(piece, Deflated) else piece
+        if isinstance(piece, Deflated):
+            out.append(piece.data)
+        elif piece:
+            compressor = zlib.compressobj(level, zlib.DEFLATED, -15)
+            out.append(compressor.compress(piece) + compressor.flush(zlib.Z_SYNC_FLUSH))
+        crc = zlib.crc32(raw, crc)
+        size += len(raw)
+    out.append(zlib.compressobj(level, zlib.DEFLATED, -15).flush())  # the final block
+    return Entry(name.encode("utf-8"), crc, size, b"".join(out))
+
+
 # 1980-01-01 00:00 in DOS format: fixed, so equal content gives equal files.
 _DOS_TIME, _DOS_DATE = 0, (0 << 9) | (1 << 5) | 1
 _LOCAL = struct.Struct("<IHHHHHIIIHH")

@@ -7,6 +7,7 @@ from functools import lru_cache
 
 from . import styles as st
 from . import xmltext as x
+from .package import Deflated
 
 
 class SheetData:
@@ -19,7 +20,7 @@ class SheetData:
         self._hidden: set[int] = set()
         self._raw: dict[int, str] = {}
         self._blocks: list[tuple[int, list[str]]] = []
-        self._runs: list[tuple[int, int, str]] = []
+        self._runs: list[tuple[int, int, str | Deflated]] = []
         self.max_col = 1
 
     def copy(self) -> SheetData:
@@ -78,9 +79,10 @@ class SheetData:
         if last_col > self.max_col:
             self.max_col = last_col
 
-    def rows(self, first_row: int, last_row: int, rows_xml: str, last_col: int) -> None:
+    def rows(self, first_row: int, last_row: int, rows_xml: str | Deflated, last_col: int) -> None:
         """Complete ``<row>`` elements for rows ``first_row`` to ``last_row`` (some may be absent),
-        rendered elsewhere, e.g. once per run. Nothing else may be put on these rows."""
+        rendered elsewhere, e.g. once per run (and then possibly deflated once too). Nothing else
+        may be put on these rows."""
         self._runs.append((first_row, last_row, rows_xml))
         if last_col > self.max_col:
             self.max_col = last_col
@@ -112,30 +114,31 @@ class SheetData:
         return x.row(r, raw, height=height, hidden=r in self._hidden)
 
     def xml(self) -> str:
+        return "".join(piece if isinstance(piece, str) else piece.text for piece in self.pieces())
+
+    def pieces(self) -> list[str | Deflated]:
+        """The ``<sheetData>`` content in row order, as text and pieces deflated already."""
         in_blocks: dict[int, tuple[int, list[str]]] = {}
         for first, rows in self._blocks:
             if rows:
                 in_blocks[first] = (first, rows)
         covered = {r for first, rows in self._blocks for r in range(first, first + len(rows))}
         singles = sorted({*self._cells, *self._raw, *self._heights, *self._hidden} - covered)
-        out: list[str] = []
-        # Blocks and pre-rendered runs, by first row; single rows go between them.
-        starts = sorted(
-            [(first, 0, first) for first in in_blocks] + [(run[0], 1, i) for i, run in enumerate(self._runs)]
+        out: list[str | Deflated] = []
+        # Blocks and pre-rendered runs in the order of their first rows; single rows go between them.
+        spans = sorted(
+            [(first, self._block_xml(first, rows)) for first, rows in in_blocks.values()]
+            + [(first, xml) for first, _, xml in self._runs],
+            key=lambda span: span[0],
         )
         i = 0
         for r in singles:
-            while i < len(starts) and starts[i][0] < r:
-                out.append(self._start_xml(starts[i], in_blocks))
+            while i < len(spans) and spans[i][0] < r:
+                out.append(spans[i][1])
                 i += 1
             out.append(self._row(r))
-        for start in starts[i:]:
-            out.append(self._start_xml(start, in_blocks))
-        return "".join(out)
-
-    def _start_xml(self, start: tuple[int, int, int], in_blocks: dict[int, tuple[int, list[str]]]) -> str:
-        _, kind, key = start
-        return self._block_xml(*in_blocks[key]) if kind == 0 else self._runs[key][2]
+        out.extend(xml for _, xml in spans[i:])
+        return out
 
     def _block_xml(self, first: int, rows: list[str]) -> str:
         others = {*self._cells, *self._heights, *self._hidden, *self._raw}

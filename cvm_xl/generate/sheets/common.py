@@ -2,14 +2,18 @@
 
 from __future__ import annotations
 
+import threading
 from collections.abc import Callable, Hashable, Mapping
 from dataclasses import dataclass, field
+from typing import TypeVar
 
 from openpyxl.worksheet.worksheet import Worksheet
 
 from ...settings import Settings
 from .. import layout as L
 from ..sheetdata import SheetData
+
+T = TypeVar("T")
 
 PROTECTION_NOTE = (
     "Grey cells are computed and protected against accidental change. No password is set: "
@@ -25,23 +29,28 @@ class RenderContext:
     styles: Mapping[str, int]
     sign_off: L.SignOffLayout
     memo: dict = field(default_factory=dict, compare=False, repr=False)
+    lock: threading.Lock = field(default_factory=threading.Lock, compare=False, repr=False)
 
-    def once(self, key: str, make: Callable[[], object]) -> object:
+    def once(self, key: str, make: Callable[[], T]) -> T:
         """``make()`` computed once per run (column plans, formula templates)."""
         if key not in self.memo:
             self.memo[key] = make()
         return self.memo[key]
 
-    def once_per(self, key: str, arg: Hashable, make: Callable[[], object], keep: int = 64) -> object:
+    def once_per(self, key: str, arg: Hashable, make: Callable[[], T], keep: int = 64) -> T:
         """``make()`` computed once per run for each value of ``arg`` (e.g. a sheet's rows per
         kick-off date). At most ``keep`` values are kept, the oldest dropped first, so a run whose
         every customer differs costs no more memory than this."""
         cache = self.memo.setdefault(key, {})
-        if arg in cache:
+        try:
             return cache[arg]
-        if len(cache) >= keep:
-            del cache[next(iter(cache))]
-        value = cache[arg] = make()
+        except KeyError:
+            pass
+        value = make()
+        with self.lock:  # workers may be threads (where processes cannot be forked)
+            if arg not in cache and len(cache) >= keep:
+                del cache[next(iter(cache))]
+            cache[arg] = value
         return value
 
 

@@ -9,13 +9,17 @@ plain formulas (COUNTIFS, IF) with the core's figures as cached values. Screenin
 issue ages are the core's values as of the generation date.
 
 Every position is fixed, so validation and colours are set once per run: each register has a
-fixed number of reserved rows (unused ones hidden) and the checklist comes last.
+fixed number of reserved rows (unused ones hidden) and the checklist comes last. For the same
+reason what does not depend on the customer is rendered once per run too: the titles, headers,
+labels and descriptions, the formulas' text, the hidden and the spare rows of the registers, and
+each distinct checklist (all customers without Life cycle rows share one).
 """
 
 from __future__ import annotations
 
 import math
 from collections.abc import Callable
+from dataclasses import dataclass
 from operator import itemgetter
 
 from openpyxl.formatting.rule import FormulaRule
@@ -29,6 +33,7 @@ from ...readiness.maturity import MATURITY_DESCRIPTIONS, maturity_prompt
 from ...readiness.risks import IMPACT_NAMES, LEVEL_FLOORS, LIKELIHOOD_NAMES, level_grid
 from .. import styles as st
 from .. import xmltext as xt
+from ..package import Deflated
 from ..relationship_data import CustomerRelationship, empty_relationship
 from ..sheetdata import SheetData
 from ..xmltext import letter
@@ -299,14 +304,14 @@ def render(data: object, ctx: RenderContext) -> SheetData:
     rel = relationship_of(data)
     # The cells that are the same in every workbook of the run are written once; each customer's
     # sheet starts from a copy of them.
-    sd = ctx.once(f"{NAME} fixed cells", lambda: _fixed_cells(ctx)).copy()  # type: ignore[attr-defined]
+    sd = ctx.once(f"{NAME} fixed cells", lambda: _fixed_cells(ctx)).copy()
     name = data.name  # type: ignore[attr-defined]
     sd.text(1, 1, "title", f"Relationship: {ctx.settings.supplier} and {name}")
     formulas = ctx.once(f"{NAME} formulas", _formulas)
     _screening(sd, rel)
-    _stages(sd, rel, formulas)  # type: ignore[arg-type]
-    _maturity(sd, rel, formulas)  # type: ignore[arg-type]
-    _heat_map(sd, rel, formulas)  # type: ignore[arg-type]
+    _stages(sd, rel, formulas)
+    _maturity(sd, rel, formulas)
+    _heat_map(sd, rel, formulas)
     _objectives(sd, rel, ctx)
     _risks(sd, rel, ctx)
     _exits(sd, rel, ctx)
@@ -369,21 +374,30 @@ def _fixed_cells(ctx: RenderContext) -> SheetData:
 HEAT_FIRST_COL = 9  # I: the heat map's labels, then J..N
 
 
-def _formulas() -> dict[str, object]:
+@dataclass(frozen=True)
+class TopFormulas:
     """The formulas of the top of the sheet, escaped for XML (the same in every workbook)."""
-    return {
-        "stages": {
-            r: {k: xt.formula_text(f) for k, f in stage_formulas(r).items()}
-            for r in range(STAGE_FIRST, STAGE_LAST + 1)
-        },
-        "overall": xt.formula_text(f'IF($D{OVERALL_ROW}=0,"",$C{OVERALL_ROW}/$D{OVERALL_ROW})'),
-        "sums": {
+
+    stages: dict[int, dict[str, str]]  # row -> done, applicable, na, completion
+    sums: dict[int, str]  # column of the overall row -> its SUM
+    overall: str
+    current: str
+    maturity: str
+    heat: dict[tuple[int, int], str]  # (likelihood, impact) -> the count of such risks
+
+
+def _formulas() -> TopFormulas:
+    rows = range(STAGE_FIRST, STAGE_LAST + 1)
+    return TopFormulas(
+        stages={r: {k: xt.formula_text(f) for k, f in stage_formulas(r).items()} for r in rows},
+        sums={
             c: xt.formula_text(f"SUM({letter(c)}{STAGE_FIRST}:{letter(c)}{STAGE_LAST})") for c in (3, 4, 5)
         },
-        "current": xt.formula_text(current_stage_formula()),
-        "maturity": xt.formula_text(maturity_formula()),
-        "heat": {(lk, im): xt.formula_text(heat_formula(lk, im)) for lk in rt.SCORES for im in rt.SCORES},
-    }  # fmt: skip
+        overall=xt.formula_text(f'IF($D{OVERALL_ROW}=0,"",$C{OVERALL_ROW}/$D{OVERALL_ROW})'),
+        current=xt.formula_text(current_stage_formula()),
+        maturity=xt.formula_text(maturity_formula()),
+        heat={(lk, im): xt.formula_text(heat_formula(lk, im)) for lk in rt.SCORES for im in rt.SCORES},
+    )
 
 
 def _screening(sd: SheetData, rel: CustomerRelationship) -> None:
@@ -399,10 +413,10 @@ def _screening(sd: SheetData, rel: CustomerRelationship) -> None:
     sd.height(REASONS_ROW, 14 * min(lines, 6) + 2)
 
 
-def _stages(sd: SheetData, rel: CustomerRelationship, formulas: dict) -> None:  # type: ignore[type-arg]
+def _stages(sd: SheetData, rel: CustomerRelationship, formulas: TopFormulas) -> None:
     for i, stage in enumerate(rel.stages):
         r = STAGE_FIRST + i
-        f = formulas["stages"][r]
+        f = formulas.stages[r]
         sd.text(r, 1, "fixed.text", stage.stage)
         sd.text(r, 2, "fixed.text", stage.question + "?")
         sd.formula_xml(r, 3, "calc.count", f["done"], stage.done)
@@ -412,21 +426,21 @@ def _stages(sd: SheetData, rel: CustomerRelationship, formulas: dict) -> None:  
     r = OVERALL_ROW
     for c, value in ((3, sum(s.done for s in rel.stages)), (4, sum(s.applicable for s in rel.stages)),
                      (5, sum(s.not_applicable for s in rel.stages))):  # fmt: skip
-        sd.formula_xml(r, c, "total.count", formulas["sums"][c], value)
-    sd.formula_xml(r, 6, "calc.share", formulas["overall"], _nan_blank(rel.readiness))
-    sd.formula_xml(CURRENT_ROW, 2, "kv.text", formulas["current"], rel.current_stage or ALL_DONE)
+        sd.formula_xml(r, c, "total.count", formulas.sums[c], value)
+    sd.formula_xml(r, 6, "calc.share", formulas.overall, _nan_blank(rel.readiness))
+    sd.formula_xml(CURRENT_ROW, 2, "kv.text", formulas.current, rel.current_stage or ALL_DONE)
 
 
-def _maturity(sd: SheetData, rel: CustomerRelationship, formulas: dict) -> None:  # type: ignore[type-arg]
+def _maturity(sd: SheetData, rel: CustomerRelationship, formulas: TopFormulas) -> None:
     for dimension, r in zip(rt.DIMENSIONS, range(MATURITY_FIRST, MATURITY_LAST + 1), strict=True):
         for firm, x in FIRM_COLUMNS.items():
             sd.value(r, _col(x), "in.center", rel.ratings.get(firm, {}).get(dimension))
-    sd.formula_xml(VERDICT_ROW, 2, "kv.text", formulas["maturity"], rel.maturity.label)
+    sd.formula_xml(VERDICT_ROW, 2, "kv.text", formulas.maturity, rel.maturity.label)
 
 
-def _heat_map(sd: SheetData, rel: CustomerRelationship, formulas: dict) -> None:  # type: ignore[type-arg]
+def _heat_map(sd: SheetData, rel: CustomerRelationship, formulas: TopFormulas) -> None:
     counts = _heat_counts(rel)
-    heat = formulas["heat"]
+    heat = formulas.heat
     for likelihood, r in HEAT_ROW.items():
         for impact, x in HEAT_COLUMNS.items():
             sd.formula_xml(
@@ -467,13 +481,13 @@ def _heading(
         _headers(sd, reg.header, reg.columns, computed)
         return sd.xml(), sd.max_col
 
-    return ctx.once_per(f"{NAME} heading", (reg.top, title, note), make)  # type: ignore[return-value]
+    return ctx.once_per(f"{NAME} heading", (reg.top, title, note), make)
 
 
 def _hidden(reg: Register, ctx: RenderContext) -> list[str]:
     """Each reserved row of a register as a hidden empty row."""
     rows = range(reg.first, reg.last + 1)
-    return ctx.once(f"{NAME} hidden {reg.top}", lambda: [xt.row(r, "", hidden=True) for r in rows])  # type: ignore[return-value]
+    return ctx.once(f"{NAME} hidden {reg.top}", lambda: [xt.row(r, "", hidden=True) for r in rows])
 
 
 def _register(
@@ -521,7 +535,7 @@ def _register(
 
     out += [row(reg.first + i, record) for i, record in enumerate(shown)]
     for r in range(reg.first + len(shown), reg.first + visible):  # the spare rows: the same every time
-        out.append(ctx.once_per(f"{NAME} spare rows", (reg.top, r), lambda r=r: row(r, {}), keep=256))  # type: ignore[misc]
+        out.append(ctx.once_per(f"{NAME} spare rows", (reg.top, r), lambda r=r: row(r, {}), keep=256))
     if not shown and not editable:
         note_cell = xt.text_cell(f"B{reg.first}", ids["note"], empty_note)
         out.append(f'<row r="{reg.first}">{note_cell}</row>')
@@ -547,7 +561,7 @@ def _risks(sd: SheetData, rel: CustomerRelationship, ctx: RenderContext) -> None
     ids = ctx.styles["calc.center"]
 
     def cells_of(r: int, risk: dict[str, object]) -> dict[str, str]:
-        f = templates[r]  # type: ignore[index]
+        f = templates[r]
         rating = risk.get(rt.RATING)
         rating = _nan_blank(rating) if isinstance(rating, float) else rating
         return {
@@ -590,9 +604,16 @@ def _checklist(sd: SheetData, rel: CustomerRelationship, ctx: RenderContext) -> 
         hash(key)
     except TypeError:  # a cell holding something unhashable: no caching
         xml, last = _checklist_rows(key, ctx)
-    else:
-        xml, last = ctx.once_per(f"{NAME} checklist", key, lambda: _checklist_rows(key, ctx), keep=16)  # type: ignore[misc]
-    sd.rows(reg.top, last, xml, _col(max(reg.columns.values())))
+        sd.rows(reg.top, last, xml, _col(max(reg.columns.values())))
+        return
+    deflated, last = ctx.once_per(
+        f"{NAME} checklist", key, lambda: _deflated(*_checklist_rows(key, ctx)), keep=16
+    )
+    sd.rows(reg.top, last, deflated, _col(max(reg.columns.values())))
+
+
+def _deflated(xml: str, last: int) -> tuple[Deflated, int]:
+    return Deflated.of(xml), last
 
 
 _CHECKLIST_CELLS = itemgetter(rt.STAGE, rt.ITEM, rt.DONE, rt.NOTE)

@@ -56,7 +56,7 @@ def plan(
 def _plain_text_column(values: list) -> bool:
     """True when every value is text that can be written as is, checked on the whole column at
     once with substring tests (much faster than a regular expression per cell)."""
-    if not values or not all(type(v) is str for v in values):
+    if not values or set(map(type, values)) != {str}:
         return False
     joined = "\x00".join(values)
     if joined.count("\x00") != len(values) - 1 or max(map(len, values)) >= x.MAX_CELL_TEXT:
@@ -80,7 +80,7 @@ def _plain_text_column(values: list) -> bool:
 
 
 def _finite_float_column(values: list) -> bool:
-    if not values or not all(type(v) is float for v in values):
+    if not values or set(map(type, values)) != {float}:
         return False
     total = sum(values)
     return total - total == 0.0  # an inf or NaN anywhere makes the sum inf or NaN

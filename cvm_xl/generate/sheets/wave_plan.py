@@ -8,7 +8,8 @@ Conditional formats colour the marks, so the band follows the dates if they are 
 Phase dates and period boundaries are formulas of the kick-off date; meeting dates follow the
 working-day rules of ``wave`` and are written as dates.
 
-The plan has the same rows for every customer, so the band's range and its colours are set up once.
+The plan has the same rows for every customer, so the band's range and its colours are set up once;
+below the title the sheet depends on the kick-off date alone, so it is rendered once per date.
 """
 
 from __future__ import annotations
@@ -39,6 +40,7 @@ from ...wave import (
 )
 from .. import xmltext as x
 from ..model import CustomerData
+from ..package import Deflated
 from ..sheetdata import SheetData
 from ..xmltext import letter, string_literal
 from .common import PROTECTION_NOTE, RenderContext, SheetBuilder, page_setup, protect, widths
@@ -149,13 +151,15 @@ def render(data: CustomerData, ctx: RenderContext) -> SheetData:
     sd.height(1, 24)
     kickoff = kickoff_of(data)
     # Below the title the sheet depends on the kick-off date alone: rendered once per date.
-    body = ctx.once_per(SHEET, kickoff, lambda: _body(kickoff, ctx.styles))
-    sd.rows(*body)  # type: ignore[misc]
+    body = ctx.once_per(SHEET, kickoff, lambda: _body(kickoff, ctx), keep=16)
+    sd.rows(*body)
     return sd
 
 
-def _body(kickoff: dt.date | None, styles: Mapping[str, int]) -> tuple[int, int, str, int]:
-    """Everything below the title for this kick-off date: (first row, last row, XML, last column)."""
+def _body(kickoff: dt.date | None, ctx: RenderContext) -> tuple[int, int, Deflated, int]:
+    """Everything below the title for this kick-off date: (first row, last row, XML, last column),
+    the XML deflated once."""
+    styles = ctx.styles
     sd = SheetData(styles)
     sd.text(2, 1, "note", LEGEND)
     sd.text(3, 1, "note", PROTECTION_NOTE)
@@ -170,14 +174,20 @@ def _body(kickoff: dt.date | None, styles: Mapping[str, int]) -> tuple[int, int,
             "The master has no Wave start for this customer: the plan appears once the kick-off date is set.",
         )
         _header(sd, None)
-        return 2, sd.max_row, sd.xml(), sd.max_col
+        return 2, sd.max_row, Deflated.of(sd.xml()), sd.max_col
     sd.value(KICKOFF_ROW, START_COL, "kv.date", kickoff)
     sd.formula(END_ROW, START_COL, "kv.date", f"{KICKOFF_CELL}+{WAVE_END_DAYS}", wave_end(kickoff))
     periods = gantt_periods(kickoff)
     _header(sd, periods)
+    # Only the dates differ between kick-off dates: the rest of each row is built once per run.
+    rows = ctx.memo.setdefault(f"{SHEET} rows", {})
     for i, item in enumerate(wave_plan(kickoff, REVIEW_MONTHS)):
         r = FIRST_ROW + i
-        head, tail, height = _static_row(styles, r, item, tuple(band(item, periods)))
+        marks = tuple(band(item, periods))
+        key = (r, item.name, item.kind, item.weeks, item.owner, item.activities, marks)
+        if key not in rows:
+            rows[key] = _static_row(styles, r, item, marks)
+        head, tail, height = rows[key]
         start, end = f"D{r}", f"E{r}"
         if item.kind == PHASE:
             first = f"{KICKOFF_CELL}+{7 * item.first_week}" if item.first_week else KICKOFF_CELL
@@ -190,7 +200,7 @@ def _body(kickoff: dt.date | None, styles: Mapping[str, int]) -> tuple[int, int,
         sd.row_xml(r, head + dates + tail, activities_col())
         if height:
             sd.height(r, height)
-    return 2, sd.max_row, sd.xml(), sd.max_col
+    return 2, sd.max_row, Deflated.of(sd.xml()), sd.max_col
 
 
 def _static_row(
