@@ -1,5 +1,3 @@
-
-
 def test_an_empty_table_stays_an_empty_table() -> None:
     import pandas as pd
 
