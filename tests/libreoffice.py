@@ -11,10 +11,14 @@ where a missing LibreOffice fails them: CI must prove the formulas.
 
 from __future__ import annotations
 
+import datetime as dt
+import math
 import os
+import re
 import shutil
 import signal
 import subprocess
+import zipfile
 from collections.abc import Sequence
 from pathlib import Path
 
@@ -116,3 +120,35 @@ def render_png(pdf: Path, outdir: Path, resolution: int = 60) -> list[Path]:
 def libreoffice(tmp_path_factory: pytest.TempPathFactory) -> LibreOffice:
     """A LibreOffice with a private profile shared by the whole test session."""
     return LibreOffice(tmp_path_factory.mktemp("libreoffice-profile"))
+
+
+CENT = 0.005
+
+
+def zero_cached_results(source: Path, target: Path) -> None:
+    """A copy whose every cached formula result is 0: LibreOffice must compute the sheets itself."""
+    with zipfile.ZipFile(source) as zin, zipfile.ZipFile(target, "w", zipfile.ZIP_DEFLATED) as zout:
+        for item in zin.infolist():
+            data = zin.read(item.filename)
+            if item.filename.startswith("xl/worksheets/"):
+                data = re.sub(rb"</f><v>[^<]*</v>", b"</f><v>0</v>", data)
+            zout.writestr(item, data)
+
+
+def is_blank(x: object) -> bool:
+    return x is None or x == "" or (isinstance(x, float) and math.isnan(x))
+
+
+def assert_cell(actual: object, expected: object, where: str, tolerance: float = CENT) -> None:
+    """A cell value (as LibreOffice or a report gives it) against cvm-xl's: blank, text and dates
+    exactly, numbers within ``tolerance`` (to the cent by default)."""
+    if is_blank(expected):
+        assert is_blank(actual), f"{where}: expected blank, got {actual!r}"
+    elif isinstance(expected, str):
+        assert actual == expected, f"{where}: expected {expected!r}, got {actual!r}"
+    elif isinstance(expected, dt.date):
+        got = actual.date() if isinstance(actual, dt.datetime) else actual
+        assert got == expected, f"{where}: expected {expected}, got {actual!r}"
+    else:
+        assert isinstance(actual, int | float), f"{where}: expected {expected!r}, got {actual!r}"
+        assert abs(actual - float(expected)) < tolerance, f"{where}: expected {expected!r}, got {actual!r}"

@@ -8,18 +8,14 @@ must still produce the right numbers, which proves the formulas are live.
 
 from __future__ import annotations
 
-import datetime as dt
-import math
-import re
 import shutil
-import zipfile
 from pathlib import Path
 
 import openpyxl
 import pandas as pd
 import pytest
 from generate_fixtures import build_master
-from libreoffice import libreoffice  # noqa: F401  (session fixture)
+from libreoffice import assert_cell, libreoffice, zero_cached_results  # noqa: F401  (session fixture)
 
 from cvm_xl import columns as col
 from cvm_xl.fingerprint import fingerprint
@@ -31,18 +27,7 @@ from cvm_xl.selection import select_for_sign_off
 from cvm_xl.verdicts import BY_CODE, GO_CODES
 from cvm_xl.wave import wave_end, wave_plan
 
-CENT = 0.005
 SIGN_OFF_FILE = "consolidated.xlsx"
-
-
-def _wrong_cache(source: Path, target: Path) -> None:
-    """A copy whose every cached formula result is 0 (or the text "0")."""
-    with zipfile.ZipFile(source) as zin, zipfile.ZipFile(target, "w", zipfile.ZIP_DEFLATED) as zout:
-        for item in zin.infolist():
-            data = zin.read(item.filename)
-            if item.filename.startswith("xl/worksheets/"):
-                data = re.sub(rb"</f><v>[^<]*</v>", b"</f><v>0</v>", data)
-            zout.writestr(item, data)
 
 
 def sample_master() -> Master:
@@ -84,7 +69,7 @@ def recalculated(libreoffice, tmp_path_factory):  # noqa: F811
         for book in [*(r.path for r in results), signoff]:
             books["live"].append(book)
             wrong = out / "wrong" / kind / book.name
-            _wrong_cache(book, wrong)
+            zero_cached_results(book, wrong)
             books["wrong"].append(wrong)
         per_master[kind] = (master, {r.customer_id: r.path.name for r in results}, signoff.name)
     loaded = {}
@@ -121,25 +106,6 @@ def _customer_ideas(master, cid: str) -> pd.DataFrame:
     return ev.loc[ev[col.CUSTOMER_ID] == cid]
 
 
-def _blank(x: object) -> bool:
-    return x is None or x == "" or (isinstance(x, float) and math.isnan(x))
-
-
-def assert_same(actual: object, expected: object, where: str) -> None:
-    if _blank(expected):
-        assert _blank(actual), f"{where}: expected blank, LibreOffice gives {actual!r}"
-    elif isinstance(expected, str):
-        assert actual == expected, f"{where}: expected {expected!r}, LibreOffice gives {actual!r}"
-    elif isinstance(expected, dt.date):
-        got = actual.date() if isinstance(actual, dt.datetime) else actual
-        assert got == expected, f"{where}: expected {expected}, LibreOffice gives {actual!r}"
-    else:
-        assert isinstance(actual, int | float), (
-            f"{where}: expected {expected!r}, LibreOffice gives {actual!r}"
-        )
-        assert abs(actual - float(expected)) < CENT, f"{where}: expected {expected!r}, got {actual!r}"
-
-
 def _header_map(ws, row: int) -> dict[str, int]:
     return {c.value: c.column for c in ws[row] if isinstance(c.value, str)}
 
@@ -172,7 +138,7 @@ def test_ideas_sheet_matches_core(case, variant):
         for _, idea in expected.iterrows():
             for name_ in col.IDEA_COMPUTED:
                 actual = ws.cell(rows[idea[col.IDEA_ID]], heads[name_]).value
-                assert_same(actual, idea[name_], f"{variant} {cid} Ideas {idea[col.IDEA_ID]} {name_}")
+                assert_cell(actual, idea[name_], f"{variant} {cid} Ideas {idea[col.IDEA_ID]} {name_}")
 
 
 @pytest.mark.parametrize("variant", VARIANTS)
@@ -188,31 +154,31 @@ def test_map_sheet_matches_core(case, variant):
         for r in range(header_row + 1, header_row + 10):
             cell = ws.cell(r, 1).value
             group = grouped.get_group(cell) if cell in grouped.groups else ideas.iloc[0:0]
-            assert_same(ws.cell(r, heads["Ideas"]).value, len(group), f"{variant} {cid} Map {cell} count")
+            assert_cell(ws.cell(r, heads["Ideas"]).value, len(group), f"{variant} {cid} Map {cell} count")
             for head, source in (
                 ("Supplier value", col.SUPPLIER_VALUE),
                 ("Customer value", col.CUSTOMER_VALUE),
                 ("Net value", col.NET_VALUE),
             ):
-                assert_same(
+                assert_cell(
                     ws.cell(r, heads[head]).value, group[source].sum(), f"{variant} {cid} Map {cell} {head}"
                 )
             seen += 1
         assert seen == 9
         total = header_row + 10
         assert ws.cell(total, 1).value == "Total"
-        assert_same(ws.cell(total, heads["Ideas"]).value, ideas[col.CELL].notna().sum(), f"{cid} Map total")
-        assert_same(ws.cell(total, heads["Net value"]).value, ideas[col.NET_VALUE].sum(), f"{cid} Map net")
+        assert_cell(ws.cell(total, heads["Ideas"]).value, ideas[col.CELL].notna().sum(), f"{cid} Map total")
+        assert_cell(ws.cell(total, heads["Net value"]).value, ideas[col.NET_VALUE].sum(), f"{cid} Map net")
         blank = ideas[col.SUPPLIER_VALUE].isna().sum()
-        assert_same(ws.cell(total + 1, heads["Ideas"]).value, blank, f"{variant} {cid} Map without values")
+        assert_cell(ws.cell(total + 1, heads["Ideas"]).value, blank, f"{variant} {cid} Map without values")
         # The grid: counts on the upper row of each cell, net value below (Figure-III layout).
         grid = {("W", 5), ("I", 7), ("L", 9)}
         for customer_outcome, r in grid:
             for supplier_outcome, c in (("L", 3), ("I", 4), ("W", 5)):
                 cell = f"{supplier_outcome}-{customer_outcome}"
                 group = ideas.loc[ideas[col.CELL] == cell]
-                assert_same(ws.cell(r, c).value, len(group), f"{variant} {cid} grid {cell}")
-                assert_same(
+                assert_cell(ws.cell(r, c).value, len(group), f"{variant} {cid} grid {cell}")
+                assert_cell(
                     ws.cell(r + 1, c).value, group[col.NET_VALUE].sum(), f"{variant} {cid} grid {cell}"
                 )
 
@@ -227,17 +193,17 @@ def test_passbook_sheet_matches_core(case, variant):
             r = 5 + i
             assert ws.cell(r, 1).value == line[1] and ws.cell(r, 4).value == line[4]
             for c, k in ((5, 5), (6, 6), (7, 7)):
-                assert_same(
+                assert_cell(
                     ws.cell(r, c).value, line[k], f"{variant} {cid} Passbook {line[1]} {line[4]} col {c}"
                 )
         b = balances(lines, master.settings.target_supplier_share)
         block = _labelled(ws, 9, 10)
         by_prefix = {label.split(" (")[0]: value for label, value in block.items()}
-        assert_same(by_prefix[f"{master.settings.supplier} balance"], b.supplier, f"{cid} Bs")
-        assert_same(by_prefix["Customer balance"], b.customer, f"{cid} Bc")
-        assert_same(by_prefix["Total value created"], b.total, f"{cid} total")
-        assert_same(by_prefix["Equity gap"], b.equity_gap, f"{cid} gap")
-        assert_same(by_prefix["Supplier share of the total"], b.supplier_share, f"{cid} share")
+        assert_cell(by_prefix[f"{master.settings.supplier} balance"], b.supplier, f"{cid} Bs")
+        assert_cell(by_prefix["Customer balance"], b.customer, f"{cid} Bc")
+        assert_cell(by_prefix["Total value created"], b.total, f"{cid} total")
+        assert_cell(by_prefix["Equity gap"], b.equity_gap, f"{cid} gap")
+        assert_cell(by_prefix["Supplier share of the total"], b.supplier_share, f"{cid} share")
         reading = (
             "Supplier ahead"
             if b.equity_gap > 0.005
@@ -274,7 +240,7 @@ def test_sign_off_sheet_matches_core(case, variant):
             r = 6 + k
             assert ws.cell(r, heads[col.IDEA_ID]).value == idea[col.IDEA_ID]
             for head, source in fields.items():
-                assert_same(
+                assert_cell(
                     ws.cell(r, heads[head]).value,
                     idea[source],
                     f"{variant} {cid} Sign-off {idea[col.IDEA_ID]} {head}",
@@ -289,7 +255,7 @@ def test_sign_off_sheet_matches_core(case, variant):
             "Supplier final",
             "Customer final",
         ):
-            assert_same(
+            assert_cell(
                 ws.cell(total, heads[head]).value,
                 selected[fields[head]].sum(),
                 f"{cid} Sign-off total {head}",
@@ -317,13 +283,13 @@ def test_cover_figures_match_core(case, variant):
             "Passbook: equity gap": b.equity_gap,
         }
         for label, value in expected.items():
-            assert_same(figures[label], value, f"{variant} {cid} Cover {label}")
+            assert_cell(figures[label], value, f"{variant} {cid} Cover {label}")
         start = master.customers.set_index(col.CUSTOMER_ID).loc[cid, "Wave start"]
         details = _labelled(ws, 2, 3)
         milestones = {p.name: p.start for p in wave_plan(start, 0)} if start else {}
-        assert_same(details["Joint idea workshop (week 4)"], milestones.get("Joint idea workshop"), cid)
-        assert_same(details["Sign-off (week 8)"], milestones.get("Sign-off"), cid)
-        assert_same(details["End of the wave (week 12)"], wave_end(start) if start else None, cid)
+        assert_cell(details["Joint idea workshop (week 4)"], milestones.get("Joint idea workshop"), cid)
+        assert_cell(details["Sign-off (week 8)"], milestones.get("Sign-off"), cid)
+        assert_cell(details["End of the wave (week 12)"], wave_end(start) if start else None, cid)
 
 
 @pytest.mark.parametrize("variant", VARIANTS)
@@ -358,13 +324,13 @@ def test_consolidated_totals_match_core(case, variant):
             "Equity gap": b.equity_gap,
         }
         for head, value in expected.items():
-            assert_same(ws.cell(rows[cid], heads[head]).value, value, f"{variant} Summary {cid} {head}")
+            assert_cell(ws.cell(rows[cid], heads[head]).value, value, f"{variant} Summary {cid} {head}")
             totals[head] = totals.get(head, 0.0) + value
         assert ws.cell(rows[cid], heads["Sign-off fingerprint"]).value == fingerprint(selected, settings)
     total_row = rows["Total"]
     totals["Equity gap"] = totals["Passbook: supplier balance"] - share * totals["Passbook: total"]
     for head, value in totals.items():
-        assert_same(ws.cell(total_row, heads[head]).value, value, f"{variant} Summary total {head}")
+        assert_cell(ws.cell(total_row, heads[head]).value, value, f"{variant} Summary total {head}")
 
     breakdowns = {
         "By cell": (
@@ -381,7 +347,7 @@ def test_consolidated_totals_match_core(case, variant):
         rows = {ws.cell(r, 1).value: r for r in range(5, ws.max_row + 1) if ws.cell(r, 1).value}
         for cid in [*master.customers[col.CUSTOMER_ID], "Total"]:
             mine = ideas if cid == "Total" else ideas.loc[ideas[col.CUSTOMER_ID] == cid]
-            assert_same(ws.cell(rows[cid], heads["Ideas"]).value, len(mine), f"{variant} {sheet} {cid} Ideas")
+            assert_cell(ws.cell(rows[cid], heads["Ideas"]).value, len(mine), f"{variant} {sheet} {cid} Ideas")
             for head, value in columns.items():
                 count = int((mine[key] == value).sum())
-                assert_same(ws.cell(rows[cid], heads[head]).value, count, f"{variant} {sheet} {cid} {head}")
+                assert_cell(ws.cell(rows[cid], heads[head]).value, count, f"{variant} {sheet} {cid} {head}")

@@ -12,13 +12,13 @@ from __future__ import annotations
 import math
 import re
 import shutil
-import zipfile
+from functools import partial
 from pathlib import Path
 
 import openpyxl
 import pandas as pd
 import pytest
-from libreoffice import libreoffice  # noqa: F401  (session fixture)
+from libreoffice import assert_cell, libreoffice, zero_cached_results  # noqa: F401  (session fixture)
 from test_relationship_data import GENERATED, K, M, Z, customer_book, customer_data, relationship_master
 
 from cvm_xl.generate.customer_book import CustomerBookWriter
@@ -137,15 +137,6 @@ def test_registers_show_rows_and_hide_the_unused_reserve(books, master):
 # --- LibreOffice ---------------------------------------------------------------------------------
 
 
-def _wrong_cache(source: Path, target: Path) -> None:
-    with zipfile.ZipFile(source) as zin, zipfile.ZipFile(target, "w", zipfile.ZIP_DEFLATED) as zout:
-        for item in zin.infolist():
-            data = zin.read(item.filename)
-            if item.filename.startswith("xl/worksheets/"):
-                data = re.sub(rb"</f><v>[^<]*</v>", b"</f><v>0</v>", data)
-            zout.writestr(item, data)
-
-
 def _edit(source: Path, target: Path) -> None:
     """What a user does in the sheet: tick items, change ratings, rescore risks."""
     wb = openpyxl.load_workbook(source)
@@ -173,7 +164,7 @@ def recalculated(sheets_only, libreoffice, tmp_path_factory):  # noqa: F811
         files[("live", cid)] = out / f"live-{path.name}"
         shutil.copy(path, files[("live", cid)])
         files[("wrong", cid)] = out / f"wrong-{path.name}"
-        _wrong_cache(path, files[("wrong", cid)])
+        zero_cached_results(path, files[("wrong", cid)])
     files[("edited", K)] = out / f"edited-{books[K].name}"
     _edit(books[K], files[("edited", K)])
     results = libreoffice.recalculate(list(files.values()), out / "recalculated")  # one soffice call
@@ -206,19 +197,7 @@ def _inputs(ws) -> dict[str, object]:
     return {"checklist": checklist, "ratings": ratings, "risks": risks}
 
 
-def _blank(x: object) -> bool:
-    return x is None or x == "" or (isinstance(x, float) and math.isnan(x))
-
-
-def _same(actual: object, expected: object, where: str) -> None:
-    if _blank(expected):
-        assert _blank(actual), f"{where}: expected blank, LibreOffice gives {actual!r}"
-    elif isinstance(expected, str):
-        assert actual == expected, f"{where}: expected {expected!r}, LibreOffice gives {actual!r}"
-    else:
-        assert isinstance(actual, int | float) and abs(actual - expected) < 1e-9, (
-            f"{where}: expected {expected!r}, LibreOffice gives {actual!r}"
-        )
+_same = partial(assert_cell, tolerance=1e-9)  # counts and ratios: exact, not to the cent
 
 
 def _check(ws, inputs: dict[str, object], where: str) -> None:

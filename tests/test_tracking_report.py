@@ -18,7 +18,7 @@ import pytest
 from generate_fixtures import CUSTOMERS, OWNER, SETTINGS, build_master
 from hypothesis import assume, given, settings
 from hypothesis import strategies as st
-from libreoffice import libreoffice  # noqa: F401  (session fixture)
+from libreoffice import assert_cell, libreoffice, zero_cached_results  # noqa: F401  (session fixture)
 
 from cvm_xl import columns as col
 from cvm_xl.cli import main
@@ -40,42 +40,11 @@ from cvm_xl.tracking import (
     value_contract,
 )
 
-CENT = 0.005
 D = dt.date
 
 
 def _digest(path: Path) -> str:
     return hashlib.sha256(path.read_bytes()).hexdigest()
-
-
-def _day(value: object) -> object:
-    return value.date() if isinstance(value, dt.datetime) else value
-
-
-def _blank(x: object) -> bool:
-    return x is None or x == "" or (isinstance(x, float) and math.isnan(x))
-
-
-def same(actual: object, expected: object, where: str) -> None:
-    if _blank(expected):
-        assert _blank(actual), f"{where}: expected blank, got {actual!r}"
-    elif isinstance(expected, str):
-        assert actual == expected, f"{where}: expected {expected!r}, got {actual!r}"
-    elif isinstance(expected, dt.date):
-        assert _day(actual) == expected, f"{where}: expected {expected}, got {actual!r}"
-    else:
-        assert isinstance(actual, int | float), f"{where}: expected {expected!r}, got {actual!r}"
-        assert abs(actual - float(expected)) < CENT, f"{where}: expected {expected!r}, got {actual!r}"
-
-
-def _wrong_cache(source: Path, target: Path) -> None:
-    """A copy whose every cached formula result is 0: LibreOffice must compute the sheet itself."""
-    with zipfile.ZipFile(source) as zin, zipfile.ZipFile(target, "w", zipfile.ZIP_DEFLATED) as zout:
-        for item in zin.infolist():
-            data = zin.read(item.filename)
-            if item.filename.startswith("xl/worksheets/"):
-                data = re.sub(rb"</f><v>[^<]*</v>", b"</f><v>0</v>", data)
-            zout.writestr(item, data)
 
 
 def contract_master():
@@ -164,7 +133,7 @@ def test_reports_are_the_cores_figures(masters) -> None:
             assert set(mine.index) <= set(months.index), (name, cid)
             for month, expected in mine.iterrows():
                 for column in T.MONTH_TABLE[1:]:
-                    same(months.at[month, column], expected[column], f"{name} {cid} {month} {column}")
+                    assert_cell(months.at[month, column], expected[column], f"{name} {cid} {month} {column}")
             if len(months):
                 assert len(months) >= window and months.index.is_monotonic_increasing
                 first, last = months.index[0], months.index[-1]
@@ -177,14 +146,16 @@ def test_reports_are_the_cores_figures(masters) -> None:
                 report.contract.iterrows(), expected_contract.iterrows(), strict=True
             ):
                 for column in expected_contract.columns:
-                    same(got[column], want[column], f"{name} {cid} year {want['Year']} {column}")
+                    assert_cell(got[column], want[column], f"{name} {cid} year {want['Year']} {column}")
             tracked = mine[mine[SUPPLIER_REALISED].notna() | mine[CUSTOMER_REALISED].notna()]
             if len(tracked):
                 stop = max(tracked.index)
                 assert report.reported_to == (pd.Timestamp(stop) + pd.offsets.MonthEnd(0)).date()
                 realised = mine.at[stop, CUMULATIVE[CUSTOMER_REALISED]]
-                same(report.realised_to_date[1], realised, f"{cid} to date")
-                same(report.planned_to_date[0], mine.at[stop, CUMULATIVE[SUPPLIER_PLANNED]], f"{cid} plan")
+                assert_cell(report.realised_to_date[1], realised, f"{cid} to date")
+                assert_cell(
+                    report.planned_to_date[0], mine.at[stop, CUMULATIVE[SUPPLIER_PLANNED]], f"{cid} plan"
+                )
             else:
                 assert report.reported_to is None and report.realised_to_date == (0.0, 0.0)
     _, contracts = _core(masters["contract"])
@@ -244,25 +215,25 @@ def _check_sheet(ws, expected: T.MonthlyReport, where: str) -> None:
     assert len(months) == len(expected.months), where
     for shown, (_, row) in zip(months, expected.months.iterrows(), strict=True):
         for name in T.MONTH_TABLE:
-            same(shown[name], row[name], f"{where} {row[MONTH]} {name}")
+            assert_cell(shown[name], row[name], f"{where} {row[MONTH]} {name}")
     assert len(contract) == len(expected.contract), where
     for shown, (_, row) in zip(contract, expected.contract.iterrows(), strict=True):
         for name in T.CONTRACT_TABLE:
-            same(shown[name], row[name], f"{where} year {row['Year']} {name}")
+            assert_cell(shown[name], row[name], f"{where} year {row['Year']} {name}")
     for k in range(2):
-        same(block["planned"][k], expected.planned_to_date[k], f"{where} planned to date {k}")
-        same(block["realised"][k], expected.realised_to_date[k], f"{where} realised to date {k}")
+        assert_cell(block["planned"][k], expected.planned_to_date[k], f"{where} planned to date {k}")
+        assert_cell(block["realised"][k], expected.realised_to_date[k], f"{where} realised to date {k}")
         diff = expected.realised_to_date[k] - expected.planned_to_date[k]
-        same(block["difference"][k], diff, f"{where} difference {k}")
-    same(block["reported"], expected.reported_to, f"{where} reported up to")
-    same(block["guarantee"], expected.guarantee, f"{where} guarantee")
+        assert_cell(block["difference"][k], diff, f"{where} difference {k}")
+    assert_cell(block["reported"], expected.reported_to, f"{where} reported up to")
+    assert_cell(block["guarantee"], expected.guarantee, f"{where} guarantee")
     if len(months):
         for name in (SUPPLIER_PLANNED, SUPPLIER_REALISED, CUSTOMER_PLANNED, CUSTOMER_REALISED):
-            same(block["totals"][name], expected.months[name].sum(), f"{where} total {name}")
+            assert_cell(block["totals"][name], expected.months[name].sum(), f"{where} total {name}")
     if len(contract):
         for name in ("Value guarantee", CUSTOMER_PLANNED, "Delivered", "Shortfall"):
             total = expected.contract[name].sum()  # NaN guarantees count as 0, as SUM does
-            same(block["contract totals"][name], total, f"{where} contract total {name}")
+            assert_cell(block["contract totals"][name], total, f"{where} contract total {name}")
 
 
 def test_each_workbook_shows_the_cores_figures(masters, books) -> None:
@@ -301,7 +272,7 @@ def test_libreoffice_computes_the_same_figures(masters, books, libreoffice, tmp_
     inputs = []
     for k, key in enumerate(chosen):
         inputs.append(tmp_path / f"wrong-{k}.xlsx")
-        _wrong_cache(books[key], inputs[-1])
+        zero_cached_results(books[key], inputs[-1])
     recalculated = libreoffice.recalculate(inputs, tmp_path / "recalculated")
     for path, (name, cid) in zip(recalculated, chosen, strict=True):
         ws = openpyxl.load_workbook(path, data_only=True)["Monthly report"]
@@ -357,11 +328,11 @@ def test_cvm_xl_track_prints_and_writes_the_master_report(sample, master_copy: P
         assert len(months) == len(report.months)
         for shown, (_, row) in zip(months, report.months.iterrows(), strict=True):
             for value, name in zip(shown, T.MONTH_TABLE, strict=True):
-                same(value, row[name], f"master {cid} {row[MONTH]} {name}")
+                assert_cell(value, row[name], f"master {cid} {row[MONTH]} {name}")
         assert [c[-1] for c in contract] == list(report.contract["Status"])
         for shown, (_, row) in zip(contract, report.contract.iterrows(), strict=True):
-            same(shown[5], row["Delivered"], f"master {cid} delivered")
-            same(shown[6], row["Shortfall"], f"master {cid} shortfall")
+            assert_cell(shown[5], row["Delivered"], f"master {cid} delivered")
+            assert_cell(shown[6], row["Shortfall"], f"master {cid} shortfall")
     assert len(ws._charts) == len([b for b in blocks.values() if b[0]])
     after = load_master(master_copy)
     for name in ("customers", "workshop", "ideas", "tracking"):
@@ -450,8 +421,8 @@ def test_the_report_agrees_with_the_core_for_any_relationship(
     assert set(core.index) <= set(months.index)
     for month, expected in core.iterrows():
         for column in T.MONTH_TABLE[1:]:
-            same(months.at[month, column], expected[column], f"{month} {column}")
+            assert_cell(months.at[month, column], expected[column], f"{month} {column}")
     assert len(report.contract) == len(contract)
     for (_, got), (_, want) in zip(report.contract.iterrows(), contract.iterrows(), strict=True):
         for column in contract.columns:
-            same(got[column], want[column], f"year {want['Year']} {column}")
+            assert_cell(got[column], want[column], f"year {want['Year']} {column}")

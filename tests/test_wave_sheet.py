@@ -6,15 +6,13 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import itertools
-import re
 import shutil
-import zipfile
 from pathlib import Path
 
 import openpyxl
 import pytest
 from generate_fixtures import build_master
-from libreoffice import libreoffice  # noqa: F401  (session fixture)
+from libreoffice import libreoffice, zero_cached_results  # noqa: F401  (session fixture)
 
 from cvm_xl import columns as col
 from cvm_xl.categories import add_months
@@ -33,16 +31,6 @@ KICKOFFS = (dt.date(2026, 1, 12), dt.date(2026, 1, 31), dt.date(2027, 2, 27), dt
 
 def _digest(path: Path) -> str:
     return hashlib.sha256(path.read_bytes()).hexdigest()
-
-
-def _wrong_cache(source: Path, target: Path) -> None:
-    """A copy whose every cached formula result is 0: LibreOffice must compute the sheet itself."""
-    with zipfile.ZipFile(source) as zin, zipfile.ZipFile(target, "w", zipfile.ZIP_DEFLATED) as zout:
-        for item in zin.infolist():
-            data = zin.read(item.filename)
-            if item.filename.startswith("xl/worksheets/"):
-                data = re.sub(rb"</f><v>[^<]*</v>", b"</f><v>0</v>", data)
-            zout.writestr(item, data)
 
 
 def _day(value: object) -> dt.date | None:
@@ -184,7 +172,7 @@ def test_libreoffice_computes_the_same_dates_and_band(sample, books, libreoffice
     chosen = ("C-AUT", "C-FUR")
     inputs = [tmp_path / f"wrong-{cid}.xlsx" for cid in chosen]
     for cid, path in zip(chosen, inputs, strict=True):
-        _wrong_cache(books[cid], path)
+        zero_cached_results(books[cid], path)
     kickoffs = _kickoffs(master)
     for cid, path in zip(chosen, libreoffice.recalculate(inputs, tmp_path / "recalculated"), strict=True):
         _check_sheet(
