@@ -31,20 +31,11 @@ from cvm_xl.macro_sheets import (
     TABLE_ROW,
     problem_rows,
 )
-from cvm_xl.master_writer import write_master
 from cvm_xl.portfolio_map import map_grid, portfolio_map
 from cvm_xl.problems import WorkbookError
-from cvm_xl.sample import sample_settings, sample_tables
 
 ROOT = Path(__file__).resolve().parents[1]
 GENERATED = dt.datetime(2025, 6, 30, 9, 15)
-
-
-@pytest.fixture(scope="module")
-def sample_master(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    path = tmp_path_factory.mktemp("sample") / "master.xlsx"
-    write_master(path, sample_settings(), sample_tables())
-    return path
 
 
 @pytest.fixture

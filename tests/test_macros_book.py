@@ -21,16 +21,7 @@ from cvm_xl.generate.batch import generate_customer_books
 from cvm_xl.loader import load_master
 from cvm_xl.macro_sheets import TABLE_ROW
 from cvm_xl.master_update import CellChange
-from cvm_xl.master_writer import write_master
 from cvm_xl.problems import WorkbookError
-from cvm_xl.sample import sample_settings, sample_tables
-
-
-@pytest.fixture(scope="module")
-def sample_master(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    path = tmp_path_factory.mktemp("sample") / "master.xlsx"
-    write_master(path, sample_settings(), sample_tables())
-    return path
 
 
 @pytest.fixture

@@ -27,13 +27,6 @@ from cvm_xl.sample import sample_settings, sample_tables
 from cvm_xl.synthesis import MOTHER_ID, report_frame, synthesize
 
 
-@pytest.fixture(scope="module")
-def sample_master(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    path = tmp_path_factory.mktemp("sample") / "master.xlsx"
-    write_master(path, sample_settings(), sample_tables())
-    return path
-
-
 @pytest.fixture
 def master(sample_master: Path, tmp_path: Path) -> Path:
     target = tmp_path / "master.xlsx"
