@@ -17,7 +17,7 @@ import numpy as np
 import pandas as pd
 
 from cvm_xl import Settings, evaluate_idea, evaluate_ideas
-from cvm_xl.parsing import parse_yes_no
+from cvm_xl.core.cells import parse_yes_no
 
 
 def make_ideas(n: int, seed: int = 7) -> pd.DataFrame:

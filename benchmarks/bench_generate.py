@@ -41,11 +41,12 @@ import pandas as pd
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from cvm_xl import columns as col
+from cvm_xl.books.package import COMPRESSION_LEVEL
+from cvm_xl.core import columns as col
+from cvm_xl.core.settings import Settings
 from cvm_xl.generate.batch import generate_customer_books
 from cvm_xl.generate.customer_book import CUSTOMER_SHEETS, CustomerBookWriter
 from cvm_xl.generate.model import RunData
-from cvm_xl.generate.package import COMPRESSION_LEVEL
 from cvm_xl.generate.sheets import (
     cover,
     ideas,
@@ -55,11 +56,10 @@ from cvm_xl.generate.sheets import (
     settings_sheet,
     sign_off,
 )
-from cvm_xl.master import EXCEL_ROW, Master
+from cvm_xl.master.model import EXCEL_ROW, Master
+from cvm_xl.master.readiness_checks import check_relationship
 from cvm_xl.readiness import tables as rt
-from cvm_xl.readiness.checks import check_relationship
 from cvm_xl.readiness.lifecycle import LIFECYCLE_STAGES
-from cvm_xl.settings import Settings
 
 # The sheets of the generate issue itself; CUSTOMER_SHEETS may hold more (wave plan, reports).
 CORE_SHEETS = [

@@ -33,11 +33,11 @@ import pandas as pd
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from cvm_xl import columns as col  # noqa: E402
-from cvm_xl.evaluation import evaluate_ideas  # noqa: E402
-from cvm_xl.loader import load_master  # noqa: E402
-from cvm_xl.problems import column_letter  # noqa: E402
-from cvm_xl.settings import SETTING_LABELS, Settings  # noqa: E402
+from cvm_xl.core import columns as col  # noqa: E402
+from cvm_xl.core.evaluation import evaluate_ideas  # noqa: E402
+from cvm_xl.core.problems import column_letter  # noqa: E402
+from cvm_xl.core.settings import SETTING_LABELS, Settings  # noqa: E402
+from cvm_xl.master.read import load_master  # noqa: E402
 
 GENERATOR_VERSION = 2
 SHEETS = ("Settings", "Customers", "Workshop", "Ideas", "Tracking")

@@ -14,7 +14,7 @@ from collections.abc import Callable
 import numpy as np
 import pandas as pd
 
-from cvm_xl.reconcile import reconcile
+from cvm_xl.core.reconcile import reconcile
 
 KINDS = ("Supplier value", "Customer value", "Transfer")
 

@@ -32,14 +32,14 @@ import pandas as pd
 from rapidfuzz import fuzz, process
 
 from cvm_xl.sample import sample_tables
-from cvm_xl.synthesis import (
+from cvm_xl.workshop.synthesis import (
     DEFAULT_IDEA_THRESHOLD,
     DEFAULT_THRESHOLD,
     adjusted_rand_index,
     similarity,
     synthesize,
 )
-from cvm_xl.text_normalise import normalise
+from cvm_xl.workshop.text_normalise import normalise
 
 ROOT = Path(__file__).resolve().parent.parent
 LABELLED = ROOT / "tests" / "data" / "workshop_labelled.csv"

@@ -3,17 +3,17 @@
 The core (this package, minus ``macros``) is pure Python over pandas; nothing here imports Excel.
 """
 
-from .evaluation import IdeaInputError, evaluate_idea, evaluate_ideas
-from .files import UnreadableFileError
-from .loader import load_master
-from .master import Master
-from .master_writer import write_master
-from .passbook import Balances, balances, equity_gap, passbook_lines
-from .problems import Problem, WorkbookError
-from .settings import Settings, SettingsError
-from .sharing import PricePremium, Split, price_premium, split
-from .values import Zone, annuity, band, cell, net, outcome, value_over_horizon, zone
-from .verdicts import Verdict, verdict
+from cvm_xl.core.evaluation import IdeaInputError, evaluate_idea, evaluate_ideas
+from cvm_xl.core.passbook import Balances, balances, equity_gap, passbook_lines
+from cvm_xl.core.problems import Problem, WorkbookError
+from cvm_xl.core.settings import Settings, SettingsError
+from cvm_xl.core.sharing import PricePremium, Split, price_premium, split
+from cvm_xl.core.values import Zone, annuity, band, cell, net, outcome, value_over_horizon, zone
+from cvm_xl.core.verdicts import Verdict, verdict
+from cvm_xl.master.model import Master
+from cvm_xl.master.read import load_master
+from cvm_xl.master.write import write_master
+from cvm_xl.spreadsheet.files import UnreadableFileError
 
 __version__ = "0.1.0"
 

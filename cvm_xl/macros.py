@@ -20,15 +20,7 @@ import logging
 from collections.abc import Collection, Sequence
 from pathlib import Path
 
-from . import columns as col
-from .book_adapter import Book, XlwingsBook
-from .book_reader import KIND_MASTER, SIGN_OFFS_SHEET, BookContent, read_book, read_sign_offs
-from .book_rows import SheetTable, apply_changes, locate, read_master, reader_cells, write_cells
-from .cell_values import shown
-from .fingerprint import canonical_text as key
-from .generate.batch import generate_customer_books
-from .generate.signoff_book import write_signoff_book
-from .import_book import (
+from cvm_xl.books.imports import (
     HELD,
     IMPORT_LOG_SHEET,
     BookImport,
@@ -37,8 +29,17 @@ from .import_book import (
     master_changes,
     plan_imports,
 )
-from .macro_runner import MacroOutcome, now, plural, put_sheet, run_macro
-from .macro_sheets import (
+from cvm_xl.books.passbook import PASSBOOK_SHEET, master_passbook, passbook_sheet_rows, reconcile_books
+from cvm_xl.books.read import KIND_MASTER, SIGN_OFFS_SHEET, BookContent, read_book, read_sign_offs
+from cvm_xl.core import columns as col
+from cvm_xl.core.cells import shown
+from cvm_xl.core.fingerprint import canonical_text as key
+from cvm_xl.core.problems import WARNING, Problem, WorkbookError
+from cvm_xl.core.values import is_blank
+from cvm_xl.excel.book import Book, XlwingsBook
+from cvm_xl.excel.master_book import SheetTable, apply_changes, locate, read_master, reader_cells, write_cells
+from cvm_xl.excel.runner import MacroOutcome, now, plural, put_sheet, run_macro
+from cvm_xl.excel.sheets import (
     GENERATED_SHEET,
     MAP_SHEET,
     PROBLEMS_SHEET,
@@ -49,15 +50,14 @@ from .macro_sheets import (
     reconciliation_sheet,
     synthesis_sheet,
 )
-from .master import Master
-from .master_update import CellChange
-from .passbook_book import PASSBOOK_SHEET, master_passbook, passbook_sheet_rows, reconcile_books
-from .problems import WARNING, Problem, WorkbookError
-from .schema import IDEAS
-from .sheet_tables import find_sheet
-from .synthesis import DEFAULT_THRESHOLD, MOTHER_ID
-from .synthesis import synthesize as synthesize_ideas
-from .values import is_blank
+from cvm_xl.generate.batch import generate_customer_books
+from cvm_xl.generate.signoff_book import write_signoff_book
+from cvm_xl.master.model import Master
+from cvm_xl.master.schema import IDEAS
+from cvm_xl.master.update import CellChange
+from cvm_xl.spreadsheet.tables import find_sheet
+from cvm_xl.workshop.synthesis import DEFAULT_THRESHOLD, MOTHER_ID
+from cvm_xl.workshop.synthesis import synthesize as synthesize_ideas
 
 log = logging.getLogger(__name__)
 
@@ -99,7 +99,7 @@ def synthesize_in(
 ) -> MacroOutcome:
     """Group the Workshop's raw ideas into mother ideas as ``cvm-xl synthesize`` does: fill blank
     Mother idea IDs, add draft Ideas rows for new groups; the report goes on the Synthesis sheet."""
-    from .commands.synthesize import draft_records, fills
+    from cvm_xl.cli.synthesize import draft_records, fills
 
     def action() -> MacroOutcome:
         master = read_master(book)

@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from cvm_xl.master_writer import write_master
+from cvm_xl.master.write import write_master
 from cvm_xl.sample import sample_settings, sample_tables
 
 

@@ -13,9 +13,9 @@ from pathlib import Path
 
 import pandas as pd
 
-from cvm_xl import columns as col
-from cvm_xl.master import EXCEL_ROW, Master
-from cvm_xl.settings import Settings
+from cvm_xl.core import columns as col
+from cvm_xl.core.settings import Settings
+from cvm_xl.master.model import EXCEL_ROW, Master
 
 SETTINGS = Settings(
     supplier="Northwind Steel",

@@ -14,7 +14,7 @@ from pathlib import Path
 from openpyxl import Workbook
 from openpyxl.utils.cell import column_index_from_string, coordinate_from_string
 
-from cvm_xl import columns as col
+from cvm_xl.core import columns as col
 
 
 class Text(str):

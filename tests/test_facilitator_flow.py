@@ -17,17 +17,17 @@ from pathlib import Path
 import openpyxl
 import pytest
 
-from cvm_xl import columns as col
 from cvm_xl.cli import main
+from cvm_xl.core import columns as col
+from cvm_xl.core.selection import select_for_sign_off
+from cvm_xl.core.wave import wave_plan
 from cvm_xl.generate.sheets import tracking_report as T
 from cvm_xl.generate.sheets import wave_plan as W
-from cvm_xl.loader import load_master
-from cvm_xl.master_update import CellChange, update_master
-from cvm_xl.master_writer import write_master
+from cvm_xl.master.read import load_master
+from cvm_xl.master.update import CellChange, update_master
+from cvm_xl.master.write import write_master
 from cvm_xl.sample import sample_settings, sample_tables
-from cvm_xl.selection import select_for_sign_off
-from cvm_xl.synthesis import MOTHER_ID
-from cvm_xl.wave import wave_plan
+from cvm_xl.workshop.synthesis import MOTHER_ID
 
 CUSTOMER = "C-AUT"
 

@@ -10,9 +10,9 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from cvm_xl import columns as col
-from cvm_xl.fingerprint import FINGERPRINT_FIELDS, FINGERPRINT_SETTINGS, canonical_sign_off, fingerprint
-from cvm_xl.settings import Settings
+from cvm_xl.core import columns as col
+from cvm_xl.core.fingerprint import FINGERPRINT_FIELDS, FINGERPRINT_SETTINGS, canonical_sign_off, fingerprint
+from cvm_xl.core.settings import Settings
 
 SETTINGS = Settings(supplier="Northwind Steel", horizon_years=2.5, discount_rate=0.08)
 IDEAS = [

@@ -12,11 +12,13 @@ import pytest
 from generate_fixtures import build_master
 
 from cvm_xl import cli
-from cvm_xl.generate import atomic, batch
-from cvm_xl.generate.atomic import atomic_write, changed_since_generation
+from cvm_xl.books.package import changed_since_generation
+from cvm_xl.core.problems import Problem, WorkbookError
+from cvm_xl.generate import batch
 from cvm_xl.generate.batch import REFUSED, REPLACED, WRITTEN, generate_customer_books
 from cvm_xl.generate.filenames import MAX_STEM_BYTES, customer_file_name, safe_stem, unique_file_names
-from cvm_xl.problems import Problem, WorkbookError
+from cvm_xl.spreadsheet import atomic
+from cvm_xl.spreadsheet.atomic import atomic_write
 
 WINDOWS_FORBIDDEN = set('<>:"/\\|?*')
 
@@ -160,7 +162,7 @@ def test_work_of_a_helper_that_dies_is_done_by_the_main_process(tmp_path, monkey
 @pytest.fixture
 def fake_loader(monkeypatch):
     """``load_master`` returning the fixture master (or raising the given error) for any path."""
-    import cvm_xl.loader
+    import cvm_xl.master.read
 
     state: dict[str, object] = {"master": build_master()}
 
@@ -169,7 +171,7 @@ def fake_loader(monkeypatch):
             raise state["master"]
         return state["master"]
 
-    monkeypatch.setattr(cvm_xl.loader, "load_master", load)
+    monkeypatch.setattr(cvm_xl.master.read, "load_master", load)
     return state
 
 

@@ -17,15 +17,15 @@ import pytest
 from generate_fixtures import build_master
 from libreoffice import assert_cell, libreoffice, zero_cached_results  # noqa: F401  (session fixture)
 
-from cvm_xl import columns as col
-from cvm_xl.fingerprint import fingerprint
+from cvm_xl.core import columns as col
+from cvm_xl.core.fingerprint import fingerprint
+from cvm_xl.core.passbook import balances, passbook_lines
+from cvm_xl.core.selection import select_for_sign_off
+from cvm_xl.core.verdicts import BY_CODE, GO_CODES
+from cvm_xl.core.wave import wave_end, wave_plan
 from cvm_xl.generate.batch import generate_customer_books
 from cvm_xl.generate.signoff_book import write_signoff_book
-from cvm_xl.master import EXCEL_ROW, Master
-from cvm_xl.passbook import balances, passbook_lines
-from cvm_xl.selection import select_for_sign_off
-from cvm_xl.verdicts import BY_CODE, GO_CODES
-from cvm_xl.wave import wave_end, wave_plan
+from cvm_xl.master.model import EXCEL_ROW, Master
 
 SIGN_OFF_FILE = "consolidated.xlsx"
 

@@ -94,8 +94,8 @@ def refresh_docs_image() -> Path:
     """Render the sample's largest customer's Ideas sheet, narrowed to the columns that tell the
     story (inputs that carry value, and every computed column), as the README image."""
     sys.path.insert(0, str(Path(__file__).resolve().parent))
-    from cvm_xl.loader import load_master
-    from cvm_xl.master_writer import write_master
+    from cvm_xl.master.read import load_master
+    from cvm_xl.master.write import write_master
     from cvm_xl.sample import sample_settings, sample_tables
 
     work = Path("/tmp") / f"cvm-xl-docs-{dt.datetime.now():%H%M%S}"

@@ -22,15 +22,15 @@ from test_verify_books import (  # noqa: F401  (fixtures)
     write_fixture_master,
 )
 
-from cvm_xl import columns as col
-from cvm_xl.book_reader import read_book
-from cvm_xl.import_book import APPLIED, CONFLICT, BookRefusedError, plan_import, plan_imports
-from cvm_xl.loader import load_master
-from cvm_xl.master_update import CellChange, update_master
-from cvm_xl.master_writer import write_master
-from cvm_xl.passbook import balances, equity_advice, passbook_lines
+from cvm_xl.books.imports import APPLIED, CONFLICT, BookRefusedError, plan_import, plan_imports
+from cvm_xl.books.read import read_book
+from cvm_xl.core import columns as col
+from cvm_xl.core.passbook import balances, equity_advice, passbook_lines
+from cvm_xl.core.values import annuity
+from cvm_xl.master.read import load_master
+from cvm_xl.master.update import CellChange, update_master
+from cvm_xl.master.write import write_master
 from cvm_xl.sample import sample_settings, sample_tables
-from cvm_xl.values import annuity
 
 
 @pytest.fixture

@@ -4,10 +4,10 @@ from __future__ import annotations
 
 from openpyxl import load_workbook
 
-from cvm_xl import columns as col
 from cvm_xl.cli import main
-from cvm_xl.loader import load_master
-from cvm_xl.settings import Settings
+from cvm_xl.core import columns as col
+from cvm_xl.core.settings import Settings
+from cvm_xl.master.read import load_master
 
 
 def test_init_writes_an_empty_master_with_default_settings(tmp_path, capsys):

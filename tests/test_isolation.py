@@ -14,7 +14,7 @@ from xml.sax.saxutils import escape
 import pytest
 from generate_fixtures import build_master
 
-from cvm_xl import columns as col
+from cvm_xl.core import columns as col
 from cvm_xl.generate.batch import generate_customer_books
 
 

@@ -9,11 +9,11 @@ import numpy as np
 import pytest
 from loader_fixtures import D, Text, good_sheets, set_value, write_good, write_sheets
 
-from cvm_xl import columns as col
-from cvm_xl.loader import load_master
-from cvm_xl.master import EXCEL_ROW, Master
-from cvm_xl.problems import WorkbookError
-from cvm_xl.settings import Settings
+from cvm_xl.core import columns as col
+from cvm_xl.core.problems import WorkbookError
+from cvm_xl.core.settings import Settings
+from cvm_xl.master.model import EXCEL_ROW, Master
+from cvm_xl.master.read import load_master
 
 
 def test_valid_master_loads_typed_tables(tmp_path):

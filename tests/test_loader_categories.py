@@ -9,7 +9,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from cvm_xl.categories import (
+from cvm_xl.core.categories import (
     add_months,
     category_fits,
     category_fits_column,

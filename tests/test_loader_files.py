@@ -11,10 +11,10 @@ import pytest
 from loader_fixtures import write_good
 from msoffcrypto.format.ooxml import OOXMLFile
 
-from cvm_xl import files, sheet_xml
-from cvm_xl.files import UnreadableFileError, check_workbook_file
-from cvm_xl.loader import load_master
-from cvm_xl.problems import WorkbookError
+from cvm_xl.core.problems import WorkbookError
+from cvm_xl.master.read import load_master
+from cvm_xl.spreadsheet import files, sheet_xml
+from cvm_xl.spreadsheet.files import UnreadableFileError, check_workbook_file
 
 SAVE_AS = "Open it in Excel and save it as Excel Workbook (.xlsx)."
 DAMAGED_FIX = "Open it in Excel, which may offer to repair it, and save a new copy; or use a backup."

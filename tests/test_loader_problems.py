@@ -7,11 +7,11 @@ import datetime as dt
 import pytest
 from loader_fixtures import D, Text, good_sheets, set_value, write_sheets
 
-from cvm_xl import columns as col
-from cvm_xl import sheet_xml
-from cvm_xl.files import UnreadableFileError
-from cvm_xl.loader import load_master
-from cvm_xl.problems import Problem, WorkbookError
+from cvm_xl.core import columns as col
+from cvm_xl.core.problems import Problem, WorkbookError
+from cvm_xl.master.read import load_master
+from cvm_xl.spreadsheet import sheet_xml
+from cvm_xl.spreadsheet.files import UnreadableFileError
 
 NUMBER_FIX = "Type a plain number such as 12500 or 12.5% (no units or words), or leave the cell blank."
 DATE_FIX = "Enter a real date (e.g. pick it in Excel) or type it as 2025-03-31, or leave the cell blank."

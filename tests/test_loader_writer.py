@@ -11,11 +11,11 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from openpyxl import load_workbook
 
-from cvm_xl import columns as col
-from cvm_xl.evaluation import evaluate_ideas
-from cvm_xl.loader import load_master
-from cvm_xl.master_writer import write_master
-from cvm_xl.settings import Settings
+from cvm_xl.core import columns as col
+from cvm_xl.core.evaluation import evaluate_ideas
+from cvm_xl.core.settings import Settings
+from cvm_xl.master.read import load_master
+from cvm_xl.master.write import write_master
 
 D = dt.date
 NAN = np.nan

@@ -15,13 +15,13 @@ from loader_fixtures import Text, good_sheets, set_value, write_sheets
 from openpyxl import load_workbook
 
 from cvm_xl import cli, macros
-from cvm_xl import columns as col
-from cvm_xl.book_adapter import OpenpyxlBook
-from cvm_xl.book_rows import read_master
-from cvm_xl.evaluation import evaluate_ideas
-from cvm_xl.generate.batch import generate_customer_books
-from cvm_xl.loader import load_master
-from cvm_xl.macro_sheets import (
+from cvm_xl.core import columns as col
+from cvm_xl.core.evaluation import evaluate_ideas
+from cvm_xl.core.portfolio_map import map_grid, portfolio_map
+from cvm_xl.core.problems import WorkbookError
+from cvm_xl.excel.book import OpenpyxlBook
+from cvm_xl.excel.master_book import read_master
+from cvm_xl.excel.sheets import (
     GENERATED_HEADERS,
     MAP_COUNT_COLUMN,
     MAP_NET_COLUMN,
@@ -31,8 +31,8 @@ from cvm_xl.macro_sheets import (
     TABLE_ROW,
     problem_rows,
 )
-from cvm_xl.portfolio_map import map_grid, portfolio_map
-from cvm_xl.problems import WorkbookError
+from cvm_xl.generate.batch import generate_customer_books
+from cvm_xl.master.read import load_master
 
 ROOT = Path(__file__).resolve().parents[1]
 GENERATED = dt.datetime(2025, 6, 30, 9, 15)
@@ -375,7 +375,7 @@ def test_a_book_that_cannot_be_written_still_reports(master: Path, monkeypatch: 
 def test_every_button_of_the_template_runs_an_entry_point_on_the_calling_book(
     master: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    from cvm_xl.vba.modules import MACROS
+    from cvm_xl.excel.vba.modules import MACROS
 
     class CallingBook(OpenpyxlBook):
         """The workbook that pressed the button; its file dialog picks the master itself."""

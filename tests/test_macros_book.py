@@ -14,14 +14,14 @@ from openpyxl import Workbook, load_workbook
 from openpyxl.worksheet.table import Table
 from python_calamine import CalamineWorkbook
 
-from cvm_xl import columns as col
-from cvm_xl.book_adapter import Book, OpenpyxlBook, XlwingsBook, plain
-from cvm_xl.book_rows import apply_changes, locate, runs, write_cells
+from cvm_xl.core import columns as col
+from cvm_xl.core.problems import WorkbookError
+from cvm_xl.excel.book import Book, OpenpyxlBook, XlwingsBook, plain
+from cvm_xl.excel.master_book import apply_changes, locate, runs, write_cells
+from cvm_xl.excel.sheets import TABLE_ROW
 from cvm_xl.generate.batch import generate_customer_books
-from cvm_xl.loader import load_master
-from cvm_xl.macro_sheets import TABLE_ROW
-from cvm_xl.master_update import CellChange
-from cvm_xl.problems import WorkbookError
+from cvm_xl.master.read import load_master
+from cvm_xl.master.update import CellChange
 
 
 @pytest.fixture

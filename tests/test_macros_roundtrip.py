@@ -14,17 +14,17 @@ import pytest
 from openpyxl import load_workbook
 
 from cvm_xl import cli, macros
-from cvm_xl import columns as col
-from cvm_xl.book_adapter import OpenpyxlBook, plain
-from cvm_xl.book_reader import read_book
+from cvm_xl.books.passbook import reconcile_books
+from cvm_xl.books.read import read_book
+from cvm_xl.core import columns as col
+from cvm_xl.core.passbook import passbook_lines
+from cvm_xl.excel.book import OpenpyxlBook, plain
+from cvm_xl.excel.sheets import KIND_WORDS, RECONCILIATION_HEADERS, TABLE_ROW
 from cvm_xl.generate.batch import generate_customer_books
-from cvm_xl.loader import load_master
-from cvm_xl.macro_sheets import KIND_WORDS, RECONCILIATION_HEADERS, TABLE_ROW
-from cvm_xl.master_writer import write_master
-from cvm_xl.passbook import passbook_lines
-from cvm_xl.passbook_book import reconcile_books
+from cvm_xl.master.read import load_master
+from cvm_xl.master.write import write_master
 from cvm_xl.sample import sample_settings, sample_tables
-from cvm_xl.synthesis import MOTHER_ID, report_frame, synthesize
+from cvm_xl.workshop.synthesis import MOTHER_ID, report_frame, synthesize
 
 
 @pytest.fixture

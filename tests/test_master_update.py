@@ -9,9 +9,9 @@ from pathlib import Path
 import pytest
 from openpyxl import load_workbook
 
-from cvm_xl.loader import load_master
-from cvm_xl.master_update import CellChange, update_master
-from cvm_xl.master_writer import write_master
+from cvm_xl.master.read import load_master
+from cvm_xl.master.update import CellChange, update_master
+from cvm_xl.master.write import write_master
 from cvm_xl.sample import sample_settings, sample_tables
 
 ROOT = Path(__file__).resolve().parents[1]

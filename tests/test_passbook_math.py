@@ -7,7 +7,7 @@ import pytest
 
 import cvm_xl
 from cvm_xl import Settings
-from cvm_xl.passbook import balances, balances_by_customer, equity_gap, passbook_lines
+from cvm_xl.core.passbook import balances, balances_by_customer, equity_gap, passbook_lines
 
 
 @pytest.fixture
@@ -70,7 +70,7 @@ def test_unquantified_good_faith_idea_is_listed_without_moving_balances() -> Non
     ],
 )
 def test_reading_and_advice_agree_on_what_is_balanced(gap: float, reading: str, advice_start: str) -> None:
-    from cvm_xl.passbook import Balances, equity_advice, equity_reading
+    from cvm_xl.core.passbook import Balances, equity_advice, equity_reading
 
     b = Balances(supplier=gap, customer=-gap, total=0.0, target_supplier_share=0.5, equity_gap=gap)
     assert equity_reading(gap) == reading

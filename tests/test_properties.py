@@ -11,9 +11,9 @@ from hypothesis import strategies as st
 
 import cvm_xl
 from cvm_xl import Settings
-from cvm_xl.columns import IDEA_COMPUTED
-from cvm_xl.passbook import balances, passbook_lines
-from cvm_xl.sharing import METHODS
+from cvm_xl.core.columns import IDEA_COMPUTED
+from cvm_xl.core.passbook import balances, passbook_lines
+from cvm_xl.core.sharing import METHODS
 
 money = st.floats(min_value=-1e9, max_value=1e9, allow_nan=False, allow_infinity=False)
 share = st.floats(min_value=0, max_value=1)

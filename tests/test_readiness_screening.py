@@ -9,6 +9,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
+from cvm_xl.core.settings import SettingsError
 from cvm_xl.readiness.screening import (
     REASONS,
     SCREENING_COLUMNS,
@@ -18,7 +19,6 @@ from cvm_xl.readiness.screening import (
     screen_customer,
     screen_customers,
 )
-from cvm_xl.settings import SettingsError
 
 
 def test_the_paper_s_ideal_customer_is_eligible_with_no_reasons() -> None:

@@ -8,10 +8,10 @@ import math
 import pandas as pd
 import pytest
 
-from cvm_xl.columns import CUSTOMER_COLUMNS, IDEA_INPUTS, WORKSHOP_COLUMNS
-from cvm_xl.problems import ERROR, WARNING, Problem
+from cvm_xl.core.columns import CUSTOMER_COLUMNS, IDEA_INPUTS, WORKSHOP_COLUMNS
+from cvm_xl.core.problems import ERROR, WARNING, Problem
+from cvm_xl.master.readiness_checks import check_relationship, check_table, table_problems
 from cvm_xl.readiness import tables
-from cvm_xl.readiness.checks import check_relationship, check_table, table_problems
 from cvm_xl.readiness.exits import empty_exit_triggers
 from cvm_xl.readiness.lifecycle import empty_lifecycle
 from cvm_xl.readiness.maturity import empty_maturity

@@ -16,12 +16,12 @@ from test_verify_books import (  # noqa: F401  (fixtures)
     wide_console_fixture,
 )
 
-from cvm_xl import columns as col
-from cvm_xl.book_reader import read_book
-from cvm_xl.commands.verify import text_of
-from cvm_xl.passbook import passbook_lines
-from cvm_xl.passbook_book import reconcile_books
-from cvm_xl.reconcile import DIFFERS, MISSING_IN_B
+from cvm_xl.books.passbook import reconcile_books
+from cvm_xl.books.read import read_book
+from cvm_xl.cli.verify import text_of
+from cvm_xl.core import columns as col
+from cvm_xl.core.passbook import passbook_lines
+from cvm_xl.core.reconcile import DIFFERS, MISSING_IN_B
 
 
 def test_master_and_its_customer_workbooks_agree(generated, capsys):

@@ -8,8 +8,8 @@ from hypothesis import assume, given
 from hypothesis import strategies as st
 
 import cvm_xl
-from cvm_xl.passbook import passbook_lines
-from cvm_xl.reconcile import DIFFERS, MISSING_IN_A, MISSING_IN_B, Difference, reconcile
+from cvm_xl.core.passbook import passbook_lines
+from cvm_xl.core.reconcile import DIFFERS, MISSING_IN_A, MISSING_IN_B, Difference, reconcile
 
 
 @pytest.fixture

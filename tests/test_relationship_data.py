@@ -15,9 +15,9 @@ from generate_fixtures import build_master
 from cvm_xl.generate.customer_book import CustomerBookWriter
 from cvm_xl.generate.model import RunData
 from cvm_xl.generate.relationship_data import RelationshipSlices
-from cvm_xl.master import EXCEL_ROW, Master
+from cvm_xl.master.model import EXCEL_ROW, Master
+from cvm_xl.master.readiness_checks import check_relationship
 from cvm_xl.readiness import tables as rt
-from cvm_xl.readiness.checks import check_relationship
 from cvm_xl.readiness.lifecycle import (
     LIFECYCLE_STAGES,
     checklist_for,

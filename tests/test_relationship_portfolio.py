@@ -11,12 +11,12 @@ import pytest
 from libreoffice import libreoffice  # noqa: F401  (session fixture)
 from test_relationship_data import GENERATED, K, M, Z, relationship_master
 
-from cvm_xl import columns as col
+from cvm_xl.core import columns as col
 from cvm_xl.generate import signoff_workbook_bytes
 from cvm_xl.generate.sheets import consolidated as C
 from cvm_xl.generate.sheets import portfolio as P
 from cvm_xl.readiness.overview import relationship_overview
-from cvm_xl.readiness.screening import screen_customers
+from cvm_xl.readiness.screening import ScreeningThresholds, screen_customers
 
 
 @pytest.fixture(scope="module")
@@ -63,9 +63,11 @@ def test_portfolio_follows_the_summary(wb):
 def test_screening_and_overview_are_the_cores(wb, master):
     rows = _rows(wb[P.NAME])
     assert list(rows) == [*master.customers[col.CUSTOMER_ID], "Total"]
-    screening = screen_customers(master.customers, master.settings.screening).set_index(col.CUSTOMER_ID)
+    screening = screen_customers(master.customers, ScreeningThresholds.of(master.settings)).set_index(
+        col.CUSTOMER_ID
+    )
     overview = relationship_overview(
-        master.customers, master.relationship, GENERATED.date(), master.settings.screening
+        master.customers, master.relationship, GENERATED.date(), ScreeningThresholds.of(master.settings)
     ).set_index(col.CUSTOMER_ID)
     for cid in (K, Z, M):
         for name in ("Eligible", "Reasons"):

@@ -10,11 +10,11 @@ import math
 import pytest
 from loader_fixtures import good_sheets, write_sheets
 
-from cvm_xl.loader import load_master
-from cvm_xl.problems import ERROR, WARNING, WorkbookError
+from cvm_xl.core.problems import ERROR, WARNING, WorkbookError
+from cvm_xl.core.values import is_blank
+from cvm_xl.master.read import load_master
+from cvm_xl.master.read_relationship import RelationshipSheet, read_relationship
 from cvm_xl.readiness import tables as rt
-from cvm_xl.relationship_reader import RelationshipSheet, read_relationship
-from cvm_xl.values import is_blank
 
 D = dt.date
 RISK_HEAD = [rt.RISK_ID, rt.CUSTOMER_ID, rt.RISK, rt.LIKELIHOOD, rt.IMPACT, rt.STATUS, rt.OUT_OF_BOUNDS]

@@ -5,18 +5,18 @@ from __future__ import annotations
 
 import pytest
 
-from cvm_xl.loader import load_master
-from cvm_xl.master_writer import write_master
+from cvm_xl.core.settings import ALL_SETTING_LABELS, SCREENING_LABELS, SETTING_LABELS, Settings, SettingsError
+from cvm_xl.master.read import load_master
+from cvm_xl.master.settings_sheet import read_settings
+from cvm_xl.master.write import write_master
 from cvm_xl.readiness.screening import ScreeningThresholds
-from cvm_xl.settings import ALL_SETTING_LABELS, SCREENING_LABELS, SETTING_LABELS, Settings, SettingsError
-from cvm_xl.settings_sheet import read_settings
 
 
 def test_defaults_are_the_papers_prerequisites():
     s = Settings()
     assert (s.screening_max_quartile, s.screening_min_phase) == (1, "III")
     assert (s.screening_min_culture, s.screening_min_co_destiny) == (3.0, 3.0)
-    assert s.screening == ScreeningThresholds()
+    assert ScreeningThresholds.of(s) == ScreeningThresholds()
     assert list(ALL_SETTING_LABELS) == [*SETTING_LABELS, *SCREENING_LABELS]
     assert list(SCREENING_LABELS) == [
         "Screening max quartile",
@@ -52,7 +52,7 @@ def test_the_settings_sheet_reads_them_in_the_spellings_users_type():
     ]
     settings, problems = read_settings(rows, "m.xlsx", "Settings")
     assert problems == []
-    assert settings.screening == ScreeningThresholds(2, "II", 3.5, 3.0)
+    assert ScreeningThresholds.of(settings) == ScreeningThresholds(2, "II", 3.5, 3.0)
 
 
 def test_a_bad_threshold_is_reported_at_its_cell():

@@ -11,14 +11,14 @@ import pandas as pd
 import pytest
 from test_relationship_data import relationship_master
 
-from cvm_xl import columns as col
-from cvm_xl.loader import load_master
-from cvm_xl.master_writer import LISTS, RELATIONSHIP_TABLE_NAMES, write_master
+from cvm_xl.core import columns as col
+from cvm_xl.excel.template import build_template, layout
+from cvm_xl.master.read import load_master
+from cvm_xl.master.write import LISTS, RELATIONSHIP_TABLE_NAMES, write_master
 from cvm_xl.readiness import tables as rt
 from cvm_xl.readiness.lifecycle import LIFECYCLE_STAGES
 from cvm_xl.readiness.maturity import maturity_help
 from cvm_xl.sample import sample_settings, sample_tables
-from cvm_xl.template import build_template, layout
 
 TODAY = dt.date(2026, 3, 2)
 N_ITEMS = sum(len(stage.items) for stage in LIFECYCLE_STAGES)

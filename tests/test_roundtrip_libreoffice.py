@@ -25,16 +25,16 @@ from test_verify_books import (  # noqa: F401  (fixtures)
     wide_console_fixture,
 )
 
-from cvm_xl import columns as col
-from cvm_xl.book_reader import read_book
+from cvm_xl.books.passbook import passbook_with_realised
+from cvm_xl.books.read import read_book
+from cvm_xl.books.verify import verify_book
+from cvm_xl.core import columns as col
+from cvm_xl.core.passbook import LINE_CUSTOMER_VALUE, LINE_SUPPLIER_VALUE, balances
 from cvm_xl.generate.sheets.passbook_sheet import REALISED_COL, SUGGESTION_ROW, advice_text
-from cvm_xl.loader import load_master
-from cvm_xl.master_update import CellChange, update_master
-from cvm_xl.master_writer import write_master
-from cvm_xl.passbook import LINE_CUSTOMER_VALUE, LINE_SUPPLIER_VALUE, balances
-from cvm_xl.passbook_book import passbook_with_realised
+from cvm_xl.master.read import load_master
+from cvm_xl.master.update import CellChange, update_master
+from cvm_xl.master.write import write_master
 from cvm_xl.sample import sample_settings, sample_tables
-from cvm_xl.verify import verify_book
 
 EDIT = {"KAP-101": {col.STATUS: "Delivered", col.OWNER: "Zoe Quint"}}
 NEW_ROW = ["KAP-101", dt.date(2026, 5, 1), 3200, 2700, "Second month"]

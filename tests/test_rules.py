@@ -9,7 +9,7 @@ import pytest
 
 import cvm_xl
 from cvm_xl import Settings, SettingsError
-from cvm_xl.values import CELLS
+from cvm_xl.core.values import CELLS
 
 
 def test_annuity_and_value() -> None:

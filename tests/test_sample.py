@@ -11,12 +11,12 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
-from cvm_xl import columns as col
 from cvm_xl import evaluate_ideas, passbook_lines, price_premium
-from cvm_xl.passbook import balances_by_customer
+from cvm_xl.core import columns as col
+from cvm_xl.core.passbook import balances_by_customer
+from cvm_xl.core.values import CELLS
+from cvm_xl.core.verdicts import GO_CODES, VERDICTS
 from cvm_xl.sample import TABLES, sample_settings, sample_tables
-from cvm_xl.values import CELLS
-from cvm_xl.verdicts import GO_CODES, VERDICTS
 
 LABELLED = Path(__file__).parent / "data" / "workshop_labelled.csv"
 LAST_REPORTED_MONTH = dt.date(2026, 10, 1)

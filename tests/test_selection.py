@@ -8,10 +8,10 @@ import math
 import pandas as pd
 from generate_fixtures import OWNER, typed_table
 
-from cvm_xl import columns as col
-from cvm_xl.evaluation import evaluate_ideas
-from cvm_xl.selection import rank_for_sign_off, select_for_sign_off
-from cvm_xl.settings import Settings
+from cvm_xl.core import columns as col
+from cvm_xl.core.evaluation import evaluate_ideas
+from cvm_xl.core.selection import rank_for_sign_off, select_for_sign_off
+from cvm_xl.core.settings import Settings
 
 NAN = math.nan
 SETTINGS = Settings(max_sign_off_ideas=3)

@@ -6,10 +6,10 @@ import openpyxl
 import pytest
 from generate_fixtures import build_master
 
-from cvm_xl import columns as col
-from cvm_xl.fingerprint import fingerprint
+from cvm_xl.core import columns as col
+from cvm_xl.core.fingerprint import fingerprint
+from cvm_xl.core.selection import select_for_sign_off
 from cvm_xl.generate import signoff_workbook_bytes
-from cvm_xl.selection import select_for_sign_off
 
 
 @pytest.fixture(scope="module")

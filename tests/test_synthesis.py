@@ -9,9 +9,9 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from cvm_xl import columns as col
+from cvm_xl.core import columns as col
 from cvm_xl.sample import sample_tables
-from cvm_xl.synthesis import (
+from cvm_xl.workshop.synthesis import (
     DEFAULT_IDEA_THRESHOLD,
     DEFAULT_THRESHOLD,
     MOTHER_ID,
@@ -26,7 +26,7 @@ from cvm_xl.synthesis import (
     similarity_matrix,
     synthesize,
 )
-from cvm_xl.text_normalise import normalise, stem
+from cvm_xl.workshop.text_normalise import normalise, stem
 
 LABELLED = Path(__file__).parent / "data" / "workshop_labelled.csv"
 

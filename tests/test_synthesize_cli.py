@@ -9,14 +9,14 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
-from cvm_xl import columns as col
 from cvm_xl.cli import main
-from cvm_xl.loader import load_master
-from cvm_xl.master_update import CellChange, update_master
-from cvm_xl.master_writer import write_master
+from cvm_xl.core import columns as col
+from cvm_xl.core.values import is_blank
+from cvm_xl.master.read import load_master
+from cvm_xl.master.update import CellChange, update_master
+from cvm_xl.master.write import write_master
 from cvm_xl.sample import sample_settings, sample_tables
-from cvm_xl.synthesis import MOTHER_ID, synthesize
-from cvm_xl.values import is_blank
+from cvm_xl.workshop.synthesis import MOTHER_ID, synthesize
 
 
 def _digest(path: Path) -> str:
@@ -196,7 +196,7 @@ def test_a_master_that_cannot_be_written_is_reported(master: Path, capsys, monke
     def locked(wb, path):  # what saving over a workbook open in Excel on Windows raises
         raise PermissionError(13, "Permission denied", str(path))
 
-    monkeypatch.setattr("cvm_xl.master_update.save_atomically", locked)
+    monkeypatch.setattr("cvm_xl.master.update.save_atomically", locked)
     digest = _digest(master)
     assert main(["synthesize", str(master)]) == 2
     err = _words(capsys.readouterr().err)

@@ -10,14 +10,14 @@ from pathlib import Path
 import openpyxl
 import pytest
 
-from cvm_xl import columns as col
 from cvm_xl.cli import main
-from cvm_xl.loader import load_master
-from cvm_xl.schema import SETTINGS_TABLE, TABLES, Kind
-from cvm_xl.settings import Settings
-from cvm_xl.template import FILE_NAME, build_template, layout
-from cvm_xl.template.builder import BUILT_BY, part_digests, vba_modules
-from cvm_xl.vba.modules import MACROS, UDF_MODULE
+from cvm_xl.core import columns as col
+from cvm_xl.core.settings import Settings
+from cvm_xl.excel.template import FILE_NAME, build_template, layout
+from cvm_xl.excel.template.builder import BUILT_BY, part_digests, vba_modules
+from cvm_xl.excel.vba.modules import MACROS, UDF_MODULE
+from cvm_xl.master.read import load_master
+from cvm_xl.master.schema import SETTINGS_TABLE, TABLES, Kind
 
 ROOT = Path(__file__).resolve().parents[1]
 COMMITTED = ROOT / FILE_NAME

@@ -9,8 +9,8 @@ import pandas as pd
 import pytest
 
 from cvm_xl import Settings, evaluate_ideas
-from cvm_xl import columns as col
-from cvm_xl.tracking import (
+from cvm_xl.core import columns as col
+from cvm_xl.core.tracking import (
     CONTRACT_COLUMNS,
     CUSTOMER_MONTH_COLUMNS,
     MONTHLY_COLUMNS,

@@ -1,5 +1,5 @@
 """The Monthly report: planned against realised value and the value contract, in each customer
-workbook (formulas that LibreOffice computes to the numbers of ``cvm_xl.tracking``, a native line
+workbook (formulas that LibreOffice computes to the numbers of ``cvm_xl.core.tracking``, a native line
 chart) and in the master (``cvm-xl track``)."""
 
 from __future__ import annotations
@@ -20,15 +20,9 @@ from hypothesis import assume, given, settings
 from hypothesis import strategies as st
 from libreoffice import assert_cell, libreoffice, zero_cached_results  # noqa: F401  (session fixture)
 
-from cvm_xl import columns as col
 from cvm_xl.cli import main
-from cvm_xl.generate.batch import generate_customer_books
-from cvm_xl.generate.sheets import tracking_report as T
-from cvm_xl.loader import load_master
-from cvm_xl.master import Master
-from cvm_xl.master_writer import write_master
-from cvm_xl.sample import sample_settings, sample_tables
-from cvm_xl.tracking import (
+from cvm_xl.core import columns as col
+from cvm_xl.core.tracking import (
     CUMULATIVE,
     CUSTOMER_PLANNED,
     CUSTOMER_REALISED,
@@ -39,6 +33,12 @@ from cvm_xl.tracking import (
     plan_vs_realised,
     value_contract,
 )
+from cvm_xl.generate.batch import generate_customer_books
+from cvm_xl.generate.sheets import tracking_report as T
+from cvm_xl.master.model import Master
+from cvm_xl.master.read import load_master
+from cvm_xl.master.write import write_master
+from cvm_xl.sample import sample_settings, sample_tables
 
 D = dt.date
 
@@ -121,7 +121,7 @@ def _core(master) -> tuple[pd.DataFrame, pd.DataFrame]:
 
 
 def test_reports_are_the_cores_figures(masters) -> None:
-    """Against cvm_xl.tracking: plan_vs_realised, cumulative_by_month and value_contract."""
+    """Against cvm_xl.core.tracking: plan_vs_realised, cumulative_by_month and value_contract."""
     for name, master in masters.items():
         core, contracts = _core(master)
         window = T.chart_months(master.settings)

@@ -9,12 +9,12 @@ import pandas as pd
 import pytest
 
 import cvm_xl
-from cvm_xl import columns as col
-from cvm_xl import fingerprint as fp
-from cvm_xl import passbook
-from cvm_xl.arrays import settings_from_range
-from cvm_xl.portfolio_map import map_grid, portfolio_map
-from cvm_xl.settings import Settings
+from cvm_xl.core import columns as col
+from cvm_xl.core import fingerprint as fp
+from cvm_xl.core import passbook
+from cvm_xl.core.portfolio_map import map_grid, portfolio_map
+from cvm_xl.core.settings import Settings
+from cvm_xl.excel.arrays import settings_from_range
 from udfs import cvm_udfs as u
 
 SETTINGS_ROWS = [

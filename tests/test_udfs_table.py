@@ -14,12 +14,12 @@ import pandas as pd
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from cvm_xl import columns as col
-from cvm_xl.arrays import first_error
-from cvm_xl.evaluation import evaluate_ideas
-from cvm_xl.schema import IDEAS, SETTINGS_TABLE
-from cvm_xl.settings import Settings
-from cvm_xl.template.layout import IDEA_FORMULAS
+from cvm_xl.core import columns as col
+from cvm_xl.core.evaluation import evaluate_ideas
+from cvm_xl.core.settings import Settings
+from cvm_xl.excel.arrays import first_error
+from cvm_xl.excel.template.layout import IDEA_FORMULAS
+from cvm_xl.master.schema import IDEAS, SETTINGS_TABLE
 from udfs import cvm_udfs
 
 GUARD = re.compile(r'^=IF\(tblIdeas\[\[#This Row\],\[Idea ID\]\]="","",(?P<call>.*)\)$')

@@ -5,8 +5,8 @@ from __future__ import annotations
 import pytest
 from loader_fixtures import D, good_sheets, set_value, write_good, write_sheets
 
-from cvm_xl import columns as col
 from cvm_xl.cli import main
+from cvm_xl.core import columns as col
 
 
 @pytest.fixture(autouse=True)

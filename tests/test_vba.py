@@ -13,12 +13,12 @@ from hypothesis import strategies as st
 from oletools import olevba
 from oletools.olevba import decompress_stream
 
-from cvm_xl.template import build_template
-from cvm_xl.template.builder import vba_modules
-from cvm_xl.vba import modules as vm
-from cvm_xl.vba.cfb import CompoundFile
-from cvm_xl.vba.compression import compress, max_length
-from cvm_xl.vba.project import (
+from cvm_xl.excel.template import build_template
+from cvm_xl.excel.template.builder import vba_modules
+from cvm_xl.excel.vba import modules as vm
+from cvm_xl.excel.vba.cfb import CompoundFile
+from cvm_xl.excel.vba.compression import compress, max_length
+from cvm_xl.excel.vba.project import (
     STANDARD,
     Module,
     check_modules,

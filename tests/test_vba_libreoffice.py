@@ -10,9 +10,9 @@ from html import unescape
 import pytest
 from libreoffice import libreoffice  # noqa: F401  (session fixture: LibreOffice with a private profile)
 
-from cvm_xl.template import build_template
-from cvm_xl.template.builder import vba_modules
-from cvm_xl.vba.project import CLASS, DOCUMENT, STANDARD
+from cvm_xl.excel.template import build_template
+from cvm_xl.excel.template.builder import vba_modules
+from cvm_xl.excel.vba.project import CLASS, DOCUMENT, STANDARD
 
 
 @pytest.fixture(scope="module")

@@ -22,17 +22,17 @@ from hypothesis import HealthCheck, assume, given, settings
 from hypothesis import strategies as st
 from openpyxl.styles import Font, PatternFill
 
-from cvm_xl import columns as col
-from cvm_xl.book_reader import key, read_book
+from cvm_xl.books.read import key, read_book
+from cvm_xl.books.verify import SETTINGS, signed_fingerprint, verify_book
 from cvm_xl.cli import main
-from cvm_xl.fingerprint import fingerprint
+from cvm_xl.core import columns as col
+from cvm_xl.core.fingerprint import fingerprint
+from cvm_xl.core.selection import select_for_sign_off
+from cvm_xl.core.values import is_blank
 from cvm_xl.generate.batch import generate_customer_books
 from cvm_xl.generate.signoff_book import write_signoff_book
-from cvm_xl.loader import load_master
-from cvm_xl.master_writer import write_master
-from cvm_xl.selection import select_for_sign_off
-from cvm_xl.values import is_blank
-from cvm_xl.verify import SETTINGS, signed_fingerprint, verify_book
+from cvm_xl.master.read import load_master
+from cvm_xl.master.write import write_master
 
 GENERATED = dt.datetime(2026, 11, 2, 8, 30)
 KAPPA, ZED, MUE = "KAPPA-7", "ZED-41", "MUE/88"

@@ -6,7 +6,7 @@ import datetime as dt
 
 import pytest
 
-from cvm_xl.wave import (
+from cvm_xl.core.wave import (
     MILESTONE,
     PHASE,
     REPORT,

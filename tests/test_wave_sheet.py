@@ -1,5 +1,5 @@
 """The Wave plan sheet: in each customer workbook (dates and band as formulas that LibreOffice computes
-to the same values as ``cvm_xl.wave``) and in the master (``cvm-xl wave``)."""
+to the same values as ``cvm_xl.core.wave``) and in the master (``cvm-xl wave``)."""
 
 from __future__ import annotations
 
@@ -14,17 +14,17 @@ import pytest
 from generate_fixtures import build_master
 from libreoffice import libreoffice, zero_cached_results  # noqa: F401  (session fixture)
 
-from cvm_xl import columns as col
-from cvm_xl.categories import add_months
 from cvm_xl.cli import main
+from cvm_xl.core import columns as col
+from cvm_xl.core.categories import add_months
+from cvm_xl.core.wave import MILESTONE, PHASE, REPORT, REVIEW, wave_end, wave_plan, week_of
 from cvm_xl.generate import customer_workbook_bytes
 from cvm_xl.generate.batch import generate_customer_books
+from cvm_xl.generate.master_sheets import WAVE_COLUMNS
 from cvm_xl.generate.sheets import wave_plan as W
-from cvm_xl.loader import load_master
-from cvm_xl.master_sheets import WAVE_COLUMNS
-from cvm_xl.master_writer import write_master
+from cvm_xl.master.read import load_master
+from cvm_xl.master.write import write_master
 from cvm_xl.sample import sample_settings, sample_tables
-from cvm_xl.wave import MILESTONE, PHASE, REPORT, REVIEW, wave_end, wave_plan, week_of
 
 KICKOFFS = (dt.date(2026, 1, 12), dt.date(2026, 1, 31), dt.date(2027, 2, 27), dt.date(2028, 12, 1))
 

@@ -19,17 +19,18 @@ from typing import Any
 
 import pandas as pd
 
-from cvm_xl import arrays, fingerprint, passbook, portfolio_map
-from cvm_xl import columns as col
-from cvm_xl.arrays import ArgumentError, error_text, number, option, pair, yes_no
-from cvm_xl.evaluation import IdeaInputError, evaluate_idea
+from cvm_xl.core import columns as col
+from cvm_xl.core import fingerprint, passbook, portfolio_map
+from cvm_xl.core.evaluation import IdeaInputError, evaluate_idea
+from cvm_xl.core.settings import Settings
+from cvm_xl.core.sharing import price_premium
+from cvm_xl.core.values import CELLS, band, cell, net, outcome, value_over_horizon, zone
+from cvm_xl.excel import arrays
+from cvm_xl.excel.arrays import ArgumentError, error_text, number, option, pair, yes_no
 from cvm_xl.readiness.maturity import maturity_verdict, ratings_from_grid
 from cvm_xl.readiness.risks import risk_rating
-from cvm_xl.readiness.screening import screen_customer
-from cvm_xl.settings import Settings
-from cvm_xl.sharing import price_premium
-from cvm_xl.sheet_tables import normalise_header
-from cvm_xl.values import CELLS, band, cell, net, outcome, value_over_horizon, zone
+from cvm_xl.readiness.screening import ScreeningThresholds, screen_customer
+from cvm_xl.spreadsheet.tables import normalise_header
 
 from . import xl
 
@@ -571,7 +572,7 @@ def CVM_ELIGIBLE(
     """Customer screening: Yes when the customer meets the CVM prerequisites (top quartile, phase III,
     culture and co-destiny at least 3; thresholds in Settings), else No with the reasons.
     """
-    thresholds = resolve_settings(settings, caller).screening
+    thresholds = ScreeningThresholds.of(resolve_settings(settings, caller))
     part = option(show, ELIGIBLE_PARTS, "eligible", "show")
 
     def values(q, c, p, d):

@@ -15,14 +15,15 @@ import datetime as dt
 from collections.abc import Sequence
 from pathlib import Path
 
-from ..master import Master
-from ..problems import Problem, WorkbookError
-from .atomic import atomic_write, changed_since_generation
-from .batch import BookResult, generate_customer_books
-from .customer_book import CUSTOMER_SHEETS, CustomerBookWriter
-from .filenames import customer_file_name, safe_stem, unique_file_names
-from .model import RunData
-from .signoff_book import signoff_workbook_bytes, write_signoff_book
+from cvm_xl.books.package import changed_since_generation
+from cvm_xl.core.problems import Problem, WorkbookError
+from cvm_xl.generate.batch import BookResult, generate_customer_books
+from cvm_xl.generate.customer_book import CUSTOMER_SHEETS, CustomerBookWriter
+from cvm_xl.generate.filenames import customer_file_name, safe_stem, unique_file_names
+from cvm_xl.generate.model import RunData
+from cvm_xl.generate.signoff_book import signoff_workbook_bytes, write_signoff_book
+from cvm_xl.master.model import Master
+from cvm_xl.spreadsheet.atomic import atomic_write
 
 __all__ = [
     "CUSTOMER_SHEETS",
@@ -73,7 +74,7 @@ def generate_customer_workbooks(
     Returns the paths written; raises ``WorkbookError`` listing the workbooks that were not
     overwritten because they changed since generation (the others are written).
     """
-    from .console import generate_with_progress
+    from cvm_xl.cli.progress import generate_with_progress
 
     results = generate_with_progress(
         master, Path(out_dir), customer_ids=customer_ids, force=force, console=console

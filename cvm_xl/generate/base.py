@@ -19,9 +19,8 @@ from openpyxl import Workbook
 from openpyxl.packaging.custom import StringProperty
 from openpyxl.workbook.defined_name import DefinedName
 
-from . import layout as L
-from . import styles as st
-from .package import (
+from cvm_xl.books import layout as L
+from cvm_xl.books.package import (
     APP_PART,
     APP_XML,
     CORE_PART,
@@ -36,9 +35,10 @@ from .package import (
     deflate_pieces,
     part_digest,
 )
-from .sheetdata import SheetData
-from .sheets.common import RenderContext, SheetBuilder
-from .xmltext import SHARED_STRINGS, SharedStrings
+from cvm_xl.generate import styles as st
+from cvm_xl.generate.sheetdata import SheetData
+from cvm_xl.generate.sheets.common import RenderContext, SheetBuilder
+from cvm_xl.spreadsheet.xmltext import SHARED_STRINGS, SharedStrings
 
 _SHEET_DATA = re.compile(r"<sheetData\s*/>|<sheetData>.*?</sheetData>", re.S)
 _DIMENSION = re.compile(r'<dimension ref="[^"]*"\s*/>')

@@ -21,13 +21,14 @@ from dataclasses import dataclass, field
 from multiprocessing.connection import Connection
 from pathlib import Path
 
-from ..master import Master
-from ..problems import Problem
-from .atomic import atomic_write, changed_since_generation
-from .customer_book import CustomerBookWriter
-from .filenames import unique_file_names
-from .model import RunData
-from .sheets.common import SheetBuilder
+from cvm_xl.books.package import changed_since_generation
+from cvm_xl.core.problems import Problem
+from cvm_xl.generate.customer_book import CustomerBookWriter
+from cvm_xl.generate.filenames import unique_file_names
+from cvm_xl.generate.model import RunData
+from cvm_xl.generate.sheets.common import SheetBuilder
+from cvm_xl.master.model import Master
+from cvm_xl.spreadsheet.atomic import atomic_write
 
 WRITTEN, REPLACED, REFUSED, FAILED = "written", "replaced", "refused", "failed"
 PARALLEL_FROM = 40  # below this many customers one process is faster than forking helpers

@@ -6,12 +6,12 @@ relationship) are added by inserting a ``SheetBuilder`` into this list; nothing 
 
 from __future__ import annotations
 
-from .. import __version__
-from . import layout as L
-from .base import Base, build_base
-from .model import CustomerData
-from .package import core_xml
-from .sheets import (
+from cvm_xl import __version__
+from cvm_xl.books import layout as L
+from cvm_xl.books.package import core_xml
+from cvm_xl.generate.base import Base, build_base
+from cvm_xl.generate.model import CustomerData
+from cvm_xl.generate.sheets import (
     cover,
     ideas,
     passbook_sheet,
@@ -23,7 +23,7 @@ from .sheets import (
     tracking_report,
     wave_plan,
 )
-from .sheets.common import RenderContext, SheetBuilder
+from cvm_xl.generate.sheets.common import RenderContext, SheetBuilder
 
 CUSTOMER_SHEETS: list[SheetBuilder] = [
     cover.BUILDER,

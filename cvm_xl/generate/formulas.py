@@ -3,7 +3,7 @@
 Only classic functions are used (IF, AND, OR, ABS, MIN, MAX, SUMIFS, SUMPRODUCT, COUNTIFS, INDEX,
 MATCH, ROUND, IFERROR, SUM) so the workbooks compute the same numbers in Excel, LibreOffice and
 Google Sheets without Python. Each formula restates one rule of SPEC §3 in the same order of
-operations as ``cvm_xl.evaluation``; the LibreOffice recalculation test holds them to it.
+operations as ``cvm_xl.core.evaluation``; the LibreOffice recalculation test holds them to it.
 
 Row formulas are returned as templates containing ``{r}`` for the row number; ``at_row`` fills it.
 Texts are plain formulas without the leading '='; ``xmltext.formula_text`` escapes them for XML.
@@ -14,9 +14,9 @@ from __future__ import annotations
 from collections.abc import Mapping
 from functools import lru_cache
 
-from .. import columns as col
-from . import layout as L
-from .xmltext import criterion_literal, formula_text, lookup_literal
+from cvm_xl.books import layout as L
+from cvm_xl.core import columns as col
+from cvm_xl.spreadsheet.xmltext import criterion_literal, formula_text, lookup_literal
 
 ALLOWED_FUNCTIONS = frozenset(
     {

@@ -14,22 +14,22 @@ from dataclasses import dataclass, field
 import numpy as np
 import pandas as pd
 
-from .. import columns as col
-from ..fingerprint import FINGERPRINT_FIELDS, fingerprint
-from ..master import Master
-from ..parsing import parse_yes_no
-from ..passbook import Balances, equity_gap, passbook_lines
-from ..passbook_book import realised_by_idea
-from ..problems import Problem
-from ..selection import rank_for_sign_off
-from ..settings import Settings
-from ..sharing import normalise_method
-from ..tracking import CUSTOMER_REALISED, MONTH, SUPPLIER_REALISED
-from ..values import is_blank
-from . import layout as L
-from .columnstore import TextColumn, store, store_arrays, take
-from .relationship_data import CustomerRelationship, RelationshipSlices
-from .report_data import MonthlyReport, ReportSlices, chart_months
+from cvm_xl.books import layout as L
+from cvm_xl.books.passbook import realised_by_idea
+from cvm_xl.core import columns as col
+from cvm_xl.core.cells import parse_yes_no
+from cvm_xl.core.fingerprint import FINGERPRINT_FIELDS, fingerprint
+from cvm_xl.core.passbook import Balances, equity_gap, passbook_lines
+from cvm_xl.core.problems import Problem
+from cvm_xl.core.selection import rank_for_sign_off
+from cvm_xl.core.settings import Settings
+from cvm_xl.core.sharing import normalise_method
+from cvm_xl.core.tracking import CUSTOMER_REALISED, MONTH, SUPPLIER_REALISED
+from cvm_xl.core.values import is_blank
+from cvm_xl.generate.columnstore import TextColumn, store, store_arrays, take
+from cvm_xl.generate.relationship_data import CustomerRelationship, RelationshipSlices
+from cvm_xl.generate.report_data import MonthlyReport, ReportSlices, chart_months
+from cvm_xl.master.model import Master
 
 IDEA_DATA_COLUMNS = tuple(c.name for c in L.IDEA_COLUMNS)
 PASSBOOK_DATA_COLUMNS = (col.IDEA_ID, col.TITLE, col.STATUS, "Line", "Amount", "Supplier", "Customer")

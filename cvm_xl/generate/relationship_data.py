@@ -24,12 +24,13 @@ from typing import TypeVar
 
 import pandas as pd
 
-from ..columns import CUSTOMER_ID
-from ..readiness import cells
-from ..readiness import tables as rt
-from ..readiness.exits import review_exits
-from ..readiness.issue_log import flag_issues
-from ..readiness.lifecycle import (
+from cvm_xl.core import cells
+from cvm_xl.core.columns import CUSTOMER_ID
+from cvm_xl.core.settings import Settings
+from cvm_xl.readiness import tables as rt
+from cvm_xl.readiness.exits import review_exits
+from cvm_xl.readiness.issue_log import flag_issues
+from cvm_xl.readiness.lifecycle import (
     LIFECYCLE_STAGES,
     checklist_for,
     current_stage,
@@ -38,10 +39,10 @@ from ..readiness.lifecycle import (
     parse_stage,
     stage_scores,
 )
-from ..readiness.maturity import MaturityVerdict, maturity_verdict, parse_maturity_firm, parse_rating
-from ..readiness.out_of_bounds import exportable
-from ..readiness.risks import rate_risks
-from ..readiness.screening import (
+from cvm_xl.readiness.maturity import MaturityVerdict, maturity_verdict, parse_maturity_firm, parse_rating
+from cvm_xl.readiness.out_of_bounds import exportable
+from cvm_xl.readiness.risks import rate_risks
+from cvm_xl.readiness.screening import (
     CO_DESTINY,
     EXCELLENCE_PHASE,
     INDUSTRY_QUARTILE,
@@ -52,7 +53,6 @@ from ..readiness.screening import (
     score_reason,
     screen_customer,
 )
-from ..settings import Settings
 
 QUESTIONS = {stage.name: stage.question for stage in LIFECYCLE_STAGES}
 T = TypeVar("T")
@@ -312,7 +312,7 @@ class RelationshipSlices:
 
     def __init__(self, relationship: Mapping[str, pd.DataFrame], settings: Settings, as_of: dt.date) -> None:
         self.settings = settings
-        self.thresholds = settings.screening
+        self.thresholds = ScreeningThresholds.of(settings)
         self.as_of = as_of
         visible = exportable(relationship, drop_column=True)
         self._lifecycle = _Rows(visible.get(rt.LIFECYCLE_SHEET), (rt.STAGE, rt.ITEM, rt.DONE, rt.NOTE))

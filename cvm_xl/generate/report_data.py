@@ -1,4 +1,4 @@
-"""The figures of the Monthly report, per relationship, following the conventions of ``cvm_xl.tracking``.
+"""The figures of the Monthly report, per relationship, following the conventions of ``cvm_xl.core.tracking``.
 
 ``relationship_report`` computes one relationship's report from plain columns; the tests hold it
 to the core's ``plan_vs_realised``, ``cumulative_by_month`` and ``value_contract``.
@@ -20,11 +20,11 @@ from itertools import accumulate
 import numpy as np
 import pandas as pd
 
-from .. import columns as col
-from ..parsing import parse_number
-from ..passbook import in_passbook
-from ..settings import Settings
-from ..tracking import (
+from cvm_xl.core import columns as col
+from cvm_xl.core.cells import parse_number
+from cvm_xl.core.passbook import in_passbook
+from cvm_xl.core.settings import Settings
+from cvm_xl.core.tracking import (
     AMOUNTS,
     CONTRACT_COLUMNS,
     CUMULATIVE,
@@ -43,7 +43,7 @@ from ..tracking import (
     month_start,
     to_date,
 )
-from ..values import is_blank
+from cvm_xl.core.values import is_blank
 
 MONTH_TABLE = (MONTH, *AMOUNTS, *(CUMULATIVE[a] for a in AMOUNTS))
 IDEA_FIELDS = (col.IDEA_ID, col.STATUS, col.START, *col.VALUE_INPUTS)
@@ -106,7 +106,7 @@ def relationship_report(
     horizon_years: float,
     window: int = 0,
 ) -> MonthlyReport:
-    """The report of one relationship, following the conventions of ``cvm_xl.tracking``.
+    """The report of one relationship, following the conventions of ``cvm_xl.core.tracking``.
 
     ``customer`` is its Customers row; ``ideas`` its ideas and ``tracking`` tracking rows, column
     by column (``IDEA_FIELDS``, ``TRACKING_FIELDS``); tracking rows of other ideas are left out.

@@ -5,9 +5,9 @@ from __future__ import annotations
 from collections.abc import Mapping
 from functools import lru_cache
 
-from . import styles as st
-from . import xmltext as x
-from .package import Deflated
+from cvm_xl.books.package import Deflated
+from cvm_xl.generate import styles as st
+from cvm_xl.spreadsheet import xmltext as x
 
 
 class SheetData:

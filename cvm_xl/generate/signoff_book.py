@@ -8,18 +8,18 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from .. import __version__
-from .. import columns as col
-from ..master import Master
-from ..passbook import passbook_lines
-from . import layout as L
-from .atomic import atomic_write, changed_since_generation
-from .base import build_base
-from .model import RunData
-from .package import core_xml
-from .sheets import consolidated as C
-from .sheets import portfolio, settings_sheet
-from .sheets.common import RenderContext
+from cvm_xl import __version__
+from cvm_xl.books import layout as L
+from cvm_xl.books.package import changed_since_generation, core_xml
+from cvm_xl.core import columns as col
+from cvm_xl.core.passbook import passbook_lines
+from cvm_xl.generate.base import build_base
+from cvm_xl.generate.model import RunData
+from cvm_xl.generate.sheets import consolidated as C
+from cvm_xl.generate.sheets import portfolio, settings_sheet
+from cvm_xl.generate.sheets.common import RenderContext
+from cvm_xl.master.model import Master
+from cvm_xl.spreadsheet.atomic import atomic_write
 
 KIND_PROPERTY = "cvm-xl workbook"
 FINGERPRINTS_PROPERTY = "cvm-xl fingerprints"

@@ -9,13 +9,13 @@
 - ``issue_log``: the issue (dispute) log, escalation, overdue issues.
 - ``out_of_bounds``: what never leaves the master.
 - ``overview``: one row per customer for the internal Portfolio sheet.
-- ``tables`` / ``checks``: the master's relationship sheets, their columns and their validation.
+- ``tables``: the master's relationship sheets, their columns and list values (validated by
+  ``cvm_xl.master.readiness_checks``).
 """
 
-from .checks import Checked, check_relationship, check_table, table_problems
-from .exits import empty_exit_triggers, exit_summary, review_due, review_exits
-from .issue_log import days_open, flag_issues, is_overdue, issue_summary
-from .lifecycle import (
+from cvm_xl.readiness.exits import empty_exit_triggers, exit_summary, review_due, review_exits
+from cvm_xl.readiness.issue_log import days_open, flag_issues, is_overdue, issue_summary
+from cvm_xl.readiness.lifecycle import (
     LIFECYCLE_STAGES,
     checklist_for,
     current_stage,
@@ -23,7 +23,7 @@ from .lifecycle import (
     overall_readiness,
     stage_scores,
 )
-from .maturity import (
+from cvm_xl.readiness.maturity import (
     MaturityVerdict,
     empty_maturity,
     maturity_help,
@@ -32,8 +32,13 @@ from .maturity import (
     ratings_from_grid,
     ratings_of,
 )
-from .objectives import ObjectivesCheck, empty_objectives, objectives_check, objectives_summary
-from .out_of_bounds import (
+from cvm_xl.readiness.objectives import (
+    ObjectivesCheck,
+    empty_objectives,
+    objectives_check,
+    objectives_summary,
+)
+from cvm_xl.readiness.out_of_bounds import (
     exportable,
     is_out_of_bounds,
     out_of_bounds_ids,
@@ -41,8 +46,8 @@ from .out_of_bounds import (
     without_out_of_bounds,
     without_references,
 )
-from .overview import relationship_overview
-from .risks import (
+from cvm_xl.readiness.overview import relationship_overview
+from cvm_xl.readiness.risks import (
     RiskRating,
     heat_map,
     level_grid,
@@ -52,21 +57,18 @@ from .risks import (
     risk_ratings,
     risk_summary,
 )
-from .screening import Screening, ScreeningThresholds, screen_customer, screen_customers
-from .tables import TABLES, TableSpec, table_for_headers
+from cvm_xl.readiness.screening import Screening, ScreeningThresholds, screen_customer, screen_customers
+from cvm_xl.readiness.tables import TABLES, TableSpec, table_for_headers
 
 __all__ = [
     "LIFECYCLE_STAGES",
     "TABLES",
-    "Checked",
     "MaturityVerdict",
     "ObjectivesCheck",
     "RiskRating",
     "Screening",
     "ScreeningThresholds",
     "TableSpec",
-    "check_relationship",
-    "check_table",
     "checklist_for",
     "current_stage",
     "days_open",
@@ -103,7 +105,6 @@ __all__ = [
     "screen_customers",
     "stage_scores",
     "table_for_headers",
-    "table_problems",
     "topics_for",
     "without_out_of_bounds",
     "without_references",

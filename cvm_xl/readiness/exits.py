@@ -16,10 +16,10 @@ import datetime as dt
 import numpy as np
 import pandas as pd
 
-from ..categories import add_months
-from ..columns import CUSTOMER_ID
-from . import cells
-from .tables import ACTION, EXIT_STATUSES, EXITS, LAST_REVIEWED, REVIEW_DUE, STATUS, TRIGGER
+from cvm_xl.core import cells
+from cvm_xl.core.categories import add_months
+from cvm_xl.core.columns import CUSTOMER_ID
+from cvm_xl.readiness.tables import ACTION, EXIT_STATUSES, EXITS, LAST_REVIEWED, REVIEW_DUE, STATUS, TRIGGER
 
 MONITORING, TRIGGERED, RETIRED = EXIT_STATUSES
 EXIT_REVIEW_MONTHS = 3

@@ -20,9 +20,9 @@ from typing import NamedTuple
 
 import pandas as pd
 
-from ..columns import CUSTOMER_ID
-from . import cells
-from .tables import (
+from cvm_xl.core import cells
+from cvm_xl.core.columns import CUSTOMER_ID
+from cvm_xl.readiness.tables import (
     DAYS_OPEN,
     DUE,
     ESCALATION_LEVEL,

@@ -15,11 +15,11 @@ from typing import NamedTuple
 
 import pandas as pd
 
-from ..columns import CUSTOMER_ID
-from ..parsing import parse_yes_no
-from ..values import is_blank
-from . import cells
-from .tables import DONE, ITEM, LIFECYCLE, NO, NOT_APPLICABLE, NOTE, STAGE, STAGES, YES
+from cvm_xl.core import cells
+from cvm_xl.core.cells import parse_yes_no
+from cvm_xl.core.columns import CUSTOMER_ID
+from cvm_xl.core.values import is_blank
+from cvm_xl.readiness.tables import DONE, ITEM, LIFECYCLE, NO, NOT_APPLICABLE, NOTE, STAGE, STAGES, YES
 
 
 class Stage(NamedTuple):

@@ -19,9 +19,19 @@ from typing import NamedTuple
 
 import pandas as pd
 
-from ..columns import CUSTOMER_ID
-from . import cells
-from .tables import ABILITY, ATTITUDE, ATTRIBUTES, DIMENSIONS, FIRM, MATURITY, NOTE, RATINGS, TWO_FIRMS
+from cvm_xl.core import cells
+from cvm_xl.core.columns import CUSTOMER_ID
+from cvm_xl.readiness.tables import (
+    ABILITY,
+    ATTITUDE,
+    ATTRIBUTES,
+    DIMENSIONS,
+    FIRM,
+    MATURITY,
+    NOTE,
+    RATINGS,
+    TWO_FIRMS,
+)
 
 MATURITY_DESCRIPTIONS: dict[str, dict[str, str]] = {
     ATTRIBUTES: {

@@ -14,10 +14,10 @@ from typing import NamedTuple
 
 import pandas as pd
 
-from ..columns import CUSTOMER_ID
-from ..parsing import parse_yes_no
-from . import cells
-from .tables import AGREED, FIRM, OBJECTIVE, OBJECTIVES, THREE_FIRMS
+from cvm_xl.core import cells
+from cvm_xl.core.cells import parse_yes_no
+from cvm_xl.core.columns import CUSTOMER_ID
+from cvm_xl.readiness.tables import AGREED, FIRM, OBJECTIVE, OBJECTIVES, THREE_FIRMS
 
 OBJECTIVE_SYNONYMS = {"Mine": "Supplier", "Yours": "Customer", "Ours": "Joint"}
 MINE_YOURS_OURS = {firm: word for word, firm in OBJECTIVE_SYNONYMS.items()}

@@ -20,10 +20,10 @@ from collections.abc import Mapping
 import numpy as np
 import pandas as pd
 
-from ..columns import CUSTOMER_ID, IDEA_ID, OUT_OF_BOUNDS
-from ..parsing import parse_yes_no
-from . import cells
-from .tables import MASTER_ONLY_SHEETS
+from cvm_xl.core import cells
+from cvm_xl.core.cells import parse_yes_no
+from cvm_xl.core.columns import CUSTOMER_ID, IDEA_ID, OUT_OF_BOUNDS
+from cvm_xl.readiness.tables import MASTER_ONLY_SHEETS
 
 
 def is_out_of_bounds(x: object) -> bool:

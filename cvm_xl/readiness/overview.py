@@ -12,16 +12,23 @@ from collections.abc import Mapping
 
 import pandas as pd
 
-from ..columns import CUSTOMER_ID
-from . import cells
-from .exits import exit_summary
-from .issue_log import issue_summary
-from .lifecycle import checklist_for, current_stage, overall_readiness, stage_scores
-from .maturity import maturity_verdict, ratings_of
-from .objectives import objectives_summary
-from .risks import risk_summary
-from .screening import SCREENING_COLUMNS, ScreeningThresholds, screen_customers
-from .tables import EXITS_SHEET, ISSUES_SHEET, LIFECYCLE_SHEET, MATURITY_SHEET, OBJECTIVES_SHEET, RISKS_SHEET
+from cvm_xl.core import cells
+from cvm_xl.core.columns import CUSTOMER_ID
+from cvm_xl.readiness.exits import exit_summary
+from cvm_xl.readiness.issue_log import issue_summary
+from cvm_xl.readiness.lifecycle import checklist_for, current_stage, overall_readiness, stage_scores
+from cvm_xl.readiness.maturity import maturity_verdict, ratings_of
+from cvm_xl.readiness.objectives import objectives_summary
+from cvm_xl.readiness.risks import risk_summary
+from cvm_xl.readiness.screening import SCREENING_COLUMNS, ScreeningThresholds, screen_customers
+from cvm_xl.readiness.tables import (
+    EXITS_SHEET,
+    ISSUES_SHEET,
+    LIFECYCLE_SHEET,
+    MATURITY_SHEET,
+    OBJECTIVES_SHEET,
+    RISKS_SHEET,
+)
 
 READINESS = "Readiness"
 CURRENT_STAGE = "Current stage"

@@ -22,9 +22,18 @@ from typing import NamedTuple
 import numpy as np
 import pandas as pd
 
-from ..columns import CUSTOMER_ID
-from . import cells
-from .tables import IMPACT, LIKELIHOOD, RATING, RISK_LEVEL, RISK_LEVELS, RISK_STATUSES, SCORES, STATUS
+from cvm_xl.core import cells
+from cvm_xl.core.columns import CUSTOMER_ID
+from cvm_xl.readiness.tables import (
+    IMPACT,
+    LIKELIHOOD,
+    RATING,
+    RISK_LEVEL,
+    RISK_LEVELS,
+    RISK_STATUSES,
+    SCORES,
+    STATUS,
+)
 
 SCORE_MIN, SCORE_MAX = SCORES[0], SCORES[-1]
 LOW, MEDIUM, HIGH, CRITICAL = RISK_LEVELS

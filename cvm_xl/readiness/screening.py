@@ -19,11 +19,11 @@ from typing import NamedTuple
 
 import pandas as pd
 
-from ..columns import CUSTOMER_ID, EXCELLENCE_PHASES
-from ..parsing import parse_number
-from ..settings import SettingsError
-from ..values import is_blank
-from . import cells
+from cvm_xl.core import cells
+from cvm_xl.core.cells import parse_number
+from cvm_xl.core.columns import CUSTOMER_ID, EXCELLENCE_PHASES
+from cvm_xl.core.settings import Settings, SettingsError
+from cvm_xl.core.values import is_blank
 
 CUSTOMER = "Customer"
 INDUSTRY_QUARTILE = "Industry quartile"
@@ -107,6 +107,16 @@ class ScreeningThresholds:
             value = getattr(self, name)
             if isinstance(value, bool) or not isinstance(value, int | float) or not 1 <= value <= 5:
                 raise bad(name, "must be a score from 1 to 5, e.g. 3")
+
+    @classmethod
+    def of(cls, settings: Settings) -> ScreeningThresholds:
+        """The thresholds held by a master's Settings (its ``Screening ...`` rows)."""
+        return cls(
+            max_quartile=settings.screening_max_quartile,
+            min_phase=settings.screening_min_phase,
+            min_culture=settings.screening_min_culture,
+            min_co_destiny=settings.screening_min_co_destiny,
+        )
 
     @classmethod
     def from_labels(cls, values: Mapping[str, object]) -> ScreeningThresholds:

@@ -11,7 +11,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import dataclass
 
-from ..columns import CUSTOMER_ID, OUT_OF_BOUNDS
+from cvm_xl.core.columns import CUSTOMER_ID, OUT_OF_BOUNDS
 
 # Shared column names
 FIRM = "Firm"

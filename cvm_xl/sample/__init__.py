@@ -16,11 +16,11 @@ from importlib.resources import files
 
 import pandas as pd
 
-from ..column_typing import type_column
-from ..schema import SETTING, VALUE
-from ..schema import TABLES as SCHEMA
-from ..settings import Settings
-from ..settings_sheet import read_settings
+from cvm_xl.core.settings import Settings
+from cvm_xl.master.column_typing import type_column
+from cvm_xl.master.schema import SETTING, VALUE
+from cvm_xl.master.schema import TABLES as SCHEMA
+from cvm_xl.master.settings_sheet import read_settings
 
 TABLES = ("Customers", "Workshop", "Ideas", "Tracking")
 _FILES = {

@@ -9,9 +9,9 @@ from typing import TypeVar
 
 from openpyxl.worksheet.worksheet import Worksheet
 
-from ...settings import Settings
-from .. import layout as L
-from ..sheetdata import SheetData
+from cvm_xl.books import layout as L
+from cvm_xl.core.settings import Settings
+from cvm_xl.generate.sheetdata import SheetData
 
 T = TypeVar("T")
 

@@ -12,13 +12,13 @@ from dataclasses import dataclass
 import pandas as pd
 from openpyxl.worksheet.worksheet import Worksheet
 
-from ... import columns as col
-from ...verdicts import BY_CODE, GO_CODES
-from .. import layout as L
-from ..sheetdata import SheetData
-from ..xmltext import criterion_literal, letter, string_literal
-from .common import RenderContext, SheetBuilder, page_setup, widths
-from .table_sheet import header, plan, setup_table, table_ref, write_rows
+from cvm_xl.books import layout as L
+from cvm_xl.core import columns as col
+from cvm_xl.core.verdicts import BY_CODE, GO_CODES
+from cvm_xl.generate.sheetdata import SheetData
+from cvm_xl.generate.sheets.common import RenderContext, SheetBuilder, page_setup, widths
+from cvm_xl.generate.sheets.table_sheet import header, plan, setup_table, table_ref, write_rows
+from cvm_xl.spreadsheet.xmltext import criterion_literal, letter, string_literal
 
 SUMMARY, BY_CELL, BY_VERDICT, BY_CATEGORY, BY_STATUS, DETAIL = (
     "Summary",

@@ -7,17 +7,24 @@ import math
 
 from openpyxl.worksheet.worksheet import Worksheet
 
-from ... import __version__
-from ... import columns as col
-from ...passbook import equity_reading
-from ...verdicts import GO_CODES
-from ...wave import MILESTONE, wave_end, wave_plan
-from .. import formulas as F
-from .. import layout as L
-from ..model import CustomerData
-from ..sheetdata import SheetData
-from ..xmltext import criterion_literal
-from .common import PROTECTION_NOTE, RenderContext, SheetBuilder, page_setup, protect, widths
+from cvm_xl import __version__
+from cvm_xl.books import layout as L
+from cvm_xl.core import columns as col
+from cvm_xl.core.passbook import equity_reading
+from cvm_xl.core.verdicts import GO_CODES
+from cvm_xl.core.wave import MILESTONE, wave_end, wave_plan
+from cvm_xl.generate import formulas as F
+from cvm_xl.generate.model import CustomerData
+from cvm_xl.generate.sheetdata import SheetData
+from cvm_xl.generate.sheets.common import (
+    PROTECTION_NOTE,
+    RenderContext,
+    SheetBuilder,
+    page_setup,
+    protect,
+    widths,
+)
+from cvm_xl.spreadsheet.xmltext import criterion_literal
 
 # Cover label -> milestone of ``wave.wave_plan`` (SPEC §3.7): the dates come from the core.
 WAVE_MILESTONES = {

@@ -7,13 +7,21 @@ from openpyxl.styles import Font, PatternFill
 from openpyxl.worksheet.datavalidation import DataValidation
 from openpyxl.worksheet.worksheet import Worksheet
 
-from ... import columns as col
-from .. import layout as L
-from ..formulas import idea_formulas
-from ..model import CustomerData
-from ..sheetdata import SheetData
-from .common import PROTECTION_NOTE, RenderContext, SheetBuilder, page_setup, protect
-from .table_sheet import choice, header, plan, setup_table, table_ref, validation, write_rows
+from cvm_xl.books import layout as L
+from cvm_xl.core import columns as col
+from cvm_xl.generate.formulas import idea_formulas
+from cvm_xl.generate.model import CustomerData
+from cvm_xl.generate.sheetdata import SheetData
+from cvm_xl.generate.sheets.common import PROTECTION_NOTE, RenderContext, SheetBuilder, page_setup, protect
+from cvm_xl.generate.sheets.table_sheet import (
+    choice,
+    header,
+    plan,
+    setup_table,
+    table_ref,
+    validation,
+    write_rows,
+)
 
 TABLE = "IdeasTable"
 VERDICT_FILLS = {

@@ -8,8 +8,10 @@ from decimal import ROUND_HALF_UP, Decimal
 import pandas as pd
 from openpyxl.worksheet.worksheet import Worksheet
 
-from ... import columns as col
-from ...passbook import (
+from cvm_xl.books import layout as L
+from cvm_xl.books.passbook import realised_by_idea
+from cvm_xl.core import columns as col
+from cvm_xl.core.passbook import (
     BALANCE_TOLERANCE,
     LINE_CUSTOMER_VALUE,
     LINE_SUPPLIER_VALUE,
@@ -17,16 +19,21 @@ from ...passbook import (
     equity_advice,
     equity_reading,
 )
-from ...passbook_book import realised_by_idea
-from ...tracking import CUSTOMER_REALISED, SUPPLIER_REALISED
-from .. import formulas as F
-from .. import layout as L
-from .. import xmltext as x
-from ..model import CustomerData
-from ..sheetdata import SheetData
-from ..xmltext import criterion_literal, formula_text, letter, string_literal
-from .common import PROTECTION_NOTE, RenderContext, SheetBuilder, page_setup, protect, widths
-from .table_sheet import plan, row_cells
+from cvm_xl.core.tracking import CUSTOMER_REALISED, SUPPLIER_REALISED
+from cvm_xl.generate import formulas as F
+from cvm_xl.generate.model import CustomerData
+from cvm_xl.generate.sheetdata import SheetData
+from cvm_xl.generate.sheets.common import (
+    PROTECTION_NOTE,
+    RenderContext,
+    SheetBuilder,
+    page_setup,
+    protect,
+    widths,
+)
+from cvm_xl.generate.sheets.table_sheet import plan, row_cells
+from cvm_xl.spreadsheet import xmltext as x
+from cvm_xl.spreadsheet.xmltext import criterion_literal, formula_text, letter, string_literal
 
 SOURCE = {LINE_SUPPLIER_VALUE: col.SUPPLIER_VALUE, LINE_CUSTOMER_VALUE: col.CUSTOMER_VALUE}
 HEADER_STYLE = ("header.input",) * 4 + ("header.calc",) * 3

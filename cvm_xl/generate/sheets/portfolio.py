@@ -19,13 +19,13 @@ from openpyxl.formatting.rule import FormulaRule
 from openpyxl.styles import PatternFill
 from openpyxl.worksheet.worksheet import Worksheet
 
-from ...master import Master
-from ...readiness import overview as ov
-from ...readiness.screening import ELIGIBLE, REASONS, SCREENING_INPUTS
-from ..sheetdata import SheetData
-from ..xmltext import letter
-from . import consolidated as C
-from .common import RenderContext, SheetBuilder, page_setup, widths
+from cvm_xl.generate.sheetdata import SheetData
+from cvm_xl.generate.sheets import consolidated as C
+from cvm_xl.generate.sheets.common import RenderContext, SheetBuilder, page_setup, widths
+from cvm_xl.master.model import Master
+from cvm_xl.readiness import overview as ov
+from cvm_xl.readiness.screening import ELIGIBLE, REASONS, SCREENING_INPUTS, ScreeningThresholds
+from cvm_xl.spreadsheet.xmltext import letter
 
 NAME = "Portfolio"
 HEADER_ROW, FIRST = C.FIRST - 1, C.FIRST  # the Summary sheet's rows: row r is the same customer
@@ -67,7 +67,7 @@ class PortfolioData(C.ConsolidatedData):
 
 def portfolio_data(data: C.ConsolidatedData, master: Master, today: dt.date) -> PortfolioData:
     """``data`` with the overview of ``master``'s customers (screening with the Settings' thresholds)."""
-    thresholds = master.settings.screening
+    thresholds = ScreeningThresholds.of(master.settings)
     overview = ov.relationship_overview(master.customers, master.relationship, today, thresholds)
     return PortfolioData(
         data.detail, data.customers, data.target_supplier_share, overview.reset_index(drop=True)
@@ -105,7 +105,7 @@ def setup(ws: Worksheet, ctx: RenderContext) -> None:
 def render(data: PortfolioData, ctx: RenderContext) -> SheetData:
     sd = SheetData(ctx.styles)
     s = ctx.settings
-    t = s.screening
+    t = ScreeningThresholds.of(s)
     sd.text(1, 1, "title", "Portfolio: CVM customers, their prerequisites and their relationships")
     sd.height(1, 24)
     note = (

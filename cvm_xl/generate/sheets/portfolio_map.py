@@ -9,13 +9,20 @@ from openpyxl.chart.marker import DataPoint
 from openpyxl.chart.shapes import GraphicalProperties
 from openpyxl.worksheet.worksheet import Worksheet
 
-from ... import columns as col
-from .. import formulas as F
-from .. import layout as L
-from ..model import CustomerData
-from ..sheetdata import SheetData
-from ..styles import CELL_COLOURS
-from .common import PROTECTION_NOTE, RenderContext, SheetBuilder, page_setup, protect, widths
+from cvm_xl.books import layout as L
+from cvm_xl.core import columns as col
+from cvm_xl.generate import formulas as F
+from cvm_xl.generate.model import CustomerData
+from cvm_xl.generate.sheetdata import SheetData
+from cvm_xl.generate.sheets.common import (
+    PROTECTION_NOTE,
+    RenderContext,
+    SheetBuilder,
+    page_setup,
+    protect,
+    widths,
+)
+from cvm_xl.generate.styles import CELL_COLOURS
 
 OUTCOME_WORD = {"W": "Win", "I": "Indifferent", "L": "Lose"}
 GUIDANCE = {

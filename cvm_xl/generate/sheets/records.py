@@ -12,12 +12,21 @@ from itertools import zip_longest
 from openpyxl.worksheet.datavalidation import DataValidation
 from openpyxl.worksheet.worksheet import Worksheet
 
-from ... import columns as col
-from .. import layout as L
-from ..model import CustomerData
-from ..sheetdata import SheetData
-from .common import RenderContext, SheetBuilder, page_setup
-from .table_sheet import choice, header, plan, row_cells, setup_table, table_ref, validation, write_rows
+from cvm_xl.books import layout as L
+from cvm_xl.core import columns as col
+from cvm_xl.generate.model import CustomerData
+from cvm_xl.generate.sheetdata import SheetData
+from cvm_xl.generate.sheets.common import RenderContext, SheetBuilder, page_setup
+from cvm_xl.generate.sheets.table_sheet import (
+    choice,
+    header,
+    plan,
+    row_cells,
+    setup_table,
+    table_ref,
+    validation,
+    write_rows,
+)
 
 TRACKING_TABLE = "TrackingTable"
 WORKSHOP_TABLE = "WorkshopTable"

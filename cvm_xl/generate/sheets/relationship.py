@@ -27,18 +27,25 @@ from openpyxl.styles import Font, PatternFill
 from openpyxl.worksheet.datavalidation import DataValidation
 from openpyxl.worksheet.worksheet import Worksheet
 
-from ...readiness import cells
-from ...readiness import tables as rt
-from ...readiness.maturity import MATURITY_DESCRIPTIONS, maturity_prompt
-from ...readiness.risks import IMPACT_NAMES, LEVEL_FLOORS, LIKELIHOOD_NAMES, level_grid
-from .. import styles as st
-from .. import xmltext as xt
-from ..package import Deflated
-from ..relationship_data import CustomerRelationship, empty_relationship
-from ..sheetdata import SheetData
-from ..xmltext import letter
-from .common import PROTECTION_NOTE, RenderContext, SheetBuilder, page_setup, protect, widths
-from .table_sheet import choice
+from cvm_xl.books.package import Deflated
+from cvm_xl.core import cells
+from cvm_xl.generate import styles as st
+from cvm_xl.generate.relationship_data import CustomerRelationship, empty_relationship
+from cvm_xl.generate.sheetdata import SheetData
+from cvm_xl.generate.sheets.common import (
+    PROTECTION_NOTE,
+    RenderContext,
+    SheetBuilder,
+    page_setup,
+    protect,
+    widths,
+)
+from cvm_xl.generate.sheets.table_sheet import choice
+from cvm_xl.readiness import tables as rt
+from cvm_xl.readiness.maturity import MATURITY_DESCRIPTIONS, maturity_prompt
+from cvm_xl.readiness.risks import IMPACT_NAMES, LEVEL_FLOORS, LIKELIHOOD_NAMES, level_grid
+from cvm_xl.spreadsheet import xmltext as xt
+from cvm_xl.spreadsheet.xmltext import letter
 
 NAME = "Relationship"
 WIDTHS = {"A": 17, "B": 44, "C": 14, "D": 14, "E": 12, "F": 12, "G": 10, "H": 11, "I": 34}

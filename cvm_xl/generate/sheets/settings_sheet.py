@@ -4,13 +4,13 @@ from __future__ import annotations
 
 from openpyxl.worksheet.worksheet import Worksheet
 
-from ...settings import FIELD_LABELS, SETTING_LABELS
-from ...values import annuity
-from ...verdicts import VERDICTS
-from .. import formulas as F
-from .. import layout as L
-from ..sheetdata import SheetData
-from .common import RenderContext, SheetBuilder, page_setup, protect, widths
+from cvm_xl.books import layout as L
+from cvm_xl.core.settings import FIELD_LABELS, SETTING_LABELS
+from cvm_xl.core.values import annuity
+from cvm_xl.core.verdicts import VERDICTS
+from cvm_xl.generate import formulas as F
+from cvm_xl.generate.sheetdata import SheetData
+from cvm_xl.generate.sheets.common import RenderContext, SheetBuilder, page_setup, protect, widths
 
 MEANING = {
     "supplier": "The supplier firm (always first: supplier outcome, then customer outcome).",

@@ -13,14 +13,21 @@ import math
 from openpyxl.worksheet.pagebreak import Break, RowBreak
 from openpyxl.worksheet.worksheet import Worksheet
 
-from ... import columns as col
-from ...settings import Settings
-from .. import formulas as F
-from .. import layout as L
-from ..model import CustomerData
-from ..sheetdata import SheetData
-from ..xmltext import formula_text, lookup_literal
-from .common import PROTECTION_NOTE, RenderContext, SheetBuilder, page_setup, protect, widths
+from cvm_xl.books import layout as L
+from cvm_xl.core import columns as col
+from cvm_xl.core.settings import Settings
+from cvm_xl.generate import formulas as F
+from cvm_xl.generate.model import CustomerData
+from cvm_xl.generate.sheetdata import SheetData
+from cvm_xl.generate.sheets.common import (
+    PROTECTION_NOTE,
+    RenderContext,
+    SheetBuilder,
+    page_setup,
+    protect,
+    widths,
+)
+from cvm_xl.spreadsheet.xmltext import formula_text, lookup_literal
 
 # Sign-off column -> (Ideas column it shows, style, blank shown as empty)
 FIELDS = (

@@ -13,10 +13,10 @@ from openpyxl.worksheet.datavalidation import DataValidation
 from openpyxl.worksheet.table import Table, TableStyleInfo
 from openpyxl.worksheet.worksheet import Worksheet
 
-from .. import layout as L
-from .. import styles as st
-from .. import xmltext as x
-from ..sheetdata import SheetData
+from cvm_xl.books import layout as L
+from cvm_xl.generate import styles as st
+from cvm_xl.generate.sheetdata import SheetData
+from cvm_xl.spreadsheet import xmltext as x
 
 LAST_VALIDATED_ROW = 5000  # validation and conditional formats cover this many rows
 

@@ -1,6 +1,6 @@
 """Monthly report sheet: planned against realised value and the value contract, for stakeholders.
 
-The figures follow the conventions of ``cvm_xl.tracking``: per calendar month each firm's planned
+The figures follow the conventions of ``cvm_xl.core.tracking``: per calendar month each firm's planned
 and realised value and the running totals, and per contract year the customer's Value guarantee
 against the value delivered to it, with the shortfall. ``report_data`` computes them (for a whole
 run at once: ``RunData`` hands each customer its ``MonthlyReport``); the tests hold them to the
@@ -26,10 +26,9 @@ from openpyxl.chart import LineChart, Reference
 from openpyxl.chart.shapes import GraphicalProperties
 from openpyxl.worksheet.worksheet import Worksheet
 
-from ... import columns as col
-from ...master import Master
-from ...settings import Settings
-from ...tracking import (
+from cvm_xl.core import columns as col
+from cvm_xl.core.settings import Settings
+from cvm_xl.core.tracking import (
     AMOUNTS,
     CONTRACT_COLUMNS,
     CUMULATIVE,
@@ -39,9 +38,8 @@ from ...tracking import (
     SUPPLIER_PLANNED,
     SUPPLIER_REALISED,
 )
-from .. import xmltext as x
-from ..model import CustomerData
-from ..report_data import (
+from cvm_xl.generate.model import CustomerData
+from cvm_xl.generate.report_data import (
     IDEA_FIELDS,
     MONTH_TABLE,
     TRACKING_FIELDS,
@@ -49,9 +47,18 @@ from ..report_data import (
     chart_months,
     relationship_report,
 )
-from ..sheetdata import SheetData
-from ..xmltext import letter
-from .common import PROTECTION_NOTE, RenderContext, SheetBuilder, page_setup, protect, widths
+from cvm_xl.generate.sheetdata import SheetData
+from cvm_xl.generate.sheets.common import (
+    PROTECTION_NOTE,
+    RenderContext,
+    SheetBuilder,
+    page_setup,
+    protect,
+    widths,
+)
+from cvm_xl.master.model import Master
+from cvm_xl.spreadsheet import xmltext as x
+from cvm_xl.spreadsheet.xmltext import letter
 
 SHEET = "Monthly report"
 CONTRACT_TABLE = (

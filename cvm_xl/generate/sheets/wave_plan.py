@@ -21,9 +21,10 @@ from openpyxl.formatting.rule import CellIsRule
 from openpyxl.styles import Font, PatternFill
 from openpyxl.worksheet.worksheet import Worksheet
 
-from ...categories import add_months
-from ...tracking import to_date
-from ...wave import (
+from cvm_xl.books.package import Deflated
+from cvm_xl.core.categories import add_months
+from cvm_xl.core.tracking import to_date
+from cvm_xl.core.wave import (
     CUSTOMER,
     JOINT,
     MILESTONE,
@@ -38,13 +39,19 @@ from ...wave import (
     week_end,
     week_start,
 )
-from .. import xmltext as x
-from ..model import CustomerData
-from ..package import Deflated
-from ..sheetdata import SheetData
-from ..xmltext import letter, string_literal
-from .common import PROTECTION_NOTE, RenderContext, SheetBuilder, page_setup, protect, widths
-from .ideas import LINE_POINTS, text_lines
+from cvm_xl.generate.model import CustomerData
+from cvm_xl.generate.sheetdata import SheetData
+from cvm_xl.generate.sheets.common import (
+    PROTECTION_NOTE,
+    RenderContext,
+    SheetBuilder,
+    page_setup,
+    protect,
+    widths,
+)
+from cvm_xl.generate.sheets.ideas import LINE_POINTS, text_lines
+from cvm_xl.spreadsheet import xmltext as x
+from cvm_xl.spreadsheet.xmltext import letter, string_literal
 
 SHEET = "Wave plan"
 REVIEW_MONTHS = 12

@@ -1,0 +1,682 @@
+"""Folding returned customer workbooks back into the master (``cvm-xl import``).
+
+Planning is pure: ``plan_import`` compares, field by field, the workbook as generated (its hidden
+Record sheet), the workbook as returned and the master as it is now:
+
+* changed only in the workbook: the change is folded into the master;
+* changed in both (to different values): a **conflict**; nothing is changed for that idea;
+* changed only in the master, or to the same value in both: nothing to do.
+
+What the customer may change is folded back: Status, Owner firm, Owner, Start and End of each idea,
+tracking rows (added or changed; a row deleted in the workbook is kept in the master) and the
+signatories on the Sign-off sheet (recorded in the master's Sign-offs sheet). Every other idea input
+(values, sharing, Yes/No flags, title, description, category) changes the signed figures: such
+changes, and ideas added in the workbook, are listed and applied only with ``apply_values``.
+
+``apply_imports`` writes all plans in one update of the master (a timestamped backup first, an
+atomic replace), records every item in the master's ``Import log`` sheet, and rewrites its
+Passbook sheet. Importing the same workbook twice changes nothing the second time.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import NamedTuple
+
+import pandas as pd
+
+from cvm_xl.books.read import (
+    FINGERPRINT_GENERATED,
+    KIND_CUSTOMER,
+    SIGN_OFF_COLUMNS,
+    SIGN_OFFS_SHEET,
+    SIGNATORY_COLUMNS,
+    SIGNED_IDEAS,
+    BookContent,
+    canonical_value,
+    key,
+)
+from cvm_xl.books.verify import signed_fingerprint
+from cvm_xl.core import columns as col
+from cvm_xl.core.problems import Problem, WorkbookError
+from cvm_xl.core.values import is_blank
+from cvm_xl.master.model import Master
+from cvm_xl.master.schema import IDEAS, TRACKING
+from cvm_xl.master.update import CellChange, update_master
+
+FOLDED_FIELDS = (col.STATUS, col.OWNER_FIRM, col.OWNER, col.START, col.END)
+VALUE_FIELDS = (
+    col.TITLE, col.DESCRIPTION, col.CATEGORY, *col.VALUE_INPUTS, col.QUANTIFIED, col.GOOD_FAITH,
+    col.ONE_OFF, col.SHARING_METHOD, col.SUPPLIER_SHARE,
+)  # fmt: skip
+TRACKING_FIELDS = ("Month", "Supplier realised", "Customer realised", "Note")
+IMPORT_LOG_SHEET = "Import log"
+LOG_COLUMNS = (
+    "Imported", "Workbook", col.CUSTOMER_ID, col.IDEA_ID, "What", "Field", "In master before",
+    "In workbook", "Result",
+)  # fmt: skip
+
+# What an item is.
+IDEA_FIELD, VALUE_INPUT, NEW_IDEA, IDEA_ROW = "idea field", "value input", "new idea", "idea"
+TRACKING_ROW, TRACKING_CHANGE, SIGN_OFF, SUMMARY = "tracking row", "tracking value", "sign-off", "import"
+# What became of it.
+APPLIED = "applied"
+HELD = "not applied: changes the signed figures (use --apply-values)"
+CONFLICT = "conflict: changed in the master and in the workbook"
+BLOCKED = "not applied: this idea has a conflict"
+KEPT = "kept in the master (deleted in the workbook)"
+SKIPPED = "not imported"
+RECORDED = "recorded"
+NOTE = "note"
+
+
+class BookRefusedError(WorkbookError):
+    """The workbook cannot be imported into this master at all (wrong kind, wrong customer)."""
+
+
+class Item(NamedTuple):
+    """One thing found in a returned workbook and what the import does with it.
+
+    ``sheet``/``row`` address the master cell that an applied change writes (None for appended rows
+    and notes); ``base`` is the value as generated, ``master`` the master's value before the import.
+    """
+
+    customer_id: str
+    idea_id: str
+    what: str
+    field: str
+    base: object
+    master: object
+    book: object
+    result: str
+    detail: str = ""
+    sheet: str | None = None
+    row: int | None = None
+    column: str | None = None
+
+    @property
+    def conflict(self) -> bool:
+        return self.result == CONFLICT
+
+
+@dataclass
+class BookImport:
+    """The plan for one returned workbook: every item, and the rows it appends to master sheets."""
+
+    book: BookContent
+    customer_id: str
+    items: list[Item] = field(default_factory=list)
+    appends: dict[str, list[dict[str, object]]] = field(default_factory=dict)
+    fingerprint_stored: str = ""
+    fingerprint_now: str = ""
+    # Computed cells of the master refreshed for ideas whose values changed: (Excel row, column, value).
+    computed: list[tuple[int, str, object]] = field(default_factory=list)
+
+    @property
+    def conflicts(self) -> list[Item]:
+        return [i for i in self.items if i.conflict]
+
+    @property
+    def applied(self) -> list[Item]:
+        return [i for i in self.items if i.result in (APPLIED, RECORDED)]
+
+    @property
+    def held(self) -> list[Item]:
+        return [i for i in self.items if i.result == HELD]
+
+    def summary(self) -> str:
+        parts = [
+            f"{len(self.applied):,} change{'s' if len(self.applied) != 1 else ''} applied",
+            f"{len(self.conflicts):,} conflict{'s' if len(self.conflicts) != 1 else ''}",
+        ]
+        if self.held:
+            parts.append(f"{len(self.held):,} value change{'s' if len(self.held) != 1 else ''} not applied")
+        if self.fingerprint_now != self.fingerprint_stored:
+            parts.append(f"fingerprint {self.fingerprint_stored} is now {self.fingerprint_now}")
+        return "; ".join(parts)
+
+
+# --- refusing a workbook that does not belong ----------------------------------------------------
+
+
+def _refusal(book: BookContent, message: str, fix: str) -> BookRefusedError:
+    return BookRefusedError([Problem(book.file, None, None, None, None, message, fix=fix)])
+
+
+def check_belongs(master: Master, book: BookContent) -> str:
+    """The workbook's customer ID; ``BookRefusedError`` when it cannot be imported into ``master``."""
+    if book.kind != KIND_CUSTOMER:
+        raise _refusal(
+            book,
+            f"This is a {book.kind_name}, not a customer workbook, so there is nothing to import.",
+            "Import the workbooks cvm-xl generate wrote for your customers, after they come back.",
+        )
+    cid = book.customer_id or ""
+    known = [key(c) for c in master.customers[col.CUSTOMER_ID]]
+    if cid not in known:
+        listed = ", ".join(known[:12]) + (" ..." if len(known) > 12 else "")
+        raise _refusal(
+            book,
+            f"Wrong customer: the workbook belongs to customer {cid}, which this master does not hold "
+            f"(its customers: {listed or 'none'}).",
+            "Import it into the master it was generated from.",
+        )
+    if book.record is None:
+        raise _refusal(
+            book,
+            "The workbook has no readable Record sheet (the ideas as generated), so what the customer "
+            "changed cannot be told from what the master changed.",
+            "Use the workbook as cvm-xl generate wrote it; re-enter the customer's changes into a "
+            "freshly generated copy if the Record sheet was lost.",
+        )
+    owner = {
+        key(i): key(c) for i, c in zip(master.ideas[col.IDEA_ID], master.ideas[col.CUSTOMER_ID], strict=True)
+    }
+    foreign = sorted({i for i in map(key, book.record.ideas[col.IDEA_ID]) if owner.get(i, cid) != cid})
+    if foreign:
+        raise _refusal(
+            book,
+            f"Wrong customer: in this master the ideas {', '.join(foreign[:8])} belong to customer "
+            f"{owner[foreign[0]]}, not to {cid}; the workbook was generated from another master.",
+            "Import it into the master it was generated from.",
+        )
+    if key(book.settings.supplier) != key(master.settings.supplier):
+        raise _refusal(
+            book,
+            f"The workbook was generated for supplier {book.settings.supplier}, but this master is "
+            f"{master.settings.supplier}'s.",
+            "Import it into the master it was generated from.",
+        )
+    return cid
+
+
+# --- ideas -----------------------------------------------------------------------------------------
+
+
+def _records(frame: pd.DataFrame) -> dict[str, tuple[int, dict[str, object]]]:
+    """Idea ID -> (Excel row, record), in table order."""
+    return {
+        key(r[col.IDEA_ID]): (int(row), r)
+        for row, r in zip(frame.index, frame.to_dict("records"), strict=True)
+        if key(r[col.IDEA_ID])
+    }
+
+
+def _same(name: str, a: object, b: object) -> bool:
+    return canonical_value(name, a) == canonical_value(name, b)
+
+
+def _cell(value: object) -> object:
+    """A typed table value as it is written to the master (NaN and NaT are blanks)."""
+    return None if is_blank(value) else value
+
+
+def _idea_items(
+    cid: str, master: Master, book: BookContent, apply_values: bool
+) -> tuple[list[Item], list[dict[str, object]]]:
+    assert book.record is not None
+    base = _records(book.record.ideas)
+    now = _records(book.ideas)
+    in_master = _records(master.ideas)
+    master_customer = {i: key(r[col.CUSTOMER_ID]) for i, (_, r) in in_master.items()}
+    items: list[Item] = []
+    new_ideas: list[dict[str, object]] = []
+    sheet = IDEAS.name
+    for idea in [*now, *(i for i in base if i not in now)]:
+        if idea not in now:
+            if idea in in_master:
+                items.append(Item(cid, idea, IDEA_ROW, "", "present", "present", None, KEPT))
+            continue
+        _, book_row = now[idea]
+        if idea not in base:
+            items += _new_idea(cid, idea, book_row, in_master, master_customer, apply_values, new_ideas)
+            continue
+        _, base_row = base[idea]
+        if idea not in in_master:
+            changed = [
+                f for f in (*FOLDED_FIELDS, *VALUE_FIELDS) if not _same(f, base_row.get(f), book_row.get(f))
+            ]
+            result = CONFLICT if changed else SKIPPED
+            detail = "deleted from the master since generation" + (
+                f"; changed in the workbook ({', '.join(changed)})" if changed else ""
+            )
+            items.append(Item(cid, idea, IDEA_ROW, "", "present", None, "present", result, detail))
+            continue
+        row, master_row = in_master[idea]
+        for name in (*FOLDED_FIELDS, *VALUE_FIELDS):
+            old, theirs, ours = base_row.get(name), book_row.get(name), master_row.get(name)
+            if _same(name, old, theirs) or _same(name, ours, theirs):
+                continue
+            what = IDEA_FIELD if name in FOLDED_FIELDS else VALUE_INPUT
+            if not _same(name, old, ours):
+                result = CONFLICT
+            else:
+                result = APPLIED if name in FOLDED_FIELDS or apply_values else HELD
+            items.append(
+                Item(cid, idea, what, name, old, ours, theirs, result, sheet=sheet, row=row, column=name)
+            )
+    return items, new_ideas
+
+
+def _new_idea(
+    cid: str,
+    idea: str,
+    book_row: Mapping[str, object],
+    in_master: Mapping[str, tuple[int, dict[str, object]]],
+    master_customer: Mapping[str, str],
+    apply_values: bool,
+    new_ideas: list[dict[str, object]],
+) -> list[Item]:
+    """An idea the customer added in the workbook."""
+    if idea in in_master:
+        _, master_row = in_master[idea]
+        fields = (col.CUSTOMER_ID, *FOLDED_FIELDS, *VALUE_FIELDS)
+        if master_customer.get(idea) == cid and all(
+            _same(f, master_row.get(f), book_row.get(f)) for f in fields
+        ):
+            return []  # imported before
+        return [
+            Item(cid, idea, NEW_IDEA, "", None, "present", "present", CONFLICT,
+                 "added in the workbook with an Idea ID the master already uses")
+        ]  # fmt: skip
+    if not apply_values:
+        return [Item(cid, idea, NEW_IDEA, "", None, None, book_row.get(col.TITLE), HELD)]
+    record = {
+        name: _cell(book_row.get(name))
+        for name in IDEAS.names
+        if name != col.OUT_OF_BOUNDS and not is_blank(book_row.get(name))
+    }
+    record[col.CUSTOMER_ID] = cid
+    new_ideas.append(record)
+    return [Item(cid, idea, NEW_IDEA, "", None, None, book_row.get(col.TITLE), APPLIED, "appended to Ideas")]
+
+
+# --- tracking rows ----------------------------------------------------------------------------------
+
+
+class _Row(NamedTuple):
+    excel_row: int
+    record: dict[str, object]
+    canon: tuple[str, ...]
+
+
+def _groups(frame: pd.DataFrame, ideas: set[str] | None = None) -> dict[tuple[str, str], list[_Row]]:
+    """Tracking rows by (Idea ID, month), in table order."""
+    out: dict[tuple[str, str], list[_Row]] = {}
+    for row, record in zip(frame.index, frame.to_dict("records"), strict=True):
+        idea = key(record.get(col.IDEA_ID))
+        if not idea or (ideas is not None and idea not in ideas):
+            continue
+        canon = tuple(canonical_value(n, record.get(n)) for n in TRACKING_FIELDS)
+        out.setdefault((idea, canon[0]), []).append(_Row(int(row), record, canon))
+    return out
+
+
+def _pair(
+    left: Sequence[_Row], right: Sequence[_Row]
+) -> tuple[list[tuple[_Row, _Row]], list[_Row], list[_Row]]:
+    """Rows paired equal-to-equal first, then the rest in order; and what is left on each side."""
+    rest = list(right)
+    pairs: list[tuple[_Row, _Row]] = []
+    unmatched: list[_Row] = []
+    for row in left:
+        twin = next((r for r in rest if r.canon == row.canon), None)
+        if twin is None:
+            unmatched.append(row)
+        else:
+            rest.remove(twin)
+            pairs.append((row, twin))
+    paired = list(zip(unmatched, rest, strict=False))
+    pairs += paired
+    return pairs, unmatched[len(paired) :], rest[len(paired) :]
+
+
+def _month(group: tuple[str, str]) -> str:
+    return group[1] or "no month"
+
+
+def _tracking_items(
+    cid: str, master: Master, book: BookContent, known: set[str]
+) -> tuple[list[Item], list[dict[str, object]]]:
+    """Tracking rows changed or added in the workbook; ``known`` are the ideas a new row may name
+    (the customer's ideas in the master and the ideas this import appends)."""
+    assert book.record is not None
+    base, now, ours = _groups(book.record.tracking), _groups(book.tracking), _groups(master.tracking, known)
+    items: list[Item] = []
+    appended: list[dict[str, object]] = []
+    for group in dict.fromkeys([*base, *now]):
+        base_rows, book_rows, master_rows = base.get(group, []), now.get(group, []), ours.get(group, [])
+        with_book, _, added = _pair(base_rows, book_rows)
+        with_master, _, master_added = _pair(base_rows, master_rows)
+        book_of = {b.excel_row: k for b, k in with_book}
+        master_of = {b.excel_row: m for b, m in with_master}
+        for b in base_rows:
+            items += _changed_row(cid, group, b, book_of.get(b.excel_row), master_of.get(b.excel_row))
+        _, fresh, master_only = _pair(added, master_added)  # rows imported before are in both
+        for k in fresh:
+            item = Item(cid, group[0], TRACKING_ROW, _month(group), None, None, _row_text(k), APPLIED)
+            if group[0] not in known:
+                items.append(
+                    item._replace(result=SKIPPED, detail=f"the master has no idea {group[0]} of {cid}")
+                )
+            elif master_only:
+                detail = "another row was added in the master for this idea and month"
+                items.append(item._replace(master=_row_text(master_only[0]), result=CONFLICT, detail=detail))
+            else:
+                appended.append({name: _cell(k.record.get(name)) for name in (col.IDEA_ID, *TRACKING_FIELDS)})
+                items.append(item._replace(detail="appended to Tracking"))
+    return items, appended
+
+
+def _changed_row(cid: str, group: tuple[str, str], b: _Row, k: _Row | None, m: _Row | None) -> list[Item]:
+    """A tracking row as generated (``b``), in the workbook (``k``) and in the master (``m``)."""
+    idea, text = group[0], _month(group)
+    if k is None:
+        return (
+            [] if m is None else [Item(cid, idea, TRACKING_ROW, text, _row_text(b), _row_text(m), None, KEPT)]
+        )
+    if m is None:
+        if k.canon == b.canon:
+            return []
+        detail = "deleted from the master since generation, changed in the workbook"
+        return [Item(cid, idea, TRACKING_ROW, text, _row_text(b), None, _row_text(k), CONFLICT, detail)]
+    items = []
+    for position, name in enumerate(TRACKING_FIELDS):
+        old, theirs, ours = b.canon[position], k.canon[position], m.canon[position]
+        if old == theirs or ours == theirs:
+            continue
+        items.append(
+            Item(
+                cid,
+                idea,
+                TRACKING_CHANGE,
+                f"{name} ({text})",
+                b.record.get(name),
+                m.record.get(name),
+                k.record.get(name),
+                APPLIED if ours == old else CONFLICT,
+                sheet=TRACKING.name,
+                row=m.excel_row,
+                column=name,
+            )
+        )
+    return items
+
+
+def _row_text(row: _Row) -> str:
+    month, supplier, customer, note = row.canon
+    text = f"{month or 'no month'}: supplier {supplier or 'blank'}, customer {customer or 'blank'}"
+    return text + (f" ({note})" if note else "")
+
+
+# --- signatories ------------------------------------------------------------------------------------
+
+
+def _sign_off_items(
+    cid: str, book: BookContent, sign_offs: pd.DataFrame | None, fingerprint_now: str, when: dt.datetime
+) -> tuple[list[Item], list[dict[str, object]]]:
+    signed = {slot: v for slot, v in book.signatories.items() if not is_blank(v)}
+    if not signed:
+        return [], []
+    stored = book.stored.get(cid, "")
+    earlier: dict[str, object] = {}
+    if sign_offs is not None and len(sign_offs):
+        same = sign_offs[
+            (sign_offs[col.CUSTOMER_ID].map(key) == cid)
+            & (sign_offs[FINGERPRINT_GENERATED].map(key) == stored)
+        ]
+        if len(same):
+            earlier = {k: v for k, v in same.iloc[-1].to_dict().items() if not is_blank(v)}
+    items: list[Item] = []
+    merged = dict(earlier)
+    new = False
+    for slot, value in signed.items():
+        column = SIGNATORY_COLUMNS[slot]
+        recorded = earlier.get(column)
+        if recorded is None:
+            merged[column] = value
+            new = True
+            items.append(
+                Item(cid, "", SIGN_OFF, column, None, None, value, RECORDED, f"in {SIGN_OFFS_SHEET}")
+            )
+        elif canonical_value(column, recorded) != canonical_value(column, value) and not _same_date(
+            recorded, value
+        ):
+            detail = f"{SIGN_OFFS_SHEET} already records another value for this sign-off"
+            items.append(Item(cid, "", SIGN_OFF, column, None, recorded, value, CONFLICT, detail))
+    if any(i.conflict for i in items) or not new:
+        return [i._replace(result=BLOCKED) if i.result == RECORDED else i for i in items], []
+    record: dict[str, object] = {name: merged.get(name) for name in SIGN_OFF_COLUMNS}
+    record.update(
+        {
+            col.CUSTOMER_ID: cid,
+            "Customer": book.customers.get(cid),
+            FINGERPRINT_GENERATED: stored,
+            "Fingerprint as signed": fingerprint_now,
+            SIGNED_IDEAS: ", ".join(book.signed_ids.get(cid, ())),
+            "Workbook": book.path.name,
+            "Generated": _generated(book.generated),
+            "Imported": when,
+        }
+    )
+    return items, [record]
+
+
+def _same_date(a: object, b: object) -> bool:
+    return canonical_value("Month", a) == canonical_value("Month", b) != ""
+
+
+def _generated(text: str | None) -> object:
+    if not text:
+        return None
+    try:
+        return dt.datetime.fromisoformat(text)
+    except ValueError:
+        return text
+
+
+# --- the plan ---------------------------------------------------------------------------------------
+
+
+def plan_import(
+    master: Master,
+    book: BookContent,
+    *,
+    apply_values: bool = False,
+    sign_offs: pd.DataFrame | None = None,
+    computed_columns: Sequence[str] = (),
+    when: dt.datetime | None = None,
+) -> BookImport:
+    """What importing ``book`` into ``master`` changes (nothing is written).
+
+    ``sign_offs`` is the master's Sign-offs sheet (``book_reader.read_sign_offs``), for the
+    signatories already recorded; ``computed_columns`` the computed columns its Ideas sheet shows,
+    refreshed for every idea whose values change. Raises ``BookRefusedError`` for a workbook that
+    does not belong.
+    """
+    when = when or dt.datetime.now().replace(microsecond=0)
+    cid = check_belongs(master, book)
+    stored = book.stored.get(cid, "")
+    now = signed_fingerprint(book.customer_ideas(cid), book.signed_ids.get(cid, ()), book.settings)
+    plan = BookImport(book, cid, fingerprint_stored=stored, fingerprint_now=now)
+    idea_items, new_ideas = _idea_items(cid, master, book, apply_values)
+    owners = zip(master.ideas[col.IDEA_ID], master.ideas[col.CUSTOMER_ID], strict=True)
+    known = {key(i) for i, c in owners if key(c) == cid}
+    known |= {key(r[col.IDEA_ID]) for r in new_ideas}
+    tracking_items, tracking_rows = _tracking_items(cid, master, book, known)
+    sign_items, sign_rows = _sign_off_items(cid, book, sign_offs, now, when)
+    conflicted = {i.idea_id for i in (*idea_items, *tracking_items) if i.conflict}
+    # A conflict stops every change to its idea, tracking rows included.
+    blocked = [
+        i._replace(result=BLOCKED) if i.idea_id in conflicted and i.result == APPLIED else i
+        for i in (*idea_items, *tracking_items)
+    ]
+    plan.items = [*blocked, *sign_items]
+    tracking_rows = [r for r in tracking_rows if key(r[col.IDEA_ID]) not in conflicted]
+    new_ideas = [r for r in new_ideas if key(r[col.IDEA_ID]) not in conflicted]
+    plan.appends = {
+        name: rows
+        for name, rows in (
+            (IDEAS.name, new_ideas),
+            (TRACKING.name, tracking_rows),
+            (SIGN_OFFS_SHEET, sign_rows),
+        )
+        if rows
+    }
+    if now != stored:
+        plan.items.append(
+            Item(cid, "", SIGN_OFF, "Fingerprint", stored, None, now, NOTE,
+                 "the signed fields changed in the workbook since generation")
+        )  # fmt: skip
+    if computed_columns:
+        _refresh_computed(master, plan, computed_columns)
+    return plan
+
+
+def _refresh_computed(master: Master, plan: BookImport, columns: Sequence[str]) -> None:
+    """The master's computed cells of every idea whose values this plan changes or appends."""
+    changed = {i.idea_id for i in plan.items if i.result == APPLIED and i.what == VALUE_INPUT}
+    appended = plan.appends.get(IDEAS.name, [])
+    if not changed and not appended:
+        return
+    after = applied_to(master, plan)
+    evaluated = after.evaluated
+    by_id = {key(i): row for row, i in zip(evaluated.index, evaluated[col.IDEA_ID], strict=True)}
+    for idea in sorted(changed):
+        row = by_id[idea]
+        plan.computed += [(int(row), name, _cell(evaluated.at[row, name])) for name in columns]
+    for record in appended:
+        row = by_id[key(record[col.IDEA_ID])]
+        record.update({name: _cell(evaluated.at[row, name]) for name in columns})
+
+
+def plan_imports(
+    master: Master,
+    books: Iterable[BookContent],
+    *,
+    apply_values: bool = False,
+    sign_offs: pd.DataFrame | None = None,
+    computed_columns: Sequence[str] = (),
+    when: dt.datetime | None = None,
+) -> list[BookImport]:
+    """Plans for several workbooks, each against the master as the earlier ones leave it, so two
+    copies of one customer's workbook that disagree end in a conflict, not in the last one winning."""
+    when = when or dt.datetime.now().replace(microsecond=0)
+    plans = []
+    for book in books:
+        plan = plan_import(
+            master,
+            book,
+            apply_values=apply_values,
+            sign_offs=sign_offs,
+            computed_columns=computed_columns,
+            when=when,
+        )
+        plans.append(plan)
+        master = applied_to(master, plan)
+        if SIGN_OFFS_SHEET in plan.appends:
+            added = pd.DataFrame(plan.appends[SIGN_OFFS_SHEET], columns=list(SIGN_OFF_COLUMNS))
+            sign_offs = added if sign_offs is None or not len(sign_offs) else pd.concat([sign_offs, added])
+    return plans
+
+
+def applied_to(master: Master, plan: BookImport) -> Master:
+    """The master as it is after the plan (in memory; appended rows get the next Excel rows)."""
+    from dataclasses import replace
+
+    ideas, tracking = master.ideas.copy(), master.tracking.copy()
+    for item in plan.items:
+        if item.result != APPLIED or item.row is None:
+            continue
+        frame = ideas if item.sheet == IDEAS.name else tracking
+        name = item.column or item.field
+        frame[name] = frame[name].astype(object)
+        frame.at[item.row, name] = item.book
+    for name, frame in ((IDEAS.name, ideas), (TRACKING.name, tracking)):
+        rows = plan.appends.get(name, [])
+        if rows:
+            start = int(frame.index.max()) + 1 if len(frame) else 2
+            added = pd.DataFrame(rows, index=pd.RangeIndex(start, start + len(rows), name=frame.index.name))
+            added = added[[c for c in added.columns if c in frame.columns]]  # inputs, not computed cells
+            frame = pd.concat([frame, added])
+            if name == IDEAS.name:
+                ideas = frame
+            else:
+                tracking = frame
+    return replace(master, ideas=ideas, tracking=tracking)
+
+
+# --- writing ---------------------------------------------------------------------------------------
+
+
+def log_records(plans: Sequence[BookImport], when: dt.datetime) -> list[dict[str, object]]:
+    """The Import log rows: one per item of every plan, then one summary row per workbook."""
+    rows: list[dict[str, object]] = []
+    for plan in plans:
+        name = plan.book.path.name
+        for item in plan.items:
+            result = item.result + (f" ({item.detail})" if item.detail else "")
+            rows.append(
+                dict(zip(LOG_COLUMNS, (when, name, item.customer_id, item.idea_id or None, item.what,
+                                       item.field or None, _log_value(item.master), _log_value(item.book),
+                                       result), strict=True))
+            )  # fmt: skip
+        rows.append(
+            dict(zip(LOG_COLUMNS, (when, name, plan.customer_id, None, SUMMARY, None, None, None,
+                                   plan.summary()), strict=True))
+        )  # fmt: skip
+    return rows
+
+
+def _log_value(value: object) -> object:
+    if isinstance(value, dt.datetime) and value.time() == dt.time():
+        return value.date()
+    return None if is_blank(value) else value
+
+
+class ImportResult(NamedTuple):
+    path: Path
+    backup: Path | None
+    changed_cells: int
+    appended_rows: int
+
+
+def master_changes(
+    plans: Sequence[BookImport], when: dt.datetime
+) -> tuple[list[CellChange], dict[str, list[dict[str, object]]]]:
+    """Everything the plans write into the master: cell changes (the applied items and the refreshed
+    computed cells) and rows to append per sheet (Ideas, Tracking, Sign-offs, Import log), for
+    ``master_update.update_master`` on a file or ``book_rows.apply_changes`` on an open workbook."""
+    changes = [
+        CellChange(i.sheet, i.row, i.column or i.field, _cell(i.book))
+        for plan in plans
+        for i in plan.items
+        if i.result == APPLIED and i.sheet is not None and i.row is not None
+    ]
+    changes += [
+        CellChange(IDEAS.name, row, name, value) for plan in plans for row, name, value in plan.computed
+    ]
+    appends: dict[str, list[dict[str, object]]] = {}
+    for plan in plans:
+        for sheet, rows in plan.appends.items():
+            appends.setdefault(sheet, []).extend(rows)
+    appends[IMPORT_LOG_SHEET] = log_records(plans, when)
+    return changes, appends
+
+
+def apply_imports(
+    master_path: str | Path, plans: Sequence[BookImport], when: dt.datetime | None = None
+) -> ImportResult:
+    """Write every plan into the master at once (backup kept, atomic replace), log each item in
+    ``Import log``, then rewrite the master's Passbook sheet from the updated master."""
+    from cvm_xl.books.passbook import write_passbook_sheet
+    from cvm_xl.master.read import load_master
+
+    when = when or dt.datetime.now().replace(microsecond=0)
+    changes, appends = master_changes(plans, when)
+    result = update_master(master_path, changes, appends, backup=True, now=when)
+    write_passbook_sheet(master_path, load_master(master_path), when)
+    return ImportResult(result.path, result.backup, result.changed_cells, result.appended_rows)

@@ -1,0 +1,265 @@
+"""Where things are in a generated workbook: sheet names, header rows, columns and defined names.
+
+Positions that formulas rely on live here once, so the formula texts, the sheet writers and the
+tests agree on them.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from cvm_xl.core import columns as col
+from cvm_xl.core.settings import FIELD_LABELS, SETTING_LABELS
+from cvm_xl.core.verdicts import VERDICTS
+from cvm_xl.spreadsheet.xmltext import letter
+
+COVER = "Cover"
+IDEAS = "Ideas"
+MAP = "Map"
+PASSBOOK = "Passbook"
+SIGN_OFF = "Sign-off"
+TRACKING = "Tracking"
+WORKSHOP = "Workshop"
+SETTINGS = "Settings"
+RECORD = "Record"
+
+
+def sheet_ref(sheet: str) -> str:
+    """A sheet name as formulas write it ('Sign-off'!A1 needs quotes, Ideas!A1 does not)."""
+    return f"'{sheet}'" if not sheet.replace("_", "").isalnum() else sheet
+
+
+@dataclass(frozen=True)
+class Column:
+    """One column of a table sheet: header, width, data style, and whether users may edit it."""
+
+    name: str
+    width: float
+    style: str
+    computed: bool = False
+
+    @property
+    def header_style(self) -> str:
+        return "header.calc" if self.computed else "header.input"
+
+
+def _input(name: str, width: float, style: str = "in.text") -> Column:
+    return Column(name, width, style)
+
+
+def _calc(name: str, width: float, style: str = "calc.money") -> Column:
+    return Column(name, width, style, computed=True)
+
+
+TITLE_ROW, NOTE_ROW = 1, 2
+# Table sheets (Ideas, Tracking, Workshop): header on row 3, data from row 4.
+HEADER_ROW, FIRST_ROW = 3, 4
+
+IDEA_COLUMNS: tuple[Column, ...] = (
+    _input(col.IDEA_ID, 10),
+    _input(col.CUSTOMER_ID, 11),
+    _input(col.TITLE, 40, "in.text.wrap"),
+    _input(col.DESCRIPTION, 50, "in.text.wrap"),
+    _input(col.CATEGORY, 12, "in.center"),
+    _input(col.SUPPLIER_ANNUAL, 12, "in.money"),
+    _input(col.SUPPLIER_ONE_TIME, 12, "in.money"),
+    _input(col.CUSTOMER_ANNUAL, 12, "in.money"),
+    _input(col.CUSTOMER_ONE_TIME, 12, "in.money"),
+    _input(col.QUANTIFIED, 11, "in.center"),
+    _input(col.GOOD_FAITH, 10, "in.center"),
+    _input(col.ONE_OFF, 9, "in.center"),
+    _input(col.SHARING_METHOD, 13, "in.center"),
+    _input(col.SUPPLIER_SHARE, 10, "in.share"),
+    _input(col.OWNER_FIRM, 11, "in.center"),
+    _input(col.OWNER, 18),
+    _input(col.START, 11.5, "in.date"),
+    _input(col.END, 11.5, "in.date"),
+    _input(col.STATUS, 12, "in.center"),
+    _calc(col.SUPPLIER_VALUE, 13),
+    _calc(col.CUSTOMER_VALUE, 13),
+    _calc(col.SUPPLIER_OUTCOME, 9, "calc.center"),
+    _calc(col.CUSTOMER_OUTCOME, 9.5, "calc.center"),
+    _calc(col.CELL, 7, "calc.center"),
+    _calc(col.NET_VALUE, 13),
+    _calc(col.BAND, 13),
+    _calc(col.VERDICT, 32, "calc.text"),
+    _calc(col.VERDICT_CODE, 19, "calc.text"),
+    _calc(col.SPLIT_METHOD, 12, "calc.center"),
+    _calc(col.TRANSFER, 13),
+    _calc(col.SUPPLIER_FINAL, 13),
+    _calc(col.CUSTOMER_FINAL, 13),
+)
+IDEA_INPUT_COLUMNS = tuple(c.name for c in IDEA_COLUMNS if not c.computed)
+IDEA_LETTER: dict[str, str] = {c.name: letter(i) for i, c in enumerate(IDEA_COLUMNS, start=1)}
+YES_NO_COLUMNS = (col.QUANTIFIED, col.GOOD_FAITH, col.ONE_OFF)
+
+TRACKING_COLUMNS_LAYOUT: tuple[Column, ...] = (
+    _input(col.IDEA_ID, 12),
+    _input("Month", 12, "in.month"),
+    _input("Supplier realised", 16, "in.money"),
+    _input("Customer realised", 16, "in.money"),
+    _input("Note", 60),
+)
+WORKSHOP_COLUMNS_LAYOUT: tuple[Column, ...] = (
+    _input("Raw ID", 14),
+    _input(col.CUSTOMER_ID, 11),
+    _input("Idea", 60),
+    _input("Proposed by", 20),
+    _input("Firm", 11, "in.center"),
+    _input("Function", 16),
+    _input("Value chain stage", 18),
+    _input("Mother idea ID", 14),
+)
+
+# Settings sheet: header on row 4, one row per setting in SETTING_LABELS order, then the annuity.
+SETTINGS_HEADER_ROW = 4
+SETTINGS_FIRST_ROW = 5
+SETTING_ROW: dict[str, int] = {
+    field: SETTINGS_FIRST_ROW + i for i, field in enumerate(SETTING_LABELS.values())
+}
+ANNUITY_ROW = SETTINGS_FIRST_ROW + len(SETTING_LABELS)
+VERDICT_HEADER_ROW = ANNUITY_ROW + 3
+VERDICT_FIRST_ROW = VERDICT_HEADER_ROW + 1
+VERDICT_LAST_ROW = VERDICT_FIRST_ROW + len(VERDICTS) - 1
+METHOD_HEADER_ROW = VERDICT_LAST_ROW + 3
+METHOD_CHOICES = ("auto", "retain", "equal", "proportional", "compensate")
+METHOD_FIRST_ROW = METHOD_HEADER_ROW + 1
+METHOD_LAST_ROW = METHOD_FIRST_ROW + len(METHOD_CHOICES) - 1
+
+# Workbook-level names the formulas use instead of cell addresses.
+SETTING_NAMES: dict[str, str] = {
+    "horizon_years": "HorizonYears",
+    "discount_rate": "DiscountRate",
+    "indifference_threshold": "IndifferenceThreshold",
+    "significance_threshold": "SignificanceThreshold",
+    "max_one_sided_loss": "MaxOneSidedLoss",
+    "target_supplier_share": "TargetSupplierShare",
+    "max_sign_off_ideas": "MaxSignOffIdeas",
+}
+ANNUITY_NAME = "AnnuityFactor"
+VERDICT_CODES_NAME = "VerdictCodes"
+VERDICT_LABELS_NAME = "VerdictLabels"
+METHODS_NAME = "SharingMethods"
+
+
+def settings_names() -> dict[str, str]:
+    """Defined name -> absolute reference on the Settings sheet."""
+    names = {name: f"{SETTINGS}!$B${SETTING_ROW[field]}" for field, name in SETTING_NAMES.items()}
+    names[ANNUITY_NAME] = f"{SETTINGS}!$B${ANNUITY_ROW}"
+    names[VERDICT_CODES_NAME] = f"{SETTINGS}!$A${VERDICT_FIRST_ROW}:$A${VERDICT_LAST_ROW}"
+    names[VERDICT_LABELS_NAME] = f"{SETTINGS}!$B${VERDICT_FIRST_ROW}:$B${VERDICT_LAST_ROW}"
+    names[METHODS_NAME] = f"{SETTINGS}!$A${METHOD_FIRST_ROW}:$A${METHOD_LAST_ROW}"
+    return names
+
+
+SETTING_FIELD_LABELS = FIELD_LABELS
+
+# Map sheet: one 3x3 grid like the paper's Figure-III (rows = customer W/I/L top-down, columns =
+# supplier L/I/W), two rows per map cell (count, then net value), and the by-cell table below
+# that the grid and the chart read.
+MAP_GRID_TOP = 5
+MAP_GRID_COLS = {"L": "C", "I": "D", "W": "E"}  # supplier outcome -> column
+MAP_GRID_ROWS = {"W": MAP_GRID_TOP, "I": MAP_GRID_TOP + 2, "L": MAP_GRID_TOP + 4}  # customer outcome
+MAP_TABLE_HEADER = 15
+MAP_TABLE_FIRST = MAP_TABLE_HEADER + 1
+MAP_CELL_ORDER = ("W-W", "W-I", "W-L", "I-W", "I-I", "I-L", "L-W", "L-I", "L-L")
+MAP_TOTAL_ROW = MAP_TABLE_FIRST + len(MAP_CELL_ORDER)
+MAP_UNQUANTIFIED_ROW = MAP_TOTAL_ROW + 1
+MAP_TABLE_COLUMNS = (
+    "Cell",
+    "Supplier",
+    "Customer",
+    "Ideas",
+    "Supplier value",
+    "Customer value",
+    "Net value",
+    "Guidance",
+)
+MAP_ROW: dict[str, int] = {cell: MAP_TABLE_FIRST + i for i, cell in enumerate(MAP_CELL_ORDER)}
+
+# Passbook: lines from row 5 (header row 4); balances in I:J.
+PASSBOOK_HEADER_ROW = 4
+PASSBOOK_FIRST_ROW = 5
+PASSBOOK_COLUMNS = (col.IDEA_ID, col.TITLE, col.STATUS, "Line", "Amount", "Supplier", "Customer")
+BALANCE_LABEL_COL, BALANCE_VALUE_COL = "I", "J"
+BALANCE_ROWS = {
+    "supplier": 5,
+    "customer": 6,
+    "total": 7,
+    "target": 8,
+    "share": 9,
+    "gap": 10,
+    "reading": 11,
+}
+
+# Sign-off: ideas from row 6 (header row 5), one row reserved per allowed idea.
+SIGN_OFF_HEADER_ROW = 5
+SIGN_OFF_FIRST_ROW = 6
+SIGN_OFF_COLUMNS = (
+    "#",
+    col.IDEA_ID,
+    col.TITLE,
+    col.OWNER_FIRM,
+    col.OWNER,
+    col.START,
+    col.END,
+    col.SUPPLIER_VALUE,
+    col.CUSTOMER_VALUE,
+    col.NET_VALUE,
+    col.TRANSFER,
+    col.SUPPLIER_FINAL,
+    col.CUSTOMER_FINAL,
+    "Method",
+)
+SIGN_OFF_IDEAS_PER_PAGE = 12
+FINGERPRINT_CELL = "C3"
+FINGERPRINT_NAME = "SignOffFingerprint"
+
+
+@dataclass(frozen=True)
+class SignOffLayout:
+    """Row positions of the sign-off sheet for a given maximum number of ideas."""
+
+    max_ideas: int
+
+    @property
+    def last_idea_row(self) -> int:
+        return SIGN_OFF_FIRST_ROW + self.max_ideas - 1
+
+    @property
+    def total_row(self) -> int:
+        return self.last_idea_row + 1
+
+    @property
+    def note_row(self) -> int:
+        return self.total_row + 1
+
+    @property
+    def sign_head_row(self) -> int:
+        return self.note_row + 2
+
+    @property
+    def sign_rows(self) -> dict[str, int]:
+        first = self.sign_head_row + 1
+        return {"Name": first, "Title": first + 1, "Date": first + 2, "Signature": first + 3}
+
+    @property
+    def last_row(self) -> int:
+        return self.sign_rows["Signature"]
+
+    def page_breaks(self) -> list[int]:
+        """Rows after which a new page starts: every 12 ideas."""
+        per = SIGN_OFF_IDEAS_PER_PAGE
+        return [SIGN_OFF_FIRST_ROW - 1 + k for k in range(per, self.max_ideas, per)]
+
+
+SIGNATORY_NAMES = {
+    ("supplier", "Name"): "SupplierSignatoryName",
+    ("supplier", "Title"): "SupplierSignatoryTitle",
+    ("supplier", "Date"): "SupplierSignatoryDate",
+    ("customer", "Name"): "CustomerSignatoryName",
+    ("customer", "Title"): "CustomerSignatoryTitle",
+    ("customer", "Date"): "CustomerSignatoryDate",
+}
+SIGN_VALUE_COLS = {"supplier": "C", "customer": "J"}
+SIGN_LABEL_COLS = {"supplier": "B", "customer": "I"}

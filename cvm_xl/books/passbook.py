@@ -1,0 +1,303 @@
+"""The passbook with planned and realised value side by side, per relationship (SPEC §3.6), and the
+Passbook sheet of the master workbook.
+
+Planned lines are ``passbook.passbook_lines`` (three per idea signed off, implementing or
+delivered). The realised amount of a value line is what the Tracking sheet records for that idea
+and firm, summed over its months (rows without a month are left out, as in ``tracking``); a
+transfer is agreed, not tracked, so its line has no realised amount. Out-of-bounds ideas are never
+in a passbook both firms read: they are left out here as in every generated workbook.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import math
+from collections.abc import Mapping, Sequence
+from pathlib import Path
+from typing import TYPE_CHECKING, NamedTuple
+
+import numpy as np
+import pandas as pd
+from openpyxl.styles import Alignment, Font, PatternFill
+from openpyxl.utils import get_column_letter
+from openpyxl.worksheet.worksheet import Worksheet
+
+from cvm_xl.core import columns as col
+from cvm_xl.core.cells import parse_yes_no
+from cvm_xl.core.fingerprint import canonical_text as key
+from cvm_xl.core.passbook import (
+    LINE_CUSTOMER_VALUE,
+    LINE_SUPPLIER_VALUE,
+    Balances,
+    balances,
+    equity_advice,
+    passbook_lines,
+)
+from cvm_xl.core.reconcile import Difference, reconcile
+from cvm_xl.core.settings import Settings
+from cvm_xl.core.tracking import CUSTOMER_REALISED, SUPPLIER_REALISED, realised_by_month
+from cvm_xl.master.model import Master
+from cvm_xl.spreadsheet.tables import find_sheet
+
+if TYPE_CHECKING:
+    from cvm_xl.books.read import BookContent
+
+REALISED = "Realised"
+REALISED_LINES = {LINE_SUPPLIER_VALUE: "Supplier realised", LINE_CUSTOMER_VALUE: "Customer realised"}
+PASSBOOK_SHEET = "Passbook"
+
+
+def realised_by_idea(tracking: pd.DataFrame) -> pd.DataFrame:
+    """Supplier and customer realised value per idea (all tracked months), indexed by Idea ID."""
+    monthly = realised_by_month(tracking)
+    return monthly.groupby(col.IDEA_ID, sort=False)[[SUPPLIER_REALISED, CUSTOMER_REALISED]].sum()
+
+
+def passbook_with_realised(shared: pd.DataFrame, tracking: pd.DataFrame) -> pd.DataFrame:
+    """``passbook_lines`` of the (evaluated, shared) ideas plus the ``Realised`` amount of each line
+    (NaN for transfers; 0 for a value line whose idea has no tracking row yet)."""
+    lines = passbook_lines(shared)
+    realised = realised_by_idea(tracking)
+    ids = lines[col.IDEA_ID].map(lambda v: None if v is None else str(v).strip())
+    supplier = ids.map(realised[SUPPLIER_REALISED]).fillna(0.0) if len(realised) else 0.0
+    customer = ids.map(realised[CUSTOMER_REALISED]).fillna(0.0) if len(realised) else 0.0
+    kinds = lines["Line"].to_numpy(dtype=object)
+    values = np.where(
+        kinds == LINE_SUPPLIER_VALUE, supplier, np.where(kinds == LINE_CUSTOMER_VALUE, customer, np.nan)
+    )
+    lines[REALISED] = values.astype(float)
+    return lines
+
+
+class Standing(NamedTuple):
+    """Where one relationship stands: planned balances, realised value to date and the advice."""
+
+    customer_id: str
+    customer: str
+    balances: Balances
+    realised_supplier: float
+    realised_customer: float
+    advice: str
+
+    @property
+    def customer_share(self) -> float | None:
+        b = self.balances
+        return b.customer / b.total if b.total else None
+
+
+def standings(lines: pd.DataFrame, customers: Mapping[str, str | None], settings: Settings) -> list[Standing]:
+    """One ``Standing`` per customer (in ``customers`` order) from ``passbook_with_realised`` lines."""
+    out = []
+    by_customer = lines[col.CUSTOMER_ID].map(lambda v: None if v is None else str(v).strip())
+    for cid, name in customers.items():
+        mine = lines[by_customer == cid]
+        b = balances(mine, settings.target_supplier_share)
+        realised = mine.groupby("Line")[REALISED].sum()
+        label = name or cid
+        out.append(
+            Standing(
+                cid,
+                label,
+                b,
+                float(realised.get(LINE_SUPPLIER_VALUE, 0.0)) + 0.0,
+                float(realised.get(LINE_CUSTOMER_VALUE, 0.0)) + 0.0,
+                equity_advice(b, settings.supplier, label),
+            )
+        )
+    return out
+
+
+# --- the master's Passbook sheet ------------------------------------------------------------------
+
+BALANCE_HEADER = (
+    col.CUSTOMER_ID, "Customer", "Supplier balance (Bs)", "Customer balance (Bc)", "Total value created",
+    "Supplier share", "Customer share", "Target supplier share", "Equity gap", "Supplier realised to date",
+    "Customer realised to date", "Suggestion",
+)  # fmt: skip
+LINE_HEADER = (
+    col.CUSTOMER_ID, col.IDEA_ID, col.TITLE, col.STATUS, "Line", "Planned", "Supplier", "Customer",
+    "Realised to date",
+)  # fmt: skip
+_MONEY = "#,##0;[Red]-#,##0"
+_SHARE = "0.0%"
+_WIDTHS = (12, 28, 22, 18, 18, 14, 14, 14, 14, 18, 18, 90)
+
+
+def _blank(x: float | None) -> float | None:
+    return None if x is None or (isinstance(x, float) and math.isnan(x)) else x
+
+
+def passbook_sheet_rows(
+    lines: pd.DataFrame, items: list[Standing], settings: Settings, when: dt.datetime
+) -> list[list[object]]:
+    """The master's Passbook sheet as rows of plain values (the first row is Excel row 1)."""
+    rows: list[list[object]] = [
+        [f"Passbook: {settings.supplier} and its CVM customers ({settings.currency})"],
+        [
+            f"Written by cvm-xl on {when:%Y-%m-%d %H:%M} from the Ideas and Tracking sheets; rewritten by "
+            "cvm-xl passbook and cvm-xl import, so edits here are not kept. Planned: the value over the "
+            "horizon of each idea signed off, implementing or delivered; realised: what Tracking records."
+        ],
+        [],
+        list(BALANCE_HEADER),
+    ]
+    for s in items:
+        b = s.balances
+        rows.append(
+            [s.customer_id, s.customer, b.supplier, b.customer, b.total, _blank(b.supplier_share),
+             _blank(s.customer_share), b.target_supplier_share, b.equity_gap, s.realised_supplier,
+             s.realised_customer, s.advice]
+        )  # fmt: skip
+    rows += [[], [], list(LINE_HEADER)]
+    table = lines[[col.CUSTOMER_ID, col.IDEA_ID, col.TITLE, col.STATUS, "Line", "Amount", "Supplier",
+                   "Customer", REALISED]]  # fmt: skip
+    for values in table.to_numpy(dtype=object).tolist():
+        rows.append([_blank(v) if isinstance(v, float) else v for v in values])
+    if not len(lines):
+        rows.append(["No idea is signed off, implementing or delivered yet."])
+    return rows
+
+
+def master_passbook(master: Master) -> tuple[pd.DataFrame, list[Standing]]:
+    """The master's passbook lines (planned and realised) and each customer's standing."""
+    ev = master.evaluated
+    if col.OUT_OF_BOUNDS in ev.columns:
+        ev = ev.loc[~ev[col.OUT_OF_BOUNDS].map(lambda v: bool(parse_yes_no(v, False))).to_numpy(dtype=bool)]
+    lines = passbook_with_realised(ev, master.tracking)
+    customers = {
+        str(cid).strip(): (name if isinstance(name, str) and name.strip() else None)
+        for cid, name in zip(master.customers[col.CUSTOMER_ID], master.customers["Customer"], strict=True)
+    }
+    return lines, standings(lines, customers, master.settings)
+
+
+def _style_sheet(ws: Worksheet, rows: list[list[object]], n_customers: int) -> None:
+    bold = Font(bold=True)
+    ws["A1"].font = Font(bold=True, size=14)
+    ws["A2"].font = Font(italic=True, color="595959")
+    balance_header = 4
+    line_header = balance_header + n_customers + 3
+    for header_row in (balance_header, line_header):
+        for cell in ws[header_row]:
+            cell.font = bold
+            cell.fill = _HEADER_FILL
+            cell.alignment = Alignment(wrap_text=True, vertical="top")
+    for r in range(balance_header + 1, balance_header + n_customers + 1):
+        for c in (3, 4, 5, 9, 10, 11):
+            ws.cell(r, c).number_format = _MONEY
+        for c in (6, 7, 8):
+            ws.cell(r, c).number_format = _SHARE
+    for r in range(line_header + 1, len(rows) + 1):
+        for c in (6, 7, 8, 9):
+            ws.cell(r, c).number_format = _MONEY
+    for i, width in enumerate(_WIDTHS, start=1):
+        ws.column_dimensions[get_column_letter(i)].width = width
+    ws.freeze_panes = None
+
+
+_HEADER_FILL = PatternFill("solid", start_color="DDEBF7", end_color="DDEBF7")
+
+
+def write_passbook_sheet(path: str | Path, master: Master, when: dt.datetime | None = None) -> None:
+    """Write (or rewrite) the Passbook sheet of the master file, atomically; nothing else changes.
+
+    The sheet holds plain values: it is a statement of the passbook at ``when``, rewritten by
+    ``cvm-xl passbook`` and after every ``cvm-xl import``.
+    """
+    from openpyxl import load_workbook
+
+    from cvm_xl.spreadsheet.atomic import save_atomically
+
+    target = Path(path)
+    when = when or dt.datetime.now().replace(microsecond=0)
+    lines, items = master_passbook(master)
+    rows = passbook_sheet_rows(lines, items, master.settings, when)
+    wb = load_workbook(target, keep_vba=target.suffix.lower() == ".xlsm", keep_links=True)
+    existing = find_sheet(wb.sheetnames, PASSBOOK_SHEET)
+    index = len(wb.sheetnames)
+    if existing is not None:
+        index = wb.sheetnames.index(existing)
+        wb.remove(wb[existing])
+    ws = wb.create_sheet(PASSBOOK_SHEET, index)
+    for values in rows:
+        ws.append([_cell(v) for v in values])
+    for row in ws.iter_rows():
+        for cell in row:
+            if isinstance(cell.value, str):
+                cell.data_type = "s"  # typed text (a title starting with '=') stays text
+    _style_sheet(ws, rows, len(items))
+    save_atomically(wb, target)
+
+
+def _cell(value: object) -> object:
+    if isinstance(value, np.generic):
+        value = value.item()
+    if isinstance(value, dt.datetime) and value.time() == dt.time():
+        return value.date()
+    return value
+
+
+# --- reconciling the passbooks of two workbooks ------------------------------------------------------
+
+
+class BookReconciliation(NamedTuple):
+    """Two workbooks' passbooks compared line by line for the customers both hold."""
+
+    customers: tuple[str, ...]
+    differences: list[Difference]
+    lines_a: pd.DataFrame
+    lines_b: pd.DataFrame
+    realised: bool
+    titles: dict[str, str]
+
+    @property
+    def agree(self) -> bool:
+        return not self.differences
+
+
+def book_passbook(book: BookContent, customers: Sequence[str]) -> pd.DataFrame:
+    """``passbook_with_realised`` of a workbook's ideas of these customers, recomputed from inputs."""
+    shared = book.shared
+    mine = shared[shared[col.CUSTOMER_ID].map(key).isin(set(customers))]
+    return passbook_with_realised(mine, book.tracking)
+
+
+def reconcile_books(
+    a: BookContent, b: BookContent, *, tolerance: float = 0.5, realised: bool = True
+) -> BookReconciliation:
+    """Reconcile the passbooks of two workbooks (SPEC §3.6) over the customers both hold.
+
+    Realised lines are compared only when both workbooks keep tracking rows (the consolidated
+    sign-off does not). Raises ValueError when the workbooks share no customer.
+    """
+    customers = tuple(cid for cid in a.customers if cid in b.customers)
+    if not customers:
+        raise ValueError(
+            f"the two workbooks share no customer ({', '.join(a.customers) or 'none'} against "
+            f"{', '.join(b.customers) or 'none'}), so there is no passbook to compare"
+        )
+    from cvm_xl.books.read import KIND_SIGNOFF  # the reader imports the generator, which imports this module
+
+    realised = realised and KIND_SIGNOFF not in (a.kind, b.kind)
+    lines_a, lines_b = book_passbook(a, customers), book_passbook(b, customers)
+    differences = reconcile(_comparable(lines_a, realised), _comparable(lines_b, realised), tolerance)
+    titles: dict[str, str] = {}
+    for lines in (lines_b, lines_a):
+        for idea, title in zip(lines[col.IDEA_ID], lines[col.TITLE], strict=True):
+            titles[key(idea)] = "" if title is None else str(title)
+    return BookReconciliation(customers, differences, lines_a, lines_b, realised, titles)
+
+
+def _comparable(lines: pd.DataFrame, realised: bool) -> pd.DataFrame:
+    planned = lines[[col.IDEA_ID, "Line", "Amount"]]
+    if not realised:
+        return planned
+    value_lines = lines[lines["Line"].isin(list(REALISED_LINES))]
+    tracked = pd.DataFrame(
+        {
+            col.IDEA_ID: value_lines[col.IDEA_ID],
+            "Line": value_lines["Line"].map(REALISED_LINES),
+            "Amount": value_lines[REALISED],
+        }
+    )
+    return pd.concat([planned, tracked]).sort_index(kind="stable")

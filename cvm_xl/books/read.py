@@ -1,0 +1,767 @@
+"""Reading a workbook back into inputs: a customer workbook, the consolidated sign-off or a master.
+
+Only inputs are taken from a workbook (ideas, tracking rows, settings, the signatories, the hidden
+Record sheet and the fingerprints stored at generation); every figure is recomputed with the core.
+Cached formula results are never used as figures: a file saved by a library has none, and a stale
+cache lies. Where a cached result disagrees with the recomputed one, a warning names the cell.
+
+The kind of a workbook comes from the document property generation writes ("cvm-xl workbook");
+when a program dropped the properties, from its sheets.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import math
+import re
+import zipfile
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
+from functools import cached_property
+from pathlib import Path
+from xml.etree import ElementTree
+
+import numpy as np
+import pandas as pd
+from python_calamine import CalamineError, CalamineWorkbook
+
+from cvm_xl.books import layout as L
+from cvm_xl.books.package import CUSTOM_PART, read_custom_properties
+from cvm_xl.core import columns as col
+from cvm_xl.core.cells import parse_yes_no, shown
+from cvm_xl.core.evaluation import evaluate_ideas
+from cvm_xl.core.fingerprint import canonical_date, canonical_money, canonical_number, canonical_text
+from cvm_xl.core.problems import ERROR, WARNING, Problem, WorkbookError, column_letter
+from cvm_xl.core.settings import Settings
+from cvm_xl.core.values import is_blank
+from cvm_xl.generate.customer_book import (
+    CUSTOMER_ID_PROPERTY,
+    FINGERPRINT_PROPERTY,
+    GENERATED_PROPERTY,
+    KIND_PROPERTY,
+)
+from cvm_xl.master.model import Master
+from cvm_xl.master.read_tables import TableData, empty_frame, read_table
+from cvm_xl.master.schema import IDEAS, SETTING, TRACKING
+from cvm_xl.master.settings_sheet import default_settings_problem, read_settings
+from cvm_xl.spreadsheet.files import check_workbook_file, unreadable
+from cvm_xl.spreadsheet.sheet_xml import SheetScan, scan_sheets
+from cvm_xl.spreadsheet.tables import find_header_row, find_sheet, normalise_header
+
+KIND_MASTER = "master"
+KIND_CUSTOMER = "customer"
+KIND_SIGNOFF = "consolidated sign-off"
+KIND_NAMES = {
+    KIND_MASTER: "master workbook",
+    KIND_CUSTOMER: "customer workbook",
+    KIND_SIGNOFF: "consolidated sign-off",
+}
+
+RANK = "Sign-off rank"
+# The figures the Record sheet (and the consolidated Detail sheet) keep as generated.
+RECORD_FIGURES = (col.SUPPLIER_VALUE, col.CUSTOMER_VALUE, col.TRANSFER, col.SPLIT_METHOD)
+_MONEY_FIGURES = frozenset({col.SUPPLIER_VALUE, col.CUSTOMER_VALUE, col.TRANSFER})
+
+# The master's record of every sign-off folded back by ``cvm-xl import`` (one row per signed book).
+SIGN_OFFS_SHEET = "Sign-offs"
+FINGERPRINT_GENERATED = "Fingerprint as generated"
+FINGERPRINT_SIGNED = "Fingerprint as signed"
+SIGNED_IDEAS = "Signed ideas"
+SIGNATORY_COLUMNS: dict[tuple[str, str], str] = {
+    ("supplier", "Name"): "Supplier signatory",
+    ("supplier", "Title"): "Supplier title",
+    ("supplier", "Date"): "Supplier date",
+    ("customer", "Name"): "Customer signatory",
+    ("customer", "Title"): "Customer title",
+    ("customer", "Date"): "Customer date",
+}
+SIGN_OFF_COLUMNS = (
+    col.CUSTOMER_ID, "Customer", FINGERPRINT_GENERATED, FINGERPRINT_SIGNED, SIGNED_IDEAS,
+    *SIGNATORY_COLUMNS.values(), "Workbook", "Generated", "Imported",
+)  # fmt: skip
+
+SUMMARY_SHEET, DETAIL_SHEET = "Summary", "Detail"
+SUMMARY_FINGERPRINT = "Sign-off fingerprint"
+_DAMAGED_FIX = "Open it in Excel or LibreOffice and save a new copy, or use the copy that was sent."
+_NOT_OURS_FIX = (
+    "Give a workbook made by cvm-xl: a master, a customer workbook (cvm-xl generate) or the "
+    "consolidated sign-off (cvm-xl signoff)."
+)
+_CENT = 0.005
+
+
+def key(value: object) -> str:
+    """An ID as it is compared: trimmed text, 12.0 read back from a number cell is '12'."""
+    return canonical_text(value)
+
+
+_MONEY_FIELDS = frozenset({*col.VALUE_INPUTS, *_MONEY_FIGURES, "Supplier realised", "Customer realised"})
+_DATE_FIELDS = frozenset({col.START, col.END, "Month"})
+_YES_NO_FIELDS = frozenset({col.QUANTIFIED, col.GOOD_FAITH, col.ONE_OFF, col.OUT_OF_BOUNDS})
+_LOWER_FIELDS = frozenset({col.SHARING_METHOD, col.SPLIT_METHOD})
+
+
+def canonical_value(name: str, value: object) -> str:
+    """A field's value as it is compared between workbooks: what survives any spreadsheet round
+    trip (money to the cent, dates as ISO dates, trimmed text, Yes/No as words)."""
+    if name in _MONEY_FIELDS:
+        return canonical_money(value)
+    if name in _DATE_FIELDS:
+        return canonical_date(value)
+    if name in _YES_NO_FIELDS:
+        try:
+            parsed = parse_yes_no(value, None)
+        except ValueError:
+            return canonical_text(value)
+        return "" if parsed is None else ("Yes" if parsed else "No")
+    if name == col.SUPPLIER_SHARE:
+        return canonical_number(value)
+    text = canonical_text(value)
+    return text.lower() if name in _LOWER_FIELDS else text
+
+
+@dataclass(frozen=True, eq=False)
+class Record:
+    """A workbook's ideas and tracking rows exactly as generated (the hidden Record sheet).
+
+    ``ideas`` has the typed input columns, the figures of ``RECORD_FIGURES`` and ``Sign-off rank``
+    (0 when the idea was not on the sign-off sheet); ``tracking`` the typed tracking rows.
+    """
+
+    ideas: pd.DataFrame
+    tracking: pd.DataFrame
+
+    def signed_ids(self, customer_id: str | None = None) -> tuple[str, ...]:
+        ideas = self.ideas
+        if customer_id is not None:
+            ideas = ideas[ideas[col.CUSTOMER_ID].map(key) == customer_id]
+        ranked = ideas[ideas[RANK] > 0].sort_values(RANK, kind="stable")
+        return tuple(key(v) for v in ranked[col.IDEA_ID])
+
+
+@dataclass(frozen=True, eq=False)
+class BookContent:
+    """What a workbook holds, read as inputs. Figures come from ``evaluated`` (the core), never
+    from the workbook's cached formula results.
+
+    ``customers`` maps each customer the workbook holds to its name. ``stored`` is the sign-off
+    fingerprint generation stored per customer (for a master: the fingerprint signed at the last
+    import, from its Sign-offs sheet) and ``signed_ids`` the ideas it covers. ``record`` holds
+    the ideas and tracking rows as generated (None for a master). ``problems`` are warnings.
+    """
+
+    path: Path
+    kind: str
+    settings: Settings
+    ideas: pd.DataFrame
+    tracking: pd.DataFrame
+    customers: dict[str, str | None]
+    stored: dict[str, str] = field(default_factory=dict)
+    signed_ids: dict[str, tuple[str, ...]] = field(default_factory=dict)
+    record: Record | None = None
+    shown_fingerprint: str | None = None
+    signatories: dict[tuple[str, str], object] = field(default_factory=dict)
+    properties: dict[str, str] = field(default_factory=dict)
+    problems: tuple[Problem, ...] = ()
+    master: Master | None = None
+    sign_offs: pd.DataFrame | None = None
+    computed_columns: tuple[str, ...] = ()  # the computed columns a master's Ideas sheet shows
+
+    @property
+    def file(self) -> str:
+        return str(self.path)
+
+    @property
+    def kind_name(self) -> str:
+        return KIND_NAMES[self.kind]
+
+    @property
+    def generated(self) -> str | None:
+        return self.properties.get(GENERATED_PROPERTY)
+
+    @property
+    def customer_id(self) -> str | None:
+        """The customer of a customer workbook (None for the others)."""
+        return next(iter(self.customers)) if self.kind == KIND_CUSTOMER and self.customers else None
+
+    def describe(self) -> str:
+        """'customer workbook of C-WHL (Brightwell Wheels)', 'master workbook (4 customers)'."""
+        if self.kind == KIND_CUSTOMER and self.customer_id is not None:
+            name = self.customers.get(self.customer_id)
+            return f"{self.kind_name} of {self.customer_id}" + (f" ({name})" if name else "")
+        n = len(self.customers)
+        return f"{self.kind_name} ({n} customer{'' if n == 1 else 's'})"
+
+    @cached_property
+    def evaluated(self) -> pd.DataFrame:
+        """The ideas with every computed column, recomputed by the core from the inputs read."""
+        return evaluate_ideas(self.ideas, self.settings)
+
+    @cached_property
+    def shared(self) -> pd.DataFrame:
+        """The evaluated ideas both firms see: out-of-bounds ideas left out (SPEC §3.9, §7)."""
+        ev = self.evaluated
+        if col.OUT_OF_BOUNDS not in ev.columns:
+            return ev
+        oob = ev[col.OUT_OF_BOUNDS].map(lambda v: bool(parse_yes_no(v, False))).to_numpy(dtype=bool)
+        return ev.loc[~oob]
+
+    def customer_ideas(self, customer_id: str) -> pd.DataFrame:
+        """The shared evaluated ideas of one customer, in table order."""
+        ev = self.shared
+        return ev[ev[col.CUSTOMER_ID].map(key) == customer_id]
+
+    def customer_tracking(self, customer_id: str) -> pd.DataFrame:
+        ids = set(self.customer_ideas(customer_id)[col.IDEA_ID].map(key))
+        return self.tracking[self.tracking[col.IDEA_ID].map(key).isin(ids)]
+
+
+# --- the file: properties, defined names, cell values ---------------------------------------------
+
+
+def _zip_part(path: Path, name: str) -> bytes | None:
+    try:
+        with zipfile.ZipFile(path) as archive:
+            return archive.read(name) if name in archive.namelist() else None
+    except (OSError, zipfile.BadZipFile, KeyError, ValueError):
+        return None
+
+
+def custom_properties(path: Path) -> dict[str, str]:
+    """The workbook's custom document properties ({} when it has none)."""
+    data = _zip_part(path, CUSTOM_PART)
+    if data is None:
+        return {}
+    try:
+        return read_custom_properties(data)
+    except ElementTree.ParseError:
+        return {}
+
+
+def defined_names(path: Path) -> dict[str, str]:
+    """Workbook-level defined names -> their reference text ('Sign-off'!$C$3)."""
+    data = _zip_part(path, "xl/workbook.xml")
+    if data is None:
+        return {}
+    try:
+        root = ElementTree.fromstring(data)
+    except ElementTree.ParseError:
+        return {}
+    out: dict[str, str] = {}
+    for element in root.iter():
+        if element.tag.rpartition("}")[2] == "definedName" and element.get("localSheetId") is None:
+            out[element.get("name", "")] = (element.text or "").strip()
+    return out
+
+
+_SINGLE_CELL = re.compile(r"^(?:'((?:[^']|'')+)'|([^'!]+))!\$?([A-Z]{1,3})\$?([0-9]+)$")
+
+
+def parse_cell_ref(ref: str) -> tuple[str, int, int] | None:
+    """ "'Sign-off'!$C$3" -> ('Sign-off', 3, 3): sheet, Excel row, 1-based column; None otherwise."""
+    match = _SINGLE_CELL.match(ref.strip())
+    if match is None:
+        return None
+    sheet = match.group(1).replace("''", "'") if match.group(1) is not None else match.group(2)
+    column = 0
+    for ch in match.group(3):
+        column = column * 26 + ord(ch) - 64
+    return sheet, int(match.group(4)), column
+
+
+def cell_at(rows: Sequence[Sequence[object]], row: int, column: int) -> object:
+    """The value at (Excel row, 1-based column) of a sheet read from A1; None beyond its cells."""
+    if 0 < row <= len(rows):
+        cells = rows[row - 1]
+        if 0 < column <= len(cells):
+            value = cells[column - 1]
+            return None if value == "" else value
+    return None
+
+
+def read_rows(path: Path, sheets: Sequence[str]) -> tuple[list[str], dict[str, list[list[object]]]]:
+    """All sheet names and the cell values of the wanted sheets that exist (row 0 = Excel row 1)."""
+    try:
+        with CalamineWorkbook.from_path(str(path)) as workbook:
+            names = list(workbook.sheet_names)
+            rows = {
+                sheet: workbook.get_sheet_by_name(sheet).to_python(skip_empty_area=False)
+                for sheet in sheets
+                if sheet in names
+            }
+    except (CalamineError, OSError, ValueError) as exc:
+        raise unreadable(path, f"The workbook cannot be read ({exc}).", _DAMAGED_FIX) from None
+    except BaseException as exc:
+        # The Rust reader reports some malformed files as a PanicException (a BaseException).
+        if type(exc).__name__ != "PanicException":
+            raise
+        raise unreadable(path, "The workbook cannot be read: it is damaged.", _DAMAGED_FIX) from None
+    return names, rows
+
+
+def sheet_names(path: Path) -> list[str]:
+    return read_rows(path, ())[0]
+
+
+# --- tables ---------------------------------------------------------------------------------------
+
+
+def _figures(rows: Sequence[Sequence[object]], data: TableData, names: Sequence[str]) -> pd.DataFrame:
+    """Raw cell values of the named columns (computed columns a table reader skips), per record."""
+    out: dict[str, list[object]] = {}
+    positions = data.header.positions if data.header is not None else {}
+    extras = data.header.extras if data.header is not None else {}
+    for name in names:
+        position = positions.get(name, extras.get(name))
+        out[name] = [
+            None if position is None else cell_at(rows, int(r), position + 1) for r in data.frame.index
+        ]
+    return pd.DataFrame(out, index=data.frame.index)
+
+
+def _money(values: pd.Series) -> pd.Series:
+    return pd.to_numeric(values.map(lambda v: np.nan if v is None or isinstance(v, str) else v)).astype(float)
+
+
+def _with_figures(data: TableData, rows: Sequence[Sequence[object]]) -> pd.DataFrame:
+    """The typed ideas plus the figures as generated and the sign-off rank (0 when not ranked)."""
+    frame = data.frame.copy()
+    figures = _figures(rows, data, (*RECORD_FIGURES, RANK))
+    for name in RECORD_FIGURES:
+        if name in _MONEY_FIGURES:
+            frame[name] = _money(figures[name])
+        else:
+            frame[name] = figures[name].map(lambda v: None if v is None else str(v).strip().lower())
+    frame[RANK] = _money(figures[RANK]).fillna(0.0)
+    return frame
+
+
+def _empty_tracking() -> pd.DataFrame:
+    return empty_frame(TRACKING)
+
+
+def _read_record(rows: list[list[object]], file: str, sheet: str) -> tuple[Record | None, list[Problem]]:
+    """The Record sheet: ideas from A1, then (after a blank column) the tracking rows."""
+    header = rows[0] if rows else []
+    idea_columns = [i for i, v in enumerate(header) if normalise_header(v) == normalise_header(col.IDEA_ID)]
+    if not idea_columns:
+        message = f"The hidden {sheet} sheet has no header row, so changes cannot be listed field by field."
+        return None, [Problem(file, sheet, 1, None, None, message, WARNING, _DAMAGED_FIX)]
+    split = idea_columns[1] if len(idea_columns) > 1 else len(header)
+    ideas = read_table(IDEAS, [r[:split] for r in rows], file, sheet)
+    tracking = read_table(TRACKING, [r[split : split + len(TRACKING.columns)] for r in rows], file, sheet)
+    problems = [p._replace(severity=WARNING) for p in (*ideas.problems, *tracking.problems)]
+    if ideas.header is None:
+        return None, problems
+    frame = _with_figures(ideas, [r[:split] for r in rows])
+    return Record(frame, tracking.frame if tracking.header is not None else _empty_tracking()), problems
+
+
+def _settings(rows: Sequence[Sequence[object]] | None, file: str, sheet: str | None) -> tuple[Settings, list]:
+    if rows is None or sheet is None:
+        return Settings(), [default_settings_problem(file)]
+    settings, problems = read_settings(rows, file, sheet)
+    # A generated Settings sheet also lists the annuity factor, verdicts and methods its formulas
+    # use: rows that are no settings, so the warnings about their names are left out.
+    return settings, [p for p in problems if p.is_error or p.column != SETTING]
+
+
+def _duplicate_ids(data: TableData, what: str) -> list[Problem]:
+    ids = data.frame[col.IDEA_ID].map(key)
+    first: dict[str, int] = {}
+    problems = []
+    for row, idea in zip(data.frame.index, ids, strict=True):
+        if not idea:
+            continue
+        if idea in first:
+            problems.append(
+                data.problem(
+                    int(row),
+                    col.IDEA_ID,
+                    idea,
+                    f"Idea ID {idea} appears twice in the {what} (first in row {first[idea]}).",
+                    "Give each idea its own ID, or delete the repeated row.",
+                )
+            )
+        else:
+            first[idea] = int(row)
+    return problems
+
+
+_RECALCULATE = "Open the workbook in Excel or LibreOffice and save it again to refresh the results."
+_REFRESH = "Press Refresh computed columns on the Start sheet (or rewrite them with cvm-xl) to update them."
+
+
+def stale_cache_warnings(
+    data: TableData, rows: Sequence[Sequence[object]], evaluated: pd.DataFrame, fix: str = _RECALCULATE
+) -> list[Problem]:
+    """A warning for every computed cell whose cached result differs from the recomputed figure.
+
+    Cells without a cached result (a file saved by a program that does not calculate) are skipped.
+    """
+    if data.header is None:
+        return []
+    positions = data.header.positions
+    problems = []
+    for name in col.IDEA_COMPUTED:
+        position = positions.get(name)
+        if position is None:
+            continue
+        for row, now in zip(data.frame.index, evaluated[name].tolist(), strict=True):
+            cached = cell_at(rows, int(row), position + 1)
+            if cached is None or _same_figure(cached, now):
+                continue
+            problems.append(
+                Problem(
+                    data.file,
+                    data.sheet_name,
+                    int(row),
+                    name,
+                    cached,
+                    f"The cell shows {_figure_text(cached)}, but its inputs give {_figure_text(now)}: the "
+                    "saved result is out of date. cvm-xl uses the recomputed figure.",
+                    WARNING,
+                    fix,
+                    f"{column_letter(position + 1)}{int(row)}",
+                )
+            )
+    return problems
+
+
+def _figure_text(value: object) -> str:
+    if value is None or (isinstance(value, float) and math.isnan(value)):
+        return "a blank"
+    if isinstance(value, int | float | np.number) and not isinstance(value, bool):
+        return f"{float(value):,.2f}".removesuffix(".00")
+    return shown(value)
+
+
+def _same_figure(cached: object, now: object) -> bool:
+    if now is None or (isinstance(now, float) and math.isnan(now)):
+        return isinstance(cached, str) and not cached.strip()
+    if isinstance(now, int | float | np.number) and not isinstance(now, bool):
+        return isinstance(cached, int | float) and abs(float(cached) - float(now)) <= _CENT
+    return str(cached).strip() == str(now).strip()
+
+
+def _customer_rows(data: TableData, customer_id: str, file: str) -> list[Problem]:
+    """Rows of a customer workbook that name another customer: they do not belong in it."""
+    problems = []
+    for row, cid in zip(data.frame.index, data.frame[col.CUSTOMER_ID].map(key), strict=True):
+        if cid and cid != customer_id:
+            problems.append(
+                data.problem(
+                    int(row),
+                    col.CUSTOMER_ID,
+                    cid,
+                    f"This idea belongs to customer {cid}, but the workbook is customer {customer_id}'s.",
+                    f"Move the idea to {cid}'s workbook or correct its Customer ID.",
+                )
+            )
+    return problems
+
+
+def _scan(scans: Mapping[str, SheetScan], sheet: str) -> SheetScan:
+    return scans.get(sheet) or SheetScan()
+
+
+def _signatories(
+    names: Mapping[str, str], rows: Mapping[str, list[list[object]]]
+) -> dict[tuple[str, str], object]:
+    out: dict[tuple[str, str], object] = {}
+    for slot, name in L.SIGNATORY_NAMES.items():
+        ref = parse_cell_ref(names.get(name, ""))
+        if ref is None or ref[0] not in rows:
+            continue
+        value = cell_at(rows[ref[0]], ref[1], ref[2])
+        if isinstance(value, dt.datetime) and value.time() == dt.time():
+            value = value.date()
+        if isinstance(value, str):
+            value = value.strip() or None
+        out[slot] = value
+    return out
+
+
+def _shown_fingerprint(names: Mapping[str, str], rows: Mapping[str, list[list[object]]]) -> str | None:
+    ref = parse_cell_ref(names.get(L.FINGERPRINT_NAME, f"'{L.SIGN_OFF}'!{L.FINGERPRINT_CELL}"))
+    if ref is None or ref[0] not in rows:
+        return None
+    value = cell_at(rows[ref[0]], ref[1], ref[2])
+    return None if value is None else str(value).strip()
+
+
+def _raise_on_errors(problems: Sequence[Problem]) -> None:
+    if any(p.severity == ERROR for p in problems):
+        raise WorkbookError(problems)
+
+
+def _missing_sheet(path: Path, sheet: str, names: Sequence[str], what: str) -> Problem:
+    return Problem(
+        str(path),
+        sheet,
+        None,
+        None,
+        None,
+        f"The {what} has no {sheet} sheet (its sheets: {', '.join(names)}).",
+        fix="Use the workbook as cvm-xl wrote it; a renamed or deleted sheet cannot be read back.",
+    )
+
+
+# --- the three kinds ------------------------------------------------------------------------------
+
+
+def _read_customer(path: Path, properties: dict[str, str], names: list[str]) -> BookContent:
+    file = str(path)
+    found = {s: find_sheet(names, s) for s in (L.IDEAS, L.TRACKING, L.SETTINGS, L.SIGN_OFF, L.RECORD)}
+    _, rows = read_rows(path, [s for s in found.values() if s])
+    ideas_sheet = found[L.IDEAS]
+    if ideas_sheet is None:
+        raise WorkbookError([_missing_sheet(path, L.IDEAS, names, "customer workbook")])
+    scans = scan_sheets(path, [s for s in (ideas_sheet, found[L.TRACKING]) if s])
+    settings, problems = _settings(rows.get(found[L.SETTINGS] or ""), file, found[L.SETTINGS])
+    record = None
+    if found[L.RECORD] is not None:
+        record, record_problems = _read_record(rows[found[L.RECORD]], file, found[L.RECORD])
+        problems += record_problems
+    else:
+        problems.append(
+            Problem(
+                file, L.RECORD, None, None, None,
+                "The workbook has no Record sheet (the ideas as generated), so changes cannot be listed "
+                "field by field.", WARNING, "Use the workbook as cvm-xl wrote it.",
+            )
+        )  # fmt: skip
+    customer_id = key(properties.get(CUSTOMER_ID_PROPERTY))
+    if not customer_id and record is not None:
+        found_ids = sorted({key(v) for v in record.ideas[col.CUSTOMER_ID]} - {""})
+        customer_id = found_ids[0] if len(found_ids) == 1 else ""
+    if not customer_id:
+        raise unreadable(path, "The workbook does not say which customer it belongs to.", _NOT_OURS_FIX)
+    ideas_rows = _own_customer(rows[ideas_sheet], customer_id)
+    ideas = read_table(IDEAS, ideas_rows, file, ideas_sheet, _scan(scans, ideas_sheet))
+    problems += ideas.problems + _duplicate_ids(ideas, f"{ideas_sheet} sheet")
+    tracking_sheet = found[L.TRACKING]
+    tracking = _empty_tracking()
+    if tracking_sheet is not None:
+        data = read_table(TRACKING, rows[tracking_sheet], file, tracking_sheet, _scan(scans, tracking_sheet))
+        problems += data.problems
+        tracking = data.frame
+    problems += _customer_rows(ideas, customer_id, file)
+    _raise_on_errors(problems)
+    defined = defined_names(path)
+    stored = properties.get(FINGERPRINT_PROPERTY) or _shown_fingerprint(defined, rows) or ""
+    content = BookContent(
+        path=path,
+        kind=KIND_CUSTOMER,
+        settings=settings,
+        ideas=ideas.frame,
+        tracking=tracking,
+        customers={customer_id: _customer_name(rows.get(found[L.SIGN_OFF] or ""))},
+        stored={customer_id: stored.strip()},
+        signed_ids={customer_id: record.signed_ids() if record is not None else ()},
+        record=record,
+        shown_fingerprint=_shown_fingerprint(defined, rows),
+        signatories=_signatories(defined, rows),
+        properties=properties,
+        master=None,
+    )
+    warnings = stale_cache_warnings(ideas, rows[ideas_sheet], content.evaluated)
+    return _with_problems(content, [*problems, *warnings])
+
+
+def _own_customer(rows: list[list[object]], customer_id: str) -> list[list[object]]:
+    """The Ideas rows with the workbook's customer filled in where a row added by the customer has
+    an Idea ID but no Customer ID: every idea of a customer workbook is that customer's."""
+    header = find_header_row(rows, IDEAS.names, IDEAS.required)
+    if header is None or col.CUSTOMER_ID not in header.positions or col.IDEA_ID not in header.positions:
+        return rows
+    cid, iid = header.positions[col.CUSTOMER_ID], header.positions[col.IDEA_ID]
+    out = list(rows)
+    for index in range(header.row + 1, len(rows)):
+        cells = rows[index]
+        if iid < len(cells) and not is_blank(cells[iid]) and (cid >= len(cells) or is_blank(cells[cid])):
+            filled = [*cells, *[""] * (cid + 1 - len(cells))]
+            filled[cid] = customer_id
+            out[index] = filled
+    return out
+
+
+def _customer_name(sign_off_rows: list[list[object]] | None) -> str | None:
+    """The customer's name from the Sign-off sheet's heading ('For <name> (customer)')."""
+    for cells in sign_off_rows or ():
+        for value in cells:
+            if isinstance(value, str) and value.startswith("For ") and value.endswith(" (customer)"):
+                return value[4 : -len(" (customer)")]
+    return None
+
+
+def _with_problems(content: BookContent, problems: Sequence[Problem]) -> BookContent:
+    object.__setattr__(content, "problems", tuple(problems))
+    return content
+
+
+def _read_signoff(path: Path, properties: dict[str, str], names: list[str]) -> BookContent:
+    file = str(path)
+    found = {s: find_sheet(names, s) for s in (SUMMARY_SHEET, DETAIL_SHEET, L.SETTINGS)}
+    for sheet in (SUMMARY_SHEET, DETAIL_SHEET):
+        if found[sheet] is None:
+            raise WorkbookError([_missing_sheet(path, sheet, names, "consolidated sign-off")])
+    _, rows = read_rows(path, [s for s in found.values() if s])
+    settings, problems = _settings(rows.get(found[L.SETTINGS] or ""), file, found[L.SETTINGS])
+    detail_sheet = found[DETAIL_SHEET]
+    detail = read_table(IDEAS, rows[detail_sheet], file, detail_sheet)
+    problems += detail.problems + _duplicate_ids(detail, f"{detail_sheet} sheet")
+    summary_rows = rows[found[SUMMARY_SHEET]]
+    wanted = (col.CUSTOMER_ID, SUMMARY_FINGERPRINT)
+    header = find_header_row(summary_rows, (*wanted, "Customer"), wanted)
+    if header is None or SUMMARY_FINGERPRINT not in header.positions:
+        problems.append(
+            Problem(
+                file, found[SUMMARY_SHEET], None, SUMMARY_FINGERPRINT, None,
+                f"The {SUMMARY_SHEET} sheet has no column headed '{SUMMARY_FINGERPRINT}'.",
+                fix="Use the consolidated sign-off as cvm-xl wrote it (cvm-xl signoff).",
+            )
+        )  # fmt: skip
+    _raise_on_errors(problems)
+    assert header is not None
+    customers: dict[str, str | None] = {}
+    stored: dict[str, str] = {}
+    detail_customers = set(detail.frame[col.CUSTOMER_ID].map(key))
+    for cells in summary_rows[header.row + 1 :]:
+
+        def value(name: str, cells: list[object] = cells) -> object:
+            position = header.positions.get(name)
+            return None if position is None or position >= len(cells) else cells[position]
+
+        cid = key(value(col.CUSTOMER_ID))
+        if not cid or (not key(value(SUMMARY_FINGERPRINT)) and cid not in detail_customers):
+            continue  # blank rows and the total row
+        name = value("Customer")
+        customers[cid] = str(name) if isinstance(name, str) and name.strip() else None
+        stored[cid] = key(value(SUMMARY_FINGERPRINT))
+    record_ideas = _with_figures(detail, rows[detail_sheet])
+    record = Record(record_ideas, _empty_tracking())
+    content = BookContent(
+        path=path,
+        kind=KIND_SIGNOFF,
+        settings=settings,
+        ideas=detail.frame,
+        tracking=_empty_tracking(),
+        customers=customers,
+        stored=stored,
+        signed_ids={cid: record.signed_ids(cid) for cid in customers},
+        record=record,
+        properties=properties,
+    )
+    return _with_problems(content, problems)
+
+
+def _read_master(path: Path, properties: dict[str, str]) -> BookContent:
+    from cvm_xl.master.read import load_master
+
+    master = load_master(path)
+    names = sheet_names(path)
+    ideas_sheet = find_sheet(names, IDEAS.name)
+    sign_offs_sheet = find_sheet(names, SIGN_OFFS_SHEET)
+    _, rows = read_rows(path, [s for s in (ideas_sheet, sign_offs_sheet) if s])
+    warnings: list[Problem] = []
+    computed: tuple[str, ...] = ()
+    if ideas_sheet is not None:
+        data = read_table(IDEAS, rows[ideas_sheet], str(path), ideas_sheet)
+        if data.header is not None:
+            computed = tuple(c for c in col.IDEA_COMPUTED if c in data.header.positions)
+        if data.header is not None and data.frame.index.equals(master.ideas.index):
+            warnings = stale_cache_warnings(data, rows[ideas_sheet], master.evaluated, _REFRESH)
+    sign_offs = read_sign_offs(rows[sign_offs_sheet]) if sign_offs_sheet else None
+    stored: dict[str, str] = {}
+    signed: dict[str, tuple[str, ...]] = {}
+    if sign_offs is not None:
+        for _, row in sign_offs.iterrows():  # later rows win: the last sign-off of each customer
+            cid = key(row.get(col.CUSTOMER_ID))
+            if cid and key(row.get(FINGERPRINT_SIGNED)):
+                stored[cid] = key(row.get(FINGERPRINT_SIGNED))
+                signed[cid] = split_ids(row.get(SIGNED_IDEAS))
+    customers = {
+        key(cid): (str(n) if isinstance(n, str) else None)
+        for cid, n in zip(master.customers[col.CUSTOMER_ID], master.customers["Customer"], strict=True)
+    }
+    content = BookContent(
+        path=path,
+        kind=KIND_MASTER,
+        settings=master.settings,
+        ideas=master.ideas,
+        tracking=master.tracking,
+        customers=customers,
+        stored=stored,
+        signed_ids=signed,
+        properties=properties,
+        master=master,
+        sign_offs=sign_offs,
+        computed_columns=computed,
+    )
+    object.__setattr__(content, "evaluated", master.evaluated)  # evaluated once
+    return _with_problems(content, [*master.problems, *warnings])
+
+
+def split_ids(text: object) -> tuple[str, ...]:
+    """'KAP-101, KAP-103' -> ('KAP-101', 'KAP-103')."""
+    if not isinstance(text, str):
+        return () if text is None or (isinstance(text, float) and math.isnan(text)) else (key(text),)
+    return tuple(part.strip() for part in text.split(",") if part.strip())
+
+
+def read_sign_offs(rows: Sequence[Sequence[object]]) -> pd.DataFrame:
+    """The Sign-offs sheet of a master as a table (blanks None), in sheet order."""
+    header = find_header_row(rows, SIGN_OFF_COLUMNS, (col.CUSTOMER_ID, FINGERPRINT_SIGNED))
+    if header is None:
+        return pd.DataFrame(columns=list(SIGN_OFF_COLUMNS))
+    records = []
+    for index in range(header.row + 1, len(rows)):
+        cells = rows[index]
+        record = {
+            name: (None if p >= len(cells) or cells[p] == "" else cells[p])
+            for name, p in header.positions.items()
+        }
+        if any(v is not None for v in record.values()):
+            records.append(record)
+    return pd.DataFrame(records, columns=list(SIGN_OFF_COLUMNS))
+
+
+def book_kind(properties: Mapping[str, str], names: Sequence[str]) -> str | None:
+    """Which kind of cvm-xl workbook this is, or None when it is none of them."""
+    kind = properties.get(KIND_PROPERTY, "").strip().lower()
+    if kind in (KIND_CUSTOMER, KIND_SIGNOFF):
+        return kind
+    present = {normalise_header(n) for n in names}
+    if {"record", "ideas", "sign-off"} <= present:
+        return KIND_CUSTOMER
+    if {"summary", "detail"} <= present:
+        return KIND_SIGNOFF
+    if {"ideas", "customers"} <= present:
+        return KIND_MASTER
+    return None
+
+
+def read_book(path: str | Path) -> BookContent:
+    """Read any cvm-xl workbook as inputs (see the module docstring).
+
+    Raises ``UnreadableFileError`` when the file is no workbook or no cvm-xl workbook at all, and
+    ``WorkbookError`` listing every problem when its content has errors.
+    """
+    path = check_workbook_file(path)
+    properties = custom_properties(path)
+    names = sheet_names(path)
+    kind = book_kind(properties, names)
+    if kind is None:
+        raise unreadable(
+            path,
+            f"This is not a cvm-xl workbook: it has no cvm-xl document properties and its sheets "
+            f"({', '.join(names[:12])}) are not those of a master, a customer workbook or a "
+            "consolidated sign-off.",
+            _NOT_OURS_FIX,
+        )
+    if kind == KIND_CUSTOMER:
+        return _read_customer(path, properties, names)
+    if kind == KIND_SIGNOFF:
+        return _read_signoff(path, properties, names)
+    return _read_master(path, properties)

@@ -1,0 +1,50 @@
+"""`cvm-xl init PATH`: write a new, empty master workbook with the default settings."""
+
+from __future__ import annotations
+
+import argparse
+from pathlib import Path
+
+from cvm_xl.cli import UsageError
+from cvm_xl.core.settings import Settings, SettingsError
+
+EXIT_OK = 0
+
+
+def add_parser(subparsers: argparse._SubParsersAction) -> None:
+    p = subparsers.add_parser(
+        "init",
+        help="write a new, empty master workbook to fill in",
+        description="Writes an empty master workbook (.xlsx) with the Settings, Customers, Workshop, "
+        "Ideas and Tracking tables, dropdowns for every list column and the default settings. "
+        "An existing file is never overwritten unless --force is given.",
+    )
+    p.add_argument("path", help="the new workbook, e.g. cvm_master.xlsx")
+    p.add_argument("--supplier", help="name of the supplier firm (default: Supplier)")
+    p.add_argument("--currency", help="currency of all amounts (default: EUR)")
+    p.add_argument("--force", action="store_true", help="overwrite the file if it exists")
+    p.set_defaults(run=run)
+
+
+def run(args: argparse.Namespace) -> int:
+    from cvm_xl.master.write import write_master
+
+    path = Path(args.path)
+    if path.suffix.lower() != ".xlsx":
+        raise UsageError(f"{path}: a new master is an .xlsx workbook; give a name ending in .xlsx.")
+    if path.exists() and not args.force:
+        raise UsageError(f"{path} already exists; nothing was written. Use --force to overwrite it.")
+    if path.is_dir():
+        raise UsageError(f"{path} is a folder; give a file name ending in .xlsx.")
+    changes = {k: v for k, v in (("supplier", args.supplier), ("currency", args.currency)) if v is not None}
+    try:
+        settings = Settings().replace(**changes)
+    except SettingsError as exc:
+        raise UsageError(f"{exc}.") from None
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        write_master(path, settings, {})
+    except OSError as exc:
+        raise UsageError(f"{path}: cannot write the workbook ({exc.strerror or exc}).") from None
+    print(f"Wrote {path}. Fill in the Customers and Ideas sheets, then run: cvm-xl validate {path}")
+    return EXIT_OK

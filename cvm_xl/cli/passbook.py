@@ -1,0 +1,79 @@
+"""`cvm-xl passbook MASTER [--dry-run]`: the passbook of every relationship, planned and realised.
+
+Prints per customer the balances of both firms, the total value created, each firm's share, the
+equity gap against the target share with a plain-language suggestion, and the value realised so
+far; then writes the same into the master's Passbook sheet (rewritten each time, also by
+``cvm-xl import``), after keeping a backup of the master.
+
+Exit codes: 0 done, 1 problems in the master (nothing written), 2 the master cannot be read.
+"""
+
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+import shutil
+
+from rich.console import Console
+from rich.table import Table
+
+from cvm_xl.cli.generate import EXIT_OK, load
+from cvm_xl.cli.verify import text_of
+
+
+def add_parser(subparsers: argparse._SubParsersAction) -> None:
+    p = subparsers.add_parser(
+        "passbook",
+        help="show every relationship's passbook and write the master's Passbook sheet",
+        description="Computes each relationship's passbook from the master's Ideas and Tracking sheets "
+        "(three planned lines per idea signed off, implementing or delivered, and the value realised so "
+        "far), prints the balances, shares, equity gap and a suggestion per customer, and writes them "
+        "with every line into the master's Passbook sheet (a backup of the master is kept).",
+    )
+    p.add_argument("master", help="the master workbook (.xlsx or .xlsm)")
+    p.add_argument("--dry-run", action="store_true", help="print only; do not write the Passbook sheet")
+    p.set_defaults(run=run)
+
+
+def standings_table(items, currency: str) -> Table:  # type: ignore[no-untyped-def]
+    table = Table(title=f"Passbook balances ({currency})", title_justify="left", show_lines=True)
+    for name in ("Customer", "Supplier (Bs)", "Customer (Bc)", "Total", "Shares S / C", "Equity gap",
+                 "Realised S / C", "Suggestion"):  # fmt: skip
+        table.add_column(name, justify="left" if name in ("Customer", "Suggestion") else "right")
+    for s in items:
+        b = s.balances
+        shares = "" if b.supplier_share is None else f"{b.supplier_share:.0%} / {s.customer_share:.0%}"
+        table.add_row(
+            f"{s.customer} ({s.customer_id})",
+            text_of(b.supplier),
+            text_of(b.customer),
+            text_of(b.total),
+            shares,
+            text_of(b.equity_gap),
+            f"{text_of(s.realised_supplier)} / {text_of(s.realised_customer)}",
+            s.advice,
+        )
+    return table
+
+
+def run(args: argparse.Namespace, console: Console | None = None) -> int:
+    from cvm_xl.books.passbook import master_passbook, write_passbook_sheet
+    from cvm_xl.master.update import backup_path
+
+    console = console or Console(highlight=False)
+    master = load(args.master, "passbook", console)
+    if isinstance(master, int):
+        return master
+    lines, items = master_passbook(master)
+    console.print(standings_table(items, master.settings.currency))
+    console.print(f"{len(lines) // 3:,} ideas in the passbooks ({len(lines):,} lines).")
+    if args.dry_run:
+        console.print("Dry run: the master was not changed.")
+        return EXIT_OK
+    when = dt.datetime.now().replace(microsecond=0)
+    path = master.path
+    backup = backup_path(path, when)
+    shutil.copy2(path, backup)
+    write_passbook_sheet(path, master, when)
+    console.print(f"Passbook sheet written to {path} (backup kept as {backup}).")
+    return EXIT_OK

@@ -1,0 +1,188 @@
+"""`cvm-xl select MASTER [--customer ID] [--apply]`: the ideas that go to sign-off (SPEC §3.7).
+
+Go ideas are ranked by verdict (Go: priority, Go, Go (good faith)) and net value, capped at
+``Max sign-off ideas`` per customer (``cvm_xl.core.selection``). Go ideas without owner firm, owner,
+start or end are refused and listed as problems that name the cell to fill. With ``--apply`` the
+selected ideas whose status is still Proposed or Evaluated (or blank) become Selected; an idea that
+is already Selected, Signed off, Implementing or Delivered keeps its status, and nothing is ever
+un-selected.
+
+Exit codes: 0 done (refused ideas are warnings), 1 problems in the master (nothing written),
+2 bad usage, an unreadable master, or a master that could not be written.
+"""
+
+from __future__ import annotations
+
+import argparse
+import math
+from pathlib import Path
+
+import pandas as pd
+from rich.table import Table
+from rich.text import Text
+
+from cvm_xl.cli.report import money
+from cvm_xl.core import columns as col
+from cvm_xl.core.problems import Problem
+from cvm_xl.core.values import is_blank
+
+EXIT_OK = 0
+IDEAS_SHEET = "Ideas"
+SELECTED = "Selected"
+MAY_SELECT = frozenset({"proposed", "evaluated", ""})  # statuses --apply may raise to Selected
+
+
+def add_parser(subparsers: argparse._SubParsersAction) -> None:
+    p = subparsers.add_parser(
+        "select",
+        help="rank the Go ideas for sign-off; with --apply mark them Selected",
+        description="Ranks each customer's Go ideas (Go: priority, Go, Go (good faith), then by net "
+        "value), keeps at most 'Max sign-off ideas' per customer and lists the Go ideas that cannot be "
+        "signed off yet because they lack an owner firm, owner, start or end, naming the cell to fill. "
+        "With --apply, the selected ideas still Proposed or Evaluated become Selected; no other "
+        "status is changed. A backup of the master is kept beside it.",
+    )
+    p.add_argument("master", help="the master workbook (.xlsx or .xlsm)")
+    p.add_argument(
+        "--customer", action="append", metavar="ID", help="only this customer (repeat for several)"
+    )
+    p.add_argument("--apply", action="store_true", help="mark the selected ideas Selected in the master")
+    p.set_defaults(run=run)
+
+
+def column_letters(path: str | Path, sheet: str) -> dict[str, str]:
+    """Header name -> column letter of a master table, found as the loader finds it."""
+    from python_calamine import CalamineWorkbook
+
+    from cvm_xl.core.problems import column_letter
+    from cvm_xl.master.schema import TABLES
+    from cvm_xl.spreadsheet.tables import SCAN_ROWS, find_header_row, find_sheet
+
+    table = TABLES[sheet]
+    with CalamineWorkbook.from_path(str(path)) as workbook:
+        name = find_sheet(workbook.sheet_names, sheet)
+        if name is None:
+            return {}
+        rows = workbook.get_sheet_by_name(name).to_python(skip_empty_area=False)[:SCAN_ROWS]
+    header = find_header_row(rows, table.names, table.required)
+    if header is None:
+        return {}
+    return {column: column_letter(i + 1) for column, i in header.positions.items()}
+
+
+def with_cells(problems: list[Problem], letters: dict[str, str]) -> list[Problem]:
+    """The problems with their cell (Ideas!Q7) where the column is known."""
+    return [
+        p._replace(ref=f"{letters[p.column]}{p.row}") if p.column in letters and p.row else p
+        for p in problems
+    ]
+
+
+def _ideas(n: int) -> str:
+    return "1 idea" if n == 1 else f"{n} ideas"
+
+
+def _status_key(value: object) -> str:
+    return "" if is_blank(value) else str(value).strip().casefold()
+
+
+def _date(value: object) -> str:
+    return "" if is_blank(value) else str(value)
+
+
+def selection_table(ideas: pd.DataFrame, currency: str, apply: bool) -> Table:
+    table = Table(header_style="bold", title_justify="left")
+    for name, justify in (
+        ("#", "right"), (col.IDEA_ID, "left"), (col.TITLE, "left"), (col.VERDICT, "left"),
+        (f"Net value ({currency})", "right"), (col.OWNER_FIRM, "left"), (col.OWNER, "left"),
+        (col.START, "left"), (col.END, "left"), (col.STATUS, "left"),
+    ):  # fmt: skip
+        table.add_column(name, justify=justify, overflow="fold", max_width=36 if name == col.TITLE else None)  # type: ignore[arg-type]
+    for rank, (_, idea) in enumerate(ideas.iterrows(), start=1):
+        status = "" if is_blank(idea.get(col.STATUS)) else str(idea[col.STATUS])
+        if _status_key(status) in MAY_SELECT:
+            arrow = "-> Selected" if apply else "(would become Selected)"
+            status = f"{status or 'blank'} {arrow}"
+        net = idea[col.NET_VALUE]
+        table.add_row(
+            str(rank), str(idea[col.IDEA_ID]), Text(str(idea.get(col.TITLE) or "")), str(idea[col.VERDICT]),
+            "" if isinstance(net, float) and math.isnan(net) else money(net),
+            str(idea.get(col.OWNER_FIRM) or ""), Text(str(idea.get(col.OWNER) or "")),
+            _date(idea.get(col.START)), _date(idea.get(col.END)), status,
+        )  # fmt: skip
+    return table
+
+
+def run(args: argparse.Namespace) -> int:
+    from cvm_xl.cli.generate import load
+    from cvm_xl.cli.report import report_console
+    from cvm_xl.cli.synthesize import chosen_customers, write_error
+    from cvm_xl.cli.validate import problem_table
+    from cvm_xl.core.selection import select_for_sign_off
+    from cvm_xl.master.update import CellChange, update_master
+
+    console = report_console()
+    master = load(args.master, "select", console)
+    if isinstance(master, int):
+        return master
+    wanted = chosen_customers(master, args.customer)
+    evaluated = master.evaluated
+    if wanted is not None:
+        evaluated = evaluated[evaluated[col.CUSTOMER_ID].isin(wanted)]
+    settings = master.settings
+    selection = select_for_sign_off(evaluated, settings, file=str(args.master), sheet=IDEAS_SHEET)
+    refused = with_cells(selection.refused, column_letters(args.master, IDEAS_SHEET))
+    chosen = selection.ideas
+    changes: list[CellChange] = []
+    names = dict(zip(master.customers[col.CUSTOMER_ID], master.customers["Customer"], strict=False))
+    customers = wanted if wanted is not None else list(master.customers[col.CUSTOMER_ID])
+    console.rule(f"Selection for sign-off (at most {settings.max_sign_off_ideas} ideas per customer)")
+    for cid in customers:
+        mine = chosen[chosen[col.CUSTOMER_ID] == cid]
+        console.print(Text(f"{cid} {names.get(cid) or ''}: {_ideas(len(mine))} for sign-off", style="bold"))
+        if len(mine):
+            console.print(selection_table(mine, settings.currency, args.apply))
+        over = selection.over_limit[selection.over_limit[col.CUSTOMER_ID] == cid]
+        if len(over):
+            console.print(
+                f"[yellow]Over the limit of {settings.max_sign_off_ideas}:[/] "
+                + ", ".join(str(i) for i in over[col.IDEA_ID])
+                + " (complete Go ideas that rank lower; raise Max sign-off ideas to include them)."
+            )
+        changes += [
+            CellChange(IDEAS_SHEET, int(row), col.STATUS, SELECTED)
+            for row, status in mine[col.STATUS].items()
+            if _status_key(status) in MAY_SELECT
+        ]
+        stale = evaluated[
+            (evaluated[col.CUSTOMER_ID] == cid)
+            & (evaluated[col.STATUS].map(_status_key) == SELECTED.casefold())
+            & ~evaluated.index.isin(mine.index)
+        ]
+        if len(stale):
+            console.print(
+                "[yellow]Selected but no longer in the selection:[/] "
+                f"{', '.join(map(str, stale[col.IDEA_ID]))} "
+                "(their status is left as it is; change it by hand if they should not go to sign-off)."
+            )
+    if refused:
+        console.print(
+            problem_table(f"Go ideas that cannot be signed off yet ({len(refused)})", refused, "yellow")
+        )
+    if not args.apply:
+        if changes:
+            console.print(f"Run again with --apply to mark {_ideas(len(changes))} Selected in {args.master}.")
+        return EXIT_OK
+    if not changes:
+        console.print(
+            "Nothing to change: every selected idea is Selected or further along. Nothing was written."
+        )
+        return EXIT_OK
+    try:
+        written = update_master(args.master, changes)
+    except (OSError, ValueError) as exc:
+        raise write_error(args.master, exc) from None
+    console.print(f"Wrote {args.master}: {_ideas(len(changes))} marked Selected.")
+    if written.backup:
+        console.print(f"The previous version is kept as {written.backup.name}.")
+    return EXIT_OK

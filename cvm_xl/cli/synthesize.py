@@ -1,0 +1,221 @@
+"""`cvm-xl synthesize MASTER`: group the workshop's raw ideas into suggested mother ideas, live.
+
+Fills ``Mother idea ID`` only where the facilitator left it blank and appends a draft Ideas row
+(status Proposed) for each new group; nothing else in the master changes. Running it again on its
+own result finds nothing to change and writes nothing.
+
+Exit codes: 0 done (or nothing to change), 1 problems in the master (nothing written), 2 bad usage,
+an unreadable master, or a master that could not be written.
+"""
+
+from __future__ import annotations
+
+import argparse
+import math
+from collections.abc import Sequence
+from pathlib import Path
+
+import pandas as pd
+from rich.console import Console
+from rich.table import Table
+from rich.text import Text
+
+from cvm_xl.core import columns as col
+from cvm_xl.core.values import is_blank
+from cvm_xl.master.model import Master
+from cvm_xl.workshop.synthesis import DEFAULT_THRESHOLD, MOTHER_ID, SynthesisReport, SynthesisResult
+
+EXIT_OK = 0
+WORKSHOP_SHEET, IDEAS_SHEET = "Workshop", "Ideas"
+
+
+def threshold(text: str) -> float:
+    """'0.3', '30%' or '30' (read as a percentage when above 1) -> 0.3."""
+    from cvm_xl.core.cells import parse_number
+
+    try:
+        value = parse_number(text)
+    except ValueError:
+        value = math.nan
+    if not math.isnan(value) and 1 < value <= 100 and not text.strip().endswith("%"):
+        value /= 100
+    if math.isnan(value) or not 0 <= value <= 1:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a similarity between 0 and 1 (e.g. 0.3 or 30%)")
+    return value
+
+
+def add_parser(subparsers: argparse._SubParsersAction) -> None:
+    p = subparsers.add_parser(
+        "synthesize",
+        help="group the workshop's raw ideas into suggested mother ideas",
+        description="Groups each customer's raw workshop ideas by similarity of their text and suggests "
+        "mother ideas. Fills Mother idea ID only where it is blank (the facilitator's choices always "
+        "win) and adds a draft Ideas row, status Proposed, for each new group. Prints the groups, their "
+        "sizes and the singletons. A backup of the master is kept beside it. Running it again changes "
+        "nothing.",
+    )
+    p.add_argument("master", help="the master workbook (.xlsx or .xlsm)")
+    p.add_argument(
+        "--customer", action="append", metavar="ID", help="only this customer (repeat for several)"
+    )
+    p.add_argument(
+        "--threshold",
+        type=threshold,
+        default=DEFAULT_THRESHOLD,
+        metavar="0..1",
+        help=f"how similar ideas must be to share a group, 0..1 or a percentage (default "
+        f"{DEFAULT_THRESHOLD:g}); lower gives fewer, broader groups",
+    )
+    p.add_argument(
+        "--singletons",
+        action="store_true",
+        help="also draft a mother idea for each raw idea that resembles no other",
+    )
+    p.add_argument("--dry-run", action="store_true", help="print what would change; write nothing")
+    p.set_defaults(run=run)
+
+
+def chosen_customers(master: Master, wanted: Sequence[str] | None) -> list[str] | None:
+    """The customer IDs asked for with --customer (None: all); an unknown ID is a usage error."""
+    from cvm_xl.cli import UsageError
+
+    if not wanted:
+        return None
+    known = [str(v) for v in master.customers[col.CUSTOMER_ID].tolist()]
+    unknown = [c for c in wanted if c not in known]
+    if unknown:
+        raise UsageError(
+            f"unknown customer ID {', '.join(unknown)}; the master has {', '.join(known[:20])}"
+            + (" ..." if len(known) > 20 else "")
+        )
+    return list(dict.fromkeys(wanted))
+
+
+def write_error(path: str | Path, exc: Exception) -> Exception:
+    """Why the master could not be written, as a usage error (exit 2) that says what to do."""
+    from cvm_xl.cli import UsageError
+
+    reason = exc.strerror if isinstance(exc, OSError) and exc.strerror else str(exc)
+    return UsageError(
+        f"{path} could not be written ({reason}); nothing was changed. Close it in Excel, check that "
+        "the folder is writable, and run the command again."
+    )
+
+
+def fills(master: Master, result: SynthesisResult) -> list[tuple[int, str]]:
+    """(Excel row, Mother idea ID) of every Workshop row whose blank ID the synthesis fills."""
+    before = master.workshop[MOTHER_ID] if MOTHER_ID in master.workshop.columns else None
+    out = []
+    for row, value in result.mother_ids.items():
+        old = None if before is None else before.get(row)
+        if is_blank(old) and not is_blank(value):
+            out.append((int(row), str(value)))
+    return out
+
+
+def draft_records(new_ideas: pd.DataFrame) -> list[dict[str, object]]:
+    """The draft Ideas rows as records holding only their filled cells."""
+    return [
+        {name: value for name, value in row.items() if not is_blank(value)}
+        for row in new_ideas.to_dict("records")
+    ]
+
+
+def _group_table(report: SynthesisReport, customer: str) -> Table | None:
+    groups = [g for g in report.groups if g.customer_id == customer]
+    if not groups:
+        return None
+    table = Table(title_justify="left", header_style="bold", show_lines=False)
+    table.add_column("Mother idea", no_wrap=True)
+    table.add_column("Kind", no_wrap=True)
+    table.add_column("Raw", justify="right")
+    table.add_column("Filled now", justify="right")
+    table.add_column("Cohesion", justify="right")
+    table.add_column("Title (most representative raw idea)", ratio=3, overflow="fold")
+    table.add_column("Raw IDs", ratio=2, overflow="fold")
+    for g in groups:
+        kind = Text("new", style="bold green") if g.new else Text("kept")
+        table.add_row(
+            g.idea_id, kind, str(g.size), str(len(g.filled)), f"{g.cohesion:.0%}", Text(g.title),
+            Text(", ".join(g.raw_ids)),
+        )  # fmt: skip
+    return table
+
+
+def print_report(report: SynthesisReport, console: Console) -> None:
+    """Groups, sizes and singletons per customer (the terminal version of ``render_report``)."""
+    console.rule(f"Synthesis of raw ideas (similarity threshold {report.threshold:.0%})")
+    if not report.raw_ideas:
+        console.print("No raw ideas to synthesise.")
+    for customer, n in report.raw_ideas.items():
+        groups = [g for g in report.groups if g.customer_id == customer]
+        alone = [s for s in report.singletons if s.customer_id == customer]
+        new = sum(g.new for g in groups)
+        console.print(
+            Text(
+                f"{customer}: {n} raw ideas -> {len(groups)} mother ideas ({new} new), "
+                f"{len(alone)} singletons; {sum(len(g.filled) for g in groups)} raw ideas assigned now",
+                style="bold",
+            )
+        )
+        table = _group_table(report, customer)
+        if table is not None:
+            console.print(table)
+        if alone:
+            console.print(
+                "[yellow]Singletons[/]: no close match. Assign them by hand, lower --threshold, or "
+                "use --singletons to draft an idea for each."
+            )
+            singles = Table(header_style="bold")
+            singles.add_column("Raw ID", no_wrap=True)
+            singles.add_column("Idea", overflow="fold")
+            for s in alone:
+                singles.add_row(s.raw_id, Text(s.idea))
+            console.print(singles)
+    for customer, idea_id in report.unknown_mother_ids:
+        console.print(
+            f"[yellow]Note:[/] {customer} uses Mother idea ID {idea_id}, which is not in the Ideas table "
+            "yet; add it there (cvm-xl validate lists it too)."
+        )
+
+
+def run(args: argparse.Namespace) -> int:
+    from cvm_xl.cli.generate import load
+    from cvm_xl.cli.report import report_console
+    from cvm_xl.master.update import CellChange, update_master
+    from cvm_xl.workshop.synthesis import synthesize
+
+    console = report_console()
+    master = load(args.master, "synthesize", console)
+    if isinstance(master, int):
+        return master
+    wanted = chosen_customers(master, args.customer)
+    result = synthesize(
+        master.workshop,
+        master.ideas,
+        args.threshold,
+        customers=wanted,
+        singletons_as_ideas=args.singletons,
+    )
+    print_report(result.report, console)
+    filled = fills(master, result)
+    drafts = draft_records(result.new_ideas)
+    if not filled and not drafts:
+        console.print(f"Nothing to change: {args.master} already holds this grouping. Nothing was written.")
+        return EXIT_OK
+    what = f"fill Mother idea ID of {len(filled)} raw ideas and add {len(drafts)} draft ideas"
+    if drafts:
+        what += f" ({', '.join(str(d[col.IDEA_ID]) for d in drafts)})"
+    if args.dry_run:
+        console.print(f"Dry run: would {what}. Nothing was written.")
+        return EXIT_OK
+    changes = [CellChange(WORKSHOP_SHEET, row, MOTHER_ID, value) for row, value in filled]
+    try:
+        written = update_master(args.master, changes, {IDEAS_SHEET: drafts} if drafts else None)
+    except (OSError, ValueError) as exc:
+        raise write_error(args.master, exc) from None
+    console.print(f"Wrote {args.master}: {what}.")
+    if written.backup:
+        console.print(f"The previous version is kept as {written.backup.name}.")
+    console.print("Next: evaluate the draft ideas (values for both firms), then cvm-xl select.")
+    return EXIT_OK

@@ -1,0 +1,182 @@
+"""`cvm-xl verify BOOK...`: recompute each sign-off fingerprint from the workbook's inputs.
+
+Works on a customer workbook (its one fingerprint), the consolidated sign-off (every customer's)
+and a master into which signed workbooks were imported (the fingerprint each customer signed).
+Every change since generation is listed by idea and field, with the value as generated and now.
+
+Exit codes: 0 every fingerprint matches, 1 a fingerprint does not match (or the workbook has
+errors), 2 a file cannot be read or is not a cvm-xl workbook. Nothing is ever written.
+"""
+
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+import math
+import sys
+from collections.abc import Sequence
+
+from rich.console import Console
+from rich.table import Table
+from rich.text import Text
+
+from cvm_xl.core.problems import Problem, WorkbookError
+from cvm_xl.spreadsheet.files import UnreadableFileError
+
+EXIT_OK, EXIT_PROBLEMS, EXIT_UNREADABLE = 0, 1, 2
+MAX_WARNINGS = 50
+
+
+def add_parser(subparsers: argparse._SubParsersAction) -> None:
+    p = subparsers.add_parser(
+        "verify",
+        help="check the sign-off fingerprint of a returned workbook and list what changed",
+        description="Reads the workbook's inputs (never its cached formula results), recomputes the "
+        "sign-off fingerprint with the same rules as generation and compares it with the fingerprint "
+        "stored in the workbook. Lists every idea and field that changed since generation, with the "
+        "old and the new value. Works on customer workbooks, the consolidated sign-off and a master "
+        "into which signed workbooks were imported. Exit code 0 when every fingerprint matches, 1 when "
+        "one does not, 2 when a file cannot be read. Writes nothing.",
+    )
+    p.add_argument("books", nargs="+", metavar="BOOK", help="the workbook(s) to verify (.xlsx)")
+    p.set_defaults(run=run)
+
+
+def text_of(value: object) -> str:
+    """A value for a terminal table: money with separators, dates as ISO dates, blanks empty."""
+    if value is None or (isinstance(value, float) and math.isnan(value)):
+        return ""
+    if isinstance(value, bool):
+        return "Yes" if value else "No"
+    if isinstance(value, int | float):
+        number = float(value)
+        return f"{number:,.0f}" if number == round(number) else f"{number:,.2f}"
+    if isinstance(value, dt.datetime):
+        return value.date().isoformat() if value.time() == dt.time() else value.isoformat(sep=" ")
+    if isinstance(value, dt.date):
+        return value.isoformat()
+    return str(value)
+
+
+def print_problems(console: Console, problems: Sequence[Problem], title: str = "Warnings") -> None:
+    """The problems as validate lists them (at most ``MAX_WARNINGS`` of each kind)."""
+    from cvm_xl.cli.validate import problem_table
+
+    for label, group, style in (
+        ("Errors", [p for p in problems if p.is_error], "bold red"),
+        (title, [p for p in problems if not p.is_error], "yellow"),
+    ):
+        if group:
+            console.print(problem_table(f"{label} ({len(group):,})", group[:MAX_WARNINGS], style))
+            if len(group) > MAX_WARNINGS:
+                console.print(f"... and {len(group) - MAX_WARNINGS:,} more.")
+
+
+def read_or_report(path: str, command: str, console: Console):  # type: ignore[no-untyped-def]
+    """The workbook read as inputs, or an exit code after reporting why it cannot be used."""
+    from cvm_xl.books.read import read_book
+
+    try:
+        return read_book(path)
+    except UnreadableFileError as exc:
+        for p in exc.problems:
+            print(f"cvm-xl {command}: {p.file}: {p.message} {p.fix}".rstrip(), file=sys.stderr)
+        return EXIT_UNREADABLE
+    except WorkbookError as exc:
+        print_problems(console, exc.problems)
+        console.print(
+            Text(f"{path}: the workbook has errors, so its figures cannot be recomputed.", "bold red")
+        )
+        return EXIT_PROBLEMS
+
+
+def _fingerprints(verification) -> Table:  # type: ignore[no-untyped-def]
+    table = Table(title="Sign-off fingerprints", title_justify="left", show_lines=False)
+    for name in ("Customer ID", "Customer", "Stored", "Recomputed now", "Result"):
+        table.add_column(name, no_wrap=name != "Customer")
+    for check in verification.checks:
+        result = Text("matches", "green") if check.ok else Text("CHANGED", "bold red")
+        table.add_row(check.customer_id, check.name or "", check.stored or "(none)", check.recomputed, result)
+    return table
+
+
+def _changes(check) -> Table:  # type: ignore[no-untyped-def]
+    table = Table(
+        title=f"Changes since generation: {check.customer_id}", title_justify="left", show_lines=False
+    )
+    table.add_column("Idea ID", no_wrap=True)
+    table.add_column("Field", no_wrap=True)
+    table.add_column("As generated", overflow="fold")
+    table.add_column("Now", overflow="fold")
+    table.add_column("On the sign-off", justify="center")
+    for change in check.changes:
+        style = "bold" if change.signed else ""
+        table.add_row(
+            Text(change.idea_id, style),
+            Text(change.field, style),
+            Text(text_of(change.old)),
+            Text(text_of(change.new)),
+            Text("yes", "bold red") if change.signed else Text("no", "dim"),
+        )
+    return table
+
+
+def verify_one(path: str, console: Console) -> int:
+    from cvm_xl.books.read import KIND_MASTER
+    from cvm_xl.books.verify import verify_book
+
+    book = read_or_report(path, "verify", console)
+    if isinstance(book, int):
+        return book
+    when = f", generated {book.generated.replace('T', ' ')}" if book.generated else ""
+    console.print(Text(f"{path}: {book.describe()}{when}.", "bold"))
+    print_problems(console, book.problems)
+    verification = verify_book(book)
+    if not verification.checks:
+        if book.kind == KIND_MASTER:
+            console.print(
+                "No signed workbook has been imported into this master yet, so it holds no fingerprint "
+                "to verify. Verify the customer workbooks or the consolidated sign-off instead."
+            )
+        else:
+            console.print("The workbook stores no sign-off fingerprint to verify.")
+        return EXIT_OK
+    console.print(_fingerprints(verification))
+    for check in verification.checks:
+        if check.changes:
+            console.print(_changes(check))
+    signed = sum(c.signed for check in verification.checks for c in check.changes)
+    others = sum(not c.signed for check in verification.checks for c in check.changes)
+    if verification.ok:
+        extra = (
+            f" ({others:,} change{'s' if others != 1 else ''} outside the sign-off listed above)"
+            if others
+            else ""
+        )
+        console.print(Text(f"Every fingerprint matches: the signed figures are unchanged{extra}.", "green"))
+        return EXIT_OK
+    if book.kind == KIND_MASTER:
+        console.print(
+            Text(
+                "The master does not hold what the customer signed: a signed field differs (a change "
+                "not applied at the import, or made since). Generate the customer workbook again and "
+                "have it signed, or bring the master back to the signed figures.",
+                "bold red",
+            )
+        )
+    else:
+        console.print(
+            Text(
+                f"The fingerprint does not match: {signed:,} change{'s' if signed != 1 else ''} to signed "
+                "fields (bold above). Undo them, or import the workbook (cvm-xl import) and generate it "
+                "again so both firms sign the new figures.",
+                "bold red",
+            )
+        )
+    return EXIT_PROBLEMS
+
+
+def run(args: argparse.Namespace, console: Console | None = None) -> int:
+    console = console or Console(highlight=False)
+    codes = [verify_one(path, console) for path in args.books]
+    return max(codes)

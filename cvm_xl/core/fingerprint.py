@@ -1,0 +1,159 @@
+"""Sign-off fingerprint (SPEC §3.8): a short hash of what both firms signed.
+
+The fingerprint is computed from values, never from formatting: money is rounded to cents, dates
+are ISO dates, text is trimmed and Unicode-normalised, and the ideas are taken in Idea ID order.
+So a workbook opened and saved unchanged by a spreadsheet program keeps its fingerprint, while a
+change to any signed field (or to a setting that produced the figures) changes it.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import json
+import math
+import unicodedata
+from collections.abc import Iterable, Mapping
+from decimal import ROUND_HALF_UP, Decimal
+
+import pandas as pd
+
+from cvm_xl.core import columns as col
+from cvm_xl.core.settings import Settings
+
+VERSION = "cvm-xl sign-off v1"
+# The signed fields of one idea, in their canonical order.
+FINGERPRINT_FIELDS = (
+    col.IDEA_ID,
+    col.TITLE,
+    col.OWNER_FIRM,
+    col.OWNER,
+    col.START,
+    col.END,
+    col.SUPPLIER_VALUE,
+    col.CUSTOMER_VALUE,
+    col.TRANSFER,
+    col.SPLIT_METHOD,
+)
+MONEY_FIELDS = frozenset({col.SUPPLIER_VALUE, col.CUSTOMER_VALUE, col.TRANSFER})
+DATE_FIELDS = frozenset({col.START, col.END})
+# The settings that produce the signed figures (value, outcome, verdict, split, selection).
+FINGERPRINT_SETTINGS = (
+    "supplier", "currency", "horizon_years", "discount_rate", "indifference_threshold",
+    "significance_threshold", "max_one_sided_loss", "target_supplier_share", "max_sign_off_ideas",
+)  # fmt: skip
+MONEY_SETTINGS = frozenset({"indifference_threshold", "significance_threshold", "max_one_sided_loss"})
+_CENT = Decimal("0.01")
+
+
+def _missing(x: object) -> bool:
+    if x is None:
+        return True
+    if isinstance(x, float):
+        return math.isnan(x)
+    try:
+        return bool(pd.isna(x))  # NaT, pd.NA
+    except (TypeError, ValueError):
+        return False
+
+
+def canonical_money(x: object) -> str:
+    """'1234.50' for 1234.4999999 or '1,234.5'; '' for a blank. Half-cents round away from zero."""
+    if _missing(x) or (isinstance(x, str) and not x.strip()):
+        return ""
+    value = Decimal(repr(float(x))) if not isinstance(x, str) else Decimal(x.strip().replace(",", ""))
+    cents = value.quantize(_CENT, rounding=ROUND_HALF_UP)
+    return "0.00" if cents == 0 else f"{cents:f}"
+
+
+def canonical_number(x: object) -> str:
+    """A plain number with up to 12 significant digits (what survives any spreadsheet round trip)."""
+    if _missing(x):
+        return ""
+    value = float(x)  # type: ignore[arg-type]
+    if value == int(value) and abs(value) < 1e15:
+        return str(int(value))
+    return format(value, ".12g")
+
+
+def canonical_date(x: object) -> str:
+    """'2026-03-01' from a date, a datetime (time ignored), a Timestamp or ISO text; '' for a blank."""
+    if _missing(x):
+        return ""
+    if isinstance(x, dt.datetime):  # includes pandas Timestamp
+        return x.date().isoformat()
+    if isinstance(x, dt.date):
+        return x.isoformat()
+    text = str(x).strip()
+    try:
+        return dt.date.fromisoformat(text[:10]).isoformat()
+    except ValueError:
+        return text
+
+
+def canonical_text(x: object) -> str:
+    if _missing(x):
+        return ""
+    if isinstance(x, float) and x == int(x):
+        x = int(x)  # an ID typed as 12 and read back as 12.0 is still "12"
+    return unicodedata.normalize("NFC", str(x)).strip()
+
+
+def _field(name: str, value: object) -> str:
+    if name in MONEY_FIELDS:
+        return canonical_money(value)
+    if name in DATE_FIELDS:
+        return canonical_date(value)
+    text = canonical_text(value)
+    return text.lower() if name == col.SPLIT_METHOD else text
+
+
+def canonical_settings(settings: Settings) -> dict[str, str]:
+    out: dict[str, str] = {}
+    for name in FINGERPRINT_SETTINGS:
+        value = getattr(settings, name)
+        if name in MONEY_SETTINGS:
+            out[name] = canonical_money(value)
+        elif isinstance(value, str):
+            out[name] = canonical_text(value)
+        else:
+            out[name] = canonical_number(value)
+    return out
+
+
+def _records(ideas: pd.DataFrame | Iterable[Mapping[str, object]]) -> list[Mapping[str, object]]:
+    if isinstance(ideas, pd.DataFrame):
+        present = [name for name in FINGERPRINT_FIELDS if name in ideas.columns]
+        return ideas[present].to_dict("records")  # type: ignore[return-value]
+    return list(ideas)
+
+
+def canonical_lines(ideas: pd.DataFrame | Iterable[Mapping[str, object]]) -> list[list[str]]:
+    """Each signed idea as its canonical field texts, in Idea ID order."""
+    lines = [[_field(name, record.get(name)) for name in FINGERPRINT_FIELDS] for record in _records(ideas)]
+    lines.sort(key=lambda line: line[0])
+    return lines
+
+
+def canonical_sign_off(ideas: pd.DataFrame | Iterable[Mapping[str, object]], settings: Settings) -> str:
+    """The exact text that is hashed: version, settings and the signed ideas, as compact JSON."""
+    payload = {
+        "version": VERSION,
+        "settings": canonical_settings(settings),
+        "fields": list(FINGERPRINT_FIELDS),
+        "ideas": canonical_lines(ideas),
+    }
+    return json.dumps(payload, ensure_ascii=False, sort_keys=True, separators=(",", ":"))
+
+
+def format_fingerprint(hex_digest: str) -> str:
+    """First 16 hex characters, upper case, in groups of four: '3F2A-91C0-5B7E-0D44'."""
+    head = hex_digest[:16].upper()
+    return "-".join(head[i : i + 4] for i in range(0, 16, 4))
+
+
+def fingerprint(ideas: pd.DataFrame | Iterable[Mapping[str, object]], settings: Settings) -> str:
+    """Fingerprint of a sign-off: the signed ideas (§4 column names, e.g. a ``Selection.ideas``
+    frame or mappings read back from a workbook) and the settings that produced their values."""
+    digest = hashlib.sha256(canonical_sign_off(ideas, settings).encode("utf-8")).hexdigest()
+    return format_fingerprint(digest)

@@ -1,0 +1,116 @@
+"""The Settings of one master workbook (SPEC §4) with the defaults of SPEC §3."""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass, fields
+
+from cvm_xl.core.columns import EXCELLENCE_PHASES
+
+
+class SettingsError(ValueError):
+    """A setting is outside its allowed range; the message names the setting and the fix."""
+
+    def __init__(self, setting: str, message: str) -> None:
+        super().__init__(f"{setting}: {message}")
+        self.setting = setting
+        self.reason = message
+
+
+@dataclass(frozen=True)
+class Settings:
+    """Workbook-wide settings. Field names are the Settings sheet's names in snake_case."""
+
+    supplier: str = "Supplier"
+    currency: str = "EUR"
+    horizon_years: float = 3.0
+    discount_rate: float = 0.0
+    indifference_threshold: float = 0.0
+    significance_threshold: float = 0.0
+    max_one_sided_loss: float | None = None
+    target_supplier_share: float = 0.5
+    max_sign_off_ideas: int = 12
+    # Customer screening (SPEC §3.9): the prerequisites a CVM customer must meet.
+    screening_max_quartile: int = 1
+    screening_min_phase: str = "III"
+    screening_min_culture: float = 3.0
+    screening_min_co_destiny: float = 3.0
+
+    def __post_init__(self) -> None:
+        for problem in settings_problems(self):
+            raise SettingsError(*problem)
+
+    def replace(self, **changes: object) -> Settings:
+        values = {f.name: getattr(self, f.name) for f in fields(self)}
+        values.update(changes)
+        return Settings(**values)  # type: ignore[arg-type]
+
+
+# Settings sheet label -> field name; the sheet uses the human spelling.
+SETTING_LABELS: dict[str, str] = {
+    "Supplier": "supplier",
+    "Currency": "currency",
+    "Horizon years": "horizon_years",
+    "Discount rate": "discount_rate",
+    "Indifference threshold": "indifference_threshold",
+    "Significance threshold": "significance_threshold",
+    "Max one-sided loss": "max_one_sided_loss",
+    "Target supplier share": "target_supplier_share",
+    "Max sign-off ideas": "max_sign_off_ideas",
+}
+# The customer-screening thresholds (SPEC §3.9): rows of the same Settings table, listed apart because
+# the generated workbooks' Settings sheet shows the settings their formulas use (SETTING_LABELS).
+SCREENING_LABELS: dict[str, str] = {
+    "Screening max quartile": "screening_max_quartile",
+    "Screening min phase": "screening_min_phase",
+    "Screening min culture": "screening_min_culture",
+    "Screening min co-destiny": "screening_min_co_destiny",
+}
+# Every row of the master's Settings table, in sheet order.
+ALL_SETTING_LABELS: dict[str, str] = {**SETTING_LABELS, **SCREENING_LABELS}
+FIELD_LABELS: dict[str, str] = {v: k for k, v in ALL_SETTING_LABELS.items()}
+
+
+def _finite(x: object) -> bool:
+    return isinstance(x, int | float) and not isinstance(x, bool) and math.isfinite(x)
+
+
+def settings_problems(s: Settings) -> list[tuple[str, str]]:
+    """Every (setting label, message) that is wrong with ``s``; empty when all are valid."""
+    out: list[tuple[str, str]] = []
+
+    def bad(name: str, message: str) -> None:
+        out.append((FIELD_LABELS[name], message))
+
+    if not _finite(s.horizon_years) or s.horizon_years <= 0:
+        bad("horizon_years", "must be a number of years greater than 0, e.g. 3")
+    if not _finite(s.discount_rate) or s.discount_rate < 0:
+        bad("discount_rate", "must be 0 or a positive rate, e.g. 0.08 for 8%")
+    for name in ("indifference_threshold", "significance_threshold"):
+        value = getattr(s, name)
+        if not _finite(value) or value < 0:
+            bad(name, "must be 0 or a positive amount in currency units")
+    if s.max_one_sided_loss is not None and (not _finite(s.max_one_sided_loss) or s.max_one_sided_loss < 0):
+        bad("max_one_sided_loss", "must be blank (no limit) or a positive amount")
+    if not _finite(s.target_supplier_share) or not 0 <= s.target_supplier_share <= 1:
+        bad("target_supplier_share", "must be between 0 and 1 (e.g. 0.5 or 50%)")
+    if (
+        not _finite(s.max_sign_off_ideas)
+        or s.max_sign_off_ideas < 1
+        or int(s.max_sign_off_ideas) != s.max_sign_off_ideas
+    ):
+        bad("max_sign_off_ideas", "must be a whole number of at least 1, e.g. 12")
+    if not isinstance(s.supplier, str) or not s.supplier.strip():
+        bad("supplier", "must name the supplier firm")
+    q = s.screening_max_quartile
+    if not _finite(q) or q not in (1, 2, 3, 4):
+        bad("screening_max_quartile", "must be a whole number from 1 (top quartile only) to 4")
+    if s.screening_min_phase not in EXCELLENCE_PHASES:
+        bad("screening_min_phase", "must be I, II or III")
+    for name in ("screening_min_culture", "screening_min_co_destiny"):
+        value = getattr(s, name)
+        if not _finite(value) or not 1 <= value <= 5:
+            bad(name, "must be a score from 1 to 5, e.g. 3")
+    if not isinstance(s.currency, str):
+        bad("currency", "must be a currency code such as EUR or USD")
+    return out

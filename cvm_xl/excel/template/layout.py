@@ -1,0 +1,200 @@
+"""What the template holds, as data: sheets, the Ideas computed-column formulas, settings, lists.
+
+The input tables come from ``cvm_xl.master.schema`` (the description the loader reads by), so the template
+can never ask for a column the loader does not know, or miss one it needs.
+"""
+
+from __future__ import annotations
+
+from typing import NamedTuple
+
+from cvm_xl.core import columns as col
+from cvm_xl.core.settings import ALL_SETTING_LABELS, Settings
+from cvm_xl.master.schema import IDEAS, SETTINGS_SHEET, SETTINGS_TABLE, TABLES, Kind, Table
+from cvm_xl.readiness import tables as rt
+from cvm_xl.readiness.issue_log import RESOLUTION_DAYS
+from cvm_xl.readiness.risks import LEVEL_FLOORS
+
+START_SHEET = "Start"
+CONF_SHEET = "xlwings.conf"  # the name xlwings' VBA looks for
+LISTS_SHEET = "Lists"
+# Worksheet order; every sheet gets a VBA document module Sheet1, Sheet2 ... in this order.
+SHEETS = (START_SHEET, SETTINGS_SHEET, *TABLES, *rt.TABLES, CONF_SHEET, LISTS_SHEET)
+WORKBOOK_CODENAME = "ThisWorkbook"
+
+
+def codename(sheet: str) -> str:
+    return f"Sheet{SHEETS.index(sheet) + 1}"
+
+
+# --- Ideas: computed columns as worksheet-function formulas over the row's own cells ----------------
+
+
+def this_row(column: str, table: str = IDEAS.table_name) -> str:
+    """A structured reference to ``column`` in the formula's own row, in the file's spelling."""
+    return f"{table}[[#This Row],[{column}]]"
+
+
+def _this_row_span(first: str, last: str, table: str = IDEAS.table_name) -> str:
+    return f"{table}[[#This Row],[{first}]:[{last}]]"
+
+
+_S = SETTINGS_TABLE
+_VS, _VC = this_row(col.SUPPLIER_VALUE), this_row(col.CUSTOMER_VALUE)
+_FLAGS = ",".join(this_row(c) for c in (col.QUANTIFIED, col.GOOD_FAITH))
+_SPLIT_ARGS = ",".join(
+    [_VS, _VC, *(this_row(c) for c in (col.SHARING_METHOD, col.SUPPLIER_SHARE, col.ONE_OFF)), _FLAGS]
+)
+
+
+def _guarded(expression: str) -> str:
+    """Blank on a row without an Idea ID, so empty table rows stay empty and cost no Python call."""
+    return f'=IF({this_row(col.IDEA_ID)}="","",{expression})'
+
+
+IDEA_FORMULAS: dict[str, str] = {
+    col.SUPPLIER_VALUE: _guarded(
+        f"CVM_VALUE({this_row(col.SUPPLIER_ANNUAL)},{this_row(col.SUPPLIER_ONE_TIME)},,,{_S},"
+        f"{_this_row_span(col.CUSTOMER_ANNUAL, col.CUSTOMER_ONE_TIME)})"
+    ),
+    col.CUSTOMER_VALUE: _guarded(
+        f"CVM_VALUE({this_row(col.CUSTOMER_ANNUAL)},{this_row(col.CUSTOMER_ONE_TIME)},,,{_S},"
+        f"{_this_row_span(col.SUPPLIER_ANNUAL, col.SUPPLIER_ONE_TIME)})"
+    ),
+    col.SUPPLIER_OUTCOME: _guarded(f"CVM_OUTCOME({_VS},,{_S})"),
+    col.CUSTOMER_OUTCOME: _guarded(f"CVM_OUTCOME({_VC},,{_S})"),
+    col.CELL: _guarded(f"CVM_CELL({_VS},{_VC},,{_S})"),
+    col.NET_VALUE: _guarded(f"CVM_NET({_VS},{_VC})"),
+    col.BAND: _guarded(f"CVM_BAND({_VS},{_VC})"),
+    col.VERDICT: _guarded(f'CVM_VERDICT({_VS},{_VC},{_FLAGS},"label",{_S})'),
+    col.VERDICT_CODE: _guarded(f'CVM_VERDICT({_VS},{_VC},{_FLAGS},"code",{_S})'),
+    col.SPLIT_METHOD: _guarded(f'CVM_SPLIT({_SPLIT_ARGS},"method",{_S})'),
+    col.TRANSFER: _guarded(f"CVM_TRANSFER({_SPLIT_ARGS},{_S})"),
+    col.SUPPLIER_FINAL: _guarded(f'CVM_SPLIT({_SPLIT_ARGS},"supplier final",{_S})'),
+    col.CUSTOMER_FINAL: _guarded(f'CVM_SPLIT({_SPLIT_ARGS},"customer final",{_S})'),
+}
+MONEY_COMPUTED = frozenset(
+    {col.SUPPLIER_VALUE, col.CUSTOMER_VALUE, col.NET_VALUE, col.BAND, col.TRANSFER}
+    | {col.SUPPLIER_FINAL, col.CUSTOMER_FINAL}
+)
+
+
+def table_columns(table: Table) -> tuple[str, ...]:
+    """Header names in sheet order: the inputs, then (Ideas only) the computed columns."""
+    return (*table.names, *table.computed)
+
+
+# --- Settings ---------------------------------------------------------------------------------------
+
+
+class SettingRow(NamedTuple):
+    label: str
+    value: object
+    kind: str  # "text", "money", "percent", "years", "whole"
+    help: str
+
+
+_DEFAULTS = Settings()
+_SETTING_HELP = {
+    "supplier": ("text", "Your firm's name, as it appears on customer workbooks and sign-offs."),
+    "currency": ("text", "Currency of every amount here, e.g. EUR or USD (in units, not thousands)."),
+    "horizon_years": ("years", "Years over which an annual amount counts (any positive number)."),
+    "discount_rate": ("percent", "Annual discount rate of the horizon value; 0% = no discounting."),
+    "indifference_threshold": ("money", "A value within plus or minus this amount is I (indifferent)."),
+    "significance_threshold": ("money", "Go ideas whose net value is below this are postponed as too small."),
+    "max_one_sided_loss": ("money", "Largest loss one firm may take on a W-L or L-W idea; blank = no limit."),
+    "target_supplier_share": ("percent", "The supplier's fair share of the passbook total (50% = equal)."),
+    "max_sign_off_ideas": ("whole", "Most ideas put forward for one sign-off."),
+    "screening_max_quartile": ("quartile", "Screening: industry quartile a CVM customer needs (1 = top)."),
+    "screening_min_phase": ("phase", "Screening: business-excellence phase needed (I, II or III)."),
+    "screening_min_culture": ("score", "Screening: least score (1-5) for a culture of long-term thinking."),
+    "screening_min_co_destiny": ("score", "Screening: least score (1-5) for the desire for co-destiny."),
+}  # fmt: skip
+
+SETTING_ROWS = tuple(
+    SettingRow(label, getattr(_DEFAULTS, name), *_SETTING_HELP[name])
+    for label, name in ALL_SETTING_LABELS.items()
+)
+SETTINGS_HELP_COLUMN = "Help"
+
+
+# --- Lists (the hidden sheet behind every dropdown) ----------------------------------------------
+
+YES_NO = ("Yes", "No")
+
+
+def list_names() -> dict[tuple[str, ...], str]:
+    """Each distinct dropdown list and its workbook name (lstStatus, lstYesNo ...), in sheet order.
+
+    A list is named after the first column that uses it: Firm and Owner firm share lstFirm.
+    """
+    names: dict[tuple[str, ...], str] = {}
+    for table in TABLES.values():
+        for column in table.columns:
+            if column.kind is Kind.CHOICE:
+                names.setdefault(
+                    column.choices, "lst" + column.name.title().replace(" ", "").replace("-", "")
+                )
+            elif column.kind is Kind.YES_NO:
+                names.setdefault(YES_NO, "lstYesNo")
+    for (sheet, column), values in rt.LIST_VALUES.items():
+        if values not in names:
+            name = _LIST_NAMES.get(values) or "lst" + column.title().replace(" ", "")
+            if name in names.values():
+                name = "lst" + sheet.title().replace(" ", "") + name[3:]
+            names[values] = name
+    return names
+
+
+_LIST_NAMES = {rt.RATINGS: "lstRating", rt.SCORES: "lstScore"}
+
+
+# --- Relationship tables (SPEC §3.9): computed columns as plain worksheet formulas ---------------
+
+
+def table_name(sheet: str) -> str:
+    """tblLifeCycle, tblRisks ...: the Excel Table of a relationship sheet."""
+    return "tbl" + sheet.title().replace(" ", "")
+
+
+def _row(sheet: str, column: str) -> str:
+    return this_row(column, table_name(sheet))
+
+
+def _risk_formulas() -> dict[str, str]:
+    likelihood, impact = _row(rt.RISKS_SHEET, rt.LIKELIHOOD), _row(rt.RISKS_SHEET, rt.IMPACT)
+    rating = _row(rt.RISKS_SHEET, rt.RATING)
+    level = '"Low"'
+    for floor, name in reversed(LEVEL_FLOORS[:-1]):
+        level = f'IF({rating}>={floor},"{name}",{level})'
+    return {
+        rt.RATING: f'=IF(OR({likelihood}="",{impact}=""),"",{likelihood}*{impact})',
+        rt.RISK_LEVEL: f'=IF({rating}="","",{level})',
+    }
+
+
+def _exit_formulas() -> dict[str, str]:
+    status, last = _row(rt.EXITS_SHEET, rt.STATUS), _row(rt.EXITS_SHEET, rt.LAST_REVIEWED)
+    trigger = _row(rt.EXITS_SHEET, rt.TRIGGER)
+    due = f'IF({status}="Retired","No",IF(OR({last}="",TODAY()>=EDATE({last},3)),"Yes","No"))'
+    return {rt.REVIEW_DUE: f'=IF({trigger}="","",{due})'}
+
+
+def _issue_formulas() -> dict[str, str]:
+    def c(column: str) -> str:
+        return _row(rt.ISSUES_SHEET, column)
+
+    status, raised, resolved, due = c(rt.STATUS), c(rt.RAISED), c(rt.RESOLVED), c(rt.DUE)
+    is_open = f'OR({status}="",{status}="Open")'
+    days = f'IF({raised}="","",IF({is_open},TODAY()-{raised},IF({resolved}="","",{resolved}-{raised})))'
+    when = f'IF({due}="",{raised}+{RESOLUTION_DAYS},{due})'
+    overdue = f'IF(AND({is_open},OR({due}<>"",{raised}<>"")),IF(TODAY()>{when},"Yes","No"),"No")'
+    issue = c(rt.ISSUE)
+    return {rt.DAYS_OPEN: f'=IF({issue}="","",{days})', rt.OVERDUE: f'=IF({issue}="","",{overdue})'}
+
+
+RELATIONSHIP_FORMULAS: dict[str, dict[str, str]] = {
+    rt.RISKS_SHEET: _risk_formulas(),
+    rt.EXITS_SHEET: _exit_formulas(),
+    rt.ISSUES_SHEET: _issue_formulas(),
+}

@@ -1,0 +1,147 @@
+"""Reading the Settings table (Setting | Value) of a master workbook into ``Settings``.
+
+Every bad setting is reported at its Value cell; a blank value keeps the default of SPEC §3.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import fields
+
+from cvm_xl.core.cells import CellIssue, check_error_text, error_issue, number_cell, shown, text_cell
+from cvm_xl.core.problems import WARNING, Problem, column_letter
+from cvm_xl.core.settings import ALL_SETTING_LABELS, Settings, SettingsError
+from cvm_xl.core.suggest import did_you_mean
+from cvm_xl.master.schema import SETTING, SETTINGS_SHEET, VALUE
+from cvm_xl.spreadsheet.tables import find_header_row, normalise_header
+
+DEFAULTS = Settings()
+TEXT_SETTINGS = frozenset({"supplier", "currency"})
+_BY_KEY = {normalise_header(label): (label, name) for label, name in ALL_SETTING_LABELS.items()}
+
+
+def default_settings_problem(file: str) -> Problem:
+    return Problem(
+        file,
+        SETTINGS_SHEET,
+        None,
+        None,
+        None,
+        f"There is no {SETTINGS_SHEET} sheet, so the default settings are used (horizon "
+        f"{shown(DEFAULTS.horizon_years)} years, no discounting, target supplier share "
+        f"{DEFAULTS.target_supplier_share:.0%}).",
+        severity=WARNING,
+        fix=f"Add a {SETTINGS_SHEET} sheet with a table headed {SETTING} | {VALUE} to set the supplier, "
+        "currency, horizon and thresholds (cvm-xl init writes a master that has one).",
+    )
+
+
+def _screening(name: str, value: object) -> object:
+    """A screening threshold as the customer columns are read ('Q1', 'Phase III' and 3.5 work)."""
+    from cvm_xl.readiness.screening import parse_phase, parse_quartile, parse_score
+
+    parse = {
+        "screening_max_quartile": parse_quartile,
+        "screening_min_phase": parse_phase,
+    }.get(name, parse_score)
+    try:
+        parsed = parse(value)
+    except ValueError as exc:
+        raise CellIssue(f"{exc}.", "Correct the value, or clear it to use the default.") from None
+    return getattr(DEFAULTS, name) if parsed is None else parsed
+
+
+def _parse(name: str, value: object) -> object:
+    """The setting's value, or the default for a blank cell."""
+    if name.startswith("screening_"):
+        check_error_text(value)
+        return _screening(name, value)
+    if name in TEXT_SETTINGS:
+        text = text_cell(value)
+        return getattr(DEFAULTS, name) if text is None else text
+    number = number_cell(value)
+    if number != number:  # blank
+        return getattr(DEFAULTS, name)
+    if name == "max_sign_off_ideas" and number == int(number):
+        return int(number)
+    return number
+
+
+def read_settings(
+    rows: Sequence[Sequence[object]],
+    file: str,
+    sheet: str,
+    errors: dict[tuple[int, int], str] | None = None,
+) -> tuple[Settings, list[Problem]]:
+    """Settings from the rows of the Settings sheet, and every problem found in them."""
+    problems: list[Problem] = []
+    errors = errors or {}
+    header = find_header_row(rows, (SETTING, VALUE), (SETTING, VALUE))
+    missing = [c for c in (SETTING, VALUE) if header is None or c not in header.positions]
+    if header is None or missing:
+        for name in missing:
+            problems.append(
+                Problem(
+                    file,
+                    sheet,
+                    header.excel_row if header else None,
+                    name,
+                    None,
+                    f"The {sheet} sheet has no column headed '{name}'.",
+                    fix=f"Put the settings in a table headed {SETTING} | {VALUE}, one setting per row.",
+                )
+            )
+        return DEFAULTS, problems
+    label_col, value_col = header.positions[SETTING], header.positions[VALUE]
+    values: dict[str, object] = {}
+    seen: dict[str, int] = {}
+
+    def problem(row: int, message: str, fix: str, value: object, severity: str = "error") -> None:
+        problems.append(
+            Problem(
+                file, sheet, row, VALUE, value, message, severity, fix, f"{column_letter(value_col + 1)}{row}"
+            )
+        )
+
+    for index in range(header.row + 1, len(rows)):
+        row = index + 1
+        cells = rows[index]
+        label_cell = cells[label_col] if label_col < len(cells) else ""
+        value = cells[value_col] if value_col < len(cells) else ""
+        try:
+            label = text_cell(label_cell)
+        except CellIssue:
+            label = shown(label_cell)
+        if label is None:
+            if value not in ("", None):
+                problem(row, "This value has no Setting name, so it is ignored.", "Type the setting's "
+                        "name in the Setting column, or clear the value.", value, WARNING)  # fmt: skip
+            continue
+        known = _BY_KEY.get(normalise_header(label))
+        if known is None:
+            message = f"'{label}' is not a setting cvm-xl knows, so it is ignored."
+            fix = f"{did_you_mean(label, ALL_SETTING_LABELS)}Settings: {', '.join(ALL_SETTING_LABELS)}."
+            ref = f"{column_letter(label_col + 1)}{row}"
+            problems.append(Problem(file, sheet, row, SETTING, label, message, WARNING, fix, ref))
+            continue
+        canonical, name = known
+        if name in seen:
+            problem(row, f"{canonical} is set twice (first in row {seen[name]}).",
+                    "Keep one row per setting and delete the other.", value)  # fmt: skip
+            continue
+        seen[name] = row
+        try:
+            if (row, value_col) in errors:
+                raise error_issue(errors[(row, value_col)])
+            parsed = _parse(name, value)
+        except CellIssue as issue:
+            problem(row, f"{canonical}: {issue.message}", issue.fix, value)
+            continue
+        try:
+            DEFAULTS.replace(**{name: parsed})
+        except SettingsError as exc:
+            problem(row, f"{canonical} {shown(parsed)} is not allowed.", f"{canonical} {exc.reason}.", value)
+            continue
+        values[name] = parsed
+    known_fields = {f.name for f in fields(Settings)}
+    return Settings(**{k: v for k, v in values.items() if k in known_fields}), problems

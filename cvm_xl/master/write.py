@@ -1,0 +1,449 @@
+"""Writing a master workbook (SPEC §4) that a user fills in and ``load_master`` reads back.
+
+One sheet per input table, each holding one named Excel Table with the §4 headers, dropdowns
+for every list column (from a hidden Lists sheet), number/date/percent formats, a frozen header
+row and readable column widths. The Ideas table also shows the computed columns, filled with the
+evaluated values (``load_master`` recomputes them and never reads them). The relationship tables
+of SPEC §3.9 follow on sheets of their own (``readiness.tables``), their checklists pre-filled for
+every customer when none is given, so they are ready to fill in. Text a person typed is
+always written as text, never as a formula. The file is written to a temporary name beside the
+target and moved into place, so a failed write never leaves a half-written master.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import math
+import re
+import warnings
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+from openpyxl import Workbook
+from openpyxl.cell import WriteOnlyCell
+from openpyxl.comments import Comment
+from openpyxl.styles import Font, PatternFill
+from openpyxl.worksheet.datavalidation import DataValidation
+from openpyxl.worksheet.table import Table as ExcelTable
+from openpyxl.worksheet.table import TableStyleInfo
+
+from cvm_xl.core import columns as col
+from cvm_xl.core.evaluation import evaluate_ideas
+from cvm_xl.core.problems import column_letter
+from cvm_xl.core.settings import ALL_SETTING_LABELS, Settings
+from cvm_xl.master.schema import (
+    SETTING,
+    SETTINGS_SHEET,
+    SETTINGS_TABLE,
+    TABLES,
+    VALUE,
+    YES_NO_CHOICES,
+    Column,
+    Kind,
+)
+from cvm_xl.readiness import exits, issue_log, lifecycle, maturity, objectives, risks
+from cvm_xl.readiness import tables as rt
+from cvm_xl.spreadsheet.atomic import save_atomically
+
+LISTS_SHEET = "Lists"
+MEANING = "Meaning"
+LAST_ROW = 1_048_576
+DATE_FORMAT = "yyyy-mm-dd"
+MONEY_FORMAT = "#,##0;[Red]-#,##0"
+PERCENT_FORMAT = "0%"
+FORMULA_STARTS = ("=", "+", "-", "@")
+_COMPUTED_FILL = PatternFill("solid", start_color="F2F2F2")
+_COMPUTED_FONT = Font(italic=True, color="595959")
+_WIDTH_SAMPLE = 500
+
+SETTING_MEANINGS = {
+    "supplier": "Name of the supplier firm (your firm).",
+    "currency": "Currency of every amount, e.g. EUR.",
+    "horizon_years": "Years over which annual values count (value = one-time + annual x years).",
+    "discount_rate": "Annual discount rate for annual values; 0 = no discounting.",
+    "indifference_threshold": "A firm's value within +/- this amount counts as indifferent (I).",
+    "significance_threshold": "Ideas with a smaller net value are postponed as too small.",
+    "max_one_sided_loss": "Largest loss one firm may take on a W-L / L-W idea; blank = no limit.",
+    "target_supplier_share": "The supplier's fair share of the total value in the passbook.",
+    "max_sign_off_ideas": "At most this many Go ideas go to sign-off.",
+    "screening_max_quartile": "Customer screening: industry quartile needed (1 = top quartile only).",
+    "screening_min_phase": "Customer screening: business-excellence phase needed (I, II or III).",
+    "screening_min_culture": "Customer screening: least long-term-culture score (1-5).",
+    "screening_min_co_destiny": "Customer screening: least desire-for-co-destiny score (1-5).",
+}
+SETTING_FORMATS = {
+    "horizon_years": "0.##",
+    "discount_rate": "0.0%",
+    "indifference_threshold": MONEY_FORMAT,
+    "significance_threshold": MONEY_FORMAT,
+    "max_one_sided_loss": MONEY_FORMAT,
+    "target_supplier_share": PERCENT_FORMAT,
+    "max_sign_off_ideas": "0",
+    "screening_max_quartile": "0",
+    "screening_min_culture": "0.#",
+    "screening_min_co_destiny": "0.#",
+}
+
+# Dropdown lists: list name -> values, and which columns use which list.
+LISTS: dict[str, tuple[object, ...]] = {
+    col.STATUS: col.STATUSES,
+    col.CATEGORY: col.CATEGORIES,
+    "Firm": col.FIRMS,
+    col.OWNER_FIRM: col.OWNER_FIRMS,
+    col.SHARING_METHOD: TABLES["Ideas"].column(col.SHARING_METHOD).choices,
+    "Yes/No": YES_NO_CHOICES,
+    "Excellence phase": col.EXCELLENCE_PHASES,
+}
+# The relationship tables' lists follow, so the columns above keep their place on the Lists sheet.
+RELATIONSHIP_LIST_NAMES: dict[tuple[str, str], str] = {}
+for (_sheet, _column), _values in rt.LIST_VALUES.items():
+    _name = next((n for n, v in LISTS.items() if v == _values), None)
+    if _name is None:
+        _name = _column if _column not in LISTS else f"{_sheet} {_column.lower()}"
+        LISTS[_name] = _values
+    RELATIONSHIP_LIST_NAMES[(_sheet, _column)] = _name
+_MONEY_COMPUTED = frozenset(
+    {
+        col.SUPPLIER_VALUE,
+        col.CUSTOMER_VALUE,
+        col.NET_VALUE,
+        col.BAND,
+        col.TRANSFER,
+        col.SUPPLIER_FINAL,
+        col.CUSTOMER_FINAL,
+    }
+)
+
+
+def _list_name(column: Column) -> str | None:
+    if column.kind is Kind.YES_NO:
+        return "Yes/No"
+    if column.kind is Kind.CHOICE:
+        return column.name if column.name in LISTS else None
+    return None
+
+
+def _number_format(column: Column) -> str | None:
+    if column.kind is Kind.DATE:
+        return DATE_FORMAT
+    if column.kind is not Kind.NUMBER:
+        return None
+    if column.percent:
+        return PERCENT_FORMAT
+    if column.money:
+        return MONEY_FORMAT
+    if column.whole:
+        return "0"
+    return "#,##0.##" if column.low == 0 else None
+
+
+_CELL_TYPES = (str, bool, int, float, dt.date, dt.datetime)
+# Control characters cannot be stored in a workbook's XML; they are invisible in Excel anyway.
+_ILLEGAL = re.compile(r"[\000-\010\013\014\016-\037]")
+
+
+def _plain(value: object, where: str = "") -> object:
+    """A cell value openpyxl writes faithfully: None for blanks, Python scalars, dates without time.
+
+    Raises ValueError naming ``where`` for a value no cell can hold.
+    """
+    if value is None or value is pd.NaT:
+        return None
+    if isinstance(value, np.generic):
+        value = value.item()
+    if isinstance(value, pd.Timestamp):
+        value = value.to_pydatetime()
+    if isinstance(value, float) and math.isnan(value):
+        return None
+    if isinstance(value, dt.datetime) and value.time() == dt.time():
+        return value.date()
+    if isinstance(value, str):
+        return _ILLEGAL.sub("", value)
+    if not isinstance(value, _CELL_TYPES):
+        if pd.api.types.is_scalar(value) and pd.isna(value):  # pd.NA and friends
+            return None
+        raise ValueError(f"{where}: {value!r} cannot be written to a cell")
+    return value
+
+
+def _cell(ws: object, value: object, number_format: str | None = None, computed: bool = False) -> object:
+    """A styled write-only cell for a value already made plain (or None for an empty cell)."""
+    if value is None and not computed:
+        return None
+    cell = WriteOnlyCell(ws, value=value)
+    if isinstance(value, str):
+        cell.data_type = "s"  # never a formula, whatever the text starts with
+        if value.startswith(FORMULA_STARTS):
+            cell.quotePrefix = True
+    if number_format and not isinstance(value, str):
+        cell.number_format = number_format
+    if computed:
+        cell.fill = _COMPUTED_FILL
+        cell.font = _COMPUTED_FONT
+    return cell
+
+
+def _yes_no(value: object) -> object:
+    return ("Yes" if value else "No") if isinstance(value, bool) else value
+
+
+def _width(header: str, values: Iterable[object]) -> float:
+    longest = len(header)
+    for value in values:
+        if value is not None:
+            text = value.isoformat() if isinstance(value, dt.date) else str(value)
+            longest = max(longest, len(text))
+    return float(min(max(longest + 2, 10), 50))
+
+
+def _add_table(ws: object, name: str, headers: Sequence[str], n_rows: int) -> None:
+    ref = f"A1:{column_letter(len(headers))}{max(n_rows, 1) + 1}"
+    table = ExcelTable(displayName=name, ref=ref)
+    table.tableStyleInfo = TableStyleInfo(name="TableStyleMedium2", showRowStripes=True)
+    table._initialise_columns()
+    for table_column, header in zip(table.tableColumns, headers, strict=True):
+        table_column.name = header
+    with warnings.catch_warnings():
+        # openpyxl warns that write-only tables need their columns set by hand, which is done above.
+        warnings.filterwarnings("ignore", "In write-only mode", UserWarning)
+        ws.add_table(table)
+
+
+def _dropdown(ws: object, list_name: str, list_column: int, values: Sequence[object], position: int) -> None:
+    letter = column_letter(list_column)
+    validation = DataValidation(
+        type="list",
+        formula1=f"={LISTS_SHEET}!${letter}$2:${letter}${len(values) + 1}",
+        allow_blank=True,
+        showErrorMessage=True,
+        errorTitle=f"Not a valid {list_name}",
+        error=f"Choose one of: {', '.join(map(str, values))}.",
+    )
+    target = column_letter(position + 1)
+    validation.add(f"{target}2:{target}{LAST_ROW}")
+    ws.data_validations.append(validation)
+
+
+def _write_lists(wb: Workbook) -> None:
+    ws = wb.create_sheet(LISTS_SHEET)
+    ws.sheet_state = "hidden"
+    names = list(LISTS)
+    ws.append(names)
+    for i in range(max(len(v) for v in LISTS.values())):
+        ws.append([LISTS[name][i] if i < len(LISTS[name]) else None for name in names])
+
+
+def _write_settings(wb: Workbook, values: dict[str, object]) -> None:
+    ws = wb.create_sheet(SETTINGS_SHEET)
+    headers = (SETTING, VALUE, MEANING)
+    widths = (26.0, 16.0, 80.0)
+    for index, width in enumerate(widths, start=1):
+        ws.column_dimensions[column_letter(index)].width = width
+    ws.freeze_panes = "A2"
+    ws.append(list(headers))
+    for label, name in ALL_SETTING_LABELS.items():
+        ws.append(
+            [
+                _cell(ws, label),
+                _cell(ws, values[name], SETTING_FORMATS.get(name)),
+                _cell(ws, SETTING_MEANINGS.get(name, "")),
+            ]
+        )
+    _add_table(ws, SETTINGS_TABLE, headers, len(ALL_SETTING_LABELS))
+
+
+@dataclass
+class _Sheet:
+    """One input table made ready to write: headers, plain cell values by column, formats."""
+
+    name: str
+    table_name: str
+    specs: list[Column]
+    headers: list[str]
+    data: dict[str, list[object]]
+    formats: list[str | None]
+    computed: int  # how many of the last headers are computed columns
+    rows: int
+
+
+def _prepare_table(name: str, frame: pd.DataFrame | None, settings: Settings) -> _Sheet:
+    """Every value made plain and checked, so that a bad value stops the write before it starts."""
+    table = TABLES[name]
+    frame = frame if frame is not None else pd.DataFrame(columns=list(table.names))
+    specs = list(table.columns)
+    headers = [c.name for c in specs]
+    extra = [str(c) for c in frame.columns if c not in headers and c not in table.computed]
+    raw: dict[str, list[object]] = {}
+    for spec in specs:
+        raw[spec.name] = frame[spec.name].tolist() if spec.name in frame.columns else [None] * len(frame)
+    for header in extra:
+        headers.append(header)
+        raw[header] = frame[header].tolist()
+    formats = [_number_format(s) for s in specs] + [None] * len(extra)
+    if table.computed:
+        evaluated = evaluate_ideas(frame, settings)
+        for header in table.computed:
+            headers.append(header)
+            raw[header] = evaluated[header].tolist()
+            formats.append(MONEY_FORMAT if header in _MONEY_COMPUTED else None)
+    yes_no = {s.name for s in specs if s.kind is Kind.YES_NO}
+    data: dict[str, list[object]] = {}
+    for header in headers:
+        values = [_plain(v, f"{name}, column {header}, row {i + 1}") for i, v in enumerate(raw[header])]
+        data[header] = [_yes_no(v) for v in values] if header in yes_no else values
+    return _Sheet(name, table.table_name, specs, headers, data, formats, len(table.computed), len(frame))
+
+
+def _write_table(wb: Workbook, sheet: _Sheet, list_columns: dict[str, int]) -> None:
+    ws = wb.create_sheet(sheet.name)
+    for index, header in enumerate(sheet.headers, start=1):
+        ws.column_dimensions[column_letter(index)].width = _width(header, sheet.data[header][:_WIDTH_SAMPLE])
+    ws.freeze_panes = "A2"
+    for position, spec in enumerate(sheet.specs):
+        list_name = _list_name(spec)
+        if list_name is not None:
+            _dropdown(ws, spec.name, list_columns[list_name], LISTS[list_name], position)
+    is_computed = [False] * (len(sheet.headers) - sheet.computed) + [True] * sheet.computed
+    ws.append(sheet.headers)
+    columns = [sheet.data[h] for h in sheet.headers]
+    for values in zip(*columns, strict=True):
+        ws.append(
+            [
+                _cell(ws, value, fmt, flag)
+                for value, fmt, flag in zip(values, sheet.formats, is_computed, strict=True)
+            ]
+        )
+    _add_table(ws, sheet.table_name, sheet.headers, sheet.rows)
+
+
+def write_master(
+    path: str | Path,
+    settings: Settings,
+    tables: Mapping[str, pd.DataFrame],
+    today: dt.date | None = None,
+) -> None:
+    """Write a master workbook: Settings, Customers, Workshop, Ideas and Tracking, then the
+    relationship tables (Life cycle ... Out of bounds topics), each as an Excel Table.
+
+    ``tables`` maps table names to DataFrames with the §4 columns, or the relationship tables'
+    columns (typed as ``load_master`` returns them; extra columns are kept after the known ones). A
+    §4 table left out is written empty; a relationship table left out is written ready to fill in
+    (``relationship_templates``). ``today`` dates the computed columns Review due, Days open and
+    Overdue (default: the current date).
+    """
+    path = Path(path)
+    if path.suffix.lower() != ".xlsx":
+        raise ValueError(f"{path}: a master workbook is written as .xlsx; use a name ending in .xlsx")
+    unknown = set(tables) - set(TABLES) - set(rt.TABLES)
+    if unknown:
+        raise ValueError(f"Unknown table(s) {sorted(unknown)}: use {', '.join([*TABLES, *rt.TABLES])}")
+    settings_value = {
+        name: _plain(getattr(settings, name), f"{SETTINGS_SHEET}, {label}")
+        for label, name in ALL_SETTING_LABELS.items()
+    }
+    sheets = [_prepare_table(name, tables.get(name), settings) for name in TABLES]
+    given = {
+        **relationship_templates(tables.get("Customers")),
+        **{k: v for k, v in tables.items() if k in rt.TABLES},
+    }
+    when = today or dt.date.today()
+    related = [_prepare_relationship(name, given.get(name), when) for name in rt.TABLES]
+    wb = Workbook(write_only=True)
+    _write_settings(wb, settings_value)
+    # The Lists sheet comes last in the tab bar; the dropdowns only need its column positions.
+    list_columns = {name: index + 1 for index, name in enumerate(LISTS)}
+    for sheet in sheets:
+        _write_table(wb, sheet, list_columns)
+    for sheet in related:
+        _write_relationship(wb, sheet, list_columns)
+    _write_lists(wb)
+    save_atomically(wb, path)
+
+
+# --- the relationship tables (SPEC §3.9) ------------------------------------------------------------
+
+RELATIONSHIP_TABLE_NAMES = {sheet: "tbl" + sheet.title().replace(" ", "") for sheet in rt.TABLES}
+_WHOLE = frozenset({rt.LIKELIHOOD, rt.IMPACT, rt.RATING, rt.DAYS_OPEN})
+_HELP = {d: maturity.maturity_help(d) for d in rt.DIMENSIONS}
+
+
+def relationship_templates(customers: pd.DataFrame | None) -> dict[str, pd.DataFrame]:
+    """The relationship tables ready to fill in for these customers: every checklist item of the
+    eight stages, a maturity row per firm and an objective line per firm (mine, yours, ours)."""
+    ids = [] if customers is None or col.CUSTOMER_ID not in customers else customers[col.CUSTOMER_ID]
+    ids = [str(i) for i in ids if i is not None and i == i]
+    makers = {
+        rt.LIFECYCLE_SHEET: lifecycle.empty_lifecycle,
+        rt.MATURITY_SHEET: maturity.empty_maturity,
+        rt.OBJECTIVES_SHEET: objectives.empty_objectives,
+    }
+    return {
+        sheet: pd.concat([make(cid) for cid in ids], ignore_index=True) if ids else None
+        for sheet, make in makers.items()
+    }
+
+
+def _with_computed(sheet: str, frame: pd.DataFrame, today: dt.date) -> pd.DataFrame:
+    if sheet == rt.RISKS_SHEET:
+        return risks.rate_risks(frame)
+    if sheet == rt.EXITS_SHEET:
+        return exits.review_exits(frame, today)
+    if sheet == rt.ISSUES_SHEET:
+        return issue_log.flag_issues(frame, today)
+    return frame
+
+
+def _relationship_format(sheet: str, column: str) -> str | None:
+    if column in rt.DATE_COLUMNS.get(sheet, ()):
+        return DATE_FORMAT
+    return "0" if column in _WHOLE else None
+
+
+def _prepare_relationship(sheet: str, frame: pd.DataFrame | None, today: dt.date) -> _Sheet:
+    spec = rt.TABLES[sheet]
+    if frame is None:
+        frame = pd.DataFrame({c: pd.Series(dtype=object) for c in spec.inputs})
+    frame = frame.drop(columns=[c for c in spec.computed if c in frame.columns])
+    frame = _with_computed(sheet, frame.reset_index(drop=True), today)
+    extra = [str(c) for c in frame.columns if c not in spec.columns]
+    headers = [*spec.inputs, *extra, *spec.computed]
+    data: dict[str, list[object]] = {}
+    for header in headers:
+        values = frame[header].tolist() if header in frame.columns else [None] * len(frame)
+        data[header] = [
+            _yes_no(_plain(v, f"{sheet}, column {header}, row {i + 1}")) for i, v in enumerate(values)
+        ]
+    formats = [_relationship_format(sheet, h) for h in headers]
+    return _Sheet(
+        sheet, RELATIONSHIP_TABLE_NAMES[sheet], [], headers, data, formats, len(spec.computed), len(frame)
+    )
+
+
+def _write_relationship(wb: Workbook, sheet: _Sheet, list_columns: dict[str, int]) -> None:
+    ws = wb.create_sheet(sheet.name)
+    for index, header in enumerate(sheet.headers, start=1):
+        width = _width(header, sheet.data[header][:_WIDTH_SAMPLE])
+        ws.column_dimensions[column_letter(index)].width = max(width, 44.0) if header in _HELP else width
+    ws.freeze_panes = "A2"
+    for position, header in enumerate(sheet.headers):
+        list_name = RELATIONSHIP_LIST_NAMES.get((sheet.name, header))
+        if list_name is not None:
+            _dropdown(ws, header, list_columns[list_name], LISTS[list_name], position)
+    heads = []
+    for header in sheet.headers:
+        cell = _cell(ws, header)
+        if header in _HELP:
+            # The four levels do not fit a dropdown's 255-character message: a note on the header.
+            cell.comment = Comment(_HELP[header], "cvm-xl", width=420, height=160)
+        heads.append(cell)
+    ws.append(heads)
+    is_computed = [False] * (len(sheet.headers) - sheet.computed) + [True] * sheet.computed
+    columns = [sheet.data[h] for h in sheet.headers]
+    for values in zip(*columns, strict=True):
+        ws.append(
+            [_cell(ws, v, fmt, flag) for v, fmt, flag in zip(values, sheet.formats, is_computed, strict=True)]
+        )
+    _add_table(ws, sheet.table_name, sheet.headers, sheet.rows)

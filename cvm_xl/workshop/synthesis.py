@@ -1,0 +1,637 @@
+"""Live synthesis of a workshop's raw ideas into suggested mother ideas (seed 000 §6.5, issue 7).
+
+Per customer, each raw idea's text is normalised (``text_normalise``) and compared with every other
+with rapidfuzz; average-linkage clustering then merges the most similar groups until no two groups are
+at least ``threshold`` similar on average.
+
+The customer's existing ideas (its own Ideas rows, never another customer's) take part from the start,
+each as a group of its raw ideas (possibly none) and its own words, title and description. A group of
+raw ideas joins an existing idea when its average similarity to the idea's words, averaged half and
+half with its average similarity to the idea's raw ideas (alone when there are none), reaches
+``idea_threshold``. That limit is stricter than ``threshold`` by default: a raw idea wrongly put under
+an existing idea hides a new idea, while a missed match only drafts one the facilitator can merge.
+Out of bounds ideas are matched like any other, so that a raw idea on a topic the firms keep out of
+bounds goes under that idea (which keeps it out of the customer's workbook) instead of into a new
+draft that would be exported; the report marks them. An idea the synthesis drafted is matched through
+its raw ideas only, not its words, until the facilitator retitles it.
+
+The facilitator's choices always win:
+
+* a raw idea whose ``Mother idea ID`` is filled keeps it; raw ideas sharing one ID start as one group,
+  and two groups with different IDs are never merged;
+* a blank raw idea that ends up in a group with an ID (its own or an existing idea's) gets that ID;
+* a group with no ID becomes a draft Ideas row (status Proposed, a new Idea ID following the
+  customer's own ID pattern, the title of its most representative raw idea, a description listing
+  its raw IDs). A group of one raw idea is a *singleton*: it stays blank and is reported, unless the
+  caller asks for singletons to become draft ideas too.
+
+Similarities are whole numbers (hundredths of a percent), so a group's average similarity is the same
+number however the group came about: running the synthesis again on its own result finds nothing to
+merge and changes nothing.
+"""
+
+from __future__ import annotations
+
+import re
+from collections import Counter
+from collections.abc import Collection, Sequence
+from dataclasses import dataclass
+from math import comb
+from typing import NamedTuple
+
+import numpy as np
+import pandas as pd
+from rapidfuzz import fuzz, process
+
+from cvm_xl.core import columns as col
+from cvm_xl.core.cells import parse_yes_no
+from cvm_xl.core.values import is_blank
+from cvm_xl.workshop.text_normalise import normalise
+
+RAW_ID = "Raw ID"
+IDEA_TEXT = "Idea"
+MOTHER_ID = "Mother idea ID"
+DRAFT_STATUS = "Proposed"
+
+# Chosen on tests/data/workshop_labelled.csv and checked on workshops written independently of the
+# word lists (tests/test_synthesis.py): 0.275..0.325 all score an adjusted Rand index of 0.8 or more.
+DEFAULT_THRESHOLD = 0.3
+# Chosen on the bundled sample (blank raw ideas of known mother ideas against raw ideas on new topics)
+# and checked on the labelled workshops with an existing idea for every other group
+# (benchmarks/bench_synthesis.py). A little lower (0.325) puts a few more raw ideas under their
+# existing idea, but also starts putting new topics under existing ideas; precision comes first.
+DEFAULT_IDEA_THRESHOLD = 0.35
+_SCALE = 100  # rapidfuzz scores 0..100 -> whole hundredths of a percent 0..10,000
+_FULL = 100 * _SCALE
+_OVERLAP_WEIGHT = 0.5
+
+
+class Singleton(NamedTuple):
+    """A raw idea that resembles no other closely enough and has no mother idea."""
+
+    customer_id: str
+    raw_id: str
+    idea: str
+
+
+@dataclass(frozen=True)
+class SynthesisGroup:
+    """One mother idea and the raw ideas grouped under it, in table order."""
+
+    customer_id: str
+    idea_id: str
+    raw_ids: tuple[str, ...]
+    filled: tuple[str, ...]  # raw ideas whose blank Mother idea ID this run fills
+    new: bool  # True when this run drafts the Ideas row
+    title: str  # text of the most representative raw idea
+    cohesion: float  # average similarity between its raw ideas, 0..1 (1 for a single raw idea)
+    out_of_bounds: bool = False  # an existing idea marked Out of bounds
+
+    @property
+    def size(self) -> int:
+        return len(self.raw_ids)
+
+
+@dataclass(frozen=True)
+class SynthesisReport:
+    threshold: float
+    groups: tuple[SynthesisGroup, ...]
+    singletons: tuple[Singleton, ...]
+    raw_ideas: dict[str, int]  # customer -> raw ideas considered
+    unknown_mother_ids: tuple[tuple[str, str], ...]  # (customer, ID) used in Workshop, absent from Ideas
+    idea_threshold: float | None = None  # the limit for joining an existing idea
+
+    @property
+    def new_groups(self) -> tuple[SynthesisGroup, ...]:
+        return tuple(g for g in self.groups if g.new)
+
+    @property
+    def filled(self) -> int:
+        return sum(len(g.filled) for g in self.groups)
+
+
+@dataclass(frozen=True)
+class SynthesisResult:
+    """What a synthesis proposes; ``apply`` turns it into the updated Workshop and Ideas tables."""
+
+    mother_ids: pd.Series  # Mother idea ID per Workshop row (same index); only blanks were filled
+    new_ideas: pd.DataFrame  # draft Ideas rows (all §4 input columns), one per new group
+    report: SynthesisReport
+
+    @property
+    def changed(self) -> bool:
+        return self.report.filled > 0 or not self.new_ideas.empty
+
+    def apply(self, workshop: pd.DataFrame, ideas: pd.DataFrame) -> tuple[pd.DataFrame, pd.DataFrame]:
+        """Copies of both tables with the blanks filled and the draft ideas appended at the end."""
+        updated = workshop.copy()
+        updated[MOTHER_ID] = self.mother_ids.reindex(workshop.index)
+        if self.new_ideas.empty:
+            return updated, ideas.copy()
+        drafts = self.new_ideas.copy()
+        numeric = pd.api.types.is_integer_dtype(ideas.index.dtype)
+        start = int(ideas.index.max()) + 1 if numeric and len(ideas) else 0
+        drafts.index = pd.RangeIndex(start, start + len(drafts), name=ideas.index.name)
+        return updated, pd.concat(
+            [ideas, drafts.reindex(columns=ideas.columns.union(drafts.columns, sort=False))]
+        )
+
+
+def _text(x: object) -> str | None:
+    return None if is_blank(x) else " ".join(str(x).split())
+
+
+def similarity_matrix(texts: Sequence[str]) -> np.ndarray:
+    """Pairwise similarity of normalised texts in hundredths of a percent (0..10,000), as float64.
+
+    Half the share of words in common, counted against the shorter text (so an idea that says less
+    but nothing different still matches), and half rapidfuzz's ratio of the texts with their words
+    sorted (so near-identical spellings count and longer texts with extra topics count less).
+    """
+    return similarity(texts, texts)
+
+
+def similarity(texts: Sequence[str], others: Sequence[str]) -> np.ndarray:
+    """``similarity_matrix`` of each of ``texts`` (rows) with each of ``others`` (columns)."""
+    if len(texts) == 0 or len(others) == 0:
+        return np.zeros((len(texts), len(others)))
+    same = others is texts
+    words = [sorted(set(t.split())) for t in texts]
+    other_words = words if same else [sorted(set(t.split())) for t in others]
+    vocabulary: dict[str, int] = {}
+    positions = [
+        [(i, vocabulary.setdefault(w, len(vocabulary))) for i, ws in enumerate(lists) for w in ws]
+        for lists in (words, other_words)
+    ]
+    incidence = []
+    for lists, cells in zip((words, other_words), positions, strict=True):
+        table = np.zeros((len(lists), max(len(vocabulary), 1)), dtype=np.float32)
+        if cells:
+            rows, cols = zip(*cells, strict=True)
+            table[list(rows), list(cols)] = 1.0
+        incidence.append(table)
+    shared = (incidence[0] @ incidence[1].T).astype(np.float64)  # small whole numbers: exact in float32
+    sizes = incidence[0].sum(axis=1, dtype=np.float64)
+    other_sizes = incidence[1].sum(axis=1, dtype=np.float64)
+    shorter = np.minimum.outer(sizes, other_sizes)
+    overlap = np.divide(shared, shorter, out=np.zeros_like(shared), where=shorter > 0) * 100.0
+    sorted_texts = [" ".join(ws) for ws in words]
+    sorted_others = sorted_texts if same else [" ".join(ws) for ws in other_words]
+    spelling = process.cdist(sorted_texts, sorted_others, scorer=fuzz.ratio, dtype=np.float64)
+    blended = _OVERLAP_WEIGHT * overlap + (1.0 - _OVERLAP_WEIGHT) * spelling
+    blended[sizes == 0, :] = 0.0
+    blended[:, other_sizes == 0] = 0.0
+    return np.rint(blended * _SCALE)
+
+
+class IdeaWords(NamedTuple):
+    """Existing ideas taking part in clustering with their own words (title and description)."""
+
+    labels: Sequence[object]  # each idea's label (its Idea ID), as used in the seeds
+    similarity: np.ndarray  # items x ideas: each item's whole-number similarity to each idea's words
+    threshold: float  # the limit for joining an idea, 0..1
+
+
+class Clusters(NamedTuple):
+    """The outcome of ``clusters``."""
+
+    numbers: np.ndarray  # cluster number per item, numbered by first item
+    labels: list[object | None]  # per cluster number: its seed or idea label, None for a free cluster
+
+
+def cluster(
+    sim: np.ndarray,
+    seeds: Sequence[object | None],
+    threshold: float,
+    ideas: IdeaWords | None = None,
+) -> np.ndarray:
+    """Average-linkage clusters of items under constraints; returns a cluster number per item.
+
+    ``sim`` holds whole-number similarities (0.._FULL); ``seeds[i]`` is an item's fixed group label or
+    None. Items with the same label start together; clusters with different labels never merge.
+    Merging stops when no two clusters are at least ``threshold`` (0..1) similar on average. Ties go
+    to the lowest cluster numbers, so the result is deterministic. Clusters are numbered by their
+    first item. ``ideas``: existing ideas that take part with their own words (see ``clusters``).
+    """
+    return clusters(sim, seeds, threshold, ideas).numbers
+
+
+def clusters(
+    sim: np.ndarray,
+    seeds: Sequence[object | None],
+    threshold: float,
+    ideas: IdeaWords | None = None,
+) -> Clusters:
+    """``cluster``, with each cluster's label, and existing ideas taking part with their own words.
+
+    The cluster labelled with an idea's label (empty when no item is seeded with it) links to a free
+    cluster by the free cluster's average similarity to the idea's words, averaged half and half with
+    the plain average link to the cluster's items when there are any: the idea's own words count as
+    much as all its items together, however many. That link must reach ``ideas.threshold``. Among
+    links that reach their limit, the one that clears it by most merges first.
+    """
+    n = len(seeds)
+    if n == 0:
+        return Clusters(np.zeros(0, dtype=int), [])
+    idea_labels = list(ideas.labels) if ideas is not None else []
+    words = ideas.similarity if ideas is not None and idea_labels else np.zeros((n, 0))
+    # initial clusters: one per fixed label (at its first item), one per free item, in item order;
+    # then one, still empty, per existing idea that no item is under yet
+    first: dict[object, int] = {}
+    start = np.empty(n, dtype=int)
+    for i, label in enumerate(seeds):
+        start[i] = i if label is None else first.setdefault(label, i)
+    heads, member_of = np.unique(start, return_inverse=True)
+    filled = len(heads)
+    labels: list[object | None] = [seeds[h] for h in heads]
+    labels += [x for x in dict.fromkeys(idea_labels) if x not in first]
+    m = len(labels)
+    column = {x: j for j, x in reversed(list(enumerate(idea_labels)))}
+    idea_of = np.array([-1 if x is None else column.get(x, -1) for x in labels], dtype=int)
+    locked = np.array([x is not None for x in labels], dtype=bool)
+    sums = np.zeros((m, m))  # whole numbers: sums stay exact whatever the order of merging
+    word_sums = np.zeros((m, words.shape[1]))
+    if filled < n:
+        order = np.argsort(member_of, kind="stable")
+        bounds = np.flatnonzero(np.r_[True, np.diff(member_of[order]) != 0])
+        block = np.add.reduceat(np.add.reduceat(sim[order], bounds, axis=0)[:, order], bounds, axis=1)
+        sums[:filled, :filled] = block
+        if words.shape[1]:
+            word_sums[:filled] = np.add.reduceat(words[order], bounds, axis=0)
+    else:
+        sums[:filled, :filled] = sim
+        word_sums[:filled] = words
+    counts = np.zeros(m)
+    counts[:filled] = np.bincount(member_of, minlength=filled)
+    active = np.ones(m, dtype=bool)
+    limit = threshold * _FULL
+    # a link to an idea is held against the idea limit: shifting it puts all links on one scale
+    shift = 0.0 if ideas is None else (ideas.threshold - threshold) * _FULL
+
+    def links(a: int) -> np.ndarray:
+        with np.errstate(divide="ignore", invalid="ignore"):
+            r = sums[a] / (counts[a] * counts)
+            if idea_of[a] >= 0:  # an idea's cluster: links to free clusters only
+                by_words = word_sums[:, idea_of[a]] / counts
+                r = (by_words if counts[a] == 0 else (by_words + r) / 2) - shift
+            elif not locked[a]:
+                at = np.flatnonzero(idea_of >= 0)
+                by_words = word_sums[a, idea_of[at]] / counts[a]
+                r[at] = np.where(counts[at] > 0, (by_words + r[at]) / 2, by_words) - shift
+        r[~active] = -np.inf
+        r[a] = -np.inf
+        if locked[a]:
+            r[locked] = -np.inf
+        return r
+
+    link = np.vstack([links(a) for a in range(m)])
+    best = link.argmax(axis=1)
+    best_val = link[np.arange(m), best]
+    while True:
+        a = int(best_val.argmax())
+        if not best_val[a] >= limit:
+            break
+        a, b = sorted((a, int(best[a])))
+        sums[a] += sums[b]
+        sums[:, a] = sums[a]
+        word_sums[a] += word_sums[b]
+        counts[a] += counts[b]
+        locked[a] |= locked[b]
+        idea_of[a] = max(idea_of[a], idea_of[b])
+        labels[a] = labels[b] if labels[a] is None else labels[a]
+        active[b] = False
+        member_of[member_of == b] = a
+        link[b] = -np.inf
+        link[:, b] = -np.inf
+        best_val[b] = -np.inf
+        link[a] = links(a)
+        link[:, a] = link[a]
+        stale = np.flatnonzero(active & ((best == a) | (best == b)))
+        stale = np.union1d(stale, [a])
+        best[stale] = link[stale].argmax(axis=1)
+        best_val[stale] = link[stale, best[stale]]
+        # A plain average link to the merged cluster lies between the links to its two parts, so it
+        # cannot beat a cluster's best; a link to an idea's cluster can, as its words weigh half.
+        gained = active & ((link[:, a] > best_val) | ((link[:, a] == best_val) & (best > a)))
+        best[gained] = a
+        best_val[gained] = link[gained, a]
+    # renumber clusters by their first item
+    order_of: dict[int, int] = {}
+    for label in member_of:
+        order_of.setdefault(int(label), len(order_of))
+    numbers = np.array([order_of[int(label)] for label in member_of], dtype=int)
+    return Clusters(numbers, [labels[c] for c in order_of])
+
+
+_ID_TAIL = re.compile(r"^(.*?)(\d+)$")
+
+
+class _IdMaker:
+    """New Idea IDs in the customer's own pattern (AUT-15 -> AUT-16), else '<Customer ID>-M01'."""
+
+    def __init__(self, customer_id: str, customer_ids: Sequence[str], taken: set[str]) -> None:
+        self.taken = taken
+        parsed = [(m.group(1), m.group(2)) for m in map(_ID_TAIL.match, customer_ids) if m]
+        if parsed:
+            counts = Counter(prefix for prefix, _ in parsed)
+            top = max(counts.values())
+            # the most used prefix; among equals the one used last
+            self.prefix = next(p for p, _ in reversed(parsed) if counts[p] == top)
+            digits = [d for p, d in parsed if p == self.prefix]
+            self.width = max(len(d) for d in digits)
+            self.next = max(int(d) for d in digits) + 1
+        else:
+            self.prefix, self.width, self.next = f"{customer_id}-M", 2, 1
+
+    def __call__(self) -> str:
+        while True:
+            candidate = f"{self.prefix}{self.next:0{self.width}d}"
+            self.next += 1
+            if candidate.casefold() not in self.taken:
+                self.taken.add(candidate.casefold())
+                return candidate
+
+
+def _representative(sim: np.ndarray, words: Sequence[str], members: np.ndarray) -> int:
+    """The member that says most of what the group has in common (its words shared with most other
+    members), then the one most similar to the others, then the first in table order."""
+    sets = [set(words[i].split()) for i in members]
+    frequency = Counter(w for s in sets for w in s)
+    common = [sum(frequency[w] - 1 for w in s) for s in sets]
+    closeness = sim[np.ix_(members, members)].sum(axis=1)
+    best = max(range(len(members)), key=lambda k: (common[k], closeness[k], -k))
+    return int(members[best])
+
+
+def _cohesion(sim: np.ndarray, members: np.ndarray) -> float:
+    k = len(members)
+    if k < 2:
+        return 1.0
+    block = sim[np.ix_(members, members)]
+    return float((block.sum() - np.trace(block)) / (k * (k - 1)) / _FULL)
+
+
+_NUMBER_INPUTS = (*col.VALUE_INPUTS, col.SUPPLIER_SHARE)
+
+
+def _draft_rows(rows: list[dict[str, object]]) -> pd.DataFrame:
+    """Draft Ideas rows with every §4 input column: numbers NaN, anything else None unless set."""
+    frame = pd.DataFrame(rows, columns=list(col.IDEA_INPUTS))
+    return frame.astype({c: (float if c in _NUMBER_INPUTS else object) for c in frame.columns})
+
+
+def _column(table: pd.DataFrame, name: str) -> list[str | None]:
+    """A text column as trimmed strings, None for blanks (and for a missing column)."""
+    if name not in table.columns:
+        return [None] * len(table)
+    return [_text(x) for x in table[name].tolist()]
+
+
+_DRAFTED = re.compile(r"Synthesised from \d+ raw ideas?: ")
+
+
+def _draft_description(raw_ids: Sequence[str]) -> str:
+    plural = "s" if len(raw_ids) > 1 else ""
+    return f"Synthesised from {len(raw_ids)} raw idea{plural}: {', '.join(raw_ids)}."
+
+
+def _own_words(title: str | None, description: str | None, raw_texts: Collection[str]) -> str:
+    """An existing idea's title and description as normalised words; "" when they add nothing.
+
+    The synthesis' own description of a draft lists raw IDs, and a draft's title is one of its raw
+    ideas: both say nothing the raw ideas do not, and using them would let a second run pull raw ideas
+    into the drafts of the first.
+    """
+    drafted = description is not None and _DRAFTED.match(description) is not None
+    if drafted:
+        description = None
+        if title is not None and title.casefold() in raw_texts:
+            title = None
+    return normalise(f"{title or ''} {description or ''}")
+
+
+def _is_out_of_bounds(value: object) -> bool:
+    try:
+        return bool(parse_yes_no(value, False))
+    except ValueError:
+        return False
+
+
+def synthesize(
+    workshop: pd.DataFrame,
+    ideas: pd.DataFrame,
+    threshold: float = DEFAULT_THRESHOLD,
+    *,
+    customers: Collection[str] | None = None,
+    singletons_as_ideas: bool = False,
+    idea_threshold: float | None = None,
+) -> SynthesisResult:
+    """Suggested mother ideas for the raw ideas of every customer (or of ``customers`` only).
+
+    ``threshold`` (0..1) is the average similarity at which two groups merge: lower gives fewer,
+    broader groups. ``idea_threshold`` (0..1) is the similarity at which raw ideas join one of the
+    customer's existing ideas (default: ``DEFAULT_IDEA_THRESHOLD``, or ``threshold`` if that is
+    higher). Raw ideas without a Raw ID, Customer ID or text are left as they are.
+    """
+    if not 0.0 <= threshold <= 1.0:
+        raise ValueError(f"similarity threshold {threshold!r} must be between 0 and 1 (e.g. 0.3 for 30%)")
+    if idea_threshold is None:
+        idea_threshold = max(threshold, DEFAULT_IDEA_THRESHOLD)
+    elif not 0.0 <= idea_threshold <= 1.0:
+        raise ValueError(
+            f"similarity threshold for existing ideas {idea_threshold!r} must be between 0 and 1 "
+            "(e.g. 0.35 for 35%)"
+        )
+    mother_ids = _column(workshop, MOTHER_ID)
+    raw_ids = _column(workshop, RAW_ID)
+    texts = _column(workshop, IDEA_TEXT)
+    owners = _column(workshop, col.CUSTOMER_ID)
+    idea_ids = _column(ideas, col.IDEA_ID)
+    idea_owners = _column(ideas, col.CUSTOMER_ID)
+    titles = _column(ideas, col.TITLE)
+    descriptions = _column(ideas, col.DESCRIPTION)
+    outside_bounds = (
+        ideas[col.OUT_OF_BOUNDS].map(_is_out_of_bounds).tolist()
+        if col.OUT_OF_BOUNDS in ideas.columns
+        else [False] * len(ideas)
+    )
+    known = {i for i in idea_ids if i}
+    taken = {i.casefold() for i in known} | {i.casefold() for i in mother_ids if i}
+    wanted = None if customers is None else {str(c).strip() for c in customers}
+
+    groups: list[SynthesisGroup] = []
+    singletons: list[Singleton] = []
+    drafts: list[dict[str, object]] = []
+    counted: dict[str, int] = {}
+    unknown: list[tuple[str, str]] = []
+    usable = [r for r in range(len(workshop)) if owners[r] and texts[r] and raw_ids[r]]
+    for customer in dict.fromkeys(str(owners[r]) for r in usable):
+        if wanted is not None and customer not in wanted:
+            continue
+        rows = [r for r in usable if owners[r] == customer]
+        seeds = [mother_ids[r] for r in rows]
+        counted[customer] = len(rows)
+        unknown += [(customer, i) for i in dict.fromkeys(x for x in seeds if x) if i not in known]
+        words = [normalise(str(texts[r])) for r in rows]
+        sim = similarity_matrix(words)
+        own: dict[str, int] = {}  # the customer's own ideas: Idea ID -> its first Ideas row
+        for j, (idea_id, owner) in enumerate(zip(idea_ids, idea_owners, strict=True)):
+            if owner == customer and idea_id:
+                own.setdefault(idea_id, j)
+        under: dict[str, set[str]] = {}
+        for r in rows:
+            if mother_ids[r]:
+                under.setdefault(str(mother_ids[r]), set()).add(str(texts[r]).casefold())
+        own_words = {i: _own_words(titles[j], descriptions[j], under.get(i, set())) for i, j in own.items()}
+        with_words = [i for i, w in own_words.items() if w]
+        matched = IdeaWords(with_words, similarity(words, [own_words[i] for i in with_words]), idea_threshold)
+        found = clusters(sim, seeds, threshold, matched)
+        own_ids = [i for i, c in zip(idea_ids, idea_owners, strict=True) if c == customer and i]
+        make_id = _IdMaker(customer, own_ids, taken)
+        for k, label in enumerate(found.labels):
+            members = np.flatnonzero(found.numbers == k)
+            title = str(texts[rows[_representative(sim, words, members)]])
+            ids = tuple(str(raw_ids[rows[i]]) for i in members)
+            if label is None and len(members) == 1 and not singletons_as_ideas:
+                singletons.append(Singleton(customer, ids[0], title))
+                continue
+            mother_id = str(label) if label is not None else make_id()
+            filled = []
+            for position, i in enumerate(members):
+                if not seeds[i]:
+                    mother_ids[rows[i]] = mother_id
+                    filled.append(ids[position])
+            new = label is None
+            outside = not new and mother_id in own and outside_bounds[own[mother_id]]
+            cohesion = _cohesion(sim, members)
+            groups.append(
+                SynthesisGroup(customer, mother_id, ids, tuple(filled), new, title, cohesion, outside)
+            )
+            if new:
+                drafts.append(
+                    {
+                        col.IDEA_ID: mother_id,
+                        col.CUSTOMER_ID: customer,
+                        col.TITLE: title,
+                        col.DESCRIPTION: _draft_description(ids),
+                        col.STATUS: DRAFT_STATUS,
+                    }
+                )
+    report = SynthesisReport(
+        threshold, tuple(groups), tuple(singletons), counted, tuple(unknown), idea_threshold
+    )
+    filled_ids = pd.Series(mother_ids, index=workshop.index, dtype=object, name=MOTHER_ID)
+    return SynthesisResult(filled_ids, _draft_rows(drafts), report)
+
+
+def _kind(group: SynthesisGroup) -> str:
+    if group.new:
+        return "New mother idea"
+    return "Existing mother idea, out of bounds" if group.out_of_bounds else "Existing mother idea"
+
+
+def report_frame(report: SynthesisReport) -> pd.DataFrame:
+    """The report as a table, one row per mother idea and per singleton (for a sheet)."""
+    rows = [
+        {
+            col.CUSTOMER_ID: g.customer_id,
+            col.IDEA_ID: g.idea_id,
+            "Kind": _kind(g),
+            "Raw ideas": g.size,
+            "Filled now": len(g.filled),
+            "Cohesion": g.cohesion,
+            col.TITLE: g.title,
+            "Raw IDs": ", ".join(g.raw_ids),
+        }
+        for g in report.groups
+    ]
+    rows += [
+        {
+            col.CUSTOMER_ID: s.customer_id,
+            col.IDEA_ID: None,
+            "Kind": "Singleton",
+            "Raw ideas": 1,
+            "Filled now": 0,
+            "Cohesion": 1.0,
+            col.TITLE: s.idea,
+            "Raw IDs": s.raw_id,
+        }
+        for s in report.singletons
+    ]
+    columns = [
+        col.CUSTOMER_ID,
+        col.IDEA_ID,
+        "Kind",
+        "Raw ideas",
+        "Filled now",
+        "Cohesion",
+        col.TITLE,
+        "Raw IDs",
+    ]
+    return pd.DataFrame(rows, columns=columns)
+
+
+def _count(n: int, noun: str) -> str:
+    return f"{n} {noun}" if n == 1 else f"{n} {noun}s"
+
+
+def _clip(text: str, width: int) -> str:
+    return text if len(text) <= width else text[: width - 1] + "…"
+
+
+def render_report(report: SynthesisReport, width: int = 100) -> str:
+    """The report as plain text for the terminal or a log."""
+    limits = f"similarity threshold {report.threshold:.0%}"
+    if report.idea_threshold is not None:
+        limits += f", {report.idea_threshold:.0%} to join an existing idea"
+    lines = [f"Synthesis of raw ideas ({limits})"]
+    if not report.raw_ideas:
+        lines.append("No raw ideas to synthesise.")
+    for customer, n in report.raw_ideas.items():
+        groups = [g for g in report.groups if g.customer_id == customer]
+        alone = [s for s in report.singletons if s.customer_id == customer]
+        new = sum(g.new for g in groups)
+        filled = sum(len(g.filled) for g in groups)
+        lines.append("")
+        lines.append(
+            f"{customer}: {_count(n, 'raw idea')} -> {_count(len(groups), 'mother idea')} ({new} new), "
+            f"{_count(len(alone), 'singleton')}; {_count(filled, 'raw idea')} assigned now"
+        )
+        if groups:
+            id_width = max(len("Mother idea"), *(len(g.idea_id) for g in groups))
+            lines.append(f"  {'Mother idea':<{id_width}}  Kind  Raw  Cohesion  Title")
+        for g in groups:
+            kind = "new " if g.new else "kept"
+            head = f"  {g.idea_id:<{id_width}}  {kind}  {g.size:>3}  {g.cohesion:>8.0%}  "
+            title = f"(out of bounds) {g.title}" if g.out_of_bounds else g.title
+            lines.append(head + _clip(title, max(20, width - len(head))))
+        if alone:
+            lines.append("  Singletons (no close match; assign them by hand or lower the threshold):")
+            for s in alone:
+                head = f"    {s.raw_id}  "
+                lines.append(head + _clip(s.idea, max(20, width - len(head))))
+    for customer, idea_id in report.unknown_mother_ids:
+        lines.append(f"Note: {customer} uses Mother idea ID {idea_id}, which is not in the Ideas table yet.")
+    return "\n".join(lines)
+
+
+def adjusted_rand_index(truth: Sequence[object], predicted: Sequence[object]) -> float:
+    """Agreement of two groupings of the same items, corrected for chance (1 = identical, ~0 = random).
+
+    Hubert and Arabie (1985), from the contingency table of the two labelings.
+    """
+    if len(truth) != len(predicted):
+        raise ValueError("both groupings must label the same items")
+    n = len(truth)
+    table = Counter(zip(truth, predicted, strict=True))
+    pairs = sum(comb(c, 2) for c in table.values())
+    rows = sum(comb(c, 2) for c in Counter(truth).values())
+    cols = sum(comb(c, 2) for c in Counter(predicted).values())
+    total = comb(n, 2)
+    if total == 0:
+        return 1.0
+    expected = rows * cols / total
+    maximum = (rows + cols) / 2
+    if maximum == expected:  # both groupings trivial (all one group, or all singletons)
+        return 1.0
+    return (pairs - expected) / (maximum - expected)
