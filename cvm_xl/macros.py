@@ -20,6 +20,7 @@ import logging
 from collections.abc import Collection, Sequence
 from pathlib import Path
 
+from cvm_xl.actions.synthesize import plan_synthesis
 from cvm_xl.books.imports import (
     HELD,
     IMPORT_LOG_SHEET,
@@ -54,10 +55,8 @@ from cvm_xl.generate.batch import generate_customer_books
 from cvm_xl.generate.signoff_book import write_signoff_book
 from cvm_xl.master.model import Master
 from cvm_xl.master.schema import IDEAS
-from cvm_xl.master.update import CellChange
 from cvm_xl.spreadsheet.tables import find_sheet
-from cvm_xl.workshop.synthesis import DEFAULT_THRESHOLD, MOTHER_ID
-from cvm_xl.workshop.synthesis import synthesize as synthesize_ideas
+from cvm_xl.workshop.synthesis import DEFAULT_THRESHOLD
 
 log = logging.getLogger(__name__)
 
@@ -99,20 +98,12 @@ def synthesize_in(
 ) -> MacroOutcome:
     """Group the Workshop's raw ideas into mother ideas as ``cvm-xl synthesize`` does: fill blank
     Mother idea IDs, add draft Ideas rows for new groups; the report goes on the Synthesis sheet."""
-    from cvm_xl.cli.synthesize import draft_records, fills
 
     def action() -> MacroOutcome:
         master = read_master(book)
-        result = synthesize_ideas(
-            master.workshop,
-            master.ideas,
-            threshold,
-            customers=customers,
-            singletons_as_ideas=singletons_as_ideas,
-        )
-        changes = [CellChange(WORKSHOP_SHEET, row, MOTHER_ID, value) for row, value in fills(master, result)]
-        drafts = draft_records(result.new_ideas)
-        apply_changes(book, changes, {IDEAS_SHEET: drafts} if drafts else None)
+        plan = plan_synthesis(master, threshold, customers=customers, singletons_as_ideas=singletons_as_ideas)
+        result, changes = plan.result, plan.changes
+        apply_changes(book, plan.changes, plan.additions)
         put_sheet(book, SYNTHESIS_SHEET, synthesis_sheet(result.report, now()))
         report = result.report
         message = (
@@ -376,6 +367,7 @@ def import_returned_in(
 
 
 def _caller() -> XlwingsBook:
+    # Imported here, not at the top: only a macro running inside Excel needs xlwings' Excel side.
     import xlwings as xw
 
     return XlwingsBook(xw.Book.caller())

@@ -171,7 +171,7 @@ def fake_loader(monkeypatch):
             raise state["master"]
         return state["master"]
 
-    monkeypatch.setattr(cvm_xl.master.read, "load_master", load)
+    monkeypatch.setattr(cvm_xl.cli.common, "load_master", load)
     return state
 
 

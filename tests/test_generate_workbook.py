@@ -10,12 +10,16 @@ import pytest
 from generate_fixtures import SETTINGS, build_master
 from python_calamine import CalamineWorkbook
 
-from cvm_xl.books.package import HASH_PROPERTY, read_custom_properties
+from cvm_xl.books.package import (
+    CUSTOMER_ID_PROPERTY,
+    FINGERPRINT_PROPERTY,
+    HASH_PROPERTY,
+    read_custom_properties,
+)
 from cvm_xl.core import columns as col
 from cvm_xl.core.fingerprint import fingerprint
 from cvm_xl.core.selection import select_for_sign_off
 from cvm_xl.generate import customer_workbook_bytes, signoff_workbook_bytes
-from cvm_xl.generate.customer_book import CUSTOMER_ID_PROPERTY, FINGERPRINT_PROPERTY
 from cvm_xl.generate.formulas import ALLOWED_FUNCTIONS
 
 SHEETS = ["Cover", "Ideas", "Map", "Passbook", "Sign-off", "Tracking", "Workshop", "Settings", "Record"]

@@ -14,8 +14,8 @@ from cvm_xl.core import fingerprint as fp
 from cvm_xl.core import passbook
 from cvm_xl.core.portfolio_map import map_grid, portfolio_map
 from cvm_xl.core.settings import Settings
-from cvm_xl.excel.arrays import settings_from_range
 from udfs import cvm_udfs as u
+from udfs.arrays import settings_from_range
 
 SETTINGS_ROWS = [
     ["Setting", "Value"],

@@ -17,10 +17,10 @@ from hypothesis import strategies as st
 from cvm_xl.core import columns as col
 from cvm_xl.core.evaluation import evaluate_ideas
 from cvm_xl.core.settings import Settings
-from cvm_xl.excel.arrays import first_error
 from cvm_xl.excel.template.layout import IDEA_FORMULAS
 from cvm_xl.master.schema import IDEAS, SETTINGS_TABLE
 from udfs import cvm_udfs
+from udfs.arrays import first_error
 
 GUARD = re.compile(r'^=IF\(tblIdeas\[\[#This Row\],\[Idea ID\]\]="","",(?P<call>.*)\)$')
 CALL = re.compile(r"^(?P<name>CVM_[A-Z_]+)\((?P<args>.*)\)$")

@@ -25,12 +25,12 @@ from cvm_xl.core.evaluation import IdeaInputError, evaluate_idea
 from cvm_xl.core.settings import Settings
 from cvm_xl.core.sharing import price_premium
 from cvm_xl.core.values import CELLS, band, cell, net, outcome, value_over_horizon, zone
-from cvm_xl.excel import arrays
-from cvm_xl.excel.arrays import ArgumentError, error_text, number, option, pair, yes_no
 from cvm_xl.readiness.maturity import maturity_verdict, ratings_from_grid
 from cvm_xl.readiness.risks import risk_rating
 from cvm_xl.readiness.screening import ScreeningThresholds, screen_customer
 from cvm_xl.spreadsheet.tables import normalise_header
+from udfs import arrays
+from udfs.arrays import ArgumentError, error_text, number, option, pair, yes_no
 
 from . import xl
 

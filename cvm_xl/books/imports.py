@@ -22,12 +22,13 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Iterable, Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import NamedTuple
 
 import pandas as pd
 
+from cvm_xl.books.passbook import write_passbook_sheet
 from cvm_xl.books.read import (
     FINGERPRINT_GENERATED,
     KIND_CUSTOMER,
@@ -44,6 +45,7 @@ from cvm_xl.core import columns as col
 from cvm_xl.core.problems import Problem, WorkbookError
 from cvm_xl.core.values import is_blank
 from cvm_xl.master.model import Master
+from cvm_xl.master.read import load_master
 from cvm_xl.master.schema import IDEAS, TRACKING
 from cvm_xl.master.update import CellChange, update_master
 
@@ -585,7 +587,6 @@ def plan_imports(
 
 def applied_to(master: Master, plan: BookImport) -> Master:
     """The master as it is after the plan (in memory; appended rows get the next Excel rows)."""
-    from dataclasses import replace
 
     ideas, tracking = master.ideas.copy(), master.tracking.copy()
     for item in plan.items:
@@ -672,8 +673,6 @@ def apply_imports(
 ) -> ImportResult:
     """Write every plan into the master at once (backup kept, atomic replace), log each item in
     ``Import log``, then rewrite the master's Passbook sheet from the updated master."""
-    from cvm_xl.books.passbook import write_passbook_sheet
-    from cvm_xl.master.read import load_master
 
     when = when or dt.datetime.now().replace(microsecond=0)
     changes, appends = master_changes(plans, when)

@@ -10,6 +10,7 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import struct
+import xml.etree.ElementTree as ET
 import zipfile
 import zlib
 from collections.abc import Iterable, Mapping, Sequence
@@ -23,6 +24,17 @@ CORE_PART = "docProps/core.xml"
 APP_PART = "docProps/app.xml"
 PROPERTY_PREFIX = "cvm-xl "
 HASH_PROPERTY = "cvm-xl content hash"
+# What every generated book records about itself (read back by ``books.read``).
+CUSTOMER_ID_PROPERTY = "cvm-xl customer ID"
+FINGERPRINT_PROPERTY = "cvm-xl fingerprint"
+GENERATED_PROPERTY = "cvm-xl generated"
+VERSION_PROPERTY = "cvm-xl version"
+KIND_PROPERTY = "cvm-xl workbook"
+FINGERPRINTS_PROPERTY = "cvm-xl fingerprints"
+# Values of KIND_PROPERTY.
+KIND_MASTER = "master"
+KIND_CUSTOMER = "customer"
+KIND_SIGNOFF = "consolidated sign-off"
 COMPRESSION_LEVEL = 1  # the parts are repetitive XML: level 1 is nearly as small and much faster
 _FMTID = "{D5CDD505-2E9C-101B-9397-08002B2CF9AE}"
 
@@ -199,7 +211,6 @@ class ZipTemplate:
 
 def read_custom_properties(data: bytes) -> dict[str, str]:
     """Name -> text of the custom document properties in ``docProps/custom.xml`` bytes."""
-    import xml.etree.ElementTree as ET
 
     ns = {
         "p": "http://schemas.openxmlformats.org/officeDocument/2006/custom-properties",

@@ -18,10 +18,12 @@ from typing import TYPE_CHECKING, NamedTuple
 
 import numpy as np
 import pandas as pd
+from openpyxl import load_workbook
 from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.worksheet import Worksheet
 
+from cvm_xl.books.read import KIND_SIGNOFF
 from cvm_xl.core import columns as col
 from cvm_xl.core.cells import parse_yes_no
 from cvm_xl.core.fingerprint import canonical_text as key
@@ -37,6 +39,7 @@ from cvm_xl.core.reconcile import Difference, reconcile
 from cvm_xl.core.settings import Settings
 from cvm_xl.core.tracking import CUSTOMER_REALISED, SUPPLIER_REALISED, realised_by_month
 from cvm_xl.master.model import Master
+from cvm_xl.spreadsheet.atomic import save_atomically
 from cvm_xl.spreadsheet.tables import find_sheet
 
 if TYPE_CHECKING:
@@ -204,9 +207,6 @@ def write_passbook_sheet(path: str | Path, master: Master, when: dt.datetime | N
     The sheet holds plain values: it is a statement of the passbook at ``when``, rewritten by
     ``cvm-xl passbook`` and after every ``cvm-xl import``.
     """
-    from openpyxl import load_workbook
-
-    from cvm_xl.spreadsheet.atomic import save_atomically
 
     target = Path(path)
     when = when or dt.datetime.now().replace(microsecond=0)
@@ -276,7 +276,6 @@ def reconcile_books(
             f"the two workbooks share no customer ({', '.join(a.customers) or 'none'} against "
             f"{', '.join(b.customers) or 'none'}), so there is no passbook to compare"
         )
-    from cvm_xl.books.read import KIND_SIGNOFF  # the reader imports the generator, which imports this module
 
     realised = realised and KIND_SIGNOFF not in (a.kind, b.kind)
     lines_a, lines_b = book_passbook(a, customers), book_passbook(b, customers)

@@ -26,7 +26,17 @@ import pandas as pd
 from python_calamine import CalamineError, CalamineWorkbook
 
 from cvm_xl.books import layout as L
-from cvm_xl.books.package import CUSTOM_PART, read_custom_properties
+from cvm_xl.books.package import (
+    CUSTOM_PART,
+    CUSTOMER_ID_PROPERTY,
+    FINGERPRINT_PROPERTY,
+    GENERATED_PROPERTY,
+    KIND_CUSTOMER,
+    KIND_MASTER,
+    KIND_PROPERTY,
+    KIND_SIGNOFF,
+    read_custom_properties,
+)
 from cvm_xl.core import columns as col
 from cvm_xl.core.cells import parse_yes_no, shown
 from cvm_xl.core.evaluation import evaluate_ideas
@@ -34,13 +44,8 @@ from cvm_xl.core.fingerprint import canonical_date, canonical_money, canonical_n
 from cvm_xl.core.problems import ERROR, WARNING, Problem, WorkbookError, column_letter
 from cvm_xl.core.settings import Settings
 from cvm_xl.core.values import is_blank
-from cvm_xl.generate.customer_book import (
-    CUSTOMER_ID_PROPERTY,
-    FINGERPRINT_PROPERTY,
-    GENERATED_PROPERTY,
-    KIND_PROPERTY,
-)
 from cvm_xl.master.model import Master
+from cvm_xl.master.read import load_master
 from cvm_xl.master.read_tables import TableData, empty_frame, read_table
 from cvm_xl.master.schema import IDEAS, SETTING, TRACKING
 from cvm_xl.master.settings_sheet import default_settings_problem, read_settings
@@ -48,9 +53,6 @@ from cvm_xl.spreadsheet.files import check_workbook_file, unreadable
 from cvm_xl.spreadsheet.sheet_xml import SheetScan, scan_sheets
 from cvm_xl.spreadsheet.tables import find_header_row, find_sheet, normalise_header
 
-KIND_MASTER = "master"
-KIND_CUSTOMER = "customer"
-KIND_SIGNOFF = "consolidated sign-off"
 KIND_NAMES = {
     KIND_MASTER: "master workbook",
     KIND_CUSTOMER: "customer workbook",
@@ -657,7 +659,6 @@ def _read_signoff(path: Path, properties: dict[str, str], names: list[str]) -> B
 
 
 def _read_master(path: Path, properties: dict[str, str]) -> BookContent:
-    from cvm_xl.master.read import load_master
 
     master = load_master(path)
     names = sheet_names(path)

@@ -7,6 +7,13 @@ from pathlib import Path
 
 from rich.console import Console
 
+from cvm_xl.cli.progress import generate_customer_workbooks
+from cvm_xl.cli.report import print_report, report_console
+from cvm_xl.generate import write_signoff_workbook
+from cvm_xl.master.read import load_master
+from cvm_xl.master.write import write_master
+from cvm_xl.sample import sample_settings, sample_tables
+
 DEFAULT_OUT = "demo-output"
 
 
@@ -24,10 +31,6 @@ def add_parser(subparsers: argparse._SubParsersAction) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
-    from cvm_xl.cli.report import print_report, report_console
-    from cvm_xl.master.read import load_master
-    from cvm_xl.master.write import write_master
-    from cvm_xl.sample import sample_settings, sample_tables
 
     console = report_console()
     out = Path(args.out)
@@ -46,7 +49,6 @@ def run(args: argparse.Namespace) -> int:
 
 
 def _generate(master, out: Path, force: bool, console: Console) -> list[Path]:
-    from cvm_xl.generate import generate_customer_workbooks, write_signoff_workbook
 
     books = generate_customer_workbooks(master, out / "customers", force=force, console=console)
     signoff = write_signoff_workbook(master, out / "cvm_signoff.xlsx", force=force)

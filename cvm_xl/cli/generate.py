@@ -7,15 +7,12 @@ left alone because it changed since generation, 2 bad usage or an unreadable mas
 from __future__ import annotations
 
 import argparse
-import sys
 from pathlib import Path
 
 from rich.console import Console
 
-from cvm_xl.core.problems import WorkbookError
-from cvm_xl.master.model import Master
-
-EXIT_OK, EXIT_PROBLEMS, EXIT_USAGE = 0, 1, 2
+from cvm_xl.cli.common import EXIT_OK, EXIT_PROBLEMS, UsageError, load
+from cvm_xl.cli.progress import generate_with_progress
 
 
 def add_parser(subparsers: argparse._SubParsersAction) -> None:
@@ -41,26 +38,7 @@ def add_parser(subparsers: argparse._SubParsersAction) -> None:
     p.set_defaults(run=run)
 
 
-def load(path: str, command: str, console: Console) -> Master | int:
-    """The master, or an exit code after printing its problems (nothing is written then)."""
-    from cvm_xl.cli.validate import report
-    from cvm_xl.master.read import load_master
-    from cvm_xl.spreadsheet.files import UnreadableFileError
-
-    try:
-        return load_master(path)
-    except UnreadableFileError as exc:
-        for p in exc.problems:
-            print(f"cvm-xl {command}: {p.file}: {p.message} {p.fix}".rstrip(), file=sys.stderr)
-        return EXIT_USAGE
-    except WorkbookError as exc:
-        report(exc.problems, path, console)
-        console.print(f"Nothing was written: fix the master first (cvm-xl validate {path}).")
-        return EXIT_PROBLEMS
-
-
 def run(args: argparse.Namespace) -> int:
-    from cvm_xl.cli import UsageError
 
     console = Console(highlight=False)
     master = load(args.master, "generate", console)
@@ -76,7 +54,6 @@ def run(args: argparse.Namespace) -> int:
                 + (" ..." if len(known) > 20 else "")
             )
         wanted = list(dict.fromkeys(args.customer))
-    from cvm_xl.cli.progress import generate_with_progress
 
     results = generate_with_progress(
         master, Path(args.out), customer_ids=wanted, force=args.force, workers=args.workers, console=console

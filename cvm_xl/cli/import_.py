@@ -23,7 +23,9 @@ from rich.console import Console
 from rich.table import Table
 from rich.text import Text
 
-from cvm_xl.cli.verify import EXIT_OK, EXIT_PROBLEMS, EXIT_UNREADABLE, print_problems, read_or_report, text_of
+from cvm_xl.books.imports import BookRefusedError, apply_imports, plan_imports
+from cvm_xl.books.read import KIND_MASTER
+from cvm_xl.cli.common import EXIT_OK, EXIT_PROBLEMS, EXIT_USAGE, print_problems, read_or_report, text_of
 from cvm_xl.core.problems import WorkbookError
 from cvm_xl.spreadsheet.files import UnreadableFileError
 
@@ -79,7 +81,6 @@ def items_table(plan) -> Table:  # type: ignore[no-untyped-def]
 
 
 def _read_master(path: str, console: Console):  # type: ignore[no-untyped-def]
-    from cvm_xl.books.read import KIND_MASTER
 
     content = read_or_report(path, "import", console)
     if isinstance(content, int):
@@ -90,12 +91,11 @@ def _read_master(path: str, console: Console):  # type: ignore[no-untyped-def]
             "Give the master first, then the returned workbooks.",
             file=sys.stderr,
         )
-        return EXIT_UNREADABLE
+        return EXIT_USAGE
     return content
 
 
 def run(args: argparse.Namespace, console: Console | None = None) -> int:
-    from cvm_xl.books.imports import BookRefusedError, apply_imports, plan_imports
 
     console = console or Console(highlight=False)
     master = _read_master(args.master, console)
@@ -122,7 +122,7 @@ def run(args: argparse.Namespace, console: Console | None = None) -> int:
         for p in exc.problems:
             print(f"cvm-xl import: {p.file}: {p.message} {p.fix}".rstrip(), file=sys.stderr)
         console.print("Nothing was imported.")
-        return EXIT_UNREADABLE
+        return EXIT_USAGE
     for plan in plans:
         print_problems(console, plan.book.problems)
         if plan.items:

@@ -5,10 +5,9 @@ from __future__ import annotations
 import argparse
 from pathlib import Path
 
-from cvm_xl.cli import UsageError
+from cvm_xl.cli.common import EXIT_OK, UsageError
 from cvm_xl.core.settings import Settings, SettingsError
-
-EXIT_OK = 0
+from cvm_xl.master.write import write_master
 
 
 def add_parser(subparsers: argparse._SubParsersAction) -> None:
@@ -27,7 +26,6 @@ def add_parser(subparsers: argparse._SubParsersAction) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
-    from cvm_xl.master.write import write_master
 
     path = Path(args.path)
     if path.suffix.lower() != ".xlsx":

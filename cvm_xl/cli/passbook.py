@@ -17,8 +17,9 @@ import shutil
 from rich.console import Console
 from rich.table import Table
 
-from cvm_xl.cli.generate import EXIT_OK, load
-from cvm_xl.cli.verify import text_of
+from cvm_xl.books.passbook import master_passbook, write_passbook_sheet
+from cvm_xl.cli.common import EXIT_OK, load, text_of
+from cvm_xl.master.update import backup_path
 
 
 def add_parser(subparsers: argparse._SubParsersAction) -> None:
@@ -57,8 +58,6 @@ def standings_table(items, currency: str) -> Table:  # type: ignore[no-untyped-d
 
 
 def run(args: argparse.Namespace, console: Console | None = None) -> int:
-    from cvm_xl.books.passbook import master_passbook, write_passbook_sheet
-    from cvm_xl.master.update import backup_path
 
     console = console or Console(highlight=False)
     master = load(args.master, "passbook", console)

@@ -9,6 +9,8 @@ from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 from rich.table import Table
 
+from cvm_xl.core.problems import WorkbookError
+from cvm_xl.generate import refusal
 from cvm_xl.generate.batch import BookResult, generate_customer_books
 from cvm_xl.master.model import Master
 
@@ -75,3 +77,25 @@ def print_summary(results: Sequence[BookResult], out: Path, console: Console) ->
         console.print(f"[yellow]... and {len(warnings) - WARNINGS_SHOWN} more warnings.[/]")
     written = sum(r.ok for r in results)
     console.print(f"{written} of {len(results)} customer workbooks written to {out}.")
+
+
+def generate_customer_workbooks(
+    master: Master,
+    out_dir: Path,
+    *,
+    force: bool = False,
+    console=None,  # type: ignore[no-untyped-def]
+    customer_ids: Sequence[str] | None = None,
+) -> list[Path]:
+    """Write the customer workbooks with a progress bar and summary on ``console`` (rich).
+
+    Returns the paths written; raises ``WorkbookError`` listing the workbooks that were not
+    overwritten because they changed since generation (the others are written).
+    """
+    results = generate_with_progress(
+        master, Path(out_dir), customer_ids=customer_ids, force=force, console=console
+    )
+    refused = [refusal(r.path, r.message) for r in results if not r.ok]
+    if refused:
+        raise WorkbookError(refused)
+    return [r.path for r in results]

@@ -19,7 +19,17 @@ from rich.console import Console
 from rich.table import Table
 from rich.text import Text
 
-from cvm_xl.cli.verify import EXIT_OK, EXIT_PROBLEMS, EXIT_UNREADABLE, print_problems, read_or_report, text_of
+from cvm_xl.books.passbook import reconcile_books, standings
+from cvm_xl.cli.common import (
+    EXIT_OK,
+    EXIT_PROBLEMS,
+    EXIT_USAGE,
+    UsageError,
+    print_problems,
+    read_or_report,
+    text_of,
+)
+from cvm_xl.core.reconcile import DIFFERS, MISSING_IN_A
 
 DEFAULT_TOLERANCE = 0.5
 
@@ -62,7 +72,6 @@ def add_parser(subparsers: argparse._SubParsersAction) -> None:
 
 
 def differences_table(result, currency: str) -> Table:  # type: ignore[no-untyped-def]
-    from cvm_xl.core.reconcile import DIFFERS, MISSING_IN_A
 
     table = Table(title=f"Lines that differ ({currency})", title_justify="left")
     table.add_column("Idea ID", no_wrap=True)
@@ -87,7 +96,6 @@ def differences_table(result, currency: str) -> Table:  # type: ignore[no-untype
 
 
 def balances_table(result, a, b) -> Table:  # type: ignore[no-untyped-def]
-    from cvm_xl.books.passbook import standings
 
     table = Table(title="Balances (planned)", title_justify="left")
     for name in ("Customer ID", "Book", "Supplier (Bs)", "Customer (Bc)", "Total", "Equity gap"):
@@ -110,8 +118,6 @@ def balances_table(result, a, b) -> Table:  # type: ignore[no-untyped-def]
 
 
 def run(args: argparse.Namespace, console: Console | None = None) -> int:
-    from cvm_xl.books.passbook import reconcile_books
-    from cvm_xl.cli import UsageError
 
     console = console or Console(highlight=False)
     books = []
@@ -155,4 +161,4 @@ def run(args: argparse.Namespace, console: Console | None = None) -> int:
     return EXIT_PROBLEMS
 
 
-__all__ = ["EXIT_OK", "EXIT_PROBLEMS", "EXIT_UNREADABLE", "add_parser", "run"]
+__all__ = ["EXIT_OK", "EXIT_PROBLEMS", "EXIT_USAGE", "add_parser", "run"]

@@ -18,15 +18,20 @@ import math
 from pathlib import Path
 
 import pandas as pd
+from python_calamine import CalamineWorkbook
 from rich.table import Table
 from rich.text import Text
 
-from cvm_xl.cli.report import money
+from cvm_xl.cli.common import EXIT_OK, chosen_customers, load, problem_table, write_error
+from cvm_xl.cli.report import money, report_console
 from cvm_xl.core import columns as col
-from cvm_xl.core.problems import Problem
+from cvm_xl.core.problems import Problem, column_letter
+from cvm_xl.core.selection import select_for_sign_off
 from cvm_xl.core.values import is_blank
+from cvm_xl.master.schema import TABLES
+from cvm_xl.master.update import CellChange, update_master
+from cvm_xl.spreadsheet.tables import SCAN_ROWS, find_header_row, find_sheet
 
-EXIT_OK = 0
 IDEAS_SHEET = "Ideas"
 SELECTED = "Selected"
 MAY_SELECT = frozenset({"proposed", "evaluated", ""})  # statuses --apply may raise to Selected
@@ -52,11 +57,6 @@ def add_parser(subparsers: argparse._SubParsersAction) -> None:
 
 def column_letters(path: str | Path, sheet: str) -> dict[str, str]:
     """Header name -> column letter of a master table, found as the loader finds it."""
-    from python_calamine import CalamineWorkbook
-
-    from cvm_xl.core.problems import column_letter
-    from cvm_xl.master.schema import TABLES
-    from cvm_xl.spreadsheet.tables import SCAN_ROWS, find_header_row, find_sheet
 
     table = TABLES[sheet]
     with CalamineWorkbook.from_path(str(path)) as workbook:
@@ -114,12 +114,6 @@ def selection_table(ideas: pd.DataFrame, currency: str, apply: bool) -> Table:
 
 
 def run(args: argparse.Namespace) -> int:
-    from cvm_xl.cli.generate import load
-    from cvm_xl.cli.report import report_console
-    from cvm_xl.cli.synthesize import chosen_customers, write_error
-    from cvm_xl.cli.validate import problem_table
-    from cvm_xl.core.selection import select_for_sign_off
-    from cvm_xl.master.update import CellChange, update_master
 
     console = report_console()
     master = load(args.master, "select", console)

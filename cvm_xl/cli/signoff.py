@@ -11,7 +11,8 @@ from pathlib import Path
 
 from rich.console import Console
 
-from cvm_xl.cli.generate import EXIT_OK, EXIT_PROBLEMS, load
+from cvm_xl.cli.common import EXIT_OK, EXIT_PROBLEMS, UsageError, load
+from cvm_xl.generate.signoff_book import write_signoff_book
 
 
 def add_parser(subparsers: argparse._SubParsersAction) -> None:
@@ -32,8 +33,6 @@ def add_parser(subparsers: argparse._SubParsersAction) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
-    from cvm_xl.cli import UsageError
-    from cvm_xl.generate.signoff_book import write_signoff_book
 
     console = Console(highlight=False)
     if Path(args.out).suffix and Path(args.out).suffix.lower() != ".xlsx":

@@ -12,27 +12,22 @@ from __future__ import annotations
 
 import argparse
 import math
-from collections.abc import Sequence
-from pathlib import Path
 
-import pandas as pd
 from rich.console import Console
 from rich.table import Table
 from rich.text import Text
 
+from cvm_xl.actions.synthesize import plan_synthesis
+from cvm_xl.cli.common import EXIT_OK, chosen_customers, load, write_error
+from cvm_xl.cli.report import report_console
 from cvm_xl.core import columns as col
-from cvm_xl.core.values import is_blank
-from cvm_xl.master.model import Master
-from cvm_xl.workshop.synthesis import DEFAULT_THRESHOLD, MOTHER_ID, SynthesisReport, SynthesisResult
-
-EXIT_OK = 0
-WORKSHOP_SHEET, IDEAS_SHEET = "Workshop", "Ideas"
+from cvm_xl.core.cells import parse_number
+from cvm_xl.master.update import update_master
+from cvm_xl.workshop.synthesis import DEFAULT_THRESHOLD, SynthesisReport
 
 
 def threshold(text: str) -> float:
     """'0.3', '30%' or '30' (read as a percentage when above 1) -> 0.3."""
-    from cvm_xl.core.cells import parse_number
-
     try:
         value = parse_number(text)
     except ValueError:
@@ -73,52 +68,6 @@ def add_parser(subparsers: argparse._SubParsersAction) -> None:
     )
     p.add_argument("--dry-run", action="store_true", help="print what would change; write nothing")
     p.set_defaults(run=run)
-
-
-def chosen_customers(master: Master, wanted: Sequence[str] | None) -> list[str] | None:
-    """The customer IDs asked for with --customer (None: all); an unknown ID is a usage error."""
-    from cvm_xl.cli import UsageError
-
-    if not wanted:
-        return None
-    known = [str(v) for v in master.customers[col.CUSTOMER_ID].tolist()]
-    unknown = [c for c in wanted if c not in known]
-    if unknown:
-        raise UsageError(
-            f"unknown customer ID {', '.join(unknown)}; the master has {', '.join(known[:20])}"
-            + (" ..." if len(known) > 20 else "")
-        )
-    return list(dict.fromkeys(wanted))
-
-
-def write_error(path: str | Path, exc: Exception) -> Exception:
-    """Why the master could not be written, as a usage error (exit 2) that says what to do."""
-    from cvm_xl.cli import UsageError
-
-    reason = exc.strerror if isinstance(exc, OSError) and exc.strerror else str(exc)
-    return UsageError(
-        f"{path} could not be written ({reason}); nothing was changed. Close it in Excel, check that "
-        "the folder is writable, and run the command again."
-    )
-
-
-def fills(master: Master, result: SynthesisResult) -> list[tuple[int, str]]:
-    """(Excel row, Mother idea ID) of every Workshop row whose blank ID the synthesis fills."""
-    before = master.workshop[MOTHER_ID] if MOTHER_ID in master.workshop.columns else None
-    out = []
-    for row, value in result.mother_ids.items():
-        old = None if before is None else before.get(row)
-        if is_blank(old) and not is_blank(value):
-            out.append((int(row), str(value)))
-    return out
-
-
-def draft_records(new_ideas: pd.DataFrame) -> list[dict[str, object]]:
-    """The draft Ideas rows as records holding only their filled cells."""
-    return [
-        {name: value for name, value in row.items() if not is_blank(value)}
-        for row in new_ideas.to_dict("records")
-    ]
 
 
 def _group_table(report: SynthesisReport, customer: str) -> Table | None:
@@ -180,38 +129,28 @@ def print_report(report: SynthesisReport, console: Console) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
-    from cvm_xl.cli.generate import load
-    from cvm_xl.cli.report import report_console
-    from cvm_xl.master.update import CellChange, update_master
-    from cvm_xl.workshop.synthesis import synthesize
-
     console = report_console()
     master = load(args.master, "synthesize", console)
     if isinstance(master, int):
         return master
-    wanted = chosen_customers(master, args.customer)
-    result = synthesize(
-        master.workshop,
-        master.ideas,
+    plan = plan_synthesis(
+        master,
         args.threshold,
-        customers=wanted,
+        customers=chosen_customers(master, args.customer),
         singletons_as_ideas=args.singletons,
     )
-    print_report(result.report, console)
-    filled = fills(master, result)
-    drafts = draft_records(result.new_ideas)
-    if not filled and not drafts:
+    print_report(plan.result.report, console)
+    if plan.empty:
         console.print(f"Nothing to change: {args.master} already holds this grouping. Nothing was written.")
         return EXIT_OK
-    what = f"fill Mother idea ID of {len(filled)} raw ideas and add {len(drafts)} draft ideas"
-    if drafts:
-        what += f" ({', '.join(str(d[col.IDEA_ID]) for d in drafts)})"
+    what = f"fill Mother idea ID of {len(plan.changes)} raw ideas and add {len(plan.drafts)} draft ideas"
+    if plan.drafts:
+        what += f" ({', '.join(str(d[col.IDEA_ID]) for d in plan.drafts)})"
     if args.dry_run:
         console.print(f"Dry run: would {what}. Nothing was written.")
         return EXIT_OK
-    changes = [CellChange(WORKSHOP_SHEET, row, MOTHER_ID, value) for row, value in filled]
     try:
-        written = update_master(args.master, changes, {IDEAS_SHEET: drafts} if drafts else None)
+        written = update_master(args.master, plan.changes, plan.additions)
     except (OSError, ValueError) as exc:
         raise write_error(args.master, exc) from None
     console.print(f"Wrote {args.master}: {what}.")

@@ -6,14 +6,15 @@ import argparse
 import os
 from pathlib import Path
 
-from cvm_xl.cli import UsageError
+from cvm_xl.cli.common import UsageError
+from cvm_xl.excel.template import FILE_NAME, build_template
+from cvm_xl.excel.template.builder import part_digests, vba_modules
 
 EXIT_OK, EXIT_DIFFERS = 0, 1
 
 
 def default_path() -> Path:
     """workbook_template.xlsm at the repository root when run from a checkout, else in the current folder."""
-    from cvm_xl.excel.template import FILE_NAME
 
     root = Path(__file__).resolve().parents[2]
     return root / FILE_NAME if (root / "pyproject.toml").is_file() else Path.cwd() / FILE_NAME
@@ -48,8 +49,6 @@ def _write_atomically(path: Path, data: bytes) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
-    from cvm_xl.excel.template import build_template
-    from cvm_xl.excel.template.builder import part_digests, vba_modules
 
     path = Path(args.out) if args.out else default_path()
     if path.suffix.lower() != ".xlsm":

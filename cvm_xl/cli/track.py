@@ -19,7 +19,8 @@ import pandas as pd
 from rich.table import Table
 from rich.text import Text
 
-from cvm_xl.cli.report import money
+from cvm_xl.cli.common import EXIT_OK, chosen_customers, load, write_error
+from cvm_xl.cli.report import money, report_console
 from cvm_xl.core import columns as col
 from cvm_xl.core.tracking import (
     CUMULATIVE,
@@ -29,8 +30,9 @@ from cvm_xl.core.tracking import (
     SUPPLIER_PLANNED,
     SUPPLIER_REALISED,
 )
+from cvm_xl.generate.master_sheets import REPORT_SHEET, CustomerReport, monthly_sheet, replace_sheets
+from cvm_xl.generate.sheets.tracking_report import master_reports
 
-EXIT_OK = 0
 MONTHS_AHEAD = 3  # months of plan shown after the last reported month
 
 
@@ -61,7 +63,7 @@ def add_parser(subparsers: argparse._SubParsersAction) -> None:
     p.set_defaults(run=run)
 
 
-def _plural(n: int, word: str) -> str:
+def plural(n: int, word: str) -> str:
     return f"{n} {word}" if n == 1 else f"{n} {word}s"
 
 
@@ -107,11 +109,6 @@ def month_table(months: pd.DataFrame, currency: str) -> Table:
 
 
 def run(args: argparse.Namespace) -> int:
-    from cvm_xl.cli.generate import load
-    from cvm_xl.cli.report import report_console
-    from cvm_xl.cli.synthesize import chosen_customers, write_error
-    from cvm_xl.generate.master_sheets import REPORT_SHEET, CustomerReport, monthly_sheet, replace_sheets
-    from cvm_xl.generate.sheets.tracking_report import master_reports
 
     console = report_console()
     master = load(args.master, "track", console)
@@ -163,7 +160,7 @@ def run(args: argparse.Namespace) -> int:
         written = replace_sheets(args.master, {REPORT_SHEET: writer})
     except (OSError, ValueError) as exc:
         raise write_error(args.master, exc) from None
-    console.print(f"Wrote the {REPORT_SHEET} sheet of {args.master} ({_plural(len(reports), 'customer')}).")
+    console.print(f"Wrote the {REPORT_SHEET} sheet of {args.master} ({plural(len(reports), 'customer')}).")
     if written.backup:
         console.print(f"The previous version is kept as {written.backup.name}.")
     return EXIT_OK

@@ -11,20 +11,14 @@ errors), 2 a file cannot be read or is not a cvm-xl workbook. Nothing is ever wr
 from __future__ import annotations
 
 import argparse
-import datetime as dt
-import math
-import sys
-from collections.abc import Sequence
 
 from rich.console import Console
 from rich.table import Table
 from rich.text import Text
 
-from cvm_xl.core.problems import Problem, WorkbookError
-from cvm_xl.spreadsheet.files import UnreadableFileError
-
-EXIT_OK, EXIT_PROBLEMS, EXIT_UNREADABLE = 0, 1, 2
-MAX_WARNINGS = 50
+from cvm_xl.books.read import KIND_MASTER
+from cvm_xl.books.verify import verify_book
+from cvm_xl.cli.common import EXIT_OK, EXIT_PROBLEMS, print_problems, read_or_report, text_of
 
 
 def add_parser(subparsers: argparse._SubParsersAction) -> None:
@@ -40,54 +34,6 @@ def add_parser(subparsers: argparse._SubParsersAction) -> None:
     )
     p.add_argument("books", nargs="+", metavar="BOOK", help="the workbook(s) to verify (.xlsx)")
     p.set_defaults(run=run)
-
-
-def text_of(value: object) -> str:
-    """A value for a terminal table: money with separators, dates as ISO dates, blanks empty."""
-    if value is None or (isinstance(value, float) and math.isnan(value)):
-        return ""
-    if isinstance(value, bool):
-        return "Yes" if value else "No"
-    if isinstance(value, int | float):
-        number = float(value)
-        return f"{number:,.0f}" if number == round(number) else f"{number:,.2f}"
-    if isinstance(value, dt.datetime):
-        return value.date().isoformat() if value.time() == dt.time() else value.isoformat(sep=" ")
-    if isinstance(value, dt.date):
-        return value.isoformat()
-    return str(value)
-
-
-def print_problems(console: Console, problems: Sequence[Problem], title: str = "Warnings") -> None:
-    """The problems as validate lists them (at most ``MAX_WARNINGS`` of each kind)."""
-    from cvm_xl.cli.validate import problem_table
-
-    for label, group, style in (
-        ("Errors", [p for p in problems if p.is_error], "bold red"),
-        (title, [p for p in problems if not p.is_error], "yellow"),
-    ):
-        if group:
-            console.print(problem_table(f"{label} ({len(group):,})", group[:MAX_WARNINGS], style))
-            if len(group) > MAX_WARNINGS:
-                console.print(f"... and {len(group) - MAX_WARNINGS:,} more.")
-
-
-def read_or_report(path: str, command: str, console: Console):  # type: ignore[no-untyped-def]
-    """The workbook read as inputs, or an exit code after reporting why it cannot be used."""
-    from cvm_xl.books.read import read_book
-
-    try:
-        return read_book(path)
-    except UnreadableFileError as exc:
-        for p in exc.problems:
-            print(f"cvm-xl {command}: {p.file}: {p.message} {p.fix}".rstrip(), file=sys.stderr)
-        return EXIT_UNREADABLE
-    except WorkbookError as exc:
-        print_problems(console, exc.problems)
-        console.print(
-            Text(f"{path}: the workbook has errors, so its figures cannot be recomputed.", "bold red")
-        )
-        return EXIT_PROBLEMS
 
 
 def _fingerprints(verification) -> Table:  # type: ignore[no-untyped-def]
@@ -122,8 +68,6 @@ def _changes(check) -> Table:  # type: ignore[no-untyped-def]
 
 
 def verify_one(path: str, console: Console) -> int:
-    from cvm_xl.books.read import KIND_MASTER
-    from cvm_xl.books.verify import verify_book
 
     book = read_or_report(path, "verify", console)
     if isinstance(book, int):

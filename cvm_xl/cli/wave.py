@@ -16,10 +16,13 @@ import datetime as dt
 from rich.table import Table
 from rich.text import Text
 
+from cvm_xl.cli.common import EXIT_OK, chosen_customers, load, write_error
+from cvm_xl.cli.report import report_console
 from cvm_xl.core import columns as col
-from cvm_xl.core.wave import PHASE, WavePhase
-
-EXIT_OK = 0
+from cvm_xl.core.tracking import to_date
+from cvm_xl.core.wave import PHASE, WavePhase, wave_plan
+from cvm_xl.generate.master_sheets import WAVE_SHEET, WaveCustomer, replace_sheets, wave_sheet
+from cvm_xl.generate.sheets.wave_plan import REVIEW_MONTHS
 
 
 def add_parser(subparsers: argparse._SubParsersAction) -> None:
@@ -62,13 +65,6 @@ def plan_table(plan: list[WavePhase]) -> Table:
 
 
 def run(args: argparse.Namespace) -> int:
-    from cvm_xl.cli.generate import load
-    from cvm_xl.cli.report import report_console
-    from cvm_xl.cli.synthesize import chosen_customers, write_error
-    from cvm_xl.core.tracking import to_date
-    from cvm_xl.core.wave import wave_plan
-    from cvm_xl.generate.master_sheets import WAVE_SHEET, WaveCustomer, replace_sheets, wave_sheet
-    from cvm_xl.generate.sheets.wave_plan import REVIEW_MONTHS
 
     console = report_console()
     master = load(args.master, "wave", console)

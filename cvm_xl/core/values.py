@@ -5,6 +5,8 @@ from __future__ import annotations
 import math
 from typing import NamedTuple
 
+import pandas as pd
+
 OUTCOMES = ("W", "I", "L")
 CELLS = ("W-W", "W-I", "W-L", "I-W", "I-I", "I-L", "L-W", "L-I", "L-L")
 
@@ -18,8 +20,6 @@ def is_blank(x: object) -> bool:
     if isinstance(x, str):
         return not x.strip()
     try:
-        import pandas as pd
-
         return bool(pd.isna(x))
     except (TypeError, ValueError):
         return False

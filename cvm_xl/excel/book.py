@@ -22,8 +22,13 @@ from typing import Any, Protocol, runtime_checkable
 
 import numpy as np
 import pandas as pd
+from openpyxl import load_workbook
+from openpyxl.chart import BarChart, Reference
+from openpyxl.utils.cell import get_column_letter, range_boundaries
 
 from cvm_xl.core.problems import column_letter
+from cvm_xl.spreadsheet.atomic import save_atomically
+from cvm_xl.spreadsheet.files import check_workbook_file
 
 FORMULA_STARTS = ("=", "+", "-", "@")
 _ILLEGAL = re.compile(r"[\000-\010\013\014\016-\037]")  # cannot be stored in a workbook's XML
@@ -124,9 +129,6 @@ class OpenpyxlBook:
     """
 
     def __init__(self, path: str | Path) -> None:
-        from openpyxl import load_workbook
-
-        from cvm_xl.spreadsheet.files import check_workbook_file
 
         self.path = check_workbook_file(path)  # a file that is no workbook is a clear WorkbookError
         self._wb = load_workbook(self.path, keep_vba=self.path.suffix.lower() == ".xlsm", keep_links=True)
@@ -146,8 +148,6 @@ class OpenpyxlBook:
 
     def _stored_results(self, sheet: str) -> Any:
         if self._cached is None:
-            from openpyxl import load_workbook
-
             self._cached = load_workbook(self.path, data_only=True, keep_links=True)
         return self._cached[sheet]
 
@@ -173,7 +173,6 @@ class OpenpyxlBook:
         return rows
 
     def total_rows(self, sheet: str) -> set[int]:
-        from openpyxl.utils.cell import range_boundaries
 
         rows: set[int] = set()
         for table in self._wb[sheet].tables.values():
@@ -205,7 +204,6 @@ class OpenpyxlBook:
             wb.create_sheet(sheet)
 
     def grow_table(self, sheet: str, header_row: int, last_row: int) -> None:
-        from openpyxl.utils.cell import get_column_letter, range_boundaries
 
         for table in self._wb[sheet].tables.values():
             min_col, min_row, max_col, max_row = range_boundaries(table.ref)
@@ -217,7 +215,6 @@ class OpenpyxlBook:
     def bar_chart(
         self, sheet: str, data: tuple[int, int, int, int], anchor: tuple[int, int], title: str
     ) -> None:
-        from openpyxl.chart import BarChart, Reference
 
         ws = self._wb[sheet]
         top, left, bottom, right = data
@@ -240,7 +237,6 @@ class OpenpyxlBook:
         self.messages.append((title, text))
 
     def flush(self) -> None:
-        from cvm_xl.spreadsheet.atomic import save_atomically
 
         save_atomically(self._wb, self.path)
 
@@ -334,6 +330,7 @@ class XlwingsBook:
             if picked is False:
                 return []
             return [Path(p) for p in (picked if isinstance(picked, list | tuple) else [picked])]
+        # Imported here: a file dialog is only needed on a desktop, and a server Python may lack Tk.
         from tkinter import Tk, filedialog
 
         root = Tk()

@@ -5,14 +5,13 @@
     signoff_workbook_bytes(master) -> bytes
     write_signoff_book(master, path, force=False) -> None | reason refused
 
-``generate_customer_workbooks`` and ``write_signoff_workbook`` are the same with console output and
-``WorkbookError`` for refusals, for commands and macros.
+``write_signoff_workbook`` raises ``WorkbookError`` for a refusal; ``refusal`` is that Problem.
+``cvm_xl.cli.progress.generate_customer_workbooks`` is the same for customer books, with a progress bar.
 """
 
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Sequence
 from pathlib import Path
 
 from cvm_xl.books.package import changed_since_generation
@@ -34,7 +33,7 @@ __all__ = [
     "customer_file_name",
     "customer_workbook_bytes",
     "generate_customer_books",
-    "generate_customer_workbooks",
+    "refusal",
     "safe_stem",
     "signoff_workbook_bytes",
     "unique_file_names",
@@ -49,7 +48,7 @@ def customer_workbook_bytes(master: Master, customer_id: str, generated: dt.date
     return CustomerBookWriter(master.settings).workbook_bytes(run.customer(customer_id))
 
 
-def _refusal(path: Path, reason: str) -> Problem:
+def refusal(path: Path, reason: str) -> Problem:
     return Problem(
         str(path),
         None,
@@ -61,33 +60,9 @@ def _refusal(path: Path, reason: str) -> Problem:
     )
 
 
-def generate_customer_workbooks(
-    master: Master,
-    out_dir: Path,
-    *,
-    force: bool = False,
-    console=None,  # type: ignore[no-untyped-def]
-    customer_ids: Sequence[str] | None = None,
-) -> list[Path]:
-    """Write the customer workbooks with a progress bar and summary on ``console`` (rich).
-
-    Returns the paths written; raises ``WorkbookError`` listing the workbooks that were not
-    overwritten because they changed since generation (the others are written).
-    """
-    from cvm_xl.cli.progress import generate_with_progress
-
-    results = generate_with_progress(
-        master, Path(out_dir), customer_ids=customer_ids, force=force, console=console
-    )
-    refused = [_refusal(r.path, r.message) for r in results if not r.ok]
-    if refused:
-        raise WorkbookError(refused)
-    return [r.path for r in results]
-
-
 def write_signoff_workbook(master: Master, path: Path, *, force: bool = False) -> Path:
     """Write the consolidated sign-off; raises ``WorkbookError`` when it changed since generation."""
     reason = write_signoff_book(master, Path(path), force=force)
     if reason:
-        raise WorkbookError([_refusal(Path(path), reason)])
+        raise WorkbookError([refusal(Path(path), reason)])
     return Path(path)

@@ -8,7 +8,15 @@ from __future__ import annotations
 
 from cvm_xl import __version__
 from cvm_xl.books import layout as L
-from cvm_xl.books.package import core_xml
+from cvm_xl.books.package import (
+    CUSTOMER_ID_PROPERTY,
+    FINGERPRINT_PROPERTY,
+    GENERATED_PROPERTY,
+    KIND_CUSTOMER,
+    KIND_PROPERTY,
+    VERSION_PROPERTY,
+    core_xml,
+)
 from cvm_xl.generate.base import Base, build_base
 from cvm_xl.generate.model import CustomerData
 from cvm_xl.generate.sheets import (
@@ -40,12 +48,6 @@ CUSTOMER_SHEETS: list[SheetBuilder] = [
     records.RECORD,
 ]
 
-CUSTOMER_ID_PROPERTY = "cvm-xl customer ID"
-FINGERPRINT_PROPERTY = "cvm-xl fingerprint"
-GENERATED_PROPERTY = "cvm-xl generated"
-VERSION_PROPERTY = "cvm-xl version"
-KIND_PROPERTY = "cvm-xl workbook"
-
 
 class CustomerBookWriter:
     """Writes customer workbooks for one run (one master's settings); the base is built once."""
@@ -65,7 +67,7 @@ class CustomerBookWriter:
             when=data.generated,
         )
         properties = {
-            KIND_PROPERTY: "customer",
+            KIND_PROPERTY: KIND_CUSTOMER,
             CUSTOMER_ID_PROPERTY: data.customer_id,
             FINGERPRINT_PROPERTY: data.fingerprint,
             GENERATED_PROPERTY: data.generated.isoformat(),

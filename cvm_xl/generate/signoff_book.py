@@ -10,7 +10,12 @@ import pandas as pd
 
 from cvm_xl import __version__
 from cvm_xl.books import layout as L
-from cvm_xl.books.package import changed_since_generation, core_xml
+from cvm_xl.books.package import (
+    KIND_PROPERTY,
+    KIND_SIGNOFF,
+    changed_since_generation,
+    core_xml,
+)
 from cvm_xl.core import columns as col
 from cvm_xl.core.passbook import passbook_lines
 from cvm_xl.generate.base import build_base
@@ -20,9 +25,6 @@ from cvm_xl.generate.sheets import portfolio, settings_sheet
 from cvm_xl.generate.sheets.common import RenderContext
 from cvm_xl.master.model import Master
 from cvm_xl.spreadsheet.atomic import atomic_write
-
-KIND_PROPERTY = "cvm-xl workbook"
-FINGERPRINTS_PROPERTY = "cvm-xl fingerprints"
 
 
 def consolidated_data(run: RunData) -> C.ConsolidatedData:
@@ -75,7 +77,7 @@ def signoff_workbook_bytes(master: Master, generated: dt.datetime | None = None)
         when=run.generated,
     )
     properties = {
-        KIND_PROPERTY: "consolidated sign-off",
+        KIND_PROPERTY: KIND_SIGNOFF,
         "cvm-xl generated": run.generated.isoformat(),
         "cvm-xl version": __version__,
     }

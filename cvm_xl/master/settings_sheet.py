@@ -13,6 +13,7 @@ from cvm_xl.core.problems import WARNING, Problem, column_letter
 from cvm_xl.core.settings import ALL_SETTING_LABELS, Settings, SettingsError
 from cvm_xl.core.suggest import did_you_mean
 from cvm_xl.master.schema import SETTING, SETTINGS_SHEET, VALUE
+from cvm_xl.readiness.screening import parse_phase, parse_quartile, parse_score
 from cvm_xl.spreadsheet.tables import find_header_row, normalise_header
 
 DEFAULTS = Settings()
@@ -38,7 +39,6 @@ def default_settings_problem(file: str) -> Problem:
 
 def _screening(name: str, value: object) -> object:
     """A screening threshold as the customer columns are read ('Q1', 'Phase III' and 3.5 work)."""
-    from cvm_xl.readiness.screening import parse_phase, parse_quartile, parse_score
 
     parse = {
         "screening_max_quartile": parse_quartile,

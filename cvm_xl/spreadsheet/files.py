@@ -9,6 +9,8 @@ from __future__ import annotations
 import zipfile
 from pathlib import Path
 
+import olefile
+
 from cvm_xl.core.problems import Problem, WorkbookError
 
 EXTENSIONS = (".xlsx", ".xlsm")
@@ -52,7 +54,6 @@ def _size(size: int) -> str:
 
 def _is_encrypted_ole(path: Path) -> bool:
     """An OOXML workbook saved with a password is an OLE compound file holding EncryptionInfo."""
-    import olefile
 
     try:
         with olefile.OleFileIO(str(path)) as ole:

@@ -13,6 +13,8 @@ import re
 from contextvars import ContextVar
 from functools import lru_cache
 
+import pandas as pd
+
 from cvm_xl.core.problems import column_letter
 
 MAX_CELL_TEXT = 32767  # Excel's limit for the text of one cell
@@ -91,8 +93,6 @@ def is_missing(value: object) -> bool:
     if isinstance(value, str):
         return not value.strip()
     try:
-        import pandas as pd
-
         return bool(pd.isna(value))
     except (TypeError, ValueError):
         return False
