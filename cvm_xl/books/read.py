@@ -659,7 +659,6 @@ def _read_signoff(path: Path, properties: dict[str, str], names: list[str]) -> B
 
 
 def _read_master(path: Path, properties: dict[str, str]) -> BookContent:
-
     master = load_master(path)
     names = sheet_names(path)
     ideas_sheet = find_sheet(names, IDEAS.name)

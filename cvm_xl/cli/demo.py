@@ -31,7 +31,6 @@ def add_parser(subparsers: argparse._SubParsersAction) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
-
     console = report_console()
     out = Path(args.out)
     out.mkdir(parents=True, exist_ok=True)
@@ -49,7 +48,6 @@ def run(args: argparse.Namespace) -> int:
 
 
 def _generate(master, out: Path, force: bool, console: Console) -> list[Path]:
-
     books = generate_customer_workbooks(master, out / "customers", force=force, console=console)
     signoff = write_signoff_workbook(master, out / "cvm_signoff.xlsx", force=force)
     return [*books, signoff]

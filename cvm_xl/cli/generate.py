@@ -39,7 +39,6 @@ def add_parser(subparsers: argparse._SubParsersAction) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
-
     console = Console(highlight=False)
     master = load(args.master, "generate", console)
     if isinstance(master, int):

@@ -81,7 +81,6 @@ def items_table(plan) -> Table:  # type: ignore[no-untyped-def]
 
 
 def _read_master(path: str, console: Console):  # type: ignore[no-untyped-def]
-
     content = read_or_report(path, "import", console)
     if isinstance(content, int):
         return content
@@ -96,7 +95,6 @@ def _read_master(path: str, console: Console):  # type: ignore[no-untyped-def]
 
 
 def run(args: argparse.Namespace, console: Console | None = None) -> int:
-
     console = console or Console(highlight=False)
     master = _read_master(args.master, console)
     if isinstance(master, int):

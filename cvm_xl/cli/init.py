@@ -26,7 +26,6 @@ def add_parser(subparsers: argparse._SubParsersAction) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
-
     path = Path(args.path)
     if path.suffix.lower() != ".xlsx":
         raise UsageError(f"{path}: a new master is an .xlsx workbook; give a name ending in .xlsx.")

@@ -58,7 +58,6 @@ def standings_table(items, currency: str) -> Table:  # type: ignore[no-untyped-d
 
 
 def run(args: argparse.Namespace, console: Console | None = None) -> int:
-
     console = console or Console(highlight=False)
     master = load(args.master, "passbook", console)
     if isinstance(master, int):

@@ -72,7 +72,6 @@ def add_parser(subparsers: argparse._SubParsersAction) -> None:
 
 
 def differences_table(result, currency: str) -> Table:  # type: ignore[no-untyped-def]
-
     table = Table(title=f"Lines that differ ({currency})", title_justify="left")
     table.add_column("Idea ID", no_wrap=True)
     table.add_column("Title", overflow="fold", max_width=40)
@@ -96,7 +95,6 @@ def differences_table(result, currency: str) -> Table:  # type: ignore[no-untype
 
 
 def balances_table(result, a, b) -> Table:  # type: ignore[no-untyped-def]
-
     table = Table(title="Balances (planned)", title_justify="left")
     for name in ("Customer ID", "Book", "Supplier (Bs)", "Customer (Bc)", "Total", "Equity gap"):
         table.add_column(name, justify="left" if name in ("Customer ID", "Book") else "right")
@@ -118,7 +116,6 @@ def balances_table(result, a, b) -> Table:  # type: ignore[no-untyped-def]
 
 
 def run(args: argparse.Namespace, console: Console | None = None) -> int:
-
     console = console or Console(highlight=False)
     books = []
     for path in (args.book_a, args.book_b):

@@ -114,7 +114,6 @@ def selection_table(ideas: pd.DataFrame, currency: str, apply: bool) -> Table:
 
 
 def run(args: argparse.Namespace) -> int:
-
     console = report_console()
     master = load(args.master, "select", console)
     if isinstance(master, int):

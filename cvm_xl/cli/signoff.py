@@ -33,7 +33,6 @@ def add_parser(subparsers: argparse._SubParsersAction) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
-
     console = Console(highlight=False)
     if Path(args.out).suffix and Path(args.out).suffix.lower() != ".xlsx":
         raise UsageError(

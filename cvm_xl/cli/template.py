@@ -49,7 +49,6 @@ def _write_atomically(path: Path, data: bytes) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
-
     path = Path(args.out) if args.out else default_path()
     if path.suffix.lower() != ".xlsm":
         raise UsageError(f"{path}: the template holds macros, so its name must end in .xlsm.")

@@ -109,7 +109,6 @@ def month_table(months: pd.DataFrame, currency: str) -> Table:
 
 
 def run(args: argparse.Namespace) -> int:
-
     console = report_console()
     master = load(args.master, "track", console)
     if isinstance(master, int):

@@ -37,7 +37,6 @@ def add_parser(subparsers: argparse._SubParsersAction) -> None:
 
 
 def run(args: argparse.Namespace, console: Console | None = None) -> int:
-
     console = console or Console(highlight=False)
     try:
         master = load_master(args.master)

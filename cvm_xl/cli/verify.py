@@ -68,7 +68,6 @@ def _changes(check) -> Table:  # type: ignore[no-untyped-def]
 
 
 def verify_one(path: str, console: Console) -> int:
-
     book = read_or_report(path, "verify", console)
     if isinstance(book, int):
         return book

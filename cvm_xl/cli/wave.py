@@ -65,7 +65,6 @@ def plan_table(plan: list[WavePhase]) -> Table:
 
 
 def run(args: argparse.Namespace) -> int:
-
     console = report_console()
     master = load(args.master, "wave", console)
     if isinstance(master, int):

@@ -129,7 +129,6 @@ class OpenpyxlBook:
     """
 
     def __init__(self, path: str | Path) -> None:
-
         self.path = check_workbook_file(path)  # a file that is no workbook is a clear WorkbookError
         self._wb = load_workbook(self.path, keep_vba=self.path.suffix.lower() == ".xlsm", keep_links=True)
         self._cached: Any = None  # the file's stored formula results, read when first needed
@@ -173,7 +172,6 @@ class OpenpyxlBook:
         return rows
 
     def total_rows(self, sheet: str) -> set[int]:
-
         rows: set[int] = set()
         for table in self._wb[sheet].tables.values():
             count = int(table.totalsRowCount or 0)
@@ -204,7 +202,6 @@ class OpenpyxlBook:
             wb.create_sheet(sheet)
 
     def grow_table(self, sheet: str, header_row: int, last_row: int) -> None:
-
         for table in self._wb[sheet].tables.values():
             min_col, min_row, max_col, max_row = range_boundaries(table.ref)
             if min_row == header_row and max_row < last_row:
@@ -237,7 +234,6 @@ class OpenpyxlBook:
         self.messages.append((title, text))
 
     def flush(self) -> None:
-
         save_atomically(self._wb, self.path)
 
 
