@@ -5,20 +5,42 @@ from __future__ import annotations
 import datetime as dt
 import math
 
+import numpy as np
 import pandas as pd
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from cvm_xl import Settings, evaluate_ideas
 from cvm_xl.core import columns as col
 from cvm_xl.core.tracking import (
     CONTRACT_COLUMNS,
     CUSTOMER_MONTH_COLUMNS,
+    CUSTOMER_REALISED,
+    MET,
+    MONTH,
     MONTHLY_COLUMNS,
+    NO_GUARANTEE,
+    OPEN,
+    SHORT,
+    SUPPLIER_REALISED,
+    contract_status,
+    contract_year,
     cumulative_by_month,
+    idea_plan,
+    idea_plans,
+    month_date,
+    month_end,
+    month_index,
+    month_shares,
     month_start,
+    plan_start,
+    plan_starts,
     plan_vs_realised,
     planned_by_month,
     realised_by_month,
+    relationship_months,
+    run_months,
     to_date,
     value_contract,
 )
@@ -188,3 +210,112 @@ def test_plan_vs_realised_before_any_month_is_tracked() -> None:
     assert tuple(monthly.columns) == MONTHLY_COLUMNS
     assert monthly["Supplier realised"].isna().all()
     assert set(monthly[col.IDEA_ID]) == {"A", "E"}  # the planned ideas are still listed
+
+
+# --- the vectorised forms are the plain forms, to the last bit --------------------------------------
+
+amount = st.one_of(
+    st.just(NAN), st.floats(-1e7, 1e7, allow_nan=False), st.integers(-50_000, 200_000).map(float)
+)
+cell_amount = st.one_of(amount, st.sampled_from([math.inf, -math.inf]))  # a typed infinity is kept
+day = st.dates(min_value=D(2024, 1, 1), max_value=D(2029, 12, 31))
+status = st.sampled_from(["Signed off", " implementing ", "Delivered", "Selected", "Proposed", None, ""])
+horizon = st.sampled_from([0.0, 1.0 / 8, 0.5, 1.0, 2.5, 3.0, 4.25])
+
+
+def _bits(months: dict[int, list[float]]) -> list[tuple[int, str, str]]:
+    """Months in their order with their sums as hex: equal only when equal to the last bit (and sign)."""
+    return [(m, s.hex(), c.hex()) for m, (s, c) in months.items()]
+
+
+@settings(max_examples=150, deadline=None)
+@given(
+    st.lists(st.tuples(status, st.one_of(st.none(), day), st.tuples(amount, amount, amount, amount))), horizon
+)
+def test_plan_starts_and_idea_plans_are_the_plain_rules_idea_after_idea(ideas, horizon_years) -> None:
+    statuses = [s for s, _, _ in ideas]
+    starts = [d for _, d, _ in ideas]
+    amounts = [np.array([a[k] for *_, a in ideas], dtype=float) for k in range(4)]
+    firsts = plan_starts(statuses, starts, amounts)
+    plain = [plan_start(s, d, a) for s, d, a in ideas]
+    assert firsts.tolist() == [-1 if f is None else f for f in plain]
+    shares = month_shares(horizon_years)
+    assert math.fsum(shares) == pytest.approx(horizon_years * 12)
+    picked = np.flatnonzero(firsts >= 0)
+    months, supplier, customer = idea_plans(firsts[picked], [a[picked] for a in amounts], shares)
+    expected = [row for i in picked.tolist() for row in idea_plan(plain[i], ideas[i][2], shares)]
+    got = list(zip(months.tolist(), supplier.tolist(), customer.tolist(), strict=True))
+    assert [(m, s.hex(), c.hex()) for m, s, c in got] == [(m, s.hex(), c.hex()) for m, s, c in expected]
+
+
+idea_row = st.tuples(
+    st.integers(-1, 3),  # owner code; -1: a row of no relationship
+    st.sampled_from(["I-1", "I-2", "I-3", " I-4", "I-5", None]),
+    status,
+    st.one_of(st.none(), day),
+    st.tuples(cell_amount, cell_amount, cell_amount, cell_amount),
+)
+tracking_row = st.tuples(
+    st.integers(-1, 3),
+    st.sampled_from(["I-1", "I-2", "I-3", "I-4 ", "I-6", None]),
+    st.one_of(st.none(), day, day.map(lambda d: pd.Timestamp(d))),
+    cell_amount,
+    cell_amount,
+)
+
+
+@settings(max_examples=150, deadline=None)
+@given(st.lists(idea_row, max_size=14), st.lists(tracking_row, max_size=20), horizon, st.booleans())
+def test_run_months_is_relationship_months_of_each_relationship_to_the_bit(
+    ideas, tracked, horizon_years, as_objects
+) -> None:
+    """What a generation run computes for all customers at once (``run_months``) is, per customer,
+    what ``relationship_months`` computes from the customer's own rows: same months, same order, same
+    bits. Amounts come as float arrays or (``as_objects``) as cells with None for blank."""
+
+    def amounts_column(values: list[float]) -> np.ndarray:
+        if as_objects:
+            return np.array([None if math.isnan(v) else v for v in values], dtype=object)
+        return np.array(values, dtype=float)
+
+    idea_owner = np.array([r[0] for r in ideas], dtype=np.int64)
+    idea_columns = {
+        col.IDEA_ID: np.array([r[1] for r in ideas], dtype=object),
+        col.STATUS: np.array([r[2] for r in ideas], dtype=object),
+        col.START: np.array([r[3] for r in ideas], dtype=object),
+        **{name: amounts_column([r[4][k] for r in ideas]) for k, name in enumerate(col.VALUE_INPUTS)},
+    }
+    tracking_owner = np.array([r[0] for r in tracked], dtype=np.int64)
+    tracking_columns = {
+        col.IDEA_ID: np.array([r[1] for r in tracked], dtype=object),
+        MONTH: np.array([r[2] for r in tracked], dtype=object),
+        SUPPLIER_REALISED: amounts_column([r[3] for r in tracked]),
+        CUSTOMER_REALISED: amounts_column([r[4] for r in tracked]),
+    }
+    planned, realised = run_months(idea_owner, idea_columns, tracking_owner, tracking_columns, horizon_years)
+    for owner in range(4):
+        own_ideas = {n: v[idea_owner == owner].tolist() for n, v in idea_columns.items()}
+        own_tracking = {n: v[tracking_owner == owner].tolist() for n, v in tracking_columns.items()}
+        plain_planned, plain_realised = relationship_months(own_ideas, own_tracking, horizon_years)
+        assert _bits(planned.of(owner)) == _bits(plain_planned), owner
+        assert _bits(realised.of(owner)) == _bits(plain_realised), owner
+    assert planned.of(None) == {} and realised.of(99) == {}
+
+
+@given(st.integers(12, 12 * 9999 - 2))  # January of year 1 to November 9999
+def test_month_index_and_month_date_are_inverse(index) -> None:
+    assert month_index(month_date(index)) == index
+    assert month_end(index) + dt.timedelta(days=1) == month_date(index + 1)
+
+
+def test_the_contract_status_rule() -> None:
+    """Met as soon as delivered reaches the guarantee; Short only once the year is over."""
+    end = D(2025, 12, 31)
+    assert contract_status(NAN, 5.0, end, None)[1] == NO_GUARANTEE
+    assert math.isnan(contract_status(NAN, 5.0, end, None)[0])
+    assert contract_status(100.0, 100.0, end, None) == (0.0, MET)
+    assert contract_status(100.0, 60.0, end, D(2025, 11, 30)) == (40.0, OPEN)
+    assert contract_status(100.0, 60.0, end, end) == (40.0, SHORT)
+    assert contract_status(100.0, 60.0, end, None) == (40.0, OPEN)
+    assert contract_year(month_index(D(2024, 11, 1)), month_index(D(2025, 1, 1))) == 0  # before the wave
+    assert contract_year(month_index(D(2026, 1, 1)), month_index(D(2025, 1, 1))) == 1

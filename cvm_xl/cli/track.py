@@ -13,7 +13,6 @@ from __future__ import annotations
 
 import argparse
 import datetime as dt
-import math
 
 import pandas as pd
 from rich.table import Table
@@ -26,12 +25,15 @@ from cvm_xl.core.tracking import (
     CUMULATIVE,
     CUSTOMER_PLANNED,
     CUSTOMER_REALISED,
+    MET,
     MONTH,
+    OPEN,
+    SHORT,
     SUPPLIER_PLANNED,
     SUPPLIER_REALISED,
 )
 from cvm_xl.generate.master_sheets import REPORT_SHEET, CustomerReport, monthly_sheet, replace_sheets
-from cvm_xl.generate.sheets.tracking_report import master_reports
+from cvm_xl.generate.sheets.tracking_report import CONTRACT_TABLE, master_reports
 
 MONTHS_AHEAD = 3  # months of plan shown after the last reported month
 
@@ -67,29 +69,16 @@ def plural(n: int, word: str) -> str:
     return f"{n} {word}" if n == 1 else f"{n} {word}s"
 
 
-def _amount(x: object) -> str:
-    return "" if x is None or (isinstance(x, float) and math.isnan(x)) else money(x)
-
-
 def contract_table(contract: pd.DataFrame, currency: str) -> Table:
     table = Table(title=f"Value contract ({currency})", title_justify="left", header_style="bold")
-    for name in (
-        "Year",
-        "From",
-        "To",
-        "Value guarantee",
-        "Customer planned",
-        "Delivered",
-        "Shortfall",
-        "Status",
-    ):
+    for name in CONTRACT_TABLE:
         table.add_column(name, justify="left" if name in ("From", "To", "Status") else "right")
-    styles = {"Met": "green", "Short": "bold red", "Open": "yellow"}
+    styles = {MET: "green", SHORT: "bold red", OPEN: "yellow"}
     for _, row in contract.iterrows():
         status = str(row["Status"])
         table.add_row(
-            str(row["Year"]), str(row["From"]), str(row["To"]), _amount(row["Value guarantee"]),
-            _amount(row[CUSTOMER_PLANNED]), _amount(row["Delivered"]), _amount(row["Shortfall"]),
+            str(row["Year"]), str(row["From"]), str(row["To"]), money(row["Value guarantee"]),
+            money(row[CUSTOMER_PLANNED]), money(row["Delivered"]), money(row["Shortfall"]),
             Text(status, style=styles.get(status, "")),
         )  # fmt: skip
     return table
@@ -102,8 +91,8 @@ def month_table(months: pd.DataFrame, currency: str) -> Table:
     for name in (*names, CUMULATIVE[CUSTOMER_PLANNED], CUMULATIVE[CUSTOMER_REALISED]):
         table.add_column(name.replace("Cumulative", "Cum."), justify="right")
     for _, row in months.iterrows():
-        cells = [_amount(row[name]) for name in names]
-        cells += [_amount(row[CUMULATIVE[CUSTOMER_PLANNED]]), _amount(row[CUMULATIVE[CUSTOMER_REALISED]])]
+        cells = [money(row[name]) for name in names]
+        cells += [money(row[CUMULATIVE[CUSTOMER_PLANNED]]), money(row[CUMULATIVE[CUSTOMER_REALISED]])]
         table.add_row(f"{row[MONTH]:%b %Y}", *cells)
     return table
 
@@ -131,9 +120,9 @@ def run(args: argparse.Namespace) -> int:
         reported = f"{report.reported_to:%Y-%m-%d}" if report.reported_to else "nothing reported yet"
         console.print(
             f"Reported up to {reported}. Value to date, planned / realised: "
-            f"{settings.supplier} {_amount(report.planned_to_date[0])} / "
-            f"{_amount(report.realised_to_date[0])}; "
-            f"{name} {_amount(report.planned_to_date[1])} / {_amount(report.realised_to_date[1])}."
+            f"{settings.supplier} {money(report.planned_to_date[0])} / "
+            f"{money(report.realised_to_date[0])}; "
+            f"{name} {money(report.planned_to_date[1])} / {money(report.realised_to_date[1])}."
         )
         if len(report.contract):
             console.print(contract_table(report.contract, settings.currency))

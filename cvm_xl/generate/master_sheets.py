@@ -24,10 +24,17 @@ from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
 from openpyxl.worksheet.worksheet import Worksheet
 
 from cvm_xl.core.problems import column_letter
-from cvm_xl.core.tracking import CONTRACT_COLUMNS
+from cvm_xl.core.tracking import (
+    CONTRACT_COLUMNS,
+    CUMULATIVE,
+    CUSTOMER_PLANNED,
+    CUSTOMER_REALISED,
+    MONTH_TABLE,
+    MonthlyReport,
+)
 from cvm_xl.core.wave import PHASE, WavePhase
 from cvm_xl.generate.sheets.ideas import LINE_POINTS, text_lines
-from cvm_xl.generate.sheets.tracking_report import CONTRACT_TABLE, MONTH_TABLE, SERIES_COLOURS, MonthlyReport
+from cvm_xl.generate.sheets.tracking_report import CONTRACT_TABLE, SERIES_COLOURS
 from cvm_xl.generate.sheets.wave_plan import ITEM_COLUMNS, MARK_COLOURS, band, gantt_periods
 from cvm_xl.master.update import backup_path
 from cvm_xl.master.write import DATE_FORMAT, MONEY_FORMAT
@@ -225,7 +232,7 @@ def _chart(ws: Worksheet, title: str, header_row: int, first: int, last: int, an
     chart.title = title
     chart.style = 2
     chart.height, chart.width = 7.5, 16.0
-    for name in ("Cumulative customer planned", "Cumulative customer realised"):
+    for name in (CUMULATIVE[CUSTOMER_PLANNED], CUMULATIVE[CUSTOMER_REALISED]):
         c = 1 + MONTH_TABLE.index(name)
         chart.add_data(Reference(ws, min_col=c, min_row=header_row, max_row=last), titles_from_data=True)
     chart.set_categories(Reference(ws, min_col=1, min_row=first, max_row=last))

@@ -2,9 +2,9 @@
 
 The figures follow the conventions of ``cvm_xl.core.tracking``: per calendar month each firm's planned
 and realised value and the running totals, and per contract year the customer's Value guarantee
-against the value delivered to it, with the shortfall. ``report_data`` computes them (for a whole
-run at once: ``RunData`` hands each customer its ``MonthlyReport``); the tests hold them to the
-core's ``plan_vs_realised``, ``cumulative_by_month`` and ``value_contract``.
+against the value delivered to it, with the shortfall. The core computes them (``report_data``
+slices a whole run: ``RunData`` hands each customer its ``MonthlyReport``); this module only writes
+them, and the contract years' shortfall and status as the core's own formulas (``STATUS_FORMULA``).
 
 The month-by-month amounts are written as numbers (what the master recorded when the workbook was
 generated); every figure a reader would trace — running totals, value to date, the contract years'
@@ -19,7 +19,6 @@ line stops there instead of running flat into the future.
 
 from __future__ import annotations
 
-import math
 from collections.abc import Mapping
 
 from openpyxl.chart import LineChart, Reference
@@ -34,19 +33,21 @@ from cvm_xl.core.tracking import (
     CUMULATIVE,
     CUSTOMER_PLANNED,
     CUSTOMER_REALISED,
+    FIRST_YEAR_CRITERIA,
+    IDEA_FIELDS,
+    LATER_YEAR_CRITERIA,
     MONTH,
+    MONTH_TABLE,
+    SHORTFALL_FORMULA,
+    STATUS_FORMULA,
     SUPPLIER_PLANNED,
     SUPPLIER_REALISED,
-)
-from cvm_xl.generate.model import CustomerData
-from cvm_xl.generate.report_data import (
-    IDEA_FIELDS,
-    MONTH_TABLE,
     TRACKING_FIELDS,
     MonthlyReport,
     chart_months,
     relationship_report,
 )
+from cvm_xl.generate.model import CustomerData
 from cvm_xl.generate.sheetdata import SheetData
 from cvm_xl.generate.sheets.common import (
     PROTECTION_NOTE,
@@ -61,16 +62,7 @@ from cvm_xl.spreadsheet import xmltext as x
 from cvm_xl.spreadsheet.xmltext import letter
 
 SHEET = "Monthly report"
-CONTRACT_TABLE = (
-    "Year",
-    "From",
-    "To",
-    "Value guarantee",
-    CUSTOMER_PLANNED,
-    "Delivered",
-    "Shortfall",
-    "Status",
-)
+CONTRACT_TABLE = CONTRACT_COLUMNS[2:]  # the contract years' columns, without the customer
 SECTION_ROW, HEADER_ROW, FIRST_ROW = 22, 23, 24
 CONTRACT_COL = len(MONTH_TABLE) + 2  # K: one empty column after the month table
 FIGURES_ROW = 5
@@ -93,7 +85,7 @@ def master_reports(master: Master, window: int = 0) -> list[MonthlyReport]:
         str(cid): {name: rows[name].tolist() for name in IDEA_FIELDS}
         for cid, rows in evaluated.groupby(col.CUSTOMER_ID, sort=False)
     }
-    empty = {name: [] for name in IDEA_FIELDS}
+    empty: dict[str, list[object]] = {name: [] for name in IDEA_FIELDS}
     tracking = {
         name: master.tracking[name].tolist()
         if name in master.tracking.columns
@@ -110,7 +102,7 @@ def master_reports(master: Master, window: int = 0) -> list[MonthlyReport]:
 
 
 def setup(ws: Worksheet, ctx: RenderContext) -> None:
-    column_widths = {"A": 11}
+    column_widths: dict[str, float] = {"A": 11}
     for c in range(2, len(MONTH_TABLE) + 1):
         column_widths[letter(c)] = 12.5
     column_widths[letter(CONTRACT_COL - 1)] = 2
@@ -122,7 +114,7 @@ def setup(ws: Worksheet, ctx: RenderContext) -> None:
     chart = LineChart()
     chart.title = "Cumulative customer value"
     chart.style = 2
-    chart.height, chart.width = 7.6, 21.0
+    chart.height, chart.width = 7.6, 21.0  # type: ignore[assignment]  # cm; the stubs say int
     planned_col = 1 + MONTH_TABLE.index(CUMULATIVE[CUSTOMER_PLANNED])
     realised_col = 1 + MONTH_TABLE.index(CUMULATIVE[CUSTOMER_REALISED])
     for c in (planned_col, realised_col):
@@ -135,12 +127,12 @@ def setup(ws: Worksheet, ctx: RenderContext) -> None:
         series.smooth = False
     chart.series[0].graphicalProperties.line.dashStyle = "dash"
     chart.x_axis.number_format = "mmm yy"
-    chart.x_axis.tickLblSkip = 3
+    chart.x_axis.tickLblSkip = 3  # type: ignore[attr-defined]  # a category axis's attribute
     chart.x_axis.tickLblPos = "low"  # below the plot even when the values go negative
     chart.y_axis.number_format = "#,##0"
     chart.x_axis.delete = False
     chart.y_axis.delete = False
-    chart.legend.position = "b"
+    chart.legend.position = "b"  # type: ignore[union-attr]  # a new chart has a legend
     chart.display_blanks = "gap"
     ws.add_chart(chart, "F4")
     ws.freeze_panes = f"A{FIRST_ROW}"
@@ -186,8 +178,7 @@ def render(data: CustomerData, ctx: RenderContext) -> SheetData:
         total = FIRST_ROW + n
         sd.text(total, 1, "total.label", "Total")
         for name, c, cum_c in pairs:
-            cached = math.fsum(v for v in table[name] if not math.isnan(v))
-            sd.formula(total, c, "total.money", _sum(name, total - 1), cached)
+            sd.formula(total, c, "total.money", _sum(name, total - 1), report.total(name))
             sd.blank(total, cum_c, "total.label")
     _contract(sd, report, last)
     return sd
@@ -205,6 +196,7 @@ def _month_rows(table: dict[str, list], ctx: RenderContext) -> list[str]:
     sp, sr, cp, cr = (table[name] for name in AMOUNTS)
     tsp, tsr, tcp, tcr = (table[CUMULATIVE[name]] for name in AMOUNTS)
     rows = []
+    numbers: tuple[float, ...]
     for i, month in enumerate(table[MONTH]):
         b, d = sr[i], cr[i]
         if b == b and d == d:  # both realised amounts reported
@@ -332,9 +324,8 @@ def _contract(sd: SheetData, report: MonthlyReport, last: int) -> None:
     for i, row in enumerate(contract):
         values = dict(zip(CONTRACT_COLUMNS, row, strict=True))
         r = FIRST_ROW + i
-        # Year 1 also takes what was tracked before the wave start (tracking's convention).
-        lower = "" if i == 0 else f',{months},">="&${x["From"]}{r}'
-        window = f'{months},"<="&${x["To"]}{r}{lower}'
+        criteria = FIRST_YEAR_CRITERIA if i == 0 else LATER_YEAR_CRITERIA
+        window = criteria.format(months=months, to=f"${x['To']}{r}", start=f"${x['From']}{r}")
         sd.number(r, k0, "fixed.center", values["Year"])
         sd.value(r, k0 + 1, "fixed.date", values["From"])
         sd.value(r, k0 + 2, "fixed.date", values["To"])
@@ -349,22 +340,24 @@ def _contract(sd: SheetData, report: MonthlyReport, last: int) -> None:
             r, k0 + 5, "calc.money", f"SUMIFS(${delivered}${FIRST_ROW}:${delivered}${last},{window})",
             values["Delivered"],
         )  # fmt: skip
-        g, d, to = f"{x['Value guarantee']}{r}", f"{x['Delivered']}{r}", f"{x['To']}{r}"
-        sd.formula(r, k0 + 6, "calc.money", f'IF({g}="","",MAX(0,{g}-{d}))', values["Shortfall"])
-        status = (
-            f'IF({g}="","No guarantee",IF({d}>={g},"Met",'
-            f'IF(AND({REPORTED_CELL}<>"",{to}<={REPORTED_CELL}),"Short","Open")))'
-        )
-        sd.formula(r, k0 + 7, "calc.center", status, values["Status"])
+        cells = {
+            "guarantee": f"{x['Value guarantee']}{r}",
+            "delivered": f"{x['Delivered']}{r}",
+            "to": f"{x['To']}{r}",
+            "reported": REPORTED_CELL,
+        }
+        sd.formula(r, k0 + 6, "calc.money", SHORTFALL_FORMULA.format(**cells), values["Shortfall"])
+        sd.formula(r, k0 + 7, "calc.center", STATUS_FORMULA.format(**cells), values["Status"])
     total = FIRST_ROW + len(contract)
     sd.text(total, k0, "total.label", "Total")
     sd.blank(total, k0 + 1, "total.label")
     sd.blank(total, k0 + 2, "total.label")
     for c, name in ((3, "Value guarantee"), (4, CUSTOMER_PLANNED), (5, "Delivered"), (6, "Shortfall")):
         column = letter(k0 + c)
-        position = CONTRACT_COLUMNS.index(name)
-        cached = math.fsum(row[position] for row in contract if not math.isnan(row[position]))
-        sd.formula(total, k0 + c, "total.money", f"SUM({column}{FIRST_ROW}:{column}{total - 1})", cached)
+        sd.formula(
+            total, k0 + c, "total.money", f"SUM({column}{FIRST_ROW}:{column}{total - 1})",
+            report.contract_total(name),
+        )  # fmt: skip
     sd.blank(total, k0 + 7, "total.label")
 
 
