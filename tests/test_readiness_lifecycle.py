@@ -9,13 +9,22 @@ import pytest
 
 from cvm_xl.readiness import tables
 from cvm_xl.readiness.lifecycle import (
+    ALL_DONE,
     LIFECYCLE_STAGES,
+    Entry,
     checklist_for,
+    checklist_rows,
+    checklist_scores,
+    completion_formula,
     current_stage,
+    current_stage_formula,
     done_text,
     empty_lifecycle,
     overall_readiness,
+    overall_score,
     parse_done,
+    read_entries,
+    stage_count_formulas,
     stage_scores,
 )
 
@@ -198,3 +207,41 @@ def test_checklist_for_a_customer_without_rows_is_the_empty_checklist() -> None:
         {"Customer ID": ["C1"], "Stage": ["Awareness"], "Item": ["Key individuals"], "Done": ["Yes"]}
     )
     assert checklist_for(table, "C9").equals(empty_lifecycle("C9"))
+
+
+def test_rows_read_once_give_the_tables_checklist_and_scores() -> None:
+    table = pd.DataFrame(
+        {
+            "Customer ID": ["C1", "C1", "C1", "C1"],
+            "Stage": ["awareness", "Working Together", "Nope", "Exit strategy"],
+            "Item": ["Key  individuals", "Shared KPI dashboard", "x", "Transition"],
+            "Done": ["y", "maybe", "Yes", "n/a"],
+            "Note": [None, "unreadable Done", None, 7],
+        }
+    )
+    entries = read_entries(table)
+    assert entries[0] == Entry("Awareness", "Key  individuals", "key individuals", "Yes", None)
+    assert entries[1].done is None and entries[2].stage is None and entries[3].note == "7"
+    rows = checklist_rows(entries)
+    assert [dict(row, **{"Customer ID": "C1"}) for row in rows] == checklist_for(table, "C1").to_dict(
+        "records"
+    )
+    scores = checklist_scores(rows)
+    expected = stage_scores(checklist_for(table, "C1"))
+    assert [(s.stage, s.done, s.applicable, s.not_applicable) for s in scores] == list(
+        expected[["Stage", "Done", "Total", "Not applicable"]].itertuples(index=False, name=None)
+    )
+    assert current_stage(scores) == current_stage(expected) == "Awareness"
+    assert overall_score(scores).applicable == int(expected["Total"].sum())
+    assert overall_readiness(scores) == overall_readiness(expected)
+    assert checklist_rows([]) == checklist_for(None, "C1").drop(columns="Customer ID").to_dict("records")
+
+
+def test_stage_formulas_count_the_dropdown_values() -> None:
+    counts = stage_count_formulas("S", "D", "A1")
+    assert counts["done"] == 'COUNTIFS(S,A1,D,"Yes")'
+    assert counts["applicable"] == f"COUNTIFS(S,A1)-{counts['na']}"
+    assert completion_formula("C1", "D1") == 'IF(D1=0,"",C1/D1)'
+    assert current_stage_formula([("A1", "C1", "D1"), ("A2", "C2", "D2")]) == (
+        f'IF(C1<D1,A1,IF(C2<D2,A2,"{ALL_DONE}"))'
+    )

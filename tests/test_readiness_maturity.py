@@ -12,7 +12,10 @@ from cvm_xl.readiness.maturity import (
     NOT_READY,
     READY,
     READY_WITH_NEEDS,
+    VERDICT_RULE,
+    VERDICT_STEPS,
     empty_maturity,
+    first_ratings,
     maturity_help,
     maturity_prompt,
     maturity_verdict,
@@ -20,6 +23,8 @@ from cvm_xl.readiness.maturity import (
     parse_rating,
     ratings_from_grid,
     ratings_of,
+    read_ratings,
+    verdict_formula,
 )
 
 
@@ -139,3 +144,29 @@ def test_empty_maturity() -> None:
     assert empty["Firm"].tolist() == ["Supplier", "Customer"]
     assert empty.loc[0, "Attributes"] is None
     assert maturity_verdict(ratings_of(empty, "C1")).label == NOT_ASSESSED
+
+
+def test_the_verdict_steps_are_the_rule_in_words() -> None:
+    assert [step.label for step in VERDICT_STEPS] == [NOT_READY, NOT_ASSESSED, READY_WITH_NEEDS]
+    assert VERDICT_RULE.startswith("Any D: not ready.") and VERDICT_RULE.endswith("Only A and B: ready.")
+    grid = "$C$1:$D$3"
+    formula = verdict_formula(grid)
+    assert formula.index(f'"{NOT_READY}"') < formula.index(f'"{NOT_ASSESSED}"') < formula.index(f'"{READY}"')
+    assert f"<{len(MATURITY_DESCRIPTIONS) * 2}," in formula  # six ratings: three dimensions, two firms
+
+
+def test_ratings_read_once_are_the_tables() -> None:
+    table = pd.DataFrame(
+        {
+            "Customer ID": ["C1", "C1", "C1"],
+            "Firm": ["customer", "Customer", "Supplier"],
+            "Attributes": ["a", "D", "B"],
+            "Ability": ["x", "D", "C"],
+            "Attitude": [None, "D", "A"],
+        }
+    )
+    rows = read_ratings(table)
+    assert rows[0] == ("Customer", {"Attributes": "A", "Ability": None, "Attitude": None})
+    assert first_ratings(rows) == ratings_of(table, "C1")
+    assert first_ratings(rows)["Customer"]["Attributes"] == "A"  # the first row of a firm wins
+    assert read_ratings(None) == [] and first_ratings([]) == {}

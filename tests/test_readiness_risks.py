@@ -10,9 +10,12 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from cvm_xl.readiness.risks import (
+    LEVEL_FLOORS,
     RiskRating,
+    heat_counts,
     heat_map,
     level_grid,
+    level_ranges,
     rate_risks,
     risk_level,
     risk_rating,
@@ -140,3 +143,22 @@ def test_columns_agree_with_the_scalar_rule(pairs: list[tuple[object, object]]) 
 def test_columns_leave_unreadable_scores_blank() -> None:
     out = risk_ratings(pd.Series([6, "x", True, 3]), pd.Series([1, 1, 1, 3]))
     assert out["Risk level"].tolist() == [None, None, None, "Medium"]
+
+
+@given(st.lists(st.tuples(score_cell, score_cell, st.sampled_from([None, "Open", "closed", "Closed", "x"]))))
+def test_heat_counts_are_the_heat_map(risks: list[tuple[object, object, object]]) -> None:
+    table = pd.DataFrame(risks, columns=["Likelihood", "Impact", "Status"], dtype=object)
+    counts = heat_counts(table["Likelihood"], table["Impact"], table["Status"])
+    grid = heat_map(table)
+    assert counts == {(lk, im): int(grid.loc[lk, im]) for lk in grid.index for im in grid.columns}
+    with_closed = heat_counts(table["Likelihood"], table["Impact"], table["Status"], include_closed=True)
+    assert sum(with_closed.values()) == int(heat_map(table, include_closed=True).to_numpy().sum())
+
+
+def test_level_ranges_follow_the_floors() -> None:
+    assert level_ranges() == {"Low": (1, 4), "Medium": (5, 9), "High": (10, 16), "Critical": (20, 25)}
+    for level, (low, high) in level_ranges().items():
+        assert risk_level(low) == risk_level(high) == level
+    assert [floor for floor, _ in LEVEL_FLOORS] == sorted(
+        (low for low, _ in level_ranges().values()), reverse=True
+    )

@@ -11,13 +11,18 @@ from hypothesis import strategies as st
 
 from cvm_xl.core.settings import SettingsError
 from cvm_xl.readiness.screening import (
+    PREREQUISITES,
     REASONS,
     SCREENING_COLUMNS,
+    SCREENING_INPUTS,
     ScreeningThresholds,
+    needed_text,
     parse_phase,
     parse_quartile,
     screen_customer,
     screen_customers,
+    screening_lines,
+    screening_of,
 )
 
 
@@ -193,3 +198,32 @@ def test_table_agrees_with_the_scalar_rule(rows: list[tuple], max_quartile: int)
         expected = screen_customer(*row, t)
         assert out.iloc[i]["Eligible"] == ("Yes" if expected.eligible else "No")
         assert out.iloc[i][REASONS] == expected.text
+
+
+def test_each_prerequisite_is_declared_once_with_what_it_needs() -> None:
+    assert SCREENING_INPUTS == tuple(p.column for p in PREREQUISITES) == (
+        "Industry quartile", "Long-term culture", "Excellence phase", "Co-destiny",
+    )  # fmt: skip
+    t = ScreeningThresholds(max_quartile=2, min_phase="II", min_culture=3.5)
+    assert [p.needed(t) for p in PREREQUISITES] == [
+        "1 to 2",
+        "3.5 or more (of 5)",
+        "II or later",
+        "3 or more (of 5)",
+    ]
+    assert needed_text() == (
+        "Industry quartile 1 (top quartile); Long-term culture 3 or more (of 5); Excellence phase III; "
+        "Co-destiny 3 or more (of 5)"
+    )
+
+
+def test_screening_lines_are_the_screening() -> None:
+    row = {"Industry quartile": 2, "Long-term culture": 4, "Excellence phase": "III", "Co-destiny": None}
+    lines = screening_lines(row)
+    assert [(line.label, line.assessment, line.met) for line in lines] == [
+        ("Industry quartile", 2, False),
+        ("Long-term culture", 4, True),
+        ("Excellence phase", "III", True),
+        ("Co-destiny", None, False),
+    ]
+    assert screening_of(lines) == screen_customer(2, 4, "III", None)

@@ -1,7 +1,8 @@
 """Relationship readiness (SPEC §3.9): whom to start CVM with, and keeping the relationship healthy.
 
 - ``screening``: the four customer-selection prerequisites of the Tata Steel paper.
-- ``lifecycle``: the eight BS 11000 stages with their checklists and completion scores.
+- ``lifecycle``: the eight BS 11000 stages with their checklists (declared once, in
+  ``LIFECYCLE_STAGES``) and completion scores.
 - ``maturity``: Attributes, Ability and Attitude rated A-D for both firms, and the verdict.
 - ``objectives``: "mine, yours and ours".
 - ``risks``: the joint risk register, ratings, levels and the 5x5 heat map.
@@ -17,13 +18,19 @@ from cvm_xl.readiness.exits import empty_exit_triggers, exit_summary, review_due
 from cvm_xl.readiness.issue_log import days_open, flag_issues, is_overdue, issue_summary
 from cvm_xl.readiness.lifecycle import (
     LIFECYCLE_STAGES,
+    StageScore,
     checklist_for,
+    checklist_rows,
+    checklist_scores,
     current_stage,
     empty_lifecycle,
     overall_readiness,
+    overall_score,
+    read_entries,
     stage_scores,
 )
 from cvm_xl.readiness.maturity import (
+    VERDICT_STEPS,
     MaturityVerdict,
     empty_maturity,
     maturity_help,
@@ -49,6 +56,7 @@ from cvm_xl.readiness.out_of_bounds import (
 from cvm_xl.readiness.overview import relationship_overview
 from cvm_xl.readiness.risks import (
     RiskRating,
+    heat_counts,
     heat_map,
     level_grid,
     rate_risks,
@@ -57,19 +65,33 @@ from cvm_xl.readiness.risks import (
     risk_ratings,
     risk_summary,
 )
-from cvm_xl.readiness.screening import Screening, ScreeningThresholds, screen_customer, screen_customers
+from cvm_xl.readiness.screening import (
+    PREREQUISITES,
+    Screening,
+    ScreeningLine,
+    ScreeningThresholds,
+    screen_customer,
+    screen_customers,
+    screening_lines,
+)
 from cvm_xl.readiness.tables import TABLES, TableSpec, table_for_headers
 
 __all__ = [
     "LIFECYCLE_STAGES",
+    "PREREQUISITES",
     "TABLES",
+    "VERDICT_STEPS",
     "MaturityVerdict",
     "ObjectivesCheck",
     "RiskRating",
     "Screening",
+    "ScreeningLine",
     "ScreeningThresholds",
+    "StageScore",
     "TableSpec",
     "checklist_for",
+    "checklist_rows",
+    "checklist_scores",
     "current_stage",
     "days_open",
     "empty_exit_triggers",
@@ -79,6 +101,7 @@ __all__ = [
     "exit_summary",
     "exportable",
     "flag_issues",
+    "heat_counts",
     "heat_map",
     "is_out_of_bounds",
     "is_overdue",
@@ -91,9 +114,11 @@ __all__ = [
     "objectives_summary",
     "out_of_bounds_ids",
     "overall_readiness",
+    "overall_score",
     "rate_risks",
     "ratings_from_grid",
     "ratings_of",
+    "read_entries",
     "relationship_overview",
     "review_due",
     "review_exits",
@@ -103,6 +128,7 @@ __all__ = [
     "risk_summary",
     "screen_customer",
     "screen_customers",
+    "screening_lines",
     "stage_scores",
     "table_for_headers",
     "topics_for",

@@ -6,7 +6,8 @@ regularly so that the relationship "does not drift into disengagement". Each tri
 (Monitoring, the default; Triggered once it has occurred; Retired when no longer relevant) and
 the date it was last reviewed. A trigger that is not retired is due for review when it has never
 been reviewed or its last review is ``EXIT_REVIEW_MONTHS`` calendar months old or older; the
-default of 3 follows the quarterly reviews of a CVM relationship (SPEC §3.7).
+default of 3 follows the quarterly reviews of a CVM relationship (SPEC §3.7). ``review_due`` is
+the rule in Python, ``review_due_formula`` the same rule (and months) as a worksheet formula.
 """
 
 from __future__ import annotations
@@ -19,7 +20,17 @@ import pandas as pd
 from cvm_xl.core import cells
 from cvm_xl.core.categories import add_months
 from cvm_xl.core.columns import CUSTOMER_ID
-from cvm_xl.readiness.tables import ACTION, EXIT_STATUSES, EXITS, LAST_REVIEWED, REVIEW_DUE, STATUS, TRIGGER
+from cvm_xl.readiness.tables import (
+    ACTION,
+    EXIT_STATUSES,
+    EXITS,
+    LAST_REVIEWED,
+    NO,
+    REVIEW_DUE,
+    STATUS,
+    TRIGGER,
+    YES,
+)
 
 MONITORING, TRIGGERED, RETIRED = EXIT_STATUSES
 EXIT_REVIEW_MONTHS = 3
@@ -41,6 +52,15 @@ def review_due(
     return last is None or today >= add_months(last, months)
 
 
+def review_due_formula(
+    status: str, last_reviewed: str, today: str = "TODAY()", months: int = EXIT_REVIEW_MONTHS
+) -> str:
+    """``review_due`` as a worksheet formula giving Yes or No: ``status`` and ``last_reviewed`` are
+    the trigger's cells, ``today`` the date it is judged on."""
+    due = f'IF(OR({last_reviewed}="",{today}>=EDATE({last_reviewed},{months})),"{YES}","{NO}")'
+    return f'IF({status}="{RETIRED}","{NO}",{due})'
+
+
 def _safe_due(status: object, last: object, today: dt.date, months: int) -> bool:
     try:
         return review_due(status, last, today, months)
@@ -54,7 +74,7 @@ def review_exits(triggers: pd.DataFrame, today: dt.date, months: int = EXIT_REVI
     status = triggers.get(STATUS, pd.Series([None] * len(triggers), index=triggers.index))
     last = triggers.get(LAST_REVIEWED, pd.Series([None] * len(triggers), index=triggers.index))
     out[REVIEW_DUE] = [
-        "Yes" if _safe_due(s, d, today, months) else "No" for s, d in zip(status, last, strict=True)
+        YES if _safe_due(s, d, today, months) else NO for s, d in zip(status, last, strict=True)
     ]
     return out
 
@@ -84,7 +104,7 @@ def exit_summary(triggers: pd.DataFrame, today: dt.date, months: int = EXIT_REVI
             cid,
             len(group),
             int((group["_status"] == TRIGGERED).sum()),
-            int((group[REVIEW_DUE] == "Yes").sum()),
+            int((group[REVIEW_DUE] == YES).sum()),
             int(group["_action"].isna().sum()),
         )
         for cid, group in active.groupby("_customer", sort=True)

@@ -10,6 +10,9 @@ and categorising problems", with resolution approaches and escalation where appr
   Due date is set. An open issue is overdue from the day after it is due.
 - Days open: from Raised to today while open, to the Resolved date once resolved (blank when a
   resolved issue has no Resolved date).
+
+``days_open`` and ``is_overdue`` are the rules in Python; ``days_open_formula`` and
+``overdue_formula`` the same rules (and ``RESOLUTION_DAYS``) as worksheet formulas.
 """
 
 from __future__ import annotations
@@ -29,10 +32,12 @@ from cvm_xl.readiness.tables import (
     ESCALATION_LEVELS,
     ISSUE_CATEGORIES,
     ISSUE_STATUSES,
+    NO,
     OVERDUE,
     RAISED,
     RESOLVED,
     STATUS,
+    YES,
 )
 
 OPEN, RESOLVED_STATUS = ISSUE_STATUSES
@@ -89,6 +94,25 @@ def days_open(status: object, raised: object, resolved: object, today: dt.date) 
     return None if end is None else (end - start).days
 
 
+def _open_formula(status: str) -> str:
+    return f'OR({status}="",{status}="{OPEN}")'
+
+
+def days_open_formula(status: str, raised: str, resolved: str, today: str = "TODAY()") -> str:
+    """``days_open`` as a worksheet formula over an issue's cells; blank where it gives None."""
+    closed = f'IF({resolved}="","",{resolved}-{raised})'
+    return f'IF({raised}="","",IF({_open_formula(status)},{today}-{raised},{closed}))'
+
+
+def overdue_formula(
+    status: str, raised: str, due: str, today: str = "TODAY()", default_days: int = RESOLUTION_DAYS
+) -> str:
+    """``is_overdue`` as a worksheet formula giving Yes or No over an issue's cells."""
+    when = f'IF({due}="",{raised}+{default_days},{due})'
+    dated = f'OR({due}<>"",{raised}<>"")'
+    return f'IF(AND({_open_formula(status)},{dated}),IF({today}>{when},"{YES}","{NO}"),"{NO}")'
+
+
 class _Flags(NamedTuple):
     days: float
     overdue: bool
@@ -113,7 +137,7 @@ def flag_issues(issues: pd.DataFrame, today: dt.date, default_days: int = RESOLU
     out = issues.copy()
     flags = [_flags(row, today, default_days) for _, row in issues.iterrows()]
     out[DAYS_OPEN] = [f.days for f in flags]
-    out[OVERDUE] = ["Yes" if f.overdue else "No" for f in flags]
+    out[OVERDUE] = [YES if f.overdue else NO for f in flags]
     return out
 
 
@@ -139,7 +163,7 @@ def issue_summary(issues: pd.DataFrame, today: dt.date, default_days: int = RESO
             (
                 cid,
                 int(is_open.sum()),
-                int((group[OVERDUE] == "Yes").sum()),
+                int((group[OVERDUE] == YES).sum()),
                 int((is_open & (group["_level"] == EXECUTIVE)).sum()),
                 len(resolved),
                 float(took.mean()) if len(took) else math.nan,

@@ -10,11 +10,14 @@ firms' six ratings:
   since a C shows appreciation of collaboration without the processes or skills to practise it);
 - otherwise (only A and B): **Ready** (B shows collaboration already practised by individuals or
   single programmes, A throughout the organisation).
+
+The verdict is declared once, as the steps of ``VERDICT_STEPS``: ``maturity_verdict`` takes them in
+Python, ``verdict_formula`` writes them as a worksheet formula and ``VERDICT_RULE`` in words.
 """
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from typing import NamedTuple
 
 import pandas as pd
@@ -28,9 +31,11 @@ from cvm_xl.readiness.tables import (
     DIMENSIONS,
     FIRM,
     MATURITY,
+    NO,
     NOTE,
     RATINGS,
     TWO_FIRMS,
+    YES,
 )
 
 MATURITY_DESCRIPTIONS: dict[str, dict[str, str]] = {
@@ -60,6 +65,34 @@ READY_WITH_NEEDS = "Ready: development needs"
 NOT_READY = "Not ready"
 NOT_ASSESSED = "Not assessed"
 VERDICT_LABELS = (READY, READY_WITH_NEEDS, NOT_ASSESSED, NOT_READY)
+
+
+class VerdictStep(NamedTuple):
+    """One step of the verdict: when any of the six ratings is ``rating`` (None: not rated), the
+    verdict is ``label``; every such rating is a reason, worded by ``reason``."""
+
+    rating: str | None
+    label: str
+    ready: bool
+    reason: str  # format fields: firm, dimension, rating, description
+    rule: str  # the step in words, as a sheet explains it
+
+
+# Most serious first; the first step that applies decides.
+VERDICT_STEPS: tuple[VerdictStep, ...] = (
+    VerdictStep("D", NOT_READY, False, "{firm} {dimension} {rating}: {description}", "Any D: not ready."),
+    VerdictStep(None, NOT_ASSESSED, False, "{firm} {dimension} not rated", "A rating missing: not assessed."),
+    VerdictStep(
+        "C",
+        READY_WITH_NEEDS,
+        True,
+        "{firm} {dimension} {rating} (development need): {description}",
+        "Any C: ready, with development needs to plan for.",
+    ),
+)
+OTHERWISE = VerdictStep("", READY, True, "", "Only A and B: ready.")
+VERDICT_RULE = " ".join(step.rule for step in (*VERDICT_STEPS, OTHERWISE))
+RATED_CELLS = len(TWO_FIRMS) * len(DIMENSIONS)  # both firms' ratings on every dimension
 
 # A dropdown's input message holds at most 255 characters in Excel; the four descriptions of one
 # dimension hold about 300, so they go into the column's note (``maturity_help``) instead.
@@ -102,7 +135,7 @@ def ratings_from_grid(values: Sequence[object]) -> dict[str, dict[str, object]]:
             flat.extend(value)
         else:
             flat.append(value)
-    if len(flat) != len(TWO_FIRMS) * len(DIMENSIONS):
+    if len(flat) != RATED_CELLS:
         raise ValueError(
             "Give six ratings: the Supplier's then the Customer's Attributes, Ability and Attitude "
             f"(two rows of three cells); got {len(flat)}"
@@ -122,13 +155,12 @@ class MaturityVerdict(NamedTuple):
 def maturity_verdict(ratings: Ratings) -> MaturityVerdict:
     """The verdict over both firms' ratings, ``{"Supplier": {"Attributes": "A", ...}, "Customer": {...}}``.
 
-    Missing firms or dimensions count as not rated. Reasons, most serious first: every D, every
-    rating missing, every C, each with the method's description. Raises ValueError (naming the
-    firm and dimension) for a rating that is not A-D.
+    Missing firms or dimensions count as not rated. Reasons, in the order of ``VERDICT_STEPS``
+    (most serious first): every D, every rating missing, every C, each with the method's
+    description. Raises ValueError (naming the firm and dimension) for a rating that is not A-D.
     """
-    blockers: list[str] = []
-    missing: list[str] = []
-    needs: list[str] = []
+    found: dict[str | None, list[str]] = {step.rating: [] for step in VERDICT_STEPS}
+    wording = {step.rating: step.reason for step in VERDICT_STEPS}
     by_firm = {cells.key(f): v for f, v in ratings.items()}
     for firm in TWO_FIRMS:
         given = by_firm.get(cells.key(firm)) or {}
@@ -138,41 +170,69 @@ def maturity_verdict(ratings: Ratings) -> MaturityVerdict:
                 rating = parse_rating(by_dimension.get(cells.key(dimension)))
             except ValueError as exc:
                 raise ValueError(f"{firm} {dimension}: {exc}") from None
-            if rating is None:
-                missing.append(f"{firm} {dimension} not rated")
-            elif rating == "D":
-                blockers.append(f"{firm} {dimension} D: {maturity_description(dimension, rating)}")
-            elif rating == "C":
-                needs.append(
-                    f"{firm} {dimension} C (development need): {maturity_description(dimension, rating)}"
+            if rating in found:
+                description = "" if rating is None else maturity_description(dimension, rating)
+                found[rating].append(
+                    wording[rating].format(
+                        firm=firm, dimension=dimension, rating=rating, description=description
+                    )
                 )
-    reasons = blockers + missing + needs
-    if blockers:
-        return MaturityVerdict(False, NOT_READY, reasons)
-    if missing:
-        return MaturityVerdict(False, NOT_ASSESSED, reasons)
-    if needs:
-        return MaturityVerdict(True, READY_WITH_NEEDS, reasons)
-    return MaturityVerdict(True, READY, [])
+    step = next((s for s in VERDICT_STEPS if found[s.rating]), OTHERWISE)
+    return MaturityVerdict(step.ready, step.label, [r for s in VERDICT_STEPS for r in found[s.rating]])
+
+
+def verdict_formula(grid: str) -> str:
+    """``maturity_verdict`` as a worksheet formula over ``grid``, the range of the six rating cells."""
+    rated = "+".join(f'COUNTIFS({grid},"{x}")' for x in RATINGS)
+    out = f'"{OTHERWISE.label}"'
+    for step in reversed(VERDICT_STEPS):
+        applies = f"{rated}<{RATED_CELLS}" if step.rating is None else f'COUNTIFS({grid},"{step.rating}")>0'
+        out = f'IF({applies},"{step.label}",{out})'
+    return out
+
+
+def _firm_or_none(x: object) -> str | None:
+    return cells.safely(parse_maturity_firm, x)
+
+
+def _rating_or_none(x: object) -> str | None:
+    return cells.safely(parse_rating, x)
+
+
+FirmRatings = tuple[str | None, dict[str, str | None]]  # a Maturity row: firm, dimension -> rating
+
+
+def read_ratings(maturity: pd.DataFrame | None) -> list[FirmRatings]:
+    """Every row of a Maturity table (any customers), in table order, each distinct cell read once;
+    unreadable firms and ratings as None (validation reports them)."""
+    if maturity is None or not len(maturity):
+        return []
+
+    def column(name: str) -> list[object]:
+        return maturity[name].tolist() if name in maturity.columns else [None] * len(maturity)
+
+    firms = cells.apply_each(column(FIRM), _firm_or_none)
+    by_dimension = {d: cells.apply_each(column(d), _rating_or_none) for d in DIMENSIONS}
+    return [(firm, {d: by_dimension[d][i] for d in DIMENSIONS}) for i, firm in enumerate(firms)]
+
+
+def first_ratings(rows: Iterable[FirmRatings]) -> dict[str, dict[str, str | None]]:
+    """One customer's ratings (``read_ratings`` of its rows) as ``maturity_verdict`` takes them:
+    the first row of a firm wins."""
+    out: dict[str, dict[str, str | None]] = {}
+    for firm, ratings in rows:
+        if firm is not None and firm not in out:
+            out[firm] = ratings
+    return out
 
 
 def ratings_of(maturity: pd.DataFrame | None, customer_id: str) -> dict[str, dict[str, str | None]]:
-    """One customer's ratings from the Maturity table as ``maturity_verdict`` takes them.
-
-    Unreadable ratings count as not rated (validation reports them); the first row of a firm wins.
-    """
-    out: dict[str, dict[str, str | None]] = {}
-    if maturity is None or not len(maturity):
-        return out
-    ids = maturity[CUSTOMER_ID].map(cells.text) if CUSTOMER_ID in maturity.columns else None
-    if ids is None:
-        return out
-    for _, row in maturity[ids == cells.text(customer_id)].iterrows():
-        firm = cells.safely(parse_maturity_firm, row.get(FIRM))
-        if firm is None or firm in out:
-            continue
-        out[firm] = {d: cells.safely(parse_rating, row.get(d)) for d in DIMENSIONS}
-    return out
+    """One customer's ratings from the Maturity table as ``maturity_verdict`` takes them
+    (``first_ratings``): unreadable ratings count as not rated, the first row of a firm wins."""
+    if maturity is None or not len(maturity) or CUSTOMER_ID not in maturity.columns:
+        return {}
+    ids = maturity[CUSTOMER_ID].map(cells.text)
+    return first_ratings(read_ratings(maturity[ids == cells.text(customer_id)]))
 
 
 def empty_maturity(customer_id: str) -> pd.DataFrame:
@@ -189,5 +249,5 @@ def maturity_verdicts(maturity: pd.DataFrame | None, customer_ids: list[str]) ->
     rows = []
     for cid in customer_ids:
         v = maturity_verdict(ratings_of(maturity, cid))
-        rows.append((cid, "Yes" if v.ready else "No", v.label, "; ".join(v.reasons)))
+        rows.append((cid, YES if v.ready else NO, v.label, "; ".join(v.reasons)))
     return pd.DataFrame(rows, columns=[CUSTOMER_ID, "Maturity ready", "Maturity verdict", "Maturity reasons"])

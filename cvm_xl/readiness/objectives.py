@@ -17,7 +17,7 @@ import pandas as pd
 from cvm_xl.core import cells
 from cvm_xl.core.cells import parse_yes_no
 from cvm_xl.core.columns import CUSTOMER_ID
-from cvm_xl.readiness.tables import AGREED, FIRM, OBJECTIVE, OBJECTIVES, THREE_FIRMS
+from cvm_xl.readiness.tables import AGREED, FIRM, NO, OBJECTIVE, OBJECTIVES, THREE_FIRMS, YES
 
 OBJECTIVE_SYNONYMS = {"Mine": "Supplier", "Yours": "Customer", "Ours": "Joint"}
 MINE_YOURS_OURS = {firm: word for word, firm in OBJECTIVE_SYNONYMS.items()}
@@ -75,7 +75,7 @@ def objectives_summary(objectives: pd.DataFrame) -> pd.DataFrame:
     rows = []
     for cid in sorted(i for i in ids.dropna().unique()):
         check = objectives_check(objectives[ids == cid])
-        rows.append((cid, *check.counts.values(), check.not_agreed, "Yes" if check.complete else "No"))
+        rows.append((cid, *check.counts.values(), check.not_agreed, YES if check.complete else NO))
     return pd.DataFrame(
         rows,
         columns=[

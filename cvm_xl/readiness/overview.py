@@ -33,6 +33,7 @@ from cvm_xl.readiness.tables import (
 READINESS = "Readiness"
 CURRENT_STAGE = "Current stage"
 MATURITY_VERDICT = "Maturity verdict"
+OBJECTIVES_COMPLETE = "Objectives complete"
 # summary column -> (table, column of that table's summary, value when the customer has no rows)
 _COUNTS: tuple[tuple[str, str, str, object], ...] = (
     ("Open risks", RISKS_SHEET, "Open risks", 0),
@@ -40,11 +41,11 @@ _COUNTS: tuple[tuple[str, str, str, object], ...] = (
     ("Open issues", ISSUES_SHEET, "Open issues", 0),
     ("Overdue issues", ISSUES_SHEET, "Overdue issues", 0),
     ("Exit reviews due", EXITS_SHEET, "Reviews due", 0),
-    ("Objectives complete", OBJECTIVES_SHEET, "Objectives complete", "No"),
+    (OBJECTIVES_COMPLETE, OBJECTIVES_SHEET, "Objectives complete", "No"),
 )
-OVERVIEW_COLUMNS = (
-    *SCREENING_COLUMNS, READINESS, CURRENT_STAGE, MATURITY_VERDICT, *(c[0] for c in _COUNTS),
-)  # fmt: skip
+# The relationship's columns, after the screening's
+RELATIONSHIP_COLUMNS = (READINESS, CURRENT_STAGE, MATURITY_VERDICT, *(c[0] for c in _COUNTS))
+OVERVIEW_COLUMNS = (*SCREENING_COLUMNS, *RELATIONSHIP_COLUMNS)
 
 
 def _table(found: Mapping[str, pd.DataFrame | None], sheet: str) -> pd.DataFrame | None:
@@ -66,7 +67,9 @@ def relationship_overview(
     ids = [cells.text(x) for x in out[CUSTOMER_ID]]
     lifecycle = _table(found, LIFECYCLE_SHEET)
     maturity = _table(found, MATURITY_SHEET)
-    readiness, stages, verdicts = [], [], []
+    readiness: list[float] = []
+    stages: list[str | None] = []
+    verdicts: list[str | None] = []
     for cid in ids:
         if cid is None:
             readiness.append(math.nan)

@@ -8,15 +8,18 @@ severe); the rating is their product (1..25) and the level follows fixed cut-off
     rating 10-16  High
     rating 20-25  Critical   (both at least 4 and one of them 5)
 
-In Excel: IF(R>=20,"Critical",IF(R>=10,"High",IF(R>=5,"Medium","Low"))). ``risk_rating`` is the
+The cut-offs are declared once, in ``LEVEL_FLOORS``: ``risk_level`` reads them, and so do
+``risk_formulas`` (in Excel: IF(R>=20,"Critical",IF(R>=10,"High",IF(R>=5,"Medium","Low")))),
+``level_grid`` (the heat map's colours) and ``level_legend`` (its key). ``risk_rating`` is the
 rule for one risk and raises on unreadable scores; ``risk_ratings`` is the same rule over whole
 columns and leaves unreadable scores blank (the validators report them), so on readable input the
-two agree exactly.
+two agree exactly. ``heat_counts`` is the heat map over plain columns, ``heat_formula`` one of its
+cells as a worksheet formula.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from typing import NamedTuple
 
 import numpy as np
@@ -132,31 +135,83 @@ def _statuses(risks: pd.DataFrame) -> list[str | None]:
     return cells.apply_each(_column(risks, STATUS), lambda x: cells.safely(parse_risk_status, x))
 
 
-def heat_map(risks: pd.DataFrame, include_closed: bool = False) -> pd.DataFrame:
-    """Counts of risks per (likelihood, impact): rows Likelihood 5..1 (most likely on top), columns
-    Impact 1..5, as a risk matrix is drawn. Unrated risks are not counted; Closed risks only when
-    ``include_closed``."""
-    grid = pd.DataFrame(
-        0,
+def heat_counts(
+    likelihood: Iterable[object],
+    impact: Iterable[object],
+    status: Iterable[object],
+    include_closed: bool = False,
+) -> dict[tuple[int, int], int]:
+    """Counts of risks per (likelihood, impact), every pair of scores present (zero when no risk has
+    them). Unrated risks are not counted; Closed risks only when ``include_closed``."""
+    counts = {(lk, im): 0 for lk in SCORES for im in SCORES}
+    lk = cells.apply_each(likelihood, _score_or_nan(parse_likelihood))
+    im = cells.apply_each(impact, _score_or_nan(parse_impact))
+    statuses = cells.apply_each(status, lambda x: cells.safely(parse_risk_status, x))
+    for l_score, i_score, state in zip(lk, im, statuses, strict=True):
+        if np.isnan(l_score) or np.isnan(i_score) or (state == CLOSED and not include_closed):
+            continue
+        counts[(int(l_score), int(i_score))] += 1
+    return counts
+
+
+def _matrix(value: Callable[[int, int], object]) -> pd.DataFrame:
+    """A 5x5 frame laid out as a risk matrix is drawn: rows Likelihood 5..1, columns Impact 1..5."""
+    return pd.DataFrame(
+        [[value(lk, im) for im in SCORES] for lk in reversed(SCORES)],
         index=pd.Index(list(reversed(SCORES)), name=LIKELIHOOD),
         columns=pd.Index(list(SCORES), name=IMPACT),
     )
-    lk = cells.apply_each(_column(risks, LIKELIHOOD), _score_or_nan(parse_likelihood))
-    im = cells.apply_each(_column(risks, IMPACT), _score_or_nan(parse_impact))
-    for l_score, i_score, status in zip(lk, im, _statuses(risks), strict=True):
-        if np.isnan(l_score) or np.isnan(i_score) or (status == CLOSED and not include_closed):
-            continue
-        grid.loc[int(l_score), int(i_score)] += 1
-    return grid
+
+
+def heat_map(risks: pd.DataFrame, include_closed: bool = False) -> pd.DataFrame:
+    """Counts of risks per (likelihood, impact) (``heat_counts``): rows Likelihood 5..1 (most likely
+    on top), columns Impact 1..5, as a risk matrix is drawn."""
+    counts = heat_counts(
+        _column(risks, LIKELIHOOD), _column(risks, IMPACT), _column(risks, STATUS), include_closed
+    )
+    return _matrix(lambda lk, im: counts[(lk, im)])
 
 
 def level_grid() -> pd.DataFrame:
     """The level of every heat-map cell, laid out like ``heat_map`` (for colouring the cells)."""
-    return pd.DataFrame(
-        [[risk_level(lk * im) for im in SCORES] for lk in reversed(SCORES)],
-        index=pd.Index(list(reversed(SCORES)), name=LIKELIHOOD),
-        columns=pd.Index(list(SCORES), name=IMPACT),
-    )
+    return _matrix(lambda lk, im: risk_level(lk * im))
+
+
+def level_ranges() -> dict[str, tuple[int, int]]:
+    """Per level, lowest first: the lowest and the highest rating a risk of that level can have."""
+    ratings = sorted({lk * im for lk in SCORES for im in SCORES})
+    out: dict[str, tuple[int, int]] = {}
+    for rating in ratings:
+        level = risk_level(rating)
+        out[level] = (out.get(level, (rating, rating))[0], rating)
+    return out
+
+
+def level_legend() -> str:
+    """The levels and their ratings in words: 'Low 1-4, Medium 5-9, High 10-16, Critical 20-25'."""
+    return ", ".join(f"{level} {low}-{high}" for level, (low, high) in level_ranges().items())
+
+
+# --- the same rules as worksheet formulas -----------------------------------------------------------
+
+
+def risk_formulas(likelihood: str, impact: str, rating: str) -> dict[str, str]:
+    """The computed columns Rating and Risk level of one risk as worksheet formulas (``risk_rating``):
+    ``likelihood`` and ``impact`` are its score cells, ``rating`` the cell of the Rating formula.
+    Both are blank while a score is."""
+    level = f'"{LEVEL_FLOORS[-1][1]}"'
+    for floor, name in reversed(LEVEL_FLOORS[:-1]):
+        level = f'IF({rating}>={floor},"{name}",{level})'
+    return {
+        RATING: f'IF(OR({likelihood}="",{impact}=""),"",{likelihood}*{impact})',
+        RISK_LEVEL: f'IF({rating}="","",{level})',
+    }
+
+
+def heat_formula(likelihoods: str, impacts: str, statuses: str, likelihood: int, impact: int) -> str:
+    """One heat-map cell (``heat_counts``) as a worksheet formula over a register's ranges: the risks
+    scored (``likelihood``, ``impact``) that are not Closed."""
+    return f'COUNTIFS({likelihoods},{likelihood},{impacts},{impact},{statuses},"<>{CLOSED}")'
 
 
 def risk_summary(risks: pd.DataFrame) -> pd.DataFrame:

@@ -6,24 +6,28 @@ culture of long-term thinking, organisational maturity (the business-excellence 
 "implementing the vision to grow") and a desire for co-destiny. A customer is eligible when it
 meets every threshold; each one it misses, or that was not assessed, is a reason for a No.
 
-``screen_customer`` is the rule for one customer; ``screen_customers`` applies it to the Customers
-table, parsing each distinct value once, so the two agree by construction.
+The four prerequisites are declared once, in ``PREREQUISITES`` (each with its reason for a No and
+what it needs, as a sheet shows it): ``screening_lines`` and ``screen_customer`` take them for one
+customer; ``screen_customers`` applies them to the Customers table, parsing each distinct value
+once, so the two agree by construction.
 """
 
 from __future__ import annotations
 
 import math
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
-from typing import NamedTuple
+from functools import partial
+from typing import NamedTuple, TypeVar
 
 import pandas as pd
 
 from cvm_xl.core import cells
 from cvm_xl.core.cells import parse_number
 from cvm_xl.core.columns import CUSTOMER_ID, EXCELLENCE_PHASES
-from cvm_xl.core.settings import Settings, SettingsError
+from cvm_xl.core.settings import SCREENING_LABELS, Settings, SettingsError
 from cvm_xl.core.values import is_blank
+from cvm_xl.readiness.tables import NO, YES
 
 CUSTOMER = "Customer"
 INDUSTRY_QUARTILE = "Industry quartile"
@@ -32,8 +36,6 @@ EXCELLENCE_PHASE = "Excellence phase"
 CO_DESTINY = "Co-destiny"
 ELIGIBLE = "Eligible"
 REASONS = "Reasons"
-SCREENING_INPUTS = (INDUSTRY_QUARTILE, LONG_TERM_CULTURE, EXCELLENCE_PHASE, CO_DESTINY)
-SCREENING_COLUMNS = (CUSTOMER_ID, CUSTOMER, *SCREENING_INPUTS, ELIGIBLE, REASONS)
 
 QUARTILES = (1, 2, 3, 4)
 SCORE_LOW, SCORE_HIGH = 1.0, 5.0
@@ -43,22 +45,23 @@ PHASE_NAMES = {
     "III": "implementing the vision to grow",
 }
 REASON_SEPARATOR = "; "
+T = TypeVar("T")
 
-# Settings sheet label -> ScreeningThresholds field (proposed rows of the Settings table).
+# Settings sheet label -> ScreeningThresholds field: the thresholds are the Screening rows of the
+# master's Settings (``core.settings``: their labels, defaults and checks), without the prefix.
+_PREFIX = "screening_"
 SCREENING_SETTING_LABELS: dict[str, str] = {
-    "Screening max quartile": "max_quartile",
-    "Screening min phase": "min_phase",
-    "Screening min culture": "min_culture",
-    "Screening min co-destiny": "min_co_destiny",
+    label: name.removeprefix(_PREFIX) for label, name in SCREENING_LABELS.items()
 }
 _FIELD_LABELS = {v: k for k, v in SCREENING_SETTING_LABELS.items()}
+_DEFAULTS = Settings()
 
 
 def parse_quartile(x: object) -> int | None:
     """1..4 (1 = top quartile of the industry); 'Q1' works too. None for blank."""
     if isinstance(x, str) and x.strip()[:1] in ("Q", "q"):
         x = x.strip()[1:]
-    return cells.whole_number(x, 1, 4, "quartile (1 = top)")
+    return cells.whole_number(x, QUARTILES[0], QUARTILES[-1], "quartile (1 = top)")
 
 
 def parse_phase(x: object) -> str | None:
@@ -86,37 +89,25 @@ def parse_score(x: object) -> float | None:
 
 @dataclass(frozen=True)
 class ScreeningThresholds:
-    """What an eligible customer must reach. Defaults are the paper's: top quartile, phase III,
-    and at least 3 out of 5 for the culture of long-term thinking and the desire for co-destiny."""
+    """What an eligible customer must reach. Defaults are the Settings' (the paper's): top quartile,
+    phase III, and at least 3 out of 5 for the culture of long-term thinking and the desire for
+    co-destiny."""
 
-    max_quartile: int = 1
-    min_phase: str = "III"
-    min_culture: float = 3.0
-    min_co_destiny: float = 3.0
+    max_quartile: int = _DEFAULTS.screening_max_quartile
+    min_phase: str = _DEFAULTS.screening_min_phase
+    min_culture: float = _DEFAULTS.screening_min_culture
+    min_co_destiny: float = _DEFAULTS.screening_min_co_destiny
 
     def __post_init__(self) -> None:
-        def bad(name: str, message: str) -> SettingsError:
-            return SettingsError(_FIELD_LABELS[name], message)
-
-        q = self.max_quartile
-        if isinstance(q, bool) or not isinstance(q, int | float) or q not in QUARTILES:
-            raise bad("max_quartile", "must be a whole number from 1 (top quartile only) to 4")
-        if self.min_phase not in EXCELLENCE_PHASES:
-            raise bad("min_phase", "must be I, II or III")
-        for name in ("min_culture", "min_co_destiny"):
-            value = getattr(self, name)
-            if isinstance(value, bool) or not isinstance(value, int | float) or not 1 <= value <= 5:
-                raise bad(name, "must be a score from 1 to 5, e.g. 3")
+        # The Settings' own check of its Screening rows: raises SettingsError naming the row.
+        _DEFAULTS.replace(
+            **{_PREFIX + name: getattr(self, name) for name in SCREENING_SETTING_LABELS.values()}
+        )
 
     @classmethod
     def of(cls, settings: Settings) -> ScreeningThresholds:
         """The thresholds held by a master's Settings (its ``Screening ...`` rows)."""
-        return cls(
-            max_quartile=settings.screening_max_quartile,
-            min_phase=settings.screening_min_phase,
-            min_culture=settings.screening_min_culture,
-            min_co_destiny=settings.screening_min_co_destiny,
-        )
+        return cls(**{name: getattr(settings, _PREFIX + name) for name in SCREENING_SETTING_LABELS.values()})
 
     @classmethod
     def from_labels(cls, values: Mapping[str, object]) -> ScreeningThresholds:
@@ -155,44 +146,114 @@ def _number(x: float) -> str:
     return f"{x:g}"
 
 
-def quartile_reason(x: object, t: ScreeningThresholds) -> str | None:
+def _quartiles(t: ScreeningThresholds) -> str:
+    return "1" if t.max_quartile == 1 else f"1 to {t.max_quartile}"
+
+
+def _or_later(t: ScreeningThresholds) -> str:
+    return " or later" if t.min_phase != EXCELLENCE_PHASES[-1] else ""
+
+
+def _assessed(parse: Callable[[object], T], x: object, what: str) -> tuple[T | None, str | None]:
+    """The assessment in a cell, or why it cannot be judged: unreadable, or not assessed (blank)."""
     try:
-        q = parse_quartile(x)
+        value = parse(x)
     except ValueError as exc:
-        return f"{INDUSTRY_QUARTILE}: {exc}"
-    if q is None:
-        return f"{INDUSTRY_QUARTILE} not assessed"
-    if q > t.max_quartile:
-        need = "1" if t.max_quartile == 1 else f"1 to {t.max_quartile}"
-        return f"{INDUSTRY_QUARTILE} {q}: CVM needs an industry leader (quartile {need})"
-    return None
+        return None, f"{what}: {exc}"
+    return value, f"{what} not assessed" if value is None else None
+
+
+def quartile_reason(x: object, t: ScreeningThresholds) -> str | None:
+    q, why = _assessed(parse_quartile, x, INDUSTRY_QUARTILE)
+    if q is None or q <= t.max_quartile:
+        return why
+    return f"{INDUSTRY_QUARTILE} {q}: CVM needs an industry leader (quartile {_quartiles(t)})"
 
 
 def phase_reason(x: object, t: ScreeningThresholds) -> str | None:
-    try:
-        phase = parse_phase(x)
-    except ValueError as exc:
-        return f"{EXCELLENCE_PHASE}: {exc}"
-    if phase is None:
-        return f"{EXCELLENCE_PHASE} not assessed"
-    if EXCELLENCE_PHASES.index(phase) < EXCELLENCE_PHASES.index(t.min_phase):
-        return (
-            f"{EXCELLENCE_PHASE} {phase} ({PHASE_NAMES[phase]}): CVM needs phase {t.min_phase} "
-            f"({PHASE_NAMES[t.min_phase]})" + (" or later" if t.min_phase != EXCELLENCE_PHASES[-1] else "")
-        )
-    return None
+    phase, why = _assessed(parse_phase, x, EXCELLENCE_PHASE)
+    if phase is None or EXCELLENCE_PHASES.index(phase) >= EXCELLENCE_PHASES.index(t.min_phase):
+        return why
+    return (
+        f"{EXCELLENCE_PHASE} {phase} ({PHASE_NAMES[phase]}): CVM needs phase {t.min_phase} "
+        f"({PHASE_NAMES[t.min_phase]}){_or_later(t)}"
+    )
 
 
 def score_reason(x: object, minimum: float, what: str) -> str | None:
-    try:
-        score = parse_score(x)
-    except ValueError as exc:
-        return f"{what}: {exc}"
-    if score is None:
-        return f"{what} not assessed"
-    if score < minimum:
-        return f"{what} {_number(score)} is below {_number(minimum)}"
-    return None
+    score, why = _assessed(parse_score, x, what)
+    if score is None or score >= minimum:
+        return why
+    return f"{what} {_number(score)} is below {_number(minimum)}"
+
+
+class Prerequisite(NamedTuple):
+    """One prerequisite: the Customers column holding the assessment, why a cell misses it (None when
+    it is met) and what it needs, both under the given thresholds."""
+
+    column: str
+    reason: Callable[[object, ScreeningThresholds], str | None]
+    needed: Callable[[ScreeningThresholds], str]
+
+
+def _score(column: str, minimum: Callable[[ScreeningThresholds], float]) -> Prerequisite:
+    """A 1-5 score that must reach ``minimum``."""
+    return Prerequisite(
+        column,
+        lambda x, t: score_reason(x, minimum(t), column),
+        lambda t: f"{_number(minimum(t))} or more (of {_number(SCORE_HIGH)})",
+    )
+
+
+PREREQUISITES: tuple[Prerequisite, ...] = (
+    Prerequisite(
+        INDUSTRY_QUARTILE,
+        quartile_reason,
+        lambda t: _quartiles(t) + (" (top quartile)" if t.max_quartile == 1 else ""),
+    ),
+    _score(LONG_TERM_CULTURE, lambda t: t.min_culture),
+    Prerequisite(EXCELLENCE_PHASE, phase_reason, lambda t: t.min_phase + _or_later(t)),
+    _score(CO_DESTINY, lambda t: t.min_co_destiny),
+)
+SCREENING_INPUTS = tuple(p.column for p in PREREQUISITES)
+SCREENING_COLUMNS = (CUSTOMER_ID, CUSTOMER, *SCREENING_INPUTS, ELIGIBLE, REASONS)
+
+
+@dataclass(frozen=True)
+class ScreeningLine:
+    """One prerequisite of one customer: its assessment, what is needed and why it is missed."""
+
+    label: str
+    assessment: object
+    needed: str
+    reason: str | None  # None when met
+
+    @property
+    def met(self) -> bool:
+        return self.reason is None
+
+
+def screening_lines(
+    customer: Mapping[str, object], thresholds: ScreeningThresholds | None = None
+) -> tuple[ScreeningLine, ...]:
+    """The four prerequisites of one customer row (column name -> cell), in ``PREREQUISITES`` order."""
+    t = thresholds or ScreeningThresholds()
+    return tuple(
+        ScreeningLine(p.column, customer.get(p.column), p.needed(t), p.reason(customer.get(p.column), t))
+        for p in PREREQUISITES
+    )
+
+
+def needed_text(thresholds: ScreeningThresholds | None = None) -> str:
+    """What an eligible customer needs, in words: 'Industry quartile 1 (top quartile); ...'."""
+    t = thresholds or ScreeningThresholds()
+    return REASON_SEPARATOR.join(f"{p.column} {p.needed(t)}" for p in PREREQUISITES)
+
+
+def screening_of(lines: tuple[ScreeningLine, ...]) -> Screening:
+    """Eligible when every prerequisite is met; the reasons of those missed, in order."""
+    reasons = [line.reason for line in lines if line.reason is not None]
+    return Screening(not reasons, reasons)
 
 
 def screen_customer(
@@ -205,15 +266,12 @@ def screen_customer(
     """Eligible when quartile <= max, phase >= min and both scores >= their minimums (defaults:
     quartile 1, phase III, scores 3). Blank or unreadable inputs make a customer not eligible,
     with the reason; this never raises for a cell value."""
-    t = thresholds or ScreeningThresholds()
-    found = [
-        quartile_reason(industry_quartile, t),
-        score_reason(long_term_culture, t.min_culture, LONG_TERM_CULTURE),
-        phase_reason(excellence_phase, t),
-        score_reason(co_destiny, t.min_co_destiny, CO_DESTINY),
-    ]
-    reasons = [r for r in found if r is not None]
-    return Screening(not reasons, reasons)
+    given = (industry_quartile, long_term_culture, excellence_phase, co_destiny)
+    return screening_of(screening_lines(dict(zip(SCREENING_INPUTS, given, strict=True)), thresholds))
+
+
+def _reason(prerequisite: Prerequisite, t: ScreeningThresholds, x: object) -> str | None:
+    return prerequisite.reason(x, t)
 
 
 def screen_customers(customers: pd.DataFrame, thresholds: ScreeningThresholds | None = None) -> pd.DataFrame:
@@ -230,19 +288,13 @@ def screen_customers(customers: pd.DataFrame, thresholds: ScreeningThresholds | 
             return customers[name]
         return pd.Series([None] * n, index=customers.index, dtype=object)
 
-    rules = (
-        (INDUSTRY_QUARTILE, lambda x: quartile_reason(x, t)),
-        (LONG_TERM_CULTURE, lambda x: score_reason(x, t.min_culture, LONG_TERM_CULTURE)),
-        (EXCELLENCE_PHASE, lambda x: phase_reason(x, t)),
-        (CO_DESTINY, lambda x: score_reason(x, t.min_co_destiny, CO_DESTINY)),
-    )
-    found = [cells.apply_each(column(name), rule) for name, rule in rules]
+    found = [cells.apply_each(column(p.column), partial(_reason, p, t)) for p in PREREQUISITES]
     reasons: list[str] = []
     eligible: list[str] = []
     for row in zip(*found, strict=True):
         kept = [r for r in row if r is not None]
         reasons.append(REASON_SEPARATOR.join(kept))
-        eligible.append("No" if kept else "Yes")
+        eligible.append(NO if kept else YES)
     index = customers.index
     return pd.DataFrame(
         {

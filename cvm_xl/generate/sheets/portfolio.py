@@ -24,7 +24,7 @@ from cvm_xl.generate.sheets import consolidated as C
 from cvm_xl.generate.sheets.common import RenderContext, SheetBuilder, page_setup, widths
 from cvm_xl.master.model import Master
 from cvm_xl.readiness import overview as ov
-from cvm_xl.readiness.screening import ELIGIBLE, REASONS, SCREENING_INPUTS, ScreeningThresholds
+from cvm_xl.readiness.screening import ELIGIBLE, REASONS, SCREENING_INPUTS, ScreeningThresholds, needed_text
 from cvm_xl.spreadsheet.xmltext import letter
 
 NAME = "Portfolio"
@@ -36,10 +36,7 @@ TOTALS = {
     "Transfers (Go ideas)": "Transfers (Go ideas)",
     "Equity gap": "Equity gap",
 }
-OVERVIEW = (
-    ov.READINESS, ov.CURRENT_STAGE, ov.MATURITY_VERDICT, "Open risks", "Critical risks", "Open issues",
-    "Overdue issues", "Exit reviews due", "Objectives complete",
-)  # fmt: skip
+OVERVIEW = ov.RELATIONSHIP_COLUMNS
 COLUMNS = ("Customer ID", "Customer", *SCREENING_INPUTS, ELIGIBLE, REASONS, *TOTALS, *OVERVIEW)
 LETTER = {name: letter(i) for i, name in enumerate(COLUMNS, start=1)}
 _STYLES = {
@@ -49,7 +46,7 @@ _STYLES = {
     ov.READINESS: "calc.share",
     ov.CURRENT_STAGE: "calc.text",
     ov.MATURITY_VERDICT: "calc.text",
-    "Objectives complete": "calc.center",
+    ov.OBJECTIVES_COMPLETE: "calc.center",
 }
 REASON_CHARS_PER_LINE = 55  # in the Reasons column's width, 10 pt
 _WIDTHS = {
@@ -108,11 +105,7 @@ def render(data: PortfolioData, ctx: RenderContext) -> SheetData:
     t = ScreeningThresholds.of(s)
     sd.text(1, 1, "title", "Portfolio: CVM customers, their prerequisites and their relationships")
     sd.height(1, 24)
-    note = (
-        f"Eligible: industry quartile {t.max_quartile} or better, excellence phase {t.min_phase} or later, "
-        f"long-term culture and co-destiny at least {t.min_culture:g} and {t.min_co_destiny:g} of 5 "
-        f"(Settings). CVM totals in {s.currency} read the {C.SUMMARY} sheet."
-    )
+    note = f"Eligible: {needed_text(t)} (Settings). CVM totals in {s.currency} read the {C.SUMMARY} sheet."
     sd.text(2, 1, "note", note)
     for name in COLUMNS:
         computed = name in TOTALS or name in OVERVIEW or name in (ELIGIBLE, REASONS)

@@ -8,6 +8,10 @@ maturity or scoring a risk updates the scores, the verdict, the ratings and the 
 plain formulas (COUNTIFS, IF) with the core's figures as cached values. Screening, exit reviews and
 issue ages are the core's values as of the generation date.
 
+This module only places things: every rule, label and formula comes from the readiness package
+(``lifecycle``, ``maturity``, ``risks``), which writes each formula from the same declaration its
+Python rule reads; this module passes the cell references.
+
 Every position is fixed, so validation and colours are set once per run: each register has a
 fixed number of reserved rows (unused ones hidden) and the checklist comes last. For the same
 reason what does not depend on the customer is rendered once per run too: the titles, headers,
@@ -20,6 +24,7 @@ from __future__ import annotations
 import math
 from collections.abc import Callable
 from dataclasses import dataclass
+from functools import partial
 from operator import itemgetter
 
 from openpyxl.formatting.rule import FormulaRule
@@ -28,7 +33,6 @@ from openpyxl.worksheet.datavalidation import DataValidation
 from openpyxl.worksheet.worksheet import Worksheet
 
 from cvm_xl.books.package import Deflated
-from cvm_xl.core import cells
 from cvm_xl.generate import styles as st
 from cvm_xl.generate.relationship_data import CustomerRelationship, empty_relationship
 from cvm_xl.generate.sheetdata import SheetData
@@ -41,9 +45,10 @@ from cvm_xl.generate.sheets.common import (
     widths,
 )
 from cvm_xl.generate.sheets.table_sheet import choice
+from cvm_xl.readiness import lifecycle, maturity, risks
 from cvm_xl.readiness import tables as rt
-from cvm_xl.readiness.maturity import MATURITY_DESCRIPTIONS, maturity_prompt
-from cvm_xl.readiness.risks import IMPACT_NAMES, LEVEL_FLOORS, LIKELIHOOD_NAMES, level_grid
+from cvm_xl.readiness.lifecycle import ALL_DONE
+from cvm_xl.readiness.risks import IMPACT_NAMES, LIKELIHOOD_NAMES, SCORE_MAX, SCORE_MIN
 from cvm_xl.spreadsheet import xmltext as xt
 from cvm_xl.spreadsheet.xmltext import letter
 
@@ -73,8 +78,8 @@ FIRM_COLUMNS = {"Supplier": "C", "Customer": "D"}
 HEAT_TOP = SCREEN_TOP  # beside the screening, columns I..N
 HEAT_FIRST = HEAT_TOP + 2  # likelihood 5 at the top
 HEAT_COLUMNS = {impact: letter(9 + impact) for impact in rt.SCORES}  # J..N
-HEAT_ROW = {likelihood: HEAT_FIRST + 5 - likelihood for likelihood in rt.SCORES}
-LEGEND_ROW = HEAT_FIRST + 5
+HEAT_ROW = {likelihood: HEAT_FIRST + SCORE_MAX - likelihood for likelihood in rt.SCORES}
+LEGEND_ROW = HEAT_FIRST + len(rt.SCORES)
 
 
 class Register:
@@ -130,67 +135,47 @@ CHECKLIST = Register(
     ISSUES.bottom + 1, 400, {rt.STAGE: "A", rt.ITEM: "B", rt.DONE: "C", rt.NOTE: "D"}, spare=0
 )
 
-LEVEL_COLOURS = {"Low": "C6EFCE", "Medium": "FFEB9C", "High": "F8CBAD", "Critical": "FF7C80"}
-RATING_COLOURS = {"A": "C6EFCE", "B": "E2EFDA", "C": "FFEB9C", "D": "FFC7CE"}
-# The first matching rule wins: "Ready:" before "Ready".
-VERDICT_COLOURS = {"Ready:": "E2EFDA", "Ready": "C6EFCE", "Not assessed": "EDEDED", "Not ready": "FFC7CE"}
-READY, READY_WITH_NEEDS, NOT_ASSESSED, NOT_READY = (
-    "Ready", "Ready: development needs", "Not assessed", "Not ready",
-)  # fmt: skip
-ALL_DONE = "All stages complete"
+# Colours, lowest level (best rating) first: Low..Critical and A..D.
+LEVEL_COLOURS = dict(zip(rt.RISK_LEVELS, ("C6EFCE", "FFEB9C", "F8CBAD", "FF7C80"), strict=True))
+RATING_COLOURS = dict(zip(rt.RATINGS, ("C6EFCE", "E2EFDA", "FFEB9C", "FFC7CE"), strict=True))
+VERDICT_COLOURS = {
+    maturity.READY: "C6EFCE",
+    maturity.READY_WITH_NEEDS: "E2EFDA",
+    maturity.NOT_ASSESSED: "EDEDED",
+    maturity.NOT_READY: "FFC7CE",
+}
 
 # --- formulas ----------------------------------------------------------------------------------
 
 
 def stage_formulas(r: int) -> dict[str, str]:
-    """Done, applicable, not applicable and completion of the stage named in A{r}: COUNTIFS over
-    the checklist, as ``lifecycle.stage_scores`` counts (N/A items do not apply)."""
-    stages, done = CHECKLIST.range(rt.STAGE), CHECKLIST.range(rt.DONE)
-    return {
-        "done": f'COUNTIFS({stages},$A{r},{done},"Yes")',
-        "applicable": f'COUNTIFS({stages},$A{r})-COUNTIFS({stages},$A{r},{done},"N/A")',
-        "na": f'COUNTIFS({stages},$A{r},{done},"N/A")',
-        "completion": f'IF($D{r}=0,"",$C{r}/$D{r})',
-    }
+    """Done, applicable, not applicable and completion of the stage named in A{r}
+    (``lifecycle.stage_count_formulas`` over the checklist)."""
+    counts = lifecycle.stage_count_formulas(CHECKLIST.range(rt.STAGE), CHECKLIST.range(rt.DONE), f"$A{r}")
+    return counts | {"completion": lifecycle.completion_formula(f"$C{r}", f"$D{r}")}
 
 
 def current_stage_formula() -> str:
-    """The first stage with an applicable item not yet done (``lifecycle.current_stage``)."""
-    out = f'"{ALL_DONE}"'
-    for r in range(STAGE_LAST, STAGE_FIRST - 1, -1):
-        out = f"IF($C{r}<$D{r},$A{r},{out})"
-    return out
+    """The first stage with an applicable item not yet done (``lifecycle.current_stage_formula``)."""
+    rows = range(STAGE_FIRST, STAGE_LAST + 1)
+    return lifecycle.current_stage_formula([(f"$A{r}", f"$C{r}", f"$D{r}") for r in rows])
 
 
 def maturity_formula() -> str:
-    """``maturity.maturity_verdict`` over the six ratings: any D, then any missing, then any C."""
-    grid = f"$C${MATURITY_FIRST}:$D${MATURITY_LAST}"
-    rated = "+".join(f'COUNTIFS({grid},"{x}")' for x in rt.RATINGS)
-    return (
-        f'IF(COUNTIFS({grid},"D")>0,"{NOT_READY}",IF({rated}<6,"{NOT_ASSESSED}",'
-        f'IF(COUNTIFS({grid},"C")>0,"{READY_WITH_NEEDS}","{READY}")))'
-    )
+    """``maturity.maturity_verdict`` over the six ratings (``maturity.verdict_formula``)."""
+    return maturity.verdict_formula(f"$C${MATURITY_FIRST}:$D${MATURITY_LAST}")
 
 
 def risk_formulas(r: int) -> dict[str, str]:
-    """Rating = likelihood x impact and its level (``risks.risk_rating``)."""
+    """Rating = likelihood x impact and its level (``risks.risk_formulas``)."""
     c = RISKS.columns
-    lk, im, rating = f"${c[rt.LIKELIHOOD]}{r}", f"${c[rt.IMPACT]}{r}", f"${c[rt.RATING]}{r}"
-    level = '"Low"'
-    for floor, name in reversed(LEVEL_FLOORS[:-1]):
-        level = f'IF({rating}>={floor},"{name}",{level})'
-    return {
-        rt.RATING: f'IF(OR({lk}="",{im}=""),"",{lk}*{im})',
-        rt.RISK_LEVEL: f'IF({rating}="","",{level})',
-    }
+    return risks.risk_formulas(*(f"${c[name]}{r}" for name in (rt.LIKELIHOOD, rt.IMPACT, rt.RATING)))
 
 
 def heat_formula(likelihood: int, impact: int) -> str:
-    """Risks scored (likelihood, impact) that are not closed (``risks.heat_map``)."""
-    return (
-        f"COUNTIFS({RISKS.range(rt.LIKELIHOOD)},{likelihood},{RISKS.range(rt.IMPACT)},{impact},"
-        f'{RISKS.range(rt.STATUS)},"<>Closed")'
-    )
+    """Risks scored (likelihood, impact) that are not closed (``risks.heat_formula``)."""
+    ranges = RISKS.range(rt.LIKELIHOOD), RISKS.range(rt.IMPACT), RISKS.range(rt.STATUS)
+    return risks.heat_formula(*ranges, likelihood, impact)
 
 
 # --- setup (once per run) ------------------------------------------------------------------------
@@ -212,7 +197,7 @@ def setup(ws: Worksheet, ctx: RenderContext) -> None:
     done = choice(rt.DONE_VALUES, "Yes when done, N/A when the item does not apply; blank = not done yet")
     _validate(ws, done, f"C{CHECKLIST.first}:C{CHECKLIST.last}")
     for dimension, r in zip(rt.DIMENSIONS, range(MATURITY_FIRST, MATURITY_LAST + 1), strict=True):
-        _validate(ws, choice(rt.RATINGS, maturity_prompt(dimension)), f"C{r}:D{r}")
+        _validate(ws, choice(rt.RATINGS, maturity.maturity_prompt(dimension)), f"C{r}:D{r}")
     o = OBJECTIVES.columns
     _validate(ws, choice(rt.THREE_FIRMS, "Supplier (mine), Customer (yours) or Joint (ours)"),
               f"{o[rt.FIRM]}{OBJECTIVES.first}:{o[rt.FIRM]}{OBJECTIVES.last}")  # fmt: skip
@@ -221,9 +206,13 @@ def setup(ws: Worksheet, ctx: RenderContext) -> None:
     _validate(ws, choice(rt.THREE_FIRMS), f"{c[rt.OWNER_FIRM]}{RISKS.first}:{c[rt.OWNER_FIRM]}{RISKS.last}")
     _validate(ws, choice(rt.RISK_STATUSES, "Blank means Open; Closed risks leave the heat map"),
               f"{c[rt.STATUS]}{RISKS.first}:{c[rt.STATUS]}{RISKS.last}")  # fmt: skip
-    score = DataValidation(type="whole", operator="between", formula1="1", formula2="5", allow_blank=True)
-    score.error, score.errorTitle, score.showErrorMessage = "Enter a whole number from 1 to 5.", "Score", True
-    score.prompt, score.showInputMessage = "1 (lowest) to 5 (highest)", True
+    low, high = SCORE_MIN, SCORE_MAX
+    score = DataValidation(
+        type="whole", operator="between", formula1=str(low), formula2=str(high), allow_blank=True
+    )
+    score.error, score.errorTitle = f"Enter a whole number from {low} to {high}.", "Score"
+    score.showErrorMessage = True
+    score.prompt, score.showInputMessage = f"{low} (lowest) to {high} (highest)", True
     _validate(ws, score, f"{c[rt.LIKELIHOOD]}{RISKS.first}:{c[rt.IMPACT]}{RISKS.last}")
     _colours(ws)
     protect(ws)
@@ -231,7 +220,7 @@ def setup(ws: Worksheet, ctx: RenderContext) -> None:
 
 
 def _colours(ws: Worksheet) -> None:
-    levels = level_grid()
+    levels = risks.level_grid()
     for level, colour in LEVEL_COLOURS.items():
         cells = [
             f"{HEAT_COLUMNS[i]}{HEAT_ROW[lk]}"
@@ -250,12 +239,11 @@ def _colours(ws: Worksheet) -> None:
         ws.conditional_formatting.add(
             grid, FormulaRule(formula=[f'C{MATURITY_FIRST}="{rating}"'], fill=_fill(colour))
         )
-    for text, colour in VERDICT_COLOURS.items():
+    for label, colour in VERDICT_COLOURS.items():
         ws.conditional_formatting.add(
-            f"B{VERDICT_ROW}",
-            FormulaRule(formula=[f'LEFT($B${VERDICT_ROW},{len(text)})="{text}"'], fill=_fill(colour)),
+            f"B{VERDICT_ROW}", FormulaRule(formula=[f'$B${VERDICT_ROW}="{label}"'], fill=_fill(colour))
         )
-    for text, colour in (("Yes", "C6EFCE"), ("No", "FFC7CE")):
+    for text, colour in ((rt.YES, "C6EFCE"), (rt.NO, "FFC7CE")):
         for ref in (f"B{ELIGIBLE_ROW}", f"D{SCREEN_FIRST}:D{SCREEN_FIRST + 3}"):
             first = ref.split(":")[0]
             ws.conditional_formatting.add(
@@ -266,7 +254,7 @@ def _colours(ws: Worksheet) -> None:
         bottom = ISSUES.last if overdue == ISSUES.columns[rt.OVERDUE] else EXITS.last
         ws.conditional_formatting.add(
             f"{overdue}{top}:{overdue}{bottom}",
-            FormulaRule(formula=[f'{overdue}{top}="Yes"'], fill=_fill("FFEB9C")),
+            FormulaRule(formula=[f'{overdue}{top}="{rt.YES}"'], fill=_fill("FFEB9C")),
         )
 
 
@@ -356,13 +344,11 @@ def _fixed_cells(ctx: RenderContext) -> SheetData:
         sd.text(MATURITY_TOP + 1, c, "header.input", head)
     for dimension, r in zip(rt.DIMENSIONS, range(MATURITY_FIRST, MATURITY_LAST + 1), strict=True):
         sd.text(r, 1, "label.top", dimension)
-        levels = MATURITY_DESCRIPTIONS[dimension]
-        sd.text(r, 2, "note.wrap", "\n".join(f"{x}: {levels[x]}" for x in rt.RATINGS))
+        sd.text(r, 2, "note.wrap", maturity.maturity_help(dimension))
         sd.height(r, 96)
     sd.text(VERDICT_ROW, 1, "kv.label", "Readiness verdict")
     sd.text(RULE_ROW, 1, "note", "Rule")
-    sd.text(RULE_ROW, 2, "note.wrap", "Any D: not ready. A rating missing: not assessed. Any C: ready, "
-            "with development needs to plan for. Only A and B: ready.")  # fmt: skip
+    sd.text(RULE_ROW, 2, "note.wrap", maturity.VERDICT_RULE)
 
     first, last = HEAT_FIRST_COL, HEAT_FIRST_COL + 5
     _section(sd, HEAT_TOP, "Joint risks: heat map (risks not closed)", first, last)
@@ -373,8 +359,7 @@ def _fixed_cells(ctx: RenderContext) -> SheetData:
     for likelihood, r in HEAT_ROW.items():
         sd.text(r, first, "label", f"{likelihood} {LIKELIHOOD_NAMES[likelihood - 1]}")
         sd.height(r, 20)
-    sd.text(LEGEND_ROW, first, "note", "Rating = likelihood x impact: Low 1-4, Medium 5-9, High 10-16, "
-            "Critical 20-25.")  # fmt: skip
+    sd.text(LEGEND_ROW, first, "note", f"Rating = likelihood x impact: {risks.level_legend()}.")
     return sd
 
 
@@ -400,7 +385,7 @@ def _formulas() -> TopFormulas:
         sums={
             c: xt.formula_text(f"SUM({letter(c)}{STAGE_FIRST}:{letter(c)}{STAGE_LAST})") for c in (3, 4, 5)
         },
-        overall=xt.formula_text(f'IF($D{OVERALL_ROW}=0,"",$C{OVERALL_ROW}/$D{OVERALL_ROW})'),
+        overall=xt.formula_text(lifecycle.completion_formula(f"$C{OVERALL_ROW}", f"$D{OVERALL_ROW}")),
         current=xt.formula_text(current_stage_formula()),
         maturity=xt.formula_text(maturity_formula()),
         heat={(lk, im): xt.formula_text(heat_formula(lk, im)) for lk in rt.SCORES for im in rt.SCORES},
@@ -413,8 +398,8 @@ def _screening(sd: SheetData, rel: CustomerRelationship) -> None:
         sd.text(r, 1, "kv.label", line.label)
         sd.value(r, 2, "fixed.center", line.assessment)
         sd.text(r, 3, "fixed.center", line.needed)
-        sd.text(r, 4, "fixed.center", "Yes" if line.met else "No")
-    sd.text(ELIGIBLE_ROW, 2, "kv.text", "Yes" if rel.eligible else "No")
+        sd.text(r, 4, "fixed.center", rt.YES if line.met else rt.NO)
+    sd.text(ELIGIBLE_ROW, 2, "kv.text", rt.YES if rel.eligible else rt.NO)
     sd.text(REASONS_ROW, 2, "text.wrap", rel.reasons or "Every prerequisite is met.")
     lines = max(1, math.ceil(len(rel.reasons) / 95))
     sd.height(REASONS_ROW, 14 * min(lines, 6) + 2)
@@ -430,11 +415,10 @@ def _stages(sd: SheetData, rel: CustomerRelationship, formulas: TopFormulas) -> 
         sd.formula_xml(r, 4, "calc.count", f["applicable"], stage.applicable)
         sd.formula_xml(r, 5, "calc.count", f["na"], stage.not_applicable)
         sd.formula_xml(r, 6, "calc.share", f["completion"], _nan_blank(stage.completion))
-    r = OVERALL_ROW
-    for c, value in ((3, sum(s.done for s in rel.stages)), (4, sum(s.applicable for s in rel.stages)),
-                     (5, sum(s.not_applicable for s in rel.stages))):  # fmt: skip
+    r, overall = OVERALL_ROW, rel.overall
+    for c, value in ((3, overall.done), (4, overall.applicable), (5, overall.not_applicable)):
         sd.formula_xml(r, c, "total.count", formulas.sums[c], value)
-    sd.formula_xml(r, 6, "calc.share", formulas.overall, _nan_blank(rel.readiness))
+    sd.formula_xml(r, 6, "calc.share", formulas.overall, _nan_blank(overall.completion))
     sd.formula_xml(CURRENT_ROW, 2, "kv.text", formulas.current, rel.current_stage or ALL_DONE)
 
 
@@ -446,29 +430,11 @@ def _maturity(sd: SheetData, rel: CustomerRelationship, formulas: TopFormulas) -
 
 
 def _heat_map(sd: SheetData, rel: CustomerRelationship, formulas: TopFormulas) -> None:
-    counts = _heat_counts(rel)
     heat = formulas.heat
     for likelihood, r in HEAT_ROW.items():
         for impact, x in HEAT_COLUMNS.items():
-            sd.formula_xml(
-                r, _col(x), "fixed.center", heat[(likelihood, impact)], counts[(likelihood, impact)]
-            )
-
-
-def _heat_counts(rel: CustomerRelationship) -> dict[tuple[int, int], int]:
-    counts = {(lk, im): 0 for lk in rt.SCORES for im in rt.SCORES}
-    for risk in rel.risks:
-        lk, im = _score(risk.get(rt.LIKELIHOOD)), _score(risk.get(rt.IMPACT))
-        if lk is not None and im is not None and cells.key(risk.get(rt.STATUS) or "") != "closed":
-            counts[(lk, im)] += 1
-    return counts
-
-
-def _score(value: object) -> int | None:
-    if isinstance(value, int | float) and not isinstance(value, bool) and value == value:
-        number = int(value)
-        return number if number == value and 1 <= number <= 5 else None
-    return None
+            count = rel.heat.get((likelihood, impact), 0)
+            sd.formula_xml(r, _col(x), "fixed.center", heat[(likelihood, impact)], count)
 
 
 # --- registers and the checklist: runs of whole rows ----------------------------------------------
@@ -542,7 +508,7 @@ def _register(
 
     out += [row(reg.first + i, record) for i, record in enumerate(shown)]
     for r in range(reg.first + len(shown), reg.first + visible):  # the spare rows: the same every time
-        out.append(ctx.once_per(f"{NAME} spare rows", (reg.top, r), lambda r=r: row(r, {}), keep=256))
+        out.append(ctx.once_per(f"{NAME} spare rows", (reg.top, r), partial(row, r, {}), keep=256))
     if not shown and not editable:
         note_cell = xt.text_cell(f"B{reg.first}", ids["note"], empty_note)
         out.append(f'<row r="{reg.first}">{note_cell}</row>')
