@@ -11,13 +11,17 @@ from __future__ import annotations
 import shutil
 from pathlib import Path
 
+import new_split_method
 import openpyxl
 import pandas as pd
 import pytest
-from generate_fixtures import build_master
+from generate_fixtures import CUSTOMERS, build_master
 from libreoffice import assert_cell, libreoffice, zero_cached_results  # noqa: F401  (session fixture)
 
+from cvm_xl.books import layout as L
 from cvm_xl.core import columns as col
+from cvm_xl.core import spellings
+from cvm_xl.core.evaluation import evaluate_ideas
 from cvm_xl.core.fingerprint import fingerprint
 from cvm_xl.core.passbook import balances, passbook_lines
 from cvm_xl.core.selection import select_for_sign_off
@@ -351,3 +355,115 @@ def test_consolidated_totals_match_core(case, variant):
             for head, value in columns.items():
                 count = int((mine[key] == value).sum())
                 assert_cell(ws.cell(rows[cid], heads[head]).value, count, f"{variant} {sheet} {cid} {head}")
+
+
+# --- the workbook formulas read every accepted spelling as cvm-xl does (core.spellings) ---------
+
+# Each Yes/No spelling as a user may leave it: text in odd case with spaces or a tab around it,
+# booleans, numbers; each method name in odd case. Blank cells take the column's default.
+ODD_YES = (" yes ", "Y", "TRUE", True, 1, 1.0, "y\t", "YES", "1", "True ", "1.0")
+ODD_NO = ("no", " N", "FALSE", False, 0, "0", "No\n", "false", 0.0, " 0.0")
+ODD_AUTO = ("AUTO", "", None, " Auto ")
+ODD_METHODS = (" Equal", "PROPORTIONAL", "Compensate ", "ReTain", "equal\t", *ODD_AUTO)
+EXTRA_SPELLING = ("Ja", "Nein")  # added to the table by monkeypatch for one workbook
+EXTRA_WRITTEN = (" JA", "ja ", "NEIN", " nein")
+
+
+def _spelling_ideas(customer_id: str, yes: tuple, no: tuple) -> list[dict]:
+    """Ideas whose verdict or split turns on one Yes/No cell each: One-off on a W-L idea, Good
+    faith on an unquantified one, Quantified on a W-W one (which also asks for a method)."""
+    rows = []
+    for i, spelling in enumerate((*yes, *no)):
+        common = {"Customer ID": customer_id, "Title": f"Spelling {spelling!r}"}
+        rows += [
+            {**common, "Idea ID": f"OO-{i}", "Supplier annual": 100000.0, "Customer annual": -60000.0},
+            {**common, "Idea ID": f"GF-{i}"},
+            {**common, "Idea ID": f"Q-{i}", "Supplier annual": 50000.0, "Customer annual": 40000.0},
+        ]
+    return rows
+
+
+def _write_spellings(book: Path, target: Path, yes: tuple, no: tuple) -> pd.DataFrame:
+    """The book with each idea's Yes/No and method cells set to the spellings; returns the input
+    columns as the file now holds them (what cvm-xl reads from it)."""
+    wb = openpyxl.load_workbook(book)
+    ws = wb[L.IDEAS]
+    heads = _header_map(ws, L.HEADER_ROW)
+    spelled = (*yes, *no)
+    for r in range(L.FIRST_ROW, ws.max_row + 1):
+        idea_id = ws.cell(r, heads[col.IDEA_ID]).value
+        if not idea_id:
+            continue
+        kind, i = idea_id.rsplit("-", 1)
+        i = int(i)
+        column = {"OO": col.ONE_OFF, "GF": col.GOOD_FAITH, "Q": col.QUANTIFIED}[kind]
+        ws.cell(r, heads[column]).value = spelled[i]
+        methods = ODD_AUTO if kind == "OO" else ODD_METHODS  # one-off only matters under auto
+        ws.cell(r, heads[col.SHARING_METHOD]).value = methods[i % len(methods)]
+    wb.save(target)
+    held = openpyxl.load_workbook(target)[L.IDEAS]
+    rows = []
+    for r in range(L.FIRST_ROW, held.max_row + 1):
+        if held.cell(r, heads[col.IDEA_ID]).value:
+            rows.append({name: held.cell(r, heads[name]).value for name in L.IDEA_INPUT_COLUMNS})
+    return pd.DataFrame(rows)
+
+
+@pytest.fixture(scope="module")
+def spelled_books(libreoffice, tmp_path_factory):  # noqa: F811
+    """Recalculated books whose input cells hold every accepted spelling: the table as it is, the
+    table with one spelling added, and a copy of cvm-xl with one split method added. Each comes
+    with the figures cvm-xl computes from the same inputs, under the same table."""
+    out = tmp_path_factory.mktemp("spellings")
+    settings = build_master().settings
+    cases: list[tuple[str, Path, dict[str, dict]]] = []
+
+    def spelled(name: str, yes: tuple, no: tuple) -> None:
+        customer = {**CUSTOMERS[0], col.CUSTOMER_ID: name}
+        master = build_master(
+            customers=[customer], ideas=_spelling_ideas(name, yes, no), workshop=[], tracking=[]
+        )
+        [result] = generate_customer_books(master, out / name, workers=1)
+        assert result.ok, result
+        inputs = _write_spellings(result.path, out / f"{name}.xlsx", yes, no)
+        ev = evaluate_ideas(inputs, settings)
+        cases.append((name, out / f"{name}.xlsx", {r[col.IDEA_ID]: r for _, r in ev.iterrows()}))
+
+    spelled("SPELL", ODD_YES, ODD_NO)
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(spellings, "YES_NO", (*spellings.YES_NO, EXTRA_SPELLING))
+        spelled("EXTRA", EXTRA_WRITTEN[:2], EXTRA_WRITTEN[2:])
+
+    report = new_split_method.run(out / "new-method", generate=True)
+    for book, expected in report["books"].items():
+        cases.append((f"{new_split_method.NAME} {Path(book).stem}", Path(book), expected))
+
+    recalculated = libreoffice.recalculate([path for _, path, _ in cases], out / "recalc")
+    yield [
+        (name, openpyxl.load_workbook(path, data_only=True), expected)
+        for (name, _, expected), path in zip(cases, recalculated, strict=True)
+    ]
+    shutil.rmtree(out, ignore_errors=True)
+
+
+def test_every_spelling_means_the_same_in_the_workbook_as_in_cvm_xl(spelled_books):
+    seen = set()
+    for name, wb, expected in spelled_books:
+        ws = wb[L.IDEAS]
+        heads = _header_map(ws, L.HEADER_ROW)
+        rows = {ws.cell(r, 1).value: r for r in range(L.FIRST_ROW, ws.max_row + 1) if ws.cell(r, 1).value}
+        assert set(rows) == set(expected), name
+        for idea_id, idea in expected.items():
+            for column in col.IDEA_COMPUTED:
+                actual = ws.cell(rows[idea_id], heads[column]).value
+                assert_cell(actual, idea[column], f"{name} {idea_id} {column}")
+            seen.add((idea[col.VERDICT_CODE], idea[col.SPLIT_METHOD]))
+    # The spellings decided something: each meaning of each cell shows up in the verdicts and splits.
+    assert {
+        ("GO", "equal"),
+        ("GO", "retain"),
+        ("GO_GOOD_FAITH", "none"),
+        ("POSTPONE_QUANTIFY", "none"),
+    } <= seen
+    assert {("GO_PRIORITY", m) for m in ("equal", "proportional", "compensate", "retain")} <= seen
+    assert ("GO_PRIORITY", new_split_method.NAME) in seen or ("GO", new_split_method.NAME) in seen

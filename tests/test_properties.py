@@ -11,9 +11,11 @@ from hypothesis import strategies as st
 
 import cvm_xl
 from cvm_xl import Settings
+from cvm_xl.core import spellings
+from cvm_xl.core.cells import parse_yes_no
 from cvm_xl.core.columns import IDEA_COMPUTED
 from cvm_xl.core.passbook import balances, passbook_lines
-from cvm_xl.core.sharing import METHODS
+from cvm_xl.core.sharing import METHODS, SPLIT_METHODS, SplitMethod, normalise_method
 
 money = st.floats(min_value=-1e9, max_value=1e9, allow_nan=False, allow_infinity=False)
 share = st.floats(min_value=0, max_value=1)
@@ -80,8 +82,23 @@ def test_band_bounds_the_net(vs: float, vc: float) -> None:
 
 
 blank_or_money = st.one_of(st.none(), st.just(float("nan")), edgy)
-yes_no = st.sampled_from([None, "Yes", "No", "y", "N", True, False, 1, 0, "TRUE", "false"])
-method_cell = st.sampled_from([None, "", "auto", "Equal", "retain", "proportional", "COMPENSATE "])
+yes_no = st.sampled_from(
+    [None, "Yes", "No", "y", "N", True, False, 1, 0, "TRUE", "false", " yes ", "N\t", 1.0, 0.0, "1", " 0"]
+)
+method_cell = st.sampled_from(
+    [
+        None,
+        "",
+        "auto",
+        "Equal",
+        "retain",
+        "proportional",
+        "COMPENSATE ",
+        " Auto",
+        "Retain\t",
+        " PROPORTIONAL ",
+    ]
+)
 share_cell = st.one_of(st.none(), share)
 
 idea_rows = st.fixed_dictionaries(
@@ -125,6 +142,46 @@ def test_scalar_and_vectorised_evaluation_are_identical(rows: list[dict], s: Set
             got = vector[name].iloc[i]
             got = float(got) if isinstance(got, np.floating) else got
             assert same(scalar[name], got), (name, row, scalar[name], got)
+
+
+@settings(max_examples=100, deadline=None)
+@given(st.sampled_from(SPLIT_METHODS), st.lists(st.tuples(edgy, edgy, share), min_size=1, max_size=20))
+def test_each_method_record_scalar_and_vector_are_identical(
+    method: SplitMethod, rows: list[tuple[float, float, float]]
+) -> None:
+    """A record's vector transfer gives its scalar transfer bit for bit, row by row."""
+    vs, vc, w = (np.array(column) for column in zip(*rows, strict=True))
+    vector = method.transfer_vector(vs, vc, w) + 0.0
+    for i, (a, b, c) in enumerate(rows):
+        assert vector[i] == method.transfer(a, b, c) + 0.0
+
+
+def _written(spelling: str, draw_case: list[bool], before: str, after: str) -> str:
+    cased = "".join(ch.upper() if up else ch.lower() for ch, up in zip(spelling, draw_case, strict=False))
+    return before + cased + spelling[len(cased) :] + after
+
+
+padding = st.text(alphabet=" \t\n\r", max_size=3)
+
+
+@given(
+    st.sampled_from([(y, True) for y, _ in spellings.YES_NO] + [(n, False) for _, n in spellings.YES_NO]),
+    st.lists(st.booleans(), max_size=5),
+    padding,
+    padding,
+)
+def test_every_table_spelling_in_any_case_with_spaces_around(
+    entry: tuple[str, bool], draw_case: list[bool], before: str, after: str
+) -> None:
+    spelling, meaning = entry
+    assert parse_yes_no(_written(spelling, draw_case, before, after)) is meaning
+
+
+@given(st.sampled_from(METHODS), st.lists(st.booleans(), max_size=12), padding, padding)
+def test_every_method_name_in_any_case_with_spaces_around(
+    name: str, draw_case: list[bool], before: str, after: str
+) -> None:
+    assert normalise_method(_written(name, draw_case, before, after)) == name
 
 
 statuses = st.sampled_from(["Signed off", "Delivered", "Proposed"])

@@ -4,12 +4,22 @@ from __future__ import annotations
 
 import math
 
+import new_split_method
+import numpy as np
 import pandas as pd
 import pytest
 
 import cvm_xl
 from cvm_xl import Settings, SettingsError
+from cvm_xl.books import layout as L
+from cvm_xl.core import columns as col
+from cvm_xl.core import sharing, spellings
+from cvm_xl.core.cells import parse_yes_no, yes_no_column
+from cvm_xl.core.sharing import normalise_method
 from cvm_xl.core.values import CELLS
+from cvm_xl.core.verdicts import SPLIT_GO_CODES, gets_split
+from cvm_xl.generate import formulas
+from cvm_xl.master import schema
 
 
 def test_annuity_and_value() -> None:
@@ -229,3 +239,157 @@ def test_evaluate_ideas_names_the_bad_cell() -> None:
         cvm_xl.evaluate_ideas(pd.DataFrame({"Sharing method": ["halves"]}))
     with pytest.raises(cvm_xl.IdeaInputError, match="row 1, Supplier share"):
         cvm_xl.evaluate_ideas(pd.DataFrame({"Supplier annual": [1.0], "Supplier share": [2.0]}))
+
+
+# --- one home per rule: the split-method records, the auto rules, which verdicts split, spellings ---
+
+YES_SPELLINGS = ["Yes", "yes", " YES ", "y", "Y ", "TRUE", "true", "1", " 1", "1.0", True, 1, 1.0]
+NO_SPELLINGS = ["No", "no", " NO", "n", "N\t", "FALSE", "false", "0", "0.0", False, 0, 0.0, -0.0]
+
+
+@pytest.mark.parametrize("value", YES_SPELLINGS)
+def test_every_yes_spelling(value: object) -> None:
+    assert parse_yes_no(value) is True
+    assert spellings.yes_no(value) is True
+
+
+@pytest.mark.parametrize("value", NO_SPELLINGS)
+def test_every_no_spelling(value: object) -> None:
+    assert parse_yes_no(value) is False
+
+
+@pytest.mark.parametrize("value", ["maybe", "ye s", "yess", 2, 0.5, "2", "oui"])
+def test_other_values_are_not_yes_or_no(value: object) -> None:
+    with pytest.raises(
+        ValueError, match="is not Yes or No: write Yes or No \\(Y/N, TRUE/FALSE, 1/0 also work\\)"
+    ):
+        parse_yes_no(value)
+
+
+def test_yes_no_blank_takes_the_default() -> None:
+    assert parse_yes_no(None, True) is True and parse_yes_no("  ", False) is False
+
+
+def test_the_yes_no_table_is_read_by_the_parser_the_column_reader_and_the_formula(monkeypatch) -> None:
+    """A spelling added to core.spellings is accepted everywhere without another edit."""
+    monkeypatch.setattr(spellings, "YES_NO", (*spellings.YES_NO, ("Ja", "Nein")))
+    assert parse_yes_no(" JA ") is True and parse_yes_no("nein") is False
+    assert "Ja/Nein" in spellings.also_accepted()
+    ideas = pd.DataFrame(
+        {"Supplier annual": [100.0, 100.0], "Customer annual": [-60.0] * 2, "One-off": ["ja", "Nein"]}
+    )
+    assert list(cvm_xl.evaluate_ideas(ideas)["Split method"]) == ["equal", "retain"]
+    assert list(yes_no_column(ideas["One-off"], 2, False)) == [True, False]
+    assert '"ja"' in formulas.is_yes("$L4") and '"nein"' in formulas.is_no("$L4")
+    assert '"ja"' in formulas.idea_formulas()[col.SPLIT_METHOD]
+    assert '"nein"' in formulas.idea_formulas()[col.VERDICT_CODE]
+
+
+def test_the_formula_reads_a_cell_as_the_core_does() -> None:
+    """The Excel twin of spellings.key is TRIM(CLEAN(cell&"")): every table spelling, and only
+    those, is in the formula's lists, in the form key gives them."""
+    yes_test, no_test = formulas.is_yes("$A1"), formulas.is_no("$A1")
+    assert yes_test.startswith('OR(TRIM(CLEAN($A1&""))={') and no_test.startswith('OR(TRIM(CLEAN($A1&""))={')
+    for value in YES_SPELLINGS:
+        assert f'"{spellings.key(value)}"' in yes_test and f'"{spellings.key(value)}"' not in no_test
+    for value in NO_SPELLINGS:
+        assert f'"{spellings.key(value)}"' in no_test
+    # cell&"" in a worksheet: whole numbers without decimals, booleans as TRUE / FALSE.
+    assert [spellings.cell_text(x) for x in (1.0, -0.0, 2.5, True, np.bool_(False), np.int64(1))] == [
+        "1", "0", "2.5", "TRUE", "FALSE", "1",
+    ]  # fmt: skip
+    assert spellings.key("\tYes\n ") == "yes" and spellings.key("Y e s") == "y e s"
+
+
+@pytest.mark.parametrize("asked", ["Equal", " EQUAL ", "equal\t", "eQuAl"])
+def test_method_names_in_any_case_and_spacing(asked: str) -> None:
+    assert normalise_method(asked) == "equal"
+    assert cvm_xl.split(100, -60, asked).method == "equal"
+
+
+def test_method_choices_are_auto_then_the_records() -> None:
+    names = tuple(m.name for m in sharing.SPLIT_METHODS)
+    assert names == sharing.METHODS
+    assert L.METHOD_CHOICES == schema.SHARING_CHOICES == (sharing.AUTO, *names)
+    assert normalise_method(None) == normalise_method("  ") == sharing.AUTO
+
+
+@pytest.mark.parametrize("record", sharing.SPLIT_METHODS, ids=lambda m: m.name)
+def test_each_record_states_its_transfer_three_ways(record: sharing.SplitMethod) -> None:
+    """The scalar transfer, the vector transfer and the formula template of one record agree on
+    the worked example and on a W-W idea (the formula evaluated by substituting numbers)."""
+    for vs, vc, w in ((100_000.0, -60_000.0, 0.25), (-60_000.0, 100_000.0, 0.7), (30.0, 20.0, 0.5)):
+        scalar = record.transfer(vs, vc, w)
+        vector = record.transfer_vector(np.array([vs]), np.array([vc]), np.array([w]))
+        assert float(vector[0]) == scalar
+        python = record.formula.format(vs=f"({vs})", vc=f"({vc})", share=f"({w})").replace("MAX", "max")
+        assert eval(python) == pytest.approx(scalar)  # the record's own constant template
+    assert record.shown and record.meaning
+
+
+@pytest.mark.parametrize("one_off", [False, True])
+@pytest.mark.parametrize("map_cell", CELLS)
+def test_auto_rules_agree_in_the_scalar_split_and_the_kernel(map_cell: str, one_off: bool) -> None:
+    """AUTO_RULES are read by the scalar split and tabulated for the kernel; they pick the same."""
+    value = {"W": 100.0, "I": 0.0, "L": -40.0}
+    vs, vc = (value[o] for o in map_cell.split("-"))
+    row = {"Supplier annual": vs, "Customer annual": vc, "One-off": "Yes" if one_off else "No"}
+    scalar = cvm_xl.evaluate_idea(row, Settings(horizon_years=1))
+    vector = cvm_xl.evaluate_ideas(pd.DataFrame([row]), Settings(horizon_years=1)).iloc[0]
+    expected = (
+        sharing.auto_method_for_cell(map_cell, one_off) if gets_split(scalar["Verdict code"]) else "none"
+    )
+    assert scalar["Split method"] == vector["Split method"] == expected
+
+
+def test_only_the_split_verdicts_get_a_split() -> None:
+    """verdicts.SPLIT_GO_CODES decides, in the scalar split, the kernel and the formulas alike."""
+    rows = {
+        "GO_GOOD_FAITH": {"Good faith": "Yes"},
+        "POSTPONE_QUANTIFY": {},
+        "NO_GO": {"Supplier annual": -10.0, "Customer annual": -10.0},
+        "SHELVE": {"Supplier annual": 500.0, "Customer annual": -300.0},
+        "POSTPONE_SMALL": {"Supplier annual": 20.0, "Customer annual": 20.0},
+        "GO_PRIORITY": {"Supplier annual": 100.0, "Customer annual": 100.0},
+        "GO": {"Supplier annual": 100.0, "Customer annual": 0.0},
+    }
+    s = Settings(horizon_years=1, max_one_sided_loss=100, significance_threshold=50)
+    table = pd.DataFrame([{**r, "Sharing method": "equal"} for r in rows.values()], index=list(rows))
+    out = cvm_xl.evaluate_ideas(table, s)
+    assert list(out["Verdict code"]) == list(rows)
+    for code in rows:
+        split_method = out.loc[code, "Split method"]
+        assert (split_method == "equal") == (code in SPLIT_GO_CODES) == gets_split(code)
+        assert (split_method == "none") == (code not in SPLIT_GO_CODES)
+    assert formulas.idea_formulas()[col.SPLIT_METHOD].startswith(
+        "IF(" + formulas.equals_any("$AB{r}", SPLIT_GO_CODES) + ","
+    )
+
+
+def test_a_new_split_method_record_reaches_every_reader(tmp_path) -> None:
+    """Adding one record to core/sharing.py (nothing else) reaches the scalar split, the kernel,
+    the formula writer, the choice lists (layout, master schema, template lists), the UDF help."""
+    report = new_split_method.run(tmp_path, generate=True)
+    name = new_split_method.NAME
+    assert report["methods"][-1] == name
+    assert report["split"] == [name, 40000.0, 60000.0, -20000.0]
+    assert report["scalar"] == {"Split method": name, "Transfer": 40000.0}
+    assert report["vector"] == [[name, "equal"], [40000.0, 80000.0]]
+    assert f'IF($AC{{r}}="{name}",($T{{r}}-$U{{r}})/4,0)' in report["transfer_formula"]
+    assert report["layout_choices"] == report["schema_choices"] == [*L.METHOD_CHOICES, name]
+    assert [*L.METHOD_CHOICES, name] in report["template_lists"]
+    assert report["udf_method_help"] == [
+        f"Optional: auto (blank), retain, equal, proportional, compensate or {name}."
+    ]
+    assert f"compensate or {name}." in report["udf_help_module"]
+    assert report["udf_transfer"] == 40000.0
+    # A generated customer workbook: the Settings sheet lists and explains it, SharingMethods (what
+    # the Split method formula MATCHes) covers its row, the Ideas dropdown offers it.
+    assert report["settings_rows"][0][0] == "auto" and report["settings_rows"][-1] == [
+        name,
+        "(Vs - Vc) / 4",
+        "A test method: half of what equal moves.",
+    ]
+    assert [row[0] for row in report["settings_rows"]] == [*L.METHOD_CHOICES, name]
+    assert report["sharing_methods_name"].endswith(f"$A${L.METHOD_LAST_ROW + 1}")
+    assert report["dropdowns"] == ['"' + ",".join([*L.METHOD_CHOICES, name]) + '"']

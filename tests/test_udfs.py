@@ -11,7 +11,7 @@ import pytest
 import cvm_xl
 from cvm_xl.core import columns as col
 from cvm_xl.core import fingerprint as fp
-from cvm_xl.core import passbook
+from cvm_xl.core import passbook, sharing
 from cvm_xl.core.portfolio_map import map_grid, portfolio_map
 from cvm_xl.core.settings import Settings
 from udfs import cvm_udfs as u
@@ -358,3 +358,24 @@ def test_nan_is_never_returned():
     for result in results:
         for row in result:
             assert not any(isinstance(x, float) and math.isnan(x) for x in row)
+
+
+@pytest.mark.parametrize("one_off", [" yes", "Y", "TRUE", True, 1, 1.0, "1"])
+def test_every_yes_spelling_and_method_spelling_reads_as_in_the_core(one_off):
+    assert u.CVM_SPLIT(100000, -60000, None, None, one_off, show="method") == "equal"
+    assert u.CVM_SPLIT(100000, -60000, " AUTO ", None, one_off, show="method") == "equal"
+    assert u.CVM_SPLIT(100000, -60000, "Compensate\t", None, one_off, show="transfer") == 60000
+
+
+@pytest.mark.parametrize("quantified", ["No", " n", "FALSE", False, 0, "0"])
+def test_every_no_spelling_marks_the_idea_unquantified(quantified):
+    assert u.CVM_VERDICT(100000, -60000, quantified, show="code") == "POSTPONE_QUANTIFY"
+    assert u.CVM_VERDICT(100000, -60000, quantified, " Yes ", show="code") == "GO_GOOD_FAITH"
+
+
+def test_method_help_lists_auto_and_every_split_method_record():
+    [method] = [a for a in u.CVM_SPLIT.__xlfunc__["args"] if a["name"] == "method"]
+    assert method["doc"] == "Optional: auto (blank), retain, equal, proportional or compensate."
+    for record in sharing.SPLIT_METHODS:
+        assert record.name in method["doc"]
+        assert u.CVM_SPLIT(100000, -60000, record.name.upper(), show="method") == record.name

@@ -23,7 +23,7 @@ from cvm_xl.core import columns as col
 from cvm_xl.core import fingerprint, passbook, portfolio_map
 from cvm_xl.core.evaluation import IdeaInputError, evaluate_idea
 from cvm_xl.core.settings import Settings
-from cvm_xl.core.sharing import price_premium
+from cvm_xl.core.sharing import AUTO, method_list, price_premium
 from cvm_xl.core.values import CELLS, band, cell, net, outcome, value_over_horizon, zone
 from cvm_xl.readiness.maturity import maturity_verdict, ratings_from_grid
 from cvm_xl.readiness.risks import risk_rating
@@ -42,7 +42,7 @@ _SETTINGS = "Optional: the Settings table (e.g. tblSettings). Omitted: the workb
 _QUANTIFIED = "Optional Yes/No: No marks the idea unquantified. Blank = Yes."
 _GOOD_FAITH = "Optional Yes/No: an unquantified idea done in good faith is a Go. Blank = No."
 _ONE_OFF = "Optional Yes/No: a one-off W-L or L-W idea is split equally under auto. Blank = No."
-_METHOD = "Optional: auto (blank), retain, equal, proportional or compensate."
+_METHOD = f"Optional: {AUTO} (blank), {method_list()}."  # every record of core.sharing.SPLIT_METHODS
 _SHARE = "Optional: the supplier's share of the net value for 'proportional', 0 to 1 (blank = Settings)."
 _STATUSES = "Idea statuses; Signed off, Implementing and Delivered ideas are in the passbook."
 _TRANSFERS = "Transfers T from supplier to customer (tblIdeas[Transfer])."

@@ -9,7 +9,9 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from cvm_xl.core import columns as col
+from cvm_xl.core.passbook import RELATIONSHIP_PASSBOOK_COLUMNS
 from cvm_xl.core.settings import FIELD_LABELS, SETTING_LABELS
+from cvm_xl.core.sharing import METHOD_CHOICES as SHARING_METHOD_CHOICES
 from cvm_xl.core.verdicts import VERDICTS
 from cvm_xl.spreadsheet.xmltext import letter
 
@@ -122,7 +124,7 @@ VERDICT_HEADER_ROW = ANNUITY_ROW + 3
 VERDICT_FIRST_ROW = VERDICT_HEADER_ROW + 1
 VERDICT_LAST_ROW = VERDICT_FIRST_ROW + len(VERDICTS) - 1
 METHOD_HEADER_ROW = VERDICT_LAST_ROW + 3
-METHOD_CHOICES = ("auto", "retain", "equal", "proportional", "compensate")
+METHOD_CHOICES = SHARING_METHOD_CHOICES  # auto, then each split method: the Settings list and the dropdown
 METHOD_FIRST_ROW = METHOD_HEADER_ROW + 1
 METHOD_LAST_ROW = METHOD_FIRST_ROW + len(METHOD_CHOICES) - 1
 
@@ -180,7 +182,7 @@ MAP_ROW: dict[str, int] = {cell: MAP_TABLE_FIRST + i for i, cell in enumerate(MA
 # Passbook: lines from row 5 (header row 4); balances in I:J.
 PASSBOOK_HEADER_ROW = 4
 PASSBOOK_FIRST_ROW = 5
-PASSBOOK_COLUMNS = (col.IDEA_ID, col.TITLE, col.STATUS, "Line", "Amount", "Supplier", "Customer")
+PASSBOOK_COLUMNS = RELATIONSHIP_PASSBOOK_COLUMNS
 BALANCE_LABEL_COL, BALANCE_VALUE_COL = "I", "J"
 BALANCE_ROWS = {
     "supplier": 5,

@@ -30,6 +30,7 @@ from cvm_xl.core.fingerprint import canonical_text as key
 from cvm_xl.core.passbook import (
     LINE_CUSTOMER_VALUE,
     LINE_SUPPLIER_VALUE,
+    PASSBOOK_COLUMNS,
     Balances,
     balances,
     equity_advice,
@@ -152,8 +153,7 @@ def passbook_sheet_rows(
              s.realised_customer, s.advice]
         )  # fmt: skip
     rows += [[], [], list(LINE_HEADER)]
-    table = lines[[col.CUSTOMER_ID, col.IDEA_ID, col.TITLE, col.STATUS, "Line", "Amount", "Supplier",
-                   "Customer", REALISED]]  # fmt: skip
+    table = lines[[*PASSBOOK_COLUMNS, REALISED]]
     for values in table.to_numpy(dtype=object).tolist():
         rows.append([_blank(v) if isinstance(v, float) else v for v in values])
     if not len(lines):

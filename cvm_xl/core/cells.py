@@ -21,32 +21,22 @@ from typing import TypeVar
 import numpy as np
 import pandas as pd
 
+from cvm_xl.core import spellings
 from cvm_xl.core.suggest import did_you_mean
 from cvm_xl.core.values import is_blank
 
 T = TypeVar("T")
 
-YES = frozenset({"yes", "y", "true", "1", "1.0"})
-NO = frozenset({"no", "n", "false", "0", "0.0"})
-
 
 def parse_yes_no(x: object, default: bool | None = None) -> bool | None:
-    """Yes/No, Y/N, TRUE/FALSE, 1/0 (any case); blank -> default. Raises ValueError otherwise."""
+    """Yes/No, Y/N, TRUE/FALSE, 1/0 as text (any case), booleans or numbers: the spellings of
+    ``core.spellings`` (SPEC §4); blank -> default. Raises ValueError otherwise."""
     if is_blank(x):
         return default
-    if isinstance(x, bool | np.bool_):
-        return bool(x)
-    if isinstance(x, int | float | np.integer | np.floating):
-        if x == 1:
-            return True
-        if x == 0:
-            return False
-    text = str(x).strip().lower()
-    if text in YES:
-        return True
-    if text in NO:
-        return False
-    raise ValueError(f"{x!r} is not Yes or No: write Yes or No (Y/N, TRUE/FALSE, 1/0 also work)")
+    meaning = spellings.yes_no(x)
+    if meaning is None:
+        raise ValueError(f"{x!r} is not Yes or No: write Yes or No ({spellings.also_accepted()} also work)")
+    return meaning
 
 
 def parse_number(x: object) -> float:
@@ -100,6 +90,8 @@ def number_column(series: pd.Series | None, length: int) -> np.ndarray:
 
 
 def yes_no_column(series: pd.Series | None, length: int, default: bool) -> np.ndarray:
+    """Bool array of a Yes/No column: ``parse_yes_no`` once per distinct value, so a column and a
+    single cell read the same spellings; a boolean column without blanks is taken as it is."""
     if series is None:
         return np.full(length, default, dtype=bool)
     if pd.api.types.is_bool_dtype(series.dtype) and not series.hasnans:
@@ -224,7 +216,7 @@ def date_cell(value: object, year_month: bool = False) -> dt.date | None:
 
 
 def yes_no_cell(value: object, default: bool) -> bool:
-    """Yes/No, Y/N, TRUE/FALSE, 1/0 in any case; blank -> ``default``."""
+    """A Yes/No cell (the spellings of ``core.spellings``); blank -> ``default``."""
     check_error_text(value)
     try:
         parsed = parse_yes_no(value, default)
@@ -232,7 +224,7 @@ def yes_no_cell(value: object, default: bool) -> bool:
         blank_means = "Yes" if default else "No"
         raise CellIssue(
             f"{quoted(value)} is not Yes or No.",
-            f"Enter Yes or No (Y/N, TRUE/FALSE and 1/0 also work); blank means {blank_means}.",
+            f"Enter Yes or No ({spellings.also_accepted(' and ')} also work); blank means {blank_means}.",
         ) from None
     return bool(parsed)
 

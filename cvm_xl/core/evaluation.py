@@ -2,7 +2,9 @@
 
 ``evaluate_idea`` is the reference: it calls the scalar rules one by one. ``evaluate_ideas`` does
 the same arithmetic with numpy over whole columns, in the same order of floating-point
-operations, so the two agree bit for bit (a property test holds them to it).
+operations, so the two agree bit for bit (a property test holds them to it). Neither restates a
+split method, the ``auto`` rules or which verdicts get a split: both read them from
+``core.sharing`` (``SPLIT_METHODS``, ``AUTO_RULES``) and ``core.verdicts`` (``SPLIT_GO_CODES``).
 """
 
 from __future__ import annotations
@@ -16,11 +18,30 @@ import pandas as pd
 from cvm_xl.core import columns as col
 from cvm_xl.core.cells import map_distinct, number_column, parse_number, parse_yes_no, yes_no_column
 from cvm_xl.core.settings import Settings
-from cvm_xl.core.sharing import METHODS, NO_SPLIT, Split, apply_method, auto_method, normalise_method
+from cvm_xl.core.sharing import (
+    AUTO,
+    NO_SPLIT,
+    SPLIT_METHODS,
+    Split,
+    apply_method,
+    auto_method,
+    auto_method_for_cell,
+    normalise_method,
+)
 from cvm_xl.core.values import CELLS, OUTCOMES, annuity, band, cell, net, outcome, value_over_horizon
-from cvm_xl.core.verdicts import VERDICTS, verdict
-
-SPLIT_GO_CODES = ("GO_PRIORITY", "GO")  # Go (good faith) ideas are unquantified: nothing to split
+from cvm_xl.core.verdicts import (
+    GO,
+    GO_GOOD_FAITH,
+    GO_PRIORITY,
+    NO_GO,
+    POSTPONE_QUANTIFY,
+    POSTPONE_SMALL,
+    SHELVE,
+    SPLIT_GO_CODES,
+    VERDICTS,
+    gets_split,
+    verdict,
+)
 
 
 class IdeaInputError(ValueError):
@@ -73,8 +94,8 @@ def evaluate_idea(idea: Mapping[str, object], settings: Settings | None = None) 
         significance=s.significance_threshold,
         max_one_sided_loss=s.max_one_sided_loss,
     )
-    if v.code in SPLIT_GO_CODES:
-        chosen = auto_method(s_out, c_out, bool(one_off)) if method == "auto" else method  # type: ignore[arg-type]
+    if gets_split(v.code):
+        chosen = auto_method(s_out, c_out, bool(one_off)) if method == AUTO else method  # type: ignore[arg-type]
         sp = apply_method(chosen, vs, vc, share)
     else:
         sp = Split(NO_SPLIT, 0.0, vs - 0.0, vc + 0.0)
@@ -99,9 +120,20 @@ _OUTCOME_TEXT = np.array([*OUTCOMES, None], dtype=object)  # index 3 = blank
 _CELL_TEXT = np.array([*CELLS, None], dtype=object)  # index 9 = blank
 _VERDICT_LABEL = np.array([v.label for v in VERDICTS], dtype=object)
 _VERDICT_CODE = np.array([v.code for v in VERDICTS], dtype=object)
-_METHOD_TEXT = np.array([*METHODS, NO_SPLIT], dtype=object)
-_METHOD_INDEX = {m: i for i, m in enumerate(METHODS)}
+# Methods by their position in SPLIT_METHODS; one past the last is NO_SPLIT, -1 in the input is auto.
+_METHOD_TEXT = np.array([*(m.name for m in SPLIT_METHODS), NO_SPLIT], dtype=object)
+_METHOD_INDEX = {m.name: i for i, m in enumerate(SPLIT_METHODS)}
+_NO_SPLIT_INDEX = len(SPLIT_METHODS)
 _AUTO = -1
+# ``auto`` tabulated from the scalar rule, so the kernel picks exactly what ``auto_method_for_cell``
+# picks: position one_off x 10 + cell index -> method index (cell index 9 = blank, never split).
+_CELL_SLOTS = len(CELLS) + 1
+_AUTO_BY_CELL = np.array(
+    [_METHOD_INDEX[auto_method_for_cell(c, one_off)] for one_off in (False, True) for c in (*CELLS, "")],
+    dtype=np.int8,
+)
+_VERDICT_INDEX = {v.code: i for i, v in enumerate(VERDICTS)}
+_SPLIT_INDICES = tuple(_VERDICT_INDEX[code] for code in SPLIT_GO_CODES)  # verdicts that get a split
 
 
 def _column(ideas: pd.DataFrame, name: str) -> pd.Series | None:
@@ -173,38 +205,36 @@ def _kernel(
     with np.errstate(invalid="ignore"):
         lam = s.max_one_sided_loss
         shelve = one_sided & (-np.minimum(vs, vc) > lam) if lam is not None else np.zeros(n, dtype=bool)
+        # The rules of verdicts.verdict in its order; the first that matches wins.
+        rules = (
+            (~quantified & good_faith, GO_GOOD_FAITH),
+            (~quantified, POSTPONE_QUANTIFY),
+            ((s_idx >= 1) & (c_idx >= 1), NO_GO),  # the four no-go cells (blank rows are caught above)
+            (one_sided & (net_v <= 0), NO_GO),
+            (shelve, SHELVE),
+            (net_v < s.significance_threshold, POSTPONE_SMALL),
+            (win_win, GO_PRIORITY),
+        )
         verdict_idx = np.select(
-            [
-                ~quantified & good_faith,
-                ~quantified,
-                (s_idx >= 1) & (c_idx >= 1),  # the four no-go cells (blank rows are caught above)
-                one_sided & (net_v <= 0),
-                shelve,
-                net_v < s.significance_threshold,
-                win_win,
-            ],
-            [0, 1, 2, 2, 3, 4, 5],
-            default=6,
+            [when for when, _ in rules],
+            [_VERDICT_INDEX[v.code] for _, v in rules],
+            default=_VERDICT_INDEX[GO.code],
         ).astype(np.int8)
 
-    splits = verdict_idx >= 5  # GO_PRIORITY, GO
-    equal, proportional, compensate = (_METHOD_INDEX[m] for m in ("equal", "proportional", "compensate"))
-    auto_idx = np.where(win_win | (one_sided & one_off), equal, _METHOD_INDEX["retain"])
+    slot = one_off.view(np.uint8) * np.uint8(_CELL_SLOTS) + cell_idx.view(np.uint8)
+    auto_idx = np.take(_AUTO_BY_CELL, slot)
     chosen = np.where(method_idx == _AUTO, auto_idx, method_idx)
-    chosen = np.where(splits, chosen, len(METHODS)).astype(np.int8)  # NO_SPLIT
+    splits = np.zeros(n, dtype=bool)
+    for index in _SPLIT_INDICES:
+        splits |= verdict_idx == index
+    chosen = np.where(splits, chosen, _NO_SPLIT_INDEX).astype(np.int8)
+    # One row per method of SPLIT_METHODS, each its own vector form, and a last row of zeros for
+    # ideas that get no split; every idea then takes the row of its method (one pass, no masks).
+    by_method = np.zeros((_NO_SPLIT_INDEX + 1, n))
     with np.errstate(invalid="ignore"):
-        transfer = (
-            np.select(
-                [chosen == equal, chosen == proportional, chosen == compensate],
-                [
-                    (vs - vc) / 2,
-                    vs - share * (vs + vc),
-                    np.maximum(0.0, -vc) - np.maximum(0.0, -vs),
-                ],
-                default=0.0,
-            )
-            + 0.0
-        )
+        for i, method in enumerate(SPLIT_METHODS):
+            by_method[i] = method.transfer_vector(vs, vc, share)
+    transfer = np.take_along_axis(by_method, chosen[np.newaxis].astype(np.intp), axis=0)[0] + 0.0
     floats = {
         col.SUPPLIER_VALUE: vs,
         col.CUSTOMER_VALUE: vc,
@@ -237,7 +267,7 @@ def evaluate_ideas(ideas: pd.DataFrame, settings: Settings | None = None) -> pd.
     if method_series is None:
         method_idx = np.full(n_rows, _AUTO)
     else:
-        lookup = {"auto": _AUTO, **_METHOD_INDEX}
+        lookup = {AUTO: _AUTO, **_METHOD_INDEX}
         method_idx = _checked(
             ideas,
             col.SHARING_METHOD,

@@ -20,6 +20,8 @@ LINE_KINDS = (LINE_SUPPLIER_VALUE, LINE_CUSTOMER_VALUE, LINE_TRANSFER)
 PASSBOOK_COLUMNS = (
     col.CUSTOMER_ID, col.IDEA_ID, col.TITLE, col.STATUS, "Line", "Amount", "Supplier", "Customer",
 )  # fmt: skip
+# One relationship's passbook, as its workbook shows it: the same columns without the customer.
+RELATIONSHIP_PASSBOOK_COLUMNS = PASSBOOK_COLUMNS[1:]
 
 
 def in_passbook(status: object) -> bool:

@@ -1,16 +1,152 @@
-"""How the value of one idea is shared between the firms (SPEC §3.5)."""
+"""How the value of one idea is shared between the firms (SPEC §3.5).
+
+A split method is one record (``SplitMethod``): its name, its transfer T for one idea, the same
+transfer over numpy arrays, the same transfer as an Excel formula, and how help texts show it.
+``SPLIT_METHODS`` lists them; the scalar split, the vectorised evaluation, the workbook formulas,
+the Settings sheet, the Ideas dropdown, the master schema and the UDF help all iterate over it, so
+adding a method means adding one record here (plus tests). The ``auto`` choice is declared once
+too, as ordered rules (``AUTO_RULES``) that the scalar path, the kernel and the formulas read.
+"""
 
 from __future__ import annotations
 
 import math
+from collections.abc import Callable
+from dataclasses import dataclass
 from typing import NamedTuple
 
+import numpy as np
+
+from cvm_xl.core import spellings
 from cvm_xl.core.settings import Settings
 from cvm_xl.core.values import outcome
-from cvm_xl.core.verdicts import is_go, verdict
+from cvm_xl.core.verdicts import gets_split, verdict
 
-METHODS = ("retain", "equal", "proportional", "compensate")
+ScalarTransfer = Callable[[float, float, float], float]
+VectorTransfer = Callable[[np.ndarray, np.ndarray, np.ndarray], np.ndarray]
+
+
+@dataclass(frozen=True)
+class SplitMethod:
+    """One sharing method of SPEC §3.5.
+
+    ``transfer(vs, vc, w)`` is T for one idea (w: the supplier share); ``transfer_vector`` the same
+    over aligned arrays with the same floating-point operations in the same order (a property test
+    holds them equal bit for bit); ``formula`` the same in classic Excel functions over the
+    placeholders {vs}, {vc} and {share}; ``shown`` is T as the Settings sheet writes it and
+    ``meaning`` what the method does, for help texts.
+    """
+
+    name: str
+    transfer: ScalarTransfer
+    transfer_vector: VectorTransfer
+    formula: str
+    shown: str
+    meaning: str
+
+
+def check_share(supplier_share: float) -> float:
+    if not isinstance(supplier_share, int | float) or not 0 <= supplier_share <= 1:
+        raise ValueError("Supplier share must be between 0 and 1")
+    return float(supplier_share)
+
+
+def _retain(vs: float, vc: float, w: float) -> float:
+    return 0.0
+
+
+def _retain_vector(vs: np.ndarray, vc: np.ndarray, w: np.ndarray) -> np.ndarray:
+    return np.zeros(len(vs))
+
+
+def _equal(vs: float, vc: float, w: float) -> float:
+    return (vs - vc) / 2
+
+
+def _equal_vector(vs: np.ndarray, vc: np.ndarray, w: np.ndarray) -> np.ndarray:
+    return (vs - vc) / 2
+
+
+def _proportional(vs: float, vc: float, w: float) -> float:
+    return vs - check_share(w) * (vs + vc)
+
+
+def _proportional_vector(vs: np.ndarray, vc: np.ndarray, w: np.ndarray) -> np.ndarray:
+    return vs - w * (vs + vc)  # shares are checked column-wise before the kernel runs
+
+
+def _compensate(vs: float, vc: float, w: float) -> float:
+    return max(0.0, -vc) - max(0.0, -vs)
+
+
+def _compensate_vector(vs: np.ndarray, vc: np.ndarray, w: np.ndarray) -> np.ndarray:
+    return np.maximum(0.0, -vc) - np.maximum(0.0, -vs)
+
+
+RETAIN = SplitMethod(
+    name="retain",
+    transfer=_retain,
+    transfer_vector=_retain_vector,
+    formula="0",
+    shown="0",
+    meaning="Each firm keeps what it creates or loses (the paper's heuristics 1 and 2).",
+)
+EQUAL = SplitMethod(
+    name="equal",
+    transfer=_equal,
+    transfer_vector=_equal_vector,
+    formula="({vs}-{vc})/2",
+    shown="(Vs - Vc) / 2",
+    meaning="Compensate the loser, then share the net value equally (the paper's one-off example).",
+)
+PROPORTIONAL = SplitMethod(
+    name="proportional",
+    transfer=_proportional,
+    transfer_vector=_proportional_vector,
+    formula="{vs}-{share}*({vs}+{vc})",
+    shown="Vs - share x net",
+    meaning="The supplier ends with its Supplier share of the net value (blank: the target supplier share).",
+)
+COMPENSATE = SplitMethod(
+    name="compensate",
+    transfer=_compensate,
+    transfer_vector=_compensate_vector,
+    formula="MAX(0,-{vc})-MAX(0,-{vs})",
+    shown="max(0, -Vc) - max(0, -Vs)",
+    meaning="Only make the losing firm whole; the winner keeps the rest.",
+)
+# The methods in the order the Settings sheet, the dropdowns and the help texts list them.
+SPLIT_METHODS: tuple[SplitMethod, ...] = (RETAIN, EQUAL, PROPORTIONAL, COMPENSATE)
+METHODS = tuple(m.name for m in SPLIT_METHODS)
+BY_NAME: dict[str, SplitMethod] = {m.name: m for m in SPLIT_METHODS}
+AUTO = "auto"  # the default: the method is chosen by AUTO_RULES
+METHOD_CHOICES = (AUTO, *METHODS)  # what a Sharing method cell may hold (blank = auto)
 NO_SPLIT = "none"  # the method reported when an idea gets no split (its verdict is not a Go)
+_CHOICE_BY_KEY = {spellings.key(c): c for c in METHOD_CHOICES}  # how normalise_method finds a choice
+
+
+class AutoRule(NamedTuple):
+    """Under ``auto``, ideas in one of ``cells`` (one-off ideas only, if ``one_off_only``) get ``method``."""
+
+    cells: tuple[str, ...]
+    one_off_only: bool
+    method: str
+
+
+# SPEC §3.5, first match wins: W-W -> equal; W-L, L-W -> equal when one-off; else (W-I, I-W, and
+# W-L, L-W that are not one-off) retain.
+AUTO_RULES: tuple[AutoRule, ...] = (
+    AutoRule(("W-W",), False, "equal"),
+    AutoRule(("W-L", "L-W"), True, "equal"),
+)
+AUTO_OTHERWISE = "retain"
+AUTO_SHOWN = "by the map cell"  # T under auto, as the Settings sheet shows it
+
+
+def auto_meaning() -> str:
+    """``auto`` in words, from AUTO_RULES: 'The default (...): W-W equal, ..., else retain.'"""
+    rules = [f"{'/'.join(r.cells)} {r.method}{' if one-off' if r.one_off_only else ''}" for r in AUTO_RULES]
+    return f"The default (also for a blank cell): {', '.join(rules)}, else {AUTO_OTHERWISE}."
 
 
 class Split(NamedTuple):
@@ -22,47 +158,46 @@ class Split(NamedTuple):
     customer_final: float
 
 
+def method_list(last: str = " or ") -> str:
+    """The methods for help texts: 'retain, equal, proportional or compensate'."""
+    return ", ".join(METHODS[:-1]) + last + METHODS[-1] if len(METHODS) > 1 else METHODS[0]
+
+
 def normalise_method(method: object) -> str:
-    """'Equal ' -> 'equal'; blank -> 'auto'. Raises ValueError naming the valid methods."""
+    """'Equal ' -> 'equal'; blank -> 'auto' (spellings as ``core.spellings.key`` reads them).
+    Raises ValueError naming the valid methods."""
     if method is None or (isinstance(method, float) and math.isnan(method)):
-        return "auto"
-    text = str(method).strip().lower()
+        return AUTO
+    text = spellings.key(method)
     if not text:
-        return "auto"
-    if text in METHODS or text == "auto":
-        return text
-    raise ValueError(f"Unknown sharing method {method!r}: use one of auto, {', '.join(METHODS)}")
-
-
-def check_share(supplier_share: float) -> float:
-    if not isinstance(supplier_share, int | float) or not 0 <= supplier_share <= 1:
-        raise ValueError("Supplier share must be between 0 and 1")
-    return float(supplier_share)
+        return AUTO
+    choice = _CHOICE_BY_KEY.get(text)
+    if choice is not None:
+        return choice
+    raise ValueError(f"Unknown sharing method {method!r}: use one of {', '.join(METHOD_CHOICES)}")
 
 
 def transfer_for(
     method: str, supplier_value: float, customer_value: float, supplier_share: float = 0.5
 ) -> float:
     """Transfer T of one explicit method (not 'auto')."""
-    vs, vc = supplier_value, customer_value
-    if method == "retain":
-        return 0.0
-    if method == "equal":
-        return (vs - vc) / 2
-    if method == "proportional":
-        return vs - check_share(supplier_share) * (vs + vc)
-    if method == "compensate":
-        return max(0.0, -vc) - max(0.0, -vs)
-    raise ValueError(f"Unknown sharing method {method!r}: use one of {', '.join(METHODS)}")
+    record = BY_NAME.get(method)
+    if record is None:
+        raise ValueError(f"Unknown sharing method {method!r}: use one of {', '.join(METHODS)}")
+    return record.transfer(supplier_value, customer_value, supplier_share)
+
+
+def auto_method_for_cell(map_cell: str, one_off: bool) -> str:
+    """The method ``auto`` picks for a Go idea in this map cell (AUTO_RULES, first match wins)."""
+    for rule in AUTO_RULES:
+        if map_cell in rule.cells and (one_off or not rule.one_off_only):
+            return rule.method
+    return AUTO_OTHERWISE
 
 
 def auto_method(supplier_outcome: str, customer_outcome: str, one_off: bool) -> str:
     """The paper's heuristics for an idea that is a Go, by its cell."""
-    if supplier_outcome == "W" and customer_outcome == "W":
-        return "equal"
-    if {supplier_outcome, customer_outcome} == {"W", "L"}:
-        return "equal" if one_off else "retain"
-    return "retain"
+    return auto_method_for_cell(f"{supplier_outcome}-{customer_outcome}", one_off)
 
 
 def apply_method(
@@ -75,7 +210,7 @@ def apply_method(
 def split(
     supplier_value: float,
     customer_value: float,
-    method: str = "auto",
+    method: str = AUTO,
     *,
     supplier_share: float | None = None,
     one_off: bool = False,
@@ -83,14 +218,14 @@ def split(
 ) -> Split:
     """Split proposal for one quantified idea.
 
-    An explicit method is applied as asked. ``auto`` follows SPEC §3.5: W-W -> equal; W-I, I-W ->
-    retain; W-L, L-W -> retain (equal when one-off); any verdict other than a Go -> no split.
+    An explicit method is applied as asked. ``auto`` follows SPEC §3.5 (AUTO_RULES); an idea whose
+    verdict gets no split (``verdicts.SPLIT_GO_CODES``) -> no split.
     ``supplier_share`` (for 'proportional') defaults to the settings' target supplier share.
     """
     s = settings or Settings()
     share = s.target_supplier_share if supplier_share is None else supplier_share
     m = normalise_method(method)
-    if m != "auto":
+    if m != AUTO:
         return apply_method(m, supplier_value, customer_value, share)
     v = verdict(
         supplier_value,
@@ -99,7 +234,7 @@ def split(
         significance=s.significance_threshold,
         max_one_sided_loss=s.max_one_sided_loss,
     )
-    if not is_go(v.code):
+    if not gets_split(v.code):
         return Split(NO_SPLIT, 0.0, supplier_value, customer_value)
     t = s.indifference_threshold
     chosen = auto_method(outcome(supplier_value, t), outcome(customer_value, t), one_off)

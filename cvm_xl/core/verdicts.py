@@ -33,12 +33,21 @@ VERDICTS: tuple[Verdict, ...] = (
 )
 BY_CODE: dict[str, Verdict] = {v.code: v for v in VERDICTS}
 GO_CODES = ("GO_PRIORITY", "GO", "GO_GOOD_FAITH")  # also the sign-off ranking order
+# The verdicts whose ideas get a split proposal (SPEC §3.5): the quantified Go ideas. Go (good faith)
+# ideas are unquantified, so there is nothing to split. The scalar split, the vectorised kernel,
+# the master checks and the workbook formulas all read this.
+SPLIT_GO_CODES = ("GO_PRIORITY", "GO")
 NO_GO_CELLS = frozenset({"L-L", "L-I", "I-L", "I-I"})
 ONE_SIDED_CELLS = frozenset({"W-L", "L-W"})
 
 
 def is_go(code: str) -> bool:
     return code in GO_CODES
+
+
+def gets_split(code: str) -> bool:
+    """Whether an idea with this verdict code gets a split proposal (SPEC §3.5)."""
+    return code in SPLIT_GO_CODES
 
 
 def verdict(

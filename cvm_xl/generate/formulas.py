@@ -1,9 +1,12 @@
 """Native Excel formulas of the generated workbooks, one function per computed figure.
 
 Only classic functions are used (IF, AND, OR, ABS, MIN, MAX, SUMIFS, SUMPRODUCT, COUNTIFS, INDEX,
-MATCH, ROUND, IFERROR, SUM) so the workbooks compute the same numbers in Excel, LibreOffice and
-Google Sheets without Python. Each formula restates one rule of SPEC §3 in the same order of
-operations as ``cvm_xl.core.evaluation``; the LibreOffice recalculation test holds them to it.
+MATCH, ROUND, IFERROR, SUM, TRIM, CLEAN) so the workbooks compute the same numbers in Excel,
+LibreOffice and Google Sheets without Python. Each formula restates one rule of SPEC §3 in the same
+order of operations as ``cvm_xl.core.evaluation``; the LibreOffice recalculation test holds them to it.
+The rules that exist as data in the core are rendered from that data, never restated: the split
+methods and the ``auto`` rules (``core.sharing``), which verdicts get a split (``core.verdicts``)
+and the accepted Yes/No and method spellings (``core.spellings``).
 
 Row formulas are returned as templates containing ``{r}`` for the row number; ``at_row`` fills it.
 Texts are plain formulas without the leading '='; ``xmltext.formula_text`` escapes them for XML.
@@ -16,6 +19,9 @@ from functools import lru_cache
 
 from cvm_xl.books import layout as L
 from cvm_xl.core import columns as col
+from cvm_xl.core import spellings
+from cvm_xl.core.sharing import AUTO, AUTO_OTHERWISE, AUTO_RULES, NO_SPLIT, SPLIT_METHODS
+from cvm_xl.core.verdicts import SPLIT_GO_CODES
 from cvm_xl.spreadsheet.xmltext import criterion_literal, formula_text, lookup_literal
 
 ALLOWED_FUNCTIONS = frozenset(
@@ -34,6 +40,8 @@ ALLOWED_FUNCTIONS = frozenset(
         "ROUND",
         "IFERROR",
         "SUM",
+        "TRIM",
+        "CLEAN",
     }
 )
 
@@ -48,8 +56,53 @@ def at_row(template: str, r: int) -> str:
     return template.replace("{r}", str(r))
 
 
-def _yes(ref: str) -> str:
-    return f'OR({ref}="Yes",{ref}="Y")'
+def text_literal(text: str) -> str:
+    """A text constant of a formula: quotes doubled."""
+    return '"' + text.replace('"', '""') + '"'
+
+
+def equals_any(expression: str, texts: tuple[str, ...]) -> str:
+    """Whether ``expression`` equals one of ``texts``: one comparison, or an OR of them."""
+    tests = [f"{expression}={text_literal(t)}" for t in texts]
+    return tests[0] if len(tests) == 1 else f"OR({','.join(tests)})"
+
+
+def _in_list(expression: str, texts: tuple[str, ...]) -> str:
+    # An array constant keeps a long list short; OR over it works in Excel, LibreOffice and Sheets.
+    return f"OR({expression}={{{','.join(text_literal(t) for t in texts)}}})"
+
+
+def is_yes(ref: str) -> str:
+    """TRUE when the cell holds a Yes spelling of ``core.spellings`` (text in any case and with
+    spaces around it, TRUE, or 1), as ``parse_yes_no`` reads it."""
+    return _in_list(spellings.excel_key(ref), spellings.yes_spellings())
+
+
+def is_no(ref: str) -> str:
+    """TRUE when the cell holds a No spelling of ``core.spellings`` (No, N, FALSE, 0 ...)."""
+    return _in_list(spellings.excel_key(ref), spellings.no_spellings())
+
+
+def auto_method(cell: str, one_off_yes: str) -> str:
+    """The method ``auto`` picks (``sharing.AUTO_RULES``, first match wins) from the map cell."""
+    chosen = text_literal(AUTO_OTHERWISE)
+    for rule in reversed(AUTO_RULES):
+        when = equals_any(cell, rule.cells)
+        if rule.one_off_only:
+            when = f"AND({when},{one_off_yes})"
+        chosen = f"IF({when},{text_literal(rule.method)},{chosen})"
+    return chosen
+
+
+def method_transfer(method: str, refs: Mapping[str, str]) -> str:
+    """T of the applied method, from each ``SplitMethod.formula`` over ``refs`` (vs, vc, share)."""
+    no_transfer = "0"  # no split; a method whose transfer is 0 as well (retain) needs no branch
+    formula = no_transfer
+    for m in reversed(SPLIT_METHODS):
+        branch = m.formula.format(**refs)
+        if branch != no_transfer:
+            formula = f"IF({method}={text_literal(m.name)},{branch},{formula})"
+    return formula
 
 
 def idea_formulas(letters: Mapping[str, str] = L.IDEA_LETTER) -> dict[str, str]:
@@ -73,30 +126,29 @@ def idea_formulas(letters: Mapping[str, str] = L.IDEA_LETTER) -> dict[str, str]:
     )
     all_blank = f'AND({sa}="",{so}="",{ca}="",{co}="")'
     one_sided = f'OR({cell}="W-L",{cell}="L-W")'
+    asked_key = spellings.excel_key(asked)  # the Sharing method cell as normalise_method reads it
 
     def outcome(v: str) -> str:
         return f'IF({v}="","",IF({v}>{tau},"W",IF({v}<-{tau},"L","I")))'
 
     verdict_code = (
-        f'IF(OR({vs}="",{q}="No",{q}="N"),IF({_yes(gf)},"GO_GOOD_FAITH","POSTPONE_QUANTIFY"),'
+        f'IF(OR({vs}="",{is_no(q)}),IF({is_yes(gf)},"GO_GOOD_FAITH","POSTPONE_QUANTIFY"),'
         f'IF(AND({s_out}<>"W",{c_out}<>"W"),"NO_GO",'
         f'IF(AND({one_sided},{net}<=0),"NO_GO",'
         f'IF(AND({one_sided},{lam}<>"",-MIN({vs},{vc})>{lam}),"SHELVE",'
         f'IF({net}<{sigma},"POSTPONE_SMALL",'
         f'IF({cell}="W-W","GO_PRIORITY","GO"))))))'
     )
-    auto = f'IF({cell}="W-W","equal",IF(AND({one_sided},{_yes(one_off)}),"equal","retain"))'
+    # SharingMethods lists the methods in their canonical spelling; MATCH ignores case like the core.
+    explicit = f"INDEX({L.METHODS_NAME},MATCH({asked_key},{L.METHODS_NAME},0))"
+    auto = auto_method(cell, is_yes(one_off))
     split_method = (
-        f'IF(OR({code}="GO_PRIORITY",{code}="GO"),'
-        f'IF(OR({asked}="",{asked}="auto"),{auto},INDEX({L.METHODS_NAME},MATCH({asked},{L.METHODS_NAME},0))),'
-        f'"none")'
+        f"IF({equals_any(code, SPLIT_GO_CODES)},"
+        f'IF(OR({asked_key}="",{asked_key}={text_literal(AUTO)}),{auto},{explicit}),'
+        f"{text_literal(NO_SPLIT)})"
     )
     proportional_share = f'IF({share}="",{_N["target_supplier_share"]},{share})'
-    transfer_formula = (
-        f'IF({method}="equal",({vs}-{vc})/2,'
-        f'IF({method}="proportional",{vs}-{proportional_share}*({vs}+{vc}),'
-        f'IF({method}="compensate",MAX(0,-{vc})-MAX(0,-{vs}),0)))'
-    )
+    transfer_formula = method_transfer(method, {"vs": vs, "vc": vc, "share": proportional_share})
     return {
         col.SUPPLIER_VALUE: f'IF({all_blank},"",{so}+{sa}*{L.ANNUITY_NAME})',
         col.CUSTOMER_VALUE: f'IF({all_blank},"",{co}+{ca}*{L.ANNUITY_NAME})',

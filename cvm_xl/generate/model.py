@@ -19,20 +19,20 @@ from cvm_xl.books.passbook import realised_by_idea
 from cvm_xl.core import columns as col
 from cvm_xl.core.cells import parse_yes_no
 from cvm_xl.core.fingerprint import FINGERPRINT_FIELDS, fingerprint
-from cvm_xl.core.passbook import Balances, equity_gap, passbook_lines
+from cvm_xl.core.passbook import RELATIONSHIP_PASSBOOK_COLUMNS, Balances, equity_gap, passbook_lines
 from cvm_xl.core.problems import Problem
 from cvm_xl.core.selection import rank_for_sign_off
 from cvm_xl.core.settings import Settings
 from cvm_xl.core.sharing import normalise_method
-from cvm_xl.core.tracking import CUSTOMER_REALISED, MONTH, SUPPLIER_REALISED
+from cvm_xl.core.tracking import CUSTOMER_REALISED, MONTH, SUPPLIER_REALISED, MonthlyReport, chart_months
 from cvm_xl.core.values import is_blank
 from cvm_xl.generate.columnstore import TextColumn, store, store_arrays, take
 from cvm_xl.generate.relationship_data import CustomerRelationship, RelationshipSlices
-from cvm_xl.generate.report_data import MonthlyReport, ReportSlices, chart_months
+from cvm_xl.generate.report_data import ReportSlices
 from cvm_xl.master.model import Master
 
 IDEA_DATA_COLUMNS = tuple(c.name for c in L.IDEA_COLUMNS)
-PASSBOOK_DATA_COLUMNS = (col.IDEA_ID, col.TITLE, col.STATUS, "Line", "Amount", "Supplier", "Customer")
+PASSBOOK_DATA_COLUMNS = RELATIONSHIP_PASSBOOK_COLUMNS
 
 
 @dataclass
@@ -178,7 +178,8 @@ class RunData:
         for problem in ranking.refused:
             self._refused.setdefault(str(row_customer.get(problem.row)), []).append(problem)
         self._ideas = _columns(ev, IDEA_DATA_COLUMNS)
-        # The sheet's formulas match methods exactly; write them the way the core reads them.
+        # Methods in their canonical spelling ('Equal ' -> 'equal'): the formulas would read either
+        # alike (core.spellings), but the cell then shows the name the Settings sheet lists.
         self._ideas[col.SHARING_METHOD] = np.array(
             [_method_text(v) for v in self._ideas[col.SHARING_METHOD]], dtype=object
         )

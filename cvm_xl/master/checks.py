@@ -12,11 +12,12 @@ import pandas as pd
 from cvm_xl.core import columns as col
 from cvm_xl.core.categories import category_fits_column, category_for_duration, category_problem
 from cvm_xl.core.cells import quoted, shown
-from cvm_xl.core.evaluation import SPLIT_GO_CODES, evaluate_ideas
+from cvm_xl.core.evaluation import evaluate_ideas
 from cvm_xl.core.problems import WARNING
+from cvm_xl.core.selection import SIGN_OFF_REQUIRED
 from cvm_xl.core.settings import Settings
 from cvm_xl.core.suggest import did_you_mean
-from cvm_xl.core.verdicts import GO_CODES
+from cvm_xl.core.verdicts import GO_CODES, SPLIT_GO_CODES
 from cvm_xl.master.read_tables import TableData
 
 MAX_SUGGESTIONS = 200  # distinct unknown references that get a "did you mean"; beyond that it only slows
@@ -137,7 +138,7 @@ def check_sign_off_ready(ideas: TableData) -> None:
     committed = frame[col.STATUS].isin(col.PASSBOOK_STATUSES).to_numpy()
     if not committed.any():
         return
-    for name in (col.OWNER_FIRM, col.OWNER, col.START, col.END):
+    for name in SIGN_OFF_REQUIRED:
         missing = committed & frame[name].isna().to_numpy() & ideas.usable(name)
         for row in frame.index[missing]:
             ideas.add(

@@ -10,7 +10,7 @@ from dataclasses import dataclass
 from enum import Enum
 
 from cvm_xl.core import columns as col
-from cvm_xl.core.sharing import METHODS
+from cvm_xl.core.sharing import METHOD_CHOICES
 
 
 class Kind(Enum):
@@ -69,7 +69,7 @@ class Table:
         return next(c for c in self.columns if c.name == name)
 
 
-SHARING_CHOICES = ("auto", *METHODS)
+SHARING_CHOICES = METHOD_CHOICES  # auto, then each record of core.sharing.SPLIT_METHODS
 YES_NO_CHOICES = ("Yes", "No")
 MONEY = {"kind": Kind.NUMBER, "money": True}
 

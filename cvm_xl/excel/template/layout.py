@@ -9,11 +9,11 @@ from __future__ import annotations
 from typing import NamedTuple
 
 from cvm_xl.core import columns as col
+from cvm_xl.core import spellings
 from cvm_xl.core.settings import ALL_SETTING_LABELS, Settings
 from cvm_xl.master.schema import IDEAS, SETTINGS_SHEET, SETTINGS_TABLE, TABLES, Kind, Table
+from cvm_xl.readiness import exits, issue_log, risks
 from cvm_xl.readiness import tables as rt
-from cvm_xl.readiness.issue_log import RESOLUTION_DAYS
-from cvm_xl.readiness.risks import LEVEL_FLOORS
 
 START_SHEET = "Start"
 CONF_SHEET = "xlwings.conf"  # the name xlwings' VBA looks for
@@ -120,15 +120,15 @@ SETTINGS_HELP_COLUMN = "Help"
 
 # --- Lists (the hidden sheet behind every dropdown) ----------------------------------------------
 
-YES_NO = ("Yes", "No")
+YES_NO = spellings.YES_NO[0]  # the canonical pair of core.spellings
 
 
-def list_names() -> dict[tuple[str, ...], str]:
+def list_names() -> dict[tuple[object, ...], str]:
     """Each distinct dropdown list and its workbook name (lstStatus, lstYesNo ...), in sheet order.
 
     A list is named after the first column that uses it: Firm and Owner firm share lstFirm.
     """
-    names: dict[tuple[str, ...], str] = {}
+    names: dict[tuple[object, ...], str] = {}  # scores are numbers, the other lists text
     for table in TABLES.values():
         for column in table.columns:
             if column.kind is Kind.CHOICE:
@@ -137,9 +137,9 @@ def list_names() -> dict[tuple[str, ...], str]:
                 )
             elif column.kind is Kind.YES_NO:
                 names.setdefault(YES_NO, "lstYesNo")
-    for (sheet, column), values in rt.LIST_VALUES.items():
+    for (sheet, heading), values in rt.LIST_VALUES.items():
         if values not in names:
-            name = _LIST_NAMES.get(values) or "lst" + column.title().replace(" ", "")
+            name = _LIST_NAMES.get(values) or "lst" + heading.title().replace(" ", "")
             if name in names.values():
                 name = "lst" + sheet.title().replace(" ", "") + name[3:]
             names[values] = name
@@ -162,33 +162,26 @@ def _row(sheet: str, column: str) -> str:
 
 
 def _risk_formulas() -> dict[str, str]:
-    likelihood, impact = _row(rt.RISKS_SHEET, rt.LIKELIHOOD), _row(rt.RISKS_SHEET, rt.IMPACT)
-    rating = _row(rt.RISKS_SHEET, rt.RATING)
-    level = '"Low"'
-    for floor, name in reversed(LEVEL_FLOORS[:-1]):
-        level = f'IF({rating}>={floor},"{name}",{level})'
-    return {
-        rt.RATING: f'=IF(OR({likelihood}="",{impact}=""),"",{likelihood}*{impact})',
-        rt.RISK_LEVEL: f'=IF({rating}="","",{level})',
-    }
+    """Rating and Risk level: ``risks.risk_formulas`` over the row's own cells."""
+    cells = (_row(rt.RISKS_SHEET, c) for c in (rt.LIKELIHOOD, rt.IMPACT, rt.RATING))
+    return {name: f"={formula}" for name, formula in risks.risk_formulas(*cells).items()}
 
 
 def _exit_formulas() -> dict[str, str]:
-    status, last = _row(rt.EXITS_SHEET, rt.STATUS), _row(rt.EXITS_SHEET, rt.LAST_REVIEWED)
-    trigger = _row(rt.EXITS_SHEET, rt.TRIGGER)
-    due = f'IF({status}="Retired","No",IF(OR({last}="",TODAY()>=EDATE({last},3)),"Yes","No"))'
-    return {rt.REVIEW_DUE: f'=IF({trigger}="","",{due})'}
+    """Review due (``exits.review_due_formula``), blank on a row without a trigger."""
+    due = exits.review_due_formula(_row(rt.EXITS_SHEET, rt.STATUS), _row(rt.EXITS_SHEET, rt.LAST_REVIEWED))
+    return {rt.REVIEW_DUE: f'=IF({_row(rt.EXITS_SHEET, rt.TRIGGER)}="","",{due})'}
 
 
 def _issue_formulas() -> dict[str, str]:
+    """Days open and Overdue (``issue_log``'s formulas), blank on a row without an issue."""
+
     def c(column: str) -> str:
         return _row(rt.ISSUES_SHEET, column)
 
-    status, raised, resolved, due = c(rt.STATUS), c(rt.RAISED), c(rt.RESOLVED), c(rt.DUE)
-    is_open = f'OR({status}="",{status}="Open")'
-    days = f'IF({raised}="","",IF({is_open},TODAY()-{raised},IF({resolved}="","",{resolved}-{raised})))'
-    when = f'IF({due}="",{raised}+{RESOLUTION_DAYS},{due})'
-    overdue = f'IF(AND({is_open},OR({due}<>"",{raised}<>"")),IF(TODAY()>{when},"Yes","No"),"No")'
+    status, raised = c(rt.STATUS), c(rt.RAISED)
+    days = issue_log.days_open_formula(status, raised, c(rt.RESOLVED))
+    overdue = issue_log.overdue_formula(status, raised, c(rt.DUE))
     issue = c(rt.ISSUE)
     return {rt.DAYS_OPEN: f'=IF({issue}="","",{days})', rt.OVERDUE: f'=IF({issue}="","",{overdue})'}
 

@@ -9,6 +9,7 @@ from openpyxl.worksheet.worksheet import Worksheet
 
 from cvm_xl.books import layout as L
 from cvm_xl.core import columns as col
+from cvm_xl.core import spellings
 from cvm_xl.generate.formulas import idea_formulas
 from cvm_xl.generate.model import CustomerData
 from cvm_xl.generate.sheetdata import SheetData
@@ -39,7 +40,7 @@ def setup(ws: Worksheet, ctx: RenderContext) -> None:
     setup_table(ws, L.IDEA_COLUMNS, TABLE)
     ws.freeze_panes = f"D{L.FIRST_ROW}"
     letter = L.IDEA_LETTER
-    yes_no = choice(("Yes", "No"))
+    yes_no = choice(spellings.YES_NO[0])  # the canonical pair; the formulas read every spelling
     for name in L.YES_NO_COLUMNS:
         yes_no.add(f"{letter[name]}{L.FIRST_ROW}:{letter[name]}5000")
     ws.add_data_validation(yes_no)

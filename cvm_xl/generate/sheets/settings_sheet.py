@@ -6,6 +6,7 @@ from openpyxl.worksheet.worksheet import Worksheet
 
 from cvm_xl.books import layout as L
 from cvm_xl.core.settings import FIELD_LABELS, SETTING_LABELS
+from cvm_xl.core.sharing import AUTO, AUTO_SHOWN, SPLIT_METHODS, auto_meaning
 from cvm_xl.core.values import annuity
 from cvm_xl.core.verdicts import VERDICTS
 from cvm_xl.generate import formulas as F
@@ -88,16 +89,14 @@ def render(_data: object, ctx: RenderContext) -> SheetData:
     sd.text(L.METHOD_HEADER_ROW - 1, 1, "section", "Sharing methods")
     sd.text(L.METHOD_HEADER_ROW, 1, "header.calc", "Method")
     sd.text(L.METHOD_HEADER_ROW, 2, "header.calc", "Transfer T (supplier to customer)")
-    meaning = (
-        "by the map cell (W-W equal, W-L/L-W retain or equal if one-off, else retain)",
-        "0",
-        "(Vs - Vc) / 2",
-        "Vs - share x net",
-        "max(0, -Vc) - max(0, -Vs)",
-    )
-    for i, (method, text) in enumerate(zip(L.METHOD_CHOICES, meaning, strict=True)):
+    sd.text(L.METHOD_HEADER_ROW, 5, "header.calc", "Meaning")
+    # One row per entry of METHOD_CHOICES (auto, then the records of core.sharing): column A is the
+    # SharingMethods list the formulas MATCH against.
+    rows = [(AUTO, AUTO_SHOWN, auto_meaning())] + [(m.name, m.shown, m.meaning) for m in SPLIT_METHODS]
+    for i, (method, shown, meaning) in enumerate(rows):
         sd.text(L.METHOD_FIRST_ROW + i, 1, "fixed.text", method)
-        sd.text(L.METHOD_FIRST_ROW + i, 2, "fixed.text", text)
+        sd.text(L.METHOD_FIRST_ROW + i, 2, "fixed.text", shown)
+        sd.text(L.METHOD_FIRST_ROW + i, 5, "fixed.text", meaning)
     return sd
 
 

@@ -1,0 +1,97 @@
+"""The accepted spellings of a cell, declared once for Python and for the workbook formulas.
+
+SPEC §4: "Yes/No columns accept Yes/No, Y/N, TRUE/FALSE, 1/0"; SPEC §3.5: a sharing method is named
+in any case. The Python parser (``core.cells.parse_yes_no``, the vectorised ``yes_no_column``,
+``core.sharing.normalise_method``) and the formula writer (``generate.formulas``) both read this
+module, so a customer workbook's formulas read a cell exactly as cvm-xl reads it.
+
+How a cell becomes the text that is compared is declared here twice, side by side, because it must
+exist in both languages: ``key`` in Python and ``EXCEL_KEY`` as the classic spreadsheet functions
+compute it (SPEC §7). Both take the cell as a formula's ``cell&""`` shows it (a whole number without
+decimals, a boolean as TRUE/FALSE), drop control characters such as tabs and line breaks (Excel's
+CLEAN) and trim surrounding spaces (TRIM); the comparison ignores case (Excel's ``=`` does too).
+"""
+
+from __future__ import annotations
+
+import math
+
+import numpy as np
+
+# Yes and No as users may write them, in pairs; the first pair is what cvm-xl writes and what the
+# workbook dropdowns offer, the others are shown in messages as the alternatives that also work.
+YES_NO: tuple[tuple[str, str], ...] = (("Yes", "No"), ("Y", "N"), ("TRUE", "FALSE"), ("1", "0"))
+# A number stored as text after a CSV round trip ("1.0"): accepted, not advertised.
+YES_NO_QUIET: tuple[tuple[str, str], ...] = (("1.0", "0.0"),)
+
+# The Excel twin of ``key`` below: {ref} is a cell reference. CLEAN drops characters 0-31 anywhere,
+# TRIM the spaces around the text (and runs of spaces inside, which no spelling has).
+EXCEL_KEY = 'TRIM(CLEAN({ref}&""))'
+_CLEAN = dict.fromkeys(range(32))  # str.translate table: drop characters 0-31, as CLEAN does
+
+
+def cell_text(x: object) -> str:
+    """A cell as a spreadsheet formula's ``cell&""`` gives it: 1.0 -> '1', True -> 'TRUE', text as is."""
+    if isinstance(x, bool | np.bool_):
+        return "TRUE" if x else "FALSE"
+    if isinstance(x, int | np.integer):
+        return str(int(x))
+    if isinstance(x, float | np.floating):
+        value = float(x)
+        # Excel writes a whole number without decimals; -0.0 is 0 in a worksheet.
+        if math.isfinite(value) and value.is_integer():
+            return str(int(value))
+        return repr(value)
+    return str(x)
+
+
+def key(x: object) -> str:
+    """The text a cell is compared by: control characters dropped, surrounding spaces trimmed, lower case."""
+    text = x if type(x) is str else cell_text(x)
+    if not text.isprintable():  # only then can it hold a control character (the rare case)
+        text = text.translate(_CLEAN)
+    return text.strip(" ").lower()
+
+
+def excel_key(ref: str) -> str:
+    """``key`` as a classic Excel expression over the cell ``ref``."""
+    return EXCEL_KEY.format(ref=ref)
+
+
+_built: tuple[object, object, dict[str, bool]] = ((), (), {})
+
+
+def yes_no_table() -> dict[str, bool]:
+    """Every accepted Yes/No spelling (as ``key`` gives it) -> True for Yes, False for No."""
+    global _built
+    # Built from the tables as they are at call time, kept while they are the same objects (a
+    # spelling added to YES_NO, even by a test's monkeypatch, is then accepted everywhere).
+    if _built[0] is not YES_NO or _built[1] is not YES_NO_QUIET:
+        table: dict[str, bool] = {}
+        for yes, no in YES_NO + YES_NO_QUIET:
+            table[key(yes)] = True
+            table[key(no)] = False
+        _built = (YES_NO, YES_NO_QUIET, table)
+    return _built[2]
+
+
+def yes_spellings() -> tuple[str, ...]:
+    return tuple(k for k, meaning in yes_no_table().items() if meaning)
+
+
+def no_spellings() -> tuple[str, ...]:
+    return tuple(k for k, meaning in yes_no_table().items() if not meaning)
+
+
+def yes_no(x: object) -> bool | None:
+    """True for a Yes spelling, False for a No spelling, None for anything else (blank included)."""
+    table = yes_no_table()
+    if x is True or x is False:  # a typed table's cells: the same lookup as key(x), without the text work
+        return table.get("true" if x else "false")
+    return table.get(key(x))
+
+
+def also_accepted(last: str = ", ") -> str:
+    """The advertised alternatives to Yes/No for messages: 'Y/N, TRUE/FALSE, 1/0'."""
+    shown = [f"{yes}/{no}" for yes, no in YES_NO[1:]]
+    return ", ".join(shown[:-1]) + last + shown[-1] if len(shown) > 1 else "".join(shown)
