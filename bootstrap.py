@@ -1,7 +1,7 @@
 """Set up cvm-xl in a private virtual environment and run it: the README's two commands.
 
     python bootstrap.py demo [--out DIR]   # install, then run `cvm-xl demo`
-    python bootstrap.py test [PYTEST ARGS] # install with test extras, then ruff + pytest
+    python bootstrap.py test [PYTEST ARGS] # install with test extras, then ruff, lint-imports, mypy, pytest
     python bootstrap.py cvm-xl ARGS...     # install, then any cvm-xl command
 
 Only the Python standard library is used here, so it works on a machine that has only Python
@@ -56,9 +56,18 @@ def run(argv: list[str]) -> int:
     command, rest = argv[0], argv[1:]
     if command == "test":
         ensure_installed("test")
-        lint = subprocess.run([str(PYTHON), "-m", "ruff", "check", "."], cwd=ROOT)
-        if lint.returncode:
-            return lint.returncode
+        # The shape of the code first (seconds), then the tests (minutes).
+        checks = (
+            ("ruff", [str(PYTHON), "-m", "ruff", "check", "."]),
+            ("import contracts", [str(BIN / ("lint-imports.exe" if os.name == "nt" else "lint-imports"))]),
+            ("type check", [str(PYTHON), "-m", "mypy"]),
+        )
+        for name, argv in checks:
+            print(f"Checking: {name} ...", flush=True)
+            done = subprocess.run(argv, cwd=ROOT)
+            if done.returncode:
+                print(f"{name} failed: see above.", file=sys.stderr)
+                return done.returncode
         return subprocess.run([str(PYTHON), "-m", "pytest", *rest], cwd=ROOT).returncode
     ensure_installed("")
     cli = [str(PYTHON), "-m", "cvm_xl"]

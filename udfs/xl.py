@@ -47,15 +47,15 @@ def _udfs_source() -> Path:
 def _compiled_from_source() -> dict[str, Any]:
     path = _udfs_source()
     tree = ast.parse(path.read_text(encoding="utf-8"), str(path))
-    body = [n for n in tree.body if isinstance(n, ast.FunctionDef) and n.name in NEEDED]
-    missing = set(NEEDED) - {n.name for n in body}
+    functions = [n for n in tree.body if isinstance(n, ast.FunctionDef) and n.name in NEEDED]
+    missing = set(NEEDED) - {n.name for n in functions}
     if missing:
         raise ImportError(
             f"xlwings {xlwings.__version__} no longer defines {', '.join(sorted(missing))} in udfs.py; "
             "this version of cvm-xl needs the xlwings version pinned in pyproject.toml"
         )
     code = compile(
-        ast.Module(body=body, type_ignores=[]),
+        ast.Module(body=[*functions], type_ignores=[]),
         str(path),
         "exec",
         flags=__future__.annotations.compiler_flag,
@@ -91,6 +91,8 @@ func: Callable[..., Any] = _XLWINGS["xlfunc"]
 arg: Callable[..., Any] = _XLWINGS["xlarg"]
 ret: Callable[..., Any] = _XLWINGS["xlret"]
 sub: Callable[..., Any] = _XLWINGS["xlsub"]
+# The attribute in which those decorators record a worksheet function's metadata.
+XLFUNC = "__xlfunc__"
 
 
 class _Workbook:
@@ -102,7 +104,13 @@ class _Workbook:
 
 def udf_functions(module: types.ModuleType) -> list[Callable[..., Any]]:
     """The functions of ``module`` that carry xlwings UDF metadata, in the order xlwings lists them."""
-    return [getattr(module, name) for name in dir(module) if hasattr(getattr(module, name), "__xlfunc__")]
+    return [getattr(module, name) for name in dir(module) if hasattr(getattr(module, name), XLFUNC)]
+
+
+def udf_info(function: Callable[..., Any]) -> dict[str, Any]:
+    """The metadata xlwings' decorators recorded on a worksheet function (name, category, args, ret)."""
+    info: dict[str, Any] = getattr(function, XLFUNC)
+    return info
 
 
 def vba_wrappers(module_name: str, module: types.ModuleType, workbook_name: str) -> str:

@@ -42,7 +42,8 @@ def fills(master: Master, result: SynthesisResult) -> list[tuple[int, str]]:
     """(Excel row, Mother idea ID) of every Workshop row whose blank ID the synthesis fills."""
     before = master.workshop[MOTHER_ID] if MOTHER_ID in master.workshop.columns else None
     out = []
-    for row, value in result.mother_ids.items():
+    ids = result.mother_ids
+    for row, value in zip(ids.index, ids, strict=True):  # the index holds the Excel rows
         old = None if before is None else before.get(row)
         if is_blank(old) and not is_blank(value):
             out.append((int(row), str(value)))

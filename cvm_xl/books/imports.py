@@ -24,7 +24,7 @@ import datetime as dt
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from pathlib import Path
-from typing import NamedTuple
+from typing import Any, NamedTuple, cast
 
 import pandas as pd
 
@@ -202,7 +202,9 @@ def _records(frame: pd.DataFrame) -> dict[str, tuple[int, dict[str, object]]]:
     """Idea ID -> (Excel row, record), in table order."""
     return {
         key(r[col.IDEA_ID]): (int(row), r)
-        for row, r in zip(frame.index, frame.to_dict("records"), strict=True)
+        # into=dict is pandas' default; naming it types the records by column name (pandas-stubs
+        # otherwise key them by any Hashable), here and in _groups.
+        for row, r in zip(frame.index, frame.to_dict("records", into=dict), strict=True)
         if key(r[col.IDEA_ID])
     }
 
@@ -308,7 +310,7 @@ class _Row(NamedTuple):
 def _groups(frame: pd.DataFrame, ideas: set[str] | None = None) -> dict[tuple[str, str], list[_Row]]:
     """Tracking rows by (Idea ID, month), in table order."""
     out: dict[tuple[str, str], list[_Row]] = {}
-    for row, record in zip(frame.index, frame.to_dict("records"), strict=True):
+    for row, record in zip(frame.index, frame.to_dict("records", into=dict), strict=True):
         idea = key(record.get(col.IDEA_ID))
         if not idea or (ideas is not None and idea not in ideas):
             continue
@@ -431,7 +433,8 @@ def _sign_off_items(
             & (sign_offs[FINGERPRINT_GENERATED].map(key) == stored)
         ]
         if len(same):
-            earlier = {k: v for k, v in same.iloc[-1].to_dict().items() if not is_blank(v)}
+            # The Sign-offs columns are named by text; str() states it to the type checker.
+            earlier = {str(k): v for k, v in same.iloc[-1].to_dict().items() if not is_blank(v)}
     items: list[Item] = []
     merged = dict(earlier)
     new = False
@@ -595,7 +598,9 @@ def applied_to(master: Master, plan: BookImport) -> Master:
         frame = ideas if item.sheet == IDEAS.name else tracking
         name = item.column or item.field
         frame[name] = frame[name].astype(object)
-        frame.at[item.row, name] = item.book
+        # A book value is one cell value (text, number, date, bool or blank): a scalar pandas
+        # stores, but Item holds it as `object`, which pandas-stubs do not take for `.at`.
+        frame.at[item.row, name] = cast(Any, item.book)
     for name, frame in ((IDEAS.name, ideas), (TRACKING.name, tracking)):
         rows = plan.appends.get(name, [])
         if rows:

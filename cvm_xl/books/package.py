@@ -138,8 +138,9 @@ Piece = bytes | Deflated
 def deflate_pieces(name: str, pieces: Sequence[Piece], level: int = COMPRESSION_LEVEL) -> Entry:
     """One part from its pieces: ``Deflated`` ones are copied as they are, the bytes between them
     deflated here, each run as a stream of its own; one final empty block ends the whole."""
-    if not any(isinstance(piece, Deflated) for piece in pieces):
-        return deflate(name, b"".join(pieces), level)  # type: ignore[arg-type]
+    plain = [piece for piece in pieces if not isinstance(piece, Deflated)]
+    if len(plain) == len(pieces):
+        return deflate(name, b"".join(plain), level)
     out: list[bytes] = []
     crc = size = 0
     for piece in pieces:

@@ -281,12 +281,12 @@ def cell_at(rows: Sequence[Sequence[object]], row: int, column: int) -> object:
     return None
 
 
-def read_rows(path: Path, sheets: Sequence[str]) -> tuple[list[str], dict[str, list[list[object]]]]:
+def read_rows(path: Path, sheets: Sequence[str]) -> tuple[list[str], dict[str, Sequence[Sequence[object]]]]:
     """All sheet names and the cell values of the wanted sheets that exist (row 0 = Excel row 1)."""
     try:
         with CalamineWorkbook.from_path(str(path)) as workbook:
             names = list(workbook.sheet_names)
-            rows = {
+            rows: dict[str, Sequence[Sequence[object]]] = {
                 sheet: workbook.get_sheet_by_name(sheet).to_python(skip_empty_area=False)
                 for sheet in sheets
                 if sheet in names
@@ -342,7 +342,9 @@ def _empty_tracking() -> pd.DataFrame:
     return empty_frame(TRACKING)
 
 
-def _read_record(rows: list[list[object]], file: str, sheet: str) -> tuple[Record | None, list[Problem]]:
+def _read_record(
+    rows: Sequence[Sequence[object]], file: str, sheet: str
+) -> tuple[Record | None, list[Problem]]:
     """The Record sheet: ideas from A1, then (after a blank column) the tracking rows."""
     header = rows[0] if rows else []
     idea_columns = [i for i, v in enumerate(header) if normalise_header(v) == normalise_header(col.IDEA_ID)]
@@ -359,7 +361,9 @@ def _read_record(rows: list[list[object]], file: str, sheet: str) -> tuple[Recor
     return Record(frame, tracking.frame if tracking.header is not None else _empty_tracking()), problems
 
 
-def _settings(rows: Sequence[Sequence[object]] | None, file: str, sheet: str | None) -> tuple[Settings, list]:
+def _settings(
+    rows: Sequence[Sequence[object]] | None, file: str, sheet: str | None
+) -> tuple[Settings, list[Problem]]:
     if rows is None or sheet is None:
         return Settings(), [default_settings_problem(file)]
     settings, problems = read_settings(rows, file, sheet)
@@ -468,7 +472,7 @@ def _scan(scans: Mapping[str, SheetScan], sheet: str) -> SheetScan:
 
 
 def _signatories(
-    names: Mapping[str, str], rows: Mapping[str, list[list[object]]]
+    names: Mapping[str, str], rows: Mapping[str, Sequence[Sequence[object]]]
 ) -> dict[tuple[str, str], object]:
     out: dict[tuple[str, str], object] = {}
     for slot, name in L.SIGNATORY_NAMES.items():
@@ -484,7 +488,9 @@ def _signatories(
     return out
 
 
-def _shown_fingerprint(names: Mapping[str, str], rows: Mapping[str, list[list[object]]]) -> str | None:
+def _shown_fingerprint(
+    names: Mapping[str, str], rows: Mapping[str, Sequence[Sequence[object]]]
+) -> str | None:
     ref = parse_cell_ref(names.get(L.FINGERPRINT_NAME, f"'{L.SIGN_OFF}'!{L.FINGERPRINT_CELL}"))
     if ref is None or ref[0] not in rows:
         return None
@@ -522,8 +528,9 @@ def _read_customer(path: Path, properties: dict[str, str], names: list[str]) -> 
     scans = scan_sheets(path, [s for s in (ideas_sheet, found[L.TRACKING]) if s])
     settings, problems = _settings(rows.get(found[L.SETTINGS] or ""), file, found[L.SETTINGS])
     record = None
-    if found[L.RECORD] is not None:
-        record, record_problems = _read_record(rows[found[L.RECORD]], file, found[L.RECORD])
+    record_sheet = found[L.RECORD]
+    if record_sheet is not None:
+        record, record_problems = _read_record(rows[record_sheet], file, record_sheet)
         problems += record_problems
     else:
         problems.append(
@@ -571,7 +578,7 @@ def _read_customer(path: Path, properties: dict[str, str], names: list[str]) -> 
     return _with_problems(content, [*problems, *warnings])
 
 
-def _own_customer(rows: list[list[object]], customer_id: str) -> list[list[object]]:
+def _own_customer(rows: Sequence[Sequence[object]], customer_id: str) -> Sequence[Sequence[object]]:
     """The Ideas rows with the workbook's customer filled in where a row added by the customer has
     an Idea ID but no Customer ID: every idea of a customer workbook is that customer's."""
     header = find_header_row(rows, IDEAS.names, IDEAS.required)
@@ -588,7 +595,7 @@ def _own_customer(rows: list[list[object]], customer_id: str) -> list[list[objec
     return out
 
 
-def _customer_name(sign_off_rows: list[list[object]] | None) -> str | None:
+def _customer_name(sign_off_rows: Sequence[Sequence[object]] | None) -> str | None:
     """The customer's name from the Sign-off sheet's heading ('For <name> (customer)')."""
     for cells in sign_off_rows or ():
         for value in cells:
@@ -605,21 +612,22 @@ def _with_problems(content: BookContent, problems: Sequence[Problem]) -> BookCon
 def _read_signoff(path: Path, properties: dict[str, str], names: list[str]) -> BookContent:
     file = str(path)
     found = {s: find_sheet(names, s) for s in (SUMMARY_SHEET, DETAIL_SHEET, L.SETTINGS)}
-    for sheet in (SUMMARY_SHEET, DETAIL_SHEET):
-        if found[sheet] is None:
-            raise WorkbookError([_missing_sheet(path, sheet, names, "consolidated sign-off")])
+    summary_sheet, detail_sheet = found[SUMMARY_SHEET], found[DETAIL_SHEET]
+    if summary_sheet is None:
+        raise WorkbookError([_missing_sheet(path, SUMMARY_SHEET, names, "consolidated sign-off")])
+    if detail_sheet is None:
+        raise WorkbookError([_missing_sheet(path, DETAIL_SHEET, names, "consolidated sign-off")])
     _, rows = read_rows(path, [s for s in found.values() if s])
     settings, problems = _settings(rows.get(found[L.SETTINGS] or ""), file, found[L.SETTINGS])
-    detail_sheet = found[DETAIL_SHEET]
     detail = read_table(IDEAS, rows[detail_sheet], file, detail_sheet)
     problems += detail.problems + _duplicate_ids(detail, f"{detail_sheet} sheet")
-    summary_rows = rows[found[SUMMARY_SHEET]]
+    summary_rows = rows[summary_sheet]
     wanted = (col.CUSTOMER_ID, SUMMARY_FINGERPRINT)
     header = find_header_row(summary_rows, (*wanted, "Customer"), wanted)
     if header is None or SUMMARY_FINGERPRINT not in header.positions:
         problems.append(
             Problem(
-                file, found[SUMMARY_SHEET], None, SUMMARY_FINGERPRINT, None,
+                file, summary_sheet, None, SUMMARY_FINGERPRINT, None,
                 f"The {SUMMARY_SHEET} sheet has no column headed '{SUMMARY_FINGERPRINT}'.",
                 fix="Use the consolidated sign-off as cvm-xl wrote it (cvm-xl signoff).",
             )
@@ -631,7 +639,7 @@ def _read_signoff(path: Path, properties: dict[str, str], names: list[str]) -> B
     detail_customers = set(detail.frame[col.CUSTOMER_ID].map(key))
     for cells in summary_rows[header.row + 1 :]:
 
-        def value(name: str, cells: list[object] = cells) -> object:
+        def value(name: str, cells: Sequence[object] = cells) -> object:
             position = header.positions.get(name)
             return None if position is None or position >= len(cells) else cells[position]
 

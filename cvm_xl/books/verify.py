@@ -71,7 +71,9 @@ class Verification(NamedTuple):
 def signed_records(ideas: pd.DataFrame, signed_ids: Iterable[str]) -> list[dict[str, object]]:
     """The signed fields of the signed ideas; an idea no longer in ``ideas`` has only its ID."""
     present = [name for name in FINGERPRINT_FIELDS if name in ideas.columns]
-    by_id = {key(r[col.IDEA_ID]): r for r in ideas[present].to_dict("records")}
+    # into=dict is pandas' default; naming it types the records by column name (pandas-stubs
+    # otherwise key them by any Hashable), here and below.
+    by_id = {key(r[col.IDEA_ID]): r for r in ideas[present].to_dict("records", into=dict)}
     return [by_id.get(i, {col.IDEA_ID: i}) for i in signed_ids]
 
 
@@ -81,7 +83,7 @@ def signed_fingerprint(ideas: pd.DataFrame, signed_ids: Iterable[str], settings:
 
 
 def _by_id(frame: pd.DataFrame) -> dict[str, Mapping[str, object]]:
-    return {key(r[col.IDEA_ID]): r for r in frame.to_dict("records")}
+    return {key(r[col.IDEA_ID]): r for r in frame.to_dict("records", into=dict)}
 
 
 def idea_changes(
@@ -134,16 +136,16 @@ def _tracking_key(row: Mapping[str, object]) -> tuple[str, ...]:
 
 def tracking_changes(customer_id: str, before: pd.DataFrame, now: pd.DataFrame) -> list[FieldChange]:
     """Tracking rows added or removed since generation (a changed row is one of each)."""
-    old = [_tracking_key(r) for r in before.to_dict("records")]
+    old = [_tracking_key(r) for r in before.to_dict("records", into=dict)]
     remaining = list(old)
     out: list[FieldChange] = []
-    for row in now.to_dict("records"):
+    for row in now.to_dict("records", into=dict):
         k = _tracking_key(row)
         if k in remaining:
             remaining.remove(k)
         else:
             out.append(FieldChange(customer_id, k[0], TRACKING_ROW, None, tracking_row_text(row), False))
-    gone = [r for r, k in zip(before.to_dict("records"), old, strict=True) if k in remaining]
+    gone = [r for r, k in zip(before.to_dict("records", into=dict), old, strict=True) if k in remaining]
     for row in gone:
         remaining.remove(_tracking_key(row))
         out.append(FieldChange(customer_id, key(row.get(col.IDEA_ID)), TRACKING_ROW, tracking_row_text(row),

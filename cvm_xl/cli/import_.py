@@ -23,8 +23,8 @@ from rich.console import Console
 from rich.table import Table
 from rich.text import Text
 
-from cvm_xl.books.imports import BookRefusedError, apply_imports, plan_imports
-from cvm_xl.books.read import KIND_MASTER
+from cvm_xl.books.imports import BookImport, BookRefusedError, apply_imports, plan_imports
+from cvm_xl.books.read import KIND_MASTER, BookContent
 from cvm_xl.cli.common import EXIT_OK, EXIT_PROBLEMS, EXIT_USAGE, print_problems, read_or_report, text_of
 from cvm_xl.core.problems import WorkbookError
 from cvm_xl.spreadsheet.files import UnreadableFileError
@@ -56,7 +56,7 @@ def add_parser(subparsers: argparse._SubParsersAction) -> None:
     p.set_defaults(run=run)
 
 
-def items_table(plan) -> Table:  # type: ignore[no-untyped-def]
+def items_table(plan: BookImport) -> Table:
     table = Table(title=f"{plan.book.path.name} ({plan.customer_id})", title_justify="left")
     table.add_column("Idea ID", no_wrap=True)
     table.add_column("What", no_wrap=True)
@@ -80,7 +80,7 @@ def items_table(plan) -> Table:  # type: ignore[no-untyped-def]
     return table
 
 
-def _read_master(path: str, console: Console):  # type: ignore[no-untyped-def]
+def _read_master(path: str, console: Console) -> BookContent | int:
     content = read_or_report(path, "import", console)
     if isinstance(content, int):
         return content
@@ -99,6 +99,7 @@ def run(args: argparse.Namespace, console: Console | None = None) -> int:
     master = _read_master(args.master, console)
     if isinstance(master, int):
         return master
+    assert master.master is not None, "a master workbook is read with its master"
     books = []
     for path in args.books:
         book = read_or_report(path, "import", console)

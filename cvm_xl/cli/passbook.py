@@ -13,11 +13,12 @@ from __future__ import annotations
 import argparse
 import datetime as dt
 import shutil
+from collections.abc import Sequence
 
 from rich.console import Console
 from rich.table import Table
 
-from cvm_xl.books.passbook import master_passbook, write_passbook_sheet
+from cvm_xl.books.passbook import Standing, master_passbook, write_passbook_sheet
 from cvm_xl.cli.common import EXIT_OK, load, text_of
 from cvm_xl.master.update import backup_path
 
@@ -36,7 +37,7 @@ def add_parser(subparsers: argparse._SubParsersAction) -> None:
     p.set_defaults(run=run)
 
 
-def standings_table(items, currency: str) -> Table:  # type: ignore[no-untyped-def]
+def standings_table(items: Sequence[Standing], currency: str) -> Table:
     table = Table(title=f"Passbook balances ({currency})", title_justify="left", show_lines=True)
     for name in ("Customer", "Supplier (Bs)", "Customer (Bc)", "Total", "Shares S / C", "Equity gap",
                  "Realised S / C", "Suggestion"):  # fmt: skip
@@ -70,6 +71,7 @@ def run(args: argparse.Namespace, console: Console | None = None) -> int:
         return EXIT_OK
     when = dt.datetime.now().replace(microsecond=0)
     path = master.path
+    assert path is not None, "load() reads the master from its file"
     backup = backup_path(path, when)
     shutil.copy2(path, backup)
     write_passbook_sheet(path, master, when)

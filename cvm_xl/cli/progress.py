@@ -84,7 +84,7 @@ def generate_customer_workbooks(
     out_dir: Path,
     *,
     force: bool = False,
-    console=None,  # type: ignore[no-untyped-def]
+    console: Console | None = None,
     customer_ids: Sequence[str] | None = None,
 ) -> list[Path]:
     """Write the customer workbooks with a progress bar and summary on ``console`` (rich).

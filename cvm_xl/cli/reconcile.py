@@ -19,7 +19,8 @@ from rich.console import Console
 from rich.table import Table
 from rich.text import Text
 
-from cvm_xl.books.passbook import reconcile_books, standings
+from cvm_xl.books.passbook import BookReconciliation, reconcile_books, standings
+from cvm_xl.books.read import BookContent
 from cvm_xl.cli.common import (
     EXIT_OK,
     EXIT_PROBLEMS,
@@ -71,7 +72,7 @@ def add_parser(subparsers: argparse._SubParsersAction) -> None:
     p.set_defaults(run=run)
 
 
-def differences_table(result, currency: str) -> Table:  # type: ignore[no-untyped-def]
+def differences_table(result: BookReconciliation, currency: str) -> Table:
     table = Table(title=f"Lines that differ ({currency})", title_justify="left")
     table.add_column("Idea ID", no_wrap=True)
     table.add_column("Title", overflow="fold", max_width=40)
@@ -94,7 +95,7 @@ def differences_table(result, currency: str) -> Table:  # type: ignore[no-untype
     return table
 
 
-def balances_table(result, a, b) -> Table:  # type: ignore[no-untyped-def]
+def balances_table(result: BookReconciliation, a: BookContent, b: BookContent) -> Table:
     table = Table(title="Balances (planned)", title_justify="left")
     for name in ("Customer ID", "Book", "Supplier (Bs)", "Customer (Bc)", "Total", "Equity gap"):
         table.add_column(name, justify="left" if name in ("Customer ID", "Book") else "right")

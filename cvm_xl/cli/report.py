@@ -5,7 +5,7 @@ from __future__ import annotations
 import math
 
 import pandas as pd
-from rich.console import Console
+from rich.console import Console, JustifyMethod
 from rich.table import Table
 
 from cvm_xl.core import columns as col
@@ -22,10 +22,10 @@ CELL_STYLE = {
 }
 
 
-def money(x: object) -> str:
+def money(x: float | None) -> str:
     if x is None or (isinstance(x, float) and math.isnan(x)):
         return ""
-    value = float(x)  # type: ignore[arg-type]
+    value = float(x)
     text = f"{value:,.0f}"
     return f"[red]{text}[/red]" if value < 0 else text
 
@@ -52,7 +52,7 @@ def map_table(evaluated: pd.DataFrame, supplier: str, customer: str, currency: s
 
 def ideas_table(evaluated: pd.DataFrame, currency: str) -> Table:
     table = Table(title=f"Verdicts and split proposals ({currency})", header_style="bold")
-    for name, justify in [
+    columns: list[tuple[str, JustifyMethod]] = [
         (col.IDEA_ID, "left"),
         (col.TITLE, "left"),
         ("Vs", "right"),
@@ -65,11 +65,12 @@ def ideas_table(evaluated: pd.DataFrame, currency: str) -> Table:
         ("Fs", "right"),
         ("Fc", "right"),
         (col.STATUS, "left"),
-    ]:
+    ]
+    for name, justify in columns:
         wraps = name in (col.TITLE, col.VERDICT)
         table.add_column(
             name,
-            justify=justify,  # type: ignore[arg-type]
+            justify=justify,
             no_wrap=not wraps,
             overflow="fold" if wraps else "ellipsis",
             max_width=30 if name == col.TITLE else None,

@@ -19,6 +19,7 @@ from pathlib import Path
 
 import pandas as pd
 from python_calamine import CalamineWorkbook
+from rich.console import JustifyMethod
 from rich.table import Table
 from rich.text import Text
 
@@ -92,12 +93,13 @@ def _date(value: object) -> str:
 
 def selection_table(ideas: pd.DataFrame, currency: str, apply: bool) -> Table:
     table = Table(header_style="bold", title_justify="left")
-    for name, justify in (
+    columns: tuple[tuple[str, JustifyMethod], ...] = (
         ("#", "right"), (col.IDEA_ID, "left"), (col.TITLE, "left"), (col.VERDICT, "left"),
         (f"Net value ({currency})", "right"), (col.OWNER_FIRM, "left"), (col.OWNER, "left"),
         (col.START, "left"), (col.END, "left"), (col.STATUS, "left"),
-    ):  # fmt: skip
-        table.add_column(name, justify=justify, overflow="fold", max_width=36 if name == col.TITLE else None)  # type: ignore[arg-type]
+    )  # fmt: skip
+    for name, justify in columns:
+        table.add_column(name, justify=justify, overflow="fold", max_width=36 if name == col.TITLE else None)
     for rank, (_, idea) in enumerate(ideas.iterrows(), start=1):
         status = "" if is_blank(idea.get(col.STATUS)) else str(idea[col.STATUS])
         if _status_key(status) in MAY_SELECT:
@@ -144,7 +146,7 @@ def run(args: argparse.Namespace) -> int:
             )
         changes += [
             CellChange(IDEAS_SHEET, int(row), col.STATUS, SELECTED)
-            for row, status in mine[col.STATUS].items()
+            for row, status in zip(mine.index, mine[col.STATUS], strict=True)  # index = Excel row
             if _status_key(status) in MAY_SELECT
         ]
         stale = evaluated[

@@ -17,7 +17,7 @@ from rich.table import Table
 from rich.text import Text
 
 from cvm_xl.books.read import KIND_MASTER
-from cvm_xl.books.verify import verify_book
+from cvm_xl.books.verify import CustomerCheck, Verification, verify_book
 from cvm_xl.cli.common import EXIT_OK, EXIT_PROBLEMS, print_problems, read_or_report, text_of
 
 
@@ -36,7 +36,7 @@ def add_parser(subparsers: argparse._SubParsersAction) -> None:
     p.set_defaults(run=run)
 
 
-def _fingerprints(verification) -> Table:  # type: ignore[no-untyped-def]
+def _fingerprints(verification: Verification) -> Table:
     table = Table(title="Sign-off fingerprints", title_justify="left", show_lines=False)
     for name in ("Customer ID", "Customer", "Stored", "Recomputed now", "Result"):
         table.add_column(name, no_wrap=name != "Customer")
@@ -46,7 +46,7 @@ def _fingerprints(verification) -> Table:  # type: ignore[no-untyped-def]
     return table
 
 
-def _changes(check) -> Table:  # type: ignore[no-untyped-def]
+def _changes(check: CustomerCheck) -> Table:
     table = Table(
         title=f"Changes since generation: {check.customer_id}", title_justify="left", show_lines=False
     )

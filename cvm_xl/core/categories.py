@@ -94,7 +94,9 @@ def _on_or_before(start: np.ndarray, end: np.ndarray, months: int) -> np.ndarray
     s_month, s_day, _ = _parts(start)
     e_month, e_day, e_length = _parts(end)
     gap = e_month - s_month
-    return (gap < months) | ((gap == months) & (e_day <= np.minimum(s_day, e_length)))
+    # numpy's stubs type `|` of two boolean arrays as Any; the annotation restores the array.
+    fits: np.ndarray = (gap < months) | ((gap == months) & (e_day <= np.minimum(s_day, e_length)))
+    return fits
 
 
 def _on_or_after(start: np.ndarray, end: np.ndarray, months: int) -> np.ndarray:
@@ -102,7 +104,8 @@ def _on_or_after(start: np.ndarray, end: np.ndarray, months: int) -> np.ndarray:
     s_month, s_day, _ = _parts(start)
     e_month, e_day, e_length = _parts(end)
     gap = e_month - s_month
-    return (gap > months) | ((gap == months) & (e_day >= np.minimum(s_day, e_length)))
+    fits: np.ndarray = (gap > months) | ((gap == months) & (e_day >= np.minimum(s_day, e_length)))
+    return fits
 
 
 def category_fits_column(categories: np.ndarray, starts: np.ndarray, ends: np.ndarray) -> np.ndarray:

@@ -11,15 +11,16 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import json
-import math
 import unicodedata
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Mapping, Sequence
 from decimal import ROUND_HALF_UP, Decimal
+from typing import SupportsFloat, SupportsIndex
 
 import pandas as pd
 
 from cvm_xl.core import columns as col
 from cvm_xl.core.settings import Settings
+from cvm_xl.core.values import is_blank
 
 VERSION = "cvm-xl sign-off v1"
 # The signed fields of one idea, in their canonical order.
@@ -47,21 +48,23 @@ _CENT = Decimal("0.01")
 
 
 def _missing(x: object) -> bool:
-    if x is None:
-        return True
-    if isinstance(x, float):
-        return math.isnan(x)
-    try:
-        return bool(pd.isna(x))  # NaT, pd.NA
-    except (TypeError, ValueError):
-        return False
+    """None, NaN, NaT, pd.NA; text is never missing here (each canonical form trims it itself)."""
+    return not isinstance(x, str) and is_blank(x)
+
+
+def _float(x: object) -> float:
+    """``float(x)`` for what it accepts (text, Python, numpy and Decimal numbers), typed: anything
+    else is the TypeError ``float`` itself raises."""
+    if isinstance(x, str | bytes | SupportsFloat | SupportsIndex):
+        return float(x)
+    raise TypeError(f"float() argument must be a string or a real number, not {type(x).__name__!r}")
 
 
 def canonical_money(x: object) -> str:
     """'1234.50' for 1234.4999999 or '1,234.5'; '' for a blank. Half-cents round away from zero."""
     if _missing(x) or (isinstance(x, str) and not x.strip()):
         return ""
-    value = Decimal(repr(float(x))) if not isinstance(x, str) else Decimal(x.strip().replace(",", ""))
+    value = Decimal(repr(_float(x))) if not isinstance(x, str) else Decimal(x.strip().replace(",", ""))
     cents = value.quantize(_CENT, rounding=ROUND_HALF_UP)
     return "0.00" if cents == 0 else f"{cents:f}"
 
@@ -70,7 +73,7 @@ def canonical_number(x: object) -> str:
     """A plain number with up to 12 significant digits (what survives any spreadsheet round trip)."""
     if _missing(x):
         return ""
-    value = float(x)  # type: ignore[arg-type]
+    value = _float(x)
     if value == int(value) and abs(value) < 1e15:
         return str(int(value))
     return format(value, ".12g")
@@ -121,10 +124,12 @@ def canonical_settings(settings: Settings) -> dict[str, str]:
     return out
 
 
-def _records(ideas: pd.DataFrame | Iterable[Mapping[str, object]]) -> list[Mapping[str, object]]:
+def _records(ideas: pd.DataFrame | Iterable[Mapping[str, object]]) -> Sequence[Mapping[str, object]]:
     if isinstance(ideas, pd.DataFrame):
         present = [name for name in FINGERPRINT_FIELDS if name in ideas.columns]
-        return ideas[present].to_dict("records")  # type: ignore[return-value]
+        # into=dict is pandas' default; naming it types the records by their (text) column names.
+        records: list[dict[str, object]] = ideas[present].to_dict("records", into=dict)
+        return records
     return list(ideas)
 
 

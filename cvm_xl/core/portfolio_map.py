@@ -25,11 +25,12 @@ class MapCell(NamedTuple):
 def portfolio_map(evaluated: pd.DataFrame) -> dict[str, MapCell]:
     """Count and net value of the quantified ideas in each of the nine cells (all nine present)."""
     grouped = evaluated.groupby(col.CELL, dropna=True)[col.NET_VALUE].agg(["count", "sum"])
+    counts, sums = grouped["count"], grouped["sum"]
     return {
         c: MapCell(
             c,
-            int(grouped.at[c, "count"]) if c in grouped.index else 0,
-            float(grouped.at[c, "sum"]) + 0.0 if c in grouped.index else 0.0,
+            int(counts[c]) if c in grouped.index else 0,
+            float(sums[c]) + 0.0 if c in grouped.index else 0.0,
         )
         for c in CELLS
     }

@@ -99,12 +99,16 @@ def rank_for_sign_off(
     if col.STATUS in evaluated.columns:
         status = evaluated[col.STATUS].map(lambda s: isinstance(s, str) and s.strip().lower() == DROPPED)
         go &= ~status.to_numpy(dtype=bool)
-    missing = np.column_stack([_blank(evaluated, name) for name in SIGN_OFF_REQUIRED]) if n else None
-    complete = ~missing.any(axis=1) if missing is not None else np.zeros(0, dtype=bool)
+    missing = (
+        np.column_stack([_blank(evaluated, name) for name in SIGN_OFF_REQUIRED])
+        if n
+        else np.zeros((0, len(SIGN_OFF_REQUIRED)), dtype=bool)
+    )
+    complete = ~missing.any(axis=1)
 
     refused: list[Problem] = []
     ids = evaluated[col.IDEA_ID].to_numpy(dtype=object) if col.IDEA_ID in evaluated.columns else [None] * n
-    for i in np.flatnonzero(go & ~complete):
+    for i in np.flatnonzero(go & ~complete).tolist():
         names = [name for name, m in zip(SIGN_OFF_REQUIRED, missing[i], strict=True) if m]
         refused.append(_refusal(ids[i], evaluated.index[i], names, file, sheet))
 

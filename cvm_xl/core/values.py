@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import math
-from typing import NamedTuple
+from typing import Any, NamedTuple, cast
 
 import pandas as pd
 
@@ -20,7 +20,10 @@ def is_blank(x: object) -> bool:
     if isinstance(x, str):
         return not x.strip()
     try:
-        return bool(pd.isna(x))
+        # NaT, pd.NA, numpy NaN. pandas-stubs type pd.isna for scalars, arrays and frames, not for
+        # `object`; the runtime takes any object (False for what it does not know, an error for a
+        # container of several, caught below), hence the cast.
+        return bool(pd.isna(cast(Any, x)))
     except (TypeError, ValueError):
         return False
 
@@ -33,7 +36,8 @@ def annuity(horizon_years: float, discount_rate: float = 0.0) -> float:
         raise ValueError("Discount rate must be 0 or positive")
     if discount_rate == 0:
         return float(horizon_years)
-    return (1.0 - (1.0 + discount_rate) ** -horizon_years) / discount_rate
+    # math.pow: the same C pow() as **, typed float (a float ** float may be complex in general).
+    return (1.0 - math.pow(1.0 + discount_rate, -horizon_years)) / discount_rate
 
 
 def value_over_horizon(
@@ -43,8 +47,8 @@ def value_over_horizon(
     discount_rate: float = 0.0,
 ) -> float:
     """one_time + annual x annuity(H, r); a blank amount counts as 0."""
-    a = 0.0 if is_blank(annual) else float(annual)  # type: ignore[arg-type]
-    o = 0.0 if is_blank(one_time) else float(one_time)  # type: ignore[arg-type]
+    a = 0.0 if annual is None or is_blank(annual) else float(annual)
+    o = 0.0 if one_time is None or is_blank(one_time) else float(one_time)
     return o + a * annuity(horizon_years, discount_rate)
 
 

@@ -18,13 +18,15 @@ import re
 import sys
 from collections.abc import Sequence
 from pathlib import Path
-from typing import Any, Protocol, runtime_checkable
+from typing import Any, Protocol, cast, runtime_checkable
 
 import numpy as np
 import pandas as pd
 from openpyxl import load_workbook
 from openpyxl.chart import BarChart, Reference
-from openpyxl.utils.cell import get_column_letter, range_boundaries
+from openpyxl.utils.cell import get_column_letter
+from openpyxl.worksheet.cell_range import CellRange
+from openpyxl.worksheet.worksheet import Worksheet
 
 from cvm_xl.core.problems import column_letter
 from cvm_xl.spreadsheet.atomic import save_atomically
@@ -160,15 +162,15 @@ class OpenpyxlBook:
             row: list[object] = []
             for cell in cells:
                 if cell.data_type == "f":
-                    formulas.append((cell.row, cell.column))
+                    formulas.append((len(rows), len(row)))  # positions from A1: row i is Excel row i + 1
                     row.append(None)
                 else:
                     row.append(cell.value)
             rows.append(row)
         if formulas:
             stored = self._stored_results(sheet)
-            for r, c in formulas:
-                rows[r - 1][c - 1] = stored.cell(r, c).value
+            for i, j in formulas:
+                rows[i][j] = stored.cell(i + 1, j + 1).value
         return rows
 
     def total_rows(self, sheet: str) -> set[int]:
@@ -176,7 +178,7 @@ class OpenpyxlBook:
         for table in self._wb[sheet].tables.values():
             count = int(table.totalsRowCount or 0)
             if count:
-                last = range_boundaries(table.ref)[3]
+                last = CellRange(table.ref).max_row  # a table's range is always bounded
                 rows.update(range(last - count + 1, last + 1))
         return rows
 
@@ -185,7 +187,9 @@ class OpenpyxlBook:
         for i, cells in enumerate(rectangle(values)):
             for j, value in enumerate(cells):
                 cell = ws.cell(row + i, column + j)
-                cell.value = value
+                # openpyxl checks the value itself (a ValueError for what no cell holds); its stubs
+                # list fewer types than it takes (numpy numbers), so the value goes in unnarrowed.
+                cell.value = cast(Any, value)
                 if isinstance(value, str):
                     cell.data_type = "s"  # never a formula, whatever the text starts with
                     cell.quotePrefix = value.startswith(FORMULA_STARTS)
@@ -203,9 +207,10 @@ class OpenpyxlBook:
 
     def grow_table(self, sheet: str, header_row: int, last_row: int) -> None:
         for table in self._wb[sheet].tables.values():
-            min_col, min_row, max_col, max_row = range_boundaries(table.ref)
-            if min_row == header_row and max_row < last_row:
-                table.ref = f"{get_column_letter(min_col)}{min_row}:{get_column_letter(max_col)}{last_row}"
+            bounds = CellRange(table.ref)  # a table's range is always bounded
+            if bounds.min_row == header_row and bounds.max_row < last_row:
+                first, last = get_column_letter(bounds.min_col), get_column_letter(bounds.max_col)
+                table.ref = f"{first}{bounds.min_row}:{last}{last_row}"
                 if table.autoFilter is not None:
                     table.autoFilter.ref = table.ref
 
@@ -213,7 +218,7 @@ class OpenpyxlBook:
         self, sheet: str, data: tuple[int, int, int, int], anchor: tuple[int, int], title: str
     ) -> None:
 
-        ws = self._wb[sheet]
+        ws: Worksheet = self._wb[sheet]  # the macros chart worksheets' cells, never a chart sheet
         top, left, bottom, right = data
         chart = BarChart()
         chart.type = "bar"

@@ -141,7 +141,7 @@ def map_sheet(master: Master, when: dt.datetime) -> MapSheet:
         title = f"{cid} {names[cid]}" if names.get(cid) else str(cid)
         rows += _section(title, evaluated[ids == cid])
     cells = portfolio_map(evaluated)
-    chart_rows = [["Cell", f"Net value ({s.currency})"], *([c, cells[c].net_value] for c in cells)]
+    chart_rows: Block = [["Cell", f"Net value ({s.currency})"], *([c, cells[c].net_value] for c in cells)]
     first = MAP_SECTION_ROW
     rows += [[] for _ in range(first - 1 + len(chart_rows) - len(rows))]
     for offset, values in enumerate(chart_rows):
@@ -162,7 +162,7 @@ def generated_sheet(results: Sequence[BookResult], out_dir: str, when: dt.dateti
     line = (
         f"{written} of {_plural(len(results), 'customer workbook')} written to {out_dir} on {_stamp(when)}."
     )
-    table = [
+    table: Block = [
         [
             r.customer_id,
             r.customer,

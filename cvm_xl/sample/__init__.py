@@ -12,7 +12,7 @@ and edits like the master workbook's tables. It is typed by the same column desc
 from __future__ import annotations
 
 import csv
-from importlib.resources import files
+from importlib.resources import as_file, files
 
 import pandas as pd
 
@@ -37,15 +37,18 @@ class SampleDataError(ValueError):
 
 
 def _rows(table: str) -> list[list[str]]:
-    with files(__name__).joinpath(_FILES[table]).open("r", encoding="utf-8", newline="") as f:
+    # as_file: the bundled file as a real path (it is one unless the package is zipped).
+    with (
+        as_file(files(__name__).joinpath(_FILES[table])) as path,
+        path.open(encoding="utf-8", newline="") as f,
+    ):
         return list(csv.reader(f))
 
 
 def _table(table: str) -> pd.DataFrame:
     schema = SCHEMA[table]
-    raw = pd.read_csv(
-        files(__name__).joinpath(_FILES[table]), dtype=str, keep_default_na=False, na_filter=False
-    )
+    with as_file(files(__name__).joinpath(_FILES[table])) as path:
+        raw = pd.read_csv(path, dtype=str, keep_default_na=False, na_filter=False)
     if tuple(raw.columns) != schema.names:
         raise SampleDataError(f"{_FILES[table]}: the columns must be {', '.join(schema.names)}")
     data: dict[str, pd.Series] = {}

@@ -12,10 +12,10 @@ import math
 import re
 from contextvars import ContextVar
 from functools import lru_cache
-
-import pandas as pd
+from typing import SupportsFloat
 
 from cvm_xl.core.problems import column_letter
+from cvm_xl.core.values import is_blank
 
 MAX_CELL_TEXT = 32767  # Excel's limit for the text of one cell
 _EXCEL_EPOCH = dt.date(1899, 12, 30)
@@ -78,24 +78,10 @@ def excel_date(value: dt.date) -> int | float:
     return (value - _EXCEL_EPOCH).days
 
 
-def number_text(value: float) -> str:
+def number_text(value: SupportsFloat) -> str:
     if isinstance(value, int):
         return str(value)
     return repr(float(value))
-
-
-def is_missing(value: object) -> bool:
-    """Blank for a cell: None, NaN, NaT or empty/whitespace-only text."""
-    if value is None:
-        return True
-    if isinstance(value, float):
-        return math.isnan(value)
-    if isinstance(value, str):
-        return not value.strip()
-    try:
-        return bool(pd.isna(value))
-    except (TypeError, ValueError):
-        return False
 
 
 class SharedStrings:
@@ -177,12 +163,14 @@ def formula_cell(ref: str, style: int, formula_xml: str, cached: object) -> str:
         return f'<c r="{ref}" s="{style}" t="str"><f>{formula_xml}</f><v>{escape_value(cached)}</v></c>'
     if isinstance(cached, dt.date):
         cached = excel_date(cached)
-    return f'<c r="{ref}" s="{style}"><f>{formula_xml}</f><v>{number_text(cached)}</v></c>'  # type: ignore[arg-type]
+    elif not isinstance(cached, int | float | SupportsFloat):  # int, float first: the cheap tests
+        raise TypeError(f"A cached formula result must be a number, text, date or blank, not {cached!r}")
+    return f'<c r="{ref}" s="{style}"><f>{formula_xml}</f><v>{number_text(cached)}</v></c>'
 
 
 def value_cell(ref: str, style: int, value: object) -> str:
     """An input cell: blank stays an empty (styled) cell, dates become serials, bools Yes/No."""
-    if is_missing(value):
+    if is_blank(value):  # None, NaN, NaT, pd.NA or empty/whitespace-only text
         return f'<c r="{ref}" s="{style}"/>'
     if isinstance(value, bool):
         return text_cell(ref, style, "Yes" if value else "No")
@@ -193,7 +181,7 @@ def value_cell(ref: str, style: int, value: object) -> str:
     if isinstance(value, dt.date):
         return f'<c r="{ref}" s="{style}"><v>{number_text(excel_date(value))}</v></c>'
     if hasattr(value, "item"):  # numpy scalar
-        return value_cell(ref, style, value.item())  # type: ignore[union-attr]
+        return value_cell(ref, style, value.item())
     return text_cell(ref, style, str(value))
 
 

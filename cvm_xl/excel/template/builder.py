@@ -115,7 +115,7 @@ def _width(name: str) -> float:
 
 
 def _validation(
-    ws: Worksheet, first_col: int, column: Column, list_names: dict[tuple[str, ...], str]
+    ws: Worksheet, first_col: int, column: Column, list_names: dict[tuple[object, ...], str]
 ) -> None:
     """The dropdown or range check for an input column, over the whole column below the header."""
     rule: dict[str, Any] | None = None
@@ -174,7 +174,7 @@ def _reference_validation(ws: Worksheet, first_col: int, target: str) -> None:
     )
 
 
-def _input_sheet(wb: Workbook, table: Table, f: Formats, list_names: dict[tuple[str, ...], str]) -> None:
+def _input_sheet(wb: Workbook, table: Table, f: Formats, list_names: dict[tuple[object, ...], str]) -> None:
     ws = wb.add_worksheet(table.name)
     ws.set_vba_name(layout.codename(table.name))
     names = layout.table_columns(table)
@@ -198,8 +198,8 @@ def _input_sheet(wb: Workbook, table: Table, f: Formats, list_names: dict[tuple[
     ws.add_table(
         0, 0, 1, len(names) - 1, {"name": table.table_name, "columns": columns, "style": TABLE_STYLE}
     )
-    for index, column in enumerate(columns):
-        ws.write_blank(1, index, None, column["format"])  # the first row formatted, as Excel copies it down
+    for index, entry in enumerate(columns):
+        ws.write_blank(1, index, None, entry["format"])  # the first row formatted, as Excel copies it down
     if table is IDEAS:
         for name, formula in layout.IDEA_FORMULAS.items():
             index = names.index(name)
@@ -250,7 +250,9 @@ _RELATIONSHIP_WIDTHS = {
 }  # fmt: skip
 
 
-def _relationship_sheet(wb: Workbook, spec: rt.TableSpec, f: Formats, list_names: dict[tuple, str]) -> None:
+def _relationship_sheet(
+    wb: Workbook, spec: rt.TableSpec, f: Formats, list_names: dict[tuple[object, ...], str]
+) -> None:
     """One relationship table (SPEC §3.9): dropdowns from the Lists sheet, dates and scores checked,
     the maturity levels' descriptions as notes, computed columns as plain worksheet formulas."""
     ws = wb.add_worksheet(spec.sheet)
@@ -383,7 +385,7 @@ def _setting_rule(row: layout.SettingRow) -> dict[str, Any] | None:
     return None
 
 
-def _lists_sheet(wb: Workbook, f: Formats, list_names: dict[tuple[str, ...], str]) -> None:
+def _lists_sheet(wb: Workbook, f: Formats, list_names: dict[tuple[object, ...], str]) -> None:
     ws = wb.add_worksheet(layout.LISTS_SHEET)
     ws.set_vba_name(layout.codename(layout.LISTS_SHEET))
     for index, (choices, name) in enumerate(list_names.items()):

@@ -187,7 +187,7 @@ def help_module(functions: Sequence[Callable[..., Any]]) -> Module:
         "    On Error Resume Next  ' help is a convenience: never stop the workbook from opening",
     ]
     for f in functions:
-        info = f.__xlfunc__  # type: ignore[attr-defined]
+        info = xl.udf_info(f)
         docs = [vba_string(a["doc"][:_MAX_HELP]) for a in excel_arguments(info)]
         body += [
             f"    Application.MacroOptions Macro:=book & {vba_string(info['name'])}, _",
