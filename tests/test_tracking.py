@@ -13,6 +13,7 @@ from hypothesis import strategies as st
 
 from cvm_xl import Settings, evaluate_ideas
 from cvm_xl.core import columns as col
+from cvm_xl.core.cells import date as read_date
 from cvm_xl.core.tracking import (
     CONTRACT_COLUMNS,
     CUSTOMER_MONTH_COLUMNS,
@@ -41,7 +42,6 @@ from cvm_xl.core.tracking import (
     realised_by_month,
     relationship_months,
     run_months,
-    to_date,
     value_contract,
 )
 
@@ -194,14 +194,15 @@ def test_value_contract_status_as_of_a_date() -> None:
 
 
 def test_dates_as_users_write_them() -> None:
-    assert to_date("2025-03-15") == D(2025, 3, 15)
-    assert to_date(pd.Timestamp("2025-03-15 10:00")) == D(2025, 3, 15)
-    assert to_date(dt.datetime(2025, 3, 15, 8)) == D(2025, 3, 15)
-    assert to_date(None) is None
-    assert to_date(pd.NaT) is None
+    # Tracking reads dates with the one cell parser: ISO text, date cells, pandas' timestamps.
+    assert read_date("2025-03-15") == D(2025, 3, 15)
+    assert read_date(pd.Timestamp("2025-03-15 10:00")) == D(2025, 3, 15)
+    assert read_date(dt.datetime(2025, 3, 15, 8)) == D(2025, 3, 15)
+    assert read_date(None) is None
+    assert read_date(pd.NaT) is None
     assert month_start("2025-03-15") == D(2025, 3, 1)
     with pytest.raises(ValueError, match="not a date"):
-        to_date("soon")
+        read_date("soon")
 
 
 def test_plan_vs_realised_before_any_month_is_tracked() -> None:

@@ -19,7 +19,7 @@ from rich.text import Text
 from cvm_xl.cli.common import EXIT_OK, chosen_customers, load, write_error
 from cvm_xl.cli.report import report_console
 from cvm_xl.core import columns as col
-from cvm_xl.core.tracking import to_date
+from cvm_xl.core.cells import date as read_date
 from cvm_xl.core.wave import PHASE, WavePhase, wave_plan
 from cvm_xl.generate.master_sheets import WAVE_SHEET, WaveCustomer, replace_sheets, wave_sheet
 from cvm_xl.generate.sheets.wave_plan import REVIEW_MONTHS
@@ -75,7 +75,7 @@ def run(args: argparse.Namespace) -> int:
     # The sheet always covers every customer; --customer only chooses what is printed.
     for customer in master.customers.to_dict("records"):
         cid = str(customer[col.CUSTOMER_ID])
-        kickoff = to_date(customer.get("Wave start"))
+        kickoff = read_date(customer.get("Wave start"))
         if kickoff is None:
             without.append(cid)
             continue

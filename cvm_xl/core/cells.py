@@ -236,12 +236,12 @@ def choice_cell(
     text = text_cell(value)
     if text is None:
         return None
-    key = " ".join(text.split()).casefold()
+    wanted = spellings.name_key(text)
     for choice in choices:
-        if key == choice.casefold():
+        if wanted == spellings.name_key(choice):
             return choice
-    if aliases and key in aliases:
-        return aliases[key]
+    if aliases and wanted in aliases:
+        return aliases[wanted]
     raise CellIssue(
         f"{quoted(value)} is not a valid {name}.",
         f"{did_you_mean(text, choices)}Use one of: {', '.join(choices)}.",
@@ -260,9 +260,8 @@ def text(x: object) -> str | None:
     return value or None
 
 
-def key(x: object) -> str:
-    """How two spellings of the same name compare: spaces collapsed, case ignored."""
-    return " ".join(str(x).split()).casefold()
+# How two spellings of the same name compare (spaces collapsed, case ignored): declared in spellings.
+key = spellings.name_key
 
 
 def choice(x: object, values: Iterable[str], synonyms: Mapping[str, str] | None = None) -> str | None:

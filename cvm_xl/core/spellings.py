@@ -45,6 +45,13 @@ def cell_text(x: object) -> str:
     return str(x)
 
 
+def name_key(x: object) -> str:
+    """How two spellings of a name compare (headers, sheet names, list values, settings): runs of
+    white space read as one space, surrounding space dropped, case ignored ('  Supplier\nAnnual ' ->
+    'supplier annual'). Every comparison of names in cvm-xl goes through here."""
+    return " ".join(str(x).split()).casefold()
+
+
 def key(x: object) -> str:
     """The text a cell is compared by: control characters dropped, surrounding spaces trimmed, lower case."""
     text = x if type(x) is str else cell_text(x)

@@ -5,11 +5,9 @@ from __future__ import annotations
 import difflib
 from collections.abc import Iterable
 
+from cvm_xl.core.spellings import name_key as _key
+
 MAX_CANDIDATES = 5000  # beyond this difflib gets slow and a guess is rarely useful
-
-
-def _key(text: str) -> str:
-    return " ".join(text.split()).casefold()
 
 
 def closest(value: object, choices: Iterable[str], cutoff: float = 0.6) -> str | None:

@@ -50,6 +50,7 @@ import pandas as pd
 
 from cvm_xl.core import columns as col
 from cvm_xl.core.cells import apply_each, number_column, parse_number
+from cvm_xl.core.cells import date as read_date
 from cvm_xl.core.passbook import in_passbook
 from cvm_xl.core.settings import Settings
 from cvm_xl.core.values import is_blank
@@ -89,22 +90,6 @@ CustomerRow = Mapping[Any, object]  # a Customers row by column name (pandas' re
 # --- calendar months ------------------------------------------------------------------------------
 
 
-def to_date(x: object) -> dt.date | None:
-    """A cell as a date: date, datetime, Timestamp, numpy datetime or ISO text; None when blank."""
-    if is_blank(x):
-        return None
-    if isinstance(x, dt.datetime):
-        return x.date()
-    if isinstance(x, dt.date):
-        return x
-    if isinstance(x, np.datetime64 | str):
-        try:
-            return pd.Timestamp(x).date()
-        except ValueError:
-            pass
-    raise ValueError(f"{x!r} is not a date: write a date such as 2026-03-01")
-
-
 def month_index(day: dt.date) -> int:
     """The calendar month of ``day`` as a number; consecutive months are consecutive numbers."""
     return day.year * 12 + day.month - 1
@@ -124,13 +109,13 @@ def month_end(index: int) -> dt.date:
 
 def month_start(x: object) -> dt.date | None:
     """The first day of the calendar month of ``x`` (None when blank)."""
-    day = to_date(x)
+    day = read_date(x)
     return None if day is None else day.replace(day=1)
 
 
 def month_of(x: object) -> int | None:
     """``month_index`` of the month a cell's date falls in (None when blank)."""
-    day = to_date(x)
+    day = read_date(x)
     return None if day is None else month_index(day)
 
 

@@ -9,6 +9,8 @@ from __future__ import annotations
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 
+from cvm_xl.core.spellings import name_key
+
 SCAN_ROWS = 30  # a header further down than this is not a header row a person would expect us to find
 
 
@@ -16,7 +18,7 @@ def normalise_header(value: object) -> str:
     """'  Supplier\\nAnnual ' -> 'supplier annual': how header names and sheet names are compared."""
     if value is None:
         return ""
-    return " ".join(str(value).split()).casefold()
+    return name_key(value)
 
 
 def find_sheet(sheet_names: Iterable[str], wanted: str) -> str | None:

@@ -23,7 +23,7 @@ from openpyxl.worksheet.worksheet import Worksheet
 
 from cvm_xl.books.package import Deflated
 from cvm_xl.core.categories import add_months
-from cvm_xl.core.tracking import to_date
+from cvm_xl.core.cells import date as read_date
 from cvm_xl.core.wave import (
     CUSTOMER,
     JOINT,
@@ -147,7 +147,7 @@ def setup(ws: Worksheet, ctx: RenderContext) -> None:
 def kickoff_of(data: CustomerData) -> dt.date | None:
     """The customer's Wave start as a date (None when blank or unreadable)."""
     try:
-        return to_date(data.customer.get("Wave start"))
+        return read_date(data.customer.get("Wave start"))
     except ValueError:
         return None
 
