@@ -20,8 +20,7 @@ import logging
 from collections.abc import Collection, Sequence
 from pathlib import Path
 
-from cvm_xl.actions.synthesize import plan_synthesis
-from cvm_xl.books.imports import (
+from cvm_xl.actions.imports import (
     HELD,
     IMPORT_LOG_SHEET,
     BookImport,
@@ -30,6 +29,7 @@ from cvm_xl.books.imports import (
     master_changes,
     plan_imports,
 )
+from cvm_xl.actions.synthesize import plan_synthesis
 from cvm_xl.books.passbook import PASSBOOK_SHEET, master_passbook, passbook_sheet_rows, reconcile_books
 from cvm_xl.books.read import KIND_MASTER, SIGN_OFFS_SHEET, BookContent, read_book, read_sign_offs
 from cvm_xl.core import columns as col

@@ -22,7 +22,7 @@ from test_verify_books import (  # noqa: F401  (fixtures)
     write_fixture_master,
 )
 
-from cvm_xl.books.imports import APPLIED, CONFLICT, BookRefusedError, plan_import, plan_imports
+from cvm_xl.actions.imports import APPLIED, CONFLICT, BookRefusedError, plan_import, plan_imports
 from cvm_xl.books.read import read_book
 from cvm_xl.core import columns as col
 from cvm_xl.core.passbook import balances, equity_advice, passbook_lines

@@ -23,7 +23,7 @@ from rich.console import Console
 from rich.table import Table
 from rich.text import Text
 
-from cvm_xl.books.imports import BookImport, BookRefusedError, apply_imports, plan_imports
+from cvm_xl.actions.imports import BookImport, BookRefusedError, apply_imports, plan_imports
 from cvm_xl.books.read import KIND_MASTER, BookContent
 from cvm_xl.cli.common import EXIT_OK, EXIT_PROBLEMS, EXIT_USAGE, print_problems, read_or_report, text_of
 from cvm_xl.core.problems import WorkbookError
