@@ -16,6 +16,7 @@ from typing import Any
 
 from cvm_xl.core.cells import parse_number, parse_yes_no
 from cvm_xl.core.settings import Settings
+from cvm_xl.core.spellings import name_key
 from cvm_xl.core.values import is_blank
 from cvm_xl.master.settings_sheet import read_settings
 from cvm_xl.spreadsheet.tables import SCAN_ROWS, normalise_header
@@ -43,7 +44,7 @@ def is_error_text(value: object) -> bool:
 def _plain(value: object) -> object:
     """numpy scalars -> Python; tuples -> lists."""
     if hasattr(value, "tolist") and not isinstance(value, str):
-        return value.tolist()  # type: ignore[union-attr]
+        return value.tolist()
     if isinstance(value, tuple):
         return list(value)
     return value
@@ -56,13 +57,14 @@ def as_grid(value: object) -> Grid:
         return [[value]]
     if not value:
         return [[None]]
-    if all(isinstance(_plain(row), list) for row in value):
-        rows = [list(_plain(row)) for row in value]  # type: ignore[arg-type]
+    lists = [row for row in map(_plain, value) if isinstance(row, list)]
+    if len(lists) == len(value):  # rows of cells
+        rows = [list(row) for row in lists]
         width = {len(row) for row in rows}
         if len(width) != 1 or 0 in width:
             raise ArgumentError("A range must be a rectangle of cells")
         return rows
-    if any(isinstance(_plain(x), list) for x in value):
+    if lists:  # some cells are rows themselves
         raise ArgumentError("A range must be a rectangle of cells")
     return [[x] for x in value]
 
@@ -200,9 +202,9 @@ def option(value: object, choices: Sequence[str], default: str, name: str) -> st
     """One of ``choices`` (case and spaces ignored), ``default`` for a blank; else an ArgumentError."""
     if is_blank(value):
         return default
-    text = " ".join(str(value).split()).lower()
+    text = name_key(value)
     for choice in choices:
-        if text == choice.lower():
+        if text == name_key(choice):
             return choice
     raise ArgumentError(f"{name} must be one of {', '.join(repr(c) for c in choices)}, not {value!r}")
 

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import math
 from collections.abc import Callable, Mapping
+from functools import partial
 
 import numpy as np
 import pandas as pd
@@ -95,7 +96,10 @@ def evaluate_idea(idea: Mapping[str, object], settings: Settings | None = None) 
         max_one_sided_loss=s.max_one_sided_loss,
     )
     if gets_split(v.code):
-        chosen = auto_method(s_out, c_out, bool(one_off)) if method == AUTO else method  # type: ignore[arg-type]
+        # Only a quantified idea gets a split (SPLIT_GO_CODES), and a quantified idea has values,
+        # so both outcomes are known here.
+        assert s_out is not None and c_out is not None, "a split for an idea without values"
+        chosen = auto_method(s_out, c_out, bool(one_off)) if method == AUTO else method
         sp = apply_method(chosen, vs, vc, share)
     else:
         sp = Split(NO_SPLIT, 0.0, vs - 0.0, vc + 0.0)
@@ -180,6 +184,7 @@ def _kernel(
     one_off: np.ndarray,
     method_idx: np.ndarray,
     share: np.ndarray,
+    *,
     s: Settings,
 ) -> tuple[dict[str, np.ndarray], dict[str, np.ndarray]]:
     """The rules of SPEC §3.1–3.5 over aligned input arrays, in evaluate_idea's order of operations."""
@@ -253,7 +258,7 @@ def evaluate_ideas(ideas: pd.DataFrame, settings: Settings | None = None) -> pd.
     s = settings or Settings()
     n_rows = len(ideas)
     amounts = [
-        _checked(ideas, c, lambda c=c: number_column(_column(ideas, c), n_rows)) for c in col.VALUE_INPUTS
+        _checked(ideas, c, partial(number_column, _column(ideas, c), n_rows)) for c in col.VALUE_INPUTS
     ]
     sa, so, ca, co = amounts
     quantified_flag = _checked(
@@ -290,7 +295,7 @@ def evaluate_ideas(ideas: pd.DataFrame, settings: Settings | None = None) -> pd.
     # Chunks keep the ~40 temporaries of the kernel in cache instead of streaming 8 MB arrays.
     for lo in range(0, n_rows, _CHUNK):
         part = slice(lo, lo + _CHUNK)
-        f, c = _kernel(*(x[part] for x in inputs), s)
+        f, c = _kernel(*(x[part] for x in inputs), s=s)
         for name, values in f.items():
             floats[name][part] = values
         for name, values in c.items():

@@ -16,14 +16,16 @@ from dataclasses import dataclass
 from typing import NamedTuple
 
 import numpy as np
+import numpy.typing as npt
 
 from cvm_xl.core import spellings
 from cvm_xl.core.settings import Settings
 from cvm_xl.core.values import outcome
 from cvm_xl.core.verdicts import gets_split, verdict
 
+FloatArray = npt.NDArray[np.float64]  # a column of values, one per idea
 ScalarTransfer = Callable[[float, float, float], float]
-VectorTransfer = Callable[[np.ndarray, np.ndarray, np.ndarray], np.ndarray]
+VectorTransfer = Callable[[FloatArray, FloatArray, FloatArray], FloatArray]
 
 
 @dataclass(frozen=True)
@@ -55,7 +57,7 @@ def _retain(vs: float, vc: float, w: float) -> float:
     return 0.0
 
 
-def _retain_vector(vs: np.ndarray, vc: np.ndarray, w: np.ndarray) -> np.ndarray:
+def _retain_vector(vs: FloatArray, vc: FloatArray, w: FloatArray) -> FloatArray:
     return np.zeros(len(vs))
 
 
@@ -63,7 +65,7 @@ def _equal(vs: float, vc: float, w: float) -> float:
     return (vs - vc) / 2
 
 
-def _equal_vector(vs: np.ndarray, vc: np.ndarray, w: np.ndarray) -> np.ndarray:
+def _equal_vector(vs: FloatArray, vc: FloatArray, w: FloatArray) -> FloatArray:
     return (vs - vc) / 2
 
 
@@ -71,7 +73,7 @@ def _proportional(vs: float, vc: float, w: float) -> float:
     return vs - check_share(w) * (vs + vc)
 
 
-def _proportional_vector(vs: np.ndarray, vc: np.ndarray, w: np.ndarray) -> np.ndarray:
+def _proportional_vector(vs: FloatArray, vc: FloatArray, w: FloatArray) -> FloatArray:
     return vs - w * (vs + vc)  # shares are checked column-wise before the kernel runs
 
 
@@ -79,7 +81,7 @@ def _compensate(vs: float, vc: float, w: float) -> float:
     return max(0.0, -vc) - max(0.0, -vs)
 
 
-def _compensate_vector(vs: np.ndarray, vc: np.ndarray, w: np.ndarray) -> np.ndarray:
+def _compensate_vector(vs: FloatArray, vc: FloatArray, w: FloatArray) -> FloatArray:
     return np.maximum(0.0, -vc) - np.maximum(0.0, -vs)
 
 

@@ -14,6 +14,7 @@ import re
 import zipfile
 from collections.abc import Sequence
 from dataclasses import dataclass
+from typing import Generic
 
 from openpyxl import Workbook
 from openpyxl.packaging.custom import StringProperty
@@ -37,7 +38,7 @@ from cvm_xl.books.package import (
 )
 from cvm_xl.generate import styles as st
 from cvm_xl.generate.sheetdata import SheetData
-from cvm_xl.generate.sheets.common import RenderContext, SheetBuilder
+from cvm_xl.generate.sheets.common import D, RenderContext, Sheet, SheetBuilder, StaticSheet
 from cvm_xl.spreadsheet.xmltext import SHARED_STRINGS, SharedStrings
 
 _SHEET_DATA = re.compile(r"<sheetData\s*/>|<sheetData>.*?</sheetData>", re.S)
@@ -68,7 +69,8 @@ def _declare_shared_strings(parts: dict[str, bytes]) -> None:
 
 @dataclass
 class SheetTemplate:
-    builder: SheetBuilder
+    """A sheet part's XML around its cells, which are written per workbook."""
+
     part: str
     head: str  # up to the dimension's ref value
     middle: str  # from after the dimension to <sheetData>
@@ -93,13 +95,13 @@ class SheetTemplate:
 
 
 @dataclass
-class Base:
-    """Static parts (name -> bytes, and their digests) and per-sheet templates."""
+class Base(Generic[D]):
+    """Static parts (name -> bytes, and their digests) and per-sheet templates, for data ``D``."""
 
     context: RenderContext
     static_parts: dict[str, bytes]
-    static_digests: dict[str, bytes]
-    sheets: list[SheetTemplate]
+    static_digests: dict[str, tuple[int, int]]  # part name -> CRC-32 and length (``part_digest``)
+    sheets: list[tuple[SheetBuilder[D], SheetTemplate]]  # the sheets rendered per workbook
     tables: dict[str, tuple[str, str]]  # table name -> (part, xml)
     zip: ZipTemplate
 
@@ -107,14 +109,13 @@ class Base:
         _, xml = self.tables[name]
         return _REF.sub(f'ref="{ref}"', xml).encode()
 
-    def _rendered(self, data: object, core: bytes) -> dict[str, list[Piece]]:
+    def _rendered(self, data: D, core: bytes) -> dict[str, list[Piece]]:
         """The rendered sheets and tables, the shared strings and the core properties."""
         parts: dict[str, list[Piece]] = {}
         shared = SharedStrings()
         token = SHARED_STRINGS.set(shared)
         try:
-            for template in self.sheets:
-                builder = template.builder
+            for builder, template in self.sheets:
                 parts[template.part] = template.pieces(builder.render(data, self.context))
                 for table, ref in builder.tables.items():
                     part, _ = self.tables[table]
@@ -131,7 +132,7 @@ class Base:
             {**properties, HASH_PROPERTY: content_hash({**self.static_digests, **digests}.items())}
         )
 
-    def variable_parts(self, data: object, core: bytes, properties: dict[str, str]) -> dict[str, bytes]:
+    def variable_parts(self, data: D, core: bytes, properties: dict[str, str]) -> dict[str, bytes]:
         """The parts that differ between workbooks: rendered sheets and tables, shared strings,
         document properties, and last the custom properties with the hash of all other parts."""
         parts = {
@@ -143,11 +144,11 @@ class Base:
         )
         return parts
 
-    def parts(self, data: object, core: bytes, properties: dict[str, str]) -> dict[str, bytes]:
+    def parts(self, data: D, core: bytes, properties: dict[str, str]) -> dict[str, bytes]:
         """Every part of one workbook, uncompressed."""
         return {**self.static_parts, **self.variable_parts(data, core, properties)}
 
-    def workbook(self, data: object, core: bytes, properties: dict[str, str]) -> bytes:
+    def workbook(self, data: D, core: bytes, properties: dict[str, str]) -> bytes:
         """The .xlsx bytes: the static parts come deflated already, only the rest is compressed.
         Each part's CRC is computed once, for the zip and for the content hash alike."""
         entries = [deflate_pieces(name, pieces) for name, pieces in self._rendered(data, core).items()]
@@ -184,10 +185,12 @@ def _defined_names(wb: Workbook, layout: L.SignOffLayout, sheets: set[str]) -> N
         wb.defined_names[name] = DefinedName(name, attr_text=ref)
 
 
-def build_base(builders: Sequence[SheetBuilder], context_without_styles: RenderContext) -> Base:
+def build_base(builders: Sequence[Sheet[D]], context_without_styles: RenderContext) -> Base[D]:
     """Build the base workbook for these sheets and settings, and split it into reusable parts."""
     wb = Workbook()
-    wb.remove(wb.active)
+    first = wb.active
+    if first is not None:  # a new workbook comes with an empty sheet: only the builders' are wanted
+        wb.remove(first)
     styles = st.register(wb)
     ctx = RenderContext(
         settings=context_without_styles.settings, styles=styles, sign_off=context_without_styles.sign_off
@@ -198,7 +201,8 @@ def build_base(builders: Sequence[SheetBuilder], context_without_styles: RenderC
         if builder.hidden:
             ws.sheet_state = builder.hidden
     _defined_names(wb, ctx.sign_off, {b.name for b in builders})
-    wb.custom_doc_props.append(StringProperty(name="cvm-xl", value="base"))
+    # openpyxl 3.1 has the custom properties, the stubs do not know them yet
+    wb.custom_doc_props.append(StringProperty(name="cvm-xl", value="base"))  # type: ignore[attr-defined]
     buffer = io.BytesIO()
     wb.save(buffer)
     with zipfile.ZipFile(buffer) as z:
@@ -208,26 +212,25 @@ def build_base(builders: Sequence[SheetBuilder], context_without_styles: RenderC
     _declare_shared_strings(parts)
     sheet_parts = _sheet_parts(parts)
 
-    sheets: list[SheetTemplate] = []
+    sheets: list[tuple[SheetBuilder[D], SheetTemplate]] = []
     for builder in builders:
         part = sheet_parts[builder.name]
         xml = parts[part].decode()
-        data = _SHEET_DATA.search(xml)
+        cells = _SHEET_DATA.search(xml)
         dim = _DIMENSION.search(xml)
-        if data is None or dim is None:
+        if cells is None or dim is None:
             raise RuntimeError(f"Unexpected sheet XML from openpyxl for {builder.name}")
         template = SheetTemplate(
-            builder=builder,
             part=part,
             head=xml[: dim.start()],
-            middle=xml[dim.end() : data.start()],
-            tail=xml[data.end() :],
+            middle=xml[dim.end() : cells.start()],
+            tail=xml[cells.end() :],
         )
-        if builder.static:
-            parts[part] = template.assemble(builder.render(None, ctx))
+        if isinstance(builder, StaticSheet):
+            parts[part] = template.assemble(builder.render(ctx))
         else:
             del parts[part]
-            sheets.append(template)
+            sheets.append((builder, template))
 
     tables: dict[str, tuple[str, str]] = {}
     for name in [n for n in parts if n.startswith("xl/tables/")]:
@@ -239,5 +242,6 @@ def build_base(builders: Sequence[SheetBuilder], context_without_styles: RenderC
         parts.pop(part, None)
     digests = {name: part_digest(data) for name, data in parts.items()}
     order = sorted(parts, key=lambda n: (n != "[Content_Types].xml", n))
-    template = ZipTemplate([deflate(name, parts[name]) for name in order])
-    return Base(ctx, parts, digests, sheets, tables, template)
+    return Base(
+        ctx, parts, digests, sheets, tables, ZipTemplate([deflate(name, parts[name]) for name in order])
+    )

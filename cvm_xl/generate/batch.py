@@ -19,14 +19,16 @@ from collections.abc import Callable, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from multiprocessing.connection import Connection
+from multiprocessing.process import BaseProcess
+from multiprocessing.sharedctypes import Synchronized
 from pathlib import Path
 
 from cvm_xl.books.package import changed_since_generation
 from cvm_xl.core.problems import Problem
 from cvm_xl.generate.customer_book import CustomerBookWriter
 from cvm_xl.generate.filenames import unique_file_names
-from cvm_xl.generate.model import RunData
-from cvm_xl.generate.sheets.common import SheetBuilder
+from cvm_xl.generate.model import CustomerData, RunData
+from cvm_xl.generate.sheets.common import Sheet
 from cvm_xl.master.model import Master
 from cvm_xl.spreadsheet.atomic import atomic_write
 
@@ -95,7 +97,7 @@ class _Job:
         return [self.one(cid) for cid in customer_ids]
 
 
-def _claim(counter, n_chunks: int) -> int:  # type: ignore[no-untyped-def]
+def _claim(counter: Synchronized[int], n_chunks: int) -> int:
     """The next chunk nobody has taken yet, or ``_DONE``."""
     with counter.get_lock():
         index = counter.value
@@ -105,7 +107,7 @@ def _claim(counter, n_chunks: int) -> int:  # type: ignore[no-untyped-def]
         return index
 
 
-def _helper(job: _Job, chunks: list[Sequence[str]], counter, conn: Connection) -> None:  # type: ignore[no-untyped-def]
+def _helper(job: _Job, chunks: Sequence[Sequence[str]], counter: Synchronized[int], conn: Connection) -> None:
     """A forked helper: claim chunks until none is left, sending each chunk's results back."""
     try:
         while (index := _claim(counter, len(chunks))) != _DONE:
@@ -140,11 +142,13 @@ def _release_free_memory() -> None:
     trim(0)
 
 
-def _forked(job: _Job, chunks: list[Sequence[str]], helpers: int, progress: _Progress) -> list[BookResult]:
+def _forked(
+    job: _Job, chunks: Sequence[Sequence[str]], helpers: int, progress: _Progress
+) -> list[BookResult]:
     """Work through the chunks here and in ``helpers`` forked processes (work stealing)."""
     context = multiprocessing.get_context("fork")
-    counter = context.Value("i", 0)
-    pipes: list[tuple[object, Connection]] = []
+    counter: Synchronized[int] = context.Value("i", 0)  # a C int, shared with the helpers
+    pipes: list[tuple[BaseProcess, Connection]] = []
     results: dict[int, list[BookResult]] = {}
     gc.collect()
     _release_free_memory()
@@ -161,9 +165,9 @@ def _forked(job: _Job, chunks: list[Sequence[str]], helpers: int, progress: _Pro
             progress.add(len(results[index]))
             for _, receive in pipes:
                 _collect(receive, results, progress, block=False)
-        for process, receive in pipes:
+        for helper, receive in pipes:
             _collect(receive, results, progress, block=True)
-            process.join()  # type: ignore[attr-defined]
+            helper.join()
     finally:
         gc.unfreeze()
     # A helper that died (killed, out of memory) leaves its chunks undone: do them here.
@@ -189,7 +193,9 @@ def _collect(
         return
 
 
-def _threaded(job: _Job, chunks: list[Sequence[str]], workers: int, progress: _Progress) -> list[BookResult]:
+def _threaded(
+    job: _Job, chunks: Sequence[Sequence[str]], workers: int, progress: _Progress
+) -> list[BookResult]:
     """Where processes cannot be forked: threads still overlap compression and file writes (zlib
     and I/O release the GIL) with rendering."""
     out: list[BookResult] = []
@@ -215,7 +221,7 @@ def generate_customer_books(
     workers: int | None = None,
     progress: Callable[[int, int], None] | None = None,
     generated: dt.datetime | None = None,
-    sheets: Sequence[SheetBuilder] | None = None,
+    sheets: Sequence[Sheet[CustomerData]] | None = None,
 ) -> list[BookResult]:
     """Write one workbook per customer into ``out_dir``; returns one result per customer, in order.
 

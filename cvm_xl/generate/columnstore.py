@@ -80,7 +80,8 @@ class TextColumn:
         first, last = int(positions[0]), int(positions[-1])
         if last - first + 1 == len(positions) and (np.diff(positions) == 1).all():
             chunk = self._buffer[self._bounds[first] : self._bounds[last + 1] - 1]
-            texts: list[object] = chunk.decode("utf-8", "surrogatepass").split("\x00")
+            # a list of cells, not of str: None goes in below
+            texts: list[object] = list(chunk.decode("utf-8", "surrogatepass").split("\x00"))
         else:
             starts, ends = self._bounds[positions].tolist(), (self._bounds[positions + 1] - 1).tolist()
             buffer = self._buffer

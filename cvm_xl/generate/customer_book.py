@@ -6,6 +6,8 @@ relationship) are added by inserting a ``SheetBuilder`` into this list; nothing 
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+
 from cvm_xl import __version__
 from cvm_xl.books import layout as L
 from cvm_xl.books.package import (
@@ -17,6 +19,7 @@ from cvm_xl.books.package import (
     VERSION_PROPERTY,
     core_xml,
 )
+from cvm_xl.core.settings import Settings
 from cvm_xl.generate.base import Base, build_base
 from cvm_xl.generate.model import CustomerData
 from cvm_xl.generate.sheets import (
@@ -31,9 +34,9 @@ from cvm_xl.generate.sheets import (
     tracking_report,
     wave_plan,
 )
-from cvm_xl.generate.sheets.common import RenderContext, SheetBuilder
+from cvm_xl.generate.sheets.common import RenderContext, Sheet
 
-CUSTOMER_SHEETS: list[SheetBuilder] = [
+CUSTOMER_SHEETS: list[Sheet[CustomerData]] = [
     cover.BUILDER,
     ideas.BUILDER,
     portfolio_map.BUILDER,
@@ -52,11 +55,11 @@ CUSTOMER_SHEETS: list[SheetBuilder] = [
 class CustomerBookWriter:
     """Writes customer workbooks for one run (one master's settings); the base is built once."""
 
-    def __init__(self, settings, builders: list[SheetBuilder] | None = None) -> None:  # type: ignore[no-untyped-def]
+    def __init__(self, settings: Settings, builders: Sequence[Sheet[CustomerData]] | None = None) -> None:
         context = RenderContext(
             settings=settings, styles={}, sign_off=L.SignOffLayout(settings.max_sign_off_ideas)
         )
-        self.base: Base = build_base(builders or CUSTOMER_SHEETS, context)
+        self.base: Base[CustomerData] = build_base(builders or CUSTOMER_SHEETS, context)
 
     def _document(self, data: CustomerData) -> tuple[bytes, dict[str, str]]:
         s = self.base.context.settings

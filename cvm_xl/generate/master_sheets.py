@@ -18,23 +18,20 @@ from pathlib import Path
 from typing import NamedTuple
 
 from openpyxl import load_workbook
-from openpyxl.chart import LineChart, Reference
-from openpyxl.chart.shapes import GraphicalProperties
+from openpyxl.cell.cell import Cell
 from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
 from openpyxl.worksheet.worksheet import Worksheet
 
 from cvm_xl.core.problems import column_letter
 from cvm_xl.core.tracking import (
     CONTRACT_COLUMNS,
-    CUMULATIVE,
-    CUSTOMER_PLANNED,
-    CUSTOMER_REALISED,
     MONTH_TABLE,
     MonthlyReport,
 )
 from cvm_xl.core.wave import PHASE, WavePhase
+from cvm_xl.generate.sheets.common import chart_size, fit_to_page, odd_footer
 from cvm_xl.generate.sheets.ideas import LINE_POINTS, text_lines
-from cvm_xl.generate.sheets.tracking_report import CONTRACT_TABLE, SERIES_COLOURS
+from cvm_xl.generate.sheets.tracking_report import CONTRACT_TABLE, cumulative_chart
 from cvm_xl.generate.sheets.wave_plan import ITEM_COLUMNS, MARK_COLOURS, band, gantt_periods
 from cvm_xl.master.update import backup_path
 from cvm_xl.master.write import DATE_FORMAT, MONEY_FORMAT
@@ -50,6 +47,8 @@ MONTH_FORMAT = "mmm yyyy"
 NAVY, SLATE, GREY = "1F3864", "44546A", "595959"
 
 SheetWriter = Callable[[Worksheet], None]
+# What a report cell is given: text, a number, a date or nothing (NaN is written as nothing).
+CellValue = str | float | dt.date | None
 
 
 class SheetsResult(NamedTuple):
@@ -111,11 +110,15 @@ _HEADER_FILL = PatternFill("solid", start_color=NAVY, end_color=NAVY)
 _HEADER_FONT = Font(bold=True, color="FFFFFF")
 
 
-def _put(ws: Worksheet, r: int, c: int, value: object, number_format: str | None = None, **style: object):  # type: ignore[no-untyped-def]
+def _put(
+    ws: Worksheet, r: int, c: int, value: CellValue, number_format: str | None = None, **style: object
+) -> Cell:
     """One cell; text is always stored as text (a name starting with '=' stays a name)."""
     if isinstance(value, float) and math.isnan(value):
         value = None
     cell = ws.cell(r, c)
+    # a report sheet is written afresh and merges no cells, so every cell takes a value
+    assert isinstance(cell, Cell), f"a merged cell at row {r}, column {c}"
     cell.value = value
     if isinstance(value, str):
         cell.data_type = "s"
@@ -144,11 +147,12 @@ def _landscape(ws: Worksheet, title_rows: str) -> None:
     ws.page_setup.paperSize = ws.PAPERSIZE_A4
     ws.page_setup.fitToWidth = 1
     ws.page_setup.fitToHeight = 0
-    ws.sheet_properties.pageSetUpPr.fitToPage = True
+    fit_to_page(ws)
     ws.page_margins.left = ws.page_margins.right = 0.4
     ws.print_title_rows = title_rows
-    ws.oddFooter.left.text = "&A"
-    ws.oddFooter.right.text = "Page &P of &N"
+    footer = odd_footer(ws)
+    footer.left.text = "&A"
+    footer.right.text = "Page &P of &N"
 
 
 # -- Wave plan ------------------------------------------------------------------------------------
@@ -158,7 +162,9 @@ _WAVE_WIDTHS = (11, 24, 30, 10, 7, 11, 11, 9)
 _ACTIVITIES_WIDTH = 60
 
 
-def wave_sheet(customers: Sequence[WaveCustomer], without_start: Sequence[str], generated: dt.datetime):
+def wave_sheet(
+    customers: Sequence[WaveCustomer], without_start: Sequence[str], generated: dt.datetime
+) -> SheetWriter:
     """A writer for the master's Wave plan sheet: every customer's plan in one filterable table."""
 
     def write(ws: Worksheet) -> None:
@@ -188,8 +194,8 @@ def wave_sheet(customers: Sequence[WaveCustomer], without_start: Sequence[str], 
             for item in customer.plan:
                 r += 1
                 bold = Font(bold=item.kind == PHASE)
-                values = (customer.customer_id, customer.name, item.name, item.kind, item.weeks, item.start,
-                          item.end, item.owner)  # fmt: skip
+                values: tuple[CellValue, ...] = (customer.customer_id, customer.name, item.name, item.kind,
+                                                 item.weeks, item.start, item.end, item.owner)  # fmt: skip
                 for c, value in enumerate(values, start=1):
                     fmt = DATE_FORMAT if isinstance(value, dt.date) else None
                     _put(ws, r, c, value, fmt, border=_BOX, alignment=top, font=bold if c == 3 else Font())
@@ -212,7 +218,7 @@ def wave_sheet(customers: Sequence[WaveCustomer], without_start: Sequence[str], 
         for k in range(len(periods)):
             ws.column_dimensions[column_letter(first_band + k)].width = 4.3
         ws.column_dimensions[column_letter(activities)].width = _ACTIVITIES_WIDTH
-        ws.freeze_panes = ws.cell(header_row + 1, 4)
+        ws.freeze_panes = ws.cell(header_row + 1, 4).coordinate
         _landscape(ws, f"{header_row}:{header_row}")
 
     return write
@@ -227,33 +233,15 @@ class CustomerReport(NamedTuple):
     report: MonthlyReport
 
 
-def _chart(ws: Worksheet, title: str, header_row: int, first: int, last: int, anchor: str) -> None:
-    chart = LineChart()
-    chart.title = title
-    chart.style = 2
-    chart.height, chart.width = 7.5, 16.0
-    for name in (CUMULATIVE[CUSTOMER_PLANNED], CUMULATIVE[CUSTOMER_REALISED]):
-        c = 1 + MONTH_TABLE.index(name)
-        chart.add_data(Reference(ws, min_col=c, min_row=header_row, max_row=last), titles_from_data=True)
-    chart.set_categories(Reference(ws, min_col=1, min_row=first, max_row=last))
-    for series, colour in zip(chart.series, SERIES_COLOURS, strict=True):
-        series.graphicalProperties = GraphicalProperties()
-        series.graphicalProperties.line.solidFill = colour
-        series.smooth = False
-    chart.series[0].graphicalProperties.line.dashStyle = "dash"
-    chart.x_axis.number_format = "mmm yy"
-    chart.x_axis.tickLblPos = "low"
-    chart.y_axis.number_format = "#,##0"
-    chart.x_axis.delete = False
-    chart.y_axis.delete = False
-    chart.legend.position = "b"
-    chart.display_blanks = "gap"
+def _chart(ws: Worksheet, title: str, header_row: int, last: int, anchor: str) -> None:
+    chart = cumulative_chart(ws, title, header_row, last)
+    chart_size(chart, 16.0, 7.5)
     ws.add_chart(chart, anchor)
 
 
 def monthly_sheet(
     reports: Sequence[CustomerReport], skipped: Sequence[str], currency: str, generated: dt.datetime
-):
+) -> SheetWriter:
     """A writer for the master's Monthly report sheet: per customer the value to date, the contract
     years and the month-by-month table with a chart of cumulative customer value."""
 
@@ -293,26 +281,24 @@ def monthly_sheet(
             ws.row_dimensions[header_row].height = 42
             months = rep.months
             for i, record in enumerate(months.itertuples(index=False)):
-                for c, value in enumerate(record, start=1):
+                for c, amount in enumerate(record, start=1):
                     fmt = MONTH_FORMAT if c == 1 else MONEY_FORMAT
-                    _put(ws, header_row + 1 + i, c, value, fmt, border=_BOX)
-            for i, row in enumerate(rep.contract[list(CONTRACT_COLUMNS)].itertuples(index=False)):
-                values = dict(zip(CONTRACT_COLUMNS, row, strict=True))
+                    _put(ws, header_row + 1 + i, c, amount, fmt, border=_BOX)
+            for i, year in enumerate(rep.contract[list(CONTRACT_COLUMNS)].itertuples(index=False)):
+                values = dict(zip(CONTRACT_COLUMNS, year, strict=True))
                 for k, name in enumerate(CONTRACT_TABLE):
-                    value = values[name]
-                    fmt = (
+                    year_format = (
                         DATE_FORMAT
                         if name in ("From", "To")
                         else None
                         if name in ("Year", "Status")
                         else (MONEY_FORMAT)
                     )
-                    _put(ws, header_row + 1 + i, contract_col + k, value, fmt, border=_BOX)
+                    _put(ws, header_row + 1 + i, contract_col + k, values[name], year_format, border=_BOX)
             last = header_row + max(len(months), 1)
             if len(months):
                 anchor = f"{column_letter(contract_col)}{header_row + len(rep.contract) + 3}"
-                _chart(ws, f"{item.customer_id}: cumulative customer value", header_row, header_row + 1, last,
-                       anchor)  # fmt: skip
+                _chart(ws, f"{item.customer_id}: cumulative customer value", header_row, last, anchor)
             else:
                 _put(ws, header_row + 1, 1, "Nothing planned or tracked yet.", font=Font(italic=True))
             # leave room for the chart (about 15 rows) below a short table

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass, field
+from typing import cast
 
 import numpy as np
 import pandas as pd
@@ -159,7 +160,8 @@ class RunData:
 
         customers = master.customers
         self.customer_ids: list[str] = [str(_key(v)) for v in customers[col.CUSTOMER_ID].tolist()]
-        self._customer_rows = customers.to_dict("records")
+        # pandas types a record's keys as any Hashable; the Customers table's are its header texts
+        self._customer_rows = cast(list[dict[str, object]], customers.to_dict("records"))
         self._customer_index = {cid: i for i, cid in enumerate(self.customer_ids)}
 
         evaluated = master.evaluated

@@ -22,7 +22,7 @@ from cvm_xl.generate.base import build_base
 from cvm_xl.generate.model import RunData
 from cvm_xl.generate.sheets import consolidated as C
 from cvm_xl.generate.sheets import portfolio, settings_sheet
-from cvm_xl.generate.sheets.common import RenderContext
+from cvm_xl.generate.sheets.common import RenderContext, Sheet
 from cvm_xl.master.model import Master
 from cvm_xl.spreadsheet.atomic import atomic_write
 
@@ -63,7 +63,7 @@ def signoff_workbook_bytes(master: Master, generated: dt.datetime | None = None)
     """The consolidated sign-off workbook of a master, as .xlsx bytes."""
     run = RunData(master, generated)
     settings = master.settings
-    builders = [*C.builders(), settings_sheet.BUILDER]
+    builders: list[Sheet[portfolio.PortfolioData]] = [*C.builders(), settings_sheet.BUILDER]
     builders.insert(1, portfolio.BUILDER)  # after Summary
     context = RenderContext(
         settings=settings, styles={}, sign_off=L.SignOffLayout(settings.max_sign_off_ideas)

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, replace
 
+from openpyxl.cell.cell import Cell
 from openpyxl.styles import Alignment, Border, Font, PatternFill, Protection, Side
 from openpyxl.workbook import Workbook
 
@@ -189,7 +190,7 @@ _BORDERS = {
 }
 
 
-def _apply(cell, spec: StyleSpec) -> None:  # type: ignore[no-untyped-def]
+def _apply(cell: Cell, spec: StyleSpec) -> None:
     cell.font = Font(
         name=spec.font_name, size=spec.size, bold=spec.bold, italic=spec.italic, color=spec.color
     )
@@ -222,7 +223,7 @@ def register(wb: Workbook) -> dict[str, int]:
     return ids
 
 
-def apply(cell, name: str) -> None:  # type: ignore[no-untyped-def]
+def apply(cell: Cell, name: str) -> None:
     """Style an openpyxl cell of the base workbook by name (for cells openpyxl itself writes)."""
     _apply(cell, SPECS[name])
 

@@ -1,12 +1,14 @@
-"""What every sheet writer shares: the builder record, the render context and page setup."""
+"""What every sheet writer shares: the builder records, the render context and page setup."""
 
 from __future__ import annotations
 
 import threading
 from collections.abc import Callable, Hashable, Mapping
 from dataclasses import dataclass, field
-from typing import TypeVar
+from typing import Any, Generic, TypeVar, cast
 
+from openpyxl.chart import BarChart, LineChart
+from openpyxl.worksheet.header_footer import HeaderFooterItem
 from openpyxl.worksheet.worksheet import Worksheet
 
 from cvm_xl.books import layout as L
@@ -14,6 +16,10 @@ from cvm_xl.core.settings import Settings
 from cvm_xl.generate.sheetdata import SheetData
 
 T = TypeVar("T")
+# The data a sheet renders from (one customer's, or all customers' for the sign-off). A builder
+# that reads less (a base class of the data) serves for more: hence contravariant.
+D = TypeVar("D")
+D_contra = TypeVar("D_contra", contravariant=True)
 
 PROTECTION_NOTE = (
     "Grey cells are computed and protected against accidental change. No password is set: "
@@ -28,7 +34,9 @@ class RenderContext:
     settings: Settings
     styles: Mapping[str, int]
     sign_off: L.SignOffLayout
-    memo: dict = field(default_factory=dict, compare=False, repr=False)
+    # key -> a value made once (any type: each key's ``make`` decides it), or for ``once_per`` a
+    # dict of such values by argument
+    memo: dict[str, Any] = field(default_factory=dict, compare=False, repr=False)
     lock: threading.Lock = field(default_factory=threading.Lock, compare=False, repr=False)
 
     def once(self, key: str, make: Callable[[], T]) -> T:
@@ -55,21 +63,34 @@ class RenderContext:
 
 
 @dataclass(frozen=True)
-class SheetBuilder:
-    """One sheet of a generated workbook.
+class SheetBuilder(Generic[D_contra]):
+    """One sheet of a generated workbook, rendered for each workbook from its data.
 
     ``setup`` prepares the sheet once per run in the openpyxl base workbook (widths, views,
-    validation, protection, page setup, tables, charts); ``render`` writes one customer's cells.
-    ``static`` sheets have the same cells for every customer and are rendered once. ``tables``
-    maps an Excel table's name to a function giving its range for a customer.
+    validation, protection, page setup, tables, charts); ``render`` writes one workbook's cells.
+    ``tables`` maps an Excel table's name to a function giving its range for that data.
     """
 
     name: str
     setup: Callable[[Worksheet, RenderContext], None]
-    render: Callable[[object, RenderContext], SheetData]
-    static: bool = False
+    render: Callable[[D_contra, RenderContext], SheetData]
     hidden: str | None = None  # None, "hidden" or "veryHidden"
-    tables: Mapping[str, Callable[[object], str]] = field(default_factory=dict)
+    tables: Mapping[str, Callable[[D_contra], str]] = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
+class StaticSheet:
+    """A sheet with the same cells in every workbook of a run (the Settings sheet, SPEC §7): ``render``
+    reads only the run's context, once, and its cells become part of the base workbook."""
+
+    name: str
+    setup: Callable[[Worksheet, RenderContext], None]
+    render: Callable[[RenderContext], SheetData]
+    hidden: str | None = None  # None, "hidden" or "veryHidden"
+
+
+# A workbook's sheets, in tab order: builders for its data ``D`` and static sheets.
+Sheet = SheetBuilder[D] | StaticSheet
 
 
 def page_setup(
@@ -87,7 +108,7 @@ def page_setup(
     ws.page_setup.paperSize = ws.PAPERSIZE_A4
     ws.page_setup.fitToWidth = fit_width
     ws.page_setup.fitToHeight = fit_height
-    ws.sheet_properties.pageSetUpPr.fitToPage = True
+    fit_to_page(ws)
     ws.page_margins.left = ws.page_margins.right = 0.4
     ws.page_margins.top = ws.page_margins.bottom = 0.55
     ws.page_margins.header = ws.page_margins.footer = 0.25
@@ -97,10 +118,35 @@ def page_setup(
     if title_cols:
         ws.print_title_cols = title_cols
     if footer:
-        ws.oddFooter.left.text = "&A"
-        ws.oddFooter.left.size = 8
-        ws.oddFooter.right.text = "Page &P of &N"
-        ws.oddFooter.right.size = 8
+        odd = odd_footer(ws)
+        odd.left.text = "&A"
+        odd.left.size = 8
+        odd.right.text = "Page &P of &N"
+        odd.right.size = 8
+
+
+def fit_to_page(ws: Worksheet) -> None:
+    """Print to the page setup's ``fitToWidth`` x ``fitToHeight`` pages, not at a fixed scale (SPEC §7:
+    the workbooks print on A4 landscape)."""
+    properties = ws.sheet_properties.pageSetUpPr
+    # openpyxl gives every sheet's properties page setup properties; the stubs allow None
+    assert properties is not None, "a worksheet without page setup properties"
+    properties.fitToPage = True
+
+
+def odd_footer(ws: Worksheet) -> HeaderFooterItem:
+    """The footer of odd (here: all) pages, whose left, centre and right parts are set in place."""
+    footer = ws.oddFooter
+    # openpyxl gives every sheet a header and footer of each kind; the stubs allow None
+    assert footer is not None, "a worksheet without an odd-page footer"
+    return footer
+
+
+def chart_size(chart: BarChart | LineChart, width: float, height: float) -> None:
+    """A chart's size in cm. openpyxl takes any number (it scales it to EMU), while the stubs type
+    the width as an int: the one place that says so."""
+    chart.width = cast(int, width)
+    chart.height = height
 
 
 def protect(ws: Worksheet) -> None:

@@ -107,6 +107,15 @@ class _Figure:
     derived: Callable[[list[float]], float] | None = None
     style: str = "calc.money"
 
+    def cached(self, left: list[float], rows: pd.DataFrame) -> float:
+        """The cached value in a customer's row: ``derived`` from the figures ``left`` of it, else
+        ``value`` of the customer's Detail ``rows``."""
+        if self.derived is not None:
+            return self.derived(left)
+        if self.value is None:  # every figure declares one of the two (SHEET_FIGURES)
+            raise ValueError(f"Summary figure {self.header!r} has neither a value nor a derivation")
+        return self.value(rows)
+
 
 def _nan_sum(values: pd.Series) -> float:
     return math.fsum(v for v in values.tolist() if v == v)
@@ -226,10 +235,11 @@ TITLES = {
 }
 
 
-def _values(figures: list[_Figure], rows: pd.DataFrame) -> list[float]:
+def figure_values(figures: list[_Figure], rows: pd.DataFrame) -> list[float]:
+    """A customer's cached values of a summary sheet's figures, from its Detail ``rows``."""
     out: list[float] = []
     for f in figures:
-        out.append(f.derived(out) if f.derived else f.value(rows))  # type: ignore[misc]
+        out.append(f.cached(out, rows))
     return out
 
 
@@ -264,7 +274,7 @@ def _render_summary_sheet(name: str) -> Callable[[ConsolidatedData, RenderContex
             sd.value(r, 1, "fixed.text", cid)
             sd.value(r, 2, "fixed.text", record[1])
             crit = customer_criterion(cid, r)
-            values = _values(figures, groups.get(cid, empty))
+            values = figure_values(figures, groups.get(cid, empty))
             for k, f in enumerate(figures):
                 sd.formula(r, 3 + k, f.style, f.formula(crit, r), values[k])
                 totals[k] += values[k]
@@ -331,17 +341,17 @@ def _render_detail(data: ConsolidatedData, ctx: RenderContext) -> SheetData:
     return sd
 
 
-def builders() -> list[SheetBuilder]:
+def builders() -> list[SheetBuilder[ConsolidatedData]]:
     out = [
-        SheetBuilder(name=n, setup=_setup_summary_sheet(n), render=_render_summary_sheet(n))  # type: ignore[arg-type]
+        SheetBuilder(name=n, setup=_setup_summary_sheet(n), render=_render_summary_sheet(n))
         for n in (SUMMARY, BY_CELL, BY_VERDICT, BY_CATEGORY, BY_STATUS)
     ]
     out.append(
         SheetBuilder(
             name=DETAIL,
             setup=_setup_detail,
-            render=_render_detail,  # type: ignore[arg-type]
-            tables={DETAIL_TABLE: lambda d: table_ref(DETAIL_COLUMNS, len(d.detail))},  # type: ignore[attr-defined]
+            render=_render_detail,
+            tables={DETAIL_TABLE: lambda d: table_ref(DETAIL_COLUMNS, len(d.detail))},
         )
     )
     return out

@@ -196,4 +196,4 @@ def _figures(sd: SheetData, data: CustomerData, ctx: RenderContext) -> None:
     sd.text(20, 5, "note", "any later change to them changes it.")
 
 
-BUILDER = SheetBuilder(name=L.COVER, setup=setup, render=render)  # type: ignore[arg-type]
+BUILDER = SheetBuilder(name=L.COVER, setup=setup, render=render)

@@ -111,7 +111,7 @@ def render(data: CustomerData, ctx: RenderContext) -> SheetData:
     )
     header(sd, L.IDEA_COLUMNS)
     plans = ctx.once("ideas", lambda: plan(L.IDEA_COLUMNS, ctx.styles, idea_formulas()))
-    write_rows(sd, plans, data.ideas, data.n_ideas, L.FIRST_ROW)  # type: ignore[arg-type]
+    write_rows(sd, plans, data.ideas, data.n_ideas, L.FIRST_ROW)
     row_heights(sd, data)
     return sd
 
@@ -119,6 +119,6 @@ def render(data: CustomerData, ctx: RenderContext) -> SheetData:
 BUILDER = SheetBuilder(
     name=L.IDEAS,
     setup=setup,
-    render=render,  # type: ignore[arg-type]
-    tables={TABLE: lambda data: table_ref(L.IDEA_COLUMNS, data.n_ideas)},  # type: ignore[attr-defined]
+    render=render,
+    tables={TABLE: lambda data: table_ref(L.IDEA_COLUMNS, data.n_ideas)},
 )

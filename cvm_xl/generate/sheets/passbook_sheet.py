@@ -127,7 +127,7 @@ def render(data: CustomerData, ctx: RenderContext) -> SheetData:
     lines = data.passbook
     plans = ctx.once("passbook", lambda: plan(LINE_COLUMNS, ctx.styles))
     n = len(lines["Line"])
-    texts = row_cells(plans, lines, n, L.PASSBOOK_FIRST_ROW)  # type: ignore[arg-type]
+    texts = row_cells(plans, lines, n, L.PASSBOOK_FIRST_ROW)
     money = ctx.styles["calc.money"]
     cell = x.formula_cell
     realised = _realised(data)
@@ -280,4 +280,4 @@ def _standing(
                 sd.blank(r, c, "suggestion")
 
 
-BUILDER = SheetBuilder(name=L.PASSBOOK, setup=setup, render=render)  # type: ignore[arg-type]
+BUILDER = SheetBuilder(name=L.PASSBOOK, setup=setup, render=render)

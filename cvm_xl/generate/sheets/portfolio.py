@@ -81,9 +81,7 @@ def _summary_totals(data: C.ConsolidatedData) -> tuple[dict[str, str], list[list
     values = []
     for cid in data.customers["Customer ID"]:
         rows = groups.get(str(cid), detail.iloc[0:0])
-        done: list[float] = []
-        for f in figures:
-            done.append(f.derived(done) if f.derived else f.value(rows))  # type: ignore[misc]
+        done = C.figure_values(figures, rows)
         values.append([done[heads.index(source)] for source in TOTALS.values()])
     return letters, values
 
@@ -147,4 +145,4 @@ def _col(name: str) -> int:
     return COLUMNS.index(name) + 1
 
 
-BUILDER = SheetBuilder(name=NAME, setup=setup, render=render)  # type: ignore[arg-type]
+BUILDER = SheetBuilder(name=NAME, setup=setup, render=render)

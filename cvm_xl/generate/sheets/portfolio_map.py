@@ -18,6 +18,7 @@ from cvm_xl.generate.sheets.common import (
     PROTECTION_NOTE,
     RenderContext,
     SheetBuilder,
+    chart_size,
     page_setup,
     protect,
     widths,
@@ -50,7 +51,8 @@ TABLE_STYLES = (
 
 def map_figures(data: CustomerData) -> dict[str, tuple[int, float, float, float]]:
     """Per map cell: number of ideas and the sums of supplier, customer and net value."""
-    out = {cell: [0, 0.0, 0.0, 0.0] for cell in L.MAP_CELL_ORDER}
+    counts = dict.fromkeys(L.MAP_CELL_ORDER, 0)
+    supplier, customer, net_value = (dict.fromkeys(L.MAP_CELL_ORDER, 0.0) for _ in range(3))
     ideas = data.ideas
     for cell, vs, vc, net in zip(
         ideas[col.CELL],
@@ -59,13 +61,12 @@ def map_figures(data: CustomerData) -> dict[str, tuple[int, float, float, float]
         ideas[col.NET_VALUE],
         strict=True,
     ):
-        if cell in out:
-            figures = out[cell]
-            figures[0] += 1
-            figures[1] += vs
-            figures[2] += vc
-            figures[3] += net
-    return {cell: tuple(v) for cell, v in out.items()}  # type: ignore[misc]
+        if cell in counts:
+            counts[cell] += 1
+            supplier[cell] += vs
+            customer[cell] += vc
+            net_value[cell] += net
+    return {cell: (counts[cell], supplier[cell], customer[cell], net_value[cell]) for cell in counts}
 
 
 def setup(ws: Worksheet, ctx: RenderContext) -> None:
@@ -98,7 +99,7 @@ def setup(ws: Worksheet, ctx: RenderContext) -> None:
         point.graphicalProperties = GraphicalProperties(solidFill=CELL_COLOURS[cell])
         point.graphicalProperties.line.solidFill = "7F7F7F"
         series.dPt.append(point)
-    chart.width, chart.height = 15.5, 6.6
+    chart_size(chart, 15.5, 6.6)
     ws.add_chart(chart, "G5")
     protect(ws)
     page_setup(ws, fit_height=1)
@@ -176,4 +177,4 @@ def render(data: CustomerData, ctx: RenderContext) -> SheetData:
     return sd
 
 
-BUILDER = SheetBuilder(name=L.MAP, setup=setup, render=render)  # type: ignore[arg-type]
+BUILDER = SheetBuilder(name=L.MAP, setup=setup, render=render)

@@ -77,7 +77,7 @@ def render_tracking(data: CustomerData, ctx: RenderContext) -> SheetData:
     header(sd, L.TRACKING_COLUMNS_LAYOUT, height=20)
     n = len(data.tracking[col.IDEA_ID])
     plans = ctx.once("tracking", lambda: plan(L.TRACKING_COLUMNS_LAYOUT, ctx.styles))
-    write_rows(sd, plans, data.tracking, n, L.FIRST_ROW)  # type: ignore[arg-type]
+    write_rows(sd, plans, data.tracking, n, L.FIRST_ROW)
     return sd
 
 
@@ -102,7 +102,7 @@ def render_workshop(data: CustomerData, ctx: RenderContext) -> SheetData:
     header(sd, L.WORKSHOP_COLUMNS_LAYOUT, height=20)
     n = len(data.workshop["Raw ID"])
     plans = ctx.once("workshop", lambda: plan(L.WORKSHOP_COLUMNS_LAYOUT, ctx.styles))
-    write_rows(sd, plans, data.workshop, n, L.FIRST_ROW)  # type: ignore[arg-type]
+    write_rows(sd, plans, data.workshop, n, L.FIRST_ROW)
     return sd
 
 
@@ -119,9 +119,9 @@ def render_record(data: CustomerData, ctx: RenderContext) -> SheetData:
     for i, column in enumerate(RECORD_TRACKING):
         sd.text(1, first + i, column.header_style, column.name)
     n, m = data.n_ideas, len(data.tracking[col.IDEA_ID])
-    left = row_cells(ctx.once("record ideas", lambda: plan(RECORD_IDEAS, ctx.styles)), ideas, n, 2)  # type: ignore[arg-type]
+    left = row_cells(ctx.once("record ideas", lambda: plan(RECORD_IDEAS, ctx.styles)), ideas, n, 2)
     tracking_plans = ctx.once("record tracking", lambda: plan(RECORD_TRACKING, ctx.styles, first_col=first))
-    right = row_cells(tracking_plans, data.tracking, m, 2)  # type: ignore[arg-type]
+    right = row_cells(tracking_plans, data.tracking, m, 2)
     rows = ["".join(pair) for pair in zip_longest(left, right, fillvalue="")]
     if rows:
         sd.block(2, rows, first + len(RECORD_TRACKING) - 1 if m else len(RECORD_IDEAS))
@@ -131,13 +131,13 @@ def render_record(data: CustomerData, ctx: RenderContext) -> SheetData:
 TRACKING = SheetBuilder(
     name=L.TRACKING,
     setup=setup_tracking,
-    render=render_tracking,  # type: ignore[arg-type]
-    tables={TRACKING_TABLE: lambda d: table_ref(L.TRACKING_COLUMNS_LAYOUT, len(d.tracking[col.IDEA_ID]))},  # type: ignore[attr-defined]
+    render=render_tracking,
+    tables={TRACKING_TABLE: lambda d: table_ref(L.TRACKING_COLUMNS_LAYOUT, len(d.tracking[col.IDEA_ID]))},
 )
 WORKSHOP = SheetBuilder(
     name=L.WORKSHOP,
     setup=setup_workshop,
-    render=render_workshop,  # type: ignore[arg-type]
-    tables={WORKSHOP_TABLE: lambda d: table_ref(L.WORKSHOP_COLUMNS_LAYOUT, len(d.workshop["Raw ID"]))},  # type: ignore[attr-defined]
+    render=render_workshop,
+    tables={WORKSHOP_TABLE: lambda d: table_ref(L.WORKSHOP_COLUMNS_LAYOUT, len(d.workshop["Raw ID"]))},
 )
-RECORD = SheetBuilder(name=L.RECORD, setup=setup_record, render=render_record, hidden="veryHidden")  # type: ignore[arg-type]
+RECORD = SheetBuilder(name=L.RECORD, setup=setup_record, render=render_record, hidden="veryHidden")

@@ -34,6 +34,7 @@ from openpyxl.worksheet.worksheet import Worksheet
 
 from cvm_xl.books.package import Deflated
 from cvm_xl.generate import styles as st
+from cvm_xl.generate.model import CustomerData
 from cvm_xl.generate.relationship_data import CustomerRelationship, empty_relationship
 from cvm_xl.generate.sheetdata import SheetData
 from cvm_xl.generate.sheets.common import (
@@ -261,18 +262,12 @@ def _colours(ws: Worksheet) -> None:
 # --- render (once per customer) ------------------------------------------------------------------
 
 
-def relationship_of(data: object) -> CustomerRelationship:
+def relationship_of(data: CustomerData) -> CustomerRelationship:
     """The customer's prepared relationship (``CustomerData.relationship``); when the data carries
     none, the customer's screening with the empty checklists, as for a master without them."""
-    given = getattr(data, "relationship", None)
-    if isinstance(given, CustomerRelationship):
-        return given
-    return empty_relationship(
-        data.customer_id,  # type: ignore[attr-defined]
-        data.customer,  # type: ignore[attr-defined]
-        data.settings,  # type: ignore[attr-defined]
-        data.generated.date(),  # type: ignore[attr-defined]
-    )
+    if data.relationship is not None:
+        return data.relationship
+    return empty_relationship(data.customer_id, data.customer, data.settings, data.generated.date())
 
 
 def _section(sd: SheetData, r: int, title: str, first: int = 1, last: int = 6) -> None:
@@ -295,13 +290,12 @@ def _nan_blank(value: float) -> float | None:
     return None if value != value else value
 
 
-def render(data: object, ctx: RenderContext) -> SheetData:
+def render(data: CustomerData, ctx: RenderContext) -> SheetData:
     rel = relationship_of(data)
     # The cells that are the same in every workbook of the run are written once; each customer's
     # sheet starts from a copy of them.
     sd = ctx.once(f"{NAME} fixed cells", lambda: _fixed_cells(ctx)).copy()
-    name = data.name  # type: ignore[attr-defined]
-    sd.text(1, 1, "title", f"Relationship: {ctx.settings.supplier} and {name}")
+    sd.text(1, 1, "title", f"Relationship: {ctx.settings.supplier} and {data.name}")
     formulas = ctx.once(f"{NAME} formulas", _formulas)
     _screening(sd, rel)
     _stages(sd, rel, formulas)

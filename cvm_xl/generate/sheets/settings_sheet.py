@@ -11,7 +11,7 @@ from cvm_xl.core.values import annuity
 from cvm_xl.core.verdicts import VERDICTS
 from cvm_xl.generate import formulas as F
 from cvm_xl.generate.sheetdata import SheetData
-from cvm_xl.generate.sheets.common import RenderContext, SheetBuilder, page_setup, protect, widths
+from cvm_xl.generate.sheets.common import RenderContext, StaticSheet, page_setup, protect, widths
 
 MEANING = {
     "supplier": "The supplier firm (always first: supplier outcome, then customer outcome).",
@@ -43,7 +43,7 @@ def setup(ws: Worksheet, ctx: RenderContext) -> None:
     page_setup(ws)
 
 
-def render(_data: object, ctx: RenderContext) -> SheetData:
+def render(ctx: RenderContext) -> SheetData:
     s = ctx.settings
     sd = SheetData(ctx.styles)
     sd.text(L.TITLE_ROW, 1, "title", "Settings")
@@ -100,4 +100,4 @@ def render(_data: object, ctx: RenderContext) -> SheetData:
     return sd
 
 
-BUILDER = SheetBuilder(name=L.SETTINGS, setup=setup, render=render, static=True)
+BUILDER = StaticSheet(name=L.SETTINGS, setup=setup, render=render)

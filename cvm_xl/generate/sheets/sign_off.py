@@ -167,4 +167,4 @@ def render(data: CustomerData, ctx: RenderContext) -> SheetData:
     return sd
 
 
-BUILDER = SheetBuilder(name=L.SIGN_OFF, setup=setup, render=render)  # type: ignore[arg-type]
+BUILDER = SheetBuilder(name=L.SIGN_OFF, setup=setup, render=render)

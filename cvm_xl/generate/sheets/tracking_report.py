@@ -22,6 +22,8 @@ from __future__ import annotations
 from collections.abc import Mapping
 
 from openpyxl.chart import LineChart, Reference
+from openpyxl.chart.axis import TextAxis
+from openpyxl.chart.legend import Legend
 from openpyxl.chart.shapes import GraphicalProperties
 from openpyxl.worksheet.worksheet import Worksheet
 
@@ -53,6 +55,7 @@ from cvm_xl.generate.sheets.common import (
     PROTECTION_NOTE,
     RenderContext,
     SheetBuilder,
+    chart_size,
     page_setup,
     protect,
     widths,
@@ -110,35 +113,45 @@ def setup(ws: Worksheet, ctx: RenderContext) -> None:
         column_widths[letter(c)] = width
     widths(ws, column_widths)
     months = chart_months(ctx.settings)
-    last = FIRST_ROW + months - 1
-    chart = LineChart()
-    chart.title = "Cumulative customer value"
-    chart.style = 2
-    chart.height, chart.width = 7.6, 21.0  # type: ignore[assignment]  # cm; the stubs say int
-    planned_col = 1 + MONTH_TABLE.index(CUMULATIVE[CUSTOMER_PLANNED])
-    realised_col = 1 + MONTH_TABLE.index(CUMULATIVE[CUSTOMER_REALISED])
-    for c in (planned_col, realised_col):
-        chart.add_data(Reference(ws, min_col=c, min_row=HEADER_ROW, max_row=last), titles_from_data=True)
-    chart.set_categories(Reference(ws, min_col=1, min_row=FIRST_ROW, max_row=last))
-    for series, colour in zip(chart.series, SERIES_COLOURS, strict=True):
-        series.graphicalProperties = GraphicalProperties()
-        series.graphicalProperties.line.solidFill = colour
+    chart = cumulative_chart(ws, "Cumulative customer value", HEADER_ROW, FIRST_ROW + months - 1)
+    chart_size(chart, 21.0, 7.6)
+    for series in chart.series:
         series.graphicalProperties.line.width = 28575  # 2.25 pt
-        series.smooth = False
-    chart.series[0].graphicalProperties.line.dashStyle = "dash"
-    chart.x_axis.number_format = "mmm yy"
-    chart.x_axis.tickLblSkip = 3  # type: ignore[attr-defined]  # a category axis's attribute
-    chart.x_axis.tickLblPos = "low"  # below the plot even when the values go negative
-    chart.y_axis.number_format = "#,##0"
-    chart.x_axis.delete = False
-    chart.y_axis.delete = False
-    chart.legend.position = "b"  # type: ignore[union-attr]  # a new chart has a legend
-    chart.display_blanks = "gap"
+    month_axis = chart.x_axis
+    # LineChart() makes a category (text) axis; the stubs type it as any axis
+    assert isinstance(month_axis, TextAxis), "a line chart without a category axis"
+    month_axis.tickLblSkip = 3
     ws.add_chart(chart, "F4")
     ws.freeze_panes = f"A{FIRST_ROW}"
     ws.sheet_view.showGridLines = False
     protect(ws)
     page_setup(ws, title_rows=f"{HEADER_ROW}:{HEADER_ROW}")
+
+
+def cumulative_chart(ws: Worksheet, title: str, header_row: int, last: int) -> LineChart:
+    """The line chart of a month table's cumulative customer value, planned (dashed) and realised:
+    the table's header is ``header_row``, its months run from the next row to ``last``. The Monthly
+    report sheet (SPEC §7, tracking) and the master's Monthly report draw the same chart."""
+    chart = LineChart()
+    chart.title = title
+    chart.style = 2
+    for name in (CUMULATIVE[CUSTOMER_PLANNED], CUMULATIVE[CUSTOMER_REALISED]):
+        c = 1 + MONTH_TABLE.index(name)
+        chart.add_data(Reference(ws, min_col=c, min_row=header_row, max_row=last), titles_from_data=True)
+    chart.set_categories(Reference(ws, min_col=1, min_row=header_row + 1, max_row=last))
+    for series, colour in zip(chart.series, SERIES_COLOURS, strict=True):
+        series.graphicalProperties = GraphicalProperties()
+        series.graphicalProperties.line.solidFill = colour
+        series.smooth = False
+    chart.series[0].graphicalProperties.line.dashStyle = "dash"
+    chart.x_axis.number_format = "mmm yy"
+    chart.x_axis.tickLblPos = "low"  # below the plot even when the values go negative
+    chart.y_axis.number_format = "#,##0"
+    chart.x_axis.delete = False
+    chart.y_axis.delete = False
+    chart.legend = Legend(legendPos="b")
+    chart.display_blanks = "gap"
+    return chart
 
 
 def _sum(column: str, last: int) -> str:
@@ -361,4 +374,4 @@ def _contract(sd: SheetData, report: MonthlyReport, last: int) -> None:
     sd.blank(total, k0 + 7, "total.label")
 
 
-BUILDER = SheetBuilder(name=SHEET, setup=setup, render=render)  # type: ignore[arg-type]
+BUILDER = SheetBuilder(name=SHEET, setup=setup, render=render)

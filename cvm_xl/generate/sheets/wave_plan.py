@@ -256,4 +256,4 @@ def _header(sd: SheetData, periods: list[tuple[str, dt.date, dt.date]] | None) -
             sd.value(TO_ROW, c, "wave.period", last)
 
 
-BUILDER = SheetBuilder(name=SHEET, setup=setup, render=render)  # type: ignore[arg-type]
+BUILDER = SheetBuilder(name=SHEET, setup=setup, render=render)
