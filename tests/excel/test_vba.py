@@ -56,6 +56,7 @@ def test_copy_token_length_limit():
 vba_text = st.text(alphabet=st.sampled_from(list("abc Dim x = 1\r\n'\"()_.,")), max_size=12000)
 
 
+@pytest.mark.engine
 @settings(max_examples=60, deadline=None)
 @given(vba_text)
 def test_compression_round_trips_through_olevba(text):
@@ -160,6 +161,7 @@ def project_bin(modules) -> bytes:
     return vba_project_bin(modules)
 
 
+@pytest.mark.engine
 def test_olevba_returns_every_module_byte_for_byte(modules, project_bin):
     ole = olefile.OleFileIO(project_bin)
     project = olevba.VBA_Project(ole, "", "PROJECT", "VBA/dir", relaxed=False)  # strict: no deviation
@@ -311,10 +313,11 @@ def test_export_of_modules_as_text(tmp_path):
     assert (tmp_path / "t.xlsm").read_bytes() == build_template()
 
 
+@pytest.mark.engine
 def test_olevba_sees_the_committed_templates_vba(modules):
     from pathlib import Path
 
-    template = Path(__file__).resolve().parents[1] / "workbook_template.xlsm"
+    template = Path(__file__).resolve().parents[2] / "workbook_template.xlsm"
     parser = olevba.VBA_Parser(str(template))
     try:
         assert parser.detect_vba_macros()

@@ -28,7 +28,7 @@ from cvm_xl.workshop.synthesis import (
 )
 from cvm_xl.workshop.text_normalise import normalise, stem
 
-LABELLED = Path(__file__).parent / "data" / "workshop_labelled.csv"
+LABELLED = Path(__file__).parents[1] / "data" / "workshop_labelled.csv"
 
 # A stamping plant's workshop, written apart from the word lists and never used to tune them.
 STAMPING = [

@@ -19,7 +19,15 @@ import openpyxl
 import pandas as pd
 import pytest
 from libreoffice import assert_cell, libreoffice, zero_cached_results  # noqa: F401  (session fixture)
-from test_relationship_data import GENERATED, K, M, Z, customer_book, customer_data, relationship_master
+from relationship_fixtures import (
+    GENERATED,
+    K,
+    M,
+    Z,
+    customer_book,
+    customer_data,
+    relationship_master,
+)
 
 from cvm_xl.generate.customer_book import CustomerBookWriter
 from cvm_xl.generate.formulas import ALLOWED_FUNCTIONS

@@ -11,7 +11,14 @@ from xml.sax.saxutils import escape
 import openpyxl
 import pytest
 from generate_fixtures import build_master
-from test_relationship_data import SECRET, K, M, Z, customer_book, relationship_master
+from relationship_fixtures import (
+    SECRET,
+    K,
+    M,
+    Z,
+    customer_book,
+    relationship_master,
+)
 
 from cvm_xl.generate import customer_workbook_bytes
 from cvm_xl.generate.sheets import relationship as R

@@ -9,18 +9,21 @@ from pathlib import Path
 import openpyxl
 import pandas as pd
 import pytest
-from python_calamine import CalamineWorkbook
-from test_verify_books import (  # noqa: F401  (fixtures)
+from book_fixtures import (  # noqa: F401  (fixtures)
     KAPPA,
     MUE,
     ZED,
     copy,
     edit_book,
     generated_fixture,
+    idea,
+    passbook_balances,
     run_cli,
+    tracking,
     wide_console_fixture,
     write_fixture_master,
 )
+from python_calamine import CalamineWorkbook
 
 from cvm_xl.actions.imports import APPLIED, CONFLICT, BookRefusedError, plan_import, plan_imports
 from cvm_xl.books.read import read_book
@@ -48,37 +51,10 @@ def sheet(path: Path, name: str) -> list[dict[str, object]]:
     return [dict(zip(rows[0], r, strict=False)) for r in rows[1:]]
 
 
-def passbook_balances(path: Path) -> dict[str, dict[str, object]]:
-    """The balance rows of the master's Passbook sheet, by customer."""
-    with CalamineWorkbook.from_path(str(path)) as wb:
-        rows = wb.get_sheet_by_name("Passbook").to_python()
-    header = next(i for i, r in enumerate(rows) if "Suggestion" in r)
-    out = {}
-    for r in rows[header + 1 :]:
-        if not r[0]:
-            break
-        out[r[0]] = dict(zip(rows[header], r, strict=True))
-    return out
-
-
 def sheet_value(path: Path, name: str, idea_id: str, column: str) -> object:
     """The value a sheet shows for an idea's column (the master's computed columns are plain values)."""
     rows = {r[col.IDEA_ID]: r for r in sheet(path, name)}
     return rows[idea_id][column]
-
-
-def idea(path: Path, idea_id: str) -> pd.Series:
-    ideas = load_master(path).ideas
-    return ideas.loc[ideas[col.IDEA_ID] == idea_id].iloc[0]
-
-
-def tracking(path: Path, idea_id: str) -> list[tuple]:
-    t = load_master(path).tracking
-    mine = t[t[col.IDEA_ID] == idea_id]
-    return [
-        (r["Month"], r["Supplier realised"], r["Customer realised"], r["Note"])
-        for r in mine.to_dict("records")
-    ]
 
 
 def backups(path: Path) -> list[Path]:

@@ -14,7 +14,7 @@ from cvm_xl.master.update import CellChange, update_master
 from cvm_xl.master.write import write_master
 from cvm_xl.sample import sample_settings, sample_tables
 
-ROOT = Path(__file__).resolve().parents[1]
+ROOT = Path(__file__).resolve().parents[2]
 
 
 @pytest.fixture

@@ -9,7 +9,9 @@ import io
 import openpyxl
 import pandas as pd
 import pytest
-from test_relationship_data import relationship_master
+from relationship_fixtures import (
+    relationship_master,
+)
 
 from cvm_xl.core import columns as col
 from cvm_xl.excel.template import build_template, layout

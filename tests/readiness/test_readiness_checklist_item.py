@@ -8,7 +8,14 @@ import io
 
 import openpyxl
 import pytest
-from test_relationship_data import GENERATED, K, M, customer_book, customer_data, relationship_master
+from relationship_fixtures import (
+    GENERATED,
+    K,
+    M,
+    customer_book,
+    customer_data,
+    relationship_master,
+)
 
 from cvm_xl.generate.sheets import relationship as R
 from cvm_xl.master.read import load_master

@@ -34,7 +34,7 @@ from cvm_xl.excel.sheets import (
 from cvm_xl.generate.batch import generate_customer_books
 from cvm_xl.master.read import load_master
 
-ROOT = Path(__file__).resolve().parents[1]
+ROOT = Path(__file__).resolve().parents[2]
 GENERATED = dt.datetime(2025, 6, 30, 9, 15)
 
 

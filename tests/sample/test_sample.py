@@ -18,7 +18,7 @@ from cvm_xl.core.values import CELLS
 from cvm_xl.core.verdicts import GO_CODES, VERDICTS
 from cvm_xl.sample import TABLES, sample_settings, sample_tables
 
-LABELLED = Path(__file__).parent / "data" / "workshop_labelled.csv"
+LABELLED = Path(__file__).parents[1] / "data" / "workshop_labelled.csv"
 LAST_REPORTED_MONTH = dt.date(2026, 10, 1)
 
 

@@ -23,7 +23,7 @@ from libreoffice import LibreOffice, libreoffice, render_png  # noqa: F401
 from cvm_xl.generate import customer_workbook_bytes
 
 CROP = ["-x", "40", "-y", "60", "-W", "1680", "-H", "330"]  # the table at 150 dpi, without the margins
-DOCS_IMAGE = Path(__file__).resolve().parent.parent / "docs" / "images" / "customer_workbook_ideas.png"
+DOCS_IMAGE = Path(__file__).resolve().parents[2] / "docs" / "images" / "customer_workbook_ideas.png"
 
 
 def twelve_idea_master():
@@ -93,7 +93,7 @@ def test_sign_off_with_12_ideas_and_both_signature_blocks_fits_one_page(rendered
 def refresh_docs_image() -> Path:
     """Render the sample's largest customer's Ideas sheet, narrowed to the columns that tell the
     story (inputs that carry value, and every computed column), as the README image."""
-    sys.path.insert(0, str(Path(__file__).resolve().parent))
+    sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
     from cvm_xl.master.read import load_master
     from cvm_xl.master.write import write_master
     from cvm_xl.sample import sample_settings, sample_tables

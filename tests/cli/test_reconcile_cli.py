@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime as dt
 
 import pytest
-from test_verify_books import (  # noqa: F401  (fixtures)
+from book_fixtures import (  # noqa: F401  (fixtures)
     KAPPA,
     MUE,
     ZED,

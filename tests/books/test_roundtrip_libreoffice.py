@@ -14,16 +14,18 @@ import shutil
 
 import openpyxl
 import pytest
-from libreoffice import libreoffice  # noqa: F401  (session fixture)
-from test_import_book import idea, passbook_balances, tracking
-from test_verify_books import (  # noqa: F401  (fixtures)
+from book_fixtures import (  # noqa: F401  (fixtures)
     KAPPA,
     ZED,
     edit_book,
     generated_fixture,
+    idea,
+    passbook_balances,
     run_cli,
+    tracking,
     wide_console_fixture,
 )
+from libreoffice import libreoffice  # noqa: F401  (session fixture)
 
 from cvm_xl.books.passbook import passbook_with_realised
 from cvm_xl.books.read import read_book

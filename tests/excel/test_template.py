@@ -19,7 +19,7 @@ from cvm_xl.excel.vba.modules import MACROS, UDF_MODULE
 from cvm_xl.master.read import load_master
 from cvm_xl.master.schema import SETTINGS_TABLE, TABLES, Kind
 
-ROOT = Path(__file__).resolve().parents[1]
+ROOT = Path(__file__).resolve().parents[2]
 COMMITTED = ROOT / FILE_NAME
 
 

@@ -9,7 +9,13 @@ import math
 import openpyxl
 import pytest
 from libreoffice import libreoffice  # noqa: F401  (session fixture)
-from test_relationship_data import GENERATED, K, M, Z, relationship_master
+from relationship_fixtures import (
+    GENERATED,
+    K,
+    M,
+    Z,
+    relationship_master,
+)
 
 from cvm_xl.core import columns as col
 from cvm_xl.generate import signoff_workbook_bytes
