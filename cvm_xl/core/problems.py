@@ -1,9 +1,14 @@
-"""Problems found in a workbook, collected as data (never raised one by one)."""
+"""Problems found in a workbook, collected as data (never raised one by one).
+
+Each Problem carries a stable ``code`` (``Code``: one place lists every code with its meaning), so
+a program can tell problems apart without reading their messages, which may be reworded.
+"""
 
 from __future__ import annotations
 
 from collections.abc import Iterable
-from typing import NamedTuple
+from enum import StrEnum
+from typing import NamedTuple, Self
 
 ERROR = "error"
 WARNING = "warning"
@@ -18,12 +23,75 @@ def column_letter(index: int) -> str:
     return letters
 
 
+class Code(StrEnum):
+    """The stable code of each kind of problem (SPEC §4, §3.9): ``Code.X == "dotted.name"``, and
+    ``Code.X.meaning`` says in one line what it means. Codes never change once released; a new kind
+    of problem gets a new code here."""
+
+    meaning: str
+
+    def __new__(cls, value: str, meaning: str) -> Self:
+        member = str.__new__(cls, value)
+        member._value_ = value
+        member.meaning = meaning
+        return member
+
+    # fmt: off
+    # The file as a whole
+    FILE_UNREADABLE = "file.unreadable", "The file cannot be read as a workbook (missing, damaged ...)."
+    # Sheets and header rows
+    SHEET_MISSING = "sheet.missing", "A sheet the master needs is not in the workbook."
+    SHEET_NOT_A_TABLE = "sheet.not_a_table", "A relationship sheet holds no such table; it is ignored."
+    SETTINGS_MISSING = "settings.missing", "There is no Settings sheet; the default settings are used."
+    HEADER_NO_ROW = "header.no_row", "No row near the top of the sheet holds the table's headings."
+    HEADER_MISSING_COLUMN = "header.missing_column", "A required column is not among the headings."
+    HEADER_REPEATED_COLUMN = "header.repeated_column", "A heading appears twice; only the first is read."
+    # One cell
+    CELL_EXCEL_ERROR = "cell.excel_error", "The cell shows an Excel error value (#N/A, #DIV/0! ...)."
+    CELL_NOT_A_NUMBER = "cell.not_a_number", "A number column holds something that is not a number."
+    CELL_NOT_A_DATE = "cell.not_a_date", "A date column holds something that is not a date."
+    CELL_NOT_YES_NO = "cell.not_yes_no", "A Yes/No column holds something that is not Yes or No."
+    CELL_NOT_IN_LIST = "cell.not_in_list", "A list column holds a value that is not on its list."
+    CELL_UNLISTED = "cell.unlisted", "A value off the column's list, kept as typed (a warning)."
+    CELL_NOT_A_SCORE = "cell.not_a_score", "A score column holds no whole number of its scale."
+    CELL_OUT_OF_RANGE = "cell.out_of_range", "A number is outside the range its column allows."
+    CELL_NOT_WHOLE = "cell.not_whole", "A column of whole numbers holds a fraction."
+    CELL_REQUIRED = "cell.required", "A cell every record needs is blank."
+    # Across rows and tables
+    ID_DUPLICATE = "id.duplicate", "An ID is used by more than one row; each row needs its own."
+    KEY_DUPLICATE = "key.duplicate", "Two rows have the same key (case and spacing ignored)."
+    REFERENCE_UNKNOWN = "reference.unknown", "A Customer ID, Idea ID ... that names no row of its table."
+    # The Settings sheet
+    SETTINGS_UNKNOWN = "settings.unknown", "A Setting name cvm-xl does not know; the row is ignored."
+    SETTINGS_UNNAMED = "settings.unnamed", "A value with no Setting name beside it; it is ignored."
+    SETTINGS_REPEATED = "settings.repeated", "A setting is given on more than one row."
+    SETTINGS_UNREADABLE = "settings.unreadable", "A setting's value cannot be read as that setting."
+    SETTINGS_NOT_ALLOWED = "settings.not_allowed", "A setting's value is outside what it allows."
+    # Workshop and Ideas (SPEC §3, §4)
+    WORKSHOP_MOTHER_CUSTOMER = "workshop.mother_customer", "A raw idea's mother idea is another customer's."
+    IDEAS_END_BEFORE_START = "ideas.end_before_start", "An idea ends before it starts."
+    IDEAS_CATEGORY_DATES = "ideas.category_dates", "Start and End do not fit the idea's category."
+    IDEAS_SIGN_OFF_INCOMPLETE = "ideas.sign_off_incomplete", "A signed-off idea lacks an owner or a date."
+    IDEAS_COMMITTED_NOT_GO = "ideas.committed_not_go", "A signed-off idea's verdict is not a Go."
+    IDEAS_SHARING_NOT_APPLIED = "ideas.sharing_not_applied", "A sharing method on an idea with no split."
+    IDEAS_SHARE_UNUSED = "ideas.share_unused", "A supplier share the sharing method does not use."
+    # Relationship tables (SPEC §3.9)
+    ISSUES_RESOLVED_BEFORE_RAISED = "issues.resolved_before_raised", "An issue resolved before raised."
+    ISSUES_DUE_BEFORE_RAISED = "issues.due_before_raised", "An issue due before it was raised."
+    ISSUES_NO_RESOLUTION = "issues.no_resolution", "A resolved issue without a Resolution."
+    ISSUES_OPEN_BUT_RESOLVED = "issues.open_but_resolved", "An Open issue with a Resolved date."
+    RISKS_HALF_RATED = "risks.half_rated", "A risk with a likelihood or an impact, not both."
+    EXITS_NO_ACTION = "exits.no_action", "An exit trigger in force without an agreed Action."
+    # fmt: on
+
+
 class Problem(NamedTuple):
     """One thing wrong with an input, located to the cell.
 
     ``row`` is the spreadsheet row number (1-based, as Excel shows it), ``column`` the header name;
     ``ref`` the cell address such as ``F7`` when the column's position is known. ``fix`` says what
-    the user should do.
+    the user should do. ``code`` names the kind of problem (a ``Code``); every problem the master
+    reader reports has one, other producers may leave it blank.
     """
 
     file: str
@@ -35,6 +103,7 @@ class Problem(NamedTuple):
     severity: str = ERROR
     fix: str = ""
     ref: str | None = None
+    code: str = ""
 
     @property
     def is_error(self) -> bool:

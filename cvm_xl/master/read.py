@@ -15,18 +15,18 @@ from pathlib import Path
 
 from python_calamine import CalamineError, CalamineWorkbook
 
-from cvm_xl.core.columns import CUSTOMER_ID
-from cvm_xl.core.problems import ERROR, Problem, WorkbookError
+from cvm_xl.core.problems import ERROR, Code, Problem, WorkbookError
 from cvm_xl.core.settings import Settings
 from cvm_xl.core.suggest import closest
-from cvm_xl.master.checks import validate_tables
+from cvm_xl.master.checks import run_checks
 from cvm_xl.master.model import Master
 from cvm_xl.master.read_relationship import (
-    read_relationship,
+    read_relationship_tables,
     relationship_from_rows,
+    relationship_problems,
     relationship_sheet_names,
 )
-from cvm_xl.master.read_tables import TableData, empty_frame, read_table
+from cvm_xl.master.read_tables import ReadTables, TableData, empty_frame, read_table
 from cvm_xl.master.schema import SETTINGS_SHEET, SHEET_ORDER, TABLES, Table
 from cvm_xl.master.settings_sheet import default_settings_problem, read_settings
 from cvm_xl.spreadsheet.files import check_workbook_file, unreadable
@@ -48,6 +48,7 @@ def _missing_sheet(file: str, table: Table, sheet_names: list[str]) -> Problem:
         None,
         f"The workbook has no {table.name} sheet (its sheets: {', '.join(sheet_names) or 'none'}).",
         fix=f"{hint}Add a sheet named {table.name} with a table headed {', '.join(table.required)} ...",
+        code=Code.SHEET_MISSING,
     )
 
 
@@ -162,14 +163,15 @@ def master_from_rows(
                 problems.append(_missing_sheet(file, table, sheet_names))
             continue
         tables[name] = read_table(table, rows_of(sheet), file, sheet, scan(sheet))
-    validate_tables(tables, settings)
+    related = read_relationship_tables(relationship_from_rows(sheets, sheet_names, scan), file)
+    checked = run_checks(ReadTables({**tables, **related}, settings))
+    by_sheet: dict[str | None, list[Problem]] = {}
+    for problem in checked:
+        by_sheet.setdefault(problem.sheet, []).append(problem)
     for data in tables.values():
-        problems += data.problems
+        problems += data.problems + by_sheet.get(data.sheet_name, [])
     problems.sort(key=_sort_key)
-    relationship, relationship_problems = read_relationship(
-        relationship_from_rows(sheets, sheet_names, scan), file, tables["Customers"].frame[CUSTOMER_ID]
-    )
-    problems += relationship_problems
+    problems += relationship_problems(related, checked)
     if any(p.severity == ERROR for p in problems):
         raise WorkbookError(problems)
     return Master(
@@ -180,5 +182,5 @@ def master_from_rows(
         ideas=tables["Ideas"].frame,
         tracking=tables["Tracking"].frame,
         problems=tuple(problems),
-        relationship=relationship,
+        relationship={name: data.frame for name, data in related.items() if data.header is not None},
     )

@@ -1,39 +1,53 @@
-"""Reading one input table (Customers, Workshop, Ideas, Tracking) from the rows of its sheet.
+"""Reading any table of the master by its ``schema.Table``: found by header, typed, cell problems.
 
-The result holds the typed DataFrame (indexed by Excel row) and what later checks need to point
-at a cell: the column positions on the sheet and which cells already had a problem.
+One path reads them all, the input tables of SPEC §4 (Customers, Workshop, Ideas, Tracking) and the
+relationship tables of SPEC §3.9 alike: ``read_table`` takes the rows of a sheet (as a workbook
+reader returns them), ``table_from_frame`` a DataFrame whose headers are spelled as the user typed
+them. Both type every column with ``column_typing`` and keep what the checks across rows and tables
+(``checks``) need to point at a cell: the column letters, the Excel rows, which cells already had a
+problem of their own and which were blank.
 """
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+import math
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
+from typing import Any, cast
 
 import numpy as np
 import pandas as pd
 
-from cvm_xl.core.cells import error_issue
-from cvm_xl.core.problems import ERROR, Problem, column_letter
+from cvm_xl.core import cells
+from cvm_xl.core.problems import ERROR, WARNING, Code, Problem, column_letter
+from cvm_xl.core.settings import Settings
 from cvm_xl.core.suggest import closest
-from cvm_xl.master.column_typing import TypedColumn, raw_column, type_column
+from cvm_xl.master.column_typing import TypedColumn, excel_error, raw_column, type_column
 from cvm_xl.master.model import EXCEL_ROW
 from cvm_xl.master.schema import Column, Kind, Table
 from cvm_xl.spreadsheet.sheet_xml import SheetScan
-from cvm_xl.spreadsheet.tables import HeaderRow, find_header_row
+from cvm_xl.spreadsheet.tables import HeaderRow, find_header_row, normalise_header
 
 
 @dataclass
 class TableData:
-    """One input table as read. ``sheet`` is the workbook's spelling of the sheet name (None when
-    the sheet is missing); ``bad`` marks, per column, the rows whose cell already has a problem."""
+    """One table as read. ``sheet`` is the workbook's spelling of the sheet name (None when the
+    sheet is missing); ``header`` is None when no table was found. ``letters`` gives each column's
+    letter on the sheet; ``row_numbers`` the Excel row of each record when the frame's index is not
+    that row (a DataFrame given by a caller). ``bad`` marks, per column, the records whose cell
+    already has a problem; ``blank`` the records whose cell is blank; ``days`` holds date columns
+    as datetime64[D]."""
 
     table: Table
     file: str
     sheet: str | None
     frame: pd.DataFrame
     header: HeaderRow | None = None
+    letters: dict[str, str] = field(default_factory=dict)
+    row_numbers: list[int | None] | None = None
     days: dict[str, np.ndarray] = field(default_factory=dict)
     bad: dict[str, np.ndarray] = field(default_factory=dict)
+    blank: dict[str, np.ndarray] = field(default_factory=dict)
     problems: list[Problem] = field(default_factory=list)
 
     @property
@@ -44,10 +58,14 @@ class TableData:
         return self.header is not None and column in self.header.positions
 
     def ref(self, column: str | None, row: int | None) -> str | None:
-        if column is None or row is None or not self.has(column):
-            return None
-        assert self.header is not None
-        return f"{column_letter(self.header.positions[column] + 1)}{row}"
+        letter = self.letters.get(column) if column is not None and self.has(column) else None
+        return f"{letter}{row}" if letter and row else None
+
+    def row_number(self, position: int) -> int | None:
+        """The Excel row of the record at ``position``."""
+        if self.row_numbers is not None:
+            return self.row_numbers[position]
+        return int(self.frame.index[position])
 
     def problem(
         self,
@@ -57,9 +75,20 @@ class TableData:
         message: str,
         fix: str,
         severity: str = ERROR,
+        *,
+        code: str = "",
     ) -> Problem:
         return Problem(
-            self.file, self.sheet_name, row, column, value, message, severity, fix, self.ref(column, row)
+            self.file,
+            self.sheet_name,
+            row,
+            column,
+            value,
+            message,
+            severity,
+            fix,
+            self.ref(column, row),
+            code,
         )
 
     def add(
@@ -70,35 +99,53 @@ class TableData:
         message: str,
         fix: str,
         severity: str = ERROR,
+        *,
+        code: str = "",
     ) -> None:
-        self.problems.append(self.problem(row, column, value, message, fix, severity))
+        self.problems.append(self.problem(row, column, value, message, fix, severity, code=code))
 
     def usable(self, column: str) -> np.ndarray:
-        """Rows whose cell in ``column`` had no problem of its own."""
+        """Records whose cell in ``column`` had no problem of its own."""
         mask = self.bad.get(column)
         return np.ones(len(self.frame), dtype=bool) if mask is None else ~mask
 
+    def blanks(self, column: str) -> np.ndarray:
+        """Records whose cell in ``column`` is blank (all of them when the column is missing)."""
+        mask = self.blank.get(column)
+        return np.ones(len(self.frame), dtype=bool) if mask is None else mask
 
-def _empty_value(column: Column, length: int) -> np.ndarray:
-    if column.kind is Kind.NUMBER:
-        return np.full(length, np.nan)
+
+@dataclass(frozen=True)
+class ReadTables:
+    """Every table read from one master (canonical name -> table; relationship sheets that are
+    absent are left out) and its settings: what the checks across rows and tables look at."""
+
+    tables: Mapping[str, TableData]
+    settings: Settings = field(default_factory=Settings)
+
+    def get(self, name: str) -> TableData | None:
+        return self.tables.get(name)
+
+
+def _dtype(column: Column) -> np.dtype[Any]:
+    """SPEC §4: numbers and scores as floats (NaN blank), Yes/No as bools, the rest as objects."""
+    if column.kind in (Kind.NUMBER, Kind.SCORE):
+        return np.dtype(np.float64)
     if column.kind is Kind.YES_NO:
-        return np.full(length, column.default, dtype=bool)
-    return np.full(length, None, dtype=object)
+        return np.dtype(bool)
+    return np.dtype(object)
+
+
+def _blank_values(column: Column, length: int) -> np.ndarray:
+    values = np.empty(length, dtype=_dtype(column))
+    values[:] = column.blank_value
+    return values
 
 
 def empty_frame(table: Table) -> pd.DataFrame:
-    """The table with its §4 columns and no rows, typed as loaded tables are."""
-    data = {c.name: pd.Series(_empty_value(c, 0), dtype=_dtype(c)) for c in table.columns}
+    """The table with its columns and no rows, typed as loaded tables are."""
+    data = {c.name: pd.Series(_blank_values(c, 0), dtype=_dtype(c)) for c in table.columns}
     return pd.DataFrame(data, index=pd.Index([], dtype=np.int64, name=EXCEL_ROW))
-
-
-def _dtype(column: Column) -> object:
-    if column.kind is Kind.NUMBER:
-        return np.float64
-    if column.kind is Kind.YES_NO:
-        return bool
-    return object
 
 
 def _grid(rows: Sequence[Sequence[object]], width: int) -> np.ndarray:
@@ -112,34 +159,49 @@ def _grid(rows: Sequence[Sequence[object]], width: int) -> np.ndarray:
     return grid
 
 
-def _header_problems(data: TableData, header: HeaderRow | None) -> None:
+def _not_a_table(data: TableData) -> Problem:
     table = data.table
-    names = ", ".join(table.required)
-    if header is None:
-        data.add(
-            None,
-            None,
-            None,
-            f"The {data.sheet_name} sheet has no header row with the columns {names}.",
-            f"Put the headers in one row above the data (within the first rows of the sheet): "
-            f"{', '.join(table.names)}.",
-        )
-        return
-    unknown = list(header.extras)
-    for name in table.required:
-        if name in header.positions:
+    return data.problem(
+        None,
+        None,
+        None,
+        f"The {data.sheet_name} sheet has no {table.name} table (a header row with "
+        f"{', '.join(table.signature)}), so it is ignored.",
+        f"If it is meant to be the relationship table, head its columns {', '.join(table.names)}; "
+        "otherwise rename the sheet.",
+        WARNING,
+        code=Code.SHEET_NOT_A_TABLE,
+    )
+
+
+def _missing_columns(
+    data: TableData, present: Mapping[str, int], extras: Sequence[str], row: int | None
+) -> None:
+    """SPEC §4: every required column is in the header row (``row``, when there is one)."""
+    wording = data.table.wording
+    message, fix = wording.missing_column
+    at = row if wording.missing_column_at_header else None
+    for name in data.table.required:
+        if name in present:
             continue
-        guess = closest(name, unknown)
+        guess = closest(name, list(extras))
         hint = f"If '{guess}' is meant, rename it to '{name}'. " if guess else ""
+        fields = {"column": name, "row": row, "hint": hint, "table": data.table.name}
         data.add(
-            header.excel_row,
-            name,
-            None,
-            f"The required column '{name}' is missing from the header row (row {header.excel_row}).",
-            f"{hint}Add a column headed '{name}'.",
+            at, name, None, message.format(**fields), fix.format(**fields), code=Code.HEADER_MISSING_COLUMN
         )
+
+
+def _header_problems(data: TableData, header: HeaderRow) -> None:
+    _missing_columns(data, header.positions, list(header.extras), header.excel_row)
+    message, fix = data.table.wording.repeated_column
     for name, position in header.repeated:
         first = header.positions.get(name, header.extras.get(name))
+        fields = {
+            "column": name,
+            "first": column_letter((first or 0) + 1),
+            "second": column_letter(position + 1),
+        }
         data.problems.append(
             Problem(
                 data.file,
@@ -147,51 +209,102 @@ def _header_problems(data: TableData, header: HeaderRow | None) -> None:
                 header.excel_row,
                 name,
                 name,
-                f"The column '{name}' appears twice (columns {column_letter((first or 0) + 1)} and "
-                f"{column_letter(position + 1)}); only the first is read.",
+                message.format(**fields),
                 ERROR,
-                "Delete or rename one of the two columns.",
+                fix.format(**fields),
                 f"{column_letter(position + 1)}{header.excel_row}",
+                Code.HEADER_REPEATED_COLUMN,
             )
         )
 
 
-def _type_columns(
-    table: Table, header: HeaderRow, grid: np.ndarray, scan: SheetScan
-) -> tuple[dict[str, TypedColumn], dict[str, np.ndarray]]:
-    """Typed input columns (with the sheet's error cells as issues) and extra columns as read."""
-    typed: dict[str, TypedColumn] = {}
-    for column in table.columns:
-        position = header.positions.get(column.name)
-        if position is not None:
-            typed[column.name] = type_column(grid[:, position], column)
-    extras = {name: raw_column(grid[:, position]) for name, position in header.extras.items()}
-    by_position = {position: name for name, position in header.positions.items() if name in typed}
-    for (row, position), error in scan.errors.items():
-        name = by_position.get(position)
-        offset = row - header.excel_row - 1
-        if name is not None and 0 <= offset < len(grid):
-            typed[name].blank[offset] = False
-            typed[name].add_issue(offset, error, error_issue(error))
-    return typed, extras
-
-
 def _records(
-    header: HeaderRow,
+    table: Table,
     length: int,
-    typed: dict[str, TypedColumn],
-    extras: dict[str, np.ndarray],
-    scan: SheetScan,
+    typed: Mapping[str, TypedColumn],
+    extras: Mapping[str, np.ndarray],
+    skip: np.ndarray,
 ) -> np.ndarray:
-    """Positions of the rows that hold a record: not fully blank, not a table's total row."""
+    """Positions of the rows that hold a record: not blank (SPEC §4: any filled cell; SPEC §3.9: an
+    input besides the pre-filled template columns), not a table's total row."""
     blank_row = np.ones(length, dtype=bool)
-    for column in typed.values():
-        blank_row &= column.blank
-    for values in extras.values():
-        blank_row &= pd.isna(values)
-    offsets = [row - header.excel_row - 1 for row in scan.total_rows]
-    blank_row[[o for o in offsets if 0 <= o < length]] = True
+    if table.template is None:
+        for column in typed.values():
+            blank_row &= column.blank
+        for values in extras.values():
+            blank_row &= pd.isna(values)
+    else:
+        for name, column in typed.items():
+            if name not in table.template:
+                blank_row &= column.blank
+    blank_row |= skip
     return np.flatnonzero(~blank_row)
+
+
+def _fill(
+    data: TableData,
+    raw: Mapping[str, np.ndarray],
+    extras: Mapping[Any, np.ndarray],
+    errors: Mapping[tuple[int, str], str],
+    skip: np.ndarray,
+    labels: pd.Index,
+    row_numbers: np.ndarray,
+) -> None:
+    """Type the table's columns, keep its records and collect the problems of single cells.
+
+    ``raw`` holds the raw cells of the table's columns found on the sheet, ``extras`` the other
+    columns (kept as given), ``errors`` the Excel error values found apart from the cells
+    ({(position, column): '#N/A'}); ``skip`` marks rows that are no records (total rows);
+    ``labels`` become the frame's index, ``row_numbers`` are the rows' Excel rows.
+    """
+    table = data.table
+    typed = {c.name: type_column(raw[c.name], c, table.wording) for c in table.columns if c.name in raw}
+    for (position, name), error in errors.items():
+        if name in typed and 0 <= position < len(skip):
+            typed[name].fail(position, error, excel_error(error))
+    keep = _records(table, len(skip), typed, extras, skip)
+    index = labels[keep]
+
+    series: dict[Any, pd.Series] = {}
+    for column in table.columns:
+        found = typed.get(column.name)
+        values = found.values[keep] if found is not None else _blank_values(column, len(keep))
+        series[column.name] = pd.Series(values, index=index, dtype=_dtype(column))
+        data.blank[column.name] = found.blank[keep] if found is not None else np.ones(len(keep), dtype=bool)
+        if column.kind is Kind.DATE:
+            days = found.days if found is not None else None
+            data.days[column.name] = (
+                days[keep] if days is not None else np.full(len(keep), np.datetime64("NaT"))
+            )
+    for name, values in extras.items():
+        if name not in series:
+            series[name] = pd.Series(values[keep], index=index, dtype=object)
+    data.frame = pd.DataFrame(series, index=index)
+    rows = row_numbers[keep]
+    if data.row_numbers is not None:
+        data.row_numbers = list(rows)
+
+    record_of = np.full(len(skip), -1, dtype=np.int64)
+    record_of[keep] = np.arange(len(keep))
+    message, fix = table.wording.blank
+    for name, found_column in typed.items():
+        bad = np.zeros(len(keep), dtype=bool)
+        for position, value, problem in found_column.issues:
+            record = record_of[position]
+            if record >= 0:  # not a skipped row
+                bad[record] = True
+                data.add(_row(rows[record]), name, value, problem.message, problem.fix, problem.severity,
+                         code=problem.code)  # fmt: skip
+        data.bad[name] = bad
+        if table.column(name).required:
+            fields = {"column": name, "record": table.record}
+            for record in np.flatnonzero(found_column.blank[keep] & ~bad):
+                data.add(_row(rows[record]), name, None, message.format(**fields), fix.format(**fields),
+                         code=Code.CELL_REQUIRED)  # fmt: skip
+
+
+def _row(number: object) -> int | None:
+    return None if number is None else int(cast(int, number))
 
 
 def read_table(
@@ -204,53 +317,104 @@ def read_table(
     """Find ``table`` on the rows of its sheet, type every column and collect the cell problems.
 
     ``scan`` gives the sheet's error cells and the total rows of its Excel Tables (never records).
+    Computed columns are left out (they are recomputed, never read); extra columns are kept.
     """
     scan = scan or SheetScan()
-    header = find_header_row(rows, (*table.names, *table.computed), table.required)
+    header = find_header_row(rows, (*table.names, *table.computed), table.signature or table.required)
     data = TableData(table, file, sheet, empty_frame(table), header)
-    _header_problems(data, header)
-    if header is None:
+    if table.signature and (header is None or not all(n in header.positions for n in table.signature)):
+        data.header = None
+        data.problems.append(_not_a_table(data))
         return data
+    if header is None:
+        names = ", ".join(table.required)
+        data.add(
+            None,
+            None,
+            None,
+            f"The {data.sheet_name} sheet has no header row with the columns {names}.",
+            f"Put the headers in one row above the data (within the first rows of the sheet): "
+            f"{', '.join(table.names)}.",
+            code=Code.HEADER_NO_ROW,
+        )
+        return data
+    _header_problems(data, header)
+    data.letters = {name: column_letter(position + 1) for name, position in header.positions.items()}
     grid = _grid(rows[header.row + 1 :], len(rows[header.row]))
-    typed, extras = _type_columns(table, header, grid, scan)
-    keep = _records(header, len(grid), typed, extras, scan)
-    index = pd.Index(keep + header.excel_row + 1, name=EXCEL_ROW)
-
-    series: dict[str, pd.Series] = {}
-    for column in table.columns:
-        found = typed.get(column.name)
-        values = found.values[keep] if found is not None else _empty_value(column, len(keep))
-        series[column.name] = pd.Series(values, index=index, dtype=_dtype(column))
-        if column.kind is Kind.DATE:
-            days = found.days if found is not None and found.days is not None else None
-            data.days[column.name] = (
-                days[keep] if days is not None else np.full(len(keep), np.datetime64("NaT"))
-            )
-    for name, values in extras.items():
-        if name not in series:
-            series[name] = pd.Series(values[keep], index=index, dtype=object)
-    data.frame = pd.DataFrame(series, index=index)
-
-    record_of = np.full(len(grid), -1, dtype=np.int64)
-    record_of[keep] = np.arange(len(keep))
-    for name, column in typed.items():
-        bad = np.zeros(len(keep), dtype=bool)
-        for position, value, message, fix in column.issues:
-            if record_of[position] >= 0:  # not a skipped total row
-                bad[record_of[position]] = True
-                data.add(int(position + header.excel_row + 1), name, value, message, fix)
-        data.bad[name] = bad
-        if table.column(name).required:
-            _blank_required(data, name, column.blank[keep] & ~bad)
+    raw = {c.name: grid[:, header.positions[c.name]] for c in table.columns if c.name in header.positions}
+    extras = {name: raw_column(grid[:, position]) for name, position in header.extras.items()}
+    by_position = {position: name for name, position in header.positions.items() if name in raw}
+    first = header.excel_row + 1
+    errors = {
+        (row - first, by_position[position]): error
+        for (row, position), error in scan.errors.items()
+        if position in by_position
+    }
+    skip = np.zeros(len(grid), dtype=bool)
+    offsets = [row - first for row in scan.total_rows]
+    skip[[o for o in offsets if 0 <= o < len(grid)]] = True
+    excel_rows = np.arange(first, first + len(grid), dtype=np.int64)
+    _fill(data, raw, extras, errors, skip, pd.Index(excel_rows, name=EXCEL_ROW), excel_rows)
     return data
 
 
-def _blank_required(data: TableData, name: str, blank: np.ndarray) -> None:
-    for row in data.frame.index.to_numpy()[blank]:
-        data.add(
-            int(row),
-            name,
-            None,
-            f"{name} is blank, but every {data.table.record} needs one.",
-            f"Fill in the {name}, or delete the row if it is not needed.",
-        )
+def _row_number(label: object) -> int | None:
+    """The Excel row a DataFrame's index label stands for, or None when it is no whole number."""
+    if isinstance(label, bool):
+        return None
+    if isinstance(label, int | np.integer):
+        return int(label)
+    try:
+        number = float(cast(float, label))
+    except (TypeError, ValueError):
+        return None
+    return int(number) if math.isfinite(number) and number.is_integer() else None
+
+
+def table_from_frame(
+    table: Table,
+    frame: pd.DataFrame,
+    file: str,
+    sheet: str | None = None,
+    letters: Mapping[str, str] | None = None,
+) -> TableData:
+    """``table`` read from a DataFrame indexed by Excel rows, headers spelled as the user typed them
+    (case and spacing ignored). ``letters`` maps headers to column letters, so problems carry a
+    cell reference such as 'F7'. Extra columns, computed ones included, are kept as given."""
+    known = {normalise_header(name): name for name in (*table.names, *table.computed)}
+    labels: list[object] = []
+    positions: dict[str, int] = {}
+    extra_positions: dict[object, int] = {}
+    for position, label in enumerate(frame.columns):
+        name = known.get(normalise_header(label)) if isinstance(label, str) else None
+        labels.append(name if name is not None else label)
+        if name is not None and name in table.names:
+            positions.setdefault(name, position)
+        else:
+            extra_positions.setdefault(labels[-1], position)
+    header = HeaderRow(0, positions)
+    data = TableData(table, file, sheet or table.name, empty_frame(table), header, row_numbers=[])
+    data.letters = {
+        name: letter
+        for heading, letter in (letters or {}).items()
+        if (name := known.get(normalise_header(heading))) is not None
+    }
+    _missing_columns(data, positions, [], None)
+    grid = frame.to_numpy(dtype=object)
+    raw = {name: grid[:, position] for name, position in positions.items()}
+    extras = {name: grid[:, position] for name, position in extra_positions.items()}
+    rows = np.array([_row_number(label) for label in frame.index], dtype=object)
+    index = pd.Index(frame.index, name=frame.index.name)
+    _fill(data, raw, extras, {}, np.zeros(len(frame), dtype=bool), index, rows)
+    return data
+
+
+def table_of_ids(table: Table, ids: Iterable[object], file: str) -> TableData:
+    """``table`` holding nothing but the IDs ``ids`` (as text) in its ID column: what references to
+    it are checked against when a caller gives the IDs rather than the sheet (the Customer IDs a
+    relationship table is checked against)."""
+    name = table.id_column
+    if name is None:
+        raise ValueError(f"The {table.name} table has no ID column.")
+    frame = pd.DataFrame({name: pd.Series([cells.text(i) for i in ids], dtype=object)})
+    return TableData(table, file, table.name, frame, HeaderRow(0, {name: 0}))

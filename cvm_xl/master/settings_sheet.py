@@ -1,6 +1,8 @@
-"""Reading the Settings table (Setting | Value) of a master workbook into ``Settings``.
+"""Reading the Settings table (Setting | Value) of a master workbook into ``Settings`` (SPEC §3).
 
-Every bad setting is reported at its Value cell; a blank value keeps the default of SPEC §3.
+The table is ``schema.SETTINGS``; its rows are settings rather than records, so it is read here,
+one setting per row. Every bad setting is reported at its Value cell, with a stable code; a blank
+value keeps the default of SPEC §3.
 """
 
 from __future__ import annotations
@@ -8,11 +10,19 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import fields
 
-from cvm_xl.core.cells import CellIssue, check_error_text, error_issue, number_cell, shown, text_cell
-from cvm_xl.core.problems import WARNING, Problem, column_letter
+from cvm_xl.core.cells import (
+    ERROR_VALUES,
+    CellIssue,
+    check_error_text,
+    error_issue,
+    number_cell,
+    shown,
+    text_cell,
+)
+from cvm_xl.core.problems import ERROR, WARNING, Code, Problem, column_letter
 from cvm_xl.core.settings import ALL_SETTING_LABELS, Settings, SettingsError
 from cvm_xl.core.suggest import did_you_mean
-from cvm_xl.master.schema import SETTING, SETTINGS_SHEET, VALUE
+from cvm_xl.master.schema import SETTING, SETTINGS, SETTINGS_SHEET, VALUE
 from cvm_xl.readiness.screening import parse_phase, parse_quartile, parse_score
 from cvm_xl.spreadsheet.tables import find_header_row, normalise_header
 
@@ -32,6 +42,7 @@ def default_settings_problem(file: str) -> Problem:
         f"{shown(DEFAULTS.horizon_years)} years, no discounting, target supplier share "
         f"{DEFAULTS.target_supplier_share:.0%}).",
         severity=WARNING,
+        code=Code.SETTINGS_MISSING,
         fix=f"Add a {SETTINGS_SHEET} sheet with a table headed {SETTING} | {VALUE} to set the supplier, "
         "currency, horizon and thresholds (cvm-xl init writes a master that has one).",
     )
@@ -76,8 +87,8 @@ def read_settings(
     """Settings from the rows of the Settings sheet, and every problem found in them."""
     problems: list[Problem] = []
     errors = errors or {}
-    header = find_header_row(rows, (SETTING, VALUE), (SETTING, VALUE))
-    missing = [c for c in (SETTING, VALUE) if header is None or c not in header.positions]
+    header = find_header_row(rows, SETTINGS.names, SETTINGS.required)
+    missing = [c for c in SETTINGS.required if header is None or c not in header.positions]
     if header is None or missing:
         for name in missing:
             problems.append(
@@ -89,6 +100,7 @@ def read_settings(
                     None,
                     f"The {sheet} sheet has no column headed '{name}'.",
                     fix=f"Put the settings in a table headed {SETTING} | {VALUE}, one setting per row.",
+                    code=Code.HEADER_MISSING_COLUMN,
                 )
             )
         return DEFAULTS, problems
@@ -96,12 +108,9 @@ def read_settings(
     values: dict[str, object] = {}
     seen: dict[str, int] = {}
 
-    def problem(row: int, message: str, fix: str, value: object, severity: str = "error") -> None:
-        problems.append(
-            Problem(
-                file, sheet, row, VALUE, value, message, severity, fix, f"{column_letter(value_col + 1)}{row}"
-            )
-        )
+    def problem(row: int, message: str, fix: str, value: object, code: str, severity: str = ERROR) -> None:
+        ref = f"{column_letter(value_col + 1)}{row}"
+        problems.append(Problem(file, sheet, row, VALUE, value, message, severity, fix, ref, code))
 
     for index in range(header.row + 1, len(rows)):
         row = index + 1
@@ -115,19 +124,23 @@ def read_settings(
         if label is None:
             if value not in ("", None):
                 problem(row, "This value has no Setting name, so it is ignored.", "Type the setting's "
-                        "name in the Setting column, or clear the value.", value, WARNING)  # fmt: skip
+                        "name in the Setting column, or clear the value.", value, Code.SETTINGS_UNNAMED,
+                        WARNING)  # fmt: skip
             continue
         known = _BY_KEY.get(normalise_header(label))
         if known is None:
             message = f"'{label}' is not a setting cvm-xl knows, so it is ignored."
             fix = f"{did_you_mean(label, ALL_SETTING_LABELS)}Settings: {', '.join(ALL_SETTING_LABELS)}."
             ref = f"{column_letter(label_col + 1)}{row}"
-            problems.append(Problem(file, sheet, row, SETTING, label, message, WARNING, fix, ref))
+            problems.append(
+                Problem(file, sheet, row, SETTING, label, message, WARNING, fix, ref, Code.SETTINGS_UNKNOWN)
+            )
             continue
         canonical, name = known
         if name in seen:
             problem(row, f"{canonical} is set twice (first in row {seen[name]}).",
-                    "Keep one row per setting and delete the other.", value)  # fmt: skip
+                    "Keep one row per setting and delete the other.", value,
+                    Code.SETTINGS_REPEATED)  # fmt: skip
             continue
         seen[name] = row
         try:
@@ -135,13 +148,16 @@ def read_settings(
                 raise error_issue(errors[(row, value_col)])
             parsed = _parse(name, value)
         except CellIssue as issue:
-            problem(row, f"{canonical}: {issue.message}", issue.fix, value)
+            error = errors.get((row, value_col)) or (value.strip() if isinstance(value, str) else "")
+            code = Code.CELL_EXCEL_ERROR if error in ERROR_VALUES else Code.SETTINGS_UNREADABLE
+            problem(row, f"{canonical}: {issue.message}", issue.fix, value, code)
             continue
         try:
             DEFAULTS.replace(**{name: parsed})
         except SettingsError as exc:
-            problem(row, f"{canonical} {shown(parsed)} is not allowed.", f"{canonical} {exc.reason}.", value)
+            problem(row, f"{canonical} {shown(parsed)} is not allowed.", f"{canonical} {exc.reason}.", value,
+                    Code.SETTINGS_NOT_ALLOWED)  # fmt: skip
             continue
         values[name] = parsed
     known_fields = {f.name for f in fields(Settings)}
-    return Settings(**{k: v for k, v in values.items() if k in known_fields}), problems
+    return Settings().replace(**{k: v for k, v in values.items() if k in known_fields}), problems

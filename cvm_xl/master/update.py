@@ -14,6 +14,7 @@ from pathlib import Path
 from typing import NamedTuple
 
 from openpyxl import load_workbook
+from openpyxl.cell import Cell
 from openpyxl.utils import get_column_letter
 from openpyxl.utils.cell import range_boundaries
 from openpyxl.worksheet.table import TableColumn
@@ -95,13 +96,16 @@ def _bounds(ref: str) -> tuple[int, int, int, int]:
 
 def _write(ws: Worksheet, row: int, column: int, value: object, style_from: int | None = None) -> None:
     cell = ws.cell(row, column)
+    # A table row is never inside a merged range; a MergedCell could hold neither a style nor a value.
+    assert isinstance(cell, Cell), f"{ws.title}!{get_column_letter(column)}{row} is merged"
     plain = _plain(value, f"{ws.title}!{get_column_letter(column)}{row}")
     if isinstance(plain, bool):
         plain = "Yes" if plain else "No"
     if style_from is not None and style_from != row:
         above = ws.cell(style_from, column)
-        if above.has_style:
-            cell._style = above._style  # same number format, font and fill as the row above
+        if isinstance(above, Cell) and above.has_style:
+            # openpyxl's own style array (not in its stubs): one copy of number format, font and fill.
+            cell._style = above._style  # type: ignore[attr-defined]
     cell.value = plain
     if isinstance(plain, str):
         cell.data_type = "s"  # typed text stays text, whatever it starts with

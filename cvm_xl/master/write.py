@@ -19,11 +19,12 @@ import warnings
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any, cast
 
 import numpy as np
 import pandas as pd
 from openpyxl import Workbook
-from openpyxl.cell import WriteOnlyCell
+from openpyxl.cell import Cell, WriteOnlyCell
 from openpyxl.comments import Comment
 from openpyxl.styles import Font, PatternFill
 from openpyxl.worksheet.datavalidation import DataValidation
@@ -35,6 +36,7 @@ from cvm_xl.core.evaluation import evaluate_ideas
 from cvm_xl.core.problems import column_letter
 from cvm_xl.core.settings import ALL_SETTING_LABELS, Settings
 from cvm_xl.master.schema import (
+    RELATIONSHIP_TABLES,
     SETTING,
     SETTINGS_SHEET,
     SETTINGS_TABLE,
@@ -141,11 +143,13 @@ def _number_format(column: Column) -> str | None:
 
 
 _CELL_TYPES = (str, bool, int, float, dt.date, dt.datetime)
+# What ``_plain`` hands to openpyxl (a datetime is a date too).
+CellValue = str | bool | int | float | dt.date | None
 # Control characters cannot be stored in a workbook's XML; they are invisible in Excel anyway.
 _ILLEGAL = re.compile(r"[\000-\010\013\014\016-\037]")
 
 
-def _plain(value: object, where: str = "") -> object:
+def _plain(value: object, where: str = "") -> CellValue:
     """A cell value openpyxl writes faithfully: None for blanks, Python scalars, dates without time.
 
     Raises ValueError naming ``where`` for a value no cell can hold.
@@ -163,17 +167,25 @@ def _plain(value: object, where: str = "") -> object:
     if isinstance(value, str):
         return _ILLEGAL.sub("", value)
     if not isinstance(value, _CELL_TYPES):
-        if pd.api.types.is_scalar(value) and pd.isna(value):  # pd.NA and friends
+        if pd.api.types.is_scalar(value) and pd.isna(cast(Any, value)):  # pd.NA and friends
             return None
         raise ValueError(f"{where}: {value!r} cannot be written to a cell")
     return value
 
 
-def _cell(ws: object, value: object, number_format: str | None = None, computed: bool = False) -> object:
+# A write-only worksheet: openpyxl's stubs model it as an ordinary worksheet, which it is not
+# (no cells to look up, tables and validations kept aside), so it is typed loosely here.
+WriteOnlySheet = Any
+
+
+def _cell(
+    ws: WriteOnlySheet, value: CellValue, number_format: str | None = None, computed: bool = False
+) -> Cell | None:
     """A styled write-only cell for a value already made plain (or None for an empty cell)."""
     if value is None and not computed:
         return None
-    cell = WriteOnlyCell(ws, value=value)
+    # The stubs list fewer value types than openpyxl writes (bool, int and date cells are fine).
+    cell = WriteOnlyCell(ws, value=cast(Any, value))
     if isinstance(value, str):
         cell.data_type = "s"  # never a formula, whatever the text starts with
         if value.startswith(FORMULA_STARTS):
@@ -199,11 +211,11 @@ def _width(header: str, values: Iterable[object]) -> float:
     return float(min(max(longest + 2, 10), 50))
 
 
-def _add_table(ws: object, name: str, headers: Sequence[str], n_rows: int) -> None:
+def _add_table(ws: WriteOnlySheet, name: str, headers: Sequence[str], n_rows: int) -> None:
     ref = f"A1:{column_letter(len(headers))}{max(n_rows, 1) + 1}"
     table = ExcelTable(displayName=name, ref=ref)
     table.tableStyleInfo = TableStyleInfo(name="TableStyleMedium2", showRowStripes=True)
-    table._initialise_columns()
+    table._initialise_columns()  # type: ignore[attr-defined]  # openpyxl's own helper, absent from its stubs
     for table_column, header in zip(table.tableColumns, headers, strict=True):
         table_column.name = header
     with warnings.catch_warnings():
@@ -212,7 +224,9 @@ def _add_table(ws: object, name: str, headers: Sequence[str], n_rows: int) -> No
         ws.add_table(table)
 
 
-def _dropdown(ws: object, list_name: str, list_column: int, values: Sequence[object], position: int) -> None:
+def _dropdown(
+    ws: WriteOnlySheet, list_name: str, list_column: int, values: Sequence[object], position: int
+) -> None:
     letter = column_letter(list_column)
     validation = DataValidation(
         type="list",
@@ -236,7 +250,7 @@ def _write_lists(wb: Workbook) -> None:
         ws.append([LISTS[name][i] if i < len(LISTS[name]) else None for name in names])
 
 
-def _write_settings(wb: Workbook, values: dict[str, object]) -> None:
+def _write_settings(wb: Workbook, values: Mapping[str, CellValue]) -> None:
     ws = wb.create_sheet(SETTINGS_SHEET)
     headers = (SETTING, VALUE, MEANING)
     widths = (26.0, 16.0, 80.0)
@@ -292,7 +306,9 @@ def _prepare_table(name: str, frame: pd.DataFrame | None, settings: Settings) ->
     yes_no = {s.name for s in specs if s.kind is Kind.YES_NO}
     data: dict[str, list[object]] = {}
     for header in headers:
-        values = [_plain(v, f"{name}, column {header}, row {i + 1}") for i, v in enumerate(raw[header])]
+        values: list[object] = [
+            _plain(v, f"{name}, column {header}, row {i + 1}") for i, v in enumerate(raw[header])
+        ]
         data[header] = [_yes_no(v) for v in values] if header in yes_no else values
     return _Sheet(name, table.table_name, specs, headers, data, formats, len(table.computed), len(frame))
 
@@ -365,16 +381,18 @@ def write_master(
 
 # --- the relationship tables (SPEC §3.9) ------------------------------------------------------------
 
-RELATIONSHIP_TABLE_NAMES = {sheet: "tbl" + sheet.title().replace(" ", "") for sheet in rt.TABLES}
+RELATIONSHIP_TABLE_NAMES = {sheet: table.table_name for sheet, table in RELATIONSHIP_TABLES.items()}
 _WHOLE = frozenset({rt.LIKELIHOOD, rt.IMPACT, rt.RATING, rt.DAYS_OPEN})
 _HELP = {d: maturity.maturity_help(d) for d in rt.DIMENSIONS}
 
 
-def relationship_templates(customers: pd.DataFrame | None) -> dict[str, pd.DataFrame]:
+def relationship_templates(customers: pd.DataFrame | None) -> dict[str, pd.DataFrame | None]:
     """The relationship tables ready to fill in for these customers: every checklist item of the
     eight stages, a maturity row per firm and an objective line per firm (mine, yours, ours)."""
-    ids = [] if customers is None or col.CUSTOMER_ID not in customers else customers[col.CUSTOMER_ID]
-    ids = [str(i) for i in ids if i is not None and i == i]
+    given: Iterable[object] = (
+        [] if customers is None or col.CUSTOMER_ID not in customers else customers[col.CUSTOMER_ID]
+    )
+    ids = [str(i) for i in given if i is not None and i == i]
     makers = {
         rt.LIFECYCLE_SHEET: lifecycle.empty_lifecycle,
         rt.MATURITY_SHEET: maturity.empty_maturity,
@@ -397,7 +415,7 @@ def _with_computed(sheet: str, frame: pd.DataFrame, today: dt.date) -> pd.DataFr
 
 
 def _relationship_format(sheet: str, column: str) -> str | None:
-    if column in rt.DATE_COLUMNS.get(sheet, ()):
+    if any(c.name == column and c.kind is Kind.DATE for c in RELATIONSHIP_TABLES[sheet].columns):
         return DATE_FORMAT
     return "0" if column in _WHOLE else None
 
@@ -432,9 +450,10 @@ def _write_relationship(wb: Workbook, sheet: _Sheet, list_columns: dict[str, int
         list_name = RELATIONSHIP_LIST_NAMES.get((sheet.name, header))
         if list_name is not None:
             _dropdown(ws, header, list_columns[list_name], LISTS[list_name], position)
-    heads = []
+    heads: list[Cell] = []
     for header in sheet.headers:
         cell = _cell(ws, header)
+        assert cell is not None  # a header is never blank
         if header in _HELP:
             # The four levels do not fit a dropdown's 255-character message: a note on the header.
             cell.comment = Comment(_HELP[header], "cvm-xl", width=420, height=160)

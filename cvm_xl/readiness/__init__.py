@@ -10,8 +10,8 @@
 - ``issue_log``: the issue (dispute) log, escalation, overdue issues.
 - ``out_of_bounds``: what never leaves the master.
 - ``overview``: one row per customer for the internal Portfolio sheet.
-- ``tables``: the master's relationship sheets, their columns and list values (validated by
-  ``cvm_xl.master.readiness_checks``).
+- ``tables``: the master's relationship sheets, their columns and list values (read and checked
+  by ``cvm_xl.master``, whose ``schema`` describes every table of the master).
 """
 
 from cvm_xl.readiness.exits import empty_exit_triggers, exit_summary, review_due, review_exits
@@ -74,7 +74,7 @@ from cvm_xl.readiness.screening import (
     screen_customers,
     screening_lines,
 )
-from cvm_xl.readiness.tables import TABLES, TableSpec, table_for_headers
+from cvm_xl.readiness.tables import TABLES, TableColumns
 
 __all__ = [
     "LIFECYCLE_STAGES",
@@ -88,7 +88,7 @@ __all__ = [
     "ScreeningLine",
     "ScreeningThresholds",
     "StageScore",
-    "TableSpec",
+    "TableColumns",
     "checklist_for",
     "checklist_rows",
     "checklist_scores",
@@ -130,7 +130,6 @@ __all__ = [
     "screen_customers",
     "screening_lines",
     "stage_scores",
-    "table_for_headers",
     "topics_for",
     "without_out_of_bounds",
     "without_references",

@@ -4,12 +4,16 @@ Each table sits on a sheet of its own, as one Excel Table with a ``Customer ID``
 tables of SPEC §4: ``Life cycle``, ``Maturity``, ``Objectives``, ``Risks``, ``Exit triggers``,
 ``Issue log`` and ``Out of bounds topics``. All of them are optional: a master made before they
 existed has none of these sheets and stays valid. Names are spelled exactly as users see them.
+
+This module holds the readiness domain's data: the names, the list values and each table's
+columns in display order (what users type, then what the readiness rules compute). How each column
+is read and checked (kinds, required columns, keys, references) is described once, with every
+other table of the master, in ``cvm_xl.master.schema``.
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterable
-from dataclasses import dataclass
+from typing import NamedTuple
 
 from cvm_xl.core.columns import CUSTOMER_ID, OUT_OF_BOUNDS
 
@@ -99,25 +103,13 @@ ISSUE_CATEGORIES = (
 )  # fmt: skip
 
 
-@dataclass(frozen=True)
-class TableSpec:
-    """One relationship table: its sheet, its columns in display order, and how to recognise it.
-
-    ``inputs`` are what users type, ``computed`` what the tool adds; ``required`` columns must be
-    present and filled in on every row; ``signature`` are the headers that identify the table (a
-    reader finds tables by header names, SPEC §4); ``template`` columns may be pre-filled in an
-    empty table, so a row blank everywhere else is an unused line, not an error; ``keys`` must be
-    unique; ``exported`` says whether the table may leave the master at all.
-    """
+class TableColumns(NamedTuple):
+    """One relationship table's sheet and columns in display order: ``inputs`` are what users type,
+    ``computed`` what the readiness rules add (a generated sheet shows both)."""
 
     sheet: str
     inputs: tuple[str, ...]
-    required: tuple[str, ...]
-    signature: tuple[str, ...]
     computed: tuple[str, ...] = ()
-    template: tuple[str, ...] = (CUSTOMER_ID,)
-    keys: tuple[str, ...] = ()
-    exported: bool = True
 
     @property
     def columns(self) -> tuple[str, ...]:
@@ -125,89 +117,37 @@ class TableSpec:
         return self.inputs + self.computed
 
 
-LIFECYCLE = TableSpec(
-    sheet=LIFECYCLE_SHEET,
-    inputs=(CUSTOMER_ID, STAGE, ITEM, DONE, NOTE),
-    required=(CUSTOMER_ID, STAGE, ITEM),
-    signature=(CUSTOMER_ID, STAGE, ITEM, DONE),
-    keys=(CUSTOMER_ID, STAGE, ITEM),
+LIFECYCLE = TableColumns(LIFECYCLE_SHEET, (CUSTOMER_ID, STAGE, ITEM, DONE, NOTE))
+MATURITY = TableColumns(MATURITY_SHEET, (CUSTOMER_ID, FIRM, *DIMENSIONS, NOTE))
+OBJECTIVES = TableColumns(
+    OBJECTIVES_SHEET, (CUSTOMER_ID, FIRM, OBJECTIVE, MEASURE, TARGET, AGREED, NOTE, OUT_OF_BOUNDS)
 )
-MATURITY = TableSpec(
-    sheet=MATURITY_SHEET,
-    inputs=(CUSTOMER_ID, FIRM, *DIMENSIONS, NOTE),
-    required=(CUSTOMER_ID, FIRM),
-    signature=(CUSTOMER_ID, FIRM, *DIMENSIONS),
-    template=(CUSTOMER_ID, FIRM),
-    keys=(CUSTOMER_ID, FIRM),
+RISKS = TableColumns(
+    RISKS_SHEET,
+    (RISK_ID, CUSTOMER_ID, RISK, OWNER_FIRM, OWNER, LIKELIHOOD, IMPACT, MITIGATION, STATUS, OUT_OF_BOUNDS),
+    (RATING, RISK_LEVEL),
 )
-OBJECTIVES = TableSpec(
-    sheet=OBJECTIVES_SHEET,
-    inputs=(CUSTOMER_ID, FIRM, OBJECTIVE, MEASURE, TARGET, AGREED, NOTE, OUT_OF_BOUNDS),
-    required=(CUSTOMER_ID, FIRM, OBJECTIVE),
-    signature=(CUSTOMER_ID, FIRM, OBJECTIVE),
-    template=(CUSTOMER_ID, FIRM),
+EXITS = TableColumns(
+    EXITS_SHEET,
+    (CUSTOMER_ID, TRIGGER, ACTION, OWNER_FIRM, OWNER, STATUS, LAST_REVIEWED, OUT_OF_BOUNDS),
+    (REVIEW_DUE,),
 )
-RISKS = TableSpec(
-    sheet=RISKS_SHEET,
-    inputs=(
-        RISK_ID,
-        CUSTOMER_ID,
-        RISK,
-        OWNER_FIRM,
-        OWNER,
-        LIKELIHOOD,
-        IMPACT,
-        MITIGATION,
-        STATUS,
-        OUT_OF_BOUNDS,
+ISSUES = TableColumns(
+    ISSUES_SHEET,
+    (
+        ISSUE_ID, CUSTOMER_ID, RAISED, RAISED_BY, ISSUE, ISSUE_CATEGORY, ESCALATION_LEVEL, OWNER, DUE,
+        RESOLUTION, RESOLVED, STATUS, OUT_OF_BOUNDS,
     ),
-    computed=(RATING, RISK_LEVEL),
-    required=(RISK_ID, CUSTOMER_ID, RISK),
-    signature=(RISK_ID, CUSTOMER_ID, RISK),
-    keys=(RISK_ID,),
-)
-EXITS = TableSpec(
-    sheet=EXITS_SHEET,
-    inputs=(CUSTOMER_ID, TRIGGER, ACTION, OWNER_FIRM, OWNER, STATUS, LAST_REVIEWED, OUT_OF_BOUNDS),
-    computed=(REVIEW_DUE,),
-    required=(CUSTOMER_ID, TRIGGER),
-    signature=(CUSTOMER_ID, TRIGGER, ACTION),
-)
-ISSUES = TableSpec(
-    sheet=ISSUES_SHEET,
-    inputs=(
-        ISSUE_ID,
-        CUSTOMER_ID,
-        RAISED,
-        RAISED_BY,
-        ISSUE,
-        ISSUE_CATEGORY,
-        ESCALATION_LEVEL,
-        OWNER,
-        DUE,
-        RESOLUTION,
-        RESOLVED,
-        STATUS,
-        OUT_OF_BOUNDS,
-    ),
-    computed=(DAYS_OPEN, OVERDUE),
-    required=(ISSUE_ID, CUSTOMER_ID, RAISED, ISSUE),
-    signature=(ISSUE_ID, CUSTOMER_ID, ISSUE),
-    keys=(ISSUE_ID,),
-)
-TOPICS = TableSpec(
-    sheet=TOPICS_SHEET,
-    inputs=(CUSTOMER_ID, TOPIC, DECLARED_BY, NOTE),
-    required=(TOPIC,),
-    signature=(TOPIC, DECLARED_BY),
-    exported=False,
-)
+    (DAYS_OPEN, OVERDUE),
+)  # fmt: skip
+TOPICS = TableColumns(TOPICS_SHEET, (CUSTOMER_ID, TOPIC, DECLARED_BY, NOTE))
 
-TABLES: dict[str, TableSpec] = {
-    spec.sheet: spec for spec in (LIFECYCLE, MATURITY, OBJECTIVES, RISKS, EXITS, ISSUES, TOPICS)
+TABLES: dict[str, TableColumns] = {
+    table.sheet: table for table in (LIFECYCLE, MATURITY, OBJECTIVES, RISKS, EXITS, ISSUES, TOPICS)
 }
 SHEETS = tuple(TABLES)
-MASTER_ONLY_SHEETS = tuple(sheet for sheet, spec in TABLES.items() if not spec.exported)
+# The Out of bounds topics never leave the master (SPEC §3.9): no customer workbook shows them.
+MASTER_ONLY_SHEETS = (TOPICS_SHEET,)
 
 # Column -> the values its dropdown offers. Scores are whole numbers, Yes/No columns plain Yes/No.
 LIST_VALUES: dict[tuple[str, str], tuple[object, ...]] = {
@@ -233,20 +173,3 @@ LIST_VALUES: dict[tuple[str, str], tuple[object, ...]] = {
     (ISSUES_SHEET, OUT_OF_BOUNDS): YES_NO,
     (TOPICS_SHEET, DECLARED_BY): TWO_FIRMS,
 }
-
-DATE_COLUMNS: dict[str, tuple[str, ...]] = {
-    EXITS_SHEET: (LAST_REVIEWED,),
-    ISSUES_SHEET: (RAISED, DUE, RESOLVED),
-}
-
-
-def _key(text: object) -> str:
-    return " ".join(str(text).split()).casefold()
-
-
-def table_for_headers(headers: Iterable[object]) -> TableSpec | None:
-    """The relationship table whose signature headers are all among ``headers`` (case and spaces
-    ignored, extra columns allowed), or None. The most specific match wins."""
-    present = {_key(h) for h in headers if h is not None}
-    matches = [spec for spec in TABLES.values() if all(_key(h) in present for h in spec.signature)]
-    return max(matches, key=lambda spec: len(spec.signature), default=None)

@@ -55,8 +55,10 @@ def _table(table: str) -> pd.DataFrame:
     for column in schema.columns:
         typed = type_column(raw[column.name].to_numpy(dtype=object), column)
         if typed.issues:
-            position, value, message, _ = typed.issues[0]
-            raise SampleDataError(f"{_FILES[table]} line {position + 2}, {column.name} {value!r}: {message}")
+            position, value, problem = typed.issues[0]
+            raise SampleDataError(
+                f"{_FILES[table]} line {position + 2}, {column.name} {value!r}: {problem.message}"
+            )
         data[column.name] = pd.Series(typed.values, dtype=typed.values.dtype)
     return pd.DataFrame(data)
 

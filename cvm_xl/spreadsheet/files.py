@@ -11,7 +11,7 @@ from pathlib import Path
 
 import olefile
 
-from cvm_xl.core.problems import Problem, WorkbookError
+from cvm_xl.core.problems import Code, Problem, WorkbookError
 
 EXTENSIONS = (".xlsx", ".xlsm")
 MAX_FILE_BYTES = 50 * 1024 * 1024
@@ -36,7 +36,9 @@ class UnreadableFileError(WorkbookError):
 
 
 def unreadable(path: str | Path, message: str, fix: str, value: object = None) -> UnreadableFileError:
-    return UnreadableFileError([Problem(str(path), None, None, None, value, message, fix=fix)])
+    return UnreadableFileError(
+        [Problem(str(path), None, None, None, value, message, fix=fix, code=Code.FILE_UNREADABLE)]
+    )
 
 
 def _megabytes(size: int) -> str:

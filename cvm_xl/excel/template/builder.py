@@ -25,6 +25,7 @@ from cvm_xl.excel.vba.modules import MACROS, UDF_MODULE, project_modules
 from cvm_xl.excel.vba.project import Module, vba_project_bin
 from cvm_xl.master.schema import (
     IDEAS,
+    RELATIONSHIP_TABLES,
     SETTING,
     SETTINGS_SHEET,
     SETTINGS_TABLE,
@@ -251,14 +252,14 @@ _RELATIONSHIP_WIDTHS = {
 
 
 def _relationship_sheet(
-    wb: Workbook, spec: rt.TableSpec, f: Formats, list_names: dict[tuple[object, ...], str]
+    wb: Workbook, spec: rt.TableColumns, f: Formats, list_names: dict[tuple[object, ...], str]
 ) -> None:
     """One relationship table (SPEC §3.9): dropdowns from the Lists sheet, dates and scores checked,
     the maturity levels' descriptions as notes, computed columns as plain worksheet formulas."""
     ws = wb.add_worksheet(spec.sheet)
     ws.set_vba_name(layout.codename(spec.sheet))
     formulas = layout.RELATIONSHIP_FORMULAS.get(spec.sheet, {})
-    dates = rt.DATE_COLUMNS.get(spec.sheet, ())
+    dates = {c.name for c in RELATIONSHIP_TABLES[spec.sheet].columns if c.kind is Kind.DATE}
     columns: list[dict[str, Any]] = []
     for index, name in enumerate(spec.columns):
         width = _RELATIONSHIP_WIDTHS.get(name, max(11.0, min(18.0, len(name) * 1.1 + 2)))

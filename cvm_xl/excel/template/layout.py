@@ -11,7 +11,15 @@ from typing import NamedTuple
 from cvm_xl.core import columns as col
 from cvm_xl.core import spellings
 from cvm_xl.core.settings import ALL_SETTING_LABELS, Settings
-from cvm_xl.master.schema import IDEAS, SETTINGS_SHEET, SETTINGS_TABLE, TABLES, Kind, Table
+from cvm_xl.master.schema import (
+    IDEAS,
+    RELATIONSHIP_TABLES,
+    SETTINGS_SHEET,
+    SETTINGS_TABLE,
+    TABLES,
+    Kind,
+    Table,
+)
 from cvm_xl.readiness import exits, issue_log, risks
 from cvm_xl.readiness import tables as rt
 
@@ -153,8 +161,8 @@ _LIST_NAMES = {rt.RATINGS: "lstRating", rt.SCORES: "lstScore"}
 
 
 def table_name(sheet: str) -> str:
-    """tblLifeCycle, tblRisks ...: the Excel Table of a relationship sheet."""
-    return "tbl" + sheet.title().replace(" ", "")
+    """tblLifeCycle, tblRisks ...: the Excel Table of a relationship sheet (``schema``)."""
+    return RELATIONSHIP_TABLES[sheet].table_name
 
 
 def _row(sheet: str, column: str) -> str:

@@ -9,8 +9,9 @@ import pandas as pd
 import pytest
 
 from cvm_xl.core.columns import CUSTOMER_COLUMNS, IDEA_INPUTS, WORKSHOP_COLUMNS
-from cvm_xl.core.problems import ERROR, WARNING, Problem
+from cvm_xl.core.problems import ERROR, WARNING, Code, Problem
 from cvm_xl.master.readiness_checks import check_relationship, check_table, table_problems
+from cvm_xl.master.schema import RELATIONSHIP_TABLES, table_for_headers
 from cvm_xl.readiness import tables
 from cvm_xl.readiness.exits import empty_exit_triggers
 from cvm_xl.readiness.lifecycle import empty_lifecycle
@@ -35,16 +36,18 @@ def found(problems: list[Problem]) -> list[tuple]:
 
 
 def test_every_table_has_its_own_sheet_and_a_customer_id() -> None:
-    assert tables.SHEETS == (
+    assert tables.SHEETS == tuple(RELATIONSHIP_TABLES) == (
         "Life cycle", "Maturity", "Objectives", "Risks", "Exit triggers", "Issue log", "Out of bounds topics",
     )  # fmt: skip
-    for spec in tables.TABLES.values():
-        assert "Customer ID" in spec.inputs
-        assert set(spec.required) <= set(spec.inputs)
-        assert set(spec.signature) <= set(spec.inputs)
-        assert set(spec.keys) <= set(spec.inputs)
-        assert len(set(spec.columns)) == len(spec.columns)
-        assert len(spec.sheet) <= 31  # Excel's limit for a sheet name
+    for sheet, spec in RELATIONSHIP_TABLES.items():
+        layout = tables.TABLES[sheet]  # the readiness rules' column order is the schema's
+        assert (spec.names, spec.computed) == (layout.inputs, layout.computed)
+        assert "Customer ID" in spec.names
+        assert set(spec.required) <= set(spec.names)
+        assert set(spec.signature) <= set(spec.names)
+        assert set(spec.keys) <= set(spec.names)
+        assert len(set(layout.columns)) == len(layout.columns)
+        assert len(spec.name) <= 31  # Excel's limit for a sheet name
     assert tables.MASTER_ONLY_SHEETS == ("Out of bounds topics",)
 
 
@@ -55,16 +58,16 @@ def test_every_dropdown_belongs_to_an_input_column() -> None:
 
 
 def test_tables_are_recognised_by_their_headers() -> None:
-    assert tables.table_for_headers(
-        [" customer ID", "firm", "ATTRIBUTES", "Ability", "Attitude", "Extra"]
-    ).sheet == ("Maturity")
-    assert tables.table_for_headers(["Customer ID", "Firm", "Objective"]).sheet == "Objectives"
-    assert tables.table_for_headers(tables.RISKS.columns).sheet == "Risks"
-    for spec in tables.TABLES.values():
-        assert tables.table_for_headers(spec.inputs) is spec
+    assert table_for_headers([" customer ID", "firm", "ATTRIBUTES", "Ability", "Attitude", "Extra"]).name == (
+        "Maturity"
+    )
+    assert table_for_headers(["Customer ID", "Firm", "Objective"]).name == "Objectives"
+    assert table_for_headers(tables.RISKS.columns).name == "Risks"
+    for spec in RELATIONSHIP_TABLES.values():
+        assert table_for_headers(spec.names) is spec
     # the tables of SPEC §4 are never taken for a relationship table
     for headers in (IDEA_INPUTS, CUSTOMER_COLUMNS, WORKSHOP_COLUMNS, ("Setting", "Value")):
-        assert tables.table_for_headers(headers) is None
+        assert table_for_headers(headers) is None
 
 
 # --- absent sheets and empty templates -----------------------------------------------------------
@@ -153,6 +156,11 @@ def test_risk_register_problems_all_at_once() -> None:
         "master.xlsm: Risks!A9 (Risk ID): Risk ID is blank. "
         "Fill in Risk ID, or delete the row if it is not used."
     )
+    assert [p.code for p in problems] == [
+        Code.REFERENCE_UNKNOWN, Code.CELL_NOT_A_SCORE, Code.CELL_NOT_A_SCORE, Code.CELL_REQUIRED,
+        Code.CELL_NOT_IN_LIST, Code.CELL_NOT_YES_NO, Code.CELL_REQUIRED, Code.KEY_DUPLICATE,
+        Code.RISKS_HALF_RATED,
+    ]  # fmt: skip
 
 
 def test_typed_risk_register() -> None:

@@ -8,7 +8,7 @@ import pytest
 from loader_fixtures import D, Text, good_sheets, set_value, write_sheets
 
 from cvm_xl.core import columns as col
-from cvm_xl.core.problems import Problem, WorkbookError
+from cvm_xl.core.problems import Code, Problem, WorkbookError
 from cvm_xl.master.read import load_master
 from cvm_xl.spreadsheet import sheet_xml
 from cvm_xl.spreadsheet.files import UnreadableFileError
@@ -16,6 +16,7 @@ from cvm_xl.spreadsheet.files import UnreadableFileError
 NUMBER_FIX = "Type a plain number such as 12500 or 12.5% (no units or words), or leave the cell blank."
 DATE_FIX = "Enter a real date (e.g. pick it in Excel) or type it as 2025-03-31, or leave the cell blank."
 ERROR_FIX = "Correct the formula or value so the cell shows a proper value, or clear the cell."
+CODES = frozenset(code.value for code in Code)
 
 
 def problems_of(tmp_path, sheets) -> list[Problem]:
@@ -25,6 +26,7 @@ def problems_of(tmp_path, sheets) -> list[Problem]:
     assert not isinstance(caught.value, UnreadableFileError)
     for p in caught.value.problems:
         assert p.file == str(path)
+        assert p.code in CODES, p  # every problem of a bad master carries a listed code
     return caught.value.problems
 
 
@@ -103,6 +105,7 @@ def test_duplicate_ids_point_at_the_first_use(tmp_path):
     p = at(problems, "Ideas!A4")
     assert (p.column, p.value, p.row) == ("Idea ID", "I-01", 4)
     assert p.message == "Idea ID 'I-01' is used again; it is first used in row 2."
+    assert p.code == Code.ID_DUPLICATE == "id.duplicate"
     assert p.fix == "Give each idea its own Idea ID (or delete the repeated row)."
     assert (
         at(problems, "Customers!A3").message == "Customer ID 'C01' is used again; it is first used in row 2."
@@ -115,12 +118,14 @@ def test_duplicate_ids_point_at_the_first_use(tmp_path):
 def test_blank_required_cell(tmp_path):
     p = at(bad(tmp_path, "Ideas", 2, col.TITLE, None), "Ideas!C3")
     assert p.message == "Title is blank, but every idea needs one."
+    assert p.code == "cell.required"
     assert p.fix == "Fill in the Title, or delete the row if it is not needed."
 
 
 def test_unknown_customer_reference_with_suggestion(tmp_path):
     p = at(bad(tmp_path, "Ideas", 3, col.CUSTOMER_ID, "c02"), "Ideas!B4")
     assert p.message == "Customer ID 'c02' is not on the Customers sheet."
+    assert p.code == "reference.unknown"
     assert p.fix == (
         "Did you mean 'C02'? Use one of the Customer IDs on the Customers sheet, or add 'c02' there first."
     )
@@ -159,6 +164,7 @@ def test_raw_idea_linked_to_another_customers_mother_idea(tmp_path):
 def test_text_in_a_number_column(tmp_path, value, message):
     p = at(bad(tmp_path, "Ideas", 1, col.SUPPLIER_ANNUAL, value), "Ideas!F2")
     assert (p.column, p.message, p.fix) == ("Supplier annual", message, NUMBER_FIX)
+    assert p.code == "cell.not_a_number"
 
 
 @pytest.mark.parametrize("error", ["#DIV/0!", "#N/A", "#VALUE!", "#REF!", "#NAME?"])
@@ -169,6 +175,7 @@ def test_excel_error_values_in_inputs(tmp_path, error):
     problems = problems_of(tmp_path, sheets)
     p = at(problems, "Ideas!I2")
     assert (p.value, p.message, p.fix) == (error, f"The cell shows the Excel error {error}.", ERROR_FIX)
+    assert {q.code for q in problems} == {"cell.excel_error"}
     assert at(problems, "Customers!B3").message == f"The cell shows the Excel error {error}."
     assert len(problems) == 2  # the required Customer is not also reported as blank
 
@@ -252,6 +259,7 @@ def test_unknown_list_values_suggest_the_closest(tmp_path, sheet, column, value,
     assert (p.column, p.value) == (column, value)
     assert p.message == f"'{value}' is not a valid {column}."
     assert p.fix == fix
+    assert p.code == "cell.not_in_list"
 
 
 def test_bad_yes_no(tmp_path):
@@ -339,6 +347,7 @@ def test_signed_off_idea_needs_owner_and_dates(tmp_path):
 def warnings_of(tmp_path, sheets) -> list[Problem]:
     master = load_master(write_sheets(tmp_path / "master.xlsx", sheets))
     assert all(p.severity == "warning" for p in master.problems)
+    assert all(p.code in CODES for p in master.problems)
     return list(master.problems)
 
 
@@ -376,6 +385,7 @@ def test_dates_that_do_not_fit_the_category_are_a_warning(
     assert (p.where, p.column, p.value) == ("Ideas!E3", "Category", category)
     assert p.message == message
     assert p.fix == f"Check Start and End, or change the Category to {fix_category}."
+    assert p.code == "ideas.category_dates"
 
 
 def test_sharing_method_on_an_idea_without_split_is_a_warning(tmp_path):

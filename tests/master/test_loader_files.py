@@ -11,7 +11,7 @@ import pytest
 from loader_fixtures import write_good
 from msoffcrypto.format.ooxml import OOXMLFile
 
-from cvm_xl.core.problems import WorkbookError
+from cvm_xl.core.problems import Code, WorkbookError
 from cvm_xl.master.read import load_master
 from cvm_xl.spreadsheet import files, sheet_xml
 from cvm_xl.spreadsheet.files import UnreadableFileError, check_workbook_file
@@ -31,6 +31,7 @@ def unreadable(path):
     [problem] = caught.value.problems
     assert (problem.file, problem.sheet, problem.row, problem.column) == (str(path), None, None, None)
     assert problem.severity == "error"
+    assert problem.code == Code.FILE_UNREADABLE  # every hostile file: one problem with a listed code
     return problem
 
 
