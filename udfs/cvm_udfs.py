@@ -29,10 +29,8 @@ from cvm_xl.readiness.maturity import maturity_verdict, ratings_from_grid
 from cvm_xl.readiness.risks import risk_rating
 from cvm_xl.readiness.screening import ScreeningThresholds, screen_customer
 from cvm_xl.spreadsheet.tables import normalise_header
-from udfs import arrays
+from udfs import arrays, xl
 from udfs.arrays import ArgumentError, error_text, number, option, pair, yes_no
-
-from . import xl
 
 CATEGORY = "CVM"
 
