@@ -1,6 +1,7 @@
 """cvm-xl: Customer Value Management between a supplier and its key customers, for Excel users.
 
-The core (this package, minus ``macros``) is pure Python over pandas; nothing here imports Excel.
+The Python interface of SPEC §5, re-exported from the layers below (see the README's developer
+section): the rules of ``cvm_xl.core`` and reading and writing a master (``cvm_xl.master``).
 """
 
 from cvm_xl.core.evaluation import IdeaInputError, evaluate_idea, evaluate_ideas

@@ -229,25 +229,6 @@ def yes_no_cell(value: object, default: bool) -> bool:
     return bool(parsed)
 
 
-def choice_cell(
-    value: object, name: str, choices: tuple[str, ...], aliases: dict[str, str] | None = None
-) -> str | None:
-    """One of ``choices`` in its canonical spelling (case and spaces ignored); blank -> None."""
-    text = text_cell(value)
-    if text is None:
-        return None
-    wanted = spellings.name_key(text)
-    for choice in choices:
-        if wanted == spellings.name_key(choice):
-            return choice
-    if aliases and wanted in aliases:
-        return aliases[wanted]
-    raise CellIssue(
-        f"{quoted(value)} is not a valid {name}.",
-        f"{did_you_mean(text, choices)}Use one of: {', '.join(choices)}.",
-    )
-
-
 # --- one cell of a relationship table ---
 
 

@@ -24,7 +24,7 @@ class Master:
     by the Excel row number of its record, so every later message can point at the cell.
     ``problems`` holds the warnings found while loading (errors raise ``WorkbookError`` instead).
     ``relationship`` maps the relationship sheets present (SPEC §3.9: 'Life cycle', 'Risks' ...) to
-    their typed tables (``readiness.checks``); a master without them has an empty mapping.
+    their typed tables (``master.readiness_checks``); a master without them has an empty mapping.
     """
 
     path: Path | None

@@ -1,6 +1,6 @@
 """One customer's relationship for its workbook: only its own rows, nothing out of bounds, the core's
 figures. Also the fixture the other relationship tests build on: the generator fixture's master
-with relationship tables for two of its three customers (typed by ``readiness.checks``)."""
+with relationship tables for two of its three customers (typed by ``master.readiness_checks``)."""
 
 from __future__ import annotations
 
