@@ -1,6 +1,6 @@
 """Run the benchmarks of this tree and of an earlier revision in one run, alternating, and compare.
 
-    python benchmarks/before_after.py REV [NAME ...] [--after REV2] [--rounds 3] [--args NAME="--ideas 200000"]
+    python benchmarks/before_after.py REV [NAME ...] [--after REV2] [--rounds 3] [--args NAME="ARGS"]
 
 A change that moves code around (or speeds it up) must not make any benchmark slower. Machines here
 are shared and noisy, so the two trees are measured in the same run, one after the other, ``--rounds``
