@@ -6,7 +6,7 @@ Quality of grouping: the adjusted Rand index (ARI) of the grouping against the h
 tests/data/workshop_labelled.csv, and against a 2,000-idea set made from it by perturbing every copy
 (a dropped letter, a dropped word, changed case), labels kept.
 Quality of matching existing ideas: on the bundled sample, how many blank raw ideas go under the
-existing idea they belong to (read by hand, see tests/test_synthesis.py), how many raw ideas on new
+existing idea they belong to (read by hand, see tests/workshop/test_synthesis.py), how many raw ideas on new
 topics go under an existing idea anyway, and how many drafts duplicate an existing idea; on the
 labelled set with an existing idea for every other group (titled like its first raw idea, which it
 holds), the share of the other raw ideas of those groups put under it, the share of the remaining
@@ -115,8 +115,8 @@ def matching(table: pd.DataFrame, threshold: float, idea_threshold: float) -> st
 
 
 def sample_matching(threshold: float, idea_threshold: float) -> list[str]:
-    """The bundled sample against the links read by hand in tests/test_synthesis.py."""
-    spec = importlib.util.spec_from_file_location("synthesis_cases", ROOT / "tests" / "test_synthesis.py")
+    """The bundled sample against the links read by hand in tests/workshop/test_synthesis.py."""
+    spec = importlib.util.spec_from_file_location("synthesis_cases", ROOT / "tests" / "workshop" / "test_synthesis.py")
     assert spec is not None and spec.loader is not None
     cases = importlib.util.module_from_spec(spec)
     spec.loader.exec_module(cases)
