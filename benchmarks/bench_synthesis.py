@@ -116,7 +116,9 @@ def matching(table: pd.DataFrame, threshold: float, idea_threshold: float) -> st
 
 def sample_matching(threshold: float, idea_threshold: float) -> list[str]:
     """The bundled sample against the links read by hand in tests/workshop/test_synthesis.py."""
-    spec = importlib.util.spec_from_file_location("synthesis_cases", ROOT / "tests" / "workshop" / "test_synthesis.py")
+    spec = importlib.util.spec_from_file_location(
+        "synthesis_cases", ROOT / "tests" / "workshop" / "test_synthesis.py"
+    )
     assert spec is not None and spec.loader is not None
     cases = importlib.util.module_from_spec(spec)
     spec.loader.exec_module(cases)
