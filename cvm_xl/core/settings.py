@@ -5,6 +5,7 @@ from __future__ import annotations
 import math
 from dataclasses import dataclass, fields
 
+from cvm_xl.core.cells import AUTO, NUMBER_FORMAT_CHOICES
 from cvm_xl.core.columns import EXCELLENCE_PHASES
 
 
@@ -35,6 +36,9 @@ class Settings:
     screening_min_phase: str = "III"
     screening_min_culture: float = 3.0
     screening_min_co_destiny: float = 3.0
+    # How numbers typed as text are read (SPEC §4; ``core.cells.NUMBER_FORMATS``): "1,234.56",
+    # "1.234,56" or "1 234,56"; "auto" decides from each table's own numbers.
+    number_format: str = AUTO
 
     def __post_init__(self) -> None:
         for problem in settings_problems(self):
@@ -46,7 +50,8 @@ class Settings:
         return Settings(**values)
 
 
-# Settings sheet label -> field name; the sheet uses the human spelling.
+# Settings sheet label -> field name; the sheet uses the human spelling. These are the settings a
+# generated workbook's Settings sheet shows (its formulas use all but the Number format).
 SETTING_LABELS: dict[str, str] = {
     "Supplier": "supplier",
     "Currency": "currency",
@@ -57,9 +62,12 @@ SETTING_LABELS: dict[str, str] = {
     "Max one-sided loss": "max_one_sided_loss",
     "Target supplier share": "target_supplier_share",
     "Max sign-off ideas": "max_sign_off_ideas",
+    # Not used by formulas, but carried into generated workbooks so that a returned workbook's
+    # typed numbers are read as the master's are.
+    "Number format": "number_format",
 }
 # The customer-screening thresholds (SPEC §3.9): rows of the same Settings table, listed apart because
-# the generated workbooks' Settings sheet shows the settings their formulas use (SETTING_LABELS).
+# the generated workbooks' Settings sheet shows only the settings of SETTING_LABELS.
 SCREENING_LABELS: dict[str, str] = {
     "Screening max quartile": "screening_max_quartile",
     "Screening min phase": "screening_min_phase",
@@ -113,4 +121,6 @@ def settings_problems(s: Settings) -> list[tuple[str, str]]:
             bad(name, "must be a score from 1 to 5, e.g. 3")
     if not isinstance(s.currency, str):
         bad("currency", "must be a currency code such as EUR or USD")
+    if s.number_format not in NUMBER_FORMAT_CHOICES:
+        bad("number_format", f"must be one of {', '.join(NUMBER_FORMAT_CHOICES)}")
     return out

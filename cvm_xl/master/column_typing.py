@@ -4,15 +4,18 @@ Cells come as a reader returns them ('' for blank). A column is read the way its
 says (its ``Kind``), always with the one cell parser ``core.cells``. Columns that are entirely of
 the expected kind take a vectorised path; other columns are parsed once per distinct value and
 broadcast back, so a column of 300,000 rows costs a few hundred distinct parses, and single cells
-and whole columns always agree. Every cell that cannot be used gets a ``CellProblem`` with a stable
-code, worded as its table words such problems (``schema.Wording``).
+and whole columns always agree: a value the vectorised path cannot vouch for (an infinite or absurd
+number, a date out of range) goes to the cell parser, which says what is wrong with it. Every cell
+that cannot be used gets a ``CellProblem`` with a stable code, worded as its table words such
+problems (``schema.Wording``). Numbers typed as text are read in one Number format per table
+(``table_number_format``).
 """
 
 from __future__ import annotations
 
 import datetime as dt
 import math
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from typing import NamedTuple
 
@@ -22,11 +25,17 @@ from pandas.api.types import infer_dtype
 
 from cvm_xl.core import cells
 from cvm_xl.core.cells import (
+    AUTO,
     ERROR_VALUES,
+    FIRST_DATE,
+    LAST_DATE,
     CellIssue,
     date_cell,
+    decide_number_format,
     error_issue,
+    not_finite_issue,
     number_cell,
+    out_of_bounds,
     quoted,
     shown,
     text_cell,
@@ -41,6 +50,7 @@ _NUMERIC = frozenset({"floating", "integer", "mixed-integer-float", "empty"})
 _DATES = frozenset({"date", "datetime", "empty"})
 _STRIP = np.frompyfunc(str.strip, 1, 1)
 _ORDINAL_1970 = dt.date(1970, 1, 1).toordinal()
+_FIRST_DAY, _LAST_DAY = np.datetime64(FIRST_DATE, "D"), np.datetime64(LAST_DATE, "D")
 _STARTS_WITH = np.frompyfunc(str.startswith, 2, 1)
 # The code of a cell the column's reader turns down, by the column's kind.
 _UNREADABLE = {
@@ -75,8 +85,12 @@ class Unreadable(Exception):
 
 def excel_error(error: str) -> CellProblem:
     """The problem of a cell showing an Excel error value such as #N/A."""
-    issue = error_issue(error)
-    return CellProblem(Code.CELL_EXCEL_ERROR, issue.message, issue.fix)
+    return cell_problem(error_issue(error), Code.CELL_EXCEL_ERROR)
+
+
+def cell_problem(issue: CellIssue, code: str) -> CellProblem:
+    """The problem of a cell the cell parser turned down; ``code`` unless the issue has its own."""
+    return CellProblem(issue.code or code, issue.message, issue.fix)
 
 
 def _error_of(value: object) -> CellProblem | None:
@@ -103,20 +117,29 @@ def _not_valid(column: Column, wording: Wording, value: object, severity: str = 
 
 
 def _issue(code: str, issue: CellIssue) -> Unreadable:
-    return Unreadable(CellProblem(code, issue.message, issue.fix))
+    return Unreadable(cell_problem(issue, code))
 
 
-def cell_reader(column: Column, wording: Wording = INPUT_WORDING) -> Callable[[object], object]:
+def cell_reader(
+    column: Column, wording: Wording = INPUT_WORDING, number_format: str = AUTO
+) -> Callable[[object], object]:
     """The reader of one cell of ``column``: its typed value (the column's blank value for a blank
-    cell), or ``Unreadable``. Excel error values are the caller's to catch first (``_error_of``)."""
+    cell), or ``Unreadable``. Excel error values are the caller's to catch first (``_error_of``).
+    Numbers typed as text are read in ``number_format`` (a Number format setting)."""
     code = _UNREADABLE[column.kind]
     if column.kind is Kind.TEXT:
         return text_cell
     if column.kind is Kind.NUMBER:
+        spelled = column.parse  # the domain's spelling of a number ('Q1' for quartile 1), if any
 
         def number(value: object) -> object:
             try:
-                return number_cell(value)
+                if spelled is not None and isinstance(value, str):
+                    try:
+                        return number_cell(spelled(value), number_format)
+                    except ValueError:
+                        pass  # the cell as typed says what is wrong with it
+                return number_cell(value, number_format)
             except CellIssue as issue:
                 raise _issue(code, issue) from None
 
@@ -305,8 +328,10 @@ def _type_number(
     found = raw[filled]
     if column.kind is Kind.NUMBER and infer_dtype(found, skipna=False) in _NUMERIC:
         numbers = found.astype(float)
-        out[filled] = numbers
+        odd = out_of_bounds(numbers)  # infinite or absurd: the cell parser says what is wrong
+        out[filled] = np.where(odd, np.nan, numbers)
         typed.blank[filled[np.isnan(numbers)]] = True
+        _by_distinct(raw, filled[odd], read, out, typed, np.nan)
     else:
         _by_distinct(raw, filled, read, out, typed, np.nan)
     if column.kind is Kind.NUMBER:
@@ -363,6 +388,13 @@ def _type_date(raw: np.ndarray, blank: np.ndarray, read: Callable[[object], obje
     values[np.isnat(days)] = None
     typed.values = values
     typed.days = days
+    if fast:  # the cell parser checks the range of the dates it reads; these it did not read
+        outside = np.flatnonzero((days < _FIRST_DAY) | (days > _LAST_DAY))
+        for position in filled[outside]:
+            try:
+                read(raw[position])
+            except Unreadable as unread:
+                typed.fail(int(position), raw[position], unread.problem)
     return typed
 
 
@@ -376,20 +408,57 @@ def _type_yes_no(
     return typed
 
 
-def type_column(raw: np.ndarray, column: Column, wording: Wording = INPUT_WORDING) -> TypedColumn:
+def table_number_format(columns: Mapping[Column, np.ndarray], setting: str = AUTO) -> str:
+    """The Number format the number columns of one table are read in (SPEC §4): the setting when it
+    names one; with ``auto``, the one the table's own numbers typed as text show when they agree
+    (``core.cells.decide_number_format``), else ``auto``."""
+    if setting != AUTO:
+        return setting
+    texts: set[str] = set()
+    for column, raw in columns.items():
+        if column.kind is not Kind.NUMBER:
+            continue
+        cells_ = np.asarray(raw, dtype=object)
+        filled = cells_[~blank_cells(cells_)]
+        if infer_dtype(filled, skipna=False) not in _NUMERIC:  # numbers only: nothing typed as text
+            texts.update(v for v in pd.unique(filled) if isinstance(v, str))
+    return decide_number_format(texts)
+
+
+def type_column(
+    raw: np.ndarray,
+    column: Column,
+    wording: Wording = INPUT_WORDING,
+    number_format: str = AUTO,
+    *,
+    nan_is_blank: bool = True,
+) -> TypedColumn:
     """Typed values of a raw column: float (NaN blank) for numbers and scores, bool (blank -> the
     default) for Yes/No, ``datetime.date`` for dates, text or a list value (None blank) otherwise.
-    ``wording`` words the problems of the column's table (SPEC §4 or §3.9)."""
+    ``wording`` words the problems of the column's table (SPEC §4 or §3.9); numbers typed as text
+    are read in ``number_format`` (``table_number_format``). A NaN cell is blank, as pandas writes
+    one, unless ``nan_is_blank`` is False (the cells of a workbook reader): then it is an error."""
     raw = np.asarray(raw, dtype=object)
     blank = blank_cells(raw)
-    read = cell_reader(column, wording)
+    read = cell_reader(column, wording, number_format)
     if column.kind in (Kind.NUMBER, Kind.SCORE):
-        return _type_number(raw, blank, column, read)
-    if column.kind is Kind.DATE:
-        return _type_date(raw, blank, read)
-    if column.kind is Kind.YES_NO:
-        return _type_yes_no(raw, blank, column, read)
-    return _type_text(raw, blank, column, read)
+        typed = _type_number(raw, blank, column, read)
+    elif column.kind is Kind.DATE:
+        typed = _type_date(raw, blank, read)
+    elif column.kind is Kind.YES_NO:
+        typed = _type_yes_no(raw, blank, column, read)
+    else:
+        typed = _type_text(raw, blank, column, read)
+    if not nan_is_blank:
+        # Among a reader's cells (a blank is '' or None) a NaN was written by a program. Every
+        # parser types a NaN as blank; of those cells, only a NaN differs from itself. They fail now.
+        maybe = np.flatnonzero(typed.blank & ~blank)
+        nan = maybe[raw[maybe] != raw[maybe]]
+        if len(nan):
+            problem = cell_problem(not_finite_issue(math.nan), Code.CELL_NOT_FINITE)
+            for position in nan:
+                typed.fail(int(position), raw[position], problem)
+    return typed
 
 
 def raw_column(raw: np.ndarray) -> np.ndarray:

@@ -5,13 +5,18 @@ relationship tables of SPEC §3.9 alike: ``read_table`` takes the rows of a shee
 reader returns them), ``table_from_frame`` a DataFrame whose headers are spelled as the user typed
 them. Both type every column with ``column_typing`` and keep what the checks across rows and tables
 (``checks``) need to point at a cell: the column letters, the Excel rows, which cells already had a
-problem of their own and which were blank.
+problem of their own and which were blank. Numbers typed as text are read in the master's Number
+format, decided per table when it is ``auto`` (SPEC §4, ``column_typing.table_number_format``).
+
+Cells a reader shows as blank although they are not are problems of their own: an Excel error
+value, a formula saved without its result (both found by ``sheet_xml``) and a NaN, which no reader
+gives for a blank cell (in a DataFrame given by a caller a NaN is pandas' blank).
 """
 
 from __future__ import annotations
 
 import math
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Container, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any, cast
 
@@ -19,10 +24,19 @@ import numpy as np
 import pandas as pd
 
 from cvm_xl.core import cells
+from cvm_xl.core.cells import AUTO, formula_issue
 from cvm_xl.core.problems import ERROR, WARNING, Code, Problem, column_letter
 from cvm_xl.core.settings import Settings
 from cvm_xl.core.suggest import closest
-from cvm_xl.master.column_typing import TypedColumn, excel_error, raw_column, type_column
+from cvm_xl.master.column_typing import (
+    CellProblem,
+    TypedColumn,
+    cell_problem,
+    excel_error,
+    raw_column,
+    table_number_format,
+    type_column,
+)
 from cvm_xl.master.model import EXCEL_ROW
 from cvm_xl.master.schema import Column, Kind, Table
 from cvm_xl.spreadsheet.sheet_xml import SheetScan
@@ -245,23 +259,44 @@ def _fill(
     data: TableData,
     raw: Mapping[str, np.ndarray],
     extras: Mapping[Any, np.ndarray],
-    errors: Mapping[tuple[int, str], str],
+    flagged: Mapping[tuple[int, str], tuple[object, CellProblem]],
     skip: np.ndarray,
     labels: pd.Index,
     row_numbers: np.ndarray,
+    number_format: str = AUTO,
+    *,
+    nan_is_blank: bool = True,
 ) -> None:
     """Type the table's columns, keep its records and collect the problems of single cells.
 
     ``raw`` holds the raw cells of the table's columns found on the sheet, ``extras`` the other
-    columns (kept as given), ``errors`` the Excel error values found apart from the cells
-    ({(position, column): '#N/A'}); ``skip`` marks rows that are no records (total rows);
-    ``labels`` become the frame's index, ``row_numbers`` are the rows' Excel rows.
+    columns (kept as given), ``flagged`` the cells found unusable apart from their values
+    ({(position, column): (value, problem)}: an Excel error value, a formula without its result);
+    ``skip`` marks rows that are no records (total rows); ``labels`` become the frame's index,
+    ``row_numbers`` are the rows' Excel rows; ``number_format`` is the master's Number format.
+    ``nan_is_blank`` is False for a reader's cells, where a NaN is an error of its own.
     """
     table = data.table
-    typed = {c.name: type_column(raw[c.name], c, table.wording) for c in table.columns if c.name in raw}
-    for (position, name), error in errors.items():
+    columns = {c: raw[c.name] for c in table.columns if c.name in raw}
+
+    def typed_in(number_format: str, kinds: Container[Kind]) -> dict[str, TypedColumn]:
+        return {
+            c.name: type_column(values, c, table.wording, number_format, nan_is_blank=nan_is_blank)
+            for c, values in columns.items()
+            if c.kind in kinds
+        }
+
+    typed = typed_in(number_format, set(Kind))
+    # With auto, a value read two ways may be decided by the table's other numbers typed as text
+    # (table_number_format); every other value reads the same in the decided format, so the number
+    # columns are read again only when there is such a value (seldom), which keeps loading fast.
+    ambiguous = any(p.code == Code.CELL_AMBIGUOUS_NUMBER for t in typed.values() for _, _, p in t.issues)
+    decided = table_number_format(columns, number_format) if ambiguous else number_format
+    if decided != number_format:
+        typed.update(typed_in(decided, {Kind.NUMBER}))
+    for (position, name), (value, problem) in flagged.items():
         if name in typed and 0 <= position < len(skip):
-            typed[name].fail(position, error, excel_error(error))
+            typed[name].fail(position, value, problem)
     keep = _records(table, len(skip), typed, extras, skip)
     index = labels[keep]
 
@@ -307,16 +342,34 @@ def _row(number: object) -> int | None:
     return None if number is None else int(cast(int, number))
 
 
+def _flagged(
+    scan: SheetScan, by_position: Mapping[int, str], first: int
+) -> dict[tuple[int, str], tuple[object, CellProblem]]:
+    """The cells of the table's columns that a reader shows as blank although they are not (an
+    Excel error value, a formula saved without its result), by (position, column)."""
+    found: dict[tuple[int, str], tuple[object, CellProblem]] = {}
+    for cells_of, problem_of in (
+        (scan.errors, excel_error),
+        (scan.formulas, lambda formula: cell_problem(formula_issue(formula), Code.CELL_FORMULA_NO_RESULT)),
+    ):
+        for (row, position), text in cells_of.items():
+            if position in by_position:
+                found[(row - first, by_position[position])] = (text, problem_of(text))
+    return found
+
+
 def read_table(
     table: Table,
     rows: Sequence[Sequence[object]],
     file: str,
     sheet: str,
     scan: SheetScan | None = None,
+    number_format: str = AUTO,
 ) -> TableData:
     """Find ``table`` on the rows of its sheet, type every column and collect the cell problems.
 
-    ``scan`` gives the sheet's error cells and the total rows of its Excel Tables (never records).
+    ``scan`` gives the sheet's error cells, its formulas saved without a result and the total rows
+    of its Excel Tables (never records); ``number_format`` is the master's Number format setting.
     Computed columns are left out (they are recomputed, never read); extra columns are kept.
     """
     scan = scan or SheetScan()
@@ -345,16 +398,13 @@ def read_table(
     extras = {name: raw_column(grid[:, position]) for name, position in header.extras.items()}
     by_position = {position: name for name, position in header.positions.items() if name in raw}
     first = header.excel_row + 1
-    errors = {
-        (row - first, by_position[position]): error
-        for (row, position), error in scan.errors.items()
-        if position in by_position
-    }
+    flagged = _flagged(scan, by_position, first)
     skip = np.zeros(len(grid), dtype=bool)
     offsets = [row - first for row in scan.total_rows]
     skip[[o for o in offsets if 0 <= o < len(grid)]] = True
     excel_rows = np.arange(first, first + len(grid), dtype=np.int64)
-    _fill(data, raw, extras, errors, skip, pd.Index(excel_rows, name=EXCEL_ROW), excel_rows)
+    labels = pd.Index(excel_rows, name=EXCEL_ROW)
+    _fill(data, raw, extras, flagged, skip, labels, excel_rows, number_format, nan_is_blank=False)
     return data
 
 
@@ -377,10 +427,12 @@ def table_from_frame(
     file: str,
     sheet: str | None = None,
     letters: Mapping[str, str] | None = None,
+    number_format: str = AUTO,
 ) -> TableData:
     """``table`` read from a DataFrame indexed by Excel rows, headers spelled as the user typed them
     (case and spacing ignored). ``letters`` maps headers to column letters, so problems carry a
-    cell reference such as 'F7'. Extra columns, computed ones included, are kept as given."""
+    cell reference such as 'F7'. Extra columns, computed ones included, are kept as given. NaN is
+    a blank here, as pandas writes one; ``number_format`` is the master's Number format setting."""
     known = {normalise_header(name): name for name in (*table.names, *table.computed)}
     labels: list[object] = []
     positions: dict[str, int] = {}
@@ -405,7 +457,7 @@ def table_from_frame(
     extras = {name: grid[:, position] for name, position in extra_positions.items()}
     rows = np.array([_row_number(label) for label in frame.index], dtype=object)
     index = pd.Index(frame.index, name=frame.index.name)
-    _fill(data, raw, extras, {}, np.zeros(len(frame), dtype=bool), index, rows)
+    _fill(data, raw, extras, {}, np.zeros(len(frame), dtype=bool), index, rows, number_format)
     return data
 
 

@@ -20,6 +20,7 @@ from cvm_xl.readiness import tables as rt
 from cvm_xl.readiness.issue_log import ESCALATION_SYNONYMS
 from cvm_xl.readiness.lifecycle import done_text
 from cvm_xl.readiness.objectives import OBJECTIVE_SYNONYMS
+from cvm_xl.readiness.screening import parse_phase, quartile_number
 from cvm_xl.spreadsheet.tables import normalise_header
 
 
@@ -41,7 +42,8 @@ class Column:
     ``default`` is what a blank cell means (a Yes/No column's bool, a list value such as Open);
     ``choices`` are the valid values of a CHOICE column (canonical spelling) and ``synonyms`` other
     spellings mapped to them (case and spacing ignored); ``lenient`` keeps a value off the list as
-    typed, with a warning; ``parse`` is the domain's own reader of a CHOICE cell (raises ValueError).
+    typed, with a warning; ``parse`` is the domain's own reader of a CHOICE cell (raises ValueError),
+    or of a NUMBER column the domain's spelling of a number ('Q1' -> '1'), read on as a number.
     ``low``/``high`` bound numbers and scores (inclusive); ``whole`` asks for whole numbers;
     ``percent`` and ``money`` say how the number is shown; ``year_month`` lets a DATE column take
     '2025-03' for a month. ``invalid`` (message, fix) replaces the table's wording of a cell that
@@ -205,10 +207,10 @@ CUSTOMERS = Table(
         Column("Unit"),
         Column("Unit price", Kind.NUMBER, low=0, money=True),
         Column("Value guarantee", Kind.NUMBER, low=0, money=True),
-        Column("Industry quartile", Kind.NUMBER, low=1, high=4, whole=True),
+        Column("Industry quartile", Kind.NUMBER, low=1, high=4, whole=True, parse=quartile_number),
         Column("Long-term culture", Kind.NUMBER, low=1, high=5),
         Column("Excellence phase", Kind.CHOICE, choices=col.EXCELLENCE_PHASES,
-               synonyms=(("1", "I"), ("2", "II"), ("3", "III"))),
+               synonyms=(("1", "I"), ("2", "II"), ("3", "III")), parse=parse_phase),
         Column("Co-destiny", Kind.NUMBER, low=1, high=5),
     ),
     id_column=col.CUSTOMER_ID,

@@ -2,20 +2,26 @@
 
 The table is ``schema.SETTINGS``; its rows are settings rather than records, so it is read here,
 one setting per row. Every bad setting is reported at its Value cell, with a stable code; a blank
-value keeps the default of SPEC §3.
+value keeps the default of SPEC §3. The Number format row is read first: the other settings'
+numbers typed as text are read in it (``core.cells.parse_number``).
 """
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+import math
+from collections.abc import Mapping, Sequence
 from dataclasses import fields
 
 from cvm_xl.core.cells import (
+    AUTO,
     ERROR_VALUES,
     CellIssue,
     check_error_text,
     error_issue,
+    formula_issue,
+    not_finite_issue,
     number_cell,
+    parse_number_format,
     shown,
     text_cell,
 )
@@ -29,6 +35,10 @@ from cvm_xl.spreadsheet.tables import find_header_row, normalise_header
 DEFAULTS = Settings()
 TEXT_SETTINGS = frozenset({"supplier", "currency"})
 _BY_KEY = {normalise_header(label): (label, name) for label, name in ALL_SETTING_LABELS.items()}
+# A value the parser turns down is settings.unreadable, unless its kind has a code of its own.
+_OWN_CODES = frozenset(
+    {Code.CELL_AMBIGUOUS_NUMBER, Code.CELL_NOT_FINITE, Code.CELL_TOO_LARGE, Code.CELL_FORMULA_NO_RESULT}
+)
 
 
 def default_settings_problem(file: str) -> Problem:
@@ -62,15 +72,23 @@ def _screening(name: str, value: object) -> object:
     return getattr(DEFAULTS, name) if parsed is None else parsed
 
 
-def _parse(name: str, value: object) -> object:
-    """The setting's value, or the default for a blank cell."""
+def _parse(name: str, value: object, number_format: str = AUTO) -> object:
+    """The setting's value, or the default for a blank cell; numbers typed as text are read in
+    ``number_format`` (the sheet's own Number format setting)."""
+    if isinstance(value, float) and math.isnan(value):
+        # A reader gives a blank as '' or None: a NaN was written by a program.
+        raise not_finite_issue(value)
     if name.startswith("screening_"):
         check_error_text(value)
         return _screening(name, value)
+    if name == "number_format":
+        check_error_text(value)
+        chosen = parse_number_format(value)
+        return DEFAULTS.number_format if chosen is None else chosen
     if name in TEXT_SETTINGS:
         text = text_cell(value)
         return getattr(DEFAULTS, name) if text is None else text
-    number = number_cell(value)
+    number = number_cell(value, number_format)
     if number != number:  # blank
         return getattr(DEFAULTS, name)
     if name == "max_sign_off_ideas" and number == int(number):
@@ -82,11 +100,17 @@ def read_settings(
     rows: Sequence[Sequence[object]],
     file: str,
     sheet: str,
-    errors: dict[tuple[int, int], str] | None = None,
+    errors: Mapping[tuple[int, int], str] | None = None,
+    formulas: Mapping[tuple[int, int], str] | None = None,
 ) -> tuple[Settings, list[Problem]]:
-    """Settings from the rows of the Settings sheet, and every problem found in them."""
+    """Settings from the rows of the Settings sheet, and every problem found in them.
+
+    ``errors`` and ``formulas`` give the cells ({(Excel row, 0-based column): text}) that show an
+    Excel error value or hold a formula without a saved result, which the rows show as blank.
+    """
     problems: list[Problem] = []
     errors = errors or {}
+    formulas = formulas or {}
     header = find_header_row(rows, SETTINGS.names, SETTINGS.required)
     missing = [c for c in SETTINGS.required if header is None or c not in header.positions]
     if header is None or missing:
@@ -105,7 +129,7 @@ def read_settings(
             )
         return DEFAULTS, problems
     label_col, value_col = header.positions[SETTING], header.positions[VALUE]
-    values: dict[str, object] = {}
+    entries: list[tuple[int, str, str, object]] = []  # (row, label, field, value) of each setting
     seen: dict[str, int] = {}
 
     def problem(row: int, message: str, fix: str, value: object, code: str, severity: str = ERROR) -> None:
@@ -143,14 +167,24 @@ def read_settings(
                     Code.SETTINGS_REPEATED)  # fmt: skip
             continue
         seen[name] = row
+        entries.append((row, canonical, name, value))
+
+    values: dict[str, object] = {}
+    # The Number format first: the other settings' numbers typed as text are read in it.
+    for row, canonical, name, value in sorted(entries, key=lambda entry: entry[2] != "number_format"):
         try:
             if (row, value_col) in errors:
                 raise error_issue(errors[(row, value_col)])
-            parsed = _parse(name, value)
+            if (row, value_col) in formulas:
+                raise formula_issue(formulas[(row, value_col)])
+            parsed = _parse(name, value, str(values.get("number_format", AUTO)))
         except CellIssue as issue:
             error = errors.get((row, value_col)) or (value.strip() if isinstance(value, str) else "")
-            code = Code.CELL_EXCEL_ERROR if error in ERROR_VALUES else Code.SETTINGS_UNREADABLE
-            problem(row, f"{canonical}: {issue.message}", issue.fix, value, code)
+            code = issue.code if issue.code in _OWN_CODES else Code.SETTINGS_UNREADABLE
+            if error in ERROR_VALUES:
+                code = Code.CELL_EXCEL_ERROR
+            shown_value = formulas.get((row, value_col), value)
+            problem(row, f"{canonical}: {issue.message}", issue.fix, shown_value, code)
             continue
         try:
             DEFAULTS.replace(**{name: parsed})

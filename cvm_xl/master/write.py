@@ -71,6 +71,7 @@ SETTING_MEANINGS = {
     "max_one_sided_loss": "Largest loss one firm may take on a W-L / L-W idea; blank = no limit.",
     "target_supplier_share": "The supplier's fair share of the total value in the passbook.",
     "max_sign_off_ideas": "At most this many Go ideas go to sign-off.",
+    "number_format": "How numbers typed as text are read: auto, 1,234.56, 1.234,56 or 1 234,56.",
     "screening_max_quartile": "Customer screening: industry quartile needed (1 = top quartile only).",
     "screening_min_phase": "Customer screening: business-excellence phase needed (I, II or III).",
     "screening_min_culture": "Customer screening: least long-term-culture score (1-5).",

@@ -15,6 +15,7 @@ once, so the two agree by construction.
 from __future__ import annotations
 
 import math
+import re
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from functools import partial
@@ -57,19 +58,32 @@ _FIELD_LABELS = {v: k for k, v in SCREENING_SETTING_LABELS.items()}
 _DEFAULTS = Settings()
 
 
+_QUARTILE = re.compile(r"(?:q|quartile)\s*([0-9]+(?:\.0*)?)", re.IGNORECASE | re.ASCII)
+_PHASE_WORD = re.compile(r"phase[\s:-]*", re.IGNORECASE)
+
+
+def quartile_number(x: object) -> object:
+    """The number a quartile cell spells: 'Q1', 'q 2' and 'Quartile 3' -> '1', '2', '3'; any other
+    value unchanged (SPEC §3.9: the Customers column and the Settings row read it so)."""
+    if isinstance(x, str):
+        match = _QUARTILE.fullmatch(x.strip())
+        if match:
+            return match.group(1)
+    return x
+
+
 def parse_quartile(x: object) -> int | None:
-    """1..4 (1 = top quartile of the industry); 'Q1' works too. None for blank."""
-    if isinstance(x, str) and x.strip()[:1] in ("Q", "q"):
-        x = x.strip()[1:]
-    return cells.whole_number(x, QUARTILES[0], QUARTILES[-1], "quartile (1 = top)")
+    """1..4 (1 = top quartile of the industry); 'Q1' and 'Quartile 1' work too. None for blank."""
+    return cells.whole_number(quartile_number(x), QUARTILES[0], QUARTILES[-1], "quartile (1 = top)")
 
 
 def parse_phase(x: object) -> str | None:
-    """'I', 'II' or 'III'; also 1-3 and 'Phase III' / 'Phase-III'. None for blank."""
+    """'I', 'II' or 'III'; also 1-3, 'Phase III', 'phase 3', 'Phase-III' and 'Phase: 2'. None for
+    blank."""
     if is_blank(x):
         return None
     raw = cells.text(x) or ""
-    word = raw.upper().replace("PHASE", "").replace("-", " ").strip()
+    word = _PHASE_WORD.sub("", raw.strip(), count=1).upper().replace("-", " ").strip()
     if word in EXCELLENCE_PHASES:
         return word
     if word in ("1", "2", "3"):

@@ -161,7 +161,7 @@ def test_sheets_tables_and_frozen_headers(written):
     ]  # fmt: skip
     assert wb["Lists"].sheet_state == "hidden"
     expected = {
-        "Settings": ("tblSettings", "A1:C14", ("Setting", "Value", "Meaning")),
+        "Settings": ("tblSettings", "A1:C15", ("Setting", "Value", "Meaning")),  # 14 settings
         "Customers": ("tblCustomers", "A1:N3", col.CUSTOMER_COLUMNS),
         "Workshop": ("tblWorkshop", "A1:H3", col.WORKSHOP_COLUMNS),
         "Ideas": ("tblIdeas", "A1:AH4", (*col.IDEA_INPUTS, "Notes", *col.IDEA_COMPUTED)),

@@ -113,6 +113,8 @@ _SETTING_HELP = {
     "max_one_sided_loss": ("money", "Largest loss one firm may take on a W-L or L-W idea; blank = no limit."),
     "target_supplier_share": ("percent", "The supplier's fair share of the passbook total (50% = equal)."),
     "max_sign_off_ideas": ("whole", "Most ideas put forward for one sign-off."),
+    "number_format": ("text", "How numbers typed as text are read: auto (from the data), 1,234.56, "
+                      "1.234,56 or 1 234,56 (type it with an apostrophe in front)."),
     "screening_max_quartile": ("quartile", "Screening: industry quartile a CVM customer needs (1 = top)."),
     "screening_min_phase": ("phase", "Screening: business-excellence phase needed (I, II or III)."),
     "screening_min_culture": ("score", "Screening: least score (1-5) for a culture of long-term thinking."),

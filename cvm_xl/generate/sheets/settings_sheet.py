@@ -23,6 +23,7 @@ MEANING = {
     "max_one_sided_loss": "Largest loss one firm may take on a win-lose idea (blank = no limit).",
     "target_supplier_share": "The supplier's fair share of value created (passbook equity gap).",
     "max_sign_off_ideas": "At most this many ideas on the sign-off sheet.",
+    "number_format": "How numbers typed as text are read back (auto: from the data).",
 }
 STYLE = {
     "supplier": "kv.text",
