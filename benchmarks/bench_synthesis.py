@@ -16,13 +16,20 @@ targets: under 0.3 s and under 3 s, as used live in the workshop), reported as a
 and, as a peer in the same process, rapidfuzz's token-set ratio over the raw texts of the same ideas,
 which is what a plain fuzzy match would cost before any grouping. A single customer with 2,000 raw
 ideas (ten times a workshop) shows the worst case.
+Large: 30,000 raw ideas (issue 13: the plain synthesis needed a 30,000 x 30,000 matrix and ran out of
+memory), each case in a process of its own to measure its peak resident memory against the 1 GB
+target: three customers, one customer, and one customer whose raw ideas are all different (a made-up
+word of its own in each, so none start together).
 """
 
 from __future__ import annotations
 
 import argparse
 import importlib.util
+import json
 import random
+import subprocess
+import sys
 import time
 from collections.abc import Callable
 from pathlib import Path
@@ -44,6 +51,7 @@ from cvm_xl.workshop.text_normalise import normalise
 ROOT = Path(__file__).resolve().parent.parent
 LABELLED = ROOT / "tests" / "data" / "workshop_labelled.csv"
 TARGETS = {200: 0.3, 2000: 3.0}
+LARGE_MEMORY_TARGET_MB = 1024
 NO_IDEAS = pd.DataFrame(columns=["Idea ID", "Customer ID", "Title"])
 
 
@@ -165,6 +173,39 @@ def best_of(repeats: int, fn: Callable[[], object]) -> float:
     return min(times)
 
 
+def all_different(table: pd.DataFrame, seed: int = 5) -> pd.DataFrame:
+    """The table with a made-up word of its own added to every raw idea: no two have the same words."""
+    rng = random.Random(seed)
+    table = table.copy()
+    table["Idea"] = [
+        f"{t} {''.join(rng.choice('bcdfghjklmnpqrstvwxz') for _ in range(7))}" for t in table["Idea"]
+    ]
+    return table
+
+
+def large_case(n: int, one_customer: bool, different: bool, threshold: float, idea_threshold: float) -> dict:
+    """Synthesis of ``n`` raw ideas in a process of its own: seconds, peak resident MB, groups, ARI."""
+    code = (
+        "import json, sys, time\n"
+        f"sys.path.insert(0, {str(ROOT / 'benchmarks')!r})\n"
+        "from bench_synthesis import NO_IDEAS, adjusted_rand_index, all_different, labelled_set, synthesize\n"
+        f"table = labelled_set({n}, one_customer={one_customer})\n"
+        f"table = all_different(table) if {different} else table\n"
+        "start = time.perf_counter()\n"
+        f"result = synthesize(table, NO_IDEAS, {threshold}, idea_threshold={idea_threshold})\n"
+        "seconds = time.perf_counter() - start\n"
+        "found = [m if m else 'alone ' + r for m, r in zip(result.mother_ids, table['Raw ID'])]\n"
+        # VmHWM: this process's own peak (ru_maxrss would include the parent's at the fork)
+        "status = open('/proc/self/status').read()\n"
+        "peak = int(status.split('VmHWM:')[1].split()[0]) / 1024\n"
+        "ari = adjusted_rand_index(list(table['Group']), found)\n"
+        "groups = len(result.report.groups)\n"
+        "print(json.dumps({'seconds': seconds, 'peak_mb': peak, 'groups': groups, 'ari': ari}))\n"
+    )
+    run = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    return json.loads(run.stdout.strip().splitlines()[-1])
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(
         description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
@@ -172,6 +213,9 @@ def main() -> None:
     parser.add_argument("--threshold", type=float, default=DEFAULT_THRESHOLD)
     parser.add_argument("--idea-threshold", type=float, default=DEFAULT_IDEA_THRESHOLD)
     parser.add_argument("--repeats", type=int, default=5)
+    parser.add_argument(
+        "--large", type=int, default=30_000, help="raw ideas of the large cases (0: skip them)"
+    )
     args = parser.parse_args()
     th, ith = args.threshold, args.idea_threshold
     labelled = pd.read_csv(LABELLED)
@@ -199,6 +243,18 @@ def main() -> None:
             target = TARGETS[n]
             print(f"{label:>24}  {len(ideas):>5}  {spent:>9.3f}s  {target:>6.1f}s  {spent / target:>6.1%}  "
                   f"{peer:>13.3f}s  {spent / peer:.2f}x")  # fmt: skip
+    if args.large:
+        print()
+        print(f"{'raw ideas':>40}  {'time':>7}  {'peak memory':>11}  {'target':>7}  {'groups':>6}  ARI")
+        for one, different in ((False, False), (True, False), (True, True)):
+            label = (
+                f"{args.large:,}"
+                + (" (one customer" if one else " (3 customers")
+                + (", all different)" if different else ")")
+            )
+            got = large_case(args.large, one, different, th, ith)
+            print(f"{label:>40}  {got['seconds']:>6.1f}s  {got['peak_mb']:>8.0f} MB  "
+                  f"{LARGE_MEMORY_TARGET_MB:>4} MB  {got['groups']:>6}  {got['ari']:.3f}")  # fmt: skip
 
 
 if __name__ == "__main__":

@@ -1,4 +1,5 @@
-"""File names for customer workbooks that are valid on Windows, macOS and Linux file systems."""
+"""File names for customer workbooks (SPEC §7) that are valid on Windows, macOS and Linux file systems
+and read as they are (no invisible or direction-changing characters)."""
 
 from __future__ import annotations
 
@@ -19,9 +20,18 @@ _RESERVED = frozenset(
 )
 
 
+def _visible(text: str) -> str:
+    """``text`` without invisible format characters (Unicode category Cf): the bidi controls
+    U+202A-U+202E and U+2066-U+2069 that make a name display reversed (``invoice\u202excod.xlsx``
+    shows as ``invoicexlsx.doc``), zero-width spaces and joiners U+200B-U+200F, U+2060, U+FEFF, the
+    soft hyphen ... A file name should read as it is."""
+    return "".join(ch for ch in text if unicodedata.category(ch) != "Cf")
+
+
 def safe_part(text: str) -> str:
-    """Text with characters no file system accepts replaced by '_' and whitespace collapsed."""
-    text = _SPACES.sub(" ", unicodedata.normalize("NFC", text))
+    """Text with invisible format characters dropped, characters no file system accepts replaced
+    by '_' and whitespace collapsed."""
+    text = _SPACES.sub(" ", _visible(unicodedata.normalize("NFC", text)))
     return _FORBIDDEN.sub("_", text).strip()
 
 

@@ -22,7 +22,7 @@ from cvm_xl.core import columns as col
 from cvm_xl.core import spellings
 from cvm_xl.core.sharing import AUTO, AUTO_OTHERWISE, AUTO_RULES, NO_SPLIT, SPLIT_METHODS
 from cvm_xl.core.verdicts import SPLIT_GO_CODES
-from cvm_xl.spreadsheet.xmltext import criterion_literal, formula_text, lookup_literal
+from cvm_xl.spreadsheet.xmltext import MAX_LITERAL, criterion_literal, formula_text, lookup_literal
 
 ALLOWED_FUNCTIONS = frozenset(
     {
@@ -57,8 +57,14 @@ def at_row(template: str, r: int) -> str:
 
 
 def text_literal(text: str) -> str:
-    """A text constant of a formula: quotes doubled."""
-    return '"' + text.replace('"', '""') + '"'
+    """A text constant of a formula (a spelling or method name the core declares): quotes doubled.
+
+    It may stand in an array constant, where no '&' can join pieces, so it must fit Excel's limit for
+    one constant; a person's text goes through ``xmltext.string_literal``, which splits it."""
+    literal = text.replace('"', '""')
+    if len(literal.encode("utf-16-le")) // 2 > MAX_LITERAL:
+        raise ValueError(f"A formula constant is longer than Excel's {MAX_LITERAL} characters: {text[:40]!r}")
+    return f'"{literal}"'
 
 
 def equals_any(expression: str, texts: tuple[str, ...]) -> str:

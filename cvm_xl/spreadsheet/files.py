@@ -6,6 +6,8 @@ inflates the archive, so a hostile file is turned away quickly and in bounded me
 
 from __future__ import annotations
 
+import errno
+import stat
 import zipfile
 from pathlib import Path
 
@@ -79,13 +81,21 @@ def _check_zip(path: Path) -> None:
     try:
         with zipfile.ZipFile(path) as archive:
             entries = archive.infolist()
-    except (zipfile.BadZipFile, zipfile.LargeZipFile, ValueError, EOFError) as exc:
+    except PermissionError:
+        raise _no_access(path) from None
+    except (zipfile.BadZipFile, zipfile.LargeZipFile, ValueError, EOFError, OSError) as exc:
         raise unreadable(
             path,
             f"The file is damaged: it is not a readable .xlsx archive ({exc}).",
             "Open it in Excel, which may offer to repair it, and save a new copy; or use a backup.",
         ) from None
     names = {e.filename for e in entries}
+    if "xl/workbook.xml" not in names and "xl/workbook.bin" not in names and "content.xml" in names:
+        raise unreadable(
+            path,
+            "The file is an OpenDocument spreadsheet (.ods, as LibreOffice saves it), not an Excel workbook.",
+            "Open it in LibreOffice and save it as Excel 2007-365 (.xlsx).",
+        )
     if "xl/workbook.xml" not in names and "xl/workbook.bin" not in names:
         raise unreadable(
             path,
@@ -110,13 +120,54 @@ def _check_zip(path: Path) -> None:
             )
 
 
+_CHECK_PATH = "Check the file name and folder."
+
+
+def _not_there(path: Path, error: OSError) -> UnreadableFileError:
+    """The problem of a path that cannot even be looked at (SPEC §8: a message, never a traceback)."""
+    if error.errno == errno.ENOTDIR:
+        return unreadable(path, "The path goes through a file as if it were a folder.", _CHECK_PATH)
+    if error.errno == errno.ELOOP:
+        return unreadable(
+            path,
+            "The path is a symbolic link that leads back to itself (a link loop).",
+            "Point the link at the workbook, or give the workbook's own path.",
+        )
+    if error.errno in (errno.EACCES, errno.EPERM):
+        return _no_access(path)
+    if error.errno == errno.ENAMETOOLONG:
+        return unreadable(path, "The file name or path is too long for this system.", _CHECK_PATH)
+    if error.errno == errno.ENOENT:
+        return unreadable(path, "The file does not exist.", _CHECK_PATH)
+    return unreadable(path, f"The file cannot be looked at ({error.strerror or error}).", _CHECK_PATH)
+
+
+def _no_access(path: Path) -> UnreadableFileError:
+    return unreadable(
+        path,
+        "cvm-xl may not read this file (permission denied).",
+        "Ask the owner of the file or of its folder for read access, or copy it somewhere you can read.",
+    )
+
+
 def check_workbook_file(path: str | Path) -> Path:
-    """The path as a Path when the file looks like a readable .xlsx/.xlsm; else UnreadableFileError."""
+    """The path as a Path when the file looks like a readable .xlsx/.xlsm; else UnreadableFileError.
+
+    A missing file, a folder, a pipe or device, a link loop, a path through a file and a file that
+    may not be read are each named as such (SPEC §8)."""
     path = Path(path)
-    if not path.exists():
-        raise unreadable(path, "The file does not exist.", "Check the file name and folder.")
-    if not path.is_file():
+    try:
+        mode = path.stat().st_mode
+    except OSError as error:
+        raise _not_there(path, error) from None
+    if stat.S_ISDIR(mode):
         raise unreadable(path, "This is a folder, not a workbook file.", "Give the path of the .xlsx file.")
+    if not stat.S_ISREG(mode):
+        raise unreadable(
+            path,
+            "This is not a file but a pipe, socket or device, so it cannot be a workbook.",
+            "Give the path of the .xlsx file.",
+        )
     suffix = path.suffix.lower()
     if suffix not in EXTENSIONS:
         what = f"a {suffix} file" if suffix else "a file without an extension"
@@ -142,8 +193,13 @@ def check_workbook_file(path: str | Path) -> Path:
             "workbook), then save and try again.",
             size,
         )
-    with path.open("rb") as handle:
-        head = handle.read(4096)
+    try:
+        with path.open("rb") as handle:
+            head = handle.read(4096)
+    except PermissionError:
+        raise _no_access(path) from None
+    except OSError as error:
+        raise unreadable(path, f"The file cannot be read ({error.strerror or error}).", _CHECK_PATH) from None
     if head.startswith(OLE_MAGIC):
         if _is_encrypted_ole(path):
             raise unreadable(

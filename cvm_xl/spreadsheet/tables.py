@@ -21,6 +21,18 @@ def normalise_header(value: object) -> str:
     return name_key(value)
 
 
+def sheets_in_view(sheets: Iterable[tuple[str, bool]]) -> list[str]:
+    """The names of (name, hidden) sheets a reader considers, in workbook order.
+
+    A hidden sheet whose name is also a visible sheet's (case and spaces ignored, as ``find_sheet``
+    compares them) is left out, so the visible sheet is the one read and written: a stale hidden copy
+    named ``ideas`` before the visible ``Ideas`` is never taken for it.
+    """
+    listed = list(sheets)
+    visible = {normalise_header(name) for name, hidden in listed if not hidden}
+    return [name for name, hidden in listed if not (hidden and normalise_header(name) in visible)]
+
+
 def find_sheet(sheet_names: Iterable[str], wanted: str) -> str | None:
     """The workbook's own spelling of sheet ``wanted`` (case and spaces ignored), or None."""
     key = normalise_header(wanted)

@@ -198,9 +198,31 @@ def formula_text(formula: str) -> str:
     return formula.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
 
 
+MAX_LITERAL = 255  # Excel's limit for one text constant in a formula (it refuses a longer one)
+
+
+def _literal_pieces(text: str) -> list[str]:
+    """``text`` cut into pieces that each make a constant of at most ``MAX_LITERAL`` characters,
+    counted as Excel counts them: a doubled quote as two, a character outside the Basic Multilingual
+    Plane (an emoji) as two UTF-16 units; never cut inside either."""
+    pieces: list[str] = []
+    start = size = 0
+    for i, ch in enumerate(text):
+        width = 2 if ch == '"' or ord(ch) > 0xFFFF else 1
+        if size + width > MAX_LITERAL:
+            pieces.append(text[start:i])
+            start, size = i, 0
+        size += width
+    pieces.append(text[start:])
+    return pieces
+
+
 def string_literal(text: str) -> str:
-    """A text as a formula string literal: quotes doubled."""
-    return '"' + clean_text(text).replace('"', '""') + '"'
+    """A text as a formula string expression: quotes doubled, and a text longer than Excel allows
+    in one constant (``MAX_LITERAL``) split into constants joined with '&', which give the same text.
+    Every formula of a generated workbook (SPEC §7) that shows a name, a title or an ID a person typed
+    takes it from here."""
+    return "&".join('"' + piece.replace('"', '""') + '"' for piece in _literal_pieces(clean_text(text)))
 
 
 def lookup_literal(text: str) -> str:

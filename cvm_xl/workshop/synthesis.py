@@ -2,7 +2,9 @@
 
 Per customer, each raw idea's text is normalised (``text_normalise``) and compared with every other
 with rapidfuzz; average-linkage clustering then merges the most similar groups until no two groups are
-at least ``threshold`` similar on average.
+at least ``threshold`` similar on average (``clustering``). A customer with more raw ideas than one
+similarity matrix should hold (``blocked.DENSE_LIMIT``) is grouped by the same rules in bounded
+memory (``blocked``): 30,000 raw ideas within 1 GB.
 
 The customer's existing ideas (its own Ideas rows, never another customer's) take part from the start,
 each as a group of its raw ideas (possibly none) and its own words, title and description. A group of
@@ -41,12 +43,46 @@ from typing import NamedTuple
 
 import numpy as np
 import pandas as pd
-from rapidfuzz import fuzz, process
 
 from cvm_xl.core import columns as col
 from cvm_xl.core.cells import parse_yes_no
 from cvm_xl.core.values import is_blank
+from cvm_xl.workshop.blocked import DENSE_LIMIT, group_blocked
+from cvm_xl.workshop.clustering import (
+    FULL,
+    Clusters,
+    Grouping,
+    IdeaWords,
+    cluster,
+    clusters,
+    similarity,
+    similarity_matrix,
+)
 from cvm_xl.workshop.text_normalise import normalise
+
+# Names the workshop's users (the command line, the macros, tests and benchmarks) import from here.
+__all__ = [
+    "DEFAULT_IDEA_THRESHOLD",
+    "DEFAULT_THRESHOLD",
+    "DRAFT_STATUS",
+    "IDEA_TEXT",
+    "MOTHER_ID",
+    "RAW_ID",
+    "Clusters",
+    "IdeaWords",
+    "Singleton",
+    "SynthesisGroup",
+    "SynthesisReport",
+    "SynthesisResult",
+    "adjusted_rand_index",
+    "cluster",
+    "clusters",
+    "render_report",
+    "report_frame",
+    "similarity",
+    "similarity_matrix",
+    "synthesize",
+]
 
 RAW_ID = "Raw ID"
 IDEA_TEXT = "Idea"
@@ -61,9 +97,6 @@ DEFAULT_THRESHOLD = 0.3
 # (benchmarks/bench_synthesis.py). A little lower (0.325) puts a few more raw ideas under their
 # existing idea, but also starts putting new topics under existing ideas; precision comes first.
 DEFAULT_IDEA_THRESHOLD = 0.35
-_SCALE = 100  # rapidfuzz scores 0..100 -> whole hundredths of a percent 0..10,000
-_FULL = 100 * _SCALE
-_OVERLAP_WEIGHT = 0.5
 
 
 class Singleton(NamedTuple):
@@ -141,186 +174,31 @@ def _text(x: object) -> str | None:
     return None if is_blank(x) else " ".join(str(x).split())
 
 
-def similarity_matrix(texts: Sequence[str]) -> np.ndarray:
-    """Pairwise similarity of normalised texts in hundredths of a percent (0..10,000), as float64.
-
-    Half the share of words in common, counted against the shorter text (so an idea that says less
-    but nothing different still matches), and half rapidfuzz's ratio of the texts with their words
-    sorted (so near-identical spellings count and longer texts with extra topics count less).
-    """
-    return similarity(texts, texts)
-
-
-def similarity(texts: Sequence[str], others: Sequence[str]) -> np.ndarray:
-    """``similarity_matrix`` of each of ``texts`` (rows) with each of ``others`` (columns)."""
-    if len(texts) == 0 or len(others) == 0:
-        return np.zeros((len(texts), len(others)))
-    same = others is texts
-    words = [sorted(set(t.split())) for t in texts]
-    other_words = words if same else [sorted(set(t.split())) for t in others]
-    vocabulary: dict[str, int] = {}
-    positions = [
-        [(i, vocabulary.setdefault(w, len(vocabulary))) for i, ws in enumerate(lists) for w in ws]
-        for lists in (words, other_words)
-    ]
-    incidence = []
-    for lists, cells in zip((words, other_words), positions, strict=True):
-        table = np.zeros((len(lists), max(len(vocabulary), 1)), dtype=np.float32)
-        if cells:
-            rows, cols = zip(*cells, strict=True)
-            table[list(rows), list(cols)] = 1.0
-        incidence.append(table)
-    shared = (incidence[0] @ incidence[1].T).astype(np.float64)  # small whole numbers: exact in float32
-    sizes = incidence[0].sum(axis=1, dtype=np.float64)
-    other_sizes = incidence[1].sum(axis=1, dtype=np.float64)
-    shorter = np.minimum.outer(sizes, other_sizes)
-    overlap = np.divide(shared, shorter, out=np.zeros_like(shared), where=shorter > 0) * 100.0
-    sorted_texts = [" ".join(ws) for ws in words]
-    sorted_others = sorted_texts if same else [" ".join(ws) for ws in other_words]
-    spelling = process.cdist(sorted_texts, sorted_others, scorer=fuzz.ratio, dtype=np.float64)
-    blended = _OVERLAP_WEIGHT * overlap + (1.0 - _OVERLAP_WEIGHT) * spelling
-    blended[sizes == 0, :] = 0.0
-    blended[:, other_sizes == 0] = 0.0
-    return np.rint(blended * _SCALE)
-
-
-class IdeaWords(NamedTuple):
-    """Existing ideas taking part in clustering with their own words (title and description)."""
-
-    labels: Sequence[object]  # each idea's label (its Idea ID), as used in the seeds
-    similarity: np.ndarray  # items x ideas: each item's whole-number similarity to each idea's words
-    threshold: float  # the limit for joining an idea, 0..1
-
-
-class Clusters(NamedTuple):
-    """The outcome of ``clusters``."""
-
-    numbers: np.ndarray  # cluster number per item, numbered by first item
-    labels: list[object | None]  # per cluster number: its seed or idea label, None for a free cluster
-
-
-def cluster(
-    sim: np.ndarray,
-    seeds: Sequence[object | None],
+def group_raw_ideas(
+    words: Sequence[str],
+    seeds: Sequence[str | None],
     threshold: float,
-    ideas: IdeaWords | None = None,
-) -> np.ndarray:
-    """Average-linkage clusters of items under constraints; returns a cluster number per item.
+    idea_labels: Sequence[str],
+    idea_words: Sequence[str],
+    idea_threshold: float,
+) -> Grouping:
+    """One customer's raw ideas (normalised ``words``) grouped, with each group's title and cohesion.
 
-    ``sim`` holds whole-number similarities (0.._FULL); ``seeds[i]`` is an item's fixed group label or
-    None. Items with the same label start together; clusters with different labels never merge.
-    Merging stops when no two clusters are at least ``threshold`` (0..1) similar on average. Ties go
-    to the lowest cluster numbers, so the result is deterministic. Clusters are numbered by their
-    first item. ``ideas``: existing ideas that take part with their own words (see ``clusters``).
+    Up to ``blocked.DENSE_LIMIT`` raw ideas, one similarity matrix of them all; beyond, the blocked
+    synthesis (``blocked.group_blocked``), which holds a bounded number of similarities at a time.
     """
-    return clusters(sim, seeds, threshold, ideas).numbers
-
-
-def clusters(
-    sim: np.ndarray,
-    seeds: Sequence[object | None],
-    threshold: float,
-    ideas: IdeaWords | None = None,
-) -> Clusters:
-    """``cluster``, with each cluster's label, and existing ideas taking part with their own words.
-
-    The cluster labelled with an idea's label (empty when no item is seeded with it) links to a free
-    cluster by the free cluster's average similarity to the idea's words, averaged half and half with
-    the plain average link to the cluster's items when there are any: the idea's own words count as
-    much as all its items together, however many. That link must reach ``ideas.threshold``. Among
-    links that reach their limit, the one that clears it by most merges first.
-    """
-    n = len(seeds)
-    if n == 0:
-        return Clusters(np.zeros(0, dtype=int), [])
-    idea_labels = list(ideas.labels) if ideas is not None else []
-    words = ideas.similarity if ideas is not None and idea_labels else np.zeros((n, 0))
-    # initial clusters: one per fixed label (at its first item), one per free item, in item order;
-    # then one, still empty, per existing idea that no item is under yet
-    first: dict[object, int] = {}
-    start = np.empty(n, dtype=int)
-    for i, label in enumerate(seeds):
-        start[i] = i if label is None else first.setdefault(label, i)
-    heads, member_of = np.unique(start, return_inverse=True)
-    filled = len(heads)
-    labels: list[object | None] = [seeds[h] for h in heads]
-    labels += [x for x in dict.fromkeys(idea_labels) if x not in first]
-    m = len(labels)
-    column = {x: j for j, x in reversed(list(enumerate(idea_labels)))}
-    idea_of = np.array([-1 if x is None else column.get(x, -1) for x in labels], dtype=int)
-    locked = np.array([x is not None for x in labels], dtype=bool)
-    sums = np.zeros((m, m))  # whole numbers: sums stay exact whatever the order of merging
-    word_sums = np.zeros((m, words.shape[1]))
-    if filled < n:
-        order = np.argsort(member_of, kind="stable")
-        bounds = np.flatnonzero(np.r_[True, np.diff(member_of[order]) != 0])
-        block = np.add.reduceat(np.add.reduceat(sim[order], bounds, axis=0)[:, order], bounds, axis=1)
-        sums[:filled, :filled] = block
-        if words.shape[1]:
-            word_sums[:filled] = np.add.reduceat(words[order], bounds, axis=0)
-    else:
-        sums[:filled, :filled] = sim
-        word_sums[:filled] = words
-    counts = np.zeros(m)
-    counts[:filled] = np.bincount(member_of, minlength=filled)
-    active = np.ones(m, dtype=bool)
-    limit = threshold * _FULL
-    # a link to an idea is held against the idea limit: shifting it puts all links on one scale
-    shift = 0.0 if ideas is None else (ideas.threshold - threshold) * _FULL
-
-    def links(a: int) -> np.ndarray:
-        with np.errstate(divide="ignore", invalid="ignore"):
-            r = sums[a] / (counts[a] * counts)
-            if idea_of[a] >= 0:  # an idea's cluster: links to free clusters only
-                by_words = word_sums[:, idea_of[a]] / counts
-                r = (by_words if counts[a] == 0 else (by_words + r) / 2) - shift
-            elif not locked[a]:
-                at = np.flatnonzero(idea_of >= 0)
-                by_words = word_sums[a, idea_of[at]] / counts[a]
-                r[at] = np.where(counts[at] > 0, (by_words + r[at]) / 2, by_words) - shift
-        r[~active] = -np.inf
-        r[a] = -np.inf
-        if locked[a]:
-            r[locked] = -np.inf
-        return r
-
-    link = np.vstack([links(a) for a in range(m)])
-    best = link.argmax(axis=1)
-    best_val = link[np.arange(m), best]
-    while True:
-        a = int(best_val.argmax())
-        if not best_val[a] >= limit:
-            break
-        a, b = sorted((a, int(best[a])))
-        sums[a] += sums[b]
-        sums[:, a] = sums[a]
-        word_sums[a] += word_sums[b]
-        counts[a] += counts[b]
-        locked[a] |= locked[b]
-        idea_of[a] = max(idea_of[a], idea_of[b])
-        labels[a] = labels[b] if labels[a] is None else labels[a]
-        active[b] = False
-        member_of[member_of == b] = a
-        link[b] = -np.inf
-        link[:, b] = -np.inf
-        best_val[b] = -np.inf
-        link[a] = links(a)
-        link[:, a] = link[a]
-        stale = np.flatnonzero(active & ((best == a) | (best == b)))
-        stale = np.union1d(stale, [a])
-        best[stale] = link[stale].argmax(axis=1)
-        best_val[stale] = link[stale, best[stale]]
-        # A plain average link to the merged cluster lies between the links to its two parts, so it
-        # cannot beat a cluster's best; a link to an idea's cluster can, as its words weigh half.
-        gained = active & ((link[:, a] > best_val) | ((link[:, a] == best_val) & (best > a)))
-        best[gained] = a
-        best_val[gained] = link[gained, a]
-    # renumber clusters by their first item
-    order_of: dict[int, int] = {}
-    for label in member_of:
-        order_of.setdefault(int(label), len(order_of))
-    numbers = np.array([order_of[int(label)] for label in member_of], dtype=int)
-    return Clusters(numbers, [labels[c] for c in order_of])
+    if len(words) > DENSE_LIMIT:
+        return group_blocked(words, seeds, threshold, idea_labels, idea_words, idea_threshold)
+    sim = similarity_matrix(words)
+    matched = IdeaWords(idea_labels, similarity(words, idea_words), idea_threshold)
+    found = clusters(sim, seeds, threshold, matched)
+    members = [np.flatnonzero(found.numbers == k) for k in range(len(found.labels))]
+    return Grouping(
+        found.numbers,
+        found.labels,
+        [_representative(sim, words, m) for m in members],
+        [_cohesion(sim, m) for m in members],
+    )
 
 
 _ID_TAIL = re.compile(r"^(.*?)(\d+)$")
@@ -368,7 +246,7 @@ def _cohesion(sim: np.ndarray, members: np.ndarray) -> float:
     if k < 2:
         return 1.0
     block = sim[np.ix_(members, members)]
-    return float((block.sum() - np.trace(block)) / (k * (k - 1)) / _FULL)
+    return float((block.sum() - np.trace(block)) / (k * (k - 1)) / FULL)
 
 
 _NUMBER_INPUTS = (*col.VALUE_INPUTS, col.SUPPLIER_SHARE)
@@ -473,7 +351,6 @@ def synthesize(
         counted[customer] = len(rows)
         unknown += [(customer, i) for i in dict.fromkeys(x for x in seeds if x) if i not in known]
         words = [normalise(str(texts[r])) for r in rows]
-        sim = similarity_matrix(words)
         own: dict[str, int] = {}  # the customer's own ideas: Idea ID -> its first Ideas row
         for j, (idea_id, owner) in enumerate(zip(idea_ids, idea_owners, strict=True)):
             if owner == customer and idea_id:
@@ -484,13 +361,14 @@ def synthesize(
                 under.setdefault(str(mother_ids[r]), set()).add(str(texts[r]).casefold())
         own_words = {i: _own_words(titles[j], descriptions[j], under.get(i, set())) for i, j in own.items()}
         with_words = [i for i, w in own_words.items() if w]
-        matched = IdeaWords(with_words, similarity(words, [own_words[i] for i in with_words]), idea_threshold)
-        found = clusters(sim, seeds, threshold, matched)
+        found = group_raw_ideas(
+            words, seeds, threshold, with_words, [own_words[i] for i in with_words], idea_threshold
+        )
         own_ids = [i for i, c in zip(idea_ids, idea_owners, strict=True) if c == customer and i]
         make_id = _IdMaker(customer, own_ids, taken)
         for k, label in enumerate(found.labels):
             members = np.flatnonzero(found.numbers == k)
-            title = str(texts[rows[_representative(sim, words, members)]])
+            title = str(texts[rows[found.representative[k]]])
             ids = tuple(str(raw_ids[rows[i]]) for i in members)
             if label is None and len(members) == 1 and not singletons_as_ideas:
                 singletons.append(Singleton(customer, ids[0], title))
@@ -503,7 +381,7 @@ def synthesize(
                     filled.append(ids[position])
             new = label is None
             outside = not new and mother_id in own and outside_bounds[own[mother_id]]
-            cohesion = _cohesion(sim, members)
+            cohesion = found.cohesion[k]
             groups.append(
                 SynthesisGroup(customer, mother_id, ids, tuple(filled), new, title, cohesion, outside)
             )
