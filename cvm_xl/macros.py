@@ -22,16 +22,25 @@ from pathlib import Path
 
 from cvm_xl.actions.imports import (
     HELD,
-    IMPORT_LOG_SHEET,
+    UNMATCHED,
     BookImport,
     Item,
     applied_to,
+    changes_master,
     master_changes,
     plan_imports,
 )
 from cvm_xl.actions.synthesize import plan_synthesis
 from cvm_xl.books.passbook import PASSBOOK_SHEET, master_passbook, passbook_sheet_rows, reconcile_books
-from cvm_xl.books.read import KIND_MASTER, SIGN_OFFS_SHEET, BookContent, read_book, read_sign_offs
+from cvm_xl.books.read import (
+    IMPORT_LOG_SHEET,
+    KIND_MASTER,
+    SIGN_OFFS_SHEET,
+    BookContent,
+    read_book,
+    read_import_log,
+    read_sign_offs,
+)
 from cvm_xl.core import columns as col
 from cvm_xl.core.cells import shown
 from cvm_xl.core.fingerprint import canonical_text as key
@@ -253,6 +262,8 @@ def _master_content(book: Book, master: Master) -> BookContent:
     """The calling master as ``book_reader`` describes a master workbook (read from the open book)."""
     sheet = find_sheet(book.sheet_names(), SIGN_OFFS_SHEET)
     sign_offs = read_sign_offs(reader_cells(book.read(sheet))[0]) if sheet else None
+    log = find_sheet(book.sheet_names(), IMPORT_LOG_SHEET)  # the stamps that tell an older copy
+    import_log = read_import_log(reader_cells(book.read(log))[0]) if log else None
     names = zip(master.customers[col.CUSTOMER_ID], master.customers["Customer"], strict=True)
     return BookContent(
         path=Path(book.name),
@@ -264,6 +275,7 @@ def _master_content(book: Book, master: Master) -> BookContent:
         problems=master.problems,
         master=master,
         sign_offs=sign_offs,
+        import_log=import_log,
     )
 
 
@@ -311,6 +323,10 @@ def _item_problem(plan: BookImport, item: Item) -> Problem:
         f"{what}: {item.result}. As generated {_shown(item.base)}, in the master {_shown(item.master)}, "
         f"in the workbook {_shown(item.book)}."
     )
+    if item.result == UNMATCHED:
+        fix = "Correct the Idea ID in the workbook, or add the idea to the master, and import again."
+        where = f"{item.where}: {message}"
+        return Problem(plan.book.file, None, None, col.IDEA_ID, item.idea_id, where, fix=fix)
     if item.conflict:
         return Problem(plan.book.file, None, None, item.field or None, item.book, message, fix=CONFLICT_FIX)
     return Problem(plan.book.file, None, None, item.field or None, item.book, message, WARNING, HELD_FIX)
@@ -343,22 +359,28 @@ def import_returned_in(
             sign_offs=content.sign_offs,
             when=when,
             computed_columns=shown,
+            import_log=content.import_log,
         )
-        changes, appends = master_changes(plans, when)
-        apply_changes(book, changes, appends)
-        after = master
-        for plan in plans:
-            after = applied_to(after, plan)
-        lines, standing = master_passbook(after)
-        put_sheet(book, PASSBOOK_SHEET, passbook_sheet_rows(lines, standing, after.settings, when))
-        book.activate(IMPORT_LOG_SHEET)
-        items = [_item_problem(p, i) for p in plans for i in p.items if i.conflict or i.result == HELD]
+        written = changes_master(plans)  # as the command: an import that changes nothing writes nothing
+        if written:
+            changes, appends = master_changes(plans, when)
+            apply_changes(book, changes, appends)
+            after = master
+            for plan in plans:
+                after = applied_to(after, plan)
+            lines, standing = master_passbook(after)
+            put_sheet(book, PASSBOOK_SHEET, passbook_sheet_rows(lines, standing, after.settings, when))
+            book.activate(IMPORT_LOG_SHEET)
+        shown = (HELD, UNMATCHED)
+        items = [_item_problem(p, i) for p in plans for i in p.items if i.conflict or i.result in shown]
         problems = (*master.problems, *(w for b in books for w in b.problems), *items)
-        conflicts = sum(len(p.conflicts) for p in plans)
+        conflicts = sum(len(p.conflicts) + len(p.unmatched) for p in plans)
         message = " ".join(f"{p.book.path.name}: {p.summary()}." for p in plans)
+        if not written:
+            message += " Nothing to change, so nothing was written."
         if conflicts:
             message += f" Nothing was changed for the ideas in conflict: see the {PROBLEMS_SHEET} sheet."
-        return MacroOutcome(IMPORT, not conflicts, message, problems, IMPORT_LOG_SHEET)
+        return MacroOutcome(IMPORT, not conflicts, message, problems, IMPORT_LOG_SHEET if written else None)
 
     return run_macro(book, IMPORT, action)
 

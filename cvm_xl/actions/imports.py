@@ -15,7 +15,18 @@ changes, and ideas added in the workbook, are listed and applied only with ``app
 
 ``apply_imports`` writes all plans in one update of the master (a timestamped backup first, an
 atomic replace), records every item in the master's ``Import log`` sheet, and rewrites its
-Passbook sheet. Importing the same workbook twice changes nothing the second time.
+Passbook sheet. An import that changes nothing writes nothing (no backup, no log, no Passbook), so
+importing the same workbook twice changes nothing the second time.
+
+Two rules need what the master remembers of earlier imports (the ``Import log``):
+
+* **An older copy.** The log keeps the generation stamp of every workbook imported. A workbook
+  generated before the newest one already imported for its customer is an older copy: whatever
+  it would change in the master is a conflict, never applied (the newer workbook speaks for the
+  customer), and a tracking row it adds for a month the master already has a different row for is
+  a conflict too, where for a current workbook it is the row imported before.
+* **Rows with nowhere to go.** A tracking row for an idea the master does not hold is not
+  imported; it is counted, with its cell in the workbook, and the import ends with exit code 1.
 """
 
 from __future__ import annotations
@@ -31,11 +42,14 @@ import pandas as pd
 from cvm_xl.books.passbook import write_passbook_sheet
 from cvm_xl.books.read import (
     FINGERPRINT_GENERATED,
+    IMPORT_LOG_COLUMNS,
+    IMPORT_LOG_SHEET,
     KIND_CUSTOMER,
     SIGN_OFF_COLUMNS,
     SIGN_OFFS_SHEET,
     SIGNATORY_COLUMNS,
     SIGNED_IDEAS,
+    WORKBOOK_GENERATED,
     BookContent,
     canonical_value,
     key,
@@ -44,8 +58,10 @@ from cvm_xl.books.verify import signed_fingerprint
 from cvm_xl.core import columns as col
 from cvm_xl.core.problems import Problem, WorkbookError
 from cvm_xl.core.values import is_blank
+from cvm_xl.master.lock import writing
 from cvm_xl.master.model import Master
 from cvm_xl.master.read import load_master
+from cvm_xl.master.save import restore_backup
 from cvm_xl.master.schema import IDEAS, TRACKING
 from cvm_xl.master.update import CellChange, update_master
 
@@ -55,11 +71,6 @@ VALUE_FIELDS = (
     col.ONE_OFF, col.SHARING_METHOD, col.SUPPLIER_SHARE,
 )  # fmt: skip
 TRACKING_FIELDS = ("Month", "Supplier realised", "Customer realised", "Note")
-IMPORT_LOG_SHEET = "Import log"
-LOG_COLUMNS = (
-    "Imported", "Workbook", col.CUSTOMER_ID, col.IDEA_ID, "What", "Field", "In master before",
-    "In workbook", "Result",
-)  # fmt: skip
 
 # What an item is.
 IDEA_FIELD, VALUE_INPUT, NEW_IDEA, IDEA_ROW = "idea field", "value input", "new idea", "idea"
@@ -68,11 +79,15 @@ TRACKING_ROW, TRACKING_CHANGE, SIGN_OFF, SUMMARY = "tracking row", "tracking val
 APPLIED = "applied"
 HELD = "not applied: changes the signed figures (use --apply-values)"
 CONFLICT = "conflict: changed in the master and in the workbook"
+STALE = "conflict: an older copy of the workbook than the one imported last"
 BLOCKED = "not applied: this idea has a conflict"
 KEPT = "kept in the master (deleted in the workbook)"
 SKIPPED = "not imported"
+UNMATCHED = "not imported: the master has no such idea"
 RECORDED = "recorded"
 NOTE = "note"
+# What a dry run says instead: nothing is written, so nothing "is applied".
+WOULD = {APPLIED: "would apply", RECORDED: "would record"}
 
 
 class BookRefusedError(WorkbookError):
@@ -84,6 +99,8 @@ class Item(NamedTuple):
 
     ``sheet``/``row`` address the master cell that an applied change writes (None for appended rows
     and notes); ``base`` is the value as generated, ``master`` the master's value before the import.
+    ``where`` is the cell of the returned workbook that holds it ('Tracking!A12'), where that is what
+    the user needs to act on (a row the import cannot place).
     """
 
     customer_id: str
@@ -98,10 +115,18 @@ class Item(NamedTuple):
     sheet: str | None = None
     row: int | None = None
     column: str | None = None
+    where: str = ""
 
     @property
     def conflict(self) -> bool:
-        return self.result == CONFLICT
+        return self.result in (CONFLICT, STALE)
+
+    def outcome(self, dry_run: bool = False) -> str:
+        """What became of it, as the terminal and the Import log say it: 'applied', 'conflict: ...
+        (detail)'; 'would apply' in a dry run."""
+        result = WOULD.get(self.result, self.result) if dry_run else self.result
+        detail = "; ".join(d for d in (self.where, self.detail) if d)
+        return result + (f" ({detail})" if detail else "")
 
 
 @dataclass
@@ -116,6 +141,8 @@ class BookImport:
     fingerprint_now: str = ""
     # Computed cells of the master refreshed for ideas whose values changed: (Excel row, column, value).
     computed: list[tuple[int, str, object]] = field(default_factory=list)
+    # Why the workbook is an older copy than the one imported last ("" when it is not).
+    stale: str = ""
 
     @property
     def conflicts(self) -> list[Item]:
@@ -129,16 +156,38 @@ class BookImport:
     def held(self) -> list[Item]:
         return [i for i in self.items if i.result == HELD]
 
-    def summary(self) -> str:
+    @property
+    def unmatched(self) -> list[Item]:
+        """Rows of the workbook the import cannot place (a tracking row of an idea the master lacks)."""
+        return [i for i in self.items if i.result == UNMATCHED]
+
+    @property
+    def changes_master(self) -> bool:
+        """Whether importing the plan writes anything into the master's tables."""
+        return bool(self.applied or any(self.appends.values()) or self.computed)
+
+    def summary(self, dry_run: bool = False) -> str:
+        """'2 changes applied; 1 conflict; ...' ('would apply 2 changes; ...' in a dry run)."""
+        changes = _count(len(self.applied), "change")
         parts = [
-            f"{len(self.applied):,} change{'s' if len(self.applied) != 1 else ''} applied",
-            f"{len(self.conflicts):,} conflict{'s' if len(self.conflicts) != 1 else ''}",
+            f"would apply {changes}" if dry_run else f"{changes} applied",
+            _count(len(self.conflicts), "conflict"),
         ]
         if self.held:
-            parts.append(f"{len(self.held):,} value change{'s' if len(self.held) != 1 else ''} not applied")
+            parts.append(f"{_count(len(self.held), 'value change')} not applied")
+        if self.unmatched:
+            cells = ", ".join(i.where for i in self.unmatched[:5] if i.where)
+            more = " ..." if len(self.unmatched) > 5 else ""
+            parts.append(f"{_count(len(self.unmatched), 'row')} not imported ({cells}{more})")
+        if self.stale:
+            parts.append(f"an older copy: {self.stale}")
         if self.fingerprint_now != self.fingerprint_stored:
             parts.append(f"fingerprint {self.fingerprint_stored} is now {self.fingerprint_now}")
         return "; ".join(parts)
+
+
+def _count(n: int, word: str) -> str:
+    return f"{n:,} {word}{'' if n == 1 else 's'}"
 
 
 # --- refusing a workbook that does not belong ----------------------------------------------------
@@ -343,10 +392,12 @@ def _month(group: tuple[str, str]) -> str:
 
 
 def _tracking_items(
-    cid: str, master: Master, book: BookContent, known: set[str]
+    cid: str, master: Master, book: BookContent, known: set[str], held: set[str], stale: str
 ) -> tuple[list[Item], list[dict[str, object]]]:
     """Tracking rows changed or added in the workbook; ``known`` are the ideas a new row may name
-    (the customer's ideas in the master and the ideas this import appends)."""
+    (the customer's ideas in the master and the ideas this import appends), ``held`` the ideas the
+    customer added that are not appended (without --apply-values). ``stale`` (why the workbook is an
+    older copy, or "") turns a row it adds for a month the master has another row for into a conflict."""
     assert book.record is not None
     base, now, ours = _groups(book.record.tracking), _groups(book.tracking), _groups(master.tracking, known)
     items: list[Item] = []
@@ -359,12 +410,27 @@ def _tracking_items(
         master_of = {b.excel_row: m for b, m in with_master}
         for b in base_rows:
             items += _changed_row(cid, group, b, book_of.get(b.excel_row), master_of.get(b.excel_row))
-        _, fresh, master_only = _pair(added, master_added)  # rows imported before are in both
+        # A row added in both is the row imported before (then perhaps corrected in the master),
+        # unless the workbook is an older copy: then the master's row came from a newer one.
+        imported, fresh, master_only = _pair(added, master_added)
+        for k, m in imported:
+            if stale and k.canon != m.canon:
+                items.append(
+                    Item(cid, group[0], TRACKING_ROW, _month(group), None, _row_text(m), _row_text(k), STALE,
+                         stale, where=book.cell(TRACKING.name, col.IDEA_ID, k.excel_row))
+                )  # fmt: skip
         for k in fresh:
             item = Item(cid, group[0], TRACKING_ROW, _month(group), None, None, _row_text(k), APPLIED)
-            if group[0] not in known:
+            if group[0] in held:
+                detail = f"{group[0]} is an idea added in the workbook"
+                items.append(item._replace(result=HELD, detail=detail))
+            elif group[0] not in known:
                 items.append(
-                    item._replace(result=SKIPPED, detail=f"the master has no idea {group[0]} of {cid}")
+                    item._replace(
+                        result=UNMATCHED,
+                        detail=f"the master has no idea {group[0]} of {cid}",
+                        where=book.cell(TRACKING.name, col.IDEA_ID, k.excel_row),
+                    )
                 )
             elif master_only:
                 detail = "another row was added in the master for this idea and month"
@@ -494,24 +560,31 @@ def plan_import(
     sign_offs: pd.DataFrame | None = None,
     computed_columns: Sequence[str] = (),
     when: dt.datetime | None = None,
+    last_generated: dt.datetime | None = None,
 ) -> BookImport:
     """What importing ``book`` into ``master`` changes (nothing is written).
 
     ``sign_offs`` is the master's Sign-offs sheet (``book_reader.read_sign_offs``), for the
     signatories already recorded; ``computed_columns`` the computed columns its Ideas sheet shows,
-    refreshed for every idea whose values change. Raises ``BookRefusedError`` for a workbook that
-    does not belong.
+    refreshed for every idea whose values change. ``last_generated`` is the generation stamp of the
+    newest workbook of this customer imported before (``imported_generations``): a workbook
+    generated earlier is an older copy, and all it would change is a conflict. Raises
+    ``BookRefusedError`` for a workbook that does not belong.
     """
     when = when or dt.datetime.now().replace(microsecond=0)
     cid = check_belongs(master, book)
     stored = book.stored.get(cid, "")
     now = signed_fingerprint(book.customer_ideas(cid), book.signed_ids.get(cid, ()), book.settings)
     plan = BookImport(book, cid, fingerprint_stored=stored, fingerprint_now=now)
+    plan.stale = _older_copy(book, cid, last_generated)
     idea_items, new_ideas = _idea_items(cid, master, book, apply_values)
     owners = zip(master.ideas[col.IDEA_ID], master.ideas[col.CUSTOMER_ID], strict=True)
     known = {key(i) for i, c in owners if key(c) == cid}
     known |= {key(r[col.IDEA_ID]) for r in new_ideas}
-    tracking_items, tracking_rows = _tracking_items(cid, master, book, known)
+    held = {i.idea_id for i in idea_items if i.what == NEW_IDEA and i.result == HELD}
+    tracking_items, tracking_rows = _tracking_items(cid, master, book, known, held, plan.stale)
+    if plan.stale:
+        idea_items, tracking_items = _as_stale(idea_items, plan.stale), _as_stale(tracking_items, plan.stale)
     sign_items, sign_rows = _sign_off_items(cid, book, sign_offs, now, when)
     conflicted = {i.idea_id for i in (*idea_items, *tracking_items) if i.conflict}
     # A conflict stops every change to its idea, tracking rows included.
@@ -541,6 +614,53 @@ def plan_import(
     return plan
 
 
+def _as_stale(items: Sequence[Item], why: str) -> list[Item]:
+    """The items of an older copy: whatever it would change in the master is a conflict."""
+    return [i._replace(result=STALE, detail=why) if i.result in (APPLIED, HELD) else i for i in items]
+
+
+def generation_stamp(value: object) -> dt.datetime | None:
+    """A workbook's generation stamp as it is compared: to the second, without a time zone (None
+    when the value is no date and time: a workbook whose properties a program dropped)."""
+    if isinstance(value, str):
+        try:
+            value = dt.datetime.fromisoformat(value.strip())
+        except ValueError:
+            return None
+    if not isinstance(value, dt.datetime):
+        return None
+    if value.tzinfo is not None:
+        value = value.astimezone().replace(tzinfo=None)  # the local time generation writes
+    # To the nearest second: a spreadsheet that turned the text into a date keeps a fraction of a day,
+    # which may read back a hair below the second it was.
+    return (value + dt.timedelta(microseconds=500_000)).replace(microsecond=0)
+
+
+def _older_copy(book: BookContent, cid: str, last_generated: dt.datetime | None) -> str:
+    """Why ``book`` is an older copy than the workbook of ``cid`` imported last ("" when it is not,
+    or when either stamp is unknown)."""
+    generated = generation_stamp(book.generated)
+    if generated is None or last_generated is None or generated >= last_generated:
+        return ""
+    return (
+        f"generated {generated:%Y-%m-%d %H:%M:%S}, before the workbook of {cid} imported last "
+        f"(generated {last_generated:%Y-%m-%d %H:%M:%S})"
+    )
+
+
+def imported_generations(import_log: pd.DataFrame | None) -> dict[str, dt.datetime]:
+    """Per customer, the generation stamp of the newest workbook the master's Import log records."""
+    out: dict[str, dt.datetime] = {}
+    if import_log is None or not len(import_log):
+        return out
+    rows = zip(import_log[col.CUSTOMER_ID], import_log["What"], import_log[WORKBOOK_GENERATED], strict=True)
+    for cid, what, stamp in rows:
+        generated = generation_stamp(stamp)
+        if key(what) == SUMMARY and key(cid) and generated is not None:
+            out[key(cid)] = max(generated, out.get(key(cid), generated))
+    return out
+
+
 def _refresh_computed(master: Master, plan: BookImport, columns: Sequence[str]) -> None:
     """The master's computed cells of every idea whose values this plan changes or appends."""
     changed = {i.idea_id for i in plan.items if i.result == APPLIED and i.what == VALUE_INPUT}
@@ -566,10 +686,14 @@ def plan_imports(
     sign_offs: pd.DataFrame | None = None,
     computed_columns: Sequence[str] = (),
     when: dt.datetime | None = None,
+    import_log: pd.DataFrame | None = None,
 ) -> list[BookImport]:
     """Plans for several workbooks, each against the master as the earlier ones leave it, so two
-    copies of one customer's workbook that disagree end in a conflict, not in the last one winning."""
+    copies of one customer's workbook that disagree end in a conflict, not in the last one winning.
+    ``import_log`` is the master's Import log (``BookContent.import_log``): a workbook older than
+    one of its customer imported before, or earlier in ``books``, is an older copy."""
     when = when or dt.datetime.now().replace(microsecond=0)
+    generations = imported_generations(import_log)
     plans = []
     for book in books:
         plan = plan_import(
@@ -579,8 +703,13 @@ def plan_imports(
             sign_offs=sign_offs,
             computed_columns=computed_columns,
             when=when,
+            last_generated=generations.get(key(book.customer_id)),
         )
         plans.append(plan)
+        generated = generation_stamp(book.generated)
+        if plan.changes_master and generated is not None:
+            last = generations.get(plan.customer_id, generated)
+            generations[plan.customer_id] = max(generated, last)
         master = applied_to(master, plan)
         if SIGN_OFFS_SHEET in plan.appends:
             added = pd.DataFrame(plan.appends[SIGN_OFFS_SHEET], columns=list(SIGN_OFF_COLUMNS))
@@ -624,15 +753,16 @@ def log_records(plans: Sequence[BookImport], when: dt.datetime) -> list[dict[str
     for plan in plans:
         name = plan.book.path.name
         for item in plan.items:
-            result = item.result + (f" ({item.detail})" if item.detail else "")
             rows.append(
-                dict(zip(LOG_COLUMNS, (when, name, item.customer_id, item.idea_id or None, item.what,
-                                       item.field or None, _log_value(item.master), _log_value(item.book),
-                                       result), strict=True))
+                dict(zip(IMPORT_LOG_COLUMNS, (when, name, item.customer_id, item.idea_id or None, item.what,
+                                              item.field or None, _log_value(item.master),
+                                              _log_value(item.book), item.outcome(), None), strict=True))
             )  # fmt: skip
+        # The summary row keeps the workbook's generation stamp as text, exactly as its property
+        # gives it: a date cell would round it, and an older copy is told by comparing it.
         rows.append(
-            dict(zip(LOG_COLUMNS, (when, name, plan.customer_id, None, SUMMARY, None, None, None,
-                                   plan.summary()), strict=True))
+            dict(zip(IMPORT_LOG_COLUMNS, (when, name, plan.customer_id, None, SUMMARY, None, None, None,
+                                          plan.summary(), plan.book.generated), strict=True))
         )  # fmt: skip
     return rows
 
@@ -648,6 +778,7 @@ class ImportResult(NamedTuple):
     backup: Path | None
     changed_cells: int
     appended_rows: int
+    written: bool = True  # False: nothing to change, the master was left as it was
 
 
 def master_changes(
@@ -673,14 +804,29 @@ def master_changes(
     return changes, appends
 
 
+def changes_master(plans: Sequence[BookImport]) -> bool:
+    """Whether importing the plans writes anything into the master's tables."""
+    return any(plan.changes_master for plan in plans)
+
+
 def apply_imports(
     master_path: str | Path, plans: Sequence[BookImport], when: dt.datetime | None = None
 ) -> ImportResult:
     """Write every plan into the master at once (backup kept, atomic replace), log each item in
-    ``Import log``, then rewrite the master's Passbook sheet from the updated master."""
+    ``Import log``, then rewrite the master's Passbook sheet from the updated master.
 
+    When no plan changes anything (an unchanged workbook, one imported before, only conflicts),
+    nothing is written at all: no backup, no log rows, no Passbook sheet (``written`` is False)."""
+
+    if not changes_master(plans):
+        return ImportResult(Path(master_path), None, 0, 0, written=False)
     when = when or dt.datetime.now().replace(microsecond=0)
     changes, appends = master_changes(plans, when)
-    result = update_master(master_path, changes, appends, backup=True, now=when)
-    write_passbook_sheet(master_path, load_master(master_path), when)
+    with writing(master_path, holder="cvm-xl import"):  # both writes, no other writer between
+        result = update_master(master_path, changes, appends, backup=True, now=when)
+        try:
+            write_passbook_sheet(master_path, load_master(master_path), when)
+        except BaseException:
+            restore_backup(result.backup, Path(master_path))  # the whole import, or nothing of it
+            raise
     return ImportResult(result.path, result.backup, result.changed_cells, result.appended_rows)

@@ -18,7 +18,6 @@ from typing import TYPE_CHECKING, NamedTuple
 
 import numpy as np
 import pandas as pd
-from openpyxl import load_workbook
 from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.worksheet import Worksheet
@@ -39,8 +38,10 @@ from cvm_xl.core.passbook import (
 from cvm_xl.core.reconcile import Difference, reconcile
 from cvm_xl.core.settings import Settings
 from cvm_xl.core.tracking import CUSTOMER_REALISED, SUPPLIER_REALISED, realised_by_month
+from cvm_xl.master.lock import writing
 from cvm_xl.master.model import Master
-from cvm_xl.spreadsheet.atomic import save_atomically
+from cvm_xl.master.save import save_master
+from cvm_xl.spreadsheet.sheet_names import open_for_update, set_title, sheets_in_view_of
 from cvm_xl.spreadsheet.tables import find_sheet
 
 if TYPE_CHECKING:
@@ -201,32 +202,37 @@ def _style_sheet(ws: Worksheet, rows: list[list[object]], n_customers: int) -> N
 _HEADER_FILL = PatternFill("solid", start_color="DDEBF7", end_color="DDEBF7")
 
 
-def write_passbook_sheet(path: str | Path, master: Master, when: dt.datetime | None = None) -> None:
+def write_passbook_sheet(
+    path: str | Path, master: Master, when: dt.datetime | None = None, *, backup: bool = False
+) -> Path | None:
     """Write (or rewrite) the Passbook sheet of the master file, atomically; nothing else changes.
 
     The sheet holds plain values: it is a statement of the passbook at ``when``, rewritten by
-    ``cvm-xl passbook`` and after every ``cvm-xl import``.
+    ``cvm-xl passbook`` and after every ``cvm-xl import``. The master is held for writing while it
+    is read and saved; with ``backup`` the previous file is kept beside it (returned).
     """
 
     target = Path(path)
     when = when or dt.datetime.now().replace(microsecond=0)
     lines, items = master_passbook(master)
     rows = passbook_sheet_rows(lines, items, master.settings, when)
-    wb = load_workbook(target, keep_vba=target.suffix.lower() == ".xlsm", keep_links=True)
-    existing = find_sheet(wb.sheetnames, PASSBOOK_SHEET)
-    index = len(wb.sheetnames)
-    if existing is not None:
-        index = wb.sheetnames.index(existing)
-        wb.remove(wb[existing])
-    ws = wb.create_sheet(PASSBOOK_SHEET, index)
-    for values in rows:
-        ws.append([_cell(v) for v in values])
-    for row in ws.iter_rows():
-        for cell in row:
-            if isinstance(cell.value, str):
-                cell.data_type = "s"  # typed text (a title starting with '=') stays text
-    _style_sheet(ws, rows, len(items))
-    save_atomically(wb, target)
+    with writing(target, holder="cvm-xl passbook"):
+        wb = open_for_update(target)  # every sheet keeps its own name (a hidden 'ideas' beside 'Ideas')
+        existing = find_sheet(sheets_in_view_of(wb), PASSBOOK_SHEET)
+        index = len(wb.sheetnames)
+        if existing is not None:
+            index = wb.sheetnames.index(existing)
+            wb.remove(wb[existing])
+        ws = wb.create_sheet(PASSBOOK_SHEET, index)
+        set_title(ws, PASSBOOK_SHEET)  # openpyxl would add a '1' beside a hidden sheet of that name
+        for values in rows:
+            ws.append([_cell(v) for v in values])
+        for row in ws.iter_rows():
+            for cell in row:
+                if isinstance(cell.value, str):
+                    cell.data_type = "s"  # typed text (a title starting with '=') stays text
+        _style_sheet(ws, rows, len(items))
+        return save_master(wb, target, backup=backup, now=when)
 
 
 def _cell(value: object) -> object:

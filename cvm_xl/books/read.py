@@ -19,11 +19,11 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from functools import cached_property
 from pathlib import Path
+from typing import NamedTuple
 from xml.etree import ElementTree
 
 import numpy as np
 import pandas as pd
-from python_calamine import CalamineError, CalamineWorkbook
 
 from cvm_xl.books import layout as L
 from cvm_xl.books.package import (
@@ -50,6 +50,7 @@ from cvm_xl.master.read_tables import TableData, empty_frame, read_table
 from cvm_xl.master.schema import IDEAS, SETTING, TRACKING
 from cvm_xl.master.settings_sheet import default_settings_problem, read_settings
 from cvm_xl.spreadsheet.files import check_workbook_file, unreadable
+from cvm_xl.spreadsheet.sheet_rows import read_workbook_rows
 from cvm_xl.spreadsheet.sheet_xml import SheetScan, scan_sheets
 from cvm_xl.spreadsheet.tables import find_header_row, find_sheet, normalise_header
 
@@ -80,6 +81,16 @@ SIGNATORY_COLUMNS: dict[tuple[str, str], str] = {
 SIGN_OFF_COLUMNS = (
     col.CUSTOMER_ID, "Customer", FINGERPRINT_GENERATED, FINGERPRINT_SIGNED, SIGNED_IDEAS,
     *SIGNATORY_COLUMNS.values(), "Workbook", "Generated", "Imported",
+)  # fmt: skip
+
+# The master's record of every import that changed it (one row per item, then one per workbook).
+# "Workbook generated" keeps the returned workbook's generation stamp as its property gave it, so an
+# older copy of a customer's workbook can be told from the one imported last (``actions.imports``).
+IMPORT_LOG_SHEET = "Import log"
+WORKBOOK_GENERATED = "Workbook generated"
+IMPORT_LOG_COLUMNS = (
+    "Imported", "Workbook", col.CUSTOMER_ID, col.IDEA_ID, "What", "Field", "In master before",
+    "In workbook", "Result", WORKBOOK_GENERATED,
 )  # fmt: skip
 
 SUMMARY_SHEET, DETAIL_SHEET = "Summary", "Detail"
@@ -141,6 +152,21 @@ class Record:
         return tuple(key(v) for v in ranked[col.IDEA_ID])
 
 
+class Place(NamedTuple):
+    """Where a table of a workbook is: its sheet as the workbook spells it, each column's letter."""
+
+    sheet: str
+    letters: Mapping[str, str]
+
+    @classmethod
+    def of(cls, data: TableData) -> Place:
+        return cls(data.sheet_name, dict(data.letters))
+
+    def cell(self, column: str, row: int) -> str:
+        letter = self.letters.get(column)
+        return f"{self.sheet}!{letter}{row}" if letter else f"{self.sheet} row {row}"
+
+
 @dataclass(frozen=True, eq=False)
 class BookContent:
     """What a workbook holds, read as inputs. Figures come from ``evaluated`` (the core), never
@@ -168,6 +194,9 @@ class BookContent:
     master: Master | None = None
     sign_offs: pd.DataFrame | None = None
     computed_columns: tuple[str, ...] = ()  # the computed columns a master's Ideas sheet shows
+    import_log: pd.DataFrame | None = None  # a master's Import log sheet (None when it has none)
+    # Where a customer workbook's tables are (Ideas, Tracking), to name the cell of a row it holds.
+    places: dict[str, Place] = field(default_factory=dict)
 
     @property
     def file(self) -> str:
@@ -185,6 +214,12 @@ class BookContent:
     def customer_id(self) -> str | None:
         """The customer of a customer workbook (None for the others)."""
         return next(iter(self.customers)) if self.kind == KIND_CUSTOMER and self.customers else None
+
+    def cell(self, table: str, column: str, row: int) -> str:
+        """'Tracking!A12': the cell of a record of this workbook ('Tracking row 12' without the
+        column's letter; the file name when the table's sheet is not known)."""
+        place = self.places.get(table)
+        return place.cell(column, row) if place is not None else f"{self.path.name} row {row}"
 
     def describe(self) -> str:
         """'customer workbook of C-WHL (Brightwell Wheels)', 'master workbook (4 customers)'."""
@@ -282,23 +317,10 @@ def cell_at(rows: Sequence[Sequence[object]], row: int, column: int) -> object:
 
 
 def read_rows(path: Path, sheets: Sequence[str]) -> tuple[list[str], dict[str, Sequence[Sequence[object]]]]:
-    """All sheet names and the cell values of the wanted sheets that exist (row 0 = Excel row 1)."""
-    try:
-        with CalamineWorkbook.from_path(str(path)) as workbook:
-            names = list(workbook.sheet_names)
-            rows: dict[str, Sequence[Sequence[object]]] = {
-                sheet: workbook.get_sheet_by_name(sheet).to_python(skip_empty_area=False)
-                for sheet in sheets
-                if sheet in names
-            }
-    except (CalamineError, OSError, ValueError) as exc:
-        raise unreadable(path, f"The workbook cannot be read ({exc}).", _DAMAGED_FIX) from None
-    except BaseException as exc:
-        # The Rust reader reports some malformed files as a PanicException (a BaseException).
-        if type(exc).__name__ != "PanicException":
-            raise
-        raise unreadable(path, "The workbook cannot be read: it is damaged.", _DAMAGED_FIX) from None
-    return names, rows
+    """All sheet names and the cell values of the wanted sheets that exist (row 0 = Excel row 1),
+    read within what each sheet holds (``spreadsheet.sheet_rows``)."""
+    names, rows, _ = read_workbook_rows(path, sheets, _DAMAGED_FIX)
+    return names, dict(rows)
 
 
 def sheet_names(path: Path) -> list[str]:
@@ -547,14 +569,26 @@ def _read_customer(path: Path, properties: dict[str, str], names: list[str]) -> 
     if not customer_id:
         raise unreadable(path, "The workbook does not say which customer it belongs to.", _NOT_OURS_FIX)
     ideas_rows = _own_customer(rows[ideas_sheet], customer_id)
-    ideas = read_table(IDEAS, ideas_rows, file, ideas_sheet, _scan(scans, ideas_sheet))
+    # The returned workbook's typed numbers are read as its master's are (its Settings' Number format).
+    ideas = read_table(
+        IDEAS, ideas_rows, file, ideas_sheet, _scan(scans, ideas_sheet), settings.number_format
+    )
     problems += ideas.problems + _duplicate_ids(ideas, f"{ideas_sheet} sheet")
     tracking_sheet = found[L.TRACKING]
     tracking = _empty_tracking()
+    places = {IDEAS.name: Place.of(ideas)}
     if tracking_sheet is not None:
-        data = read_table(TRACKING, rows[tracking_sheet], file, tracking_sheet, _scan(scans, tracking_sheet))
+        data = read_table(
+            TRACKING,
+            rows[tracking_sheet],
+            file,
+            tracking_sheet,
+            _scan(scans, tracking_sheet),
+            settings.number_format,
+        )
         problems += data.problems
         tracking = data.frame
+        places[TRACKING.name] = Place.of(data)
     problems += _customer_rows(ideas, customer_id, file)
     _raise_on_errors(problems)
     defined = defined_names(path)
@@ -573,6 +607,7 @@ def _read_customer(path: Path, properties: dict[str, str], names: list[str]) -> 
         signatories=_signatories(defined, rows),
         properties=properties,
         master=None,
+        places=places,
     )
     warnings = stale_cache_warnings(ideas, rows[ideas_sheet], content.evaluated)
     return _with_problems(content, [*problems, *warnings])
@@ -619,7 +654,7 @@ def _read_signoff(path: Path, properties: dict[str, str], names: list[str]) -> B
         raise WorkbookError([_missing_sheet(path, DETAIL_SHEET, names, "consolidated sign-off")])
     _, rows = read_rows(path, [s for s in found.values() if s])
     settings, problems = _settings(rows.get(found[L.SETTINGS] or ""), file, found[L.SETTINGS])
-    detail = read_table(IDEAS, rows[detail_sheet], file, detail_sheet)
+    detail = read_table(IDEAS, rows[detail_sheet], file, detail_sheet, number_format=settings.number_format)
     problems += detail.problems + _duplicate_ids(detail, f"{detail_sheet} sheet")
     summary_rows = rows[summary_sheet]
     wanted = (col.CUSTOMER_ID, SUMMARY_FINGERPRINT)
@@ -671,11 +706,14 @@ def _read_master(path: Path, properties: dict[str, str]) -> BookContent:
     names = sheet_names(path)
     ideas_sheet = find_sheet(names, IDEAS.name)
     sign_offs_sheet = find_sheet(names, SIGN_OFFS_SHEET)
-    _, rows = read_rows(path, [s for s in (ideas_sheet, sign_offs_sheet) if s])
+    log_sheet = find_sheet(names, IMPORT_LOG_SHEET)
+    _, rows = read_rows(path, [s for s in (ideas_sheet, sign_offs_sheet, log_sheet) if s])
     warnings: list[Problem] = []
     computed: tuple[str, ...] = ()
     if ideas_sheet is not None:
-        data = read_table(IDEAS, rows[ideas_sheet], str(path), ideas_sheet)
+        data = read_table(
+            IDEAS, rows[ideas_sheet], str(path), ideas_sheet, number_format=master.settings.number_format
+        )
         if data.header is not None:
             computed = tuple(c for c in col.IDEA_COMPUTED if c in data.header.positions)
         if data.header is not None and data.frame.index.equals(master.ideas.index):
@@ -706,6 +744,7 @@ def _read_master(path: Path, properties: dict[str, str]) -> BookContent:
         master=master,
         sign_offs=sign_offs,
         computed_columns=computed,
+        import_log=read_import_log(rows[log_sheet]) if log_sheet else None,
     )
     object.__setattr__(content, "evaluated", master.evaluated)  # evaluated once
     return _with_problems(content, [*master.problems, *warnings])
@@ -720,9 +759,22 @@ def split_ids(text: object) -> tuple[str, ...]:
 
 def read_sign_offs(rows: Sequence[Sequence[object]]) -> pd.DataFrame:
     """The Sign-offs sheet of a master as a table (blanks None), in sheet order."""
-    header = find_header_row(rows, SIGN_OFF_COLUMNS, (col.CUSTOMER_ID, FINGERPRINT_SIGNED))
+    return _record_sheet(rows, SIGN_OFF_COLUMNS, (col.CUSTOMER_ID, FINGERPRINT_SIGNED))
+
+
+def read_import_log(rows: Sequence[Sequence[object]]) -> pd.DataFrame:
+    """The Import log sheet of a master as a table (blanks None), in sheet order. A log written
+    before the ``Workbook generated`` column existed reads with that column blank."""
+    return _record_sheet(rows, IMPORT_LOG_COLUMNS, (col.CUSTOMER_ID, "What"))
+
+
+def _record_sheet(
+    rows: Sequence[Sequence[object]], columns: Sequence[str], required: Sequence[str]
+) -> pd.DataFrame:
+    """A sheet cvm-xl keeps a record in (Sign-offs, Import log), found by its headers."""
+    header = find_header_row(rows, columns, required)
     if header is None:
-        return pd.DataFrame(columns=list(SIGN_OFF_COLUMNS))
+        return pd.DataFrame(columns=list(columns))
     records = []
     for index in range(header.row + 1, len(rows)):
         cells = rows[index]
@@ -732,7 +784,7 @@ def read_sign_offs(rows: Sequence[Sequence[object]]) -> pd.DataFrame:
         }
         if any(v is not None for v in record.values()):
             records.append(record)
-    return pd.DataFrame(records, columns=list(SIGN_OFF_COLUMNS))
+    return pd.DataFrame(records, columns=list(columns))
 
 
 def book_kind(properties: Mapping[str, str], names: Sequence[str]) -> str | None:

@@ -1,12 +1,15 @@
 """What every command shares: exit codes (SPEC §8), usage errors, loading the master or a book
-with its problems printed, and the problem tables and value texts of the terminal."""
+with its problems printed, holding the master while a command changes it, what each operating
+system error means for the user, and the problem tables and value texts of the terminal."""
 
 from __future__ import annotations
 
 import datetime as dt
+import errno
 import math
 import sys
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
 from pathlib import Path
 
 from rich.console import Console
@@ -17,6 +20,7 @@ from cvm_xl.books.read import BookContent, read_book
 from cvm_xl.core import columns as col
 from cvm_xl.core.cells import shown
 from cvm_xl.core.problems import Problem, WorkbookError
+from cvm_xl.master.lock import WAIT_VARIABLE, WriteRefusedError, wait_seconds, writing
 from cvm_xl.master.model import Master
 from cvm_xl.master.read import load_master
 from cvm_xl.spreadsheet.files import UnreadableFileError
@@ -79,13 +83,115 @@ def chosen_customers(master: Master, wanted: Sequence[str] | None) -> list[str] 
     return list(dict.fromkeys(wanted))
 
 
+_AGAIN = "then run the command again."
+_NO_WRITE = (
+    "permission to write there is missing",
+    "Close the file if it is open in Excel, ask for write access to the folder (or use a folder you "
+    f"can write to), {_AGAIN}",
+)
+_FULL = "the disk is full", f"Free some space on that drive (or use another folder), {_AGAIN}"
+_NO_LOCKS = (
+    "the drive does not support locking files",
+    f"Work on the file in a folder on another drive (or ask for locking on the share), {_AGAIN}",
+)
+# What each operating-system error means for the file a command reads or writes, and what to do: the
+# one mapping every command uses (SPEC §8: every error says what to do; never a traceback).
+OS_ERRORS: dict[int, tuple[str, str]] = {
+    errno.ENOSPC: _FULL,
+    errno.EDQUOT: ("your disk quota is used up", f"Free some of your space on that drive, {_AGAIN}"),
+    errno.EFBIG: ("the file is larger than the drive allows", f"Use another drive, {_AGAIN}"),
+    errno.EROFS: (
+        "the drive is read-only",
+        "Copy the file to a folder you can write to and work there (or have the drive made "
+        f"writable), {_AGAIN}",
+    ),
+    errno.EACCES: _NO_WRITE,
+    errno.EPERM: _NO_WRITE,
+    errno.EISDIR: ("it is a folder, not a file", f"Give the name of a file in that folder, {_AGAIN}"),
+    errno.ENOTDIR: (
+        "a part of the path is a file, not a folder",
+        f"Give a folder that exists or can be created, {_AGAIN}",
+    ),
+    errno.EEXIST: (
+        "a file of that name is in the way",
+        f"Give another name, or move that file away, {_AGAIN}",
+    ),
+    errno.ENOENT: ("it (or its folder) does not exist", f"Check the path, {_AGAIN}"),
+    errno.ENAMETOOLONG: ("the name is too long", f"Use a shorter file or folder name, {_AGAIN}"),
+    errno.EBUSY: ("the file is in use", f"Close it in every program, {_AGAIN}"),
+    errno.ETXTBSY: ("the file is in use", f"Close it in every program, {_AGAIN}"),
+    errno.EIO: (
+        "the drive reported an input/output error",
+        f"Check the drive or the connection to the share, {_AGAIN}",
+    ),
+    errno.ENOLCK: _NO_LOCKS,
+    errno.ENOSYS: _NO_LOCKS,
+    errno.EOPNOTSUPP: _NO_LOCKS,
+    errno.EMFILE: ("too many files are open", f"Close some programs, {_AGAIN}"),
+    errno.ENFILE: ("too many files are open", f"Close some programs, {_AGAIN}"),
+}
+
+
+def os_error_message(exc: OSError, path: str | Path | None = None) -> str:
+    """``exc`` as a message naming the file (``path``, the file the user named, else the error's
+    own), what went wrong and what to do; the writers are atomic, so nothing was changed."""
+    where = path if path is not None else (exc.filename or "the file")
+    reason, fix = OS_ERRORS.get(
+        exc.errno or -1, ("the file system refused it", f"Check the file and its folder, {_AGAIN}")
+    )
+    detail = f" ({exc.strerror})" if exc.strerror and exc.strerror.casefold() != reason.casefold() else ""
+    return f"{where} could not be written: {reason}{detail}; nothing was changed. {fix}"
+
+
+def same_file(a: Path, b: Path) -> bool:
+    """Whether two paths name one file (``--out`` naming the master itself, by any spelling)."""
+    try:
+        return a.exists() and b.exists() and a.samefile(b)
+    except OSError:
+        return a.resolve() == b.resolve()
+
+
 def write_error(path: str | Path, exc: Exception) -> Exception:
     """Why the master could not be written, as a usage error (exit 2) that says what to do."""
-    reason = exc.strerror if isinstance(exc, OSError) and exc.strerror else str(exc)
+    if isinstance(exc, OSError):
+        return UsageError(os_error_message(exc, path))
+    if isinstance(exc, WriteRefusedError):
+        return UsageError(str(exc))
     return UsageError(
-        f"{path} could not be written ({reason}); nothing was changed. Close it in Excel, check that "
-        "the folder is writable, and run the command again."
+        f"{path} could not be written ({exc}); nothing was changed. Correct the value named, then run "
+        "the command again."
     )
+
+
+@contextmanager
+def holding(path: str | Path, command: str, *, write: bool = True, create: bool = False) -> Iterator[None]:
+    """Hold the master at ``path`` for a command's whole read-modify-write (``cvm_xl.master.lock``):
+    a second writer reads it only after this one wrote it, so no update is lost. A master that is
+    read-only, open in Excel or LibreOffice, or held by another command past the wait is refused,
+    and every operating-system error is a message: both as ``UsageError`` (exit 2), nothing changed.
+
+    With ``write`` False (a dry run) nothing is held. A path that is no file is left to the loader,
+    which says what is wrong with it, unless ``create`` (a file the command may create; its folder
+    must exist).
+    """
+    if not write or not (Path(path).is_file() or (create and not Path(path).exists())):
+        yield
+        return
+
+    def waiting(holder: str) -> None:
+        print(
+            f"cvm-xl {command}: {path} is being changed by {holder}; waiting up to {wait_seconds():g} "
+            f"seconds ({WAIT_VARIABLE})...",
+            file=sys.stderr,
+        )
+
+    try:
+        with writing(path, holder=f"cvm-xl {command}", on_wait=waiting):
+            yield
+    except WriteRefusedError as exc:
+        raise UsageError(str(exc)) from None
+    except OSError as exc:
+        raise UsageError(os_error_message(exc, path)) from None
 
 
 def _value(value: object) -> str:

@@ -1,7 +1,12 @@
 """`cvm-xl generate MASTER --out DIR [--customer ID] [--force]`: one workbook per customer.
 
+``--out`` is a folder (created if needed), never a file and never the master. The folder is held
+while the workbooks are written (``cvm_xl.master.lock.writing_into``): a second generate into it
+waits, and the temporary files of a generate that was killed are removed first.
+
 Exit codes: 0 every workbook written, 1 problems in the master (nothing written) or a workbook
-left alone because it changed since generation, 2 bad usage or an unreadable master.
+left alone because it changed since generation, 2 bad usage, an unreadable master, or a folder
+or workbook that cannot be written (a full disk ...; each workbook is whole or not written).
 """
 
 from __future__ import annotations
@@ -11,8 +16,18 @@ from pathlib import Path
 
 from rich.console import Console
 
-from cvm_xl.cli.common import EXIT_OK, EXIT_PROBLEMS, UsageError, load
+from cvm_xl.cli.common import (
+    EXIT_OK,
+    EXIT_PROBLEMS,
+    EXIT_USAGE,
+    UsageError,
+    load,
+    os_error_message,
+    same_file,
+)
 from cvm_xl.cli.progress import generate_with_progress
+from cvm_xl.generate.batch import FAILED
+from cvm_xl.master.lock import WriteRefusedError, writing_into
 
 
 def add_parser(subparsers: argparse._SubParsersAction) -> None:
@@ -38,8 +53,20 @@ def add_parser(subparsers: argparse._SubParsersAction) -> None:
     p.set_defaults(run=run)
 
 
+def output_folder(out: str, master: str) -> Path:
+    """The folder ``--out`` names; a file there (the master or any other) is a usage error."""
+    path = Path(out)
+    if path.exists() and not path.is_dir():
+        what = "the master itself" if same_file(path, Path(master)) else "a file"
+        raise UsageError(
+            f"{out} is {what}, not a folder; give a folder for the customer workbooks, e.g. customers"
+        )
+    return path
+
+
 def run(args: argparse.Namespace) -> int:
     console = Console(highlight=False)
+    out = output_folder(args.out, args.master)
     master = load(args.master, "generate", console)
     if isinstance(master, int):
         return master
@@ -53,8 +80,24 @@ def run(args: argparse.Namespace) -> int:
                 + (" ..." if len(known) > 20 else "")
             )
         wanted = list(dict.fromkeys(args.customer))
-
-    results = generate_with_progress(
-        master, Path(args.out), customer_ids=wanted, force=args.force, workers=args.workers, console=console
-    )
+    try:
+        out.mkdir(parents=True, exist_ok=True)
+        with writing_into(out, holder="cvm-xl generate"):
+            results = generate_with_progress(
+                master, out, customer_ids=wanted, force=args.force, workers=args.workers, console=console
+            )
+    except WriteRefusedError as exc:
+        raise UsageError(str(exc)) from None
+    except OSError as exc:
+        raise UsageError(os_error_message(exc, out)) from None
+    failed = [r for r in results if r.status == FAILED]
+    if failed:
+        # An operating-system error (a full disk, a folder that cannot be written): each workbook
+        # was written whole or not at all (SPEC §7), and each one not written is named above.
+        console.print(
+            f"[bold red]{len(failed)} customer workbook{'s' if len(failed) != 1 else ''} could not be "
+            f"written to {out}[/]; the others are complete. Free some space on that drive, or check "
+            "that you may write to the folder, then run generate again."
+        )
+        return EXIT_USAGE
     return EXIT_OK if all(r.ok for r in results) else EXIT_PROBLEMS

@@ -6,11 +6,15 @@ since generation is a conflict: it is listed and nothing is changed for that ide
 inputs alter the signed figures: they are listed, and applied only with --apply-values.
 
 Before writing, a timestamped backup of the master is kept beside it; the master is replaced in
-one step, every item is recorded in its Import log sheet and its Passbook sheet is rewritten.
+one step, every item is recorded in its Import log sheet and its Passbook sheet is rewritten. An
+import that changes nothing writes nothing. --dry-run says what it would apply and writes nothing.
+A workbook generated before the one of its customer imported last is an older copy: what it
+would change is listed as conflicts.
 
-Exit codes: 0 imported, 1 conflicts (the rest is imported) or errors in a workbook (nothing
-written), 2 a file cannot be read, or a workbook is not a customer workbook of this master (wrong
-kind, wrong customer, another master's): then nothing at all is written.
+Exit codes: 0 imported, 1 conflicts or tracking rows the master has no idea for (the rest is
+imported), or errors in a workbook (nothing written), 2 a file cannot be read, or a workbook is
+not a customer workbook of this master (wrong kind, wrong customer, another master's): then
+nothing at all is written.
 """
 
 from __future__ import annotations
@@ -23,9 +27,19 @@ from rich.console import Console
 from rich.table import Table
 from rich.text import Text
 
-from cvm_xl.actions.imports import BookImport, BookRefusedError, apply_imports, plan_imports
+from cvm_xl.actions.imports import BookImport, BookRefusedError, apply_imports, changes_master, plan_imports
 from cvm_xl.books.read import KIND_MASTER, BookContent
-from cvm_xl.cli.common import EXIT_OK, EXIT_PROBLEMS, EXIT_USAGE, print_problems, read_or_report, text_of
+from cvm_xl.cli.common import (
+    EXIT_OK,
+    EXIT_PROBLEMS,
+    EXIT_USAGE,
+    holding,
+    os_error_message,
+    plural,
+    print_problems,
+    read_or_report,
+    text_of,
+)
 from cvm_xl.core.problems import WorkbookError
 from cvm_xl.spreadsheet.files import UnreadableFileError
 
@@ -41,7 +55,10 @@ def add_parser(subparsers: argparse._SubParsersAction) -> None:
         "signatories of the Sign-off sheet. A field changed in both the master and the workbook is a "
         "conflict: it is listed and nothing is changed for that idea (exit code 1). Changed values and "
         "other inputs are listed and applied only with --apply-values. A backup of the master is kept, "
-        "the master is replaced in one step, and every import is recorded in its Import log sheet. A "
+        "the master is replaced in one step, and every import is recorded in its Import log sheet; an "
+        "import that changes nothing writes nothing. A workbook generated before the one of its "
+        "customer imported last is an older copy: what it would change is a conflict. A tracking row "
+        "of an idea the master does not hold is not imported and named by its cell (exit code 1). A "
         "workbook of another kind, customer or master is refused and nothing is written (exit code 2).",
     )
     p.add_argument("master", help="the master workbook (.xlsx or .xlsm)")
@@ -56,7 +73,7 @@ def add_parser(subparsers: argparse._SubParsersAction) -> None:
     p.set_defaults(run=run)
 
 
-def items_table(plan: BookImport) -> Table:
+def items_table(plan: BookImport, dry_run: bool = False) -> Table:
     table = Table(title=f"{plan.book.path.name} ({plan.customer_id})", title_justify="left")
     table.add_column("Idea ID", no_wrap=True)
     table.add_column("What", no_wrap=True)
@@ -67,7 +84,7 @@ def items_table(plan: BookImport) -> Table:
     table.add_column("Result", overflow="fold", ratio=2)
     for item in plan.items:
         style = "bold red" if item.conflict else RESULT_STYLE.get(item.result, "yellow")
-        result = item.result + (f" ({item.detail})" if item.detail else "")
+        result = item.outcome(dry_run)
         table.add_row(
             item.idea_id,
             item.what,
@@ -95,6 +112,13 @@ def _read_master(path: str, console: Console) -> BookContent | int:
 
 
 def run(args: argparse.Namespace, console: Console | None = None) -> int:
+    # The master is held from reading it to writing it (not for a dry run): a second import (or
+    # select --apply) reads the master only after this one wrote it, so no update is lost.
+    with holding(args.master, "import", write=not args.dry_run):
+        return _run(args, console)
+
+
+def _run(args: argparse.Namespace, console: Console | None = None) -> int:
     console = console or Console(highlight=False)
     master = _read_master(args.master, console)
     if isinstance(master, int):
@@ -116,6 +140,7 @@ def run(args: argparse.Namespace, console: Console | None = None) -> int:
             sign_offs=master.sign_offs,
             computed_columns=master.computed_columns,
             when=when,
+            import_log=master.import_log,
         )
     except BookRefusedError as exc:
         for p in exc.problems:
@@ -125,16 +150,22 @@ def run(args: argparse.Namespace, console: Console | None = None) -> int:
     for plan in plans:
         print_problems(console, plan.book.problems)
         if plan.items:
-            console.print(items_table(plan))
-        console.print(Text(f"{plan.book.path.name}: {plan.summary()}.", "bold"))
+            console.print(items_table(plan, args.dry_run))
+        console.print(Text(f"{plan.book.path.name}: {plan.summary(args.dry_run)}.", "bold"))
     conflicts = sum(len(p.conflicts) for p in plans)
     held = sum(len(p.held) for p in plans)
+    unmatched = sum(len(p.unmatched) for p in plans)
     if args.dry_run:
         console.print("Dry run: nothing was written.")
+    elif not changes_master(plans):
+        console.print(f"{args.master}: nothing to change, so nothing was written (no backup, no log).")
     else:
         try:
             result = apply_imports(args.master, plans, when)
-        except (OSError, ValueError, WorkbookError, UnreadableFileError) as exc:
+        except OSError as exc:  # a full disk, a read-only folder ...: exit 2 and what to do
+            print(f"cvm-xl import: {os_error_message(exc, args.master)}", file=sys.stderr)
+            return EXIT_USAGE
+        except (ValueError, WorkbookError, UnreadableFileError) as exc:
             print(f"cvm-xl import: {args.master}: the master could not be written ({exc}); it is unchanged.",
                   file=sys.stderr)  # fmt: skip
             return EXIT_PROBLEMS
@@ -147,6 +178,24 @@ def run(args: argparse.Namespace, console: Console | None = None) -> int:
             f"{held:,} value change{'s' if held != 1 else ''} not applied: they change the signed figures. "
             "Agree them, then run again with --apply-values and generate the workbook again."
         )
+    if unmatched:
+        console.print(
+            Text(
+                f"{plural(unmatched, 'tracking row')} not imported: the master has no idea of that ID for "
+                "the customer (the cells are listed above). Correct the Idea ID in the workbook, or add "
+                "the idea to the master, and import again.",
+                "bold red",
+            )
+        )
+    if any(p.stale and p.conflicts for p in plans):
+        console.print(
+            Text(
+                "A workbook generated before the one imported last is an older copy: what it would "
+                "change is a conflict. Import the newest workbook of the customer, or enter the "
+                "changes that are still right in the master.",
+                "bold red",
+            )
+        )
     if conflicts:
         console.print(
             Text(
@@ -155,5 +204,4 @@ def run(args: argparse.Namespace, console: Console | None = None) -> int:
                 "bold red",
             )
         )
-        return EXIT_PROBLEMS
-    return EXIT_OK
+    return EXIT_PROBLEMS if conflicts or unmatched else EXIT_OK

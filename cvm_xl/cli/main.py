@@ -25,7 +25,7 @@ from cvm_xl.cli import (
     verify,
     wave,
 )
-from cvm_xl.cli.common import EXIT_PROBLEMS, EXIT_USAGE, UsageError
+from cvm_xl.cli.common import EXIT_PROBLEMS, EXIT_USAGE, UsageError, os_error_message
 from cvm_xl.core.problems import WorkbookError
 from cvm_xl.spreadsheet.files import UnreadableFileError
 
@@ -59,6 +59,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     except WorkbookError as exc:
         print(f"cvm-xl {args.command}: {exc}", file=sys.stderr)
         return EXIT_PROBLEMS
+    except OSError as exc:  # what no command turned into a message itself: still no traceback
+        print(f"cvm-xl {args.command}: {os_error_message(exc)}", file=sys.stderr)
+        return EXIT_USAGE
     except KeyboardInterrupt:
         print("cvm-xl: interrupted; nothing was written.", file=sys.stderr)
         return 130

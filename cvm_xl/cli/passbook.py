@@ -12,15 +12,13 @@ from __future__ import annotations
 
 import argparse
 import datetime as dt
-import shutil
 from collections.abc import Sequence
 
 from rich.console import Console
 from rich.table import Table
 
 from cvm_xl.books.passbook import Standing, master_passbook, write_passbook_sheet
-from cvm_xl.cli.common import EXIT_OK, load, text_of
-from cvm_xl.master.update import backup_path
+from cvm_xl.cli.common import EXIT_OK, holding, load, text_of, write_error
 
 
 def add_parser(subparsers: argparse._SubParsersAction) -> None:
@@ -59,6 +57,12 @@ def standings_table(items: Sequence[Standing], currency: str) -> Table:
 
 
 def run(args: argparse.Namespace, console: Console | None = None) -> int:
+    # The master is held from reading to writing (not for a dry run): no other writer comes between.
+    with holding(args.master, "passbook", write=not args.dry_run):
+        return _run(args, console)
+
+
+def _run(args: argparse.Namespace, console: Console | None = None) -> int:
     console = console or Console(highlight=False)
     master = load(args.master, "passbook", console)
     if isinstance(master, int):
@@ -72,8 +76,9 @@ def run(args: argparse.Namespace, console: Console | None = None) -> int:
     when = dt.datetime.now().replace(microsecond=0)
     path = master.path
     assert path is not None, "load() reads the master from its file"
-    backup = backup_path(path, when)
-    shutil.copy2(path, backup)
-    write_passbook_sheet(path, master, when)
+    try:
+        backup = write_passbook_sheet(path, master, when, backup=True)
+    except (OSError, ValueError) as exc:
+        raise write_error(path, exc) from None
     console.print(f"Passbook sheet written to {path} (backup kept as {backup}).")
     return EXIT_OK

@@ -18,12 +18,11 @@ import math
 from pathlib import Path
 
 import pandas as pd
-from python_calamine import CalamineWorkbook
 from rich.console import JustifyMethod
 from rich.table import Table
 from rich.text import Text
 
-from cvm_xl.cli.common import EXIT_OK, chosen_customers, load, problem_table, write_error
+from cvm_xl.cli.common import EXIT_OK, chosen_customers, holding, load, problem_table, write_error
 from cvm_xl.cli.report import money, report_console
 from cvm_xl.core import columns as col
 from cvm_xl.core.problems import Problem, column_letter
@@ -31,6 +30,7 @@ from cvm_xl.core.selection import select_for_sign_off
 from cvm_xl.core.values import is_blank
 from cvm_xl.master.schema import TABLES
 from cvm_xl.master.update import CellChange, update_master
+from cvm_xl.spreadsheet.sheet_rows import read_workbook_rows
 from cvm_xl.spreadsheet.tables import SCAN_ROWS, find_header_row, find_sheet
 
 IDEAS_SHEET = "Ideas"
@@ -60,12 +60,11 @@ def column_letters(path: str | Path, sheet: str) -> dict[str, str]:
     """Header name -> column letter of a master table, found as the loader finds it."""
 
     table = TABLES[sheet]
-    with CalamineWorkbook.from_path(str(path)) as workbook:
-        name = find_sheet(workbook.sheet_names, sheet)
-        if name is None:
-            return {}
-        rows = workbook.get_sheet_by_name(name).to_python(skip_empty_area=False)[:SCAN_ROWS]
-    header = find_header_row(rows, table.names, table.required)
+    read = read_workbook_rows(Path(path), lambda names: [find_sheet(names, sheet)])
+    if not read.rows:
+        return {}
+    [rows] = read.rows.values()
+    header = find_header_row(rows[:SCAN_ROWS], table.names, table.required)
     if header is None:
         return {}
     return {column: column_letter(i + 1) for column, i in header.positions.items()}
@@ -116,6 +115,12 @@ def selection_table(ideas: pd.DataFrame, currency: str, apply: bool) -> Table:
 
 
 def run(args: argparse.Namespace) -> int:
+    # With --apply the master is held from reading to writing: no other writer comes between.
+    with holding(args.master, "select", write=args.apply):
+        return _run(args)
+
+
+def _run(args: argparse.Namespace) -> int:
     console = report_console()
     master = load(args.master, "select", console)
     if isinstance(master, int):

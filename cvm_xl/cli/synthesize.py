@@ -18,7 +18,7 @@ from rich.table import Table
 from rich.text import Text
 
 from cvm_xl.actions.synthesize import plan_synthesis
-from cvm_xl.cli.common import EXIT_OK, chosen_customers, load, write_error
+from cvm_xl.cli.common import EXIT_OK, chosen_customers, holding, load, write_error
 from cvm_xl.cli.report import report_console
 from cvm_xl.core import columns as col
 from cvm_xl.core.cells import parse_number
@@ -27,16 +27,24 @@ from cvm_xl.workshop.synthesis import DEFAULT_THRESHOLD, SynthesisReport
 
 
 def threshold(text: str) -> float:
-    """'0.3', '30%' or '30' (read as a percentage when above 1) -> 0.3."""
+    """'0.3' or '30%' -> 0.3: a similarity is a number from 0 to 1, or a percentage written with %.
+
+    A bare number above 1 is refused rather than guessed (issue 13: '1.5' was taken as 1.5%, when
+    1.5 may as well be a typo of 0.15): the message says how to write what was meant."""
     try:
         value = parse_number(text)
     except ValueError:
         value = math.nan
-    if not math.isnan(value) and 1 < value <= 100 and not text.strip().endswith("%"):
-        value /= 100
-    if math.isnan(value) or not 0 <= value <= 1:
-        raise argparse.ArgumentTypeError(f"{text!r} is not a similarity between 0 and 1 (e.g. 0.3 or 30%)")
-    return value
+    if not math.isnan(value) and 0 <= value <= 1:
+        return value
+    written = text.strip()
+    hint = ""
+    if not math.isnan(value) and 1 < value <= 100 and not written.endswith("%"):
+        hint = f"; for {written} percent write {written}%"
+    raise argparse.ArgumentTypeError(
+        f"{text!r} is not a similarity: give a number from 0 to 1 (e.g. 0.3) or a percentage with % "
+        f"(e.g. 30%){hint}"
+    )
 
 
 def add_parser(subparsers: argparse._SubParsersAction) -> None:
@@ -129,6 +137,12 @@ def print_report(report: SynthesisReport, console: Console) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
+    # The master is held from reading to writing (not for a dry run): no other writer comes between.
+    with holding(args.master, "synthesize", write=not args.dry_run):
+        return _run(args)
+
+
+def _run(args: argparse.Namespace) -> int:
     console = report_console()
     master = load(args.master, "synthesize", console)
     if isinstance(master, int):

@@ -18,7 +18,7 @@ import pandas as pd
 from rich.table import Table
 from rich.text import Text
 
-from cvm_xl.cli.common import EXIT_OK, chosen_customers, load, write_error
+from cvm_xl.cli.common import EXIT_OK, chosen_customers, holding, load, write_error
 from cvm_xl.cli.report import money, report_console
 from cvm_xl.core import columns as col
 from cvm_xl.core.tracking import (
@@ -98,6 +98,12 @@ def month_table(months: pd.DataFrame, currency: str) -> Table:
 
 
 def run(args: argparse.Namespace) -> int:
+    # The master is held from reading to writing (not for a dry run): no other writer comes between.
+    with holding(args.master, "track", write=not args.dry_run):
+        return _run(args)
+
+
+def _run(args: argparse.Namespace) -> int:
     console = report_console()
     master = load(args.master, "track", console)
     if isinstance(master, int):

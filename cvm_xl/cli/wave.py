@@ -16,7 +16,7 @@ import datetime as dt
 from rich.table import Table
 from rich.text import Text
 
-from cvm_xl.cli.common import EXIT_OK, chosen_customers, load, write_error
+from cvm_xl.cli.common import EXIT_OK, chosen_customers, holding, load, write_error
 from cvm_xl.cli.report import report_console
 from cvm_xl.core import columns as col
 from cvm_xl.core.cells import date as read_date
@@ -65,6 +65,12 @@ def plan_table(plan: list[WavePhase]) -> Table:
 
 
 def run(args: argparse.Namespace) -> int:
+    # The master is held from reading to writing (not for a dry run): no other writer comes between.
+    with holding(args.master, "wave", write=not args.dry_run):
+        return _run(args)
+
+
+def _run(args: argparse.Namespace) -> int:
     console = report_console()
     master = load(args.master, "wave", console)
     if isinstance(master, int):

@@ -41,8 +41,10 @@ class Code(StrEnum):
     FILE_UNREADABLE = "file.unreadable", "The file cannot be read as a workbook (missing, damaged ...)."
     # Sheets and header rows
     SHEET_MISSING = "sheet.missing", "A sheet the master needs is not in the workbook."
+    SHEET_OPTIONAL_MISSING = "sheet.optional_missing", "An optional sheet (Workshop, Tracking) is absent."
     SHEET_NOT_A_TABLE = "sheet.not_a_table", "A relationship sheet holds no such table; it is ignored."
     SETTINGS_MISSING = "settings.missing", "There is no Settings sheet; the default settings are used."
+    SHEET_STRAY_CELLS = "sheet.stray_cells", "Values lie far beyond the sheet's table; the sheet is not read."
     HEADER_NO_ROW = "header.no_row", "No row near the top of the sheet holds the table's headings."
     HEADER_MISSING_COLUMN = "header.missing_column", "A required column is not among the headings."
     HEADER_REPEATED_COLUMN = "header.repeated_column", "A heading appears twice; only the first is read."
@@ -57,6 +59,11 @@ class Code(StrEnum):
     CELL_OUT_OF_RANGE = "cell.out_of_range", "A number is outside the range its column allows."
     CELL_NOT_WHOLE = "cell.not_whole", "A column of whole numbers holds a fraction."
     CELL_REQUIRED = "cell.required", "A cell every record needs is blank."
+    CELL_AMBIGUOUS_NUMBER = "cell.ambiguous_number", "Text read as two numbers (12,500) by the Number format."
+    CELL_NOT_FINITE = "cell.not_finite", "A cell holds NaN or an infinite number (written by a program)."
+    CELL_TOO_LARGE = "cell.too_large", "A number larger in size than 1e15: a typing or export error."
+    CELL_DATE_OUT_OF_RANGE = "cell.date_out_of_range", "A date before 1950-01-01 or after 2149-12-31."
+    CELL_FORMULA_NO_RESULT = "cell.formula_no_result", "A formula saved without its result: value unknown."
     # Across rows and tables
     ID_DUPLICATE = "id.duplicate", "An ID is used by more than one row; each row needs its own."
     KEY_DUPLICATE = "key.duplicate", "Two rows have the same key (case and spacing ignored)."

@@ -22,15 +22,16 @@ from typing import Any, Protocol, cast, runtime_checkable
 
 import numpy as np
 import pandas as pd
-from openpyxl import load_workbook
 from openpyxl.chart import BarChart, Reference
 from openpyxl.utils.cell import get_column_letter
 from openpyxl.worksheet.cell_range import CellRange
 from openpyxl.worksheet.worksheet import Worksheet
 
 from cvm_xl.core.problems import column_letter
+from cvm_xl.master.lock import WriteRefusedError, writing
 from cvm_xl.spreadsheet.atomic import save_atomically
 from cvm_xl.spreadsheet.files import check_workbook_file
+from cvm_xl.spreadsheet.sheet_names import open_for_update, set_title, sheets_in_view_of
 
 FORMULA_STARTS = ("=", "+", "-", "@")
 _ILLEGAL = re.compile(r"[\000-\010\013\014\016-\037]")  # cannot be stored in a workbook's XML
@@ -132,7 +133,8 @@ class OpenpyxlBook:
 
     def __init__(self, path: str | Path) -> None:
         self.path = check_workbook_file(path)  # a file that is no workbook is a clear WorkbookError
-        self._wb = load_workbook(self.path, keep_vba=self.path.suffix.lower() == ".xlsm", keep_links=True)
+        self._opened = _version(self.path)  # flush refuses to overwrite a change made since
+        self._wb = open_for_update(self.path)  # every sheet keeps its own name (see sheet_names)
         self._cached: Any = None  # the file's stored formula results, read when first needed
         self.messages: list[tuple[str, str]] = []
 
@@ -145,11 +147,11 @@ class OpenpyxlBook:
         return self.path.resolve().parent
 
     def sheet_names(self) -> list[str]:
-        return list(self._wb.sheetnames)
+        return sheets_in_view_of(self._wb)  # a hidden sheet with a visible one's name is left out
 
     def _stored_results(self, sheet: str) -> Any:
         if self._cached is None:
-            self._cached = load_workbook(self.path, data_only=True, keep_links=True)
+            self._cached = open_for_update(self.path, data_only=True)
         return self._cached[sheet]
 
     def read(self, sheet: str) -> list[list[object]]:
@@ -201,9 +203,10 @@ class OpenpyxlBook:
         if sheet in wb.sheetnames:
             index = wb.sheetnames.index(sheet)
             wb.remove(wb[sheet])
-            wb.create_sheet(sheet, index)
+            created = wb.create_sheet(sheet, index)
         else:
-            wb.create_sheet(sheet)
+            created = wb.create_sheet(sheet)
+        set_title(created, sheet)  # openpyxl would add a '1' beside a hidden sheet of that name
 
     def grow_table(self, sheet: str, header_row: int, last_row: int) -> None:
         for table in self._wb[sheet].tables.values():
@@ -239,7 +242,24 @@ class OpenpyxlBook:
         self.messages.append((title, text))
 
     def flush(self) -> None:
-        save_atomically(self._wb, self.path)
+        """Save over the file, held for writing (``cvm_xl.master.lock``): refused when it is open in
+        Excel or LibreOffice, read-only, or was changed since this book read it (saving would lose
+        that change); atomic, keeping the file's permissions."""
+        with writing(self.path, holder="cvm-xl macro"):
+            if _version(self.path) != self._opened:
+                raise WriteRefusedError(
+                    self.path,
+                    "it was changed by another program or command since the macro read it",
+                    "Run the macro again: it reads the file as it is now.",
+                )
+            save_atomically(self._wb, self.path)
+            self._opened = _version(self.path)
+
+
+def _version(path: Path) -> tuple[int, int, int]:
+    """What changes when a file is saved again: its identity, size and modification time."""
+    st = path.stat()
+    return st.st_ino, st.st_size, st.st_mtime_ns
 
 
 # --- xlwings: the workbook open in Excel --------------------------------------------------------------

@@ -15,6 +15,10 @@ import datetime as dt
 import gc
 import multiprocessing
 import os
+import signal
+import sys
+import threading
+import time
 from collections.abc import Callable, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
@@ -36,6 +40,8 @@ WRITTEN, REPLACED, REFUSED, FAILED = "written", "replaced", "refused", "failed"
 PARALLEL_FROM = 40  # below this many customers one process is faster than forking helpers
 CHUNK = 8
 _DONE = -1
+_PR_SET_PDEATHSIG = 1  # linux/prctl.h
+_WATCH_SECONDS = 0.2  # how often a helper without prctl looks for its parent
 
 
 @dataclass
@@ -107,6 +113,39 @@ def _claim(counter: Synchronized[int], n_chunks: int) -> int:
         return index
 
 
+def _end_with(parent: int) -> None:
+    """Make this forked helper end when the process that forked it ends, however it ends (kill -9
+    included): otherwise it would go on writing workbooks for a run nobody waits for.
+
+    On Linux the kernel sends SIGKILL on the parent's death (``prctl(PR_SET_PDEATHSIG)``); elsewhere
+    a thread watches the parent's process id and ends the helper when it changes.
+    """
+    if sys.platform.startswith("linux"):
+        try:
+            libc = ctypes.CDLL(None, use_errno=True)
+            if libc.prctl(_PR_SET_PDEATHSIG, signal.SIGKILL, 0, 0, 0) == 0:
+                if os.getppid() != parent:  # the parent died before the request took effect
+                    os._exit(1)
+                return
+        except (OSError, AttributeError):
+            pass  # no prctl in this C library: watch instead
+    threading.Thread(target=_watch_parent, args=(parent,), daemon=True).start()
+
+
+def _watch_parent(parent: int) -> None:
+    while os.getppid() == parent:
+        time.sleep(_WATCH_SECONDS)
+    os._exit(1)
+
+
+def _helper_of(
+    parent: int, job: _Job, chunks: Sequence[Sequence[str]], counter: Synchronized[int], conn: Connection
+) -> None:
+    """What a forked helper runs: tied to its parent's life, then ``_helper``."""
+    _end_with(parent)
+    _helper(job, chunks, counter, conn)
+
+
 def _helper(job: _Job, chunks: Sequence[Sequence[str]], counter: Synchronized[int], conn: Connection) -> None:
     """A forked helper: claim chunks until none is left, sending each chunk's results back."""
     try:
@@ -156,7 +195,9 @@ def _forked(
     try:
         for _ in range(helpers):
             receive, send = context.Pipe(duplex=False)
-            process = context.Process(target=_helper, args=(job, chunks, counter, send), daemon=True)
+            process = context.Process(
+                target=_helper_of, args=(os.getpid(), job, chunks, counter, send), daemon=True
+            )
             process.start()
             send.close()
             pipes.append((process, receive))

@@ -12,12 +12,10 @@ from __future__ import annotations
 
 import datetime as dt
 import math
-import shutil
 from collections.abc import Callable, Mapping, Sequence
 from pathlib import Path
 from typing import NamedTuple
 
-from openpyxl import load_workbook
 from openpyxl.cell.cell import Cell
 from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
 from openpyxl.worksheet.worksheet import Worksheet
@@ -33,10 +31,11 @@ from cvm_xl.generate.sheets.common import chart_size, fit_to_page, odd_footer
 from cvm_xl.generate.sheets.ideas import LINE_POINTS, text_lines
 from cvm_xl.generate.sheets.tracking_report import CONTRACT_TABLE, cumulative_chart
 from cvm_xl.generate.sheets.wave_plan import ITEM_COLUMNS, MARK_COLOURS, band, gantt_periods
-from cvm_xl.master.update import backup_path
+from cvm_xl.master.lock import writing
+from cvm_xl.master.save import save_master
 from cvm_xl.master.write import DATE_FORMAT, MONEY_FORMAT
-from cvm_xl.spreadsheet.atomic import save_atomically
 from cvm_xl.spreadsheet.files import check_workbook_file
+from cvm_xl.spreadsheet.sheet_names import open_for_update, set_title, sheets_in_view_of
 from cvm_xl.spreadsheet.tables import find_sheet
 
 WAVE_SHEET = "Wave plan"
@@ -75,23 +74,22 @@ def replace_sheets(
 ) -> SheetsResult:
     """Write each named sheet afresh with its writer, replacing a sheet of that name (case and spaces
     ignored) in its tab position; a new sheet goes after the Tracking sheet (and after the Wave plan
-    for the Monthly report). Nothing else changes."""
+    for the Monthly report). Nothing else changes. The master is held for writing from reading to
+    writing, and saved with its backup by ``cvm_xl.master.save.save_master``."""
     target = check_workbook_file(Path(path))
-    wb = load_workbook(target, keep_vba=target.suffix.lower() == ".xlsm", keep_links=True)
-    for name, write in writers.items():
-        existing = find_sheet(wb.sheetnames, name)
-        if existing is not None:
-            index = wb.sheetnames.index(existing)
-            wb.remove(wb[existing])
-        else:
-            index = _new_sheet_index(wb.sheetnames, name)
-        ws = wb.create_sheet(name, index)
-        write(ws)
-    kept = None
-    if backup:
-        kept = backup_path(target, now)
-        shutil.copy2(target, kept)
-    save_atomically(wb, target)
+    with writing(target, holder="cvm-xl report sheets"):
+        wb = open_for_update(target)  # every sheet keeps its own name (a hidden 'ideas' beside 'Ideas')
+        for name, write in writers.items():
+            existing = find_sheet(sheets_in_view_of(wb), name)
+            if existing is not None:
+                index = wb.sheetnames.index(existing)
+                wb.remove(wb[existing])
+            else:
+                index = _new_sheet_index(wb.sheetnames, name)
+            ws = wb.create_sheet(name, index)
+            set_title(ws, name)  # openpyxl would add a '1' beside a hidden sheet of that name
+            write(ws)
+        kept = save_master(wb, target, backup=backup, now=now)
     return SheetsResult(target, kept, tuple(writers))
 
 

@@ -1,8 +1,9 @@
 """``load_master``: read a master workbook (SPEC §4) into typed tables, or say everything wrong with it.
 
 Cell values come from python-calamine (fast, never evaluates anything: a text cell that looks
-like a formula stays text); error values and table total rows are found separately
-(``sheet_xml``). Every problem of the file is collected before anything is raised.
+like a formula stays text), read by ``spreadsheet.sheet_rows`` within what each sheet really holds;
+error values and table total rows are found separately (``sheet_xml``). Every problem of the file
+is collected before anything is raised.
 
 ``master_from_rows`` does everything after the reading, so a workbook open in Excel (the macros)
 is checked and typed by the very same code as a file.
@@ -12,8 +13,6 @@ from __future__ import annotations
 
 from collections.abc import Collection, Mapping, Sequence
 from pathlib import Path
-
-from python_calamine import CalamineError, CalamineWorkbook
 
 from cvm_xl.core.problems import ERROR, Code, Problem, WorkbookError
 from cvm_xl.core.settings import Settings
@@ -29,11 +28,10 @@ from cvm_xl.master.read_relationship import (
 from cvm_xl.master.read_tables import ReadTables, TableData, empty_frame, read_table
 from cvm_xl.master.schema import SETTINGS_SHEET, SHEET_ORDER, TABLES, Table
 from cvm_xl.master.settings_sheet import default_settings_problem, read_settings
-from cvm_xl.spreadsheet.files import check_workbook_file, unreadable
-from cvm_xl.spreadsheet.sheet_xml import SheetScan, scan_sheets
+from cvm_xl.spreadsheet.files import check_workbook_file
+from cvm_xl.spreadsheet.sheet_rows import read_workbook_rows
+from cvm_xl.spreadsheet.sheet_xml import SheetScan
 from cvm_xl.spreadsheet.tables import find_sheet
-
-_DAMAGED_FIX = "Open it in Excel, which may offer to repair it, and save a new copy; or use a backup."
 
 
 def _missing_sheet(file: str, table: Table, sheet_names: list[str]) -> Problem:
@@ -80,29 +78,13 @@ def load_master(path: str | Path) -> Master:
     problem, warnings included, when the content has errors.
     """
     path = check_workbook_file(path)
-    try:
-        with CalamineWorkbook.from_path(str(path)) as workbook:
-            sheet_names = list(workbook.sheet_names)
-            wanted = sheets_to_read(sheet_names)
-            scans = scan_sheets(path, wanted)
-            rows = {
-                sheet: workbook.get_sheet_by_name(sheet).to_python(skip_empty_area=False) for sheet in wanted
-            }
-    except (CalamineError, OSError, ValueError) as exc:
-        message = f"The file is damaged: the workbook cannot be read ({exc})."
-        raise unreadable(path, message, _DAMAGED_FIX) from None
-    except BaseException as exc:
-        # The Rust reader reports some malformed files as a PanicException, which derives from
-        # BaseException; anything else (KeyboardInterrupt, ...) goes on as it is.
-        if type(exc).__name__ != "PanicException":
-            raise
-        message = "The file is damaged: the workbook cannot be read."
-        raise unreadable(path, message, _DAMAGED_FIX) from None
+    sheet_names, rows, scans = read_workbook_rows(path, sheets_to_read)
     return master_from_rows(
         str(path),
         rows,
         {sheet: scan.errors for sheet, scan in scans.items()},
         total_rows={sheet: scan.total_rows for sheet, scan in scans.items()},
+        formulas={sheet: scan.formulas for sheet, scan in scans.items()},
         sheet_names=sheet_names,
         path=path,
     )
@@ -114,6 +96,7 @@ def master_from_rows(
     errors: Mapping[str, Mapping[tuple[int, int], str]] | None = None,
     *,
     total_rows: Mapping[str, Collection[int]] | None = None,
+    formulas: Mapping[str, Mapping[tuple[int, int], str]] | None = None,
     sheet_names: Sequence[str] | None = None,
     path: Path | None = None,
 ) -> Master:
@@ -125,7 +108,10 @@ def master_from_rows(
     than the master's may be left out. ``errors`` gives, per sheet, the cells showing an Excel error
     value that the rows show as blank ({(Excel row, 0-based column): '#DIV/0!'}); an error text in
     the rows is recognised without it. ``total_rows`` lists, per sheet, the Excel rows of its tables'
-    total rows (never records). ``sheet_names`` are all the workbook's sheets, named in the message
+    total rows (never records). ``formulas`` gives, per sheet, the cells holding a formula saved
+    without its result, which the rows show as blank ({(Excel row, 0-based column): '=12*1500'}): an
+    error in an input cell. Numbers typed as text are read in the Settings' Number format (SPEC §4).
+    ``sheet_names`` are all the workbook's sheets, named in the message
     about a missing sheet (default: the keys of ``sheets``). ``path`` becomes ``Master.path``
     (default: ``file``).
 
@@ -133,11 +119,13 @@ def master_from_rows(
     """
     errors = errors or {}
     total_rows = total_rows or {}
+    formulas = formulas or {}
     sheet_names = list(sheets) if sheet_names is None else list(sheet_names)
     found = master_sheets(sheet_names)
 
     def scan(sheet: str) -> SheetScan:
-        return SheetScan(dict(errors.get(sheet, {})), set(total_rows.get(sheet, ())))
+        found_errors, totals = dict(errors.get(sheet, {})), set(total_rows.get(sheet, ()))
+        return SheetScan(found_errors, totals, formulas=dict(formulas.get(sheet, {})))
 
     def rows_of(sheet: str) -> Sequence[Sequence[object]]:
         if sheet not in sheets:
@@ -149,8 +137,9 @@ def master_from_rows(
     if settings_sheet is None:
         settings, settings_problems = Settings(), [default_settings_problem(file)]
     else:
+        settings_scan = scan(settings_sheet)
         settings, settings_problems = read_settings(
-            rows_of(settings_sheet), file, settings_sheet, scan(settings_sheet).errors
+            rows_of(settings_sheet), file, settings_sheet, settings_scan.errors, settings_scan.formulas
         )
     problems += settings_problems
 
@@ -162,7 +151,7 @@ def master_from_rows(
             if not table.optional_sheet:
                 problems.append(_missing_sheet(file, table, sheet_names))
             continue
-        tables[name] = read_table(table, rows_of(sheet), file, sheet, scan(sheet))
+        tables[name] = read_table(table, rows_of(sheet), file, sheet, scan(sheet), settings.number_format)
     related = read_relationship_tables(relationship_from_rows(sheets, sheet_names, scan), file)
     checked = run_checks(ReadTables({**tables, **related}, settings))
     by_sheet: dict[str | None, list[Problem]] = {}

@@ -1,29 +1,31 @@
 """Changing cells of an existing master workbook in place: what synthesize, select and import write.
 
 Tables are found by their header names, as the loader finds them, so a change names a sheet, an
-Excel row and a column header — the same coordinates every Problem uses. A backup of the master is
-kept beside it, and the new file replaces the old one in a single step.
+Excel row and a column header — the same coordinates every Problem uses. The master is held
+(``cvm_xl.master.lock.writing``) from reading to writing, a backup of it is kept beside it, and the
+new file replaces the old one in a single step (``cvm_xl.master.save``).
 """
 
 from __future__ import annotations
 
 import datetime as dt
-import shutil
 from collections.abc import Mapping, Sequence
 from pathlib import Path
 from typing import NamedTuple
 
-from openpyxl import load_workbook
+from openpyxl import Workbook
 from openpyxl.cell import Cell
 from openpyxl.utils import get_column_letter
 from openpyxl.utils.cell import range_boundaries
 from openpyxl.worksheet.table import TableColumn
 from openpyxl.worksheet.worksheet import Worksheet
 
+from cvm_xl.master.lock import writing
+from cvm_xl.master.save import save_master
 from cvm_xl.master.schema import TABLES
 from cvm_xl.master.write import DATE_FORMAT, FORMULA_STARTS, _plain
-from cvm_xl.spreadsheet.atomic import save_atomically
 from cvm_xl.spreadsheet.files import check_workbook_file
+from cvm_xl.spreadsheet.sheet_names import open_for_update, set_title, sheets_in_view_of
 from cvm_xl.spreadsheet.tables import SCAN_ROWS, find_header_row, find_sheet, normalise_header
 
 
@@ -114,17 +116,6 @@ def _write(ws: Worksheet, row: int, column: int, value: object, style_from: int 
         cell.number_format = DATE_FORMAT
 
 
-def backup_path(target: Path, now: dt.datetime | None = None) -> Path:
-    """``master.backup-20261122-093000.xlsx`` beside the master; never the name of an existing file."""
-    stamp = (now or dt.datetime.now()).strftime("%Y%m%d-%H%M%S")
-    candidate = target.with_name(f"{target.stem}.backup-{stamp}{target.suffix}")
-    n = 2
-    while candidate.exists():
-        candidate = target.with_name(f"{target.stem}.backup-{stamp}-{n}{target.suffix}")
-        n += 1
-    return candidate
-
-
 def update_master(
     path: str | Path,
     changes: Sequence[CellChange] = (),
@@ -136,22 +127,36 @@ def update_master(
     """Apply cell changes and append rows (sheet -> records) to a master; keep a timestamped backup.
 
     Sheets that do not exist yet (such as an ``Import log``) are created with the records' keys as
-    headers. Nothing is written when any change cannot be applied.
+    headers. Nothing is written when any change cannot be applied. The master is held for writing
+    throughout (a caller that read it first holds it already, so no other writer comes between).
     """
     target = check_workbook_file(Path(path))
-    appends = appends or {}
-    wb = load_workbook(target, keep_vba=target.suffix.lower() == ".xlsm", keep_links=True)
+    with writing(target, holder="cvm-xl update"):
+        wb = open_for_update(target)  # every sheet keeps its own name (a hidden 'ideas' beside 'Ideas')
+        changed, appended = _apply(wb, target, changes, appends or {})
+        kept = save_master(wb, target, backup=backup, now=now)
+    return UpdateResult(target, kept, changed, appended)
+
+
+def _apply(
+    wb: Workbook,
+    target: Path,
+    changes: Sequence[CellChange],
+    appends: Mapping[str, Sequence[Mapping[str, object]]],
+) -> tuple[int, int]:
+    """Make the changes and appends in the loaded workbook; the cells changed and the rows added."""
     changed = appended = 0
     by_sheet: dict[str, list[CellChange]] = {}
     for change in changes:
         by_sheet.setdefault(change.sheet, []).append(change)
     for sheet_name in {*by_sheet, *appends}:
         records = appends.get(sheet_name, ())
-        found = find_sheet(wb.sheetnames, sheet_name)
+        found = find_sheet(sheets_in_view_of(wb), sheet_name)
         if found is None:
             if sheet_name in by_sheet:
                 raise ValueError(f"{target.name} has no sheet {sheet_name!r}")
             ws = wb.create_sheet(sheet_name)
+            set_title(ws, sheet_name)  # not 'Import log1' beside a hidden 'import log'
             ws.append(list(records[0]))
             ws.freeze_panes = "A2"
         else:
@@ -172,9 +177,4 @@ def update_master(
                     _write(ws, last + offset, columns[normalise_header(key)], value, style_from=last)
             appended += len(records)
             _extend_tables(ws, header_row, last_row=last + len(records))
-    kept = None
-    if backup:
-        kept = backup_path(target, now)
-        shutil.copy2(target, kept)
-    save_atomically(wb, target)
-    return UpdateResult(target, kept, changed, appended)
+    return changed, appended

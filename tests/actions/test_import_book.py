@@ -18,6 +18,7 @@ from book_fixtures import (  # noqa: F401  (fixtures)
     generated_fixture,
     idea,
     passbook_balances,
+    row_with,
     run_cli,
     tracking,
     wide_console_fixture,
@@ -61,17 +62,13 @@ def backups(path: Path) -> list[Path]:
     return sorted(path.parent.glob(f"{path.stem}.backup-*{path.suffix}"))
 
 
-def test_an_unchanged_workbook_changes_nothing_and_is_logged(generated, master, tmp_path, capsys):
-    before = load_master(master)
+def test_an_unchanged_workbook_changes_nothing_and_writes_nothing(generated, master, tmp_path, capsys):
+    # Issue 13: an import that changes nothing writes nothing: no backup, no log, no Passbook.
+    original = master.read_bytes()
     code, out, _ = run_cli(capsys, "import", str(master), str(book(generated, KAPPA, tmp_path)))
     assert code == 0, out
-    after = load_master(master)
-    assert after.ideas.equals(before.ideas) and after.tracking.equals(before.tracking)
-    log = sheet(master, "Import log")
-    assert [r["What"] for r in log] == ["import"] and log[0]["Customer ID"] == KAPPA
-    assert "0 changes applied; 0 conflicts" in log[0]["Result"]
-    assert load_master(backups(master)[0]).ideas.equals(before.ideas)
-    assert set(passbook_balances(master)) == {KAPPA, ZED, MUE}
+    assert "0 changes applied; 0 conflicts" in out and "nothing was written" in out
+    assert master.read_bytes() == original and backups(master) == []
 
 
 def test_status_owner_dates_tracking_and_signatories_are_folded_back(generated, master, tmp_path, capsys):
@@ -149,12 +146,15 @@ def test_importing_the_same_workbook_again_changes_nothing(generated, master, tm
     )
     assert run_cli(capsys, "import", str(master), str(path))[0] == 0
     once = load_master(master)
+    written, kept = master.read_bytes(), backups(master)
     code, out, _ = run_cli(capsys, "import", str(master), str(path))
     assert code == 0 and "0 changes applied; 0 conflicts" in out
     twice = load_master(master)
     assert twice.ideas.equals(once.ideas) and twice.tracking.equals(once.tracking)
     assert len(sheet(master, "Sign-offs")) == 1
-    assert [r["What"] for r in sheet(master, "Import log")].count("import") == 2
+    # Issue 13: the second import changes nothing, so it writes nothing (no backup, no log row).
+    assert [r["What"] for r in sheet(master, "Import log")].count("import") == 1
+    assert master.read_bytes() == written and backups(master) == kept
 
 
 def test_value_changes_are_listed_and_applied_only_on_request(generated, master, tmp_path, capsys):
@@ -257,7 +257,9 @@ def test_dry_run_writes_nothing(generated, master, tmp_path, capsys):
     original = master.read_bytes()
     path = edit_book(book(generated, KAPPA, tmp_path), {"KAP-101": {col.STATUS: "Delivered"}})
     code, out, _ = run_cli(capsys, "import", str(master), str(path), "--dry-run")
-    assert code == 0 and "nothing was written" in out and "applied" in out
+    # Issue 13: a dry run says what it would apply, never that it applied anything.
+    assert code == 0 and "nothing was written" in out and "would apply 1 change; 0 conflicts" in out
+    assert "applied" not in out and "would apply" in row_with(out, "KAP-101", "Status")
     assert master.read_bytes() == original and backups(master) == []
 
 

@@ -8,6 +8,8 @@ from cvm_xl.cli import main
 from cvm_xl.core import columns as col
 from cvm_xl.core.settings import Settings
 from cvm_xl.master.read import load_master
+from cvm_xl.master.write import write_master
+from cvm_xl.sample import sample_settings, sample_tables
 
 
 def test_init_writes_an_empty_master_with_default_settings(tmp_path, capsys):
@@ -62,3 +64,24 @@ def test_init_rejects_a_blank_supplier(tmp_path, capsys):
     assert main(["init", str(tmp_path / "m.xlsx"), "--supplier", "  "]) == 2
     assert capsys.readouterr().err == "cvm-xl init: Supplier: must name the supplier firm.\n"
     assert list(tmp_path.iterdir()) == []
+
+
+def test_init_force_keeps_the_filled_master_as_a_backup(tmp_path, capsys):
+    # Issue 13: `init --force` destroyed a filled master without a backup.
+    path = tmp_path / "master.xlsx"
+    write_master(path, sample_settings(), sample_tables())
+    filled = path.read_bytes()
+    assert main(["init", str(path), "--force"]) == 0
+    (backup,) = [p for p in tmp_path.iterdir() if p != path]
+    assert backup.name.startswith("master.backup-") and backup.suffix == ".xlsx"
+    assert backup.read_bytes() == filled
+    assert f"The previous file is kept as {backup.name}." in capsys.readouterr().out
+    assert load_master(path).ideas.empty
+    assert len(load_master(backup).ideas) == len(sample_tables()["Ideas"])
+
+
+def test_init_into_a_new_file_keeps_no_backup(tmp_path, capsys):
+    path = tmp_path / "master.xlsx"
+    assert main(["init", str(path), "--force"]) == 0
+    assert [p.name for p in tmp_path.iterdir()] == ["master.xlsx"]
+    assert "kept as" not in capsys.readouterr().out

@@ -167,6 +167,26 @@ def test_threshold_accepts_fractions_and_percentages(master: Path, capsys) -> No
         assert exit_info.value.code == 2
 
 
+def test_a_bare_number_above_1_is_refused_not_taken_as_a_percentage(master: Path, capsys) -> None:
+    # Issue 13: '--threshold 1.5' was taken as 1.5%. A similarity is 0..1, or a percentage with %.
+    digest = _digest(master)
+    for bad, hint in (("1.5", "for 1.5 percent write 1.5%"), ("30", "for 30 percent write 30%")):
+        with pytest.raises(SystemExit) as exit_info:
+            main(["synthesize", str(master), "--threshold", bad])
+        assert exit_info.value.code == 2
+        err = _words(capsys.readouterr().err)
+        assert (
+            f"'{bad}' is not a similarity: give a number from 0 to 1 (e.g. 0.3) or a percentage with %" in err
+        )
+        assert hint in err
+    with pytest.raises(SystemExit):
+        main(["synthesize", str(master), "--threshold", "150%"])
+    assert "for 150" not in capsys.readouterr().err  # written with %: no hint to add one
+    assert _digest(master) == digest and _backups(master) == []
+    assert main(["synthesize", str(master), "--threshold", "15%", "--dry-run"]) == 0
+    assert "threshold 15%" in _words(capsys.readouterr().out)
+
+
 def test_unknown_customer_is_bad_usage(master: Path, capsys) -> None:
     digest = _digest(master)
     assert main(["synthesize", str(master), "--customer", "C-NOPE"]) == 2
@@ -193,10 +213,10 @@ def test_an_unreadable_master_exits_2(tmp_path: Path, capsys) -> None:
 
 
 def test_a_master_that_cannot_be_written_is_reported(master: Path, capsys, monkeypatch) -> None:
-    def locked(wb, path):  # what saving over a workbook open in Excel on Windows raises
+    def locked(path, data):  # what saving over a workbook open in Excel on Windows raises
         raise PermissionError(13, "Permission denied", str(path))
 
-    monkeypatch.setattr("cvm_xl.master.update.save_atomically", locked)
+    monkeypatch.setattr("cvm_xl.master.save.atomic_write", locked)
     digest = _digest(master)
     assert main(["synthesize", str(master)]) == 2
     err = _words(capsys.readouterr().err)

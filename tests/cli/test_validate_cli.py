@@ -146,3 +146,29 @@ def test_missing_argument_is_a_usage_error(capsys):
         main(["validate"])
     assert caught.value.code == 2
     assert "MASTER" in capsys.readouterr().err.upper()
+
+
+def test_a_missing_tracking_sheet_is_a_warning_that_says_what_it_means(tmp_path, capsys):
+    # Issue 13: a master without its optional Tracking sheet passed as "no problems found".
+    sheets = good_sheets()
+    del sheets["Tracking"]
+    path = write_sheets(tmp_path / "master.xlsx", sheets)
+    code, out, err = validate(capsys, path)
+    assert code == 0 and err == ""
+    _, column, value, message, fix = row_of(out, "Tracking")
+    assert (column, value) == ("", "")
+    assert message.startswith("The workbook has no Tracking sheet (optional): no realised value is recorded")
+    assert "show the planned value only" in message
+    assert fix.startswith("If you need it, add a sheet named Tracking with a table headed Idea ID, Month,")
+    assert f"{path}: no errors, 1 warning. The workbook can be used." in out
+    assert "Read 2 customers, 3 ideas, 3 workshop ideas, 0 tracking rows." in out
+
+
+def test_a_missing_optional_sheet_is_listed_beside_errors_too(tmp_path, capsys):
+    sheets = good_sheets()
+    del sheets["Workshop"]
+    set_value(sheets, "Ideas", 1, col.SUPPLIER_ANNUAL, "abc")
+    code, out, _ = validate(capsys, write_sheets(tmp_path / "master.xlsx", sheets))
+    assert code == 1
+    assert "no raw workshop ideas are recorded" in row_of(out, "Workshop")[3]
+    assert "1 error and 1 warning" in out
