@@ -21,6 +21,7 @@ from cvm_xl.cli.common import (
     EXIT_PROBLEMS,
     EXIT_USAGE,
     UsageError,
+    chosen_customers,
     load,
     os_error_message,
     same_file,
@@ -70,16 +71,7 @@ def run(args: argparse.Namespace) -> int:
     master = load(args.master, "generate", console)
     if isinstance(master, int):
         return master
-    known = [str(v) for v in master.customers["Customer ID"].tolist()]
-    wanted = None
-    if args.customer:
-        unknown = [c for c in args.customer if c not in known]
-        if unknown:
-            raise UsageError(
-                f"unknown customer ID {', '.join(unknown)}; the master has {', '.join(known[:20])}"
-                + (" ..." if len(known) > 20 else "")
-            )
-        wanted = list(dict.fromkeys(args.customer))
+    wanted = chosen_customers(master, args.customer)
     try:
         out.mkdir(parents=True, exist_ok=True)
         with writing_into(out, holder="cvm-xl generate"):
