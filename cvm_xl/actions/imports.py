@@ -57,6 +57,7 @@ from cvm_xl.books.read import (
 from cvm_xl.books.verify import signed_fingerprint
 from cvm_xl.core import columns as col
 from cvm_xl.core.problems import Problem, WorkbookError
+from cvm_xl.core.spellings import plural
 from cvm_xl.core.values import is_blank
 from cvm_xl.master.lock import writing
 from cvm_xl.master.model import Master
@@ -168,26 +169,22 @@ class BookImport:
 
     def summary(self, dry_run: bool = False) -> str:
         """'2 changes applied; 1 conflict; ...' ('would apply 2 changes; ...' in a dry run)."""
-        changes = _count(len(self.applied), "change")
+        changes = plural(len(self.applied), "change")
         parts = [
             f"would apply {changes}" if dry_run else f"{changes} applied",
-            _count(len(self.conflicts), "conflict"),
+            plural(len(self.conflicts), "conflict"),
         ]
         if self.held:
-            parts.append(f"{_count(len(self.held), 'value change')} not applied")
+            parts.append(f"{plural(len(self.held), 'value change')} not applied")
         if self.unmatched:
             cells = ", ".join(i.where for i in self.unmatched[:5] if i.where)
             more = " ..." if len(self.unmatched) > 5 else ""
-            parts.append(f"{_count(len(self.unmatched), 'row')} not imported ({cells}{more})")
+            parts.append(f"{plural(len(self.unmatched), 'row')} not imported ({cells}{more})")
         if self.stale:
             parts.append(f"an older copy: {self.stale}")
         if self.fingerprint_now != self.fingerprint_stored:
             parts.append(f"fingerprint {self.fingerprint_stored} is now {self.fingerprint_now}")
         return "; ".join(parts)
-
-
-def _count(n: int, word: str) -> str:
-    return f"{n:,} {word}{'' if n == 1 else 's'}"
 
 
 # --- refusing a workbook that does not belong ----------------------------------------------------

@@ -20,6 +20,7 @@ from cvm_xl.books.read import BookContent, read_book
 from cvm_xl.core import columns as col
 from cvm_xl.core.cells import shown
 from cvm_xl.core.problems import Problem, WorkbookError
+from cvm_xl.core.spellings import plural
 from cvm_xl.master.lock import WAIT_VARIABLE, WriteRefusedError, wait_seconds, writing
 from cvm_xl.master.model import Master
 from cvm_xl.master.read import load_master
@@ -214,10 +215,6 @@ def problem_table(title: str, problems: Sequence[Problem], style: str) -> Table:
             Text(p.where), Text(p.column or ""), Text(_value(p.value)), Text(p.message), Text(p.fix)
         )
     return table
-
-
-def plural(n: int, word: str) -> str:
-    return f"{n:,} {word}" + ("" if n == 1 else "s")
 
 
 def summary(file: str, errors: int, warnings: int) -> str:

@@ -45,6 +45,11 @@ def cell_text(x: object) -> str:
     return str(x)
 
 
+def plural(n: int, word: str) -> str:
+    """A count as messages write it: '1 idea', '1,250 ideas'."""
+    return f"{n:,} {word}" + ("" if n == 1 else "s")
+
+
 def name_key(x: object) -> str:
     """How two spellings of a name compare (headers, sheet names, list values, settings): runs of
     white space read as one space, surrounding space dropped, case ignored ('  Supplier\nAnnual ' ->

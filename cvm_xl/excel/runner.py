@@ -15,6 +15,7 @@ from pathlib import Path
 
 from cvm_xl import __version__
 from cvm_xl.core.problems import Problem, WorkbookError
+from cvm_xl.core.spellings import plural
 from cvm_xl.excel.book import Book
 from cvm_xl.excel.sheets import PROBLEMS_SHEET, Block, problems_sheet
 
@@ -36,10 +37,6 @@ class MacroOutcome:
 
 def now() -> dt.datetime:
     return dt.datetime.now().replace(microsecond=0)
-
-
-def plural(n: int, word: str) -> str:
-    return f"{n:,} {word}" + ("" if n == 1 else "s")
 
 
 def put_sheet(book: Book, sheet: str, rows: Block) -> None:

@@ -18,6 +18,7 @@ from cvm_xl.core.cells import shown
 from cvm_xl.core.portfolio_map import CUSTOMER_ROWS, OUTCOME_NAMES, SUPPLIER_COLUMNS, map_grid, portfolio_map
 from cvm_xl.core.problems import Problem
 from cvm_xl.core.reconcile import DIFFERS, MISSING_IN_A, MISSING_IN_B, Difference
+from cvm_xl.core.spellings import plural
 from cvm_xl.generate.batch import BookResult
 from cvm_xl.master.model import Master
 from cvm_xl.workshop.synthesis import SynthesisReport, report_frame
@@ -43,10 +44,6 @@ KIND_WORDS = {MISSING_IN_A: "only in B", MISSING_IN_B: "only in A", DIFFERS: "di
 
 def _stamp(when: dt.datetime) -> str:
     return when.strftime("%Y-%m-%d %H:%M")
-
-
-def _plural(n: int, word: str) -> str:
-    return f"{n:,} {word}" + ("" if n == 1 else "s")
 
 
 def _sheet(title: str, line: str, table: Block) -> Block:
@@ -77,10 +74,10 @@ def problems_summary(problems: Sequence[Problem]) -> str:
     errors = sum(p.is_error for p in problems)
     warnings = len(problems) - errors
     if errors:
-        found = _plural(errors, "error") + (f" and {_plural(warnings, 'warning')}" if warnings else "")
+        found = plural(errors, "error") + (f" and {plural(warnings, 'warning')}" if warnings else "")
         return f"{found}. Fix the errors, then run the macro again."
     if warnings:
-        return f"No errors, {_plural(warnings, 'warning')}."
+        return f"No errors, {plural(warnings, 'warning')}."
     return "No problems."
 
 
@@ -116,7 +113,7 @@ def _section(title: str, evaluated: pd.DataFrame) -> Block:
     across = [OUTCOME_NAMES[s] for s in SUPPLIER_COLUMNS]
     ideas = sum(c.ideas for c in cells.values())
     net = sum(c.net_value for c in cells.values())
-    block: Block = [[f"{title}: {_plural(ideas, 'idea')} on the map, net value {net:,.0f}"]]
+    block: Block = [[f"{title}: {plural(ideas, 'idea')} on the map, net value {net:,.0f}"]]
     block.append([IDEAS_CORNER, *across, None, NET_CORNER, *across])
     for outcome, count_row, net_row in zip(CUSTOMER_ROWS, counts, nets, strict=True):
         block.append([OUTCOME_NAMES[outcome], *count_row, None, OUTCOME_NAMES[outcome], *net_row])
@@ -159,9 +156,7 @@ def map_sheet(master: Master, when: dt.datetime) -> MapSheet:
 def generated_sheet(results: Sequence[BookResult], out_dir: str, when: dt.datetime) -> Block:
     """One row per customer workbook: where it went and what happened to it."""
     written = sum(r.ok for r in results)
-    line = (
-        f"{written} of {_plural(len(results), 'customer workbook')} written to {out_dir} on {_stamp(when)}."
-    )
+    line = f"{written} of {plural(len(results), 'customer workbook')} written to {out_dir} on {_stamp(when)}."
     table: Block = [
         [
             r.customer_id,
@@ -183,8 +178,8 @@ def synthesis_sheet(report: SynthesisReport, when: dt.datetime) -> Block:
     frame = report_frame(report)
     line = (
         f"Similarity threshold {report.threshold:.0%}, {_stamp(when)}: "
-        f"{_plural(len(report.groups), 'mother idea')} ({len(report.new_groups)} new), "
-        f"{_plural(len(report.singletons), 'singleton')}, {_plural(report.filled, 'raw idea')} assigned now."
+        f"{plural(len(report.groups), 'mother idea')} ({len(report.new_groups)} new), "
+        f"{plural(len(report.singletons), 'singleton')}, {plural(report.filled, 'raw idea')} assigned now."
     )
     table = [list(frame.columns), *(list(r) for r in frame.itertuples(index=False))]
     return _sheet("Synthesis of raw ideas", line, table)
@@ -200,7 +195,7 @@ def reconciliation_sheet(
 ) -> Block:
     """Every passbook line missing on one side or differing by more than the tolerance."""
     n = len(result.differences)
-    verdict = "the passbooks agree" if not n else f"{_plural(n, 'line')} differ"
+    verdict = "the passbooks agree" if not n else f"{plural(n, 'line')} differ"
     what = "planned and realised lines" if result.realised else "planned lines"
     line = (
         f"A: {book_a}; B: {book_b}; {what} of {', '.join(result.customers)}; tolerance {tolerance:g}; "
