@@ -14,7 +14,7 @@ import math
 from collections.abc import Callable, Sequence
 from typing import Any
 
-from cvm_xl.core.cells import parse_number, parse_yes_no
+from cvm_xl.core.cells import ERROR_VALUES, parse_number, parse_yes_no
 from cvm_xl.core.settings import Settings
 from cvm_xl.core.spellings import name_key
 from cvm_xl.core.values import is_blank
@@ -25,11 +25,28 @@ Grid = list[list[Any]]
 BLANK = ""  # what a blank result is: Excel shows an empty function result as 0, but "" as blank
 VALUE_ERROR = "#VALUE!"
 NUM_ERROR = "#NUM!"
-ERROR_PREFIXES = ("#VALUE!", "#NUM!", "#N/A", "#DIV/0!", "#REF!", "#NAME?", "#NULL!", "#SPILL!", "#CALC!")
+# A cell shows an error when its text starts with one of Excel's error values (core.cells holds them):
+# the bare value as xlwings hands an error cell over ("#N/A"), or error text with a reason.
+ERROR_PREFIXES = tuple(sorted(ERROR_VALUES))
 
 
 class ArgumentError(ValueError):
     """An argument cannot be used at all (wrong shape, unknown option): the whole result is this error."""
+
+
+class UpstreamError(ValueError):
+    """An input cell shows an Excel error: the result (its row's, or the whole call's when the cell is
+    read for every row) is that same error, as Excel's own functions pass an error on."""
+
+    def __init__(self, value: str) -> None:
+        super().__init__(value)
+        self.value = value
+
+
+def upstream(value: object) -> None:
+    """Raise ``UpstreamError`` when ``value`` shows an Excel error."""
+    if is_error_text(value):
+        raise UpstreamError(str(value))
 
 
 def error_text(message: str, code: str = VALUE_ERROR) -> str:
@@ -105,11 +122,13 @@ def cell_value(value: object) -> object:
 
 
 def _call(fn: Callable[..., Any], values: Sequence[object]) -> Any:
-    upstream = next((v for v in values if is_error_text(v)), None)
-    if upstream is not None:
-        return upstream  # an error in an input cell passes through, as Excel's own errors do
+    error = next((v for v in values if is_error_text(v)), None)
+    if error is not None:
+        return error  # an error in an input cell passes through, as Excel's own errors do
     try:
         return fn(*values)
+    except UpstreamError as exc:
+        return exc.value
     except ArgumentError:
         raise
     except (ValueError, ArithmeticError) as exc:
@@ -122,13 +141,34 @@ def _reason(exc: BaseException) -> str:
     return f"{message} {fix}".strip()
 
 
+def single_error(value: object) -> str | None:
+    """The error a single-cell argument shows (a scalar or a 1x1 range), else None."""
+    value = _plain(value)
+    while isinstance(value, list) and len(value) == 1:
+        value = _plain(value[0])
+    return str(value) if is_error_text(value) else None
+
+
 def guarded(fn: Callable[..., Any]) -> Callable[..., Any]:
-    """``fn`` with its signature, returning error text instead of raising ValueError."""
+    """``fn`` with its signature, returning error text instead of raising ValueError.
+
+    A single-cell argument that shows an Excel error makes the whole result that error without a
+    call: broadcast to every row, it would be every row's result anyway (the first such argument
+    wins, as Excel evaluates from the left). An error met later, in a cell read for the whole call
+    (a setting, an option, a cell of a portfolio column), is raised as ``UpstreamError`` and is the
+    result too.
+    """
 
     @functools.wraps(fn)
     def run(*args: object, **kwargs: object) -> Any:
+        for value in (*args, *kwargs.values()):
+            error = single_error(value)
+            if error is not None:
+                return error
         try:
             return fn(*args, **kwargs)
+        except UpstreamError as exc:
+            return exc.value
         except (ValueError, ArithmeticError) as exc:
             return error_text(_reason(exc))
 
@@ -181,8 +221,7 @@ def first_error(result: Any) -> str | None:
 
 def number(value: object) -> float:
     """A number or NaN for a blank cell; '12.5%' -> 0.125; an Excel error in the cell is passed on."""
-    if is_error_text(value):
-        raise ValueError(f"The input shows an error: {value}")
+    upstream(value)
     return parse_number(value)
 
 
@@ -192,14 +231,14 @@ def is_blank_cell(value: object) -> bool:
 
 
 def yes_no(value: object, default: bool) -> bool:
-    if is_error_text(value):
-        raise ValueError(f"The input shows an error: {value}")
+    upstream(value)
     result = parse_yes_no(value, default)
     return default if result is None else result
 
 
 def option(value: object, choices: Sequence[str], default: str, name: str) -> str:
     """One of ``choices`` (case and spaces ignored), ``default`` for a blank; else an ArgumentError."""
+    upstream(value)
     if is_blank(value):
         return default
     text = name_key(value)
@@ -229,8 +268,31 @@ def _is_settings_header(row: Sequence[object]) -> bool:
 
 def settings_from_range(rows: object) -> Settings:
     """Settings from the Settings table passed as a range: its two columns (Setting, Value), with or
-    without the header row. Blank values keep the defaults; a wrong value raises ValueError naming it."""
+    without the header row. Blank values keep the defaults; a wrong value raises ValueError naming it.
+
+    Inside an Excel Table every row's formula passes the same Settings range, so one recalculation
+    of 1,000 ideas would read it 13,000 times: the Settings of a range's content are kept
+    (``_cached_settings``), and reading them costs a lookup after the first call (issue 17)."""
     grid = as_grid(rows)
+    try:  # the type is part of the key: 1, 1.0 and True are equal but read differently
+        key = tuple(tuple((type(x), x) for x in row) for row in grid)
+        hash(key)
+    except TypeError:  # an unhashable cell (never from Excel): read it every time
+        return _settings_from_grid(grid)
+    return _cached_settings(key)
+
+
+@functools.lru_cache(maxsize=64)
+def _cached_settings(key: tuple[tuple[Any, ...], ...]) -> Settings:
+    """Settings are immutable, so one object serves every call with the same cells; a range with an
+    error raises each time (lru_cache keeps no exceptions)."""
+    return _settings_from_grid([[x for _, x in row] for row in key])
+
+
+def _settings_from_grid(grid: Grid) -> Settings:
+    for row in grid:  # an error anywhere in the table is every result's error, as for a single cell
+        for value in row:
+            upstream(value)
     if len(grid[0]) < 2:
         raise ArgumentError("settings must be the Settings table: two columns, Setting and Value")
     if not any(_is_settings_header(row) for row in grid[:SCAN_ROWS]):

@@ -2,7 +2,10 @@
 
 Every function takes single cells or whole columns and returns one value or a column of values
 (one Python call per column: Excel spills the result). Blank inputs give blank results, and a bad
-value gives Excel-style error text such as ``#VALUE! 'abc' is not a number`` in its own row.
+value gives Excel-style error text such as ``#VALUE! 'abc' is not a number`` in its own row. An input
+cell that shows an Excel error (#N/A, #DIV/0! ...) gives that same error, as Excel's own functions do:
+in its row, or for the whole result when the cell counts for every row (a setting, an option, a cell
+of a portfolio column); see ``udfs.excel_errors``.
 Settings that an argument leaves out come from the ``settings`` argument (the Settings table,
 e.g. ``tblSettings``) or else from the calling workbook's Settings sheet, else the SPEC defaults.
 
@@ -30,7 +33,8 @@ from cvm_xl.readiness.risks import risk_rating
 from cvm_xl.readiness.screening import ScreeningThresholds, screen_customer
 from cvm_xl.spreadsheet.tables import normalise_header
 from udfs import arrays, xl
-from udfs.arrays import ArgumentError, error_text, number, option, pair, yes_no
+from udfs.arrays import ArgumentError, error_text, number, option, pair, upstream, yes_no
+from udfs.excel_errors import ExcelErrors
 
 CATEGORY = "CVM"
 
@@ -50,8 +54,19 @@ _SPLIT_COLUMNS = (col.SPLIT_METHOD, col.TRANSFER, col.SUPPLIER_FINAL, col.CUSTOM
 
 
 def excel_help(f: Callable[..., Any]) -> Callable[..., Any]:
-    """Use the docstring as one paragraph for Excel's function description (no line breaks)."""
-    f.__xlfunc__["ret"]["doc"] = " ".join(inspect.cleandoc(f.__doc__ or "").split())  # type: ignore[attr-defined]
+    """The xlwings edge of every worksheet function, declared once here:
+
+    - the docstring as one paragraph for Excel's function description (no line breaks);
+    - every argument read with ``err_to_str``: an error cell arrives as its text ("#N/A"), not as a
+      blank (xlwings' default);
+    - the result written by ``ExcelErrors``: a bare error value goes back as the Excel error.
+    """
+    info = xl.udf_info(f)
+    info["ret"]["doc"] = " ".join(inspect.cleandoc(f.__doc__ or "").split())
+    info["ret"]["options"]["convert"] = ExcelErrors
+    for argument in info["args"]:
+        if argument["name"] != "caller":  # xlwings puts the calling Range there, not a cell value
+            argument["options"]["err_to_str"] = True
     return f
 
 
@@ -129,7 +144,7 @@ def CVM_VALUE(
     others_blank = (
         True
         if other_amounts is None
-        else [[all(arrays.is_blank_cell(x) for x in row)] for row in arrays.as_grid(other_amounts)]
+        else [[_other_amounts_blank(row)] for row in arrays.as_grid(other_amounts)]
     )
 
     def one(a, o, none_elsewhere):
@@ -139,6 +154,13 @@ def CVM_VALUE(
         return value_over_horizon(a, o, s.horizon_years, s.discount_rate)
 
     return arrays.elementwise(one, annual, one_time, others_blank)
+
+
+def _other_amounts_blank(row: list[Any]) -> bool | str:
+    """True when the other firm has no amounts in this row; an error it shows is the row's error."""
+    return next((x for x in row if arrays.is_error_text(x)), None) or all(
+        arrays.is_blank_cell(x) for x in row
+    )
 
 
 @excel_help
@@ -385,12 +407,15 @@ def _table(**columns: Any) -> pd.DataFrame:
         if name in (col.SUPPLIER_VALUE, col.CUSTOMER_VALUE, col.TRANSFER):
             parsed = []
             for i, x in enumerate(cells, start=1):
+                upstream(x)  # an error cell is the whole result's error, not a reason in a row
                 try:
                     parsed.append(number(x))
                 except ValueError as exc:
                     raise ValueError(f"Row {i} of {name}: {exc}") from None
             data[name] = parsed
         else:
+            for x in cells:
+                upstream(x)
             data[name] = [None if arrays.is_blank_cell(x) else x for x in cells]
     frame = pd.DataFrame(data)
     keep = ~frame.isna().all(axis=1)
@@ -430,11 +455,11 @@ def CVM_PASSBOOK(
     transfer), or the balances and equity gap.
     """
     part = option(show, ("lines", "balances"), "lines", "show")
+    s = resolve_settings(settings, caller)  # read for the lines too: an error in it is the result
     lines = _passbook_lines(idea_ids, statuses, supplier_values, customer_values, transfers)
     if part == "lines":
         body = lines[list(PASSBOOK_HEADER)].to_numpy(dtype=object).tolist()
         return [list(PASSBOOK_HEADER), *[[arrays.cell_value(x) for x in row] for row in body]]
-    s = resolve_settings(settings, caller)
     b = passbook.balances(lines, s.target_supplier_share)
     return [
         ["Supplier balance", b.supplier],
@@ -492,6 +517,8 @@ def CVM_MAP(cells, values=None, labels=None):
     supplier Lose/Indifferent/Win across.
     """
     cell_list = arrays.as_column(cells, "cells")
+    for c in cell_list:
+        upstream(c)
     if values is None:
         amounts = [0.0] * len(cell_list)
     else:
@@ -499,7 +526,7 @@ def CVM_MAP(cells, values=None, labels=None):
         if len(amounts) != len(cell_list):
             raise ArgumentError(f"cells has {len(cell_list)} rows but values has {len(amounts)}")
     for i, c in enumerate(cell_list, start=1):
-        if arrays.is_error_text(c) or not (arrays.is_blank_cell(c) or c in CELLS):
+        if not (arrays.is_blank_cell(c) or c in CELLS):
             raise ValueError(f"Row {i}: {c!r} is not a map cell; use one of {', '.join(CELLS)}")
     frame = pd.DataFrame(
         {col.CELL: [None if arrays.is_blank_cell(c) else c for c in cell_list], col.NET_VALUE: amounts}
@@ -527,6 +554,9 @@ def CVM_FINGERPRINT(ideas, settings=None, caller=None):
     change to a signed figure changes it.
     """
     grid = arrays.as_grid(ideas)
+    for row in grid:
+        for value in row:
+            upstream(value)  # any error among the signed ideas is the fingerprint's error
     header = {normalise_header(name): i for i, name in enumerate(grid[0]) if not arrays.is_blank_cell(name)}
     positions = {}
     for name in fingerprint.FINGERPRINT_FIELDS:
@@ -541,10 +571,6 @@ def CVM_FINGERPRINT(ideas, settings=None, caller=None):
         for row in grid[1:]
         if not all(arrays.is_blank_cell(x) for x in row)
     ]
-    for r, record in enumerate(records, start=2):
-        for name, value in record.items():
-            if arrays.is_error_text(value):
-                raise ValueError(f"Row {r} ({name}) shows an error: {value}")
     return fingerprint.fingerprint(records, resolve_settings(settings, caller))
 
 

@@ -278,7 +278,13 @@ def test_function_help_matches_the_metadata(modules):
         assert vm.vba_string(info["ret"]["doc"]) in help_source
         for arg in vm.excel_arguments(info):
             assert vm.vba_string(arg["doc"]) in help_source
-    assert "CVM_RegisterFunctionHelp" in next(m for m in modules if m.name == "ThisWorkbook").source
+    # Registered by the Start sheet's buttons, never when the workbook opens (no auto-run macro).
+    selftest = next(m for m in modules if m.name == "cvm_selftest").source
+    for sub in (vm.SELF_TEST, vm.FUNCTION_HELP):
+        body = selftest[selftest.index(f"Public Sub {sub}()") :]
+        assert "    CVM_RegisterFunctionHelp\r\n" in body[: body.index("End Sub")], sub
+    this_workbook = next(m for m in modules if m.name == "ThisWorkbook").source
+    assert "Sub " not in this_workbook and "Function " not in this_workbook
 
 
 def test_macros_call_the_planned_python_functions(modules):

@@ -13,14 +13,14 @@ _MIN_MATCH = 3
 _CANDIDATES = 256  # most recent positions tried per match: bounds the time on repetitive text
 
 
-def _bit_count(position_in_chunk: int) -> int:
+def bit_count(position_in_chunk: int) -> int:
     """Bits of a copy token spent on the offset at this position of the decompressed chunk."""
     return max((position_in_chunk - 1).bit_length(), 4)
 
 
 def max_length(position_in_chunk: int) -> int:
     """Longest copy a token can express at this position: (0xFFFF >> bit_count) + 3."""
-    return (0xFFFF >> _bit_count(position_in_chunk)) + 3
+    return (0xFFFF >> bit_count(position_in_chunk)) + 3
 
 
 def _compress_chunk(chunk: bytes) -> bytes:
@@ -46,7 +46,7 @@ def _compress_chunk(chunk: bytes) -> bytes:
                         if length == limit:
                             break
             if best_len >= _MIN_MATCH:
-                bits = _bit_count(pos)
+                bits = bit_count(pos)
                 token = ((best_off - 1) << (16 - bits)) | (best_len - _MIN_MATCH)
                 out += token.to_bytes(2, "little")
                 flags |= 1 << bit
