@@ -65,13 +65,15 @@ def plan_synthesis(
     customers: Collection[str] | None = None,
     singletons_as_ideas: bool = False,
 ) -> SynthesisPlan:
-    """Group each customer's raw ideas and say what that changes in the master."""
+    """Group each customer's raw ideas and say what that changes in the master; the raw ideas are read
+    in the master's Workshop language (Settings)."""
     result = synthesize(
         master.workshop,
         master.ideas,
         threshold,
         customers=customers,
         singletons_as_ideas=singletons_as_ideas,
+        language=master.settings.workshop_language,
     )
     changes = [CellChange(WORKSHOP.name, row, MOTHER_ID, value) for row, value in fills(master, result)]
     return SynthesisPlan(result, changes, draft_records(result.new_ideas))

@@ -51,7 +51,8 @@ def add_parser(subparsers: argparse._SubParsersAction) -> None:
     p = subparsers.add_parser(
         "synthesize",
         help="group the workshop's raw ideas into suggested mother ideas",
-        description="Groups each customer's raw workshop ideas by similarity of their text and suggests "
+        description="Groups each customer's raw workshop ideas by similarity of their words and meaning "
+        "(in the Workshop language of Settings) and suggests "
         "mother ideas. Fills Mother idea ID only where it is blank (the facilitator's choices always "
         "win) and adds a draft Ideas row, status Proposed, for each new group. Prints the groups, their "
         "sizes and the singletons. A backup of the master is kept beside it. Running it again changes "
@@ -74,11 +75,19 @@ def add_parser(subparsers: argparse._SubParsersAction) -> None:
         action="store_true",
         help="also draft a mother idea for each raw idea that resembles no other",
     )
-    p.add_argument("--dry-run", action="store_true", help="print what would change; write nothing")
+    p.add_argument(
+        "--dry-run",
+        action="store_true",
+        help="print what would change, with each group's weakest raw idea and the similarity that holds "
+        "it there, and the nearest other group; write nothing",
+    )
     p.set_defaults(run=run)
 
 
-def _group_table(report: SynthesisReport, customer: str) -> Table | None:
+def _group_table(report: SynthesisReport, customer: str, checks: bool = False) -> Table | None:
+    """The customer's groups; with ``checks`` (a dry run, issue 18) also each group's weakest raw idea
+    with the similarity that holds it there, and the nearest other group with their similarity, so
+    that a wrong merge shows at a glance."""
     groups = [g for g in report.groups if g.customer_id == customer]
     if not groups:
         return None
@@ -90,17 +99,27 @@ def _group_table(report: SynthesisReport, customer: str) -> Table | None:
     table.add_column("Cohesion", justify="right")
     table.add_column("Title (most representative raw idea)", ratio=3, overflow="fold")
     table.add_column("Raw IDs", ratio=2, overflow="fold")
+    if checks:
+        table.add_column("Weakest raw idea (similarity to the others)", ratio=3, overflow="fold")
+        table.add_column("Nearest group (similarity)", ratio=3, overflow="fold")
+        titles = {g.idea_id: g.title for g in groups} | {s.raw_id: s.idea for s in report.singletons}
     for g in groups:
         kind = Text("new", style="bold green") if g.new else Text("kept")
-        table.add_row(
+        cells: list[str | Text] = [
             g.idea_id, kind, str(g.size), str(len(g.filled)), f"{g.cohesion:.0%}", Text(g.title),
             Text(", ".join(g.raw_ids)),
-        )  # fmt: skip
+        ]  # fmt: skip
+        if checks:
+            weakest = "-" if g.size < 2 else f"{g.weakest} ({g.joined:.0%}) {g.weakest_idea}"
+            nearest = f"{g.nearest} ({g.nearness:.0%}) {titles.get(g.nearest, '')}" if g.nearest else "-"
+            cells += [Text(weakest), Text(nearest.rstrip())]
+        table.add_row(*cells)
     return table
 
 
-def print_report(report: SynthesisReport, console: Console) -> None:
-    """Groups, sizes and singletons per customer (the terminal version of ``render_report``)."""
+def print_report(report: SynthesisReport, console: Console, checks: bool = False) -> None:
+    """Groups, sizes and singletons per customer (the terminal version of ``render_report``); with
+    ``checks``, each group's weakest raw idea and nearest other group too."""
     console.rule(f"Synthesis of raw ideas (similarity threshold {report.threshold:.0%})")
     if not report.raw_ideas:
         console.print("No raw ideas to synthesise.")
@@ -115,7 +134,7 @@ def print_report(report: SynthesisReport, console: Console) -> None:
                 style="bold",
             )
         )
-        table = _group_table(report, customer)
+        table = _group_table(report, customer, checks)
         if table is not None:
             console.print(table)
         if alone:
@@ -153,7 +172,7 @@ def _run(args: argparse.Namespace) -> int:
         customers=chosen_customers(master, args.customer),
         singletons_as_ideas=args.singletons,
     )
-    print_report(plan.result.report, console)
+    print_report(plan.result.report, console, checks=args.dry_run)
     if plan.empty:
         console.print(f"Nothing to change: {args.master} already holds this grouping. Nothing was written.")
         return EXIT_OK

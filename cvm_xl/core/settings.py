@@ -39,6 +39,9 @@ class Settings:
     # How numbers typed as text are read (SPEC §4; ``core.cells.NUMBER_FORMATS``): "1,234.56",
     # "1.234,56" or "1 234,56"; "auto" decides from each table's own numbers.
     number_format: str = AUTO
+    # The language the workshop's raw ideas are written in (seed 000 §6.5, issue 18): the synthesis
+    # stems and drops function words in it. One of WORKSHOP_LANGUAGES.
+    workshop_language: str = "English"
 
     def __post_init__(self) -> None:
         for problem in settings_problems(self):
@@ -74,8 +77,24 @@ SCREENING_LABELS: dict[str, str] = {
     "Screening min culture": "screening_min_culture",
     "Screening min co-destiny": "screening_min_co_destiny",
 }
+# The synthesis of the workshop's raw ideas (seed 000 §6.5): a master-only setting like the screening.
+WORKSHOP_LABELS: dict[str, str] = {"Workshop language": "workshop_language"}
 # Every row of the master's Settings table, in sheet order.
-ALL_SETTING_LABELS: dict[str, str] = {**SETTING_LABELS, **SCREENING_LABELS}
+ALL_SETTING_LABELS: dict[str, str] = {**SETTING_LABELS, **SCREENING_LABELS, **WORKSHOP_LABELS}
+# The languages a workshop may be written in (issue 18): those that the synthesis' meaning model
+# (USE multilingual v3), its Snowball stemmer and its stop-word lists all know.
+WORKSHOP_LANGUAGES: tuple[str, ...] = (
+    "English", "Dutch", "French", "German", "Italian", "Polish", "Portuguese", "Russian", "Spanish",
+    "Turkish",
+)  # fmt: skip
+
+
+def workshop_language(text: str) -> str | None:
+    """The Workshop language as spelt in WORKSHOP_LANGUAGES ('german' -> 'German'); None if unknown."""
+    key = text.strip().casefold()
+    return next((name for name in WORKSHOP_LANGUAGES if name.casefold() == key), None)
+
+
 FIELD_LABELS: dict[str, str] = {v: k for k, v in ALL_SETTING_LABELS.items()}
 
 
@@ -123,4 +142,6 @@ def settings_problems(s: Settings) -> list[tuple[str, str]]:
         bad("currency", "must be a currency code such as EUR or USD")
     if s.number_format not in NUMBER_FORMAT_CHOICES:
         bad("number_format", f"must be one of {', '.join(NUMBER_FORMAT_CHOICES)}")
+    if s.workshop_language not in WORKSHOP_LANGUAGES:
+        bad("workshop_language", f"must be one of {', '.join(WORKSHOP_LANGUAGES)}")
     return out

@@ -26,14 +26,14 @@ from cvm_xl.core.cells import (
     text_cell,
 )
 from cvm_xl.core.problems import ERROR, WARNING, Code, Problem, column_letter
-from cvm_xl.core.settings import ALL_SETTING_LABELS, Settings, SettingsError
+from cvm_xl.core.settings import ALL_SETTING_LABELS, Settings, SettingsError, workshop_language
 from cvm_xl.core.suggest import did_you_mean
 from cvm_xl.master.schema import SETTING, SETTINGS, SETTINGS_SHEET, VALUE
 from cvm_xl.readiness.screening import parse_phase, parse_quartile, parse_score
 from cvm_xl.spreadsheet.tables import find_header_row, normalise_header
 
 DEFAULTS = Settings()
-TEXT_SETTINGS = frozenset({"supplier", "currency"})
+TEXT_SETTINGS = frozenset({"supplier", "currency", "workshop_language"})
 _BY_KEY = {normalise_header(label): (label, name) for label, name in ALL_SETTING_LABELS.items()}
 # A value the parser turns down is settings.unreadable, unless its kind has a code of its own.
 _OWN_CODES = frozenset(
@@ -87,6 +87,9 @@ def _parse(name: str, value: object, number_format: str = AUTO) -> object:
         return DEFAULTS.number_format if chosen is None else chosen
     if name in TEXT_SETTINGS:
         text = text_cell(value)
+        if text is not None and name == "workshop_language":
+            # any case works ('german'); an unknown language is left as typed for the check to name
+            return workshop_language(text) or text
         return getattr(DEFAULTS, name) if text is None else text
     number = number_cell(value, number_format)
     if number != number:  # blank

@@ -42,6 +42,7 @@ from cvm_xl.workshop.clustering import (
     Start,
     TextSet,
     merge,
+    nearest_clusters,
     numbered,
     similarity_block,
 )
@@ -111,7 +112,7 @@ class _Pairs:
         keys = np.concatenate([u.keys for u in units])
         counts = np.concatenate([u.counts for u in units]).astype(np.float64)
         owner = np.repeat(np.arange(n), [len(u.keys) for u in units])
-        texts = TextSet([self.keys.sorted_texts[k] for k in keys.tolist()])
+        texts = self.keys.subset(keys.tolist())
         size = len(texts)
         within = np.zeros((n, n))
         after = np.zeros((n, n))
@@ -141,7 +142,7 @@ class _Pairs:
 
     def closeness(self, unit: Unit) -> np.ndarray:
         """Per word set of a cluster: the summed similarity of all the cluster's raw ideas to it."""
-        texts = TextSet([self.keys.sorted_texts[k] for k in unit.keys.tolist()])
+        texts = self.keys.subset(unit.keys.tolist())
         counts = unit.counts.astype(np.float64)
         out = np.zeros(len(texts))
         for r0 in range(0, len(texts), ROWS):
@@ -236,13 +237,15 @@ def _units(
 
 
 def _key_ideas(keys: TextSet, idea_words: Sequence[str]) -> np.ndarray:
-    """Similarity of each word set to each existing idea's words (whole numbers 0..10,000 as uint16)."""
+    """Similarity of each word set to each existing idea's words (whole numbers 0..10,000 as uint16),
+    by words alone, as in the plain synthesis."""
     out = np.zeros((len(keys), len(idea_words)), dtype=np.uint16)
     if len(idea_words):
         ideas = TextSet(idea_words)
+        words_only = TextSet(keys.sorted_texts)
         for r0 in range(0, len(keys), ROWS):
             r1 = min(r0 + ROWS, len(keys))
-            out[r0:r1] = similarity_block(keys, r0, r1, ideas, 0, len(ideas))
+            out[r0:r1] = similarity_block(words_only, r0, r1, ideas, 0, len(ideas))
     return out
 
 
@@ -251,9 +254,13 @@ def _describe(units: Sequence[Unit], key_of: np.ndarray, final_of: np.ndarray, p
     found = numbered(final_of, Merged(np.arange(len(units)), [u.label for u in units]))
     representative: list[int] = []
     cohesion: list[float] = []
+    weakest: list[int] = []
+    joined: list[float] = []
+    ordered: list[Unit] = []
     for k in range(len(found.labels)):
         items = np.flatnonzero(found.numbers == k)
         unit = units[int(final_of[items[0]])]
+        ordered.append(unit)
         keys = unit.keys.tolist()
         closeness = pairs.closeness(unit)
         frequency: Counter[str] = Counter()
@@ -271,11 +278,24 @@ def _describe(units: Sequence[Unit], key_of: np.ndarray, final_of: np.ndarray, p
         size = len(items)
         if size < 2:
             cohesion.append(1.0)
+            weakest.append(int(items[0]))
+            joined.append(1.0)
             continue
         weights = unit.counts.astype(np.float64)
         with_itself = np.where(pairs.keys.sizes[unit.keys] > 0, float(FULL), 0.0)
         cohesion.append(float(weights @ closeness - weights @ with_itself) / (size * (size - 1)) / FULL)
-    return Grouping(found.numbers, found.labels, representative, cohesion)
+        # the raw idea least like the others: as for a small workshop, the first of equals
+        average = (closeness - with_itself) / (size - 1)
+        low = float(average.min())
+        weakest.append(min(first_item[keys[j]] for j in np.flatnonzero(average == low).tolist()))
+        joined.append(low / FULL)
+    # the nearest other group, where the groups are few enough for one matrix of their sums
+    if len(ordered) <= DENSE_LIMIT:
+        sizes = np.array([u.size for u in ordered], dtype=np.float64)
+        nearest, nearness = nearest_clusters(pairs.sums(ordered), sizes)
+    else:
+        nearest, nearness = [None] * len(ordered), [0.0] * len(ordered)
+    return Grouping(found.numbers, found.labels, representative, cohesion, weakest, joined, nearest, nearness)
 
 
 def group_blocked(
@@ -285,13 +305,16 @@ def group_blocked(
     idea_labels: Sequence[object],
     idea_words: Sequence[str],
     idea_threshold: float,
+    key_meanings: np.ndarray | None = None,
 ) -> Grouping:
     """A customer's raw ideas (normalised ``words``) grouped in bounded memory, by the rules of the
-    plain synthesis (``clustering.merge``): steps 1 to 3 of this module."""
+    plain synthesis (``clustering.merge``): steps 1 to 3 of this module. ``key_meanings``: per word
+    set in the order of its first raw idea (``synthesis.word_keys``), its meaning
+    (``meaning.by_key``); without them, raw ideas are compared by words alone."""
     keys_of_items = [" ".join(sorted(set(w.split()))) for w in words]
     index: dict[str, int] = {}
     key_of = np.array([index.setdefault(k, len(index)) for k in keys_of_items], dtype=np.int64)
-    keys = TextSet(list(index))
+    keys = TextSet(list(index), key_meanings)
     units, start_of = _units(key_of, keys.sizes[key_of] == 0, seeds, idea_labels)
     pairs = _Pairs(keys, _key_ideas(keys, idea_words))
     frequency: Counter[str] = Counter(w for k in key_of.tolist() for w in keys.words[k])

@@ -1,6 +1,7 @@
 """Similarity of normalised raw ideas and their average-linkage clustering (seed 000 §6.5, issue 7).
 
-``similarity`` compares texts in whole hundredths of a percent; ``TextSet`` prepares texts once so
+``similarity`` compares texts in whole hundredths of a percent, by their words and, where their
+meanings are given (``meaning``, issue 18), by what they mean; ``TextSet`` prepares texts once so
 that a large workshop is compared block by block (``similarity_block``) without ever holding all
 pairs. ``merge`` is the clustering itself, over starting clusters (``Start``) that may be single raw
 ideas (``clusters``) or groups of them (``blocked``, for a customer with more raw ideas than one
@@ -16,20 +17,32 @@ from typing import NamedTuple
 import numpy as np
 from rapidfuzz import fuzz, process
 
+from cvm_xl.workshop.meaning import cosines
+
 SCALE = 100  # rapidfuzz scores 0..100 -> whole hundredths of a percent 0..10,000
 FULL = 100 * SCALE
 _OVERLAP_WEIGHT = 0.5
 _PARALLEL_PAIRS = 200_000  # from this many pairs a block is worth rapidfuzz's worker threads
+# Similarity by meaning (issue 18), blended with the similarity by words: a cosine of MEANING_ZERO or
+# less counts as 0%, one of MEANING_FULL or more as 100% (USE puts unrelated workshop ideas at about
+# 0.1-0.2 and close paraphrases at 0.5-0.8), and the result weighs MEANING_WEIGHT of the blend.
+# Chosen on tests/data/workshop_tuning_wire.csv and the project's first labelled set only
+# (benchmarks/bench_synthesis.py --tune); the held-out workshops were never used to choose them.
+MEANING_WEIGHT = 0.15
+MEANING_ZERO = 0.1
+MEANING_FULL = 0.7
 
 
 class TextSet:
     """Normalised texts prepared for comparison: each text's set of words (sorted), those words as one
-    text, their number, and for every word the texts holding it (ascending)."""
+    text, their number, and for every word the texts holding it (ascending); and, when given, each
+    text's meaning (``meaning.quantised`` vectors, one row per text)."""
 
-    def __init__(self, texts: Sequence[str]) -> None:
+    def __init__(self, texts: Sequence[str], meanings: np.ndarray | None = None) -> None:
         self.words = [sorted(set(t.split())) for t in texts]
         self.sorted_texts = [" ".join(ws) for ws in self.words]
         self.sizes = np.array([len(ws) for ws in self.words], dtype=np.float64)
+        self.meanings = meanings
         postings: dict[str, list[int]] = {}
         for j, ws in enumerate(self.words):
             for w in ws:
@@ -38,6 +51,11 @@ class TextSet:
 
     def __len__(self) -> int:
         return len(self.words)
+
+    def subset(self, indices: Sequence[int]) -> TextSet:
+        """The texts at ``indices``, in that order, with their meanings."""
+        meanings = None if self.meanings is None else self.meanings[list(indices)]
+        return TextSet([self.sorted_texts[k] for k in indices], meanings)
 
 
 def _shared_words(rows: TextSet, r0: int, r1: int, cols: TextSet, c0: int, c1: int) -> np.ndarray:
@@ -75,6 +93,10 @@ def similarity_block(rows: TextSet, r0: int, r1: int, cols: TextSet, c0: int, c1
         workers=workers,
     )
     blended = _OVERLAP_WEIGHT * overlap + (1.0 - _OVERLAP_WEIGHT) * spelling
+    if rows.meanings is not None and cols.meanings is not None and len(rows.meanings) and len(cols.meanings):
+        cosine = cosines(rows.meanings[r0:r1], cols.meanings[c0:c1])
+        by_meaning = np.clip((cosine - MEANING_ZERO) / (MEANING_FULL - MEANING_ZERO), 0.0, 1.0) * 100.0
+        blended = (1.0 - MEANING_WEIGHT) * blended + MEANING_WEIGHT * by_meaning
     blended[sizes == 0, :] = 0.0
     blended[:, other_sizes == 0] = 0.0
     return np.rint(blended * SCALE)
@@ -90,12 +112,18 @@ def similarity_matrix(texts: Sequence[str]) -> np.ndarray:
     return similarity(texts, texts)
 
 
-def similarity(texts: Sequence[str], others: Sequence[str]) -> np.ndarray:
-    """``similarity_matrix`` of each of ``texts`` (rows) with each of ``others`` (columns)."""
+def similarity(
+    texts: Sequence[str],
+    others: Sequence[str],
+    meanings: np.ndarray | None = None,
+    other_meanings: np.ndarray | None = None,
+) -> np.ndarray:
+    """``similarity_matrix`` of each of ``texts`` (rows) with each of ``others`` (columns); by words
+    and meaning when both ``meanings`` are given (``meaning.quantised``), by words alone else."""
     if len(texts) == 0 or len(others) == 0:
         return np.zeros((len(texts), len(others)))
-    rows = TextSet(texts)
-    cols = rows if others is texts else TextSet(others)
+    rows = TextSet(texts, meanings)
+    cols = rows if others is texts and other_meanings is meanings else TextSet(others, other_meanings)
     return similarity_block(rows, 0, len(rows), cols, 0, len(cols))
 
 
@@ -117,12 +145,38 @@ class Clusters(NamedTuple):
 class Grouping(NamedTuple):
     """A customer's raw ideas grouped: ``numbers`` and ``labels`` as in ``Clusters``; per cluster
     number, the raw idea that says most of what the group has in common (``representative``) and the
-    average similarity between its raw ideas, 0..1 (``cohesion``, 1 for a single raw idea)."""
+    average similarity between its raw ideas, 0..1 (``cohesion``, 1 for a single raw idea); the raw
+    idea least like the others (``weakest``) with its average similarity to them, 0..1 (``joined``,
+    1 for a single raw idea); the most similar other cluster (``nearest``, None when there is none or
+    it was not computed) with the average similarity between their raw ideas (``nearness``, 0..1)."""
 
     numbers: np.ndarray
     labels: list[object | None]
     representative: list[int]
     cohesion: list[float]
+    weakest: list[int]
+    joined: list[float]
+    nearest: list[int | None]
+    nearness: list[float]
+
+
+def nearest_clusters(sums: np.ndarray, sizes: np.ndarray) -> tuple[list[int | None], list[float]]:
+    """Per cluster, the other cluster with the highest average similarity between their raw ideas and
+    that average, 0..1, from the clusters' summed similarities (``sums``) and sizes; ties go to the
+    lower number."""
+    n = len(sizes)
+    if n < 2:
+        return [None] * n, [0.0] * n
+    with np.errstate(divide="ignore", invalid="ignore"):
+        average = sums / np.outer(sizes, sizes)
+    average[~np.isfinite(average)] = -np.inf
+    np.fill_diagonal(average, -np.inf)
+    best = average.argmax(axis=1)
+    values = average[np.arange(n), best]
+    return (
+        [int(b) if np.isfinite(v) else None for b, v in zip(best, values, strict=True)],
+        [float(v) / FULL if np.isfinite(v) else 0.0 for v in values],
+    )
 
 
 class Start(NamedTuple):

@@ -1,8 +1,9 @@
 """Live synthesis of a workshop's raw ideas into suggested mother ideas (seed 000 §6.5, issue 7).
 
-Per customer, each raw idea's text is normalised (``text_normalise``) and compared with every other
-with rapidfuzz; average-linkage clustering then merges the most similar groups until no two groups are
-at least ``threshold`` similar on average (``clustering``). A customer with more raw ideas than one
+Per customer, each raw idea's text is normalised in the Workshop language (``text_normalise``) and
+compared with every other by its words (rapidfuzz) and by its meaning (``meaning``, issue 18);
+average-linkage clustering then merges the most similar groups until no two groups are at least
+``threshold`` similar on average (``clustering``). A customer with more raw ideas than one
 similarity matrix should hold (``blocked.DENSE_LIMIT``) is grouped by the same rules in bounded
 memory (``blocked``): 30,000 raw ideas within 1 GB.
 
@@ -46,6 +47,7 @@ import pandas as pd
 
 from cvm_xl.core import columns as col
 from cvm_xl.core.cells import parse_yes_no
+from cvm_xl.core.settings import WORKSHOP_LANGUAGES
 from cvm_xl.core.values import is_blank
 from cvm_xl.workshop.blocked import DENSE_LIMIT, group_blocked
 from cvm_xl.workshop.clustering import (
@@ -55,10 +57,12 @@ from cvm_xl.workshop.clustering import (
     IdeaWords,
     cluster,
     clusters,
+    nearest_clusters,
     similarity,
     similarity_matrix,
 )
-from cvm_xl.workshop.text_normalise import normalise
+from cvm_xl.workshop.meaning import by_key, vectors
+from cvm_xl.workshop.text_normalise import ENGLISH, meaning_text, normalise
 
 # Names the workshop's users (the command line, the macros, tests and benchmarks) import from here.
 __all__ = [
@@ -77,6 +81,7 @@ __all__ = [
     "adjusted_rand_index",
     "cluster",
     "clusters",
+    "raw_idea_meanings",
     "render_report",
     "report_frame",
     "similarity",
@@ -119,6 +124,15 @@ class SynthesisGroup:
     title: str  # text of the most representative raw idea
     cohesion: float  # average similarity between its raw ideas, 0..1 (1 for a single raw idea)
     out_of_bounds: bool = False  # an existing idea marked Out of bounds
+    # What the facilitator checks in a dry run (issue 18): the raw idea least like the others, with
+    # the average similarity that holds it in the group (1 for a single raw idea) ...
+    weakest: str = ""  # its Raw ID
+    joined: float = 1.0
+    # ... and the most similar other group (its mother idea, or the Raw ID of a singleton; "" for
+    # none) with the average similarity between their raw ideas.
+    nearest: str = ""
+    nearness: float = 0.0
+    weakest_idea: str = ""  # the weakest raw idea's text
 
     @property
     def size(self) -> int:
@@ -174,6 +188,14 @@ def _text(x: object) -> str | None:
     return None if is_blank(x) else " ".join(str(x).split())
 
 
+def word_keys(words: Sequence[str]) -> tuple[np.ndarray, list[str]]:
+    """Each raw idea's key (raw ideas with the same set of normalised words share one) and the keys'
+    words, in the order of their first raw idea."""
+    index: dict[str, int] = {}
+    key_of = [index.setdefault(" ".join(sorted(set(w.split()))), len(index)) for w in words]
+    return np.array(key_of, dtype=np.int64), list(index)
+
+
 def group_raw_ideas(
     words: Sequence[str],
     seeds: Sequence[str | None],
@@ -181,24 +203,65 @@ def group_raw_ideas(
     idea_labels: Sequence[str],
     idea_words: Sequence[str],
     idea_threshold: float,
+    texts: Sequence[str] | None = None,
+    language: str = ENGLISH,
 ) -> Grouping:
     """One customer's raw ideas (normalised ``words``) grouped, with each group's title and cohesion.
+
+    ``texts``: the raw ideas as typed (in ``language``), compared by meaning (``meaning``) as well as
+    by words; without them, by words alone. Existing ideas are matched by their words alone: with
+    their meaning too, whole groups of a neighbouring topic went under them (on the labelled
+    workshops, tin coating under lacquer), and a raw idea wrongly put under an existing idea hides
+    a new one. A raw idea's meaning is the mean of the meanings of the raw ideas with the same
+    words, so that raw ideas with the same words stay 100% alike.
 
     Up to ``blocked.DENSE_LIMIT`` raw ideas, one similarity matrix of them all; beyond, the blocked
     synthesis (``blocked.group_blocked``), which holds a bounded number of similarities at a time.
     """
+    key_of, keys = word_keys(words)
+    key_meanings = None if texts is None else by_key(key_of, len(keys), raw_idea_meanings(texts, language))
     if len(words) > DENSE_LIMIT:
-        return group_blocked(words, seeds, threshold, idea_labels, idea_words, idea_threshold)
-    sim = similarity_matrix(words)
+        return group_blocked(words, seeds, threshold, idea_labels, idea_words, idea_threshold, key_meanings)
+    meanings = None if key_meanings is None else key_meanings[key_of]
+    sim = similarity(words, words, meanings, meanings)
     matched = IdeaWords(idea_labels, similarity(words, idea_words), idea_threshold)
     found = clusters(sim, seeds, threshold, matched)
     members = [np.flatnonzero(found.numbers == k) for k in range(len(found.labels))]
+    weakest = [_weakest(sim, m) for m in members]
+    order = np.argsort(found.numbers, kind="stable")
+    bounds = np.flatnonzero(np.r_[True, np.diff(found.numbers[order]) != 0]) if len(order) else order
+    sums = np.add.reduceat(np.add.reduceat(sim[order], bounds, axis=0)[:, order], bounds, axis=1)
+    nearest, nearness = nearest_clusters(sums, np.array([len(m) for m in members], dtype=np.float64))
     return Grouping(
         found.numbers,
         found.labels,
         [_representative(sim, words, m) for m in members],
         [_cohesion(sim, m) for m in members],
+        [w for w, _ in weakest],
+        [j for _, j in weakest],
+        nearest,
+        nearness,
     )
+
+
+def raw_idea_meanings(texts: Sequence[str], language: str) -> np.ndarray:
+    """Per text, its meaning: the mean of the meaning of the text as typed and of its words without
+    the stop words (``text_normalise.meaning_text``). The first keeps short ideas whole, the second
+    lets the model place an idea by what sets it apart (benchmarks/RESULTS.md)."""
+    both = vectors(list(texts))
+    both += vectors([meaning_text(t, language) for t in texts])
+    return both
+
+
+def _weakest(sim: np.ndarray, members: np.ndarray) -> tuple[int, float]:
+    """The member least similar to the others on average (the first of equals), and that average."""
+    k = len(members)
+    if k < 2:
+        return int(members[0]), 1.0
+    block = sim[np.ix_(members, members)]
+    average = (block.sum(axis=1) - np.diag(block)) / (k - 1)
+    at = int(average.argmin())
+    return int(members[at]), float(average[at]) / FULL
 
 
 _ID_TAIL = re.compile(r"^(.*?)(\d+)$")
@@ -273,7 +336,9 @@ def _draft_description(raw_ids: Sequence[str]) -> str:
     return f"Synthesised from {len(raw_ids)} raw idea{plural}: {', '.join(raw_ids)}."
 
 
-def _own_words(title: str | None, description: str | None, raw_texts: Collection[str]) -> str:
+def _own_words(
+    title: str | None, description: str | None, raw_texts: Collection[str], language: str = ENGLISH
+) -> str:
     """An existing idea's title and description as normalised words; "" when they add nothing.
 
     The synthesis' own description of a draft lists raw IDs, and a draft's title is one of its raw
@@ -285,7 +350,7 @@ def _own_words(title: str | None, description: str | None, raw_texts: Collection
         description = None
         if title is not None and title.casefold() in raw_texts:
             title = None
-    return normalise(f"{title or ''} {description or ''}")
+    return normalise(f"{title or ''} {description or ''}", language)
 
 
 def _is_out_of_bounds(value: object) -> bool:
@@ -303,14 +368,19 @@ def synthesize(
     customers: Collection[str] | None = None,
     singletons_as_ideas: bool = False,
     idea_threshold: float | None = None,
+    language: str = ENGLISH,
 ) -> SynthesisResult:
     """Suggested mother ideas for the raw ideas of every customer (or of ``customers`` only).
 
     ``threshold`` (0..1) is the average similarity at which two groups merge: lower gives fewer,
     broader groups. ``idea_threshold`` (0..1) is the similarity at which raw ideas join one of the
     customer's existing ideas (default: ``DEFAULT_IDEA_THRESHOLD``, or ``threshold`` if that is
-    higher). Raw ideas without a Raw ID, Customer ID or text are left as they are.
+    higher). ``language``: the Workshop language the raw ideas are written in (Settings), one of
+    ``core.settings.WORKSHOP_LANGUAGES``. Raw ideas without a Raw ID, Customer ID or text are left as
+    they are.
     """
+    if language not in WORKSHOP_LANGUAGES:
+        raise ValueError(f"workshop language {language!r} must be one of {', '.join(WORKSHOP_LANGUAGES)}")
     if not 0.0 <= threshold <= 1.0:
         raise ValueError(f"similarity threshold {threshold!r} must be between 0 and 1 (e.g. 0.3 for 30%)")
     if idea_threshold is None:
@@ -350,7 +420,8 @@ def synthesize(
         seeds = [mother_ids[r] for r in rows]
         counted[customer] = len(rows)
         unknown += [(customer, i) for i in dict.fromkeys(x for x in seeds if x) if i not in known]
-        words = [normalise(str(texts[r])) for r in rows]
+        raw_texts = [str(texts[r]) for r in rows]
+        words = [normalise(t, language) for t in raw_texts]
         own: dict[str, int] = {}  # the customer's own ideas: Idea ID -> its first Ideas row
         for j, (idea_id, owner) in enumerate(zip(idea_ids, idea_owners, strict=True)):
             if owner == customer and idea_id:
@@ -359,13 +430,30 @@ def synthesize(
         for r in rows:
             if mother_ids[r]:
                 under.setdefault(str(mother_ids[r]), set()).add(str(texts[r]).casefold())
-        own_words = {i: _own_words(titles[j], descriptions[j], under.get(i, set())) for i, j in own.items()}
+        own_words = {
+            i: _own_words(titles[j], descriptions[j], under.get(i, set()), language) for i, j in own.items()
+        }
         with_words = [i for i, w in own_words.items() if w]
         found = group_raw_ideas(
-            words, seeds, threshold, with_words, [own_words[i] for i in with_words], idea_threshold
+            words,
+            seeds,
+            threshold,
+            with_words,
+            [own_words[i] for i in with_words],
+            idea_threshold,
+            raw_texts,
+            language,
         )
         own_ids = [i for i, c in zip(idea_ids, idea_owners, strict=True) if c == customer and i]
         make_id = _IdMaker(customer, own_ids, taken)
+        # every cluster's name first (its mother idea, or a singleton's Raw ID), for ``nearest``
+        names: list[str] = []
+        for k, label in enumerate(found.labels):
+            members = np.flatnonzero(found.numbers == k)
+            alone = label is None and len(members) == 1 and not singletons_as_ideas
+            names.append(
+                str(raw_ids[rows[members[0]]]) if alone else str(label) if label is not None else make_id()
+            )
         for k, label in enumerate(found.labels):
             members = np.flatnonzero(found.numbers == k)
             title = str(texts[rows[found.representative[k]]])
@@ -373,7 +461,7 @@ def synthesize(
             if label is None and len(members) == 1 and not singletons_as_ideas:
                 singletons.append(Singleton(customer, ids[0], title))
                 continue
-            mother_id = str(label) if label is not None else make_id()
+            mother_id = names[k]
             filled = []
             for position, i in enumerate(members):
                 if not seeds[i]:
@@ -382,8 +470,23 @@ def synthesize(
             new = label is None
             outside = not new and mother_id in own and outside_bounds[own[mother_id]]
             cohesion = found.cohesion[k]
+            near = found.nearest[k]
             groups.append(
-                SynthesisGroup(customer, mother_id, ids, tuple(filled), new, title, cohesion, outside)
+                SynthesisGroup(
+                    customer,
+                    mother_id,
+                    ids,
+                    tuple(filled),
+                    new,
+                    title,
+                    cohesion,
+                    outside,
+                    str(raw_ids[rows[found.weakest[k]]]),
+                    found.joined[k],
+                    "" if near is None else names[near],
+                    found.nearness[k],
+                    str(texts[rows[found.weakest[k]]]),
+                )
             )
             if new:
                 drafts.append(

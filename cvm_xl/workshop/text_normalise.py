@@ -1,12 +1,16 @@
-"""Raw workshop ideas reduced to the words that carry their meaning, so that paraphrases compare equal.
+"""Raw workshop ideas reduced to the words that carry their meaning, so that paraphrases compare equal
+(seed 000 §6.5, issues 7 and 18).
 
-``normalise`` lower-cases, folds accents, splits on anything that is not a letter or digit, stems each
-word (a light suffix stripper: plurals, -ing, -ed, -ation, -ise/-ize ...), turns domain phrases and
-synonyms into one concept word each (``e-mail`` -> ``digital``, ``stock keeping unit`` -> ``sku``,
-``billing`` -> ``invoice``), and drops stop words: English function words, the words that appear in
-every idea of a supplier workshop whatever its subject (improve, reduce, steel, mill, customer,
-service centre ...) and the words of value statements in idea descriptions (net, per year, quantified,
-good faith ...), which say how much, not what.
+``normalise`` lower-cases, splits on anything that is not a letter or digit, stems each word with the
+Snowball stemmer of the workshop's language (``snowballstemmer``, a kept library of stemmers for
+many languages; the Settings' Workshop language names it), folds accents, and drops stop words.
+In English it also turns domain phrases and synonyms into one concept word each (``e-mail`` ->
+``digital``, ``stock keeping unit`` -> ``sku``, ``billing`` -> ``invoice``) and drops the words that
+appear in every idea of a supplier workshop whatever its subject (improve, reduce, steel, mill,
+customer, service centre ...) and the words of value statements in idea descriptions (net, per year,
+quantified, good faith ...), which say how much, not what. In the other languages the stop words
+are the function words of ``stop-words``' list for the language; what those words mean is left to
+the meaning model (``meaning``), which reads the raw text in any of the languages.
 
 The concept list is deliberately about the vocabulary of supplier/customer workshops in general
 (documents, logistics, packaging, stock, quality, specifications, planning), not about one customer.
@@ -16,9 +20,17 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from functools import lru_cache
+from functools import cache, lru_cache
 
+import snowballstemmer
 from rapidfuzz import fuzz, process
+from stop_words import get_stop_words
+
+from cvm_xl.core.settings import WORKSHOP_LANGUAGES
+
+ENGLISH = "English"
+# The Snowball stemmer and stop-word list of each Workshop language (the names both libraries use).
+_LIBRARY_NAMES = {language: language.casefold() for language in WORKSHOP_LANGUAGES}
 
 # Function words and the filler of workshop notes: they say nothing about what an idea is about.
 _STOP_TEXT = """
@@ -160,46 +172,56 @@ _PATTERNS: tuple[tuple[re.Pattern[str], str], ...] = (
     (re.compile(r"^(z|za|zm|az)\d{2,3}$"), "galv"),
 )
 _NUMBER = re.compile(r"^\d+[a-z]{0,2}\d*$")  # 180, 48, 3rd, 2m2: figures, not topics
-_TOKEN = re.compile(r"[a-z0-9]+")
+_TOKEN = re.compile(r"[^\W_]+")  # letters and digits of any script (ł, ß and Cyrillic included)
+# British spellings folded to American before stemming, so that -ise and -ize words share a stem.
+_BRITISH = (("isations", "izations"), ("isation", "ization"), ("ising", "izing"), ("ised", "ized"),
+            ("ises", "izes"), ("ise", "ize"))  # fmt: skip
+_EXTRA_STEMS = {"skus": "sku"}  # an English plural Snowball keeps (it reads -us as a Latin ending)
+
+
+@cache
+def _stemmer(language: str) -> snowballstemmer.stemmer:
+    """The Snowball stemmer of a Workshop language (one per language, made once)."""
+    return snowballstemmer.stemmer(_LIBRARY_NAMES[language])
+
+
+def _fold(word: str) -> str:
+    """The word without accents (é -> e, ü -> u): typed with or without them, it is the same word."""
+    return "".join(ch for ch in unicodedata.normalize("NFKD", word) if not unicodedata.combining(ch))
 
 
 @lru_cache(maxsize=65536)
-def stem(word: str) -> str:
-    """A light English stemmer: the same stem for the usual inflections of a word, nothing more."""
-    w = word
-    if len(w) <= 3:
-        return w
-    for suffix, repl in (
-        ("isations", "iz"), ("izations", "iz"), ("isation", "iz"), ("ization", "iz"), ("ational", "at"),
-        ("ations", "at"), ("ation", "at"), ("ising", "iz"), ("izing", "iz"), ("ised", "iz"), ("ized", "iz"),
-        ("ises", "iz"), ("izes", "iz"), ("ise", "iz"), ("ize", "iz"), ("ments", ""), ("ment", ""),
-        ("nesses", ""), ("ness", ""), ("ies", "y"), ("ied", "y"), ("sses", "ss"), ("ings", ""), ("ing", ""),
-        ("edly", ""), ("ed", ""), ("ly", ""), ("s", ""),
-    ):  # fmt: skip
-        if w.endswith(suffix) and len(w) - len(suffix) >= 3:
-            if suffix == "s" and (w.endswith(("ss", "is")) or (w.endswith("us") and len(w) > 4)):
+def stem(word: str, language: str = ENGLISH) -> str:
+    """The Snowball stem of a lower-case word in the workshop's language, without accents."""
+    if language == ENGLISH:
+        if word in _EXTRA_STEMS:
+            return _EXTRA_STEMS[word]
+        for british, american in _BRITISH:
+            if word.endswith(british) and len(word) - len(british) >= 3:
+                word = word[: len(word) - len(british)] + american
                 break
-            w = w[: len(w) - len(suffix)] + repl
-            break
-    # shipping -> shipp -> ship; planned -> plann -> plan
-    if len(w) > 3 and w[-1] == w[-2] and w[-1] not in "lsz":
-        w = w[:-1]
-    if len(w) > 3 and w.endswith("e"):
-        w = w[:-1]
-    return w
+    return _fold(_stemmer(language).stemWord(word))
 
 
 def _tokens(text: str) -> list[str]:
-    folded = unicodedata.normalize("NFKD", text.casefold())
-    folded = "".join(ch for ch in folded if not unicodedata.combining(ch))
-    return _TOKEN.findall(folded.replace("&", " and "))
+    return _TOKEN.findall(text.casefold().replace("&", " and "))
 
 
-def _stems(text: str) -> tuple[str, ...]:
-    return tuple(stem(t) for t in _tokens(text))
+def _stems(text: str, language: str = ENGLISH) -> tuple[str, ...]:
+    return tuple(stem(t, language) for t in _tokens(text))
 
 
 _STOP_STEMS = frozenset(stem(w) for w in STOP_WORDS)
+
+
+@cache
+def _stop_stems(language: str) -> frozenset[str]:
+    """The stems of a language's stop words: the project's own list in English, ``stop-words``' else."""
+    if language == ENGLISH:
+        return _STOP_STEMS
+    return frozenset(s for w in get_stop_words(_LIBRARY_NAMES[language]) for s in _stems(w, language))
+
+
 _PHRASES: dict[tuple[str, ...], str] = {}
 _WORDS: dict[str, str] = {}
 for _concept, _terms in CONCEPTS.items():
@@ -238,9 +260,31 @@ def _concept_of(word: str) -> str | None:
     return None
 
 
+@cache
+def _stop_words(language: str) -> frozenset[str]:
+    """A language's stop words as typed: the project's own list in English, ``stop-words``' else."""
+    if language == ENGLISH:
+        return STOP_WORDS
+    return frozenset(w.casefold() for w in get_stop_words(_LIBRARY_NAMES[language]))
+
+
+def meaning_text(text: str, language: str = ENGLISH) -> str:
+    """The text the meaning model reads: its words as typed, lower-case, without stop words and
+    figures. Dropping the words every supplier workshop uses whatever its subject (steel, coil,
+    improve, customer ...) lets the model place an idea by what sets it apart: on the tuning
+    workshop a raw idea's nearest neighbour shares its topic in 57% of cases instead of 38%."""
+    stops = _stop_words(language)
+    return " ".join(w for w in _tokens(text) if w not in stops and not _NUMBER.match(w))
+
+
 @lru_cache(maxsize=65536)
-def normalise(text: str) -> str:
-    """The meaning-bearing words of ``text``, stemmed, as concepts, without duplicates, in order."""
+def normalise(text: str, language: str = ENGLISH) -> str:
+    """The meaning-bearing words of ``text``, stemmed, as concepts (English), without duplicates, in
+    order. ``language``: one of ``core.settings.WORKSHOP_LANGUAGES``."""
+    if language != ENGLISH:
+        stops = _stop_stems(language)
+        words = (w for w in _stems(text, language) if w not in stops and not _NUMBER.match(w) and len(w) > 1)
+        return " ".join(dict.fromkeys(words))
     stems = _stems(text)
     out: list[str] = []
     i = 0

@@ -123,6 +123,20 @@ def test_dry_run_leaves_the_file_untouched(master: Path, capsys) -> None:
     assert _backups(master) == []
 
 
+def test_dry_run_shows_each_groups_weakest_raw_idea_and_nearest_group(master: Path, capsys) -> None:
+    """Issue 18: a wrong merge shows at a glance, from the core's records of each group."""
+    loaded = load_master(master)
+    report = synthesize(loaded.workshop, loaded.ideas, customers=["C-AUT"]).report
+    assert main(["synthesize", str(master), "--customer", "C-AUT", "--dry-run"]) == 0
+    out = capsys.readouterr().out
+    assert "Weakest raw idea" in out and "Nearest group" in out
+    group = next(g for g in report.groups if g.size > 1)
+    assert group.weakest in out and f"({group.joined:.0%})" in out
+    assert group.nearest in out and f"({group.nearness:.0%})" in out
+    assert main(["synthesize", str(master), "--customer", "C-AUT"]) == 0
+    assert "Weakest raw idea" not in capsys.readouterr().out  # a real run keeps its table as before
+
+
 def _changed_rows(before, after) -> pd.Index:
     return after.workshop.index[after.workshop[MOTHER_ID].fillna("") != before.workshop[MOTHER_ID].fillna("")]
 

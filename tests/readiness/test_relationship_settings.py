@@ -5,7 +5,14 @@ from __future__ import annotations
 
 import pytest
 
-from cvm_xl.core.settings import ALL_SETTING_LABELS, SCREENING_LABELS, SETTING_LABELS, Settings, SettingsError
+from cvm_xl.core.settings import (
+    ALL_SETTING_LABELS,
+    SCREENING_LABELS,
+    SETTING_LABELS,
+    WORKSHOP_LABELS,
+    Settings,
+    SettingsError,
+)
 from cvm_xl.master.read import load_master
 from cvm_xl.master.settings_sheet import read_settings
 from cvm_xl.master.write import write_master
@@ -17,7 +24,7 @@ def test_defaults_are_the_papers_prerequisites():
     assert (s.screening_max_quartile, s.screening_min_phase) == (1, "III")
     assert (s.screening_min_culture, s.screening_min_co_destiny) == (3.0, 3.0)
     assert ScreeningThresholds.of(s) == ScreeningThresholds()
-    assert list(ALL_SETTING_LABELS) == [*SETTING_LABELS, *SCREENING_LABELS]
+    assert list(ALL_SETTING_LABELS) == [*SETTING_LABELS, *SCREENING_LABELS, *WORKSHOP_LABELS]
     assert list(SCREENING_LABELS) == [
         "Screening max quartile",
         "Screening min phase",
