@@ -12,7 +12,7 @@ from __future__ import annotations
 import io
 import re
 import zipfile
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import Generic
 
@@ -38,7 +38,16 @@ from cvm_xl.books.package import (
 )
 from cvm_xl.generate import styles as st
 from cvm_xl.generate.sheetdata import SheetData
-from cvm_xl.generate.sheets.common import D, RenderContext, Sheet, SheetBuilder, StaticSheet
+from cvm_xl.generate.sheets.common import (
+    HEADER_XML,
+    D,
+    RenderContext,
+    Sheet,
+    SheetBuilder,
+    StaticSheet,
+    stamp_header,
+)
+from cvm_xl.spreadsheet.ooxml_parts import normalise_parts
 from cvm_xl.spreadsheet.xmltext import SHARED_STRINGS, SharedStrings
 
 _SHEET_DATA = re.compile(r"<sheetData\s*/>|<sheetData>.*?</sheetData>", re.S)
@@ -79,8 +88,9 @@ class SheetTemplate:
     def assemble(self, sd: SheetData) -> bytes:
         return b"".join(piece.raw if isinstance(piece, Deflated) else piece for piece in self.pieces(sd))
 
-    def pieces(self, sd: SheetData) -> list[Piece]:
-        """The part's bytes, with the pieces deflated already kept apart."""
+    def pieces(self, sd: SheetData, header: str | None = None) -> list[Piece]:
+        """The part's bytes, with the pieces deflated already kept apart; ``header`` is the
+        workbook's page header (``common.header_codes``)."""
         out: list[Piece] = []
         text = [f'{self.head}<dimension ref="{sd.dimension()}"/>{self.middle}<sheetData>']
         for piece in sd.pieces():
@@ -89,7 +99,7 @@ class SheetTemplate:
             else:
                 out += ["".join(text).encode(), piece]
                 text = []
-        text.append(f"</sheetData>{self.tail}")
+        text.append(f"</sheetData>{stamp_header(self.tail, header)}")
         out.append("".join(text).encode())
         return out
 
@@ -104,6 +114,7 @@ class Base(Generic[D]):
     sheets: list[tuple[SheetBuilder[D], SheetTemplate]]  # the sheets rendered per workbook
     tables: dict[str, tuple[str, str]]  # table name -> (part, xml)
     zip: ZipTemplate
+    page_header: Callable[[D], str] | None = None  # a workbook's page header codes, from its data
 
     def table_xml(self, name: str, ref: str) -> bytes:
         _, xml = self.tables[name]
@@ -114,9 +125,10 @@ class Base(Generic[D]):
         parts: dict[str, list[Piece]] = {}
         shared = SharedStrings()
         token = SHARED_STRINGS.set(shared)
+        header = self.page_header(data) if self.page_header is not None else None
         try:
             for builder, template in self.sheets:
-                parts[template.part] = template.pieces(builder.render(data, self.context))
+                parts[template.part] = template.pieces(builder.render(data, self.context), header)
                 for table, ref in builder.tables.items():
                     part, _ = self.tables[table]
                     parts[part] = [self.table_xml(table, ref(data))]
@@ -185,8 +197,14 @@ def _defined_names(wb: Workbook, layout: L.SignOffLayout, sheets: set[str]) -> N
         wb.defined_names[name] = DefinedName(name, attr_text=ref)
 
 
-def build_base(builders: Sequence[Sheet[D]], context_without_styles: RenderContext) -> Base[D]:
-    """Build the base workbook for these sheets and settings, and split it into reusable parts."""
+def build_base(
+    builders: Sequence[Sheet[D]],
+    context_without_styles: RenderContext,
+    page_header: Callable[[D], str] | None = None,
+) -> Base[D]:
+    """Build the base workbook for these sheets and settings, and split it into reusable parts.
+    ``page_header`` gives each workbook's page header (``common.header_codes``); without it the
+    sheets print no header."""
     wb = Workbook()
     first = wb.active
     if first is not None:  # a new workbook comes with an empty sheet: only the builders' are wanted
@@ -206,7 +224,9 @@ def build_base(builders: Sequence[Sheet[D]], context_without_styles: RenderConte
     buffer = io.BytesIO()
     wb.save(buffer)
     with zipfile.ZipFile(buffer) as z:
-        parts = {name: z.read(name) for name in z.namelist()}
+        # As every reader expects them (relative targets, Excel's part names and prefixes, the
+        # schema's order): done once here, every workbook of the run is stamped from these parts.
+        parts = normalise_parts({name: z.read(name) for name in z.namelist()})
     parts[APP_PART] = APP_XML
     parts.pop(SHARED_STRINGS_PART, None)
     _declare_shared_strings(parts)
@@ -227,7 +247,14 @@ def build_base(builders: Sequence[Sheet[D]], context_without_styles: RenderConte
             tail=xml[cells.end() :],
         )
         if isinstance(builder, StaticSheet):
-            parts[part] = template.assemble(builder.render(ctx))
+            static = builder.render(ctx)
+            if page_header is None or HEADER_XML not in template.tail:
+                parts[part] = template.assemble(static)
+                continue
+            # The same cells in every workbook, but each workbook's own page header: the sheet is
+            # assembled per workbook from the cells rendered here once.
+            del parts[part]
+            sheets.append((SheetBuilder(builder.name, builder.setup, _same_cells(static)), template))
         else:
             del parts[part]
             sheets.append((builder, template))
@@ -243,5 +270,20 @@ def build_base(builders: Sequence[Sheet[D]], context_without_styles: RenderConte
     digests = {name: part_digest(data) for name, data in parts.items()}
     order = sorted(parts, key=lambda n: (n != "[Content_Types].xml", n))
     return Base(
-        ctx, parts, digests, sheets, tables, ZipTemplate([deflate(name, parts[name]) for name in order])
+        ctx,
+        parts,
+        digests,
+        sheets,
+        tables,
+        ZipTemplate([deflate(name, parts[name]) for name in order]),
+        page_header,
     )
+
+
+def _same_cells(cells: SheetData) -> Callable[[object, RenderContext], SheetData]:
+    """A render that gives the cells of a static sheet, whatever the workbook's data."""
+
+    def render(data: object, ctx: RenderContext) -> SheetData:
+        return cells
+
+    return render

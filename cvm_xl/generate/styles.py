@@ -176,6 +176,9 @@ SPECS |= {
     # Monthly report: the month column and the headings of the value-to-date block.
     "report.month": StyleSpec(border="box", number_format="mmm yyyy", horizontal="center"),
     "report.month.head": StyleSpec(bold=True, color=SLATE, border="bottom", horizontal="right"),
+    # Consolidated Detail: titles and descriptions wrapped, read-only, with the quote-prefix twin.
+    "fixed.text.wrap": replace(_BASE_FIXED, wrap=True, vertical="top"),
+    "fixed.text.wrap" + QUOTED: replace(_BASE_FIXED, wrap=True, vertical="top", quote_prefix=True),
 }  # fmt: skip
 
 _THIN = Side(style="thin", color=LINE)

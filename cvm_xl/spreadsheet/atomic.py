@@ -23,6 +23,8 @@ from pathlib import Path
 
 from openpyxl import Workbook
 
+from cvm_xl.spreadsheet.ooxml_parts import normalise_package
+
 TEMP_PREFIX = ".~"
 TEMP_SUFFIX = ".tmp"
 # tempfile's random part: 8 characters of this alphabet (tempfile._RandomNameSequence).
@@ -149,10 +151,11 @@ def save_atomically(wb: Workbook, path: Path) -> None:
 
 def workbook_bytes(wb: Workbook) -> bytes:
     """The workbook as the bytes of its file, made before anything is written (so an error while
-    saving, such as a value no cell can hold, writes nothing)."""
+    saving, such as a value no cell can hold, writes nothing), with its parts as every reader
+    expects them (``ooxml_parts``: openpyxl's own conventions stop exceljs and the SDK's checks)."""
     buffer = io.BytesIO()
     wb.save(buffer)
-    return buffer.getvalue()
+    return normalise_package(buffer.getvalue())
 
 
 def temporary_files(folder: Path, names: str) -> list[Path]:
