@@ -30,6 +30,7 @@ from cvm_xl.actions.imports import (
     master_changes,
     plan_imports,
 )
+from cvm_xl.actions.refresh import plan_open_refresh
 from cvm_xl.actions.synthesize import plan_synthesis
 from cvm_xl.books.passbook import PASSBOOK_SHEET, master_passbook, passbook_sheet_rows, reconcile_books
 from cvm_xl.books.read import (
@@ -47,7 +48,7 @@ from cvm_xl.core.fingerprint import canonical_text as key
 from cvm_xl.core.problems import WARNING, Problem, WorkbookError
 from cvm_xl.core.values import is_blank
 from cvm_xl.excel.book import Book, XlwingsBook
-from cvm_xl.excel.master_book import SheetTable, apply_changes, locate, read_master, reader_cells, write_cells
+from cvm_xl.excel.master_book import apply_changes, locate, read_master, reader_cells
 from cvm_xl.excel.runner import MacroOutcome, now, plural, put_sheet, run_macro
 from cvm_xl.excel.sheets import (
     GENERATED_SHEET,
@@ -128,48 +129,35 @@ def synthesize_in(
 # --- Refresh computed columns ------------------------------------------------------------------------
 
 
-def _computed_columns(book: Book, table: SheetTable) -> dict[str, int]:
-    """1-based column of each computed Ideas column; missing ones get a header right of the table."""
-    positions: dict[str, int] = {}
-    missing: list[str] = []
-    for name in IDEAS.computed:
-        found = table.column(name)
-        if found is None:
-            missing.append(name)
-        else:
-            positions[name] = found
-    if missing:
-        first = table.next_column
-        book.write(table.sheet, table.header_row, first, [missing])
-        positions.update({name: first + i for i, name in enumerate(missing)})
-    return positions
-
-
 def refresh_in(book: Book) -> MacroOutcome:
-    """Recompute every computed Ideas column with the core and write the results as values (not
-    formulas). Rows without an idea are cleared of old results."""
+    """Refresh every computed column of the Ideas table and the relationship tables from the one
+    evaluation ``cvm-xl refresh`` uses (``actions.refresh.plan_open_refresh``). In a live (.xlsx)
+    master every computed cell gets its native formula and its result, as ``cvm-xl refresh``
+    writes them. In a .xlsm master the computed columns are the add-in's worksheet functions: their
+    formulas are kept and computed again (Excel; a file saves cvm-xl's results with them), and a
+    computed cell holding no formula gets cvm-xl's result as a value. Missing computed columns come
+    back right of their table; a result left below the last record is cleared."""
 
     def action() -> MacroOutcome:
         master = read_master(book)
-        evaluated = master.evaluated
-        table = locate(book, IDEAS_SHEET)
-        totals = book.total_rows(table.sheet)
-        positions = _computed_columns(book, table)
-        records = set(int(r) for r in evaluated.index)
-        cells: dict[tuple[int, int], object] = {}
-        for row in range(table.header_row + 1, max(len(table.rows), table.header_row) + 1):
-            if row in totals:
-                continue
-            if row in records:
-                for name, column in positions.items():
-                    cells[(row, column)] = evaluated.at[row, name]
-            else:  # a result left from an idea since deleted
-                stale = [c for c in positions.values() if not is_blank(table.value(row, c))]
-                if stale:
-                    cells.update({(row, c): None for c in positions.values()})
-        write_cells(book, table.sheet, cells)
-        message = f"Computed columns of {plural(len(records), 'idea')} refreshed (as values)."
-        return MacroOutcome(REFRESH, True, message, master.problems, table.sheet)
+        plan = plan_open_refresh(book.name, book.sheet_names(), book.read, book.total_rows, master.settings)
+        if plan.live:
+            book.define_names(plan.names)
+            if plan.lists_sheet not in book.sheet_names():
+                book.reset_sheet(plan.lists_sheet)
+            for column, values in plan.lists.items():
+                book.write(plan.lists_sheet, 1, column, [[v] for v in values])
+        for table in plan.tables:
+            for column, name in table.headers.items():
+                book.write(table.live.sheet, table.live.header_row, column, [[name]])
+        for sheet, cells in plan.cells().items():
+            book.write_computed(sheet, cells)
+        ideas = next((t.live.sheet for t in plan.tables if t.live.table is IDEAS), None)
+        others = [t.live.sheet for t in plan.tables if t.live.table is not IDEAS and t.live.rows]
+        how = "as live formulas with their results" if plan.live else "by the add-in's formulas"
+        message = f"Computed columns of {plural(len(master.ideas), 'idea')} refreshed {how}"
+        message += f" (and of {', '.join(others)})." if others else "."
+        return MacroOutcome(REFRESH, True, message, master.problems, ideas)
 
     return run_macro(book, REFRESH, action)
 

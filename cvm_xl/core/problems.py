@@ -64,6 +64,8 @@ class Code(StrEnum):
     CELL_TOO_LARGE = "cell.too_large", "A number larger in size than 1e15: a typing or export error."
     CELL_DATE_OUT_OF_RANGE = "cell.date_out_of_range", "A date before 1950-01-01 or after 2149-12-31."
     CELL_FORMULA_NO_RESULT = "cell.formula_no_result", "A formula saved without its result: value unknown."
+    CELL_TEXT_NUMBER = "cell.text_number", "A number typed as text a live master's formulas may misread."
+    CELL_STALE_RESULT = "cell.stale_result", "A saved computed value differs from the one cvm-xl computes."
     # Across rows and tables
     ID_DUPLICATE = "id.duplicate", "An ID is used by more than one row; each row needs its own."
     KEY_DUPLICATE = "key.duplicate", "Two rows have the same key (case and spacing ignored)."

@@ -16,7 +16,7 @@ import datetime as dt
 import math
 import re
 import sys
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from pathlib import Path
 from typing import Any, Protocol, cast, runtime_checkable
 
@@ -28,8 +28,10 @@ from openpyxl.worksheet.cell_range import CellRange
 from openpyxl.worksheet.worksheet import Worksheet
 
 from cvm_xl.core.problems import column_letter
+from cvm_xl.master.live import NO_RESULT, ComputedCell, set_names
 from cvm_xl.master.lock import WriteRefusedError, writing
-from cvm_xl.spreadsheet.atomic import save_atomically
+from cvm_xl.spreadsheet.atomic import atomic_write, workbook_bytes
+from cvm_xl.spreadsheet.cached_values import stamp_cached_values
 from cvm_xl.spreadsheet.files import check_workbook_file
 from cvm_xl.spreadsheet.sheet_names import open_for_update, set_title, sheets_in_view_of
 
@@ -68,6 +70,17 @@ class Book(Protocol):
 
     def reset_sheet(self, sheet: str) -> None:
         """Make ``sheet`` an empty sheet: clear it (values, formats, charts) or add it at the end."""
+        ...
+
+    def write_computed(self, sheet: str, cells: Mapping[tuple[int, int], ComputedCell]) -> None:
+        """Write computed cells {(row, column): ``ComputedCell``} (the Refresh macro): the formula
+        where one is given; otherwise the formula the cell holds is kept, and a cell holding none
+        gets the result as a plain value. A workbook file saves each result with its formula (what
+        a reader that does not calculate shows); Excel calculates its formulas itself."""
+        ...
+
+    def define_names(self, names: Mapping[str, tuple[str, bool]]) -> None:
+        """Define (or redefine) workbook-level names: name -> (formula without '=', hidden)."""
         ...
 
     def grow_table(self, sheet: str, header_row: int, last_row: int) -> None:
@@ -136,6 +149,7 @@ class OpenpyxlBook:
         self._opened = _version(self.path)  # flush refuses to overwrite a change made since
         self._wb = open_for_update(self.path)  # every sheet keeps its own name (see sheet_names)
         self._cached: Any = None  # the file's stored formula results, read when first needed
+        self._results: dict[str, dict[tuple[int, int], object]] = {}  # saved with formulas on flush
         self.messages: list[tuple[str, str]] = []
 
     @property
@@ -198,6 +212,26 @@ class OpenpyxlBook:
                 elif isinstance(value, dt.date) and cell.number_format == "General":
                     cell.number_format = "yyyy-mm-dd"
 
+    def write_computed(self, sheet: str, cells: Mapping[tuple[int, int], ComputedCell]) -> None:
+        ws = self._wb[sheet]
+        results = self._results.setdefault(sheet, {})
+        for (row, column), computed in cells.items():
+            cell = ws.cell(row, column)
+            if computed.formula is not None:
+                cell.value = "=" + computed.formula
+            elif cell.data_type != "f":
+                self.write(sheet, row, column, [[_result_value(computed.result)]])
+                continue
+            if computed.result is NO_RESULT:
+                results.pop((row, column), None)
+            else:
+                # A formula's empty text is a result ("" shows blank); anything else as a cell holds it.
+                blank = isinstance(computed.result, str) and computed.result == ""
+                results[(row, column)] = "" if blank else plain(computed.result)
+
+    def define_names(self, names: Mapping[str, tuple[str, bool]]) -> None:
+        set_names(self._wb, names)
+
     def reset_sheet(self, sheet: str) -> None:
         wb = self._wb
         if sheet in wb.sheetnames:
@@ -252,7 +286,9 @@ class OpenpyxlBook:
                     "it was changed by another program or command since the macro read it",
                     "Run the macro again: it reads the file as it is now.",
                 )
-            save_atomically(self._wb, self.path)
+            results = {sheet: cells for sheet, cells in self._results.items() if sheet in self._wb.sheetnames}
+            # The results of formulas a refresh wrote or kept are saved with them, as Excel would.
+            atomic_write(self.path, stamp_cached_values(workbook_bytes(self._wb), results))
             self._opened = _version(self.path)
 
 
@@ -304,6 +340,34 @@ class XlwingsBook:
         block = [[_excel_text(v) for v in r] for r in rectangle(values)]
         if block and block[0]:
             self.book.sheets[sheet].range((row, column)).options(ndim=2).value = block
+
+    def write_computed(self, sheet: str, cells: Mapping[tuple[int, int], ComputedCell]) -> None:
+        ws = self.book.sheets[sheet]
+        by_column: dict[int, dict[int, ComputedCell]] = {}
+        for (row, column), computed in cells.items():
+            by_column.setdefault(column, {})[row] = computed
+        for column, computed_rows in by_column.items():
+            for first, last in runs(list(computed_rows)):
+                cells_range = ws.range((first, column), (last, column))
+                held = cells_range.formula  # one cell: its formula; a column of cells: one tuple per row
+                formulas = [held] if isinstance(held, str) else [str(r[0]) for r in held]
+                block: list[list[object]] = []
+                for offset, row in enumerate(range(first, last + 1)):
+                    computed = computed_rows[row]
+                    formula = formulas[offset]
+                    if computed.formula is not None:
+                        block.append(["=" + computed.formula])
+                    elif formula.startswith("="):
+                        block.append([formula])  # entered again: Excel (and the add-in) computes it anew
+                    else:
+                        block.append([_excel_text(_result_value(computed.result))])
+                cells_range.formula = block
+
+    def define_names(self, names: Mapping[str, tuple[str, bool]]) -> None:
+        for name, (formula, hidden) in names.items():
+            defined = self.book.names.add(name, "=" + formula)
+            if hidden and sys.platform == "win32":  # visibility is only reachable through Windows COM
+                defined.api.Visible = False
 
     def reset_sheet(self, sheet: str) -> None:
         if sheet in self.sheet_names():
@@ -364,6 +428,25 @@ class XlwingsBook:
             return [Path(one)] if one else []
         finally:
             root.destroy()
+
+
+def _result_value(result: object) -> object:
+    """A computed result as a plain cell value: a formula's empty text and no result are blank."""
+    if result is NO_RESULT or (isinstance(result, str) and result == ""):
+        return None
+    return plain(result)
+
+
+def runs(numbers: Sequence[int]) -> list[tuple[int, int]]:
+    """Sorted whole numbers as (first, last) runs of consecutive ones: [2, 3, 4, 7] -> [(2, 4), (7, 7)]
+    (one block write per run, in Excel and in ``master_book.write_cells``)."""
+    out: list[tuple[int, int]] = []
+    for n in sorted(set(numbers)):
+        if out and n == out[-1][1] + 1:
+            out[-1] = (out[-1][0], n)
+        else:
+            out.append((n, n))
+    return out
 
 
 def _excel_text(value: object) -> object:

@@ -15,7 +15,7 @@ from pathlib import Path
 from cvm_xl.core.cells import ERROR_VALUES
 from cvm_xl.core.problems import Problem, WorkbookError
 from cvm_xl.core.values import is_blank
-from cvm_xl.excel.book import Book
+from cvm_xl.excel.book import Book, runs
 from cvm_xl.master.model import Master
 from cvm_xl.master.read import master_from_rows, sheets_to_read
 from cvm_xl.master.schema import TABLES
@@ -124,17 +124,6 @@ def locate(book: Book, sheet_name: str, wanted: Sequence[str] = ()) -> SheetTabl
     cells = rows[header.row]
     columns = {normalise_header(v): i + 1 for i, v in enumerate(cells) if normalise_header(v)}
     return SheetTable(sheet, header.excel_row, columns, rows)
-
-
-def runs(numbers: Sequence[int]) -> list[tuple[int, int]]:
-    """Sorted whole numbers as (first, last) runs of consecutive ones: [2, 3, 4, 7] -> [(2, 4), (7, 7)]."""
-    out: list[tuple[int, int]] = []
-    for n in sorted(set(numbers)):
-        if out and n == out[-1][1] + 1:
-            out[-1] = (out[-1][0], n)
-        else:
-            out.append((n, n))
-    return out
 
 
 def write_cells(book: Book, sheet: str, cells: Mapping[tuple[int, int], object]) -> None:

@@ -23,8 +23,11 @@ from cvm_xl.core.cells import quoted, shown
 from cvm_xl.core.evaluation import evaluate_ideas
 from cvm_xl.core.problems import WARNING, Code, Problem
 from cvm_xl.core.selection import SIGN_OFF_REQUIRED
+from cvm_xl.core.settings import Settings
 from cvm_xl.core.suggest import did_you_mean
 from cvm_xl.core.verdicts import GO_CODES, SPLIT_GO_CODES
+from cvm_xl.formulas.cells import formula_reads_number
+from cvm_xl.master.live import KEYS, LIVE_TABLES, READS, computed_frame, is_live, today_columns
 from cvm_xl.master.read_tables import ReadTables, TableData
 from cvm_xl.master.relationship_rules import RELATIONSHIP_RULES
 
@@ -314,6 +317,141 @@ def check_verdicts(read: ReadTables) -> list[Problem]:
     return problems
 
 
+# Numbers in computed columns (money, ratings, days) are compared to the cent (SPEC §3; within 0.005).
+MONEY_TOLERANCE = 0.005
+# The earliest day a computed column is judged on: dates before 1950 are no dates of a master (SPEC §4).
+EARLIEST_DAY = dt.date(1950, 1, 1)
+
+
+def _is_number(x: object) -> bool:
+    return isinstance(x, int | float | np.integer | np.floating) and not isinstance(x, bool | np.bool_)
+
+
+def _stale(saved: np.ndarray, now: pd.Series, earliest: pd.Series | None) -> np.ndarray:
+    """Records whose saved cell is not blank and is not what cvm-xl computes: ``now`` (today), or,
+    for a column that counts from today, any result from ``earliest`` to ``now``: a file saved on
+    an earlier day holds that day's result, which no input change explains."""
+    blank = np.array([cells.text(x) is None for x in saved], dtype=bool)
+    if pd.api.types.is_numeric_dtype(now.dtype):
+        have = np.array([float(x) if _is_number(x) else np.nan for x in saved])
+        want = now.to_numpy(dtype=float, na_value=np.nan)
+        low = high = want
+        if earliest is not None:
+            then = earliest.to_numpy(dtype=float, na_value=np.nan)
+            low, high = np.fmin(then, want), np.fmax(then, want)
+        with np.errstate(invalid="ignore"):
+            fits = (have >= low - MONEY_TOLERANCE) & (have <= high + MONEY_TOLERANCE)
+        return ~blank & ~fits
+    saved_text = [cells.text(x) for x in saved]
+    allowed = [{cells.text(x)} for x in now]
+    if earliest is not None:
+        allowed = [a | {cells.text(x)} for a, x in zip(allowed, earliest, strict=True)]
+    return ~blank & np.array([t not in a for t, a in zip(saved_text, allowed, strict=True)], dtype=bool)
+
+
+def _saved_results(data: TableData, settings: Settings, today: dt.date) -> list[Problem]:
+    """``check_saved_results`` for one table with computed columns."""
+    name = data.table.name
+    names = [n for n in data.table.computed if n in data.saved]
+    if data.frame.empty or not names:
+        return []
+    usable = np.ones(len(data.frame), dtype=bool)
+    for column in READS.get(name, ()):
+        usable &= data.usable(column)
+    key = KEYS.get(name)
+    if key is not None:
+        usable &= data.frame[key].notna().to_numpy()
+    if not usable.any():
+        return []
+    records = data.frame[usable]
+    now = computed_frame(name, records, settings, today)
+    counting = today_columns(name)
+    earliest = computed_frame(name, records, settings, EARLIEST_DAY) if counting else None
+    stale = {
+        n: _stale(
+            data.saved[n][usable], now[n], earliest[n] if earliest is not None and n in counting else None
+        )
+        for n in names
+    }
+    problems: list[Problem] = []
+    positions = np.flatnonzero(usable)
+    for record in np.flatnonzero(np.any([stale[n] for n in names], axis=0)):
+        differing = [n for n in names if stale[n][record]]
+        column = differing[0]
+        saved, result = data.saved[column][positions[record]], now[column].iat[int(record)]
+        more = len(differing) - 1
+        also = f" ({more} more computed cell{'s' if more > 1 else ''} of this row too)" if more else ""
+        problems.append(
+            data.problem(
+                data.row_number(int(positions[record])),
+                column,
+                saved,
+                f"The saved {column} {quoted(saved)} differs from what cvm-xl computes now "
+                f"({quoted('' if cells.text(result) is None else result)}){also}: an input changed where "
+                "nothing recalculated.",
+                f"Run `cvm-xl refresh {data.file}` to rewrite the computed columns as live formulas "
+                "with fresh results.",
+                WARNING,
+                code=Code.CELL_STALE_RESULT,
+            )
+        )
+    return problems
+
+
+def check_saved_results(read: ReadTables) -> list[Problem]:
+    """Issue 12: in a live (.xlsx) master, a computed cell of the Ideas table or of a relationship
+    table (Rating, Risk level, Review due, Days open, Overdue) whose saved value (a formula's
+    result or a plain value) differs from what cvm-xl computes now, e.g. after an input was edited
+    where nothing recalculated. One warning per row, at its first such cell; blank cells are left
+    to the formulas (``cvm-xl refresh`` fills them). A column that counts from today (Days open,
+    Review due, Overdue) may hold the result of any day since 1950: the day the file was last
+    calculated is not known, and every spreadsheet recalculates TODAY() when it opens the file."""
+    today = dt.date.today()
+    problems: list[Problem] = []
+    for table in LIVE_TABLES:
+        data = read.get(table.name)
+        if data is not None and data.saved and is_live(data.file):
+            problems += _saved_results(data, read.settings, today)
+    return problems
+
+
+def check_text_numbers(read: ReadTables) -> list[Problem]:
+    """Issue 12: in a live (.xlsx) master, an amount or share of an idea typed as text that a
+    worksheet formula does not read the way cvm-xl does in every spreadsheet language
+    (``formulas.cells.formula_reads_number``: '(1,200)', '€1.200,50', '12.5%'), so the live
+    formulas and cvm-xl never disagree silently."""
+    ideas = read.get("Ideas")
+    if ideas is None or ideas.frame.empty or not is_live(ideas.file):
+        return []
+    problems: list[Problem] = []
+    for name in (*col.VALUE_INPUTS, col.SUPPLIER_SHARE):
+        entered = ideas.entered.get(name)
+        if entered is None:
+            continue
+        usable = ideas.usable(name)
+        for position, value in enumerate(entered):
+            if not (isinstance(value, str) and usable[position]) or cells.text(value) is None:
+                continue
+            if formula_reads_number(value):
+                continue
+            read_as = ideas.frame[name].iat[position]
+            problems.append(
+                ideas.problem(
+                    ideas.row_number(position),
+                    name,
+                    value,
+                    f"{name} is the text {quoted(value)}, which cvm-xl reads as {shown(read_as)}; the "
+                    "master's formulas may read such text otherwise (by the spreadsheet's language) or "
+                    "not at all.",
+                    "Type the number into the cell as a number (typed numbers are stored as numbers by "
+                    "Excel), e.g. 1200 or 60%.",
+                    WARNING,
+                    code=Code.CELL_TEXT_NUMBER,
+                )
+            )
+    return problems
+
+
 # The order matters only for problems on the same cell, which keep it: a cell's reference before a
 # repetition of its key, the rules of one table after the rules that hold for every table.
 CHECKS: tuple[Check, ...] = (
@@ -324,6 +462,8 @@ CHECKS: tuple[Check, ...] = (
     check_idea_dates,
     check_sign_off_ready,
     check_verdicts,
+    check_text_numbers,
+    check_saved_results,
     *RELATIONSHIP_RULES,
 )
 

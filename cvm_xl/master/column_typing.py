@@ -389,8 +389,9 @@ def _type_date(raw: np.ndarray, blank: np.ndarray, read: Callable[[object], obje
     typed.values = values
     typed.days = days
     if fast:  # the cell parser checks the range of the dates it reads; these it did not read
+        # positions in the whole column (NaT, the blanks, compares False on both sides)
         outside = np.flatnonzero((days < _FIRST_DAY) | (days > _LAST_DAY))
-        for position in filled[outside]:
+        for position in outside:
             try:
                 read(raw[position])
             except Unreadable as unread:

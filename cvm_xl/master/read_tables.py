@@ -50,7 +50,9 @@ class TableData:
     letter on the sheet; ``row_numbers`` the Excel row of each record when the frame's index is not
     that row (a DataFrame given by a caller). ``bad`` marks, per column, the records whose cell
     already has a problem; ``blank`` the records whose cell is blank; ``days`` holds date columns
-    as datetime64[D]."""
+    as datetime64[D]. ``saved`` holds, per computed column on the sheet, each record's cell as
+    saved (a formula's result or a plain value: never read as input, only compared with the
+    recomputed value); ``entered`` each record's number cells as typed (text stays text)."""
 
     table: Table
     file: str
@@ -63,6 +65,8 @@ class TableData:
     bad: dict[str, np.ndarray] = field(default_factory=dict)
     blank: dict[str, np.ndarray] = field(default_factory=dict)
     problems: list[Problem] = field(default_factory=list)
+    saved: dict[str, np.ndarray] = field(default_factory=dict)
+    entered: dict[str, np.ndarray] = field(default_factory=dict)
 
     @property
     def sheet_name(self) -> str:
@@ -405,6 +409,13 @@ def read_table(
     excel_rows = np.arange(first, first + len(grid), dtype=np.int64)
     labels = pd.Index(excel_rows, name=EXCEL_ROW)
     _fill(data, raw, extras, flagged, skip, labels, excel_rows, number_format, nan_is_blank=False)
+    records = data.frame.index.to_numpy(dtype=np.int64) - first
+    data.saved = {
+        name: grid[records, header.positions[name]] for name in table.computed if name in header.positions
+    }
+    data.entered = {
+        c.name: raw[c.name][records] for c in table.columns if c.kind is Kind.NUMBER and c.name in raw
+    }
     return data
 
 

@@ -6,6 +6,9 @@ no backup, never half of one) with the master's mode, owner and group; then the 
 atomically, keeping its mode, owner and group. When that last step fails (a full disk, a folder
 that became read-only) the backup this call made is removed again: the master is unchanged, so
 nothing at all was written. Callers hold the master's lock (``cvm_xl.master.lock.writing``).
+
+Every save leaves an .xlsx master live (``cvm_xl.master.live``): its computed columns are formulas
+with their results saved, whatever command changed it.
 """
 
 from __future__ import annotations
@@ -17,7 +20,8 @@ from pathlib import Path
 
 from openpyxl import Workbook
 
-from cvm_xl.spreadsheet.atomic import atomic_copy, atomic_write, remove_files, workbook_bytes
+from cvm_xl.master.live import live_bytes
+from cvm_xl.spreadsheet.atomic import atomic_copy, atomic_write, remove_files
 
 BACKUP_INFIX = ".backup-"
 _STAMP = "%Y%m%d-%H%M%S"
@@ -51,12 +55,20 @@ def save_master(
     wb: Workbook, target: Path, *, backup: bool = True, now: dt.datetime | None = None
 ) -> Path | None:
     """Replace the master file with ``wb`` (backup first when ``backup``); the backup made, if any.
+    An .xlsx master is saved live: computed columns as formulas with their results (``live_bytes``).
 
     Raises what the file system raised (``OSError``) or what openpyxl raised for a value no cell
     can hold (``ValueError``); either way the master and its folder are as they were.
     """
     target = Path(target)
-    data = workbook_bytes(wb)
+    return save_master_bytes(live_bytes(wb, target), target, backup=backup, now=now)
+
+
+def save_master_bytes(
+    data: bytes, target: Path, *, backup: bool = True, now: dt.datetime | None = None
+) -> Path | None:
+    """``save_master`` for a master already made into the bytes of its file."""
+    target = Path(target)
     kept = keep_backup(target, now) if backup else None
     try:
         atomic_write(target, data)

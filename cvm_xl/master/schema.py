@@ -212,6 +212,7 @@ CUSTOMERS = Table(
         Column("Excellence phase", Kind.CHOICE, choices=col.EXCELLENCE_PHASES,
                synonyms=(("1", "I"), ("2", "II"), ("3", "III")), parse=parse_phase),
         Column("Co-destiny", Kind.NUMBER, low=1, high=5),
+        Column(col.SHARE_SCREENING, Kind.YES_NO, default=False),
     ),
     id_column=col.CUSTOMER_ID,
 )  # fmt: skip

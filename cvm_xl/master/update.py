@@ -16,17 +16,15 @@ from typing import NamedTuple
 from openpyxl import Workbook
 from openpyxl.cell import Cell
 from openpyxl.utils import get_column_letter
-from openpyxl.utils.cell import range_boundaries
-from openpyxl.worksheet.table import TableColumn
 from openpyxl.worksheet.worksheet import Worksheet
 
 from cvm_xl.master.lock import writing
 from cvm_xl.master.save import save_master
-from cvm_xl.master.schema import TABLES
+from cvm_xl.master.sheet_tables import extend_tables, header_columns, last_record_row, table_of_sheet
 from cvm_xl.master.write import DATE_FORMAT, FORMULA_STARTS, _plain
 from cvm_xl.spreadsheet.files import check_workbook_file
 from cvm_xl.spreadsheet.sheet_names import open_for_update, set_title, sheets_in_view_of
-from cvm_xl.spreadsheet.tables import SCAN_ROWS, find_header_row, find_sheet, normalise_header
+from cvm_xl.spreadsheet.tables import find_sheet, normalise_header
 
 
 class CellChange(NamedTuple):
@@ -43,57 +41,6 @@ class UpdateResult(NamedTuple):
     backup: Path | None
     changed_cells: int
     appended_rows: int
-
-
-def _header(ws: Worksheet, wanted: Sequence[str]) -> tuple[int, dict[str, int]]:
-    """Excel row of the header and 1-based column per header key; missing wanted columns are added."""
-    rows = [list(r) for r in ws.iter_rows(min_row=1, max_row=SCAN_ROWS, values_only=True)]
-    table = next((t for t in TABLES.values() if normalise_header(t.name) == normalise_header(ws.title)), None)
-    known = [*table.names, *wanted] if table else list(wanted)
-    header = find_header_row(rows, known, table.required if table else ())
-    if header is None:
-        raise ValueError(f"Sheet {ws.title!r} has no header row with {', '.join(wanted)}")
-    columns = {normalise_header(v): i + 1 for i, v in enumerate(rows[header.row]) if normalise_header(v)}
-    excel_row = header.excel_row
-    for name in wanted:
-        if normalise_header(name) not in columns:
-            new = max(columns.values(), default=0) + 1
-            ws.cell(excel_row, new, name)
-            columns[normalise_header(name)] = new
-            _extend_tables(ws, excel_row, last_column=new)
-    return excel_row, columns
-
-
-def _last_row(ws: Worksheet, header_row: int, columns: Mapping[str, int]) -> int:
-    """Excel row of the table's last record (the header row when the table is empty)."""
-    last = header_row
-    positions = [c - 1 for c in columns.values()]
-    for number, row in enumerate(ws.iter_rows(min_row=header_row + 1, values_only=True), header_row + 1):
-        if any(p < len(row) and row[p] not in (None, "") for p in positions):
-            last = number
-    return last
-
-
-def _extend_tables(
-    ws: Worksheet, header_row: int, last_row: int | None = None, last_column: int | None = None
-) -> None:
-    """Grow the Excel Table whose header is on ``header_row`` so new rows or columns belong to it."""
-    for table in ws.tables.values():
-        min_col, min_row, max_col, max_row = _bounds(table.ref)
-        if min_row != header_row:
-            continue
-        max_row = max(max_row, last_row or 0)
-        while last_column and max_col < last_column:
-            max_col += 1
-            name = str(ws.cell(header_row, max_col).value or f"Column{max_col}")
-            table.tableColumns.append(TableColumn(id=len(table.tableColumns) + 1, name=name))
-        table.ref = f"{get_column_letter(min_col)}{min_row}:{get_column_letter(max_col)}{max_row}"
-        if table.autoFilter is not None:
-            table.autoFilter.ref = table.ref
-
-
-def _bounds(ref: str) -> tuple[int, int, int, int]:
-    return range_boundaries(ref)  # type: ignore[return-value]
 
 
 def _write(ws: Worksheet, row: int, column: int, value: object, style_from: int | None = None) -> None:
@@ -164,17 +111,18 @@ def _apply(
         wanted = list(
             dict.fromkeys([c.column for c in by_sheet.get(sheet_name, ())] + [k for r in records for k in r])
         )
-        header_row, columns = _header(ws, wanted)
+        header_row, columns = header_columns(ws, wanted)
         for change in by_sheet.get(sheet_name, ()):
             if change.row <= header_row:
                 raise ValueError(f"{sheet_name} row {change.row} is not below the header row {header_row}")
             _write(ws, change.row, columns[normalise_header(change.column)], change.value)
             changed += 1
         if records:
-            last = _last_row(ws, header_row, columns)
+            table = table_of_sheet(ws.title)
+            last = last_record_row(ws, header_row, columns, table.computed if table else ())
             for offset, record in enumerate(records, start=1):
                 for key, value in record.items():
                     _write(ws, last + offset, columns[normalise_header(key)], value, style_from=last)
             appended += len(records)
-            _extend_tables(ws, header_row, last_row=last + len(records))
+            extend_tables(ws, header_row, last_row=last + len(records))
     return changed, appended

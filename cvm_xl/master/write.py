@@ -2,8 +2,11 @@
 
 One sheet per input table, each holding one named Excel Table with the §4 headers, dropdowns
 for every list column (from a hidden Lists sheet), number/date/percent formats, a frozen header
-row and readable column widths. The Ideas table also shows the computed columns, filled with the
-evaluated values (``load_master`` recomputes them and never reads them). The relationship tables
+row and readable column widths. The Ideas table also shows the computed columns, and the risks,
+exit triggers and issue log theirs: the master is live (``live``), each computed column a native
+formula (also the Excel Table's calculated-column formula, so a row added in Excel gets it) with
+its result saved as cvm-xl computes it (``load_master`` recomputes them and never reads them as
+input). The relationship tables
 of SPEC §3.9 follow on sheets of their own (``readiness.tables``), their checklists pre-filled for
 every customer when none is given, so they are ready to fill in. Text a person typed is
 always written as text, never as a formula. The file is written to a temporary name beside the
@@ -17,7 +20,7 @@ import math
 import re
 import warnings
 from collections.abc import Iterable, Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, cast
 
@@ -29,13 +32,29 @@ from openpyxl.comments import Comment
 from openpyxl.styles import Font, PatternFill
 from openpyxl.worksheet.datavalidation import DataValidation
 from openpyxl.worksheet.table import Table as ExcelTable
-from openpyxl.worksheet.table import TableStyleInfo
+from openpyxl.worksheet.table import TableFormula, TableStyleInfo
+from openpyxl.worksheet.worksheet import Worksheet
 
 from cvm_xl.core import columns as col
-from cvm_xl.core.evaluation import evaluate_ideas
 from cvm_xl.core.problems import column_letter
 from cvm_xl.core.settings import ALL_SETTING_LABELS, Settings
+from cvm_xl.formulas.cells import at_row
+from cvm_xl.master.live import (
+    FORMULA_LISTS,
+    LISTS_SHEET,
+    CellValues,
+    SettingsBlock,
+    SettingsPlace,
+    block_columns,
+    computed_formulas,
+    defined_names,
+    list_range,
+    live_table,
+    set_names,
+    settings_block,
+)
 from cvm_xl.master.schema import (
+    ALL_TABLES,
     RELATIONSHIP_TABLES,
     SETTING,
     SETTINGS_SHEET,
@@ -46,13 +65,20 @@ from cvm_xl.master.schema import (
     Column,
     Kind,
 )
-from cvm_xl.readiness import exits, issue_log, lifecycle, maturity, objectives, risks
+from cvm_xl.readiness import lifecycle, maturity, objectives
 from cvm_xl.readiness import tables as rt
-from cvm_xl.spreadsheet.atomic import save_atomically
+from cvm_xl.spreadsheet.atomic import atomic_write, workbook_bytes
+from cvm_xl.spreadsheet.cached_values import stamp_cached_values
+from cvm_xl.spreadsheet.validation import (
+    VALIDATED_LAST_ROW,
+    informing,
+    list_message,
+    list_source,
+    yes_no_message,
+)
 
-LISTS_SHEET = "Lists"
+__all__ = ["LISTS_SHEET", "relationship_templates", "write_master"]
 MEANING = "Meaning"
-LAST_ROW = 1_048_576
 DATE_FORMAT = "yyyy-mm-dd"
 MONEY_FORMAT = "#,##0;[Red]-#,##0"
 PERCENT_FORMAT = "0%"
@@ -76,6 +102,8 @@ SETTING_MEANINGS = {
     "screening_min_phase": "Customer screening: business-excellence phase needed (I, II or III).",
     "screening_min_culture": "Customer screening: least long-term-culture score (1-5).",
     "screening_min_co_destiny": "Customer screening: least desire-for-co-destiny score (1-5).",
+    "workshop_language": "Language of the raw ideas, for synthesize: English, Dutch, French, German, "
+    "Italian, Polish, Portuguese, Russian, Spanish or Turkish.",
 }
 SETTING_FORMATS = {
     "horizon_years": "0.##",
@@ -180,9 +208,22 @@ WriteOnlySheet = Any
 
 
 def _cell(
-    ws: WriteOnlySheet, value: CellValue, number_format: str | None = None, computed: bool = False
+    ws: WriteOnlySheet,
+    value: CellValue,
+    number_format: str | None = None,
+    computed: bool = False,
+    formula: str | None = None,
 ) -> Cell | None:
-    """A styled write-only cell for a value already made plain (or None for an empty cell)."""
+    """A styled write-only cell for a value already made plain (or None for an empty cell), or for
+    a ``formula`` (a computed column's, with '=')."""
+    if formula is not None:
+        cell = WriteOnlyCell(ws, value=formula)
+        cell.data_type = "f"
+        if number_format:
+            cell.number_format = number_format
+        cell.fill = _COMPUTED_FILL
+        cell.font = _COMPUTED_FONT
+        return cell
     if value is None and not computed:
         return None
     # The stubs list fewer value types than openpyxl writes (bool, int and date cells are fine).
@@ -212,13 +253,23 @@ def _width(header: str, values: Iterable[object]) -> float:
     return float(min(max(longest + 2, 10), 50))
 
 
-def _add_table(ws: WriteOnlySheet, name: str, headers: Sequence[str], n_rows: int) -> None:
+def _add_table(
+    ws: WriteOnlySheet,
+    name: str,
+    headers: Sequence[str],
+    n_rows: int,
+    formulas: Mapping[str, str] | None = None,
+) -> None:
+    """The Excel Table over the header and ``n_rows`` rows (at least one); ``formulas`` are the
+    computed columns' row templates, the table's calculated-column formulas (a new row gets them)."""
     ref = f"A1:{column_letter(len(headers))}{max(n_rows, 1) + 1}"
     table = ExcelTable(displayName=name, ref=ref)
     table.tableStyleInfo = TableStyleInfo(name="TableStyleMedium2", showRowStripes=True)
     table._initialise_columns()  # type: ignore[attr-defined]  # openpyxl's own helper, absent from its stubs
     for table_column, header in zip(table.tableColumns, headers, strict=True):
         table_column.name = header
+        if formulas and header in formulas:
+            table_column.calculatedColumnFormula = TableFormula(attr_text=at_row(formulas[header], 2))
     with warnings.catch_warnings():
         # openpyxl warns that write-only tables need their columns set by hand, which is done above.
         warnings.filterwarnings("ignore", "In write-only mode", UserWarning)
@@ -228,27 +279,63 @@ def _add_table(ws: WriteOnlySheet, name: str, headers: Sequence[str], n_rows: in
 def _dropdown(
     ws: WriteOnlySheet, list_name: str, list_column: int, values: Sequence[object], position: int
 ) -> None:
+    """A dropdown of the list's canonical values that keeps any other spelling after saying which
+    values are meant (``spreadsheet.validation``: information-style, the range without '=')."""
     letter = column_letter(list_column)
     validation = DataValidation(
         type="list",
-        formula1=f"={LISTS_SHEET}!${letter}$2:${letter}${len(values) + 1}",
+        formula1=list_source(f"{LISTS_SHEET}!${letter}$2:${letter}${len(values) + 1}"),
         allow_blank=True,
-        showErrorMessage=True,
-        errorTitle=f"Not a valid {list_name}",
-        error=f"Choose one of: {', '.join(map(str, values))}.",
     )
+    message = yes_no_message() if values == YES_NO_CHOICES else list_message(values)
+    informing(validation, message, f"Not a listed {list_name}")
     target = column_letter(position + 1)
-    validation.add(f"{target}2:{target}{LAST_ROW}")
+    validation.add(f"{target}2:{target}{VALIDATED_LAST_ROW}")
     ws.data_validations.append(validation)
 
 
-def _write_lists(wb: Workbook) -> None:
+def _print_setup(ws: WriteOnlySheet, columns: int) -> None:
+    """A master's sheet on paper: A4 landscape, fitted to one page wide per 16 columns, the header
+    row (and for a wider table its first column) on every page, and the sheet name and page
+    numbers in the footer (SPEC §4 master workbook; issue 12: it prints landscape, titles repeated)."""
+    ws.page_setup.orientation = "landscape"
+    ws.page_setup.paperSize = Worksheet.PAPERSIZE_A4
+    ws.page_setup.fitToWidth = 1 + (columns - 1) // 16
+    ws.page_setup.fitToHeight = 0
+    ws.sheet_properties.pageSetUpPr.fitToPage = True
+    ws.print_title_rows = "1:1"
+    if columns > 16:
+        ws.print_title_cols = "A:A"
+    ws.oddFooter.left.text = "&A"
+    ws.oddFooter.right.text = "Page &P of &N"
+
+
+# The Lists sheet: the dropdowns' lists, then the lists only the formulas read (``live``).
+ALL_LISTS: dict[str, tuple[object, ...]] = {
+    **LISTS,
+    **{name: values for name, values in FORMULA_LISTS.items() if name not in LISTS},
+}
+
+
+def _write_lists(wb: Workbook, block: SettingsBlock) -> None:
+    """The Lists sheet: every list, then the settings block (``live.settings_block``)."""
     ws = wb.create_sheet(LISTS_SHEET)
     ws.sheet_state = "hidden"
-    names = list(LISTS)
-    ws.append(names)
-    for i in range(max(len(v) for v in LISTS.values())):
-        ws.append([LISTS[name][i] if i < len(LISTS[name]) else None for name in names])
+    cells: dict[tuple[int, int], object] = {}
+    for column, name in enumerate(ALL_LISTS, start=1):
+        for row, value in enumerate((name, *ALL_LISTS[name]), start=1):
+            cells[(row, column)] = value
+    cells.update(block.values)
+    cells.update({at: "=" + formula for at, formula in block.formulas.items()})
+    width = max(column for _, column in cells)
+    for row in range(1, max(r for r, _ in cells) + 1):
+        ws.append([cells.get((row, column)) for column in range(1, width + 1)])
+
+
+def _formula_list_ranges() -> dict[str, str]:
+    """Where the Lists sheet holds each list the formulas read."""
+    position = {name: index + 1 for index, name in enumerate(ALL_LISTS)}
+    return {name: list_range(position[name], len(ALL_LISTS[name])) for name in FORMULA_LISTS}
 
 
 def _write_settings(wb: Workbook, values: Mapping[str, CellValue]) -> None:
@@ -258,6 +345,7 @@ def _write_settings(wb: Workbook, values: Mapping[str, CellValue]) -> None:
     for index, width in enumerate(widths, start=1):
         ws.column_dimensions[column_letter(index)].width = width
     ws.freeze_panes = "A2"
+    _print_setup(ws, len(headers))
     ws.append(list(headers))
     for label, name in ALL_SETTING_LABELS.items():
         ws.append(
@@ -282,6 +370,19 @@ class _Sheet:
     formats: list[str | None]
     computed: int  # how many of the last headers are computed columns
     rows: int
+    formulas: dict[str, str] = field(default_factory=dict)  # computed column -> row template ({r})
+
+    def grid(self) -> list[list[object]]:
+        """The sheet's rows from A1 (header, then the records' values), as a reader gives them."""
+        columns = [self.data[h] for h in self.headers]
+        return [list(self.headers), *(list(values) for values in zip(*columns, strict=True))]
+
+    def live(self, settings: Settings, today: dt.date) -> CellValues:
+        """The results of the computed columns' formulas, as cvm-xl computes them."""
+        found = live_table(
+            ALL_TABLES[self.name], self.name, self.grid(), settings, max(self.rows, 1) + 1, today=today
+        )
+        return found.cached if found is not None else {}
 
 
 def _prepare_table(name: str, frame: pd.DataFrame | None, settings: Settings) -> _Sheet:
@@ -298,12 +399,10 @@ def _prepare_table(name: str, frame: pd.DataFrame | None, settings: Settings) ->
         headers.append(header)
         raw[header] = frame[header].tolist()
     formats = [_number_format(s) for s in specs] + [None] * len(extra)
-    if table.computed:
-        evaluated = evaluate_ideas(frame, settings)
-        for header in table.computed:
-            headers.append(header)
-            raw[header] = evaluated[header].tolist()
-            formats.append(MONEY_FORMAT if header in _MONEY_COMPUTED else None)
+    for header in table.computed:  # formulas (``_append_rows``); their results come from ``live``
+        headers.append(header)
+        raw[header] = [None] * len(frame)
+        formats.append(MONEY_FORMAT if header in _MONEY_COMPUTED else None)
     yes_no = {s.name for s in specs if s.kind is Kind.YES_NO}
     data: dict[str, list[object]] = {}
     for header in headers:
@@ -311,7 +410,11 @@ def _prepare_table(name: str, frame: pd.DataFrame | None, settings: Settings) ->
             _plain(v, f"{name}, column {header}, row {i + 1}") for i, v in enumerate(raw[header])
         ]
         data[header] = [_yes_no(v) for v in values] if header in yes_no else values
-    return _Sheet(name, table.table_name, specs, headers, data, formats, len(table.computed), len(frame))
+    letters = {header: column_letter(i) for i, header in enumerate(headers, start=1)}
+    formulas = computed_formulas(name, letters) if table.computed else {}
+    return _Sheet(
+        name, table.table_name, specs, headers, data, formats, len(table.computed), len(frame), formulas
+    )
 
 
 def _write_table(wb: Workbook, sheet: _Sheet, list_columns: dict[str, int]) -> None:
@@ -319,21 +422,34 @@ def _write_table(wb: Workbook, sheet: _Sheet, list_columns: dict[str, int]) -> N
     for index, header in enumerate(sheet.headers, start=1):
         ws.column_dimensions[column_letter(index)].width = _width(header, sheet.data[header][:_WIDTH_SAMPLE])
     ws.freeze_panes = "A2"
+    _print_setup(ws, len(sheet.headers))
     for position, spec in enumerate(sheet.specs):
         list_name = _list_name(spec)
         if list_name is not None:
             _dropdown(ws, spec.name, list_columns[list_name], LISTS[list_name], position)
-    is_computed = [False] * (len(sheet.headers) - sheet.computed) + [True] * sheet.computed
     ws.append(sheet.headers)
+    _append_rows(ws, sheet)
+    _add_table(ws, sheet.table_name, sheet.headers, sheet.rows, sheet.formulas)
+
+
+def _append_rows(ws: WriteOnlySheet, sheet: _Sheet) -> None:
+    """The records from row 2, computed columns as formulas; an empty table gets one row of
+    formulas (they show nothing), so a row typed into it computes at once."""
+    is_computed = [False] * (len(sheet.headers) - sheet.computed) + [True] * sheet.computed
+    templates = [sheet.formulas.get(h) if flag else None for h, flag in zip(sheet.headers, is_computed,
+                                                                            strict=True)]  # fmt: skip
     columns = [sheet.data[h] for h in sheet.headers]
-    for values in zip(*columns, strict=True):
+    records = list(zip(*columns, strict=True))
+    if not records and sheet.formulas:
+        records = [tuple([None] * len(sheet.headers))]
+    for row, values in enumerate(records, start=2):
+        cells = zip(values, sheet.formats, is_computed, templates, strict=True)
         ws.append(
             [
-                _cell(ws, value, fmt, flag)
-                for value, fmt, flag in zip(values, sheet.formats, is_computed, strict=True)
+                _cell(ws, value, fmt, flag, "=" + at_row(template, row) if template else None)
+                for value, fmt, flag, template in cells
             ]
         )
-    _add_table(ws, sheet.table_name, sheet.headers, sheet.rows)
 
 
 def write_master(
@@ -376,8 +492,15 @@ def write_master(
         _write_table(wb, sheet, list_columns)
     for sheet in related:
         _write_relationship(wb, sheet, list_columns)
-    _write_lists(wb)
-    save_atomically(wb, path)
+    place = SettingsPlace(SETTINGS_SHEET, 1, column_letter(1), column_letter(2))
+    settings_rows = [[SETTING], *([label] for label in ALL_SETTING_LABELS)]  # as _write_settings writes them
+    columns = block_columns(list(ALL_LISTS), range(1, len(ALL_LISTS) + 1))
+    block = settings_block(LISTS_SHEET, columns, place, settings_rows, settings)
+    _write_lists(wb, block)
+    set_names(wb, defined_names(_formula_list_ranges(), block))
+    results = {sheet.name: sheet.live(settings, when) for sheet in [*sheets, *related] if sheet.formulas}
+    results[LISTS_SHEET] = block.cached
+    atomic_write(path, stamp_cached_values(workbook_bytes(wb), results))
 
 
 # --- the relationship tables (SPEC §3.9) ------------------------------------------------------------
@@ -405,16 +528,6 @@ def relationship_templates(customers: pd.DataFrame | None) -> dict[str, pd.DataF
     }
 
 
-def _with_computed(sheet: str, frame: pd.DataFrame, today: dt.date) -> pd.DataFrame:
-    if sheet == rt.RISKS_SHEET:
-        return risks.rate_risks(frame)
-    if sheet == rt.EXITS_SHEET:
-        return exits.review_exits(frame, today)
-    if sheet == rt.ISSUES_SHEET:
-        return issue_log.flag_issues(frame, today)
-    return frame
-
-
 def _relationship_format(sheet: str, column: str) -> str | None:
     if any(c.name == column and c.kind is Kind.DATE for c in RELATIONSHIP_TABLES[sheet].columns):
         return DATE_FORMAT
@@ -425,8 +538,8 @@ def _prepare_relationship(sheet: str, frame: pd.DataFrame | None, today: dt.date
     spec = rt.TABLES[sheet]
     if frame is None:
         frame = pd.DataFrame({c: pd.Series(dtype=object) for c in spec.inputs})
-    frame = frame.drop(columns=[c for c in spec.computed if c in frame.columns])
-    frame = _with_computed(sheet, frame.reset_index(drop=True), today)
+    # Computed columns are formulas (``_append_rows``), their results from ``live``.
+    frame = frame.drop(columns=[c for c in spec.computed if c in frame.columns]).reset_index(drop=True)
     extra = [str(c) for c in frame.columns if c not in spec.columns]
     headers = [*spec.inputs, *extra, *spec.computed]
     data: dict[str, list[object]] = {}
@@ -436,8 +549,18 @@ def _prepare_relationship(sheet: str, frame: pd.DataFrame | None, today: dt.date
             _yes_no(_plain(v, f"{sheet}, column {header}, row {i + 1}")) for i, v in enumerate(values)
         ]
     formats = [_relationship_format(sheet, h) for h in headers]
+    letters = {header: column_letter(i) for i, header in enumerate(headers, start=1)}
+    formulas = computed_formulas(sheet, letters) if spec.computed else {}
     return _Sheet(
-        sheet, RELATIONSHIP_TABLE_NAMES[sheet], [], headers, data, formats, len(spec.computed), len(frame)
+        sheet,
+        RELATIONSHIP_TABLE_NAMES[sheet],
+        [],
+        headers,
+        data,
+        formats,
+        len(spec.computed),
+        len(frame),
+        formulas,
     )
 
 
@@ -447,6 +570,7 @@ def _write_relationship(wb: Workbook, sheet: _Sheet, list_columns: dict[str, int
         width = _width(header, sheet.data[header][:_WIDTH_SAMPLE])
         ws.column_dimensions[column_letter(index)].width = max(width, 44.0) if header in _HELP else width
     ws.freeze_panes = "A2"
+    _print_setup(ws, len(sheet.headers))
     for position, header in enumerate(sheet.headers):
         list_name = RELATIONSHIP_LIST_NAMES.get((sheet.name, header))
         if list_name is not None:
@@ -460,10 +584,5 @@ def _write_relationship(wb: Workbook, sheet: _Sheet, list_columns: dict[str, int
             cell.comment = Comment(_HELP[header], "cvm-xl", width=420, height=160)
         heads.append(cell)
     ws.append(heads)
-    is_computed = [False] * (len(sheet.headers) - sheet.computed) + [True] * sheet.computed
-    columns = [sheet.data[h] for h in sheet.headers]
-    for values in zip(*columns, strict=True):
-        ws.append(
-            [_cell(ws, v, fmt, flag) for v, fmt, flag in zip(values, sheet.formats, is_computed, strict=True)]
-        )
-    _add_table(ws, sheet.table_name, sheet.headers, sheet.rows)
+    _append_rows(ws, sheet)
+    _add_table(ws, sheet.table_name, sheet.headers, sheet.rows, sheet.formulas)

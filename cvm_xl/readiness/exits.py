@@ -17,7 +17,7 @@ import datetime as dt
 import numpy as np
 import pandas as pd
 
-from cvm_xl.core import cells
+from cvm_xl.core import cells, spellings
 from cvm_xl.core.categories import add_months
 from cvm_xl.core.columns import CUSTOMER_ID
 from cvm_xl.readiness.tables import (
@@ -56,9 +56,12 @@ def review_due_formula(
     status: str, last_reviewed: str, today: str = "TODAY()", months: int = EXIT_REVIEW_MONTHS
 ) -> str:
     """``review_due`` as a worksheet formula giving Yes or No: ``status`` and ``last_reviewed`` are
-    the trigger's cells, ``today`` the date it is judged on."""
-    due = f'IF(OR({last_reviewed}="",{today}>=EDATE({last_reviewed},{months})),"{YES}","{NO}")'
-    return f'IF({status}="{RETIRED}","{NO}",{due})'
+    the trigger's cells, ``today`` the date it is judged on. The status is read as
+    ``parse_exit_status`` reads it (" retired " is Retired: ``spellings.excel_status_is``), a date
+    of spaces as blank (``spellings.excel_key``)."""
+    never = f'{spellings.excel_key(last_reviewed)}=""'
+    due = f'IF(OR({never},{today}>=EDATE({last_reviewed},{months})),"{YES}","{NO}")'
+    return f'IF({spellings.excel_status_is(status, (RETIRED,))},"{NO}",{due})'
 
 
 def _safe_due(status: object, last: object, today: dt.date, months: int) -> bool:

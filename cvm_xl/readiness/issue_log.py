@@ -23,7 +23,7 @@ from typing import NamedTuple
 
 import pandas as pd
 
-from cvm_xl.core import cells
+from cvm_xl.core import cells, spellings
 from cvm_xl.core.columns import CUSTOMER_ID
 from cvm_xl.readiness.tables import (
     DAYS_OPEN,
@@ -94,22 +94,29 @@ def days_open(status: object, raised: object, resolved: object, today: dt.date) 
     return None if end is None else (end - start).days
 
 
+def _blank(ref: str, blank: bool = True) -> str:
+    """A blank cell, empty text or text of spaces, as the rules read a blank date or status (or,
+    with ``blank`` False, a cell that is not blank)."""
+    return f'{spellings.excel_key(ref)}{"=" if blank else "<>"}""'
+
+
 def _open_formula(status: str) -> str:
-    return f'OR({status}="",{status}="{OPEN}")'
+    """Open as ``parse_issue_status`` reads it: blank, or Open in any case and spacing."""
+    return f"OR({_blank(status)},{spellings.excel_status_is(status, (OPEN,))})"
 
 
 def days_open_formula(status: str, raised: str, resolved: str, today: str = "TODAY()") -> str:
     """``days_open`` as a worksheet formula over an issue's cells; blank where it gives None."""
-    closed = f'IF({resolved}="","",{resolved}-{raised})'
-    return f'IF({raised}="","",IF({_open_formula(status)},{today}-{raised},{closed}))'
+    closed = f'IF({_blank(resolved)},"",{resolved}-{raised})'
+    return f'IF({_blank(raised)},"",IF({_open_formula(status)},{today}-{raised},{closed}))'
 
 
 def overdue_formula(
     status: str, raised: str, due: str, today: str = "TODAY()", default_days: int = RESOLUTION_DAYS
 ) -> str:
     """``is_overdue`` as a worksheet formula giving Yes or No over an issue's cells."""
-    when = f'IF({due}="",{raised}+{default_days},{due})'
-    dated = f'OR({due}<>"",{raised}<>"")'
+    when = f"IF({_blank(due)},{raised}+{default_days},{due})"
+    dated = f"OR({_blank(due, False)},{_blank(raised, False)})"
     return f'IF(AND({_open_formula(status)},{dated}),IF({today}>{when},"{YES}","{NO}"),"{NO}")'
 
 

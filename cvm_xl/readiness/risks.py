@@ -25,7 +25,7 @@ from typing import NamedTuple
 import numpy as np
 import pandas as pd
 
-from cvm_xl.core import cells
+from cvm_xl.core import cells, spellings
 from cvm_xl.core.columns import CUSTOMER_ID
 from cvm_xl.readiness.tables import (
     IMPACT,
@@ -198,12 +198,13 @@ def level_legend() -> str:
 def risk_formulas(likelihood: str, impact: str, rating: str) -> dict[str, str]:
     """The computed columns Rating and Risk level of one risk as worksheet formulas (``risk_rating``):
     ``likelihood`` and ``impact`` are its score cells, ``rating`` the cell of the Rating formula.
-    Both are blank while a score is."""
+    Both are blank while a score is (a cell of spaces too, ``spellings.excel_key``)."""
     level = f'"{LEVEL_FLOORS[-1][1]}"'
     for floor, name in reversed(LEVEL_FLOORS[:-1]):
         level = f'IF({rating}>={floor},"{name}",{level})'
+    unscored = f'OR({spellings.excel_key(likelihood)}="",{spellings.excel_key(impact)}="")'
     return {
-        RATING: f'IF(OR({likelihood}="",{impact}=""),"",{likelihood}*{impact})',
+        RATING: f'IF({unscored},"",{likelihood}*{impact})',
         RISK_LEVEL: f'IF({rating}="","",{level})',
     }
 

@@ -15,6 +15,7 @@ from loader_fixtures import Text, good_sheets, set_value, write_sheets
 from openpyxl import load_workbook
 
 from cvm_xl import cli, macros
+from cvm_xl.actions.refresh import refresh_master
 from cvm_xl.core import columns as col
 from cvm_xl.core.evaluation import evaluate_ideas
 from cvm_xl.core.portfolio_map import map_grid, portfolio_map
@@ -31,7 +32,9 @@ from cvm_xl.excel.sheets import (
     TABLE_ROW,
     problem_rows,
 )
+from cvm_xl.formulas.names import NAMES
 from cvm_xl.generate.batch import generate_customer_books
+from cvm_xl.master.live import LIVE_TABLES
 from cvm_xl.master.read import load_master
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -168,13 +171,120 @@ def test_refresh_writes_the_core_values_and_clears_leftovers(master: Path) -> No
     loaded = load_master(master)
     expected = evaluate_ideas(loaded.ideas, loaded.settings)
     assert expected.at[2, col.SUPPLIER_VALUE] == 123456 * 3
-    ws = load_workbook(master)["Ideas"]
+    # The master is an .xlsx, so live: each computed cell is a formula and shows the core's value.
+    ws = load_workbook(master, data_only=True)["Ideas"]
+    formulas = load_workbook(master)["Ideas"]
     for row in expected.index:
         for name in col.IDEA_COMPUTED:
             got = ws.cell(int(row), headers.index(name) + 1).value
             assert same(got, expected.at[row, name]), (row, name, got)
+            assert str(formulas.cell(int(row), headers.index(name) + 1).value).startswith("=IF(")
     assert all(ws.cell(last + 2, c).value is None for c in range(first_computed, len(headers) + 1))
     assert all(ws.cell(last + 1, c).value is None for c in range(1, len(headers) + 1))
+
+
+def _computed_cells(path: Path) -> dict[tuple[str, int, str], tuple[object, object]]:
+    """(sheet, row, computed column) -> (formula or value as stored, saved result) of every table
+    with computed columns."""
+    formulas, results = load_workbook(path, keep_vba=True), load_workbook(path, data_only=True)
+    out = {}
+    for table in LIVE_TABLES:
+        if table.name not in formulas.sheetnames:
+            continue
+        ws, saved = formulas[table.name], results[table.name]
+        header = {c.value: c.column for c in ws[1] if c.value}
+        for row in range(2, ws.max_row + 1):
+            for name in table.computed:
+                cell = (ws.cell(row, header[name]).value, saved.cell(row, header[name]).value)
+                out[(table.name, row, name)] = cell
+    return out
+
+
+def test_the_refresh_macro_writes_what_cvm_xl_refresh_writes(master: Path, tmp_path: Path) -> None:
+    """One action, one evaluation: the macro on a live (.xlsx) master leaves every computed cell of
+    every table with the formula and the saved result ``cvm-xl refresh`` gives it, and the same
+    defined names the formulas read."""
+    wb = load_workbook(master)
+    ws = wb["Ideas"]
+    headers = [c.value for c in ws[1]]
+    ws.cell(3, headers.index(col.SUPPLIER_ANNUAL) + 1).value = 98_765  # nothing recalculates it
+    ws.cell(4, headers.index(col.VERDICT) + 1).value = "a stale verdict"
+    wb.save(master)
+    by_command = tmp_path / "by_command.xlsx"
+    shutil.copy(master, by_command)
+    outcome = macros.refresh_in(OpenpyxlBook(master))
+    assert outcome.ok, outcome.message
+    assert "as live formulas with their results" in outcome.message
+    refresh_master(by_command, backup=False)
+    by_macro = _computed_cells(master)
+    assert by_macro == _computed_cells(by_command)
+    sheets = {sheet for sheet, _, _ in by_macro}
+    assert {"Ideas", "Risks"} <= sheets
+    ideas = load_master(master).evaluated
+    assert same(by_macro[("Ideas", 3, col.SUPPLIER_VALUE)][1], ideas.at[3, col.SUPPLIER_VALUE])
+    rows = [(formula, row) for (sheet, row, _), (formula, _) in by_macro.items() if sheet == "Ideas"]
+    assert all(str(formula).startswith("=IF(") for formula, row in rows if row in ideas.index)
+    names = {n: d.attr_text for n, d in load_workbook(master).defined_names.items()}
+    assert names == {n: d.attr_text for n, d in load_workbook(by_command).defined_names.items()}
+    assert NAMES.annuity in names
+
+
+def _template_with_ideas(tmp_path: Path) -> Path:
+    """The template with a customer and three ideas: rows 2 and 3 hold the add-in's formulas (as
+    Excel fills a table's calculated columns), row 4's computed cells hold no formula."""
+    path = tmp_path / "template.xlsm"
+    shutil.copy(ROOT / "workbook_template.xlsm", path)
+    wb = load_workbook(path, keep_vba=True)
+    customers = wb["Customers"]
+    header = {c.value: c.column for c in customers[1]}
+    customers.cell(2, header[col.CUSTOMER_ID], "C1")
+    customers.cell(2, header["Customer"], "Acme")
+    ws = wb["Ideas"]
+    header = {c.value: c.column for c in ws[1]}
+    ideas = [
+        ("I-1", 100_000, -60_000, None), ("I-2", 50_000, 30_000, "proportional"), ("I-3", "1200", 800, None),
+    ]  # fmt: skip
+    for row, (idea, supplier, customer, method) in enumerate(ideas, start=2):
+        values = {
+            col.IDEA_ID: idea, col.CUSTOMER_ID: "C1", col.TITLE: f"Idea {row}", col.STATUS: "Proposed",
+            col.SUPPLIER_ANNUAL: supplier, col.CUSTOMER_ANNUAL: customer, col.SHARING_METHOD: method,
+        }  # fmt: skip
+        for name, value in values.items():
+            ws.cell(row, header[name], value)
+    for name in col.IDEA_COMPUTED:
+        ws.cell(3, header[name]).value = ws.cell(2, header[name]).value
+    ws.tables["tblIdeas"].ref = ws.tables["tblIdeas"].ref.replace("2", "4")
+    ws.tables["tblIdeas"].autoFilter.ref = ws.tables["tblIdeas"].ref
+    wb.save(path)
+    return path
+
+
+def test_the_refresh_macro_keeps_the_add_in_formulas_of_an_xlsm_master(tmp_path: Path) -> None:
+    """In a .xlsm master the computed columns are the add-in's worksheet functions: the refresh keeps
+    them and saves cvm-xl's results with them (what Excel shows once the add-in computed them); a
+    computed cell without a formula gets cvm-xl's result as a value."""
+    path = _template_with_ideas(tmp_path)
+    with zipfile.ZipFile(path) as z:
+        vba = z.read("xl/vbaProject.bin")
+    before = load_workbook(path, keep_vba=True)["Ideas"]
+    outcome = macros.refresh_in(OpenpyxlBook(path))
+    assert outcome.ok, outcome.message
+    assert "by the add-in's formulas" in outcome.message
+    with zipfile.ZipFile(path) as z:
+        assert z.read("xl/vbaProject.bin") == vba
+    expected = load_master(path).evaluated
+    assert list(expected.index) == [2, 3, 4]
+    cells = _computed_cells(path)
+    for row in (2, 3, 4):
+        for column, name in enumerate(load_workbook(path)["Ideas"][1], start=1):
+            if name.value not in col.IDEA_COMPUTED:
+                continue
+            formula, result = cells[("Ideas", row, name.value)]
+            assert same(result, expected.at[row, name.value]), (row, name.value, result)
+            if row < 4:
+                assert formula == before.cell(row, column).value and "tblIdeas[[#This Row]" in formula
+            else:
+                assert same(formula, expected.at[row, name.value])  # a value, not a formula
 
 
 # --- portfolio map -----------------------------------------------------------------------------------

@@ -20,6 +20,7 @@ from cvm_xl.excel.book import Book, OpenpyxlBook, XlwingsBook, plain
 from cvm_xl.excel.master_book import apply_changes, locate, runs, write_cells
 from cvm_xl.excel.sheets import TABLE_ROW
 from cvm_xl.generate.batch import generate_customer_books
+from cvm_xl.master.live import NO_RESULT, ComputedCell
 from cvm_xl.master.read import load_master
 from cvm_xl.master.update import CellChange
 
@@ -207,3 +208,38 @@ def test_locate_finds_a_table_anywhere_and_says_when_it_cannot(tmp_path: Path) -
         locate(OpenpyxlBook(path), "Workshop")
     with pytest.raises(WorkbookError, match="no Tracking sheet"):
         locate(OpenpyxlBook(path), "Tracking")
+
+
+class _Cells:
+    """A column of cells of a fake Excel sheet: ``formula`` as xlwings reads and sets it."""
+
+    def __init__(self, sheet: dict[tuple[int, int], object], first: tuple[int, int], last: tuple[int, int]):
+        self.sheet, self.rows, self.column = sheet, range(first[0], last[0] + 1), first[1]
+
+    @property
+    def formula(self) -> object:
+        shown = [str(self.sheet.get((r, self.column), "") or "") for r in self.rows]
+        return shown[0] if len(shown) == 1 else tuple((f,) for f in shown)
+
+    @formula.setter
+    def formula(self, block: list[list[object]]) -> None:
+        for row, (value,) in zip(self.rows, block, strict=True):
+            self.sheet[(row, self.column)] = value
+
+
+def test_in_excel_a_refresh_writes_formulas_enters_kept_ones_again_and_fills_values() -> None:
+    """``XlwingsBook.write_computed``: a given formula is written; a formula the cell holds is entered
+    again (Excel and the add-in compute it anew); a cell holding none gets the result as a value."""
+    cells: dict[tuple[int, int], object] = {(2, 5): "=CVM_NET(A2,B2)", (3, 5): 7, (4, 5): "=CVM_NET(A4,B4)"}
+    sheet = SimpleNamespace(range=lambda first, last=None: _Cells(cells, first, last or first))
+    book = XlwingsBook(SimpleNamespace(sheets={"Ideas": sheet}, fullname="/data/master.xlsm"))
+    refreshed = {
+        (2, 5): ComputedCell(None, 10.0), (3, 5): ComputedCell(None, 12.5),
+        (4, 5): ComputedCell(None, NO_RESULT), (5, 5): ComputedCell(None, ""),
+        (2, 6): ComputedCell("A2*2", 4.0), (7, 6): ComputedCell(None, "=x"),
+    }  # fmt: skip
+    book.write_computed("Ideas", refreshed)
+    assert cells == {
+        (2, 5): "=CVM_NET(A2,B2)", (3, 5): 12.5, (4, 5): "=CVM_NET(A4,B4)", (5, 5): None,
+        (2, 6): "=A2*2", (7, 6): "'=x",  # a text result is never taken for a formula
+    }  # fmt: skip

@@ -28,6 +28,7 @@ import zipfile
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
+from xml.etree import ElementTree
 
 import pytest
 from loader_fixtures import write_good
@@ -36,6 +37,7 @@ from python_calamine import CalamineWorkbook
 
 from cvm_xl.cli.main import main
 from cvm_xl.core.problems import Code, WorkbookError
+from cvm_xl.master.live import LISTS_SHEET
 from cvm_xl.master.read import load_master
 from cvm_xl.master.update import CellChange, update_master
 from cvm_xl.master.write import write_master
@@ -368,6 +370,25 @@ def _far_value(ref: bytes) -> Callable[[Path, Path], Path]:
     return build
 
 
+MAIN_NS = "http://schemas.openxmlformats.org/spreadsheetml/2006/main"
+REL_NS = "http://schemas.openxmlformats.org/officeDocument/2006/relationships"
+
+
+def _with_sheet_before(workbook_xml: bytes, before: str, attributes: dict[str, str]) -> bytes:
+    """The workbook part with a sheet entry added before the sheet named ``before``. The XML is
+    parsed, not matched: openpyxl declares the relationships namespace on the workbook element or,
+    with lxml installed, on every sheet element."""
+    ElementTree.register_namespace("", MAIN_NS)
+    ElementTree.register_namespace("r", REL_NS)
+    root = ElementTree.fromstring(workbook_xml)
+    sheets = root.find(f"{{{MAIN_NS}}}sheets")
+    assert sheets is not None
+    names = [s.get("name") for s in sheets]
+    entry = ElementTree.Element(f"{{{MAIN_NS}}}sheet", attributes)
+    sheets.insert(names.index(before), entry)
+    return ElementTree.tostring(root, encoding="UTF-8", xml_declaration=True)
+
+
 def hidden_copy(base: Path, target: Path) -> Path:
     """A hidden sheet 'ideas' before the visible 'Ideas': a stale copy whose titles say so."""
     part = _ideas_part(base)
@@ -382,14 +403,8 @@ def hidden_copy(base: Path, target: Path) -> Path:
 
     def change(name: str, data: bytes) -> bytes:
         if name == "xl/workbook.xml":
-            sheet = b'<sheet name="ideas" sheetId="999" state="hidden" r:id="rIdHiddenCopy"/>'
-            data = data.replace(
-                f'<sheet name="{ideas_name}"'.encode(), sheet + f'<sheet name="{ideas_name}"'.encode(), 1
-            )
-            if b'xmlns:r="' not in data:
-                relationships = b"http://schemas.openxmlformats.org/officeDocument/2006/relationships"
-                data = data.replace(b"<workbook ", b'<workbook xmlns:r="' + relationships + b'" ', 1)
-            return data
+            return _with_sheet_before(data, ideas_name, {"name": "ideas", "sheetId": "999", "state": "hidden",
+                                                         f"{{{REL_NS}}}id": "rIdHiddenCopy"})  # fmt: skip
         if name == "xl/_rels/workbook.xml.rels":
             rel = (
                 b'<Relationship Id="rIdHiddenCopy" Type="http://schemas.openxmlformats.org/officeDocument/2006/'
@@ -851,7 +866,8 @@ def test_the_visible_ideas_sheet_is_read_and_written_and_no_sheet_is_renamed(tmp
     assert "HIDDEN STALE COPY" not in set(master.ideas["Title"])
     row = int(master.ideas.index[master.ideas["Idea ID"] == "I-02"][0])
     update_master(path, [CellChange("Ideas", row, "Status", "Selected")], backup=False)
-    assert workbook_sheet_names(path) == names
+    # None renamed; the save made the master live, which adds the hidden Lists sheet its formulas read.
+    assert workbook_sheet_names(path) == [*names, LISTS_SHEET]
     with CalamineWorkbook.from_path(str(path)) as workbook:
         visible = workbook.get_sheet_by_name("Ideas").to_python()
         hidden = workbook.get_sheet_by_name("ideas").to_python()

@@ -8,6 +8,7 @@ import dataclasses
 import datetime as dt
 import zipfile
 from pathlib import Path
+from xml.etree import ElementTree
 
 import numpy as np
 import pandas as pd
@@ -61,6 +62,39 @@ def patched(path: Path, sheet: str, old: bytes, new: bytes) -> Path:
             if info.filename == member:
                 assert data.count(old) == 1, (old, data[-600:])
                 data = data.replace(old, new)
+            target.writestr(info, data)
+    return out
+
+
+# The namespaces of a sheet's XML, kept as openpyxl declares them when a test writes a part again.
+MAIN_NS = "http://schemas.openxmlformats.org/spreadsheetml/2006/main"
+REL_NS = "http://schemas.openxmlformats.org/officeDocument/2006/relationships"
+
+
+def with_result(path: Path, sheet: str, ref: str, result: str, cell_type: str | None = None) -> Path:
+    """The workbook with the saved result of the formula cell ``ref`` set to ``result`` (and its type
+    to ``cell_type``), what a program that calculates would have saved. The sheet's XML is parsed,
+    not matched: openpyxl writes an empty result as ``<v />`` or ``<v></v>`` depending on whether
+    lxml is installed, and both must give the same file."""
+    member = f"xl/worksheets/sheet{SHEET_FILES[sheet]}.xml"
+    out = path.with_name("result-" + path.name)
+    ElementTree.register_namespace("", MAIN_NS)
+    ElementTree.register_namespace("r", REL_NS)
+    with zipfile.ZipFile(path) as source, zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as target:
+        for info in source.infolist():
+            data = source.read(info.filename)
+            if info.filename == member:
+                root = ElementTree.fromstring(data)
+                cells = [c for c in root.iter(f"{{{MAIN_NS}}}c") if c.get("r") == ref]
+                assert len(cells) == 1 and cells[0].find(f"{{{MAIN_NS}}}f") is not None, ref
+                cell = cells[0]
+                value = cell.find(f"{{{MAIN_NS}}}v")
+                if value is None:
+                    value = ElementTree.SubElement(cell, f"{{{MAIN_NS}}}v")
+                value.text = result
+                if cell_type is not None:
+                    cell.set("t", cell_type)
+                data = ElementTree.tostring(root, encoding="UTF-8", xml_declaration=True)
             target.writestr(info, data)
     return out
 
@@ -211,9 +245,9 @@ def test_a_formula_with_its_result_saved_is_read_as_that_result(tmp_path):
     set_value(sheets, "Ideas", 1, col.SUPPLIER_ANNUAL, "=12*1500")
     set_value(sheets, "Ideas", 2, col.OWNER, '=""')
     path = write_sheets(tmp_path / "m.xlsx", sheets)
-    path = patched(path, "Ideas", b"<f>12*1500</f><v /></c>", b"<f>12*1500</f><v>18000</v></c>")
+    path = with_result(path, "Ideas", "F2", "18000")
     # A formula whose result is the text "" has a result: a blank Owner.
-    path = patched(path, "Ideas", b'<c r="P3"><f>""</f><v /></c>', b'<c r="P3" t="str"><f>""</f><v></v></c>')
+    path = with_result(path, "Ideas", "P3", "", "str")
     master = load_master(path)
     assert master.ideas.at[2, col.SUPPLIER_ANNUAL] == 18000.0
     assert master.ideas.at[3, col.OWNER] is None
@@ -304,6 +338,19 @@ def test_dates_outside_the_range_are_errors_naming_the_range(tmp_path, value):
     p = at(problems_of(write_sheets(tmp_path / "m.xlsx", sheets)), "Ideas!R2")
     assert (p.code, p.column, p.fix) == (Code.CELL_DATE_OUT_OF_RANGE, col.END, DATE_RANGE_FIX)
     assert p.message.endswith(" is outside the dates cvm-xl reads (1950-01-01 to 2149-12-31).")
+
+
+def test_a_date_outside_the_range_below_blank_dates_names_its_own_cell(tmp_path):
+    # The range check of real dates works on positions in the whole column: blanks above the
+    # date once shifted it (a crash, or the wrong cell named).
+    sheets = good_sheets()
+    n_ideas = len(sheets["Ideas"]) - 1
+    for row in range(1, n_ideas):
+        set_value(sheets, "Ideas", row, col.END, None)
+    set_value(sheets, "Ideas", n_ideas, col.END, D(2150, 1, 1))
+    problems = problems_of(write_sheets(tmp_path / "m.xlsx", sheets))
+    dates = [p for p in problems if p.code == Code.CELL_DATE_OUT_OF_RANGE]
+    assert [(p.sheet, p.row, p.column) for p in dates] == [("Ideas", n_ideas + 1, col.END)]
 
 
 def test_a_date_before_1900_is_an_error_too(tmp_path):

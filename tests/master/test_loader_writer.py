@@ -16,6 +16,7 @@ from cvm_xl.core.evaluation import evaluate_ideas
 from cvm_xl.core.settings import Settings
 from cvm_xl.master.read import load_master
 from cvm_xl.master.write import write_master
+from cvm_xl.spreadsheet.validation import VALIDATED_LAST_ROW
 
 D = dt.date
 NAN = np.nan
@@ -51,8 +52,8 @@ def sample_tables() -> dict[str, pd.DataFrame]:
         col.CUSTOMER_COLUMNS,
         [
             ["C01", "Orvane", "Automotive", "Ana Lima", "Piet Smit", D(2025, 1, 6), 120000.0, "t", 780.5,
-             250000.0, 1.0, 4.0, "III", 4.5],
-            ["1002", "=Brightwell", None, None, None, None, NAN, None, NAN, NAN, NAN, NAN, None, NAN],
+             250000.0, 1.0, 4.0, "III", 4.5, True],
+            ["1002", "=Brightwell", None, None, None, None, NAN, None, NAN, NAN, NAN, NAN, None, NAN, False],
         ],
     )  # fmt: skip
     workshop = typed(
@@ -161,8 +162,8 @@ def test_sheets_tables_and_frozen_headers(written):
     ]  # fmt: skip
     assert wb["Lists"].sheet_state == "hidden"
     expected = {
-        "Settings": ("tblSettings", "A1:C15", ("Setting", "Value", "Meaning")),  # 14 settings
-        "Customers": ("tblCustomers", "A1:N3", col.CUSTOMER_COLUMNS),
+        "Settings": ("tblSettings", "A1:C16", ("Setting", "Value", "Meaning")),  # 15 settings
+        "Customers": ("tblCustomers", "A1:O3", col.CUSTOMER_COLUMNS),
         "Workshop": ("tblWorkshop", "A1:H3", col.WORKSHOP_COLUMNS),
         "Ideas": ("tblIdeas", "A1:AH4", (*col.IDEA_INPUTS, "Notes", *col.IDEA_COMPUTED)),
         "Tracking": ("tblTracking", "A1:E3", col.TRACKING_COLUMNS),
@@ -197,14 +198,15 @@ def test_dropdowns_for_every_list_column(written):
 
     ideas = dropdowns("Ideas")
     assert sorted(ideas) == ["E", "J", "K", "L", "M", "O", "S", "T"]
-    assert ideas["S"] == ("list", "=Lists!$A$2:$A$8", "S2:S1048576")
-    assert ideas["J"][1] == "=Lists!$F$2:$F$3"
+    # the list's range without a leading '=': Gnumeric reads it so, Excel either way (issue 12)
+    assert ideas["S"] == ("list", "Lists!$A$2:$A$8", f"S2:S{VALIDATED_LAST_ROW}")
+    assert ideas["J"][1] == "Lists!$F$2:$F$3"
     assert sorted(dropdowns("Workshop")) == ["E"]
-    assert sorted(dropdowns("Customers")) == ["M"]
+    assert sorted(dropdowns("Customers")) == ["M", "O"]  # Excellence phase, Share screening
     assert dropdowns("Tracking") == {}
 
 
-def test_formats_values_and_computed_columns(written):
+def test_formats_values_and_computed_columns(written, tmp_path):
     wb, tables = written
     ws = wb["Ideas"]
     header = {c.value: c.column_letter for c in ws[1]}
@@ -216,8 +218,12 @@ def test_formats_values_and_computed_columns(written):
     assert ws[f"{header['Out of bounds']}3"].value == "Yes"
     assert ws[f"{header['Good faith']}2"].value == "No"
     evaluated = evaluate_ideas(tables["Ideas"], SETTINGS)
+    # The computed columns are formulas with their results saved (the live master, issue 12).
+    write_master(tmp_path / "saved.xlsx", SETTINGS, tables)
+    saved = load_workbook(tmp_path / "saved.xlsx", data_only=True)["Ideas"]
     for name in (col.VERDICT, col.CELL, col.NET_VALUE, col.TRANSFER, col.SPLIT_METHOD):
-        assert ws[f"{header[name]}2"].value == evaluated.loc[0, name]
+        assert saved[f"{header[name]}2"].value == evaluated.loc[0, name]
+        assert str(ws[f"{header[name]}2"].value).startswith("=")
     assert ws[f"{header['Notes']}4"].value == 42
     settings = {row[0]: row[1] for row in wb["Settings"].iter_rows(min_row=2, values_only=True)}
     assert settings["Horizon years"] == 4

@@ -27,12 +27,12 @@ D = dt.date
 RISK_SCORES = [*itertools.product(rt.SCORES, rt.SCORES), (None, 3), (2, None), (None, None)]
 EXIT_CASES = [
     (status, last)
-    for status in (None, "Monitoring", "Triggered", "Retired", "retired")
+    for status in (None, "Monitoring", "Triggered", "Retired", "retired", " RETIRED ", "triggered\n", "  ")
     for last in (None, D(2025, 12, 2), D(2025, 12, 3), D(2025, 11, 30), D(2026, 3, 1), D(2024, 1, 1))
 ]
 ISSUE_CASES = [
     (status, raised, due, resolved)
-    for status in (None, "Open", "Resolved")
+    for status in (None, "Open", "Resolved", " resolved ", "OPEN ", "  ")
     for raised in (None, D(2026, 1, 31), D(2026, 2, 1), D(2026, 2, 20))
     for due in (None, D(2026, 3, 1), D(2026, 3, 2))
     for resolved in (None, D(2026, 2, 25))

@@ -1,0 +1,56 @@
+"""The master's dropdowns offer the canonical values and refuse no spelling cvm-xl reads (issue 12):
+every validation is information-style with a message naming the values meant, and each list's range
+is written without a leading '=', so Gnumeric keeps the dropdowns (with it, Gnumeric read every list
+as an error)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import openpyxl
+import pytest
+from gnumeric import gnumeric  # noqa: F401
+from gnumeric_validations import read_validations
+
+from cvm_xl.core.spellings import also_accepted
+from cvm_xl.master.write import LISTS_SHEET, write_master
+from cvm_xl.sample import sample_settings, sample_tables
+
+
+@pytest.fixture(scope="module")
+def master(tmp_path_factory) -> Path:
+    path = tmp_path_factory.mktemp("dropdowns") / "master.xlsx"
+    write_master(path, sample_settings(), sample_tables())
+    return path
+
+
+def _validations(path: Path) -> list[tuple[str, object]]:
+    wb = openpyxl.load_workbook(path)
+    return [(ws.title, dv) for ws in wb.worksheets for dv in ws.data_validations.dataValidation]
+
+
+def test_every_dropdown_informs_and_keeps_the_value(master):
+    found = _validations(master)
+    assert len(found) >= 15
+    for sheet, dv in found:
+        assert dv.type == "list", sheet
+        assert dv.errorStyle == "information" and dv.showErrorMessage, (sheet, dv.sqref)
+        assert dv.error.startswith("Meant: ") and "OK keeps what you typed." in dv.error, dv.error
+        assert len(dv.error) <= 255 and len(dv.errorTitle) <= 32
+        assert not dv.formula1.startswith("=") and dv.formula1.startswith(f"{LISTS_SHEET}!"), dv.formula1
+
+
+def test_a_yes_no_dropdown_names_the_other_spellings(master):
+    ideas = [dv for sheet, dv in _validations(master) if sheet == "Ideas" and "Yes, No" in dv.error]
+    assert len(ideas) == 4  # Quantified, Good faith, One-off, Out of bounds
+    assert all(also_accepted() in dv.error for dv in ideas)
+
+
+def test_gnumeric_keeps_the_dropdowns(master, gnumeric, tmp_path):  # noqa: F811
+    read = read_validations(gnumeric, master, tmp_path)
+    lists = [v for v in read if v.type == "GNM_VALIDATION_TYPE_IN_LIST"]
+    assert len(lists) == len(_validations(master))
+    for v in lists:
+        assert v.expression.startswith(f"{LISTS_SHEET}!$"), (v.sheet, v.expression)  # not error("=...")
+        assert v.style == "GNM_VALIDATION_STYLE_INFO", (v.sheet, v.style)
+        assert v.message.startswith("Meant: "), v.message
