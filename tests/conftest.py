@@ -11,7 +11,7 @@ from cvm_xl.sample import sample_settings, sample_tables
 
 # Fixtures that start a second application; a test that uses one (even through another fixture) is an
 # engine test. olevba's tests carry the marker themselves.
-ENGINE_FIXTURES = frozenset({"libreoffice"})
+ENGINE_FIXTURES = frozenset({"libreoffice", "gnumeric"})
 
 
 def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:

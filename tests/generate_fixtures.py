@@ -43,7 +43,10 @@ _NUMBER_COLUMNS = {
     "Supplier realised",
     "Customer realised",
 }
-_YES_NO = {col.QUANTIFIED: True, col.GOOD_FAITH: False, col.ONE_OFF: False, col.OUT_OF_BOUNDS: False}
+_YES_NO = {
+    col.QUANTIFIED: True, col.GOOD_FAITH: False, col.ONE_OFF: False, col.OUT_OF_BOUNDS: False,
+    col.SHARE_SCREENING: False,
+}  # fmt: skip
 
 CUSTOMERS = [
     {
@@ -61,6 +64,7 @@ CUSTOMERS = [
         "Long-term culture": 4.0,
         "Excellence phase": "III",
         "Co-destiny": 4.0,
+        "Share screening": True,  # the supplier shares its screening with Kappa
     },
     {
         "Customer ID": "ZED-41",
@@ -69,6 +73,11 @@ CUSTOMERS = [
         "Account manager": "Priya Nandakumar",
         "Customer champion": None,
         "Wave start": D(2026, 6, 1),
+        # screened, and the screening kept internal (Share screening blank): never in its workbook
+        "Industry quartile": 3.0,
+        "Long-term culture": 1.75,
+        "Excellence phase": "II",
+        "Co-destiny": 1.25,
     },
     {
         "Customer ID": "MUE/88",
@@ -77,6 +86,7 @@ CUSTOMERS = [
         "Account manager": None,
         "Customer champion": None,
         "Wave start": None,
+        "Share screening": True,  # shared, though nothing is assessed yet
     },
 ]
 

@@ -12,7 +12,10 @@ from cvm_xl.core import columns as col
 from cvm_xl.core.passbook import RELATIONSHIP_PASSBOOK_COLUMNS
 from cvm_xl.core.settings import FIELD_LABELS, SETTING_LABELS
 from cvm_xl.core.sharing import METHOD_CHOICES as SHARING_METHOD_CHOICES
+from cvm_xl.core.spellings import YES_NO
 from cvm_xl.core.verdicts import VERDICTS
+from cvm_xl.formulas import names as NAMES
+from cvm_xl.formulas.cells import sheet_ref as sheet_ref  # 'Sign-off'!A1, Ideas!A1: one home
 from cvm_xl.spreadsheet.xmltext import letter
 
 COVER = "Cover"
@@ -24,11 +27,6 @@ TRACKING = "Tracking"
 WORKSHOP = "Workshop"
 SETTINGS = "Settings"
 RECORD = "Record"
-
-
-def sheet_ref(sheet: str) -> str:
-    """A sheet name as formulas write it ('Sign-off'!A1 needs quotes, Ideas!A1 does not)."""
-    return f"'{sheet}'" if not sheet.replace("_", "").isalnum() else sheet
 
 
 @dataclass(frozen=True)
@@ -128,20 +126,13 @@ METHOD_CHOICES = SHARING_METHOD_CHOICES  # auto, then each split method: the Set
 METHOD_FIRST_ROW = METHOD_HEADER_ROW + 1
 METHOD_LAST_ROW = METHOD_FIRST_ROW + len(METHOD_CHOICES) - 1
 
-# Workbook-level names the formulas use instead of cell addresses.
-SETTING_NAMES: dict[str, str] = {
-    "horizon_years": "HorizonYears",
-    "discount_rate": "DiscountRate",
-    "indifference_threshold": "IndifferenceThreshold",
-    "significance_threshold": "SignificanceThreshold",
-    "max_one_sided_loss": "MaxOneSidedLoss",
-    "target_supplier_share": "TargetSupplierShare",
-    "max_sign_off_ideas": "MaxSignOffIdeas",
-}
-ANNUITY_NAME = "AnnuityFactor"
-VERDICT_CODES_NAME = "VerdictCodes"
-VERDICT_LABELS_NAME = "VerdictLabels"
-METHODS_NAME = "SharingMethods"
+# Workbook-level names the formulas use instead of cell addresses: declared once, for the customer
+# workbooks and the live master alike, in ``cvm_xl.formulas.names``; here they point at cells.
+SETTING_NAMES = NAMES.SETTING_NAMES
+ANNUITY_NAME = NAMES.ANNUITY_NAME
+VERDICT_CODES_NAME = NAMES.VERDICT_CODES_NAME
+VERDICT_LABELS_NAME = NAMES.VERDICT_LABELS_NAME
+METHODS_NAME = NAMES.METHODS_NAME
 
 
 def settings_names() -> dict[str, str]:
@@ -179,11 +170,23 @@ MAP_TABLE_COLUMNS = (
 )
 MAP_ROW: dict[str, int] = {cell: MAP_TABLE_FIRST + i for i, cell in enumerate(MAP_CELL_ORDER)}
 
-# Passbook: lines from row 5 (header row 4); balances in I:J.
+# Passbook (SPEC §3.6): three lines per idea of the workbook from row 5 (header row 4), each with a
+# live "In passbook" flag from the idea's Status on the Ideas sheet; the realised value beside the
+# lines; balances in J:K.
 PASSBOOK_HEADER_ROW = 4
 PASSBOOK_FIRST_ROW = 5
-PASSBOOK_COLUMNS = RELATIONSHIP_PASSBOOK_COLUMNS
-BALANCE_LABEL_COL, BALANCE_VALUE_COL = "I", "J"
+IN_PASSBOOK = "In passbook"
+IN_PASSBOOK_YES, IN_PASSBOOK_NO = YES_NO[0]  # the flag as cvm-xl writes a Yes/No cell
+PASSBOOK_COLUMNS = (*RELATIONSHIP_PASSBOOK_COLUMNS[:3], IN_PASSBOOK, *RELATIONSHIP_PASSBOOK_COLUMNS[3:])
+PASSBOOK_LETTER: dict[str, str] = {name: letter(i) for i, name in enumerate(PASSBOOK_COLUMNS, start=1)}
+PASSBOOK_REALISED_COL = len(PASSBOOK_COLUMNS) + 1  # I, beside the planned lines
+BALANCE_LABEL_COL, BALANCE_VALUE_COL = "J", "K"
+# The last Ideas row the live sums over the Ideas sheet read (SUMPRODUCT needs a bounded range):
+# a customer may add ideas below the generated ones up to here.
+LIVE_IDEAS_LAST_ROW = 1000
+# The last row the input sheets' validation and conditional formats cover (Ideas, Tracking ...); the
+# live formulas read the Tracking rows as far (``generate.live_formulas.tracking_last_row``).
+LAST_VALIDATED_ROW = 5000
 BALANCE_ROWS = {
     "supplier": 5,
     "customer": 6,
@@ -212,6 +215,7 @@ SIGN_OFF_COLUMNS = (
     col.SUPPLIER_FINAL,
     col.CUSTOMER_FINAL,
     "Method",
+    IN_PASSBOOK,
 )
 SIGN_OFF_IDEAS_PER_PAGE = 12
 FINGERPRINT_CELL = "C3"
@@ -233,8 +237,13 @@ class SignOffLayout:
         return self.last_idea_row + 1
 
     @property
-    def note_row(self) -> int:
+    def live_total_row(self) -> int:
+        """The totals of the listed ideas whose Status puts them in the passbook now."""
         return self.total_row + 1
+
+    @property
+    def note_row(self) -> int:
+        return self.live_total_row + 1
 
     @property
     def sign_head_row(self) -> int:

@@ -41,7 +41,8 @@ from cvm_xl.core import columns as col
 from cvm_xl.core.cells import parse_yes_no, shown
 from cvm_xl.core.evaluation import evaluate_ideas
 from cvm_xl.core.fingerprint import canonical_date, canonical_money, canonical_number, canonical_text
-from cvm_xl.core.problems import ERROR, WARNING, Problem, WorkbookError, column_letter
+from cvm_xl.core.passbook import balances, passbook_lines
+from cvm_xl.core.problems import ERROR, WARNING, Code, Problem, WorkbookError, column_letter
 from cvm_xl.core.settings import Settings
 from cvm_xl.core.values import is_blank
 from cvm_xl.master.model import Master
@@ -542,7 +543,9 @@ def _missing_sheet(path: Path, sheet: str, names: Sequence[str], what: str) -> P
 
 def _read_customer(path: Path, properties: dict[str, str], names: list[str]) -> BookContent:
     file = str(path)
-    found = {s: find_sheet(names, s) for s in (L.IDEAS, L.TRACKING, L.SETTINGS, L.SIGN_OFF, L.RECORD)}
+    found = {
+        s: find_sheet(names, s) for s in (L.IDEAS, L.TRACKING, L.SETTINGS, L.SIGN_OFF, L.RECORD, L.PASSBOOK)
+    }
     _, rows = read_rows(path, [s for s in found.values() if s])
     ideas_sheet = found[L.IDEAS]
     if ideas_sheet is None:
@@ -610,7 +613,46 @@ def _read_customer(path: Path, properties: dict[str, str], names: list[str]) -> 
         places=places,
     )
     warnings = stale_cache_warnings(ideas, rows[ideas_sheet], content.evaluated)
+    passbook_sheet = found[L.PASSBOOK]
+    if passbook_sheet is not None:
+        warnings += stale_balance_warnings(content, customer_id, rows[passbook_sheet], passbook_sheet)
     return _with_problems(content, [*problems, *warnings])
+
+
+# The live Passbook's balances (SPEC §3.6) a returned workbook shows, by their row (books.layout).
+_BALANCE_FIGURES = {
+    "supplier": "Supplier balance",
+    "customer": "Customer balance",
+    "total": "Total value created",
+    "gap": "Equity gap",
+}
+
+
+def stale_balance_warnings(
+    content: BookContent, customer_id: str, rows: Sequence[Sequence[object]], sheet: str
+) -> list[Problem]:
+    """A warning for every balance of the Passbook sheet whose cached result differs from the
+    balance recomputed from the workbook's Status and value inputs (cells without a cached
+    result are skipped, as in ``stale_cache_warnings``)."""
+    b = balances(passbook_lines(content.customer_ideas(customer_id)), content.settings.target_supplier_share)
+    now = {"supplier": b.supplier, "customer": b.customer, "total": b.total, "gap": b.equity_gap}
+    column = ord(L.BALANCE_VALUE_COL) - 64
+    problems = []
+    for key, label in _BALANCE_FIGURES.items():
+        row = L.BALANCE_ROWS[key]
+        cached = cell_at(rows, row, column)
+        if cached is None or _same_figure(cached, now[key]):
+            continue
+        problems.append(
+            Problem(
+                content.file, sheet, row, label, cached,
+                f"The cell shows {_figure_text(cached)}, but the ideas' Status and values give "
+                f"{_figure_text(now[key])}: the saved result is out of date. cvm-xl uses the recomputed "
+                "figure.",
+                WARNING, _RECALCULATE, f"{L.BALANCE_VALUE_COL}{row}", Code.CELL_STALE_RESULT,
+            )
+        )  # fmt: skip
+    return problems
 
 
 def _own_customer(rows: Sequence[Sequence[object]], customer_id: str) -> Sequence[Sequence[object]]:

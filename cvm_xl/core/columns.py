@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from cvm_xl.core import spellings
+
 # Ideas: inputs
 IDEA_ID = "Idea ID"
 CUSTOMER_ID = "Customer ID"
@@ -53,10 +55,13 @@ IDEA_COMPUTED = (
 )  # fmt: skip
 IDEA_REQUIRED = (IDEA_ID, CUSTOMER_ID, TITLE)
 
+# Customers: Yes when the supplier shares its screening of the customer (SPEC §3.9 prerequisites) in
+# the customer's workbook; blank or No keeps that internal assessment out of it.
+SHARE_SCREENING = "Share screening"
 CUSTOMER_COLUMNS = (
     CUSTOMER_ID, "Customer", "Industry", "Account manager", "Customer champion", "Wave start",
     "Annual volume", "Unit", "Unit price", "Value guarantee", "Industry quartile",
-    "Long-term culture", "Excellence phase", "Co-destiny",
+    "Long-term culture", "Excellence phase", "Co-destiny", SHARE_SCREENING,
 )  # fmt: skip
 CUSTOMER_REQUIRED = (CUSTOMER_ID, "Customer")
 
@@ -71,10 +76,9 @@ TRACKING_REQUIRED = (IDEA_ID,)
 
 SETTINGS_COLUMNS = ("Setting", "Value")
 
-STATUSES = (
-    "Proposed", "Evaluated", "Selected", "Signed off", "Implementing", "Delivered", "Dropped",
-)  # fmt: skip
-PASSBOOK_STATUSES = ("Signed off", "Implementing", "Delivered")
+# The status values and those that enter the passbook are declared with their spellings.
+STATUSES = spellings.STATUSES
+PASSBOOK_STATUSES = spellings.PASSBOOK_STATUSES
 CATEGORIES = ("Hygiene", "Operational", "Joint study")
 FIRMS = ("Supplier", "Customer", "Joint")
 OWNER_FIRMS = ("Supplier", "Customer", "Joint")

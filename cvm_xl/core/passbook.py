@@ -6,12 +6,15 @@ say how it moves each firm's balance, so a balance is a plain column sum.
 
 from __future__ import annotations
 
+import math
+from decimal import ROUND_HALF_UP, Decimal
 from typing import NamedTuple
 
 import numpy as np
 import pandas as pd
 
 from cvm_xl.core import columns as col
+from cvm_xl.core import spellings
 
 LINE_SUPPLIER_VALUE = "Supplier value"
 LINE_CUSTOMER_VALUE = "Customer value"
@@ -25,10 +28,9 @@ RELATIONSHIP_PASSBOOK_COLUMNS = PASSBOOK_COLUMNS[1:]
 
 
 def in_passbook(status: object) -> bool:
-    return isinstance(status, str) and status.strip().lower() in _PASSBOOK_STATUSES
-
-
-_PASSBOOK_STATUSES = frozenset(s.lower() for s in col.PASSBOOK_STATUSES)
+    """Whether an idea of this Status enters the passbook (any spelling ``spellings.status`` reads:
+    the workbook formulas test the same table, ``spellings.excel_status_is``)."""
+    return spellings.is_passbook_status(status)
 
 
 def passbook_ideas(evaluated: pd.DataFrame) -> pd.DataFrame:
@@ -117,6 +119,20 @@ def equity_reading(gap: float, tolerance: float = BALANCE_TOLERANCE) -> str:
     return "Supplier ahead" if gap > 0 else "Customer ahead"
 
 
+def whole_amount(x: float) -> str:
+    """An amount as the advice writes it: rounded to a whole number half away from zero, with
+    thousands separators ('380,204'), as the cells beside it show it. ``WHOLE_AMOUNT_FORMULA`` is
+    the same in a workbook (Excel's FIXED rounds half away from zero too)."""
+    if not math.isfinite(x):
+        return str(x)
+    whole = Decimal(repr(x)).quantize(Decimal(1), rounding=ROUND_HALF_UP)
+    return f"{whole:,}" if whole else "0"
+
+
+# ``whole_amount`` as a classic Excel expression over the amount ``{x}``.
+WHOLE_AMOUNT_FORMULA = "FIXED({x},0)"
+
+
 def equity_advice(
     b: Balances, supplier: str = "Supplier", customer: str = "Customer", tolerance: float = BALANCE_TOLERANCE
 ) -> str:
@@ -124,7 +140,7 @@ def equity_advice(
     gap = b.equity_gap
     if abs(gap) <= tolerance:
         return f"Balanced: {supplier} and {customer} are at the target share."
-    amount = f"{abs(gap):,.0f}"
+    amount = whole_amount(abs(gap))
     if gap > 0:
         return (
             f"{supplier} ahead by {amount}: look for ideas that favour {customer}, "

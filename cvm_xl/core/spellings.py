@@ -107,3 +107,64 @@ def also_accepted(last: str = ", ") -> str:
     """The advertised alternatives to Yes/No for messages: 'Y/N, TRUE/FALSE, 1/0'."""
     shown = [f"{yes}/{no}" for yes, no in YES_NO[1:]]
     return ", ".join(shown[:-1]) + last + shown[-1] if len(shown) > 1 else "".join(shown)
+
+
+# --- statuses of an idea (SPEC §4 Status values, §3.6 which of them enter the passbook) -------------
+
+# The statuses in the order the dropdowns list them, and those that put an idea in the passbook.
+# Python (``status``, ``in_passbook`` of core.passbook) and the workbook formulas
+# (``excel_status_is``) read these two tuples, nothing else.
+STATUSES: tuple[str, ...] = (
+    "Proposed", "Evaluated", "Selected", "Signed off", "Implementing", "Delivered", "Dropped",
+)  # fmt: skip
+PASSBOOK_STATUSES: tuple[str, ...] = ("Signed off", "Implementing", "Delivered")
+
+# A status cell is read like every list value (``name_key``: case ignored, runs of white space one
+# space, none around it). Classic spreadsheet functions cannot collapse runs of spaces inside a text,
+# so the formulas compare the *compact* key instead: the cell without control characters (CLEAN) and
+# without spaces (SUBSTITUTE), case ignored. For every cell ``status`` accepts as a status (ASCII
+# white space around or between its words), the compact key is that status's compact key, and the
+# seven statuses' compact keys differ: so a formula and ``status`` agree on every cell cvm-xl reads.
+EXCEL_COMPACT_KEY = 'SUBSTITUTE(CLEAN({ref}&"")," ","")'
+_DROP_SPACE = {**_CLEAN, ord(" "): None}
+
+
+def compact_key(x: object) -> str:
+    """``EXCEL_COMPACT_KEY`` in Python: control characters and spaces dropped, lower case."""
+    text = x if type(x) is str else cell_text(x)
+    return text.translate(_DROP_SPACE).lower()
+
+
+def status(x: object) -> str | None:
+    """The status a cell names, in its canonical spelling (' signed OFF ' -> 'Signed off'); None
+    for a blank cell or one that names no status."""
+    if x is None or isinstance(x, bool | np.bool_) or (isinstance(x, float) and math.isnan(x)):
+        return None
+    return _STATUS_BY_KEY.get(name_key(x))
+
+
+_STATUS_BY_KEY = {name_key(s): s for s in STATUSES}
+
+
+def is_passbook_status(x: object) -> bool:
+    """Whether a Status cell puts its idea in the passbook (SPEC §3.6), as ``status`` reads it."""
+    return status(x) in PASSBOOK_STATUSES
+
+
+def excel_status_is(ref: str, statuses: tuple[str, ...] = PASSBOOK_STATUSES) -> str:
+    """A classic Excel test, TRUE when the cell ``ref`` names one of ``statuses`` (any case, spaces
+    and line breaks around or between the words): ``is_passbook_status`` for the default. The key
+    is compared with each status in turn, never with an array constant: Gnumeric compares
+    ``OR(x={...})`` in a cell formula with the first element only."""
+    key_of = EXCEL_COMPACT_KEY.format(ref=ref)
+    tests = [f'{key_of}="{compact_key(s)}"' for s in statuses]
+    return tests[0] if len(tests) == 1 else f"OR({','.join(tests)})"
+
+
+def excel_status_flags(cells: str, statuses: tuple[str, ...] = PASSBOOK_STATUSES) -> str:
+    """``excel_status_is`` cell by cell over a range (1 or 0 per cell, for SUMPRODUCT): OR would
+    fold the whole range into one answer, a sum of comparisons does not (the keys differ). The
+    formula holding it must be an array formula: Gnumeric takes CLEAN and SUBSTITUTE of a range
+    in an ordinary cell formula by implicit intersection, even inside SUMPRODUCT."""
+    key_of = EXCEL_COMPACT_KEY.format(ref=cells)
+    return "(" + "+".join(f'({key_of}="{compact_key(s)}")' for s in statuses) + ")"

@@ -34,7 +34,7 @@ from cvm_xl.generate.sheets import (
     tracking_report,
     wave_plan,
 )
-from cvm_xl.generate.sheets.common import RenderContext, Sheet
+from cvm_xl.generate.sheets.common import RenderContext, Sheet, header_codes
 
 CUSTOMER_SHEETS: list[Sheet[CustomerData]] = [
     cover.BUILDER,
@@ -59,7 +59,11 @@ class CustomerBookWriter:
         context = RenderContext(
             settings=settings, styles={}, sign_off=L.SignOffLayout(settings.max_sign_off_ideas)
         )
-        self.base: Base[CustomerData] = build_base(builders or CUSTOMER_SHEETS, context)
+        self.base: Base[CustomerData] = build_base(
+            builders or CUSTOMER_SHEETS,
+            context,
+            lambda data: header_codes(data.name, settings.supplier, data.generated.date()),
+        )
 
     def _document(self, data: CustomerData) -> tuple[bytes, dict[str, str]]:
         s = self.base.context.settings

@@ -1,7 +1,8 @@
 """One customer's relationship readiness (SPEC §3.9), prepared for its workbook by the core.
 
 ``RelationshipSlices`` takes a master's relationship tables once per run, leaves out everything
-that never leaves the master (the Out of bounds topics, every row marked out of bounds) and
+that never leaves the master (the Out of bounds topics, every row marked out of bounds, and the
+supplier's screening of a customer unless its ``Share screening`` cell says Yes) and
 groups the rest by customer, as plain rows; ``customer`` then gives one customer's
 ``CustomerRelationship``: its screening, its checklist with the stage scores, its maturity ratings
 and verdict, and its objectives, risks (rated, and counted on the heat map), exit triggers
@@ -25,7 +26,7 @@ from dataclasses import dataclass, field
 import pandas as pd
 
 from cvm_xl.core import cells
-from cvm_xl.core.columns import CUSTOMER_ID
+from cvm_xl.core.columns import CUSTOMER_ID, SHARE_SCREENING
 from cvm_xl.core.settings import Settings
 from cvm_xl.readiness import lifecycle
 from cvm_xl.readiness import tables as rt
@@ -35,14 +36,25 @@ from cvm_xl.readiness.lifecycle import StageScore
 from cvm_xl.readiness.maturity import MaturityVerdict, first_ratings, maturity_verdict, read_ratings
 from cvm_xl.readiness.out_of_bounds import exportable
 from cvm_xl.readiness.risks import heat_counts, rate_risks
-from cvm_xl.readiness.screening import ScreeningLine, ScreeningThresholds, screening_lines, screening_of
+from cvm_xl.readiness.screening import (
+    Screening,
+    ScreeningLine,
+    ScreeningThresholds,
+    screening_lines,
+    screening_of,
+)
 
 Row = dict[str, object]
 
 
 @dataclass(frozen=True)
 class CustomerRelationship:
-    """What one customer's Relationship sheet shows; rows are column name -> value."""
+    """What one customer's Relationship sheet shows; rows are column name -> value.
+
+    ``screening``, ``eligible`` and ``reasons`` are the supplier's internal assessment of the
+    customer (SPEC §3.9 prerequisites): they are filled only when ``screening_shared`` (the
+    customer's ``Share screening`` is Yes); otherwise they are empty, so no sheet can show them.
+    """
 
     customer_id: str
     as_of: dt.date
@@ -60,6 +72,7 @@ class CustomerRelationship:
     exits: list[Row] = field(default_factory=list)
     issues: list[Row] = field(default_factory=list)
     heat: dict[tuple[int, int], int] = field(default_factory=dict)  # (likelihood, impact) -> risks
+    screening_shared: bool = False
 
     @property
     def overall(self) -> StageScore:
@@ -152,8 +165,10 @@ class RelationshipSlices:
         """One customer's relationship; ``customer`` is its row of the Customers table."""
         cid = cells.text(customer_id) or ""
         t = self.thresholds
-        lines = screening_lines(customer, t)
-        screening = screening_of(lines)
+        shared = shares_screening(customer)
+        # Not shared: the assessment is not even computed, so nothing of it can reach the workbook.
+        lines = screening_lines(customer, t) if shared else ()
+        screening = screening_of(lines) if shared else Screening(False, [])
         if cid in self._lifecycle:
             checklist, stages, current = self._checklist(
                 self._entries[i] for i in self._lifecycle.positions(cid)
@@ -183,7 +198,19 @@ class RelationshipSlices:
                 [r[rt.IMPACT] for r in risks],
                 [r[rt.STATUS] for r in risks],
             ),
+            screening_shared=shared,
         )
+
+
+def shares_screening(customer: Mapping[str, object]) -> bool:
+    """Whether the supplier shares its screening of this customer in the customer's workbook: only
+    a Customers row whose ``Share screening`` reads Yes (any spelling of ``core.spellings``). Blank,
+    No or a value that is not Yes or No keep the internal assessment out (SPEC §3.9, §7)."""
+    return cells.safely(_yes_no_or_no, customer.get(SHARE_SCREENING)) is True
+
+
+def _yes_no_or_no(value: object) -> bool | None:
+    return cells.parse_yes_no(value, False)
 
 
 _OBJECTIVES = tuple(c for c in rt.OBJECTIVES.columns if c not in (CUSTOMER_ID, rt.OUT_OF_BOUNDS))

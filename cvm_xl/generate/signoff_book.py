@@ -22,7 +22,7 @@ from cvm_xl.generate.base import build_base
 from cvm_xl.generate.model import RunData
 from cvm_xl.generate.sheets import consolidated as C
 from cvm_xl.generate.sheets import portfolio, settings_sheet
-from cvm_xl.generate.sheets.common import RenderContext, Sheet
+from cvm_xl.generate.sheets.common import RenderContext, Sheet, header_codes
 from cvm_xl.master.model import Master
 from cvm_xl.spreadsheet.atomic import atomic_write
 
@@ -68,7 +68,10 @@ def signoff_workbook_bytes(master: Master, generated: dt.datetime | None = None)
     context = RenderContext(
         settings=settings, styles={}, sign_off=L.SignOffLayout(settings.max_sign_off_ideas)
     )
-    base = build_base(builders, context)
+    covers = "Consolidated sign-off: all customers (internal)"
+    base = build_base(
+        builders, context, lambda _: header_codes(covers, settings.supplier, run.generated.date())
+    )
     data = portfolio.portfolio_data(consolidated_data(run), master, run.generated.date())
     core = core_xml(
         title="Consolidated sign-off",

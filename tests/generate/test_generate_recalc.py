@@ -193,15 +193,20 @@ def test_passbook_sheet_matches_core(case, variant):
     for cid, name in case["books"].items():
         ws = case["loaded"][(variant, name)]["Passbook"]
         lines = passbook_lines(_customer_ideas(master, cid))
-        for i, line in enumerate(lines.itertuples(index=False)):
-            r = 5 + i
-            assert ws.cell(r, 1).value == line[1] and ws.cell(r, 4).value == line[4]
-            for c, k in ((5, 5), (6, 6), (7, 7)):
+        # Every idea has its three lines; those flagged In passbook (column D, live from the Status)
+        # are the core's passbook, in order.
+        rows = [
+            r for r in range(5, 5 + 3 * len(_customer_ideas(master, cid))) if ws.cell(r, 4).value == "Yes"
+        ]
+        assert len(rows) == len(lines)
+        for r, line in zip(rows, lines.itertuples(index=False), strict=True):
+            assert ws.cell(r, 1).value == line[1] and ws.cell(r, 5).value == line[4]
+            for c, k in ((6, 5), (7, 6), (8, 7)):
                 assert_cell(
                     ws.cell(r, c).value, line[k], f"{variant} {cid} Passbook {line[1]} {line[4]} col {c}"
                 )
         b = balances(lines, master.settings.target_supplier_share)
-        block = _labelled(ws, 9, 10)
+        block = _labelled(ws, 10, 11)
         by_prefix = {label.split(" (")[0]: value for label, value in block.items()}
         assert_cell(by_prefix[f"{master.settings.supplier} balance"], b.supplier, f"{cid} Bs")
         assert_cell(by_prefix["Customer balance"], b.customer, f"{cid} Bc")

@@ -2,7 +2,9 @@
 
 Every part of every generated workbook (sheets, hidden sheets, defined names, document properties,
 tables, chart) is unzipped and searched for the other customers' IDs, names, idea IDs and titles,
-raw workshop ideas and tracking notes, and for the out-of-bounds ideas and the raw ideas behind them.
+raw workshop ideas and tracking notes, and for the out-of-bounds ideas and the raw ideas behind them;
+and for the supplier's screening of the customer (SPEC §3.9), which only a customer whose
+``Share screening`` is Yes sees.
 """
 
 from __future__ import annotations
@@ -11,11 +13,13 @@ import zipfile
 from pathlib import Path
 from xml.sax.saxutils import escape
 
+import openpyxl
 import pytest
-from generate_fixtures import build_master
+from generate_fixtures import CUSTOMERS, build_master
 
 from cvm_xl.core import columns as col
 from cvm_xl.generate.batch import generate_customer_books
+from cvm_xl.readiness.screening import SCREENING_INPUTS, ScreeningThresholds, screening_lines
 
 
 @pytest.fixture(scope="module")
@@ -110,3 +114,68 @@ def test_the_search_would_find_the_customers_own_data(generated):
         parts = _parts(path)
         missing = [n for n in own if not any(f in t for f in _forms(n) for t in parts.values())]
         assert missing == [], f"{path.name} lacks its own {missing}"
+
+
+# --- the supplier's screening of a customer (SPEC §3.9) stays internal unless shared --------------
+
+OPTED_OUT, OPTED_IN = "ZED-41", "KAPPA-7"  # Share screening blank, and Yes (generate_fixtures)
+
+
+def _screening_needles(master, customer_id: str) -> dict[str, str]:
+    """The customer's screening as any sheet would show it: the prerequisites' labels, what each
+    needs, the reasons with the assessed values, and the verdict's label."""
+    customer = master.customers.set_index(col.CUSTOMER_ID).loc[customer_id].to_dict()
+    thresholds = ScreeningThresholds.of(master.settings)
+    out = {"Eligible for CVM": "verdict label", "Customer selection": "section title"}
+    for line in screening_lines(customer, thresholds):
+        out[line.label] = "prerequisite"
+        out[line.needed] = "threshold"
+        if line.reason:
+            out[line.reason] = "reason with the assessed value"
+    return out
+
+
+def _screening_values(master, customer_id: str) -> set[object]:
+    customer = master.customers.set_index(col.CUSTOMER_ID).loc[customer_id]
+    return {customer[name] for name in SCREENING_INPUTS}
+
+
+def _cell_values(path: Path) -> set[object]:
+    wb = openpyxl.load_workbook(path)
+    return {c.value for ws in wb.worksheets for row in ws.iter_rows() for c in row if c.value is not None}
+
+
+def test_the_fixture_screens_the_opted_out_customer(generated):
+    master, _ = generated
+    customers = master.customers.set_index(col.CUSTOMER_ID)
+    assert not customers.loc[OPTED_OUT, col.SHARE_SCREENING] and customers.loc[OPTED_IN, col.SHARE_SCREENING]
+    assert len([v for v in _screening_values(master, OPTED_OUT) if v == v]) == 4  # all four assessed
+    assert sum(label.startswith("reason") for label in _screening_needles(master, OPTED_OUT).values()) == 4
+
+
+def test_no_screening_in_the_book_of_a_customer_that_is_not_shared_it(generated):
+    master, books = generated
+    path = books[OPTED_OUT]
+    assert _found(_parts(path), _screening_needles(master, OPTED_OUT)) == []
+    values = _cell_values(path)
+    assert not {1.75, 1.25, "II"} & values, "an assessed value of the screening is in a cell"
+
+
+def test_a_shared_screening_is_in_the_customers_book(generated):
+    master, books = generated
+    path = books[OPTED_IN]
+    parts = _parts(path)
+    missing = [n for n in _screening_needles(master, OPTED_IN) if not _found(parts, {n: "screening"})]
+    assert missing == []
+    assert {1.0, 4.0, "III"} <= _cell_values(path)
+
+
+def test_sharing_it_shows_the_opted_out_customers_screening(tmp_path):
+    """The needles are real: with Share screening Yes the same customer's book holds every one."""
+    customers = [dict(c, **{col.SHARE_SCREENING: True}) for c in CUSTOMERS]
+    master = build_master(customers=customers)
+    [result] = generate_customer_books(master, tmp_path, customer_ids=[OPTED_OUT], workers=1)
+    parts = _parts(result.path)
+    missing = [n for n in _screening_needles(master, OPTED_OUT) if not _found(parts, {n: "screening"})]
+    assert missing == []
+    assert {1.75, 1.25, "II"} <= _cell_values(result.path)

@@ -86,7 +86,10 @@ NUMBER_COLUMNS = {
     "Tracking": ("Supplier realised", "Customer realised"),
 }  # fmt: skip
 DATE_COLUMNS = {"Customers": ("Wave start",), "Ideas": (col.START, col.END), "Tracking": ("Month",)}
-BOOL_COLUMNS = {"Ideas": (col.QUANTIFIED, col.GOOD_FAITH, col.ONE_OFF, col.OUT_OF_BOUNDS)}
+BOOL_COLUMNS = {
+    "Customers": (col.SHARE_SCREENING,),
+    "Ideas": (col.QUANTIFIED, col.GOOD_FAITH, col.ONE_OFF, col.OUT_OF_BOUNDS),
+}
 
 
 def test_columns_are_typed_like_a_loaded_master(tables):

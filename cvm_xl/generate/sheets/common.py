@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import threading
 from collections.abc import Callable, Hashable, Mapping
 from dataclasses import dataclass, field
 from typing import Any, Generic, TypeVar, cast
+from xml.sax.saxutils import escape as xml_escape
 
 from openpyxl.chart import BarChart, LineChart
 from openpyxl.worksheet.header_footer import HeaderFooterItem
@@ -93,6 +95,41 @@ class StaticSheet:
 Sheet = SheetBuilder[D] | StaticSheet
 
 
+# The page header names the workbook's customer, the supplier and the generation date (issue 12:
+# a printed page says whose it is and how current). The base workbook is built once per run, before
+# any customer is known, so ``page_setup`` writes this token as the header; ``build_base`` replaces
+# it in every workbook's sheets with ``header_codes`` of that workbook (``stamp_header``).
+HEADER_TOKEN = "cvm-xl-page-header"
+HEADER_XML = "&amp;C" + HEADER_TOKEN  # the token as openpyxl writes a centre header into the sheet XML
+MAX_HEADER = 255  # Excel's limit on a header's text, codes included
+_HEADER_SIZE = "&8 "  # 8 pt; the space keeps a leading digit of the text off the size code
+
+
+def _header_text(text: str, limit: int) -> str:
+    """Text for a header section in at most ``limit`` characters: '&' doubled (a lone '&' starts a
+    code), white space runs made one space, a longer text cut with '...'."""
+    text = " ".join(text.split()).replace("&", "&&")
+    if len(text) > limit:
+        text = text[: limit - 3].rstrip("& ") + "..."  # never cut a doubled '&' in half
+    return text
+
+
+def header_codes(customer: str, supplier: str, generated: dt.date) -> str:
+    """The page header of a generated workbook (SPEC §7: printed on A4 landscape) in Excel's header
+    codes: the customer on the left (or what the workbook covers, e.g. all customers), the supplier
+    in the centre and the generation date on the right, in 8 pt; never longer than Excel's 255
+    characters."""
+    left, centre, right = f"&L{_HEADER_SIZE}", f"&C{_HEADER_SIZE}Supplier: ", f"&R{_HEADER_SIZE}"
+    date = f"Generated {generated.isoformat()}"
+    room = (MAX_HEADER - len(left) - len(centre) - len(right) - len(date)) // 2
+    return f"{left}{_header_text(customer, room)}{centre}{_header_text(supplier, room)}{right}{date}"
+
+
+def stamp_header(sheet_xml: str, codes: str | None) -> str:
+    """A sheet part's XML with the page header token replaced by ``codes`` (None: no header)."""
+    return sheet_xml.replace(HEADER_XML, "" if codes is None else xml_escape(codes))
+
+
 def page_setup(
     ws: Worksheet,
     *,
@@ -102,8 +139,11 @@ def page_setup(
     fit_height: int = 0,
     portrait: bool = False,
     footer: bool = True,
+    header: bool = True,
 ) -> None:
-    """A4 landscape, ``fit_width`` pages wide, narrow margins, sheet name and page numbers in the footer."""
+    """A4 landscape, ``fit_width`` pages wide, narrow margins, sheet name and page numbers in the
+    footer, and with ``header`` the workbook's page header (``header_codes``: customer, supplier
+    and generation date, stamped per workbook)."""
     ws.page_setup.orientation = "portrait" if portrait else "landscape"
     ws.page_setup.paperSize = ws.PAPERSIZE_A4
     ws.page_setup.fitToWidth = fit_width
@@ -117,6 +157,8 @@ def page_setup(
         ws.print_title_rows = title_rows
     if title_cols:
         ws.print_title_cols = title_cols
+    if header:
+        odd_header(ws).center.text = HEADER_TOKEN
     if footer:
         odd = odd_footer(ws)
         odd.left.text = "&A"
@@ -140,6 +182,14 @@ def odd_footer(ws: Worksheet) -> HeaderFooterItem:
     # openpyxl gives every sheet a header and footer of each kind; the stubs allow None
     assert footer is not None, "a worksheet without an odd-page footer"
     return footer
+
+
+def odd_header(ws: Worksheet) -> HeaderFooterItem:
+    """The header of odd (here: all) pages."""
+    header = ws.oddHeader
+    # openpyxl gives every sheet a header and footer of each kind; the stubs allow None
+    assert header is not None, "a worksheet without an odd-page header"
+    return header
 
 
 def chart_size(chart: BarChart | LineChart, width: float, height: float) -> None:

@@ -17,7 +17,14 @@ from cvm_xl.core import columns as col
 from cvm_xl.core.verdicts import BY_CODE, GO_CODES
 from cvm_xl.generate.sheetdata import SheetData
 from cvm_xl.generate.sheets.common import RenderContext, SheetBuilder, page_setup, widths
-from cvm_xl.generate.sheets.table_sheet import header, plan, setup_table, table_ref, write_rows
+from cvm_xl.generate.sheets.table_sheet import (
+    header,
+    plan,
+    setup_table,
+    table_ref,
+    wrapped_row_heights,
+    write_rows,
+)
 from cvm_xl.spreadsheet.xmltext import criterion_literal, letter, string_literal
 
 SUMMARY, BY_CELL, BY_VERDICT, BY_CATEGORY, BY_STATUS, DETAIL = (
@@ -44,6 +51,7 @@ VERDICT_ORDER = (
 
 _FIXED = {
     "in.text": "fixed.text",
+    "in.text.wrap": "fixed.text.wrap",
     "in.center": "fixed.center",
     "in.money": "fixed.money",
     "in.share": "fixed.center",
@@ -64,6 +72,9 @@ DETAIL_COLUMNS: tuple[L.Column, ...] = (
     L.Column(PASSBOOK_CUSTOMER, 13, "fixed.money"),
 )
 DETAIL_LETTER = {c.name: letter(i) for i, c in enumerate(DETAIL_COLUMNS, start=1)}
+DETAIL_WRAPPED = tuple(c for c in DETAIL_COLUMNS if c.style.endswith(".wrap"))  # Title, Description
+# Printed: five pages wide with Customer ID to Title repeated on each, about 85% of full size.
+DETAIL_PAGES_WIDE = 5
 
 
 @dataclass
@@ -320,7 +331,7 @@ def _setup_summary_sheet(name: str) -> Callable[[Worksheet, RenderContext], None
 def _setup_detail(ws: Worksheet, ctx: RenderContext) -> None:
     setup_table(ws, DETAIL_COLUMNS, DETAIL_TABLE)
     ws.freeze_panes = f"E{L.FIRST_ROW}"
-    page_setup(ws, title_rows=f"{L.HEADER_ROW}:{L.HEADER_ROW}", title_cols="A:D", fit_width=4)
+    page_setup(ws, title_rows=f"{L.HEADER_ROW}:{L.HEADER_ROW}", title_cols="A:D", fit_width=DETAIL_PAGES_WIDE)
 
 
 def _render_detail(data: ConsolidatedData, ctx: RenderContext) -> SheetData:
@@ -338,6 +349,7 @@ def _render_detail(data: ConsolidatedData, ctx: RenderContext) -> SheetData:
     header(sd, DETAIL_COLUMNS)
     columns = {c.name: data.detail[c.name].tolist() for c in DETAIL_COLUMNS}
     write_rows(sd, plan(DETAIL_COLUMNS, ctx.styles), columns, len(data.detail), L.FIRST_ROW)
+    wrapped_row_heights(sd, DETAIL_WRAPPED, columns, len(data.detail), L.FIRST_ROW)
     return sd
 
 

@@ -10,10 +10,10 @@ from openpyxl.worksheet.worksheet import Worksheet
 from cvm_xl import __version__
 from cvm_xl.books import layout as L
 from cvm_xl.core import columns as col
-from cvm_xl.core.passbook import equity_reading
+from cvm_xl.core.passbook import LINE_SUPPLIER_VALUE, equity_reading, in_passbook
 from cvm_xl.core.verdicts import GO_CODES
 from cvm_xl.core.wave import MILESTONE, wave_end, wave_plan
-from cvm_xl.generate import formulas as F
+from cvm_xl.generate import live_formulas as LF
 from cvm_xl.generate.model import CustomerData
 from cvm_xl.generate.sheetdata import SheetData
 from cvm_xl.generate.sheets.common import (
@@ -24,7 +24,7 @@ from cvm_xl.generate.sheets.common import (
     protect,
     widths,
 )
-from cvm_xl.spreadsheet.xmltext import criterion_literal
+from cvm_xl.spreadsheet.xmltext import criterion_literal, string_literal
 
 # Cover label -> milestone of ``wave.wave_plan`` (SPEC §3.7): the dates come from the core.
 WAVE_MILESTONES = {
@@ -52,8 +52,8 @@ GUIDE = (
     (L.MAP, "The Idea Portfolio Map: how many ideas fall in each of the nine cells and their net value."),
     (
         L.PASSBOOK,
-        "The gives and gets of every signed-off idea and whether the relationship is in "
-        "balance (equity gap).",
+        "The gives and gets of every idea signed off, implementing or delivered (live from the Status "
+        "column) and whether the relationship is in balance (equity gap).",
     ),
     (
         L.SIGN_OFF,
@@ -71,7 +71,7 @@ GUIDE = (
     (L.WORKSHOP, "The raw ideas of the workshop and the mother idea each one fed."),
     (
         "Relationship",
-        "Readiness: screening, the eight collaboration stages, maturity, objectives, risks, exit, issues.",
+        "Readiness: the eight collaboration stages, maturity, objectives, risks, exit, issues.",
     ),
     (L.SETTINGS, "The settings every formula uses (horizon, discount rate, thresholds)."),
 )
@@ -91,8 +91,13 @@ def _guide_row() -> int:
     return 25
 
 
-def _go_sum(name: str) -> str:
-    return f"SUMIFS({F.ideas_column(name)},{F.ideas_column(col.VERDICT_CODE)},{GO_CRITERION})"
+# The value columns the Cover adds up over the Go ideas, each labelled "<column> of Go ideas".
+GO_TOTALS = (col.SUPPLIER_VALUE, col.CUSTOMER_VALUE, col.NET_VALUE)
+
+
+def _go_sum(name: str, last: int) -> str:
+    """A column of the Go ideas added up, over the Ideas rows to ``last`` (``live_formulas``)."""
+    return f"SUMIFS({LF.ideas_range(name, last)},{LF.ideas_range(col.VERDICT_CODE, last)},{GO_CRITERION})"
 
 
 def render(data: CustomerData, ctx: RenderContext) -> SheetData:
@@ -166,18 +171,27 @@ def _figures(sd: SheetData, data: CustomerData, ctx: RenderContext) -> None:
     passbook = L.sheet_ref(L.PASSBOOK)
     v = L.BALANCE_VALUE_COL
     rows = L.BALANCE_ROWS
+    # Bounded ranges, never whole columns (``live_formulas``): the Ideas rows a customer may fill
+    # and the Passbook's lines. One line per idea of each kind: the Supplier value lines flagged Yes
+    # count the ideas in it.
+    last, lines = LF.ideas_last_row(data.n_ideas), LF.passbook_last_row(data.n_ideas)
+    codes = LF.ideas_range(col.VERDICT_CODE, last)
+    in_passbook_count = (
+        f'COUNTIFS({passbook}!{LF.column(L.IN_PASSBOOK, lines)},"{L.IN_PASSBOOK_YES}",'
+        f"{passbook}!{LF.column('Line', lines)},{string_literal(LINE_SUPPLIER_VALUE)})"
+    )
+    entered = sum(1 for status in ideas[col.STATUS] if in_passbook(status))
     figures = (
         (
             "Ideas in this workbook",
-            f"COUNTIFS({F.ideas_column(col.CUSTOMER_ID)},{criterion_literal(data.customer_id)})",
+            f"COUNTIFS({LF.ideas_range(col.CUSTOMER_ID, last)},{criterion_literal(data.customer_id)})",
             data.n_ideas,
             "kv.count",
         ),
-        ("Go ideas", f"COUNTIFS({F.ideas_column(col.VERDICT_CODE)},{GO_CRITERION})", len(go), "kv.count"),
+        ("Go ideas", f"COUNTIFS({codes},{GO_CRITERION})", len(go), "kv.count"),
         ("Ideas for sign-off", f'COUNTIFS({sign_off_ids},"?*")', len(data.selected()), "kv.count"),
-        ("Supplier value of Go ideas", _go_sum(col.SUPPLIER_VALUE), go_total(col.SUPPLIER_VALUE), "kv.money"),
-        ("Customer value of Go ideas", _go_sum(col.CUSTOMER_VALUE), go_total(col.CUSTOMER_VALUE), "kv.money"),
-        ("Net value of Go ideas", _go_sum(col.NET_VALUE), go_total(col.NET_VALUE), "kv.money"),
+        ("Ideas in the passbook", in_passbook_count, entered, "kv.count"),
+        *((f"{name} of Go ideas", _go_sum(name, last), go_total(name), "kv.money") for name in GO_TOTALS),
         ("Passbook: supplier balance", f"{passbook}!${v}${rows['supplier']}", b.supplier, "kv.money"),
         ("Passbook: customer balance", f"{passbook}!${v}${rows['customer']}", b.customer, "kv.money"),
         ("Passbook: equity gap", f"{passbook}!${v}${rows['gap']}", b.equity_gap, "kv.money"),
@@ -192,8 +206,9 @@ def _figures(sd: SheetData, data: CustomerData, ctx: RenderContext) -> None:
     sd.blank(17, 6, "section")
     sd.text(18, 5, "fingerprint", data.fingerprint)
     sd.height(18, 22)
-    sd.text(19, 5, "note", "Computed from the signed ideas and the settings;")
-    sd.text(20, 5, "note", "any later change to them changes it.")
+    sd.text(19, 5, "note", "A snapshot of the ideas signed off at generation and the")
+    sd.text(20, 5, "note", "settings; cvm-xl verify shows whether they changed since.")
+    sd.text(21, 5, "note", "Figures, passbook and monthly report follow your edits live.")
 
 
 BUILDER = SheetBuilder(name=L.COVER, setup=setup, render=render)

@@ -4,25 +4,32 @@ from __future__ import annotations
 
 from openpyxl.formatting.rule import FormulaRule
 from openpyxl.styles import Font, PatternFill
-from openpyxl.worksheet.datavalidation import DataValidation
 from openpyxl.worksheet.worksheet import Worksheet
 
 from cvm_xl.books import layout as L
 from cvm_xl.core import columns as col
-from cvm_xl.core import spellings
 from cvm_xl.generate.formulas import idea_formulas
 from cvm_xl.generate.model import CustomerData
 from cvm_xl.generate.sheetdata import SheetData
 from cvm_xl.generate.sheets.common import PROTECTION_NOTE, RenderContext, SheetBuilder, page_setup, protect
 from cvm_xl.generate.sheets.table_sheet import (
+    LAST_VALIDATED_ROW,
     choice,
     header,
+    number_range,
     plan,
     setup_table,
     table_ref,
     validation,
+    wrapped_row_heights,
     write_rows,
+    yes_no_choice,
 )
+
+# Re-exported: the passbook and the master's wave sheet size their rows with these (one home:
+# table_sheet).
+from cvm_xl.generate.sheets.table_sheet import LINE_POINTS as LINE_POINTS
+from cvm_xl.generate.sheets.table_sheet import text_lines as text_lines
 
 TABLE = "IdeasTable"
 VERDICT_FILLS = {
@@ -40,9 +47,9 @@ def setup(ws: Worksheet, ctx: RenderContext) -> None:
     setup_table(ws, L.IDEA_COLUMNS, TABLE)
     ws.freeze_panes = f"D{L.FIRST_ROW}"
     letter = L.IDEA_LETTER
-    yes_no = choice(spellings.YES_NO[0])  # the canonical pair; the formulas read every spelling
+    yes_no = yes_no_choice()  # Yes and No offered; the formulas read every spelling
     for name in L.YES_NO_COLUMNS:
-        yes_no.add(f"{letter[name]}{L.FIRST_ROW}:{letter[name]}5000")
+        yes_no.add(f"{letter[name]}{L.FIRST_ROW}:{letter[name]}{LAST_VALIDATED_ROW}")
     ws.add_data_validation(yes_no)
     validation(ws, letter[col.CATEGORY], choice(col.CATEGORIES))
     validation(
@@ -50,18 +57,13 @@ def setup(ws: Worksheet, ctx: RenderContext) -> None:
     )
     validation(ws, letter[col.OWNER_FIRM], choice(col.OWNER_FIRMS))
     validation(ws, letter[col.STATUS], choice(col.STATUSES))
-    share = DataValidation(type="decimal", operator="between", formula1="0", formula2="1", allow_blank=True)
-    share.error, share.showErrorMessage = "Supplier share is a fraction between 0 and 1 (e.g. 40%).", True
-    validation(ws, letter[col.SUPPLIER_SHARE], share)
+    share = "Supplier share is a fraction between 0 and 1: 40% or 0.4."
+    validation(ws, letter[col.SUPPLIER_SHARE], number_range("decimal", "0", "1", share))
     for name in (col.START, col.END):
-        date = DataValidation(type="date", operator="greaterThan", formula1="1", allow_blank=True)
-        date.error, date.showErrorMessage = "Enter a date, e.g. 2026-03-31.", True
-        validation(ws, letter[name], date)
+        validation(ws, letter[name], number_range("date", "1", None, "Enter a date, e.g. 2026-03-31."))
+    amount = "Enter an amount in currency units, or leave blank."
     for name in col.VALUE_INPUTS:
-        amount = DataValidation(type="decimal", operator="between", formula1="-1E+15", formula2="1E+15")
-        amount.allow_blank = True
-        amount.error, amount.showErrorMessage = "Enter an amount in currency units, or leave blank.", True
-        validation(ws, letter[name], amount)
+        validation(ws, letter[name], number_range("decimal", "-1E+15", "1E+15", amount))
     code = letter[col.VERDICT_CODE]
     target = f"{letter[col.VERDICT]}{L.FIRST_ROW}:{code}5000"
     for verdict_code, (fill, font) in VERDICT_FILLS.items():
@@ -77,25 +79,12 @@ def setup(ws: Worksheet, ctx: RenderContext) -> None:
 
 
 WRAPPED = tuple(c for c in L.IDEA_COLUMNS if c.style == "in.text.wrap")
-LINE_POINTS = 12.75
-MAX_LINES = 4  # longer texts are cut in the grid (they stay whole in the cell)
-
-
-def text_lines(text: object, width: float) -> int:
-    """Lines a wrapped text takes in a column of this width (10 pt Calibri, about 1.15 chars per unit)."""
-    if not isinstance(text, str) or not text:
-        return 1
-    chars = max(1, int(width * 1.15))
-    # Word wrapping leaves lines about 10% short of full; newlines start lines of their own.
-    return sum(-(-int(len(part) * 1.1) // chars) or 1 for part in text.split("\n"))
 
 
 def row_heights(sd: SheetData, data: CustomerData) -> None:
-    """Rows tall enough for wrapped titles and descriptions (Excel does not fit them on opening)."""
-    for i in range(data.n_ideas):
-        lines = max(text_lines(data.ideas[c.name][i], c.width) for c in WRAPPED)
-        if lines > 1:
-            sd.height(L.FIRST_ROW + i, 3 + LINE_POINTS * min(lines, MAX_LINES))
+    """Rows tall enough for wrapped titles and descriptions, however long (Excel does not fit
+    them on opening): ``table_sheet.wrapped_row_heights``."""
+    wrapped_row_heights(sd, WRAPPED, data.ideas, data.n_ideas, L.FIRST_ROW)
 
 
 def render(data: CustomerData, ctx: RenderContext) -> SheetData:

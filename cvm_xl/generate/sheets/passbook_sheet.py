@@ -1,9 +1,13 @@
-"""Passbook sheet: three lines per signed-off idea with the value realised so far beside them,
-balances per firm, each firm's share, the equity gap and what to do about it (SPEC §3.6)."""
+"""Passbook sheet (SPEC §3.6), live: three lines per idea of the workbook with an "In passbook" flag
+that follows the idea's Status on the Ideas sheet, the value realised so far beside them (the
+Tracking sheet, rows added below included), balances per firm, each firm's share, the equity gap
+and what to do about it.
+
+Every figure is a formula (``generate.live_formulas``): a customer who sets an idea to Signed off
+(in any spelling), or types a tracking row, sees the balances, the gap and the advice move.
+"""
 
 from __future__ import annotations
-
-from decimal import ROUND_HALF_UP, Decimal
 
 import pandas as pd
 from openpyxl.worksheet.worksheet import Worksheet
@@ -14,13 +18,17 @@ from cvm_xl.core import columns as col
 from cvm_xl.core.passbook import (
     BALANCE_TOLERANCE,
     LINE_CUSTOMER_VALUE,
+    LINE_KINDS,
     LINE_SUPPLIER_VALUE,
+    LINE_TRANSFER,
     Balances,
     equity_advice,
     equity_reading,
+    in_passbook,
 )
 from cvm_xl.core.tracking import CUSTOMER_REALISED, SUPPLIER_REALISED
 from cvm_xl.generate import formulas as F
+from cvm_xl.generate import live_formulas as LF
 from cvm_xl.generate.model import CustomerData
 from cvm_xl.generate.sheetdata import SheetData
 from cvm_xl.generate.sheets.common import (
@@ -31,73 +39,35 @@ from cvm_xl.generate.sheets.common import (
     protect,
     widths,
 )
-from cvm_xl.generate.sheets.table_sheet import plan, row_cells
+from cvm_xl.generate.sheets.ideas import LINE_POINTS, text_lines
 from cvm_xl.spreadsheet import xmltext as x
-from cvm_xl.spreadsheet.xmltext import criterion_literal, formula_text, letter, string_literal
+from cvm_xl.spreadsheet.xmltext import criterion_literal, formula_text, letter, lookup_literal
 
-SOURCE = {LINE_SUPPLIER_VALUE: col.SUPPLIER_VALUE, LINE_CUSTOMER_VALUE: col.CUSTOMER_VALUE}
-HEADER_STYLE = ("header.input",) * 4 + ("header.calc",) * 3
-LINE_COLUMNS = (
-    L.Column(col.IDEA_ID, 11, "fixed.text"),
-    L.Column(col.TITLE, 42, "fixed.text"),
-    L.Column(col.STATUS, 13, "fixed.center"),
-    L.Column("Line", 16, "fixed.text"),
-)
-
-
+AMOUNT_SOURCE = {LINE_SUPPLIER_VALUE: col.SUPPLIER_VALUE, LINE_CUSTOMER_VALUE: col.CUSTOMER_VALUE,
+                 LINE_TRANSFER: col.TRANSFER}  # fmt: skip
+HEADER_STYLE = ("header.input",) + ("header.calc",) * (len(L.PASSBOOK_COLUMNS) - 1)
+TITLE_WIDTH = 42
+WIDTHS = {"A": 11, "B": TITLE_WIDTH, "C": 13, "D": 10, "E": 15, "F": 14, "G": 14, "H": 14, "I": 15,
+          "J": 34, "K": 16}  # fmt: skip
 REALISED_HEADER = "Realised to date"
-# Below the balance block: the realised figures, then the plain-language suggestion (I:J merged).
+REALISED_COL = L.PASSBOOK_REALISED_COL
+# Below the balance block: the realised figures, then the plain-language suggestion (J:K merged).
 SUGGESTION_LABEL_ROW = L.BALANCE_ROWS["reading"] + 5
 SUGGESTION_ROW, SUGGESTION_LINES = SUGGESTION_LABEL_ROW + 1, 4
-REALISED_COL = len(L.PASSBOOK_COLUMNS) + 1  # H, beside the planned lines
-_TRACKING_LETTER = {c.name: letter(i) for i, c in enumerate(L.TRACKING_COLUMNS_LAYOUT, start=1)}
-# A value line's realised amount: what the Tracking sheet records for the idea and firm (rows with
-# a month, as the monthly report counts them); a transfer is agreed, not tracked.
-REALISED_SOURCE = {LINE_SUPPLIER_VALUE: SUPPLIER_REALISED, LINE_CUSTOMER_VALUE: CUSTOMER_REALISED}
-
-
-def _tracking_column(name: str) -> str:
-    x = _TRACKING_LETTER[name]
-    return f"{L.TRACKING}!${x}:${x}"
-
-
-def realised_formula(idea_criterion: str, line: str) -> str:
-    month = _tracking_column("Month")
-    return (
-        f"SUMIFS({_tracking_column(REALISED_SOURCE[line])},{_tracking_column(col.IDEA_ID)},"
-        f'{idea_criterion},{month},"<>")'
-    )
-
-
-def _whole(amount: float) -> str:
-    """A whole amount as a formula's ROUND(x,0)&"" shows it (half away from zero, no separators)."""
-    return str(int(Decimal(repr(amount)).quantize(Decimal(1), rounding=ROUND_HALF_UP)))
+LABEL_COL = L.PASSBOOK_REALISED_COL + 1  # J
+VALUE_COL = LABEL_COL + 1  # K
+REALISED_SOURCE = LF.REALISED_SOURCE
+_P = L.PASSBOOK_LETTER
 
 
 def advice_text(b: Balances, supplier: str, customer: str) -> str:
-    """``equity_advice`` as the sheet's formula shows it: whole amounts without thousands separators
-    (the classic functions allowed in the workbook cannot group digits)."""
-    text = equity_advice(b, supplier, customer)
-    return text.replace(f"{abs(b.equity_gap):,.0f}", _whole(abs(b.equity_gap)))
-
-
-def advice_formula(gap: str, supplier: str, customer: str) -> str:
-    """The sentences of ``equity_advice`` as a formula over the equity gap cell."""
-
-    def sentence(*parts: str) -> str:  # texts, with the amount between them
-        amount = f"&ROUND(ABS({gap}),0)&"
-        return amount.join(string_literal(p) for p in parts)
-
-    s, c = supplier, customer
-    balanced = string_literal(f"Balanced: {s} and {c} are at the target share.")
-    ahead = sentence(f"{s} ahead by ", f": look for ideas that favour {c}, or transfer ", f" to {c}.")
-    premium = " (e.g. as a price premium)."
-    behind = sentence(f"{c} ahead by ", f": look for ideas that favour {s}, or {c} transfers ", premium)
-    return f"IF(ABS({gap})<={BALANCE_TOLERANCE},{balanced},IF({gap}>0,{ahead},{behind}))"
+    """What the advice cell shows for these balances (``equity_advice``, its amounts as the cells
+    beside it show them)."""
+    return equity_advice(b, supplier, customer)
 
 
 def setup(ws: Worksheet, ctx: RenderContext) -> None:
-    widths(ws, {"A": 11, "B": 42, "C": 13, "D": 16, "E": 14, "F": 14, "G": 14, "H": 15, "I": 34, "J": 16})
+    widths(ws, WIDTHS)
     ws.freeze_panes = f"A{L.PASSBOOK_FIRST_ROW}"
     last = SUGGESTION_ROW + SUGGESTION_LINES - 1
     ws.merge_cells(f"{L.BALANCE_LABEL_COL}{SUGGESTION_ROW}:{L.BALANCE_VALUE_COL}{last}")
@@ -114,9 +84,10 @@ def render(data: CustomerData, ctx: RenderContext) -> SheetData:
         L.NOTE_ROW,
         1,
         "note",
-        "Every idea signed off, implementing or delivered enters with three lines: "
-        "the value each firm gets and the transfer from supplier to customer. The Supplier and "
-        "Customer columns show how a line moves each firm's balance.",
+        "Live: every idea of the Ideas sheet has three lines (the value each firm gets and the transfer "
+        "from supplier to customer); it is in the passbook while its Status there is Signed off, "
+        "Implementing or Delivered. The Supplier and Customer columns show how a line moves each firm's "
+        "balance; Realised to date adds up the Tracking sheet.",
     )
     sd.text(L.NOTE_ROW + 1, 1, "note", PROTECTION_NOTE)
     hr = L.PASSBOOK_HEADER_ROW
@@ -124,43 +95,95 @@ def render(data: CustomerData, ctx: RenderContext) -> SheetData:
         sd.text(hr, c, style, name)
     sd.text(hr, REALISED_COL, "header.calc", REALISED_HEADER)
     sd.height(hr, 20)
-    lines = data.passbook
-    plans = ctx.once("passbook", lambda: plan(LINE_COLUMNS, ctx.styles))
-    n = len(lines["Line"])
-    texts = row_cells(plans, lines, n, L.PASSBOOK_FIRST_ROW)
-    money = ctx.styles["calc.money"]
-    cell = x.formula_cell
     realised = _realised(data)
-    h = letter(REALISED_COL)
-    rows = []
-    for i, kind in enumerate(lines["Line"]):
-        r = L.PASSBOOK_FIRST_ROW + i
-        criterion = criterion_literal(str(lines[col.IDEA_ID][i]))
-        literal = formula_text(criterion)
-        amount = F.sum_template(SOURCE.get(kind, col.TRANSFER)).replace(F.ID_SLOT, literal)
-        # A value line moves one firm's balance (the other side is a plain 0); a transfer moves both.
-        zero_supplier = f'<c r="F{r}" s="{money}"><v>0</v></c>'
-        zero_customer = f'<c r="G{r}" s="{money}"><v>0</v></c>'
-        if kind == LINE_SUPPLIER_VALUE:
-            sides = cell(f"F{r}", money, f"E{r}", lines["Supplier"][i]) + zero_customer
-        elif kind == LINE_CUSTOMER_VALUE:
-            sides = zero_supplier + cell(f"G{r}", money, f"E{r}", lines["Customer"][i])
-        else:
-            sides = cell(f"F{r}", money, f"-E{r}", lines["Supplier"][i]) + cell(
-                f"G{r}", money, f"E{r}", lines["Customer"][i]
-            )
-        if kind in REALISED_SOURCE:
-            so_far = realised.get((str(lines[col.IDEA_ID][i]).strip(), kind), 0.0)
-            tracked = cell(f"{h}{r}", money, formula_text(realised_formula(criterion, kind)), so_far)
-        else:
-            tracked = x.blank_cell(f"{h}{r}", money)
-        rows.append(texts[i] + cell(f"E{r}", money, amount, lines["Amount"][i]) + sides + tracked)
+    rows = _lines(data, ctx, realised)
     if rows:
         sd.block(L.PASSBOOK_FIRST_ROW, rows, REALISED_COL)
-    if not lines["Line"]:
-        sd.text(L.PASSBOOK_FIRST_ROW, 1, "note", "No idea is signed off, implementing or delivered yet.")
+        for i, title in enumerate(data.ideas[col.TITLE]):
+            lines = text_lines(title, TITLE_WIDTH)
+            if lines > 1:  # the whole title shows, on each of the idea's three lines
+                for k in range(len(LINE_KINDS)):
+                    sd.height(L.PASSBOOK_FIRST_ROW + len(LINE_KINDS) * i + k, 3 + LINE_POINTS * lines)
+    else:
+        sd.text(L.PASSBOOK_FIRST_ROW, 1, "note", "The workbook has no ideas yet.")
     _balances(sd, data, ctx, realised)
     return sd
+
+
+def _lines(data: CustomerData, ctx: RenderContext, realised: dict[tuple[str, str], float]) -> list[str]:
+    """The cells of the lines, one string per row: three rows per idea in the Ideas sheet's order."""
+    st = ctx.styles
+    money, text, centre = st["calc.money"], st["calc.text.wrap"], st["calc.center"]
+    ideas = data.ideas
+    ideas_last = LF.ideas_last_row(data.n_ideas)
+    tracking_last = LF.tracking_last_row(len(data.tracking[col.IDEA_ID]))
+    out: list[str] = []
+    r = L.PASSBOOK_FIRST_ROW
+    for i, raw_id in enumerate(ideas[col.IDEA_ID]):
+        idea_id = str(raw_id).strip()
+        criterion = formula_text(criterion_literal(idea_id))
+        lookup = formula_text(lookup_literal(idea_id))
+        status = ideas[col.STATUS][i]
+        entered = in_passbook(status)
+        flag = L.IN_PASSBOOK_YES if entered else L.IN_PASSBOOK_NO
+        first = r
+        amounts = {kind: _number(ideas[AMOUNT_SOURCE[kind]][i]) for kind in LINE_KINDS}
+        for kind in LINE_KINDS:
+            cells = [x.value_cell(f"A{r}", st["fixed.text"], raw_id)]
+            if r == first:
+                title = LF.idea_text_template(col.TITLE).replace(F.ID_SLOT, lookup)
+                status_now = LF.idea_text_template(col.STATUS).replace(F.ID_SLOT, lookup)
+                cells += [
+                    x.formula_cell(f"B{r}", text, title, ideas[col.TITLE][i]),
+                    x.formula_cell(f"C{r}", centre, status_now, status),
+                    x.formula_cell(f"D{r}", centre, formula_text(LF.in_passbook(f"C{r}")), flag),
+                ]
+            else:  # the idea's other lines repeat its first line's title, status and flag
+                cells += [
+                    x.formula_cell(f"{c}{r}", style, f"{c}{first}", value)
+                    for c, style, value in (("B", text, ideas[col.TITLE][i]), ("C", centre, status),
+                                            ("D", centre, flag))
+                ]  # fmt: skip
+            cells.append(x.text_cell(f"E{r}", st["fixed.text"], kind))
+            amount = amounts[kind]
+            source = LF.idea_amount_template(AMOUNT_SOURCE[kind], ideas_last).replace(F.ID_SLOT, criterion)
+            cells.append(x.formula_cell(f"F{r}", money, source, amount))
+            cells += _moves(r, kind, amount if entered else 0.0, money)
+            if kind in REALISED_SOURCE:
+                so_far = realised.get((idea_id, kind), 0.0)
+                formula = LF.realised_template(kind, tracking_last).replace(F.ID_SLOT, criterion)
+                cells.append(x.formula_cell(f"{letter(REALISED_COL)}{r}", money, formula, so_far))
+            else:
+                cells.append(x.blank_cell(f"{letter(REALISED_COL)}{r}", money))
+            out.append("".join(cells))
+            r += 1
+    return out
+
+
+def _number(value: object) -> float:
+    """An amount as SUMIFS gives it: a blank (unquantified) value counts as 0."""
+    return 0.0 if value is None or value != value else float(value)  # type: ignore[arg-type]
+
+
+def _moves(r: int, kind: str, amount: float, money: int) -> list[str]:
+    """How the line moves each firm's balance (``passbook_lines``): a value line moves one firm's,
+    a transfer both; nothing while the idea is out of the passbook."""
+    flag, f = f"$D{r}", f"F{r}"
+    supplier = {
+        LINE_SUPPLIER_VALUE: (f, amount),
+        LINE_CUSTOMER_VALUE: None,
+        LINE_TRANSFER: (f"-{f}", -amount),
+    }
+    customer = {LINE_SUPPLIER_VALUE: None, LINE_CUSTOMER_VALUE: (f, amount), LINE_TRANSFER: (f, amount)}
+    cells = []
+    for c, side in ((_P["Supplier"], supplier[kind]), (_P["Customer"], customer[kind])):
+        if side is None:
+            cells.append(f'<c r="{c}{r}" s="{money}"><v>0</v></c>')
+        else:
+            cells.append(
+                x.formula_cell(f"{c}{r}", money, formula_text(LF.moves(flag, side[0])), side[1] + 0.0)
+            )
+    return cells
 
 
 def _realised(data: CustomerData) -> dict[tuple[str, str], float]:
@@ -184,87 +207,66 @@ def _balances(
     sd: SheetData, data: CustomerData, ctx: RenderContext, realised_so_far: dict[tuple[str, str], float]
 ) -> None:
     b = data.balances
-    lc, vc = 9, 10
+    lc, vc = LABEL_COL, VALUE_COL
     rows = L.BALANCE_ROWS
     v = L.BALANCE_VALUE_COL
-    sd.text(L.PASSBOOK_HEADER_ROW, lc, "header.calc", "Balances")
+    bs, bc, total = (f"{v}{rows[k]}" for k in ("supplier", "customer", "total"))
+    last = LF.passbook_last_row(data.n_ideas)
+    supplier, customer = (f"SUM({LF.column(side, last)})" for side in ("Supplier", "Customer"))
+    sd.text(L.PASSBOOK_HEADER_ROW, lc, "header.calc", "Balances (live)")
     sd.text(L.PASSBOOK_HEADER_ROW, vc, "header.calc", ctx.settings.currency)
     items = (
-        ("supplier", f"{ctx.settings.supplier} balance (Bs)", "SUM($F:$F)", b.supplier, "kv.money"),
-        ("customer", "Customer balance (Bc)", "SUM($G:$G)", b.customer, "kv.money"),
-        ("total", "Total value created", f"{v}{rows['supplier']}+{v}{rows['customer']}", b.total, "kv.money"),
-        (
-            "target",
-            "Target supplier share",
-            L.SETTING_NAMES["target_supplier_share"],
-            b.target_supplier_share,
-            "kv.share",
-        ),
-        (
-            "share",
-            "Supplier share of the total",
-            f'IF({v}{rows["total"]}=0,"",{v}{rows["supplier"]}/{v}{rows["total"]})',
-            b.supplier_share,
-            "kv.share",
-        ),
-        (
-            "gap",
-            "Equity gap (Bs - target x total)",
-            f"{v}{rows['supplier']}-{v}{rows['target']}*{v}{rows['total']}",
-            b.equity_gap,
-            "kv.money",
-        ),
-        (
-            "reading",
-            "Reading",
-            f'IF(ABS({v}{rows["gap"]})<={BALANCE_TOLERANCE},"Balanced",'
-            f'IF({v}{rows["gap"]}>0,"Supplier ahead","Customer ahead"))',
-            equity_reading(b.equity_gap),
-            "kv.text",
-        ),
-    )
+        ("supplier", f"{ctx.settings.supplier} balance (Bs)", supplier, b.supplier, "kv.money"),
+        ("customer", "Customer balance (Bc)", customer, b.customer, "kv.money"),
+        ("total", "Total value created", f"{bs}+{bc}", b.total, "kv.money"),
+        ("target", "Target supplier share", L.SETTING_NAMES["target_supplier_share"], b.target_supplier_share,
+         "kv.share"),
+        ("share", "Supplier share of the total", f'IF({total}=0,"",{bs}/{total})',
+         b.supplier_share, "kv.share"),
+        ("gap", "Equity gap (Bs - target x total)", f"{bs}-{v}{rows['target']}*{total}",
+         b.equity_gap, "kv.money"),
+        ("reading", "Reading", _reading(f"{v}{rows['gap']}"), equity_reading(b.equity_gap), "kv.text"),
+    )  # fmt: skip
     for key, label, formula, cached, style in items:
         sd.text(rows[key], lc, "kv.label", label)
         sd.formula(rows[key], vc, style, formula, cached)
-    _standing(sd, data, ctx, lc, vc, realised_so_far)
+    _standing(sd, data, ctx, realised_so_far)
     note = SUGGESTION_ROW + SUGGESTION_LINES + 1
     sd.text(note, lc, "note", "Equity gap > 0: the supplier is ahead by that amount (it owes the")
     sd.text(note + 1, lc, "note", "relationship ideas or a transfer); < 0: the customer is ahead.")
 
 
+def _reading(gap: str) -> str:
+    """``equity_reading`` as a formula over the equity gap cell."""
+    return f'IF(ABS({gap})<={BALANCE_TOLERANCE},"Balanced",IF({gap}>0,"Supplier ahead","Customer ahead"))'
+
+
 def _standing(
-    sd: SheetData,
-    data: CustomerData,
-    ctx: RenderContext,
-    lc: int,
-    vc: int,
-    realised_so_far: dict[tuple[str, str], float],
+    sd: SheetData, data: CustomerData, ctx: RenderContext, realised_so_far: dict[tuple[str, str], float]
 ) -> None:
-    """Below the balances: the customer's share, the suggestion and the value realised so far."""
+    """Below the balances: the customer's share, the value realised so far and the suggestion."""
     b = data.balances
+    lc, vc = LABEL_COL, VALUE_COL
     rows, v = L.BALANCE_ROWS, L.BALANCE_VALUE_COL
-    h = letter(REALISED_COL)
-    in_passbook = {str(i).strip() for i in data.passbook[col.IDEA_ID]}
+    entered = {
+        str(i).strip() for i, status in zip(data.ideas[col.IDEA_ID], data.ideas[col.STATUS], strict=True)
+        if in_passbook(status)
+    }  # fmt: skip
     realised = {kind: 0.0 for kind in REALISED_SOURCE}
     for (idea, kind), amount in realised_so_far.items():
-        if idea in in_passbook:
+        if idea in entered:
             realised[kind] += amount
     supplier, customer = ctx.settings.supplier, data.name
-
-    def realised_sum(kind: str) -> str:
-        return f"SUMIFS(${h}:${h},$D:$D,{string_literal(kind)})"
-
+    h = letter(REALISED_COL)
+    last = LF.passbook_last_row(data.n_ideas)
+    total = f"{v}{rows['total']}"
     items = (
-        (
-            "Customer share of the total",
-            f'IF({v}{rows["total"]}=0,"",{v}{rows["customer"]}/{v}{rows["total"]})',
-            b.customer / b.total if b.total else None,
-            "kv.share",
-        ),
-        ("Supplier value realised to date", realised_sum(LINE_SUPPLIER_VALUE), realised[LINE_SUPPLIER_VALUE],
-         "kv.money"),
-        ("Customer value realised to date", realised_sum(LINE_CUSTOMER_VALUE), realised[LINE_CUSTOMER_VALUE],
-         "kv.money"),
+        ("Customer share of the total", f'IF({total}=0,"",{v}{rows["customer"]}/{total})',
+         b.customer / b.total if b.total else None, "kv.share"),
+        ("Supplier value realised to date", LF.realised_in_passbook(h, LINE_SUPPLIER_VALUE, last),
+         realised[LINE_SUPPLIER_VALUE], "kv.money"),
+        ("Customer value realised to date", LF.realised_in_passbook(h, LINE_CUSTOMER_VALUE, last),
+         realised[LINE_CUSTOMER_VALUE], "kv.money"),
     )  # fmt: skip
     for offset, (label, formula, cached, style) in enumerate(items, start=1):
         sd.text(rows["reading"] + offset, lc, "kv.label", label)
@@ -273,7 +275,7 @@ def _standing(
     sd.blank(SUGGESTION_LABEL_ROW, vc, "section")
     gap = f"{v}{rows['gap']}"
     advice = advice_text(b, supplier, customer)
-    sd.formula(SUGGESTION_ROW, lc, "suggestion", advice_formula(gap, supplier, customer), advice)
+    sd.formula(SUGGESTION_ROW, lc, "suggestion", LF.advice(gap, supplier, customer), advice)
     for r in range(SUGGESTION_ROW, SUGGESTION_ROW + SUGGESTION_LINES):  # the rest of the merged block
         for c in (lc, vc):
             if (r, c) != (SUGGESTION_ROW, lc):

@@ -94,7 +94,8 @@ def setup(ws: Worksheet, ctx: RenderContext) -> None:
         fill = PatternFill("solid", start_color=colour, end_color=colour)
         rule = FormulaRule(formula=[f'${eligible}{FIRST}="{text}"'], fill=fill)
         ws.conditional_formatting.add(f"{eligible}{FIRST}:{eligible}5000", rule)
-    page_setup(ws, title_rows=f"{HEADER_ROW}:{HEADER_ROW}")
+    # About 25 columns: two pages wide, the customer's ID and name repeated, so the text stays legible.
+    page_setup(ws, title_rows=f"{HEADER_ROW}:{HEADER_ROW}", title_cols="A:B", fit_width=2)
 
 
 def render(data: PortfolioData, ctx: RenderContext) -> SheetData:

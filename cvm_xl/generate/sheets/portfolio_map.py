@@ -12,6 +12,7 @@ from openpyxl.worksheet.worksheet import Worksheet
 from cvm_xl.books import layout as L
 from cvm_xl.core import columns as col
 from cvm_xl.generate import formulas as F
+from cvm_xl.generate import live_formulas as LF
 from cvm_xl.generate.model import CustomerData
 from cvm_xl.generate.sheetdata import SheetData
 from cvm_xl.generate.sheets.common import (
@@ -86,6 +87,8 @@ def setup(ws: Worksheet, ctx: RenderContext) -> None:
     chart.y_axis.numFmt = "#,##0"
     chart.y_axis.majorGridlines = None
     chart.x_axis.scaling.orientation = "maxMin"  # W-W at the top, as in the table
+    # The cell labels at the left edge of the plot, not at zero where negative bars would cover them.
+    chart.x_axis.tickLblPos = "low"
     chart.y_axis.delete = False
     chart.x_axis.delete = False
     values = Reference(ws, min_col=7, min_row=first, max_row=last)
@@ -144,16 +147,17 @@ def render(data: CustomerData, ctx: RenderContext) -> SheetData:
     for c, name in enumerate(L.MAP_TABLE_COLUMNS, start=1):
         sd.text(hr, c, "header.calc" if 4 <= c <= 7 else "header.input", name)
     sd.height(hr, 20)
+    last_idea = LF.ideas_last_row(data.n_ideas)  # bounded ranges: fast in Gnumeric too (live_formulas)
     for cell in L.MAP_CELL_ORDER:
         r = L.MAP_ROW[cell]
         count, vs, vc, net = figures[cell]
         sd.text(r, 1, f"map.code.{cell}", cell)
         sd.text(r, 2, "fixed.center", OUTCOME_WORD[cell[0]])
         sd.text(r, 3, "fixed.center", OUTCOME_WORD[cell[2]])
-        sd.formula(r, 4, "calc.count", F.map_count(f"$A{r}"), count)
-        sd.formula(r, 5, "calc.money", F.map_sum(col.SUPPLIER_VALUE, f"$A{r}"), vs)
-        sd.formula(r, 6, "calc.money", F.map_sum(col.CUSTOMER_VALUE, f"$A{r}"), vc)
-        sd.formula(r, 7, "calc.money", F.map_sum(col.NET_VALUE, f"$A{r}"), net)
+        sd.formula(r, 4, "calc.count", F.map_count(f"$A{r}", last_idea), count)
+        sd.formula(r, 5, "calc.money", F.map_sum(col.SUPPLIER_VALUE, f"$A{r}", last_idea), vs)
+        sd.formula(r, 6, "calc.money", F.map_sum(col.CUSTOMER_VALUE, f"$A{r}", last_idea), vc)
+        sd.formula(r, 7, "calc.money", F.map_sum(col.NET_VALUE, f"$A{r}", last_idea), net)
         sd.text(r, 8, "fixed.text", GUIDANCE[cell])
     first, last, tr = L.MAP_TABLE_FIRST, L.MAP_TOTAL_ROW - 1, L.MAP_TOTAL_ROW
     sd.text(tr, 1, "total.label", "Total")

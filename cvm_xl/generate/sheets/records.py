@@ -71,8 +71,8 @@ def render_tracking(data: CustomerData, ctx: RenderContext) -> SheetData:
         L.NOTE_ROW,
         1,
         "note",
-        "Realised values per idea and month, in currency units. Add a row per "
-        "idea and month; the table grows as you type below it.",
+        "Realised values per idea and month, in currency units. Add a row per idea and month, in any "
+        "order; the table grows as you type below it, and the Passbook and the Monthly report count it.",
     )
     header(sd, L.TRACKING_COLUMNS_LAYOUT, height=20)
     n = len(data.tracking[col.IDEA_ID])

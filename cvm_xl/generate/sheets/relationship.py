@@ -1,6 +1,8 @@
 """Relationship sheet: the customer's readiness for CVM and the health of the relationship (SPEC §3.9).
 
-Top: the screening against the prerequisites of the Tata Steel paper, the completion of each of
+Top: the screening against the prerequisites of the Tata Steel paper (only when the supplier shares
+it with this customer: Customers column ``Share screening``; it is the supplier's internal
+assessment and otherwise stays out of the workbook), the completion of each of
 the eight BS 11000 stages, the maturity assessment with its verdict and the 5x5 heat map of the
 joint risks. Below: the objectives (mine, yours, ours), the joint risk register, the exit-strategy
 triggers, the issue log and last the full life-cycle checklist. Ticking a checklist item, rating
@@ -45,12 +47,13 @@ from cvm_xl.generate.sheets.common import (
     protect,
     widths,
 )
-from cvm_xl.generate.sheets.table_sheet import choice
+from cvm_xl.generate.sheets.table_sheet import choice, number_range
 from cvm_xl.readiness import lifecycle, maturity, risks
 from cvm_xl.readiness import tables as rt
 from cvm_xl.readiness.lifecycle import ALL_DONE
 from cvm_xl.readiness.risks import IMPACT_NAMES, LIKELIHOOD_NAMES, SCORE_MAX, SCORE_MIN
 from cvm_xl.spreadsheet import xmltext as xt
+from cvm_xl.spreadsheet.validation import informing
 from cvm_xl.spreadsheet.xmltext import letter
 
 NAME = "Relationship"
@@ -75,6 +78,9 @@ MATURITY_LAST = MATURITY_FIRST + len(rt.DIMENSIONS) - 1
 VERDICT_ROW = MATURITY_LAST + 1
 RULE_ROW = VERDICT_ROW + 1
 FIRM_COLUMNS = {"Supplier": "C", "Customer": "D"}
+
+# Shown instead of the screening when the supplier keeps it internal (Customers: Share screening).
+NOT_SHARED = "Below: readiness by stage, maturity, objectives, risks, exit triggers and issues."
 
 HEAT_TOP = SCREEN_TOP  # beside the screening, columns I..N
 HEAT_FIRST = HEAT_TOP + 2  # likelihood 5 at the top
@@ -187,8 +193,9 @@ def _fill(colour: str) -> PatternFill:
 
 
 def _validate(ws: Worksheet, dv: DataValidation, ref: str) -> None:
+    """``dv`` over ``ref``, information-style like every validation (``spreadsheet.validation``)."""
     dv.add(ref)
-    ws.add_data_validation(dv)
+    ws.add_data_validation(informing(dv))
 
 
 def setup(ws: Worksheet, ctx: RenderContext) -> None:
@@ -208,11 +215,7 @@ def setup(ws: Worksheet, ctx: RenderContext) -> None:
     _validate(ws, choice(rt.RISK_STATUSES, "Blank means Open; Closed risks leave the heat map"),
               f"{c[rt.STATUS]}{RISKS.first}:{c[rt.STATUS]}{RISKS.last}")  # fmt: skip
     low, high = SCORE_MIN, SCORE_MAX
-    score = DataValidation(
-        type="whole", operator="between", formula1=str(low), formula2=str(high), allow_blank=True
-    )
-    score.error, score.errorTitle = f"Enter a whole number from {low} to {high}.", "Score"
-    score.showErrorMessage = True
+    score = number_range("whole", str(low), str(high), f"Enter a whole number from {low} to {high}.")
     score.prompt, score.showInputMessage = f"{low} (lowest) to {high} (highest)", True
     _validate(ws, score, f"{c[rt.LIKELIHOOD]}{RISKS.first}:{c[rt.IMPACT]}{RISKS.last}")
     _colours(ws)
@@ -318,12 +321,6 @@ def _fixed_cells(ctx: RenderContext) -> SheetData:
             "follow.")  # fmt: skip
     sd.text(3, 1, "note", PROTECTION_NOTE)
 
-    _section(sd, SCREEN_TOP, "Customer selection: the CVM prerequisites")
-    for c, head in enumerate(("Prerequisite", "Assessment", "Needed", "Met"), start=1):
-        sd.text(SCREEN_TOP + 1, c, "header.calc", head)
-    sd.text(ELIGIBLE_ROW, 1, "kv.label", "Eligible for CVM")
-    sd.text(REASONS_ROW, 1, "label.top", "Reasons")
-
     _section(sd, STAGE_TOP, "Readiness by stage of the collaboration life cycle (BS 11000)")
     heads = ("Stage", "Question", "Done", "Applicable", "Not applicable", "Completion")
     for c, head in enumerate(heads, start=1):
@@ -387,6 +384,17 @@ def _formulas() -> TopFormulas:
 
 
 def _screening(sd: SheetData, rel: CustomerRelationship) -> None:
+    """The supplier's screening of the customer, only when the supplier shares it (the customer's
+    ``Share screening``); otherwise a neutral line and not one of its labels or values."""
+    if not rel.screening_shared:
+        _section(sd, SCREEN_TOP, "The collaboration at a glance")
+        sd.text(SCREEN_TOP + 1, 1, "note", NOT_SHARED)
+        return
+    _section(sd, SCREEN_TOP, "Customer selection: the CVM prerequisites")
+    for c, head in enumerate(("Prerequisite", "Assessment", "Needed", "Met"), start=1):
+        sd.text(SCREEN_TOP + 1, c, "header.calc", head)
+    sd.text(ELIGIBLE_ROW, 1, "kv.label", "Eligible for CVM")
+    sd.text(REASONS_ROW, 1, "label.top", "Reasons")
     for i, line in enumerate(rel.screening):
         r = SCREEN_FIRST + i
         sd.text(r, 1, "kv.label", line.label)

@@ -15,8 +15,10 @@ from openpyxl.worksheet.worksheet import Worksheet
 
 from cvm_xl.books import layout as L
 from cvm_xl.core import columns as col
+from cvm_xl.core.passbook import in_passbook
 from cvm_xl.core.settings import Settings
 from cvm_xl.generate import formulas as F
+from cvm_xl.generate import live_formulas as LF
 from cvm_xl.generate.model import CustomerData
 from cvm_xl.generate.sheetdata import SheetData
 from cvm_xl.generate.sheets.common import (
@@ -27,7 +29,7 @@ from cvm_xl.generate.sheets.common import (
     protect,
     widths,
 )
-from cvm_xl.spreadsheet.xmltext import formula_text, lookup_literal
+from cvm_xl.spreadsheet.xmltext import formula_text, letter, lookup_literal
 
 # Sign-off column -> (Ideas column it shows, style, blank shown as empty)
 FIELDS = (
@@ -60,7 +62,10 @@ WIDTHS = {
     "L": 14,
     "M": 14,
     "N": 12,
+    "O": 11,
 }
+IN_PASSBOOK_COL = len(L.SIGN_OFF_COLUMNS)  # O: the listed idea's Status puts it in the passbook now
+LAST_COL = letter(IN_PASSBOOK_COL)
 
 
 def setup(ws: Worksheet, ctx: RenderContext) -> None:
@@ -75,7 +80,7 @@ def setup(ws: Worksheet, ctx: RenderContext) -> None:
         ws.row_breaks = RowBreak()
     protect(ws)
     page_setup(ws, title_rows=f"{L.SIGN_OFF_HEADER_ROW}:{L.SIGN_OFF_HEADER_ROW}")
-    ws.print_area = f"A1:N{layout.last_row}"
+    ws.print_area = f"A1:{LAST_COL}{layout.last_row}"
 
 
 def context_line(s: Settings) -> str:
@@ -99,8 +104,8 @@ def render(data: CustomerData, ctx: RenderContext) -> SheetData:
         4,
         1,
         "note",
-        "The fingerprint is computed from the ideas below and the settings; recomputing it "
-        f"later shows whether anything changed. {PROTECTION_NOTE}",
+        "Ideas and fingerprint: as generated (cvm-xl verify checks them). Figures and totals: live. "
+        f"{PROTECTION_NOTE}",
     )
     hr = L.SIGN_OFF_HEADER_ROW
     for c, name in enumerate(L.SIGN_OFF_COLUMNS, start=1):
@@ -118,6 +123,11 @@ def render(data: CustomerData, ctx: RenderContext) -> SheetData:
         for c, (name, style, blank_as_empty) in enumerate(FIELDS, start=3):
             formula = F.lookup_template(name, blank_as_empty).replace(F.ID_SLOT, literal)
             sd.formula_xml(r, c, style, formula, ideas[name][i])
+        entered = in_passbook(ideas[col.STATUS][i])
+        flag = formula_text(LF.in_passbook(LF.idea_text(idea_id, col.STATUS)))
+        sd.formula_xml(
+            r, IN_PASSBOOK_COL, "calc.center", flag, L.IN_PASSBOOK_YES if entered else L.IN_PASSBOOK_NO
+        )
         sd.height(r, 30)
     for r in range(L.SIGN_OFF_FIRST_ROW + max(len(selected), 1), layout.last_idea_row + 1):
         sd.hide(r)
@@ -132,14 +142,24 @@ def render(data: CustomerData, ctx: RenderContext) -> SheetData:
     tr = layout.total_row
     first, last = L.SIGN_OFF_FIRST_ROW, layout.last_idea_row
     sd.text(tr, 2, "total.label", "Total")
-    for c in (1, 3, 4, 5, 6, 7, 14):
+    lr = layout.live_total_row
+    sd.text(lr, 2, "total.label", "In the passbook now (Status signed off, implementing or delivered)")
+    for c in (1, 3, 4, 5, 6, 7, 14, IN_PASSBOOK_COL):
         sd.blank(tr, c, "total.label")
+        if c > 2:
+            sd.blank(lr, c, "total.label")
+    sd.blank(lr, 1, "total.label")
+    flags = f"${LAST_COL}${first}:${LAST_COL}${last}"
+    now = [i for i in selected if in_passbook(ideas[col.STATUS][i])]
     for c in MONEY_COLUMNS:
-        letter = chr(64 + c)
+        x = letter(c)
         name = FIELDS[c - 3][0]
         total = math.fsum(v for v in (ideas[name][i] for i in selected) if v == v)
-        sd.formula(tr, c, "total.money", f"SUM({letter}{first}:{letter}{last})", total)
+        sd.formula(tr, c, "total.money", f"SUM({x}{first}:{x}{last})", total)
+        live = math.fsum(v for v in (ideas[name][i] for i in now) if v == v)
+        sd.formula(lr, c, "total.money", LF.in_passbook_total(f"{x}{first}:{x}{last}", flags), live)
     sd.height(tr, 20)
+    sd.height(lr, 20)
     sd.text(
         layout.note_row,
         2,

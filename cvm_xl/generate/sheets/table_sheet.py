@@ -8,17 +8,22 @@ from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
+from typing import Literal
 
 from openpyxl.worksheet.datavalidation import DataValidation
 from openpyxl.worksheet.table import Table, TableStyleInfo
 from openpyxl.worksheet.worksheet import Worksheet
 
 from cvm_xl.books import layout as L
+from cvm_xl.core.spellings import YES_NO
 from cvm_xl.generate import styles as st
 from cvm_xl.generate.sheetdata import SheetData
 from cvm_xl.spreadsheet import xmltext as x
+from cvm_xl.spreadsheet.validation import LIST_TITLE, informing, list_message, range_message, yes_no_message
 
-LAST_VALIDATED_ROW = 5000  # validation and conditional formats cover this many rows
+LAST_VALIDATED_ROW = L.LAST_VALIDATED_ROW  # validation and conditional formats cover this many rows
+LINE_POINTS = 12.75  # one line of 10 pt text
+MAX_ROW_POINTS = 409.0  # the tallest row Excel allows (about 31 lines)
 
 
 @dataclass(frozen=True)
@@ -143,6 +148,33 @@ def write_rows(sd: SheetData, plans: list[_Plan], data: Mapping[str, list], n: i
     sd.block(first_row, row_cells(plans, data, n, first_row), last_col)
 
 
+def text_lines(text: object, width: float) -> int:
+    """Lines a wrapped text takes in a column of this width (10 pt Calibri, about 1.15 chars per unit)."""
+    if not isinstance(text, str) or not text:
+        return 1
+    chars = max(1, int(width * 1.15))
+    # Word wrapping leaves lines about 10% short of full; newlines start lines of their own.
+    return sum(-(-int(len(part) * 1.1) // chars) or 1 for part in text.split("\n"))
+
+
+def wrapped_height(lines: int) -> float:
+    """The row height in points that shows ``lines`` lines of wrapped text whole (up to Excel's
+    largest row: a longer text stays whole in the cell)."""
+    return min(3 + LINE_POINTS * lines, MAX_ROW_POINTS)
+
+
+def wrapped_row_heights(
+    sd: SheetData, wrapped: Sequence[L.Column], data: Mapping[str, list], n: int, first_row: int
+) -> None:
+    """Each record's row as tall as its longest wrapped text needs (issue 12: no clipped text on
+    the printed page; neither Excel nor LibreOffice fits row heights to text on opening)."""
+    columns = [(data[c.name], c.width) for c in wrapped]
+    for i in range(n):
+        lines = max((text_lines(values[i], width) for values, width in columns), default=1)
+        if lines > 1:
+            sd.height(first_row + i, wrapped_height(lines))
+
+
 def header(sd: SheetData, columns: Sequence[L.Column], row: int = L.HEADER_ROW, height: float = 30) -> None:
     for i, column in enumerate(columns, start=1):
         sd.text(row, i, column.header_style, column.name)
@@ -166,16 +198,35 @@ def setup_table(
 
 
 def validation(ws: Worksheet, letter: str, dv: DataValidation, first_row: int = L.FIRST_ROW) -> None:
+    """``dv`` over a column's data rows, information-style (``spreadsheet.validation``): cvm-xl
+    reads more spellings than a list or a range shows, so no validation refuses a value."""
     dv.add(f"{letter}{first_row}:{letter}{LAST_VALIDATED_ROW}")
-    ws.add_data_validation(dv)
+    ws.add_data_validation(informing(dv))
 
 
-def choice(values: Sequence[str], prompt: str | None = None) -> DataValidation:
+def choice(values: Sequence[str], prompt: str | None = None, message: str | None = None) -> DataValidation:
+    """A dropdown of the canonical ``values`` that accepts any other spelling after telling which
+    values are meant (``message``, default ``list_message``)."""
     dv = DataValidation(type="list", formula1='"' + ",".join(values) + '"', allow_blank=True)
-    dv.error = "Choose one of: " + ", ".join(values)
-    dv.errorTitle = "Not in the list"
-    dv.showErrorMessage = True
+    informing(dv, message or list_message(values), LIST_TITLE)
     if prompt:
         dv.prompt = prompt
         dv.showInputMessage = True
     return dv
+
+
+def yes_no_choice() -> DataValidation:
+    """The Yes/No dropdown: Yes and No offered, every spelling of ``spellings.YES_NO`` meant."""
+    return choice(YES_NO[0], message=yes_no_message())
+
+
+def number_range(
+    kind: Literal["decimal", "whole", "date"], low: str, high: str | None, meant: str
+) -> DataValidation:
+    """A number (``kind`` decimal or whole) or date range check that tells ``meant`` and keeps the
+    value: cvm-xl reads '60%', '(1,250)' or 'EUR 1 250' that the range check cannot."""
+    if high is None:
+        dv = DataValidation(type=kind, operator="greaterThan", formula1=low, allow_blank=True)
+    else:
+        dv = DataValidation(type=kind, operator="between", formula1=low, formula2=high, allow_blank=True)
+    return informing(dv, range_message(meant), "Check the value")

@@ -19,7 +19,9 @@ line stops there instead of running flat into the future.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+import datetime as dt
+import math
+from collections.abc import Callable, Mapping
 
 from openpyxl.chart import LineChart, Reference
 from openpyxl.chart.axis import TextAxis
@@ -28,6 +30,7 @@ from openpyxl.chart.shapes import GraphicalProperties
 from openpyxl.worksheet.worksheet import Worksheet
 
 from cvm_xl.core import columns as col
+from cvm_xl.core.cells import parse_number
 from cvm_xl.core.settings import Settings
 from cvm_xl.core.tracking import (
     AMOUNTS,
@@ -45,10 +48,21 @@ from cvm_xl.core.tracking import (
     SUPPLIER_PLANNED,
     SUPPLIER_REALISED,
     TRACKING_FIELDS,
+    WAVE_START,
     MonthlyReport,
     chart_months,
+    contract_year,
+    month_date,
+    month_end,
+    month_index,
+    month_of,
+    month_shares,
+    plan_start,
     relationship_report,
+    tracked_month,
 )
+from cvm_xl.core.values import is_blank
+from cvm_xl.generate import live_formulas as LF
 from cvm_xl.generate.model import CustomerData
 from cvm_xl.generate.sheetdata import SheetData
 from cvm_xl.generate.sheets.common import (
@@ -67,7 +81,16 @@ from cvm_xl.spreadsheet.xmltext import letter
 SHEET = "Monthly report"
 CONTRACT_TABLE = CONTRACT_COLUMNS[2:]  # the contract years' columns, without the customer
 SECTION_ROW, HEADER_ROW, FIRST_ROW = 22, 23, 24
-CONTRACT_COL = len(MONTH_TABLE) + 2  # K: one empty column after the month table
+# Three hidden helper columns after the month table (J: the last day of a month the Tracking sheet
+# reports, else 0; K: the chart's copy of the cumulative realised customer value; L: the month's
+# contract year when it plans or reports anything, else 0), then one empty column and the contract
+# years.
+HELPER = letter(len(MONTH_TABLE) + 1)
+CHART_COL = letter(len(MONTH_TABLE) + 2)
+YEAR_HELPER = letter(len(MONTH_TABLE) + 3)  # L: the month's contract year when it has a figure, else 0
+HELPERS = (HELPER, CHART_COL, YEAR_HELPER)
+CONTRACT_COL = len(MONTH_TABLE) + 5  # N
+REALISED = frozenset({SUPPLIER_REALISED, CUSTOMER_REALISED})
 FIGURES_ROW = 5
 REPORTED_ROW, GUARANTEE_ROW = FIGURES_ROW + 5, FIGURES_ROW + 6
 REPORTED_CELL, GUARANTEE_CELL = f"$C${REPORTED_ROW}", f"$C${GUARANTEE_ROW}"
@@ -112,8 +135,14 @@ def setup(ws: Worksheet, ctx: RenderContext) -> None:
     for c, width in enumerate((6, 11, 11, 12.5, 12.5, 12.5, 12.5, 12), start=CONTRACT_COL):
         column_widths[letter(c)] = width
     widths(ws, column_widths)
+    for helper in HELPERS:  # figures for the formulas and the chart, not for reading
+        ws.column_dimensions[helper].hidden = True
     months = chart_months(ctx.settings)
-    chart = cumulative_chart(ws, "Cumulative customer value", HEADER_ROW, FIRST_ROW + months - 1)
+    realised_col = len(MONTH_TABLE) + 2
+    chart = cumulative_chart(
+        ws, "Cumulative customer value", HEADER_ROW, FIRST_ROW + months - 1, realised_col
+    )
+    chart.visible_cells_only = False  # the realised line is drawn from the hidden column K
     chart_size(chart, 21.0, 7.6)
     for series in chart.series:
         series.graphicalProperties.line.width = 28575  # 2.25 pt
@@ -128,15 +157,19 @@ def setup(ws: Worksheet, ctx: RenderContext) -> None:
     page_setup(ws, title_rows=f"{HEADER_ROW}:{HEADER_ROW}")
 
 
-def cumulative_chart(ws: Worksheet, title: str, header_row: int, last: int) -> LineChart:
+def cumulative_chart(
+    ws: Worksheet, title: str, header_row: int, last: int, realised_col: int | None = None
+) -> LineChart:
     """The line chart of a month table's cumulative customer value, planned (dashed) and realised:
-    the table's header is ``header_row``, its months run from the next row to ``last``. The Monthly
-    report sheet (SPEC §7, tracking) and the master's Monthly report draw the same chart."""
+    the table's header is ``header_row``, its months run from the next row to ``last``; the realised
+    line comes from the table's own column, or from ``realised_col``. The Monthly report sheet
+    (SPEC §7, tracking) and the master's Monthly report draw the same chart."""
     chart = LineChart()
     chart.title = title
     chart.style = 2
-    for name in (CUMULATIVE[CUSTOMER_PLANNED], CUMULATIVE[CUSTOMER_REALISED]):
-        c = 1 + MONTH_TABLE.index(name)
+    columns = (1 + MONTH_TABLE.index(CUMULATIVE[CUSTOMER_PLANNED]),
+               realised_col or 1 + MONTH_TABLE.index(CUMULATIVE[CUSTOMER_REALISED]))  # fmt: skip
+    for c in columns:
         chart.add_data(Reference(ws, min_col=c, min_row=header_row, max_row=last), titles_from_data=True)
     chart.set_categories(Reference(ws, min_col=1, min_row=header_row + 1, max_row=last))
     for series, colour in zip(chart.series, SERIES_COLOURS, strict=True):
@@ -171,21 +204,24 @@ def render(data: CustomerData, ctx: RenderContext) -> SheetData:
         "note",
         f"Planned: each signed-off idea's annual value spread evenly over the months from its Start for "
         f"{s.horizon_years:g} years, one-time amounts in the Start month, before transfers. Realised: the "
-        f"Tracking sheet. In {s.currency}; figures as generated on {data.generated:%Y-%m-%d}.",
+        f"Tracking sheet. In {s.currency}. Live: the figures follow the Ideas sheet's Status, Start and "
+        "amounts and the Tracking rows you add, for the months listed below (from the generation).",
     )
     sd.text(3, 1, "note", PROTECTION_NOTE)
     table = report.table
     n = len(table[MONTH])
     last = FIRST_ROW + max(n, 1) - 1
-    _figures(sd, report, s, data.name, last)
+    _figures(sd, report, s, data.name, last, n)
     sd.text(SECTION_ROW, 1, "section", "Month by month")
     for c, name in enumerate(MONTH_TABLE, start=1):
-        sd.text(HEADER_ROW, c, "header.input" if c <= 5 else "header.calc", name)
+        sd.text(HEADER_ROW, c, "header.input" if c == 1 else "header.calc", name)
+    sd.text(HEADER_ROW, len(MONTH_TABLE) + 1, "header.calc", "Reported month ends")
+    sd.text(HEADER_ROW, len(MONTH_TABLE) + 2, "header.calc", CUMULATIVE[CUSTOMER_REALISED])
     sd.height(HEADER_ROW, 42)
     if not n:
         sd.text(FIRST_ROW, 1, "note", "Nothing planned or tracked yet, and no Wave start.")
     if n:
-        sd.block(FIRST_ROW, _month_rows(table, ctx), len(MONTH_TABLE))
+        sd.block(FIRST_ROW, _month_rows(data, table, ctx), len(MONTH_TABLE) + len(HELPERS))
     pairs = [(name, 1 + MONTH_TABLE.index(name), 1 + MONTH_TABLE.index(CUMULATIVE[name])) for name in AMOUNTS]
     if n:
         total = FIRST_ROW + n
@@ -193,97 +229,145 @@ def render(data: CustomerData, ctx: RenderContext) -> SheetData:
         for name, c, cum_c in pairs:
             sd.formula(total, c, "total.money", _sum(name, total - 1), report.total(name))
             sd.blank(total, cum_c, "total.label")
-    _contract(sd, report, last)
+    _contract(sd, data, report, last)
     return sd
 
 
-def _month_rows(table: dict[str, list], ctx: RenderContext) -> list[str]:
-    """The cells of the month table, one string per month: the month, each amount reported and its
-    running total (a formula). Amounts not reported yet (NaN) stay empty, so the chart's line stops.
+def _month_rows(data: CustomerData, table: dict[str, list], ctx: RenderContext) -> list[str]:
+    """The cells of the month table, one string per month, all live (``live_formulas``): the month,
+    each firm's planned value from the Ideas sheet (Status, Start, amounts), its realised value from
+    the Tracking sheet (blank after the last month reported, so the chart's line stops there), the
+    running totals, the hidden helpers and the chart's copy of the realised total.
 
-    The cells of a row differ between workbooks only in their numbers: per row and set of amounts
-    shown, the XML around the numbers is built once per run.
+    A row's cells differ between workbooks of a run only in their cached numbers when its position,
+    month and contract year are the same: the XML around the numbers is built once per run.
     """
     templates = ctx.memo.setdefault(f"{SHEET} rows", {})
-    serials = ctx.memo.setdefault(f"{SHEET} months", {})
-    sp, sr, cp, cr = (table[name] for name in AMOUNTS)
-    tsp, tsr, tcp, tcr = (table[CUMULATIVE[name]] for name in AMOUNTS)
+    # The Ideas and Tracking rows the formulas read (the same in most workbooks of a run).
+    bounds = (LF.ideas_last_row(data.n_ideas), LF.tracking_last_row(len(data.tracking[col.IDEA_ID])))
+    reported_months = _reported_months(data)
+    figure_months = reported_months | _planned_months(data)
+    wave = month_of(data.customer.get(WAVE_START))
     rows = []
-    numbers: tuple[float, ...]
     for i, month in enumerate(table[MONTH]):
-        b, d = sr[i], cr[i]
-        if b == b and d == d:  # both realised amounts reported
-            shown, numbers = _ALL, (sp[i], b, cp[i], d, tsp[i], tsr[i], tcp[i], tcr[i])
-        elif b != b and d != d:  # neither reported yet: the plan alone
-            shown, numbers = _PLANNED, (sp[i], cp[i], tsp[i], tcp[i])
-        else:
-            shown, numbers = (True, b == b, True, d == d), ()
-        total = sum(numbers)
-        if not numbers or total - total != 0.0:  # an uncommon row, or an infinite amount
-            values, totals = [sp[i], b, cp[i], d], [tsp[i], tsr[i], tcp[i], tcr[i]]
-            rows.append(_month_cells(i, month, values, totals, ctx.styles))
-            continue
-        template = templates.get((i, shown))
+        index = month_index(month)
+        year = None if wave is None else contract_year(index, wave) + 1
+        reported = table[SUPPLIER_REALISED][i] == table[SUPPLIER_REALISED][i]  # not NaN
+        numbers = [table[name][i] for name in _NUMBERED if reported or name not in _REALISED_COLUMNS]
+        numbers.append(x.excel_date(month_date(index + 1)) - 1 if index in reported_months else 0)
+        if reported:  # the chart's copy of the cumulative realised customer value
+            numbers.append(table[CUMULATIVE[CUSTOMER_REALISED]][i])
+        if year is not None:
+            numbers.append(year if index in figure_months else 0)
+        total = math.fsum(float(v) for v in numbers)
+        key = (i, index, year, reported, bounds)
+        template = templates.get(key)
         if template is None:
-            template = templates[(i, shown)] = _month_template(i, shown, ctx.styles)
-        serial = serials.get(month)
-        if serial is None:
-            serial = serials[month] = x.number_text(x.excel_date(month))
-        rows.append(template % (serial, *numbers))
+            template = templates[key] = _month_template(i, index, year, reported, bounds, ctx.styles)
+        if total - total == 0.0:  # every number finite: the common case
+            rows.append(template % tuple(x.number_text(v) for v in numbers))
+        else:
+            rows.append(_month_template(i, index, year, reported, bounds, ctx.styles, iter(numbers).__next__))
     return rows
 
 
-_ALL, _PLANNED = (True, True, True, True), (True, False, True, False)
+# The month table's numbers in the order a row's template takes them (after the month itself).
+_NUMBERED = (*AMOUNTS, *(CUMULATIVE[a] for a in AMOUNTS))
+_PLANNED = frozenset({SUPPLIER_PLANNED, CUSTOMER_PLANNED})  # LF.planned: array formulas
+_REALISED_COLUMNS = frozenset({SUPPLIER_REALISED, CUSTOMER_REALISED, CUMULATIVE[SUPPLIER_REALISED],
+                               CUMULATIVE[CUSTOMER_REALISED]})  # fmt: skip
 
 
-def _cumulative_formula(i: int, c: int, cum_c: int) -> str:
+def _month_template(
+    i: int,
+    index: int,
+    year: int | None,
+    reported: bool,
+    bounds: tuple[int, int],
+    styles: Mapping[str, int],
+    value: Callable[[], object] | None = None,
+) -> str:
+    """One month's cells as a %-template (``%s`` for each cached number, in ``_NUMBERED`` order,
+    then the helpers'), or, with ``value`` giving the numbers one by one, the cells themselves.
+    ``bounds``: the last Ideas and Tracking rows the formulas read."""
     r = FIRST_ROW + i
-    here = f"{letter(c)}{r}"
-    return here if i == 0 else f"{letter(cum_c)}{r - 1}+{here}"
+    ideas_last, tracking_last = bounds
+    money, helper = styles["calc.money"], styles["fixed.text"]
+    next_month = x.number_text(x.excel_date(month_date(index + 1)))
+    here = f"$A{r}"
 
+    def cell(ref: str, style: int, formula: str, array: bool = False) -> str:
+        # An array formula (``LF.ARRAY_FORMULAS``) reads the Ideas ranges cell by cell in Gnumeric too.
+        text = x.formula_text(formula)
+        if value is not None:
+            made = x.formula_cell(ref, style, text, value())
+        else:
+            made = f'<c r="{ref}" s="{style}"><f>{text.replace("%", "%%")}</f><v>%s</v></c>'
+        return made.replace("<f>", f'<f t="array" ref="{ref}">', 1) if array else made
 
-_PAIRS = [(1 + MONTH_TABLE.index(name), 1 + MONTH_TABLE.index(CUMULATIVE[name])) for name in AMOUNTS]
+    def blank(ref: str, style: int, formula: str) -> str:  # a realised cell after the last report
+        text = x.formula_text(formula).replace("%", "%%" if value is None else "%")
+        return f'<c r="{ref}" s="{style}" t="str"><f>{text}</f><v></v></c>'
 
-
-def _month_cells(i: int, month: object, values: list, totals: list, styles: Mapping[str, int]) -> str:
-    """One month's cells, each written on its own."""
-    r = FIRST_ROW + i
-    cells = [x.value_cell(f"A{r}", styles["report.month"], month)]
-    shown = [
-        (pair, total) for pair, value, total in zip(_PAIRS, values, totals, strict=True) if value == value
-    ]
-    cells += [
-        x.value_cell(f"{letter(c)}{r}", styles["fixed.money"], value)
-        for (c, _), value in zip(_PAIRS, values, strict=True)
-        if value == value
-    ]
-    cells += [
-        x.formula_cell(
-            f"{letter(cum_c)}{r}",
-            styles["calc.money"],
-            x.formula_text(_cumulative_formula(i, c, cum_c)),
-            total,
-        )
-        for (c, cum_c), total in shown
-    ]
+    cells = [x.value_cell(f"A{r}", styles["report.month"], month_date(index))]  # no '%' in a date
+    formulas = {
+        SUPPLIER_PLANNED: LF.planned(index, col.SUPPLIER_ANNUAL, col.SUPPLIER_ONE_TIME, ideas_last),
+        CUSTOMER_PLANNED: LF.planned(index, col.CUSTOMER_ANNUAL, col.CUSTOMER_ONE_TIME, ideas_last),
+        **{
+            name: LF.realised_month(here, next_month, REPORTED_CELL, name, tracking_last)
+            for name in (SUPPLIER_REALISED, CUSTOMER_REALISED)
+        },
+    }
+    for name in AMOUNTS:
+        c, cum_c = 1 + MONTH_TABLE.index(name), 1 + MONTH_TABLE.index(CUMULATIVE[name])
+        before = None if i == 0 else f"{letter(cum_c)}{r - 1}"
+        formulas[CUMULATIVE[name]] = LF.running_total(f"{letter(c)}{r}", before, name in REALISED)
+    for name in _NUMBERED:
+        ref = f"{letter(1 + MONTH_TABLE.index(name))}{r}"
+        shown = reported or name not in _REALISED_COLUMNS
+        if shown:
+            cells.append(cell(ref, money, formulas[name], name in _PLANNED))
+        else:
+            cells.append(blank(ref, money, formulas[name]))
+    cells.append(cell(f"{HELPER}{r}", helper, LF.month_reported(here, next_month, tracking_last)))
+    source = f"{letter(1 + MONTH_TABLE.index(CUMULATIVE[CUSTOMER_REALISED]))}{r}"
+    if reported:  # the chart's copy of the cumulative realised customer value
+        cells.append(cell(f"{CHART_COL}{r}", money, LF.chart_value(source)))
+    else:  # #N/A, which a line chart leaves out (Excel would draw a blank text as 0)
+        chart = x.formula_text(LF.chart_value(source))
+        chart = chart.replace("%", "%%") if value is None else chart
+        cells.append(f'<c r="{CHART_COL}{r}" s="{money}" t="e"><f>{chart}</f><v>#N/A</v></c>')
+    if year is not None:
+        year_formula = LF.figure_year(index, year, f"${HELPER}{r}", ideas_last)
+        cells.append(cell(f"{YEAR_HELPER}{r}", helper, year_formula, array=True))
     return "".join(cells)
 
 
-def _month_template(i: int, shown: tuple[bool, ...], styles: Mapping[str, int]) -> str:
-    """``_month_cells`` of finite numbers as a %-template: ``%s`` for the month's serial, then ``%r``
-    for the amounts shown and their running totals (``repr``, as ``value_cell`` writes them)."""
-    r = FIRST_ROW + i
-    money, total = styles["fixed.money"], styles["calc.money"]
-    pairs = [pair for pair, keep in zip(_PAIRS, shown, strict=True) if keep]
-    cells = [f'<c r="A{r}" s="{styles["report.month"]}"><v>%s</v></c>']
-    cells += [f'<c r="{letter(c)}{r}" s="{money}"><v>%r</v></c>' for c, _ in pairs]
-    for c, cum_c in pairs:
-        formula = x.formula_text(_cumulative_formula(i, c, cum_c)).replace("%", "%%")
-        cells.append(f'<c r="{letter(cum_c)}{r}" s="{total}"><f>{formula}</f><v>%r</v></c>')
-    return "".join(cells)
+def _planned_months(data: CustomerData) -> set[int]:
+    """The month indexes the plans of the customer's ideas reach (``tracking.plan_start``, one month
+    per share of ``month_shares``), as ``relationship_months`` keys them."""
+    shares = len(month_shares(data.settings.horizon_years))
+    ideas = data.ideas
+    months: set[int] = set()
+    for i, status in enumerate(ideas[col.STATUS]):
+        amounts = [parse_number(ideas[name][i]) for name in col.VALUE_INPUTS]
+        first = plan_start(status, ideas[col.START][i], amounts)
+        if first is not None:
+            months.update(range(first, first + shares))
+    return months
 
 
-def _figures(sd: SheetData, report: MonthlyReport, s: Settings, customer: str, last: int) -> None:
+def _reported_months(data: CustomerData) -> set[int]:
+    """The month indexes the customer's Tracking rows report (``tracking.tracked_month``)."""
+    own = {str(i).strip() for i in data.ideas[col.IDEA_ID] if not is_blank(i)}
+    months = (
+        tracked_month(idea, month, own)
+        for idea, month in zip(data.tracking[col.IDEA_ID], data.tracking[MONTH], strict=True)
+    )
+    return {m for m in months if m is not None}
+
+
+def _figures(sd: SheetData, report: MonthlyReport, s: Settings, customer: str, last: int, n: int) -> None:
     """Value to date: planned up to the last reported month against realised, per firm."""
     r0 = FIGURES_ROW
     sd.text(r0, 1, "section", "Value to date")
@@ -311,57 +395,64 @@ def _figures(sd: SheetData, report: MonthlyReport, s: Settings, customer: str, l
         sd.formula(r, 5, "kv.money", f"D{r}-C{r}", report.realised_to_date[k] - report.planned_to_date[k])
     sd.text(REPORTED_ROW, 1, "kv.label", "Reported up to")
     sd.blank(REPORTED_ROW, 2, "kv.label")
-    if report.reported_to is None:
+    nothing = "nothing reported yet"
+    if not n:  # no month table to report in
         sd.blank(REPORTED_ROW, 3, "kv.date")
-        sd.text(REPORTED_ROW, 4, "note", "nothing reported yet")
+        sd.text(REPORTED_ROW, 4, "note", nothing)
     else:
-        sd.value(REPORTED_ROW, 3, "kv.date", report.reported_to)
+        helpers = f"${HELPER}${FIRST_ROW}:${HELPER}${last}"
+        sd.formula(REPORTED_ROW, 3, "kv.date", LF.reported_up_to(helpers), report.reported_to)
+        sd.formula(REPORTED_ROW, 4, "note", f'IF({REPORTED_CELL}="","{nothing}","")',
+                   nothing if report.reported_to is None else None)  # fmt: skip
     sd.text(GUARANTEE_ROW, 1, "kv.label", "Value guarantee per year")
     sd.blank(GUARANTEE_ROW, 2, "kv.label")
     sd.value(GUARANTEE_ROW, 3, "kv.money", report.guarantee)
 
 
-def _contract(sd: SheetData, report: MonthlyReport, last: int) -> None:
+def _contract(sd: SheetData, data: CustomerData, report: MonthlyReport, last: int) -> None:
+    """The contract years of the whole month table, each shown while it is at most the last year
+    with a figure (``tracking.contract_years``: year 1 always); the rest stay blank until a Status
+    or Tracking edit reaches them."""
     k0 = CONTRACT_COL
     sd.text(SECTION_ROW, k0, "section", "Value contract: guarantee per contract year")
     for c, name in enumerate(CONTRACT_TABLE, start=k0):
         sd.text(HEADER_ROW, c, "header.input" if c < k0 + 4 else "header.calc", name)
     contract = report.contract_rows
-    if not contract:
+    wave = month_of(data.customer.get(WAVE_START))
+    if not contract or wave is None:
         sd.text(FIRST_ROW, k0, "note", "No Wave start: the contract years cannot be placed.")
         return
+    table = report.table[MONTH]
+    years = contract_year(month_index(table[-1]), wave) + 1
     months = f"$A${FIRST_ROW}:$A${last}"
     planned = letter(1 + MONTH_TABLE.index(CUSTOMER_PLANNED))
     delivered = letter(1 + MONTH_TABLE.index(CUSTOMER_REALISED))
+    shown = LF.last_year(f"${YEAR_HELPER}${FIRST_ROW}:${YEAR_HELPER}${last}")
     x = {name: letter(k0 + i) for i, name in enumerate(CONTRACT_TABLE)}
-    for i, row in enumerate(contract):
-        values = dict(zip(CONTRACT_COLUMNS, row, strict=True))
+    for i in range(years):
+        values = dict(zip(CONTRACT_COLUMNS, contract[i], strict=True)) if i < len(contract) else {}
         r = FIRST_ROW + i
         criteria = FIRST_YEAR_CRITERIA if i == 0 else LATER_YEAR_CRITERIA
         window = criteria.format(months=months, to=f"${x['To']}{r}", start=f"${x['From']}{r}")
-        sd.number(r, k0, "fixed.center", values["Year"])
-        sd.value(r, k0 + 1, "fixed.date", values["From"])
-        sd.value(r, k0 + 2, "fixed.date", values["To"])
-        sd.formula(
-            r, k0 + 3, "calc.money", f'IF({GUARANTEE_CELL}="","",{GUARANTEE_CELL})', values["Value guarantee"]
-        )
-        sd.formula(
-            r, k0 + 4, "calc.money", f"SUMIFS(${planned}${FIRST_ROW}:${planned}${last},{window})",
-            values[CUSTOMER_PLANNED],
-        )  # fmt: skip
-        sd.formula(
-            r, k0 + 5, "calc.money", f"SUMIFS(${delivered}${FIRST_ROW}:${delivered}${last},{window})",
-            values["Delivered"],
-        )  # fmt: skip
         cells = {
             "guarantee": f"{x['Value guarantee']}{r}",
             "delivered": f"{x['Delivered']}{r}",
             "to": f"{x['To']}{r}",
             "reported": REPORTED_CELL,
         }
-        sd.formula(r, k0 + 6, "calc.money", SHORTFALL_FORMULA.format(**cells), values["Shortfall"])
-        sd.formula(r, k0 + 7, "calc.center", STATUS_FORMULA.format(**cells), values["Status"])
-    total = FIRST_ROW + len(contract)
+        columns = (
+            ("fixed.center", str(i + 1)),
+            ("fixed.date", x_serial(month_date(wave + 12 * i))),
+            ("fixed.date", x_serial(month_end(wave + 12 * (i + 1) - 1))),
+            ("calc.money", f'IF({GUARANTEE_CELL}="","",{GUARANTEE_CELL})'),
+            ("calc.money", f"SUMIFS(${planned}${FIRST_ROW}:${planned}${last},{window})"),
+            ("calc.money", f"SUMIFS(${delivered}${FIRST_ROW}:${delivered}${last},{window})"),
+            ("calc.money", SHORTFALL_FORMULA.format(**cells)),
+            ("calc.center", STATUS_FORMULA.format(**cells)),
+        )
+        for c, (name, (style, formula)) in enumerate(zip(CONTRACT_TABLE, columns, strict=True)):
+            sd.formula(r, k0 + c, style, LF.in_year(i + 1, shown, formula), values.get(name))
+    total = FIRST_ROW + years
     sd.text(total, k0, "total.label", "Total")
     sd.blank(total, k0 + 1, "total.label")
     sd.blank(total, k0 + 2, "total.label")
@@ -372,6 +463,11 @@ def _contract(sd: SheetData, report: MonthlyReport, last: int) -> None:
             report.contract_total(name),
         )  # fmt: skip
     sd.blank(total, k0 + 7, "total.label")
+
+
+def x_serial(day: dt.date) -> str:
+    """A date as a formula constant (its serial number)."""
+    return x.number_text(x.excel_date(day))
 
 
 BUILDER = SheetBuilder(name=SHEET, setup=setup, render=render)

@@ -49,7 +49,7 @@ from cvm_xl.generate.sheets.common import (
     protect,
     widths,
 )
-from cvm_xl.generate.sheets.ideas import LINE_POINTS, text_lines
+from cvm_xl.generate.sheets.table_sheet import LINE_POINTS, MAX_ROW_POINTS, text_lines
 from cvm_xl.spreadsheet import xmltext as x
 from cvm_xl.spreadsheet.xmltext import letter, string_literal
 
@@ -227,7 +227,8 @@ def _static_row(
     text = "; ".join(item.activities)
     tail += x.text_cell(f"{letter(activities_col())}{r}", styles["wave.activities"], text)
     lines = max(text_lines(text, ACTIVITIES_WIDTH * 1.1), text_lines(item.name, ITEM_WIDTHS[0]))
-    return head, tail, 3 + LINE_POINTS * min(lines, 5) * 0.9 if lines > 1 else None
+    # 9 pt activities take 0.9 of a 10 pt line; no cap, so no activity is cut on the printed page
+    return head, tail, min(3 + LINE_POINTS * lines * 0.9, MAX_ROW_POINTS) if lines > 1 else None
 
 
 def _header(sd: SheetData, periods: list[tuple[str, dt.date, dt.date]] | None) -> None:
