@@ -11,11 +11,13 @@ from collections.abc import Sequence
 
 from cvm_xl.cli import (
     demo,
+    doctor,
     generate,
     import_,
     init,
     passbook,
     reconcile,
+    refresh,
     select,
     signoff,
     synthesize,
@@ -31,8 +33,8 @@ from cvm_xl.spreadsheet.files import UnreadableFileError
 
 # Order is the order of `cvm-xl --help`; each module has add_parser(subparsers) and run(args) -> int.
 COMMANDS = (
-    init, demo, validate, synthesize, select, generate, signoff, wave, track, import_, verify, reconcile,
-    passbook, template,
+    init, demo, validate, refresh, synthesize, select, generate, signoff, wave, track, import_, verify,
+    reconcile, passbook, template, doctor,
 )  # fmt: skip
 
 

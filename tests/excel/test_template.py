@@ -15,9 +15,10 @@ from cvm_xl.core import columns as col
 from cvm_xl.core.settings import Settings
 from cvm_xl.excel.template import FILE_NAME, build_template, layout
 from cvm_xl.excel.template.builder import BUILT_BY, part_digests, vba_modules
-from cvm_xl.excel.vba.modules import MACROS, UDF_MODULE
+from cvm_xl.excel.vba.modules import CHECK_BUTTONS, MACROS, UDF_MODULE
 from cvm_xl.master.read import load_master
 from cvm_xl.master.schema import SETTINGS_TABLE, TABLES, Kind
+from cvm_xl.spreadsheet.validation import VALIDATED_LAST_ROW
 
 ROOT = Path(__file__).resolve().parents[2]
 COMMITTED = ROOT / FILE_NAME
@@ -122,7 +123,7 @@ def test_every_list_column_has_a_dropdown(book):
         for dv in ws.data_validations.dataValidation:
             for rng in dv.sqref.ranges:
                 by_column[headers[rng.min_col - 1]] = dv.formula1 or ""
-                assert rng.min_row == 2 and rng.max_row == 1_048_576
+                assert rng.min_row == 2 and rng.max_row == VALIDATED_LAST_ROW
         for column in table.columns:
             if column.kind in (Kind.CHOICE, Kind.YES_NO):
                 source = by_column[column.name].lstrip("=")
@@ -160,8 +161,11 @@ def test_start_sheet_buttons_run_the_macros(built):
         vml = next(z.read(n).decode() for n in z.namelist() if n.endswith(".vml"))
         rels = z.read("xl/worksheets/_rels/sheet1.xml.rels").decode()
     assert "vmlDrawing" in rels  # the buttons belong to the Start sheet (sheet1)
-    assert re.findall(r"<x:FmlaMacro>\[0\]!(\w+)</x:FmlaMacro>", vml) == [m.sub for m in MACROS]
-    for macro in MACROS:
+    assert re.findall(r"<x:FmlaMacro>\[0\]!(\w+)</x:FmlaMacro>", vml) == [
+        *(m.sub for m in MACROS),
+        *(b.sub for b in CHECK_BUTTONS),
+    ]
+    for macro in (*MACROS, *CHECK_BUTTONS):
         assert macro.caption in vml
 
 

@@ -20,8 +20,9 @@ from xlsxwriter.worksheet import Worksheet
 
 from cvm_xl.core import columns as col
 from cvm_xl.core.problems import column_letter
+from cvm_xl.excel import selftest_sheet as st
 from cvm_xl.excel.template import layout
-from cvm_xl.excel.vba.modules import MACROS, UDF_MODULE, project_modules
+from cvm_xl.excel.vba.modules import CHECK_BUTTONS, MACROS, UDF_MODULE, project_modules
 from cvm_xl.excel.vba.project import Module, vba_project_bin
 from cvm_xl.master.schema import (
     IDEAS,
@@ -37,13 +38,21 @@ from cvm_xl.master.schema import (
 )
 from cvm_xl.readiness import tables as rt
 from cvm_xl.readiness.maturity import maturity_help, maturity_prompt
+from cvm_xl.spreadsheet.validation import (
+    VALIDATED_LAST_ROW,
+    list_message,
+    range_message,
+    xlsxwriter_options,
+    yes_no_message,
+)
 
 CREATED = dt.datetime(2025, 1, 1)  # fixed: part of what makes the build reproducible
 # The bytes depend on these two packages' versions too: xlwings' VBA module is embedded as it is.
 BUILT_BY = (
     f"Built by cvm-xl template with xlwings {version('xlwings')} and XlsxWriter {xlsxwriter.__version__}"
 )
-LAST_ROW = 1_048_575  # dropdowns and formats cover whole columns, so new rows get them too
+LAST_ROW = 1_048_575  # conditional formats cover whole columns, so new rows get them too
+VALIDATED_ROW = VALIDATED_LAST_ROW - 1  # dropdowns reach as far as the master's (0-based row)
 TABLE_STYLE = "Table Style Medium 2"
 FILE_NAME = "workbook_template.xlsm"
 
@@ -56,6 +65,7 @@ NUMBER_FORMAT = "#,##0.##"
 INPUT_HEADER = "#1F4E79"
 COMPUTED_HEADER = "#595959"
 COMPUTED_FILL = "#EDEDED"
+DATE_MESSAGE = "Enter a date, e.g. 2025-03-31."
 
 
 class Formats:
@@ -122,26 +132,22 @@ def _validation(
     rule: dict[str, Any] | None = None
     if column.kind is Kind.CHOICE:
         rule = {"validate": "list", "source": "=" + list_names[column.choices]}
+        rule |= xlsxwriter_options(list_message(column.choices), column.name)
     elif column.kind is Kind.YES_NO:
         rule = {"validate": "list", "source": "=" + list_names[layout.YES_NO]}
+        rule |= xlsxwriter_options(yes_no_message(), column.name)
     elif column.kind is Kind.NUMBER and (column.low is not None or column.high is not None):
         kind = "integer" if column.whole else "decimal"
         if column.low is not None and column.high is not None:
             rule = {"validate": kind, "criteria": "between", "minimum": column.low, "maximum": column.high}
         else:
             rule = {"validate": kind, "criteria": ">=", "value": column.low}
-        rule |= {"error_title": column.name, "error_message": _range_message(column)}
+        rule |= xlsxwriter_options(range_message(_range_message(column)), column.name)
     elif column.kind is Kind.DATE:
-        rule = {
-            "validate": "date",
-            "criteria": ">=",
-            "value": dt.date(1950, 1, 1),
-            "error_title": column.name,
-            "error_message": "Enter a date, e.g. 2025-03-31.",
-        }
+        rule = {"validate": "date", "criteria": ">=", "value": dt.date(1950, 1, 1)}
+        rule |= xlsxwriter_options(range_message(DATE_MESSAGE), column.name)
     if rule is not None:
-        rule.setdefault("error_title", column.name)
-        ws.data_validation(1, first_col, LAST_ROW, first_col, rule)
+        ws.data_validation(1, first_col, VALIDATED_ROW, first_col, rule)
 
 
 def _range_message(column: Column) -> str:
@@ -163,7 +169,7 @@ def _reference_validation(ws: Worksheet, first_col: int, target: str) -> None:
     ws.data_validation(
         1,
         first_col,
-        LAST_ROW,
+        VALIDATED_ROW,
         first_col,
         {
             "validate": "list",
@@ -275,15 +281,14 @@ def _relationship_sheet(
         values = rt.LIST_VALUES.get((spec.sheet, name))
         if values is not None:
             rule: dict[str, Any] = {"validate": "list", "source": "=" + list_names[values]}
-            rule["error_title"] = name
+            rule |= xlsxwriter_options(list_message(values), name)
             if name in rt.DIMENSIONS:
                 rule |= {"input_title": name, "input_message": maturity_prompt(name)}
-            ws.data_validation(1, index, LAST_ROW, index, rule)
+            ws.data_validation(1, index, VALIDATED_ROW, index, rule)
         elif name in dates:
-            ws.data_validation(1, index, LAST_ROW, index, {
+            ws.data_validation(1, index, VALIDATED_ROW, index, {
                 "validate": "date", "criteria": ">=", "value": dt.date(1950, 1, 1),
-                "error_title": name, "error_message": "Enter a date, e.g. 2025-03-31.",
-            })  # fmt: skip
+            } | xlsxwriter_options(range_message(DATE_MESSAGE), name))  # fmt: skip
         if name == col.CUSTOMER_ID:
             _reference_validation(ws, index, reference_name("Customers", col.CUSTOMER_ID))
     table = {"name": layout.table_name(spec.sheet), "columns": columns, "style": TABLE_STYLE}
@@ -343,7 +348,8 @@ def _settings_sheet(wb: Workbook, f: Formats) -> None:
         ws.write_string(r, 2, row.help, f.help)
         rule = _setting_rule(row)
         if rule:
-            ws.data_validation(r, 1, r, 1, rule | {"error_title": row.label})
+            message = rule.pop("error_message")
+            ws.data_validation(r, 1, r, 1, rule | xlsxwriter_options(range_message(message), row.label))
     ws.set_column(0, 0, 26)
     ws.set_column(1, 1, 16)
     ws.set_column(2, 2, 80)
@@ -420,17 +426,21 @@ def _conf_sheet(wb: Workbook, f: Formats) -> None:
     ws.write_string(0, 0, "UDF Modules", f.conf_key)
     ws.write_string(0, 1, UDF_MODULE)
     notes = (
-        "xlwings reads the rows above (setting | value) down to the first blank row.",
+        "xlwings reads columns A and B (setting | value) from row 1 down to the first blank row.",
         "UDF Modules names the Python module with the CVM worksheet functions.",
-        "If xlwings does not find the Python that has cvm-xl installed, add a row above the blank row:",
+        "If xlwings does not find the Python that has cvm-xl installed, add a row right below row 1:",
         "Interpreter_Win | C:\\path\\to\\cvm-xl\\.venv\\Scripts\\python.exe   (on a Mac: Interpreter_Mac | "
         "/path/to/cvm-xl/.venv/bin/python)",
         "The xlwings add-in's ribbon settings work too; a row here overrides them for this workbook.",
+        "cvm-xl doctor checks these keys from a terminal; the Start sheet's self-test checks them in Excel.",
     )
-    for r, note in enumerate(notes, start=2):
-        ws.write_string(r, 0, note, f.note)
+    # The notes stay out of column A: a key added in row 2 would otherwise run on into them and
+    # xlwings would read every note as one more setting.
+    for r, note in enumerate(notes):
+        ws.write_string(r, 3, note, f.help)
     ws.set_column(0, 0, 22)
-    ws.set_column(1, 1, 22)
+    ws.set_column(1, 1, 50)
+    ws.set_column(3, 3, 100)
 
 
 def _start_sheet(wb: Workbook, f: Formats) -> None:
@@ -472,7 +482,17 @@ def _start_sheet(wb: Workbook, f: Formats) -> None:
             },
         )
         ws.write_string(r, 3, macro.help, f.middle)
-    bottom = top + 1 + len(MACROS) + 1
+    check = top + 1 + len(MACROS) + 1
+    ws.write_string(check, 1, "Check the installation", f.heading)
+    ws.write_blank(check, 2, None, f.heading)
+    ws.write_blank(check, 3, None, f.heading)
+    for i, button in enumerate(CHECK_BUTTONS):
+        r = check + 1 + i
+        ws.set_row(r, 27)
+        ws.insert_button(r, 2, {"macro": button.sub, "caption": button.caption, "width": 240, "height": 30,
+                                "x_offset": 2, "y_offset": 2})  # fmt: skip
+        ws.write_string(r, 3, button.help, f.middle)
+    bottom = check + 1 + len(CHECK_BUTTONS) + 1
     ws.write_string(bottom, 1, "Good to know", f.heading)
     ws.write_blank(bottom, 2, None, f.heading)
     ws.write_blank(bottom, 3, None, f.heading)
@@ -499,11 +519,73 @@ START_STEPS = (
 )
 START_NOTES = (
     "The grey Ideas columns use the CVM worksheet functions (Insert Function, category CVM). They need "
-    "Excel for Windows with Python, cvm-xl and xlwings (pip install, then: xlwings addin install).",
-    "Enable macros when Excel asks. Without the buttons: Alt+F8, pick a CVM_ macro, Run.",
+    "Excel for Windows with Python and cvm-xl (pip install cvm-xl; cvm-xl doctor checks it).",
+    "A downloaded copy has its macros blocked: right-click the file, Properties, Unblock (or keep it in "
+    "a Trusted Location), then enable macros. Without the buttons: Alt+F8, pick a CVM_ macro, Run.",
+    "No macro runs when the workbook opens. Run the self-test after installing: every check should PASS.",
     "The customer workbooks the buttons write carry plain Excel formulas: they work without Python, "
     "on macOS and in LibreOffice.",
 )
+
+
+def _write_cell(ws: Worksheet, row: int, column: int, value: Any, date_format: Any) -> None:
+    """One input cell of the self-test (0-based row and column), typed as Excel holds it."""
+    if isinstance(value, str):
+        ws.write_string(row, column, value)
+    elif isinstance(value, bool):
+        ws.write_boolean(row, column, value)
+    elif isinstance(value, dt.datetime):
+        ws.write_datetime(row, column, value, date_format)
+    else:
+        ws.write_number(row, column, value)
+
+
+def _selftest_sheet(wb: Workbook, f: Formats) -> None:
+    """The Self-test sheet (``cvm_xl.excel.selftest_sheet``): the cases' inputs, formulas as text and
+    expected values; ``CVM_SelfTest`` enters the formulas and fills in the results."""
+    ws = wb.add_worksheet(st.SHEET)
+    ws.set_vba_name(layout.codename(st.SHEET))
+    when = wb.add_format({"font_name": "Calibri", "font_size": 11, "num_format": "yyyy-mm-dd hh:mm",
+                          "align": "left"})  # fmt: skip
+    bold = wb.add_format({"font_name": "Calibri", "font_size": 11, "bold": True, "valign": "top"})
+    ws.write_string(st.TITLE_ROW - 1, 0, "Self-test of the CVM worksheet functions", f.title)
+    ws.write_string(st.INTRO_ROW - 1, 0, "Run the self-test on the Start sheet: Excel calculates each CVM "
+                    "function through xlwings and Python on the worked examples below and compares the "
+                    "result with the expected value. Every check should say PASS.", f.subtitle)  # fmt: skip
+    embedded = f"xlwings {version('xlwings')} (the VBA module inside this workbook)"
+    for row, label, value in (
+        (st.WORKBOOK_ROW, "This workbook", embedded),
+        (st.PYTHON_ROW, "Python side", ""),
+        (st.RESULT_ROW, "Result", st.NOT_RUN),
+    ):
+        ws.write_string(row - 1, 0, label, bold)
+        ws.write_string(row - 1, 1, value)
+    ws.write_string(st.RUN_ROW - 1, 0, "Last run", bold)
+    ws.write_blank(st.RUN_ROW - 1, 1, None, when)
+    ws.write_string(st.FUNCTIONS_HEADING_ROW - 1, 0, "Per function", f.heading)
+    for i, name in enumerate(st.functions()):
+        ws.write_string(st.FIRST_FUNCTION_ROW - 1 + i, 0, name)
+    ws.write_string(st.HELP_HEADING_ROW - 1, 0, "If a check fails", f.heading)
+    for i, (symptom, fix) in enumerate(st.HELP):
+        ws.write_string(st.FIRST_HELP_ROW - 1 + i, 0, symptom, bold)
+        ws.merge_range(st.FIRST_HELP_ROW - 1 + i, 1, st.FIRST_HELP_ROW - 1 + i, 5, fix, f.note)
+        ws.set_row(st.FIRST_HELP_ROW - 1 + i, 30)
+    ws.write_string(st.CHECKS_HEADING_ROW - 1, 0, "Checks", f.heading)
+    for c, header in enumerate(st.CHECK_HEADER):
+        ws.write_string(st.CHECK_HEADER_ROW - 1, c, header, f.header)
+    ws.write_string(st.CHECK_HEADER_ROW - 1, st.FIRST_INPUT_COLUMN - 1, "Inputs", f.header)
+    for check in st.CHECKS:
+        r = check.row - 1
+        ws.write_string(r, st.FUNCTION_COLUMN - 1, check.function)
+        ws.write_string(r, st.EXAMPLE_COLUMN - 1, check.example)
+        ws.write_string(r, st.FORMULA_COLUMN - 1, check.formula)  # text: the macro enters it
+        _write_cell(ws, r, st.EXPECTED_COLUMN - 1, check.expected, f.date)
+    for cell in st.INPUTS:
+        _write_cell(ws, cell.row - 1, cell.column - 1, cell.value, f.date)
+    for first, last, width in ((0, 0, 30), (1, 1, 46), (2, 2, 44), (3, 4, 16), (5, 5, 8), (7, 20, 12)):
+        ws.set_column(first, last, width)
+    ws.set_landscape()
+    ws.fit_to_pages(1, 0)
 
 
 def part_digests(data: bytes) -> list[tuple[str, str]]:
@@ -543,6 +625,7 @@ def build_template() -> bytes:
         _relationship_sheet(wb, spec, f, list_names)
     _conf_sheet(wb, f)
     _lists_sheet(wb, f, list_names)
+    _selftest_sheet(wb, f)
     _reference_names(wb)
     wb.add_vba_project(io.BytesIO(vba_project_bin(vba_modules())), is_stream=True)
     wb.close()

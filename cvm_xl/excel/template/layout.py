@@ -11,6 +11,8 @@ from typing import NamedTuple
 from cvm_xl.core import columns as col
 from cvm_xl.core import spellings
 from cvm_xl.core.settings import ALL_SETTING_LABELS, Settings
+from cvm_xl.excel.selftest_sheet import SHEET as SELFTEST_SHEET
+from cvm_xl.formulas.readiness import relationship_formulas
 from cvm_xl.master.schema import (
     IDEAS,
     RELATIONSHIP_TABLES,
@@ -20,14 +22,13 @@ from cvm_xl.master.schema import (
     Kind,
     Table,
 )
-from cvm_xl.readiness import exits, issue_log, risks
 from cvm_xl.readiness import tables as rt
 
 START_SHEET = "Start"
 CONF_SHEET = "xlwings.conf"  # the name xlwings' VBA looks for
 LISTS_SHEET = "Lists"
 # Worksheet order; every sheet gets a VBA document module Sheet1, Sheet2 ... in this order.
-SHEETS = (START_SHEET, SETTINGS_SHEET, *TABLES, *rt.TABLES, CONF_SHEET, LISTS_SHEET)
+SHEETS = (START_SHEET, SETTINGS_SHEET, *TABLES, *rt.TABLES, CONF_SHEET, LISTS_SHEET, SELFTEST_SHEET)
 WORKBOOK_CODENAME = "ThisWorkbook"
 
 
@@ -119,6 +120,8 @@ _SETTING_HELP = {
     "screening_min_phase": ("phase", "Screening: business-excellence phase needed (I, II or III)."),
     "screening_min_culture": ("score", "Screening: least score (1-5) for a culture of long-term thinking."),
     "screening_min_co_destiny": ("score", "Screening: least score (1-5) for the desire for co-destiny."),
+    "workshop_language": ("text", "Language of the workshop's raw ideas, for the synthesis: English, Dutch, "
+                          "French, German, Italian, Polish, Portuguese, Russian, Spanish or Turkish."),
 }  # fmt: skip
 
 SETTING_ROWS = tuple(
@@ -167,37 +170,16 @@ def table_name(sheet: str) -> str:
     return RELATIONSHIP_TABLES[sheet].table_name
 
 
-def _row(sheet: str, column: str) -> str:
-    return this_row(column, table_name(sheet))
+def _relationship_formulas(sheet: str) -> dict[str, str]:
+    """The sheet's computed columns from the one formula writer (``formulas.readiness``: the same
+    rules and guards as the live master), over the row's own cells of the sheet's table."""
 
+    def ref(column: str) -> str:
+        return this_row(column, table_name(sheet))
 
-def _risk_formulas() -> dict[str, str]:
-    """Rating and Risk level: ``risks.risk_formulas`` over the row's own cells."""
-    cells = (_row(rt.RISKS_SHEET, c) for c in (rt.LIKELIHOOD, rt.IMPACT, rt.RATING))
-    return {name: f"={formula}" for name, formula in risks.risk_formulas(*cells).items()}
-
-
-def _exit_formulas() -> dict[str, str]:
-    """Review due (``exits.review_due_formula``), blank on a row without a trigger."""
-    due = exits.review_due_formula(_row(rt.EXITS_SHEET, rt.STATUS), _row(rt.EXITS_SHEET, rt.LAST_REVIEWED))
-    return {rt.REVIEW_DUE: f'=IF({_row(rt.EXITS_SHEET, rt.TRIGGER)}="","",{due})'}
-
-
-def _issue_formulas() -> dict[str, str]:
-    """Days open and Overdue (``issue_log``'s formulas), blank on a row without an issue."""
-
-    def c(column: str) -> str:
-        return _row(rt.ISSUES_SHEET, column)
-
-    status, raised = c(rt.STATUS), c(rt.RAISED)
-    days = issue_log.days_open_formula(status, raised, c(rt.RESOLVED))
-    overdue = issue_log.overdue_formula(status, raised, c(rt.DUE))
-    issue = c(rt.ISSUE)
-    return {rt.DAYS_OPEN: f'=IF({issue}="","",{days})', rt.OVERDUE: f'=IF({issue}="","",{overdue})'}
+    return {name: f"={formula}" for name, formula in relationship_formulas(sheet, ref).items()}
 
 
 RELATIONSHIP_FORMULAS: dict[str, dict[str, str]] = {
-    rt.RISKS_SHEET: _risk_formulas(),
-    rt.EXITS_SHEET: _exit_formulas(),
-    rt.ISSUES_SHEET: _issue_formulas(),
+    sheet: formulas for sheet in rt.TABLES if (formulas := _relationship_formulas(sheet))
 }
