@@ -32,14 +32,15 @@ from typing import Any
 import openpyxl
 
 ROOT = Path(__file__).resolve().parents[1]
-sys.path.insert(0, str(ROOT / "tests"))  # the shared helper of xlwings' Windows conversion
+sys.path.insert(0, str(ROOT / "tests"))  # the shared helpers: xlwings' Windows conversion, the formulas read
 
+from template_formulas import formula_call  # noqa: E402
 from xlwings_windows import com, com_call, windows_excel  # noqa: E402
 
 from cvm_xl.core import columns as col  # noqa: E402
 from cvm_xl.core.settings import Settings  # noqa: E402
 from cvm_xl.excel.template.layout import IDEA_FORMULAS, SETTING_ROWS  # noqa: E402
-from cvm_xl.master.schema import IDEAS, SETTINGS_TABLE  # noqa: E402
+from cvm_xl.master.schema import IDEAS  # noqa: E402
 from cvm_xl.master.write import write_master  # noqa: E402
 from cvm_xl.sample import sample_tables  # noqa: E402
 from udfs import arrays  # noqa: E402
@@ -67,23 +68,6 @@ def ideas(rows: int) -> list[dict[str, Any]]:
     return out
 
 
-def _split_args(text: str) -> list[str]:
-    args, depth, quoted, current = [], 0, False, ""
-    for ch in text:
-        if ch == '"':
-            quoted = not quoted
-        elif not quoted and ch in "[(":
-            depth += 1
-        elif not quoted and ch in "])":
-            depth -= 1
-        if ch == "," and depth == 0 and not quoted:
-            args.append(current)
-            current = ""
-        else:
-            current += ch
-    return [*args, current]
-
-
 def row_calls(idea: dict[str, Any], settings_body: list[list[Any]]) -> list[tuple[str, list[Any]]]:
     """The template's 13 Ideas formulas for one row as (function, arguments in pywin32's form), the
     computed cells filled in as Excel would have them (each formula's result feeds the next)."""
@@ -91,20 +75,17 @@ def row_calls(idea: dict[str, Any], settings_body: list[list[Any]]) -> list[tupl
     row = {name: idea.get(name) for name in names}
     calls = []
     for name, formula in IDEA_FORMULAS.items():
-        call = formula[formula.index("CVM_") : -1]  # inside the IF(Idea ID="","",...) guard
-        function, inner = call[: call.index("(")], call[call.index("(") + 1 : -1]
+        function, arguments = formula_call(formula)
         args: list[Any] = []
-        for arg in _split_args(inner):
-            if arg == "":
+        for arg in arguments:
+            if arg.kind == "blank":
                 args.append(None)
-            elif arg == SETTINGS_TABLE:
+            elif arg.kind == "settings":
                 args.append(com(settings_body))
-            elif arg.startswith('"'):
-                args.append(arg.strip('"'))
+            elif arg.kind == "text":
+                args.append(arg.value)
             else:
-                span = arg[arg.index("[[#This Row],") + len("[[#This Row],") : -1]
-                columns = [c.strip("[]") for c in span.split(":")]
-                first, last = names.index(columns[0]), names.index(columns[-1])
+                first, last = (names.index(c) for c in arg.value)
                 args.append(com([[row[c] for c in names[first : last + 1]]]))
         calls.append((function, args))
         result = com_call(function, args)

@@ -35,14 +35,13 @@ from __future__ import annotations
 
 import os
 import shutil
-import signal
-import subprocess
 import warnings
 from collections.abc import Sequence
 from pathlib import Path
 
 import openpyxl
 import pytest
+from processes import run_killable
 
 TIMEOUT_SECONDS = 240
 PACKAGE = "gnumeric"
@@ -88,20 +87,15 @@ class Gnumeric:
         # Gnumeric reads its settings through GSettings/dconf: a private HOME and the in-memory
         # backend keep a developer's preferences out of the results and nothing is written there.
         env = {**os.environ, "HOME": str(self.home), "GSETTINGS_BACKEND": "memory"}
-        process = subprocess.Popen(
-            command, stdout=subprocess.PIPE, stderr=subprocess.PIPE, env=env, start_new_session=True
+        code, out, err = run_killable(
+            command,
+            TIMEOUT_SECONDS,
+            f"Gnumeric (ssconvert --recalc) did not finish {source.name} within {TIMEOUT_SECONDS} s",
+            env=env,
         )
-        try:
-            out, err = process.communicate(timeout=TIMEOUT_SECONDS)
-        except subprocess.TimeoutExpired:
-            os.killpg(process.pid, signal.SIGKILL)
-            process.communicate()
+        if code != 0 or not target.exists() or target.stat().st_size == 0:
             raise AssertionError(
-                f"Gnumeric (ssconvert --recalc) did not finish {source.name} within {TIMEOUT_SECONDS} s"
-            ) from None
-        if process.returncode != 0 or not target.exists() or target.stat().st_size == 0:
-            raise AssertionError(
-                f"Gnumeric could not recalculate {source} (ssconvert exit {process.returncode}, "
+                f"Gnumeric could not recalculate {source} (ssconvert exit {code}, "
                 f"{'no' if not target.exists() else 'an empty'} output {target.name})\n"
                 f"command: {' '.join(command)}\n"
                 f"stdout: {out.decode(errors='replace')}\nstderr: {err.decode(errors='replace')}"

@@ -16,13 +16,13 @@ import math
 import os
 import re
 import shutil
-import signal
 import subprocess
 import zipfile
 from collections.abc import Sequence
 from pathlib import Path
 
 import pytest
+from processes import run_killable
 
 TIMEOUT_SECONDS = 240
 _XCU = """<?xml version="1.0" encoding="UTF-8"?>
@@ -78,21 +78,15 @@ class LibreOffice:
             str(outdir),
             *[str(Path(f).resolve()) for f in files],
         ]
-        process = subprocess.Popen(
-            command, stdout=subprocess.PIPE, stderr=subprocess.PIPE, start_new_session=True
+        code, out, err = run_killable(
+            command, TIMEOUT_SECONDS, f"LibreOffice did not finish within {TIMEOUT_SECONDS} s"
         )
-        try:
-            out, err = process.communicate(timeout=TIMEOUT_SECONDS)
-        except subprocess.TimeoutExpired:
-            os.killpg(process.pid, signal.SIGKILL)
-            process.communicate()
-            raise AssertionError(f"LibreOffice did not finish within {TIMEOUT_SECONDS} s") from None
         extension = to.split(":")[0]
         results = [outdir / (Path(f).stem + "." + extension) for f in files]
         missing = [str(p) for p in results if not p.exists()]
-        if process.returncode != 0 or missing:
+        if code != 0 or missing:
             raise AssertionError(
-                f"LibreOffice conversion failed (exit {process.returncode}); missing {missing}\n"
+                f"LibreOffice conversion failed (exit {code}); missing {missing}\n"
                 f"stdout: {out.decode(errors='replace')}\nstderr: {err.decode(errors='replace')}"
             )
         return results
@@ -126,12 +120,13 @@ CENT = 0.005
 
 
 def zero_cached_results(source: Path, target: Path) -> None:
-    """A copy whose every cached formula result is 0: LibreOffice must compute the sheets itself."""
+    """A copy whose every cached formula result is 0, also an empty one (``<v/>``, as openpyxl writes
+    it with lxml): LibreOffice or Gnumeric must compute the sheets itself."""
     with zipfile.ZipFile(source) as zin, zipfile.ZipFile(target, "w", zipfile.ZIP_DEFLATED) as zout:
         for item in zin.infolist():
             data = zin.read(item.filename)
             if item.filename.startswith("xl/worksheets/"):
-                data = re.sub(rb"</f><v>[^<]*</v>", b"</f><v>0</v>", data)
+                data = re.sub(rb"</f><v>[^<]*</v>|</f><v\s*/>", b"</f><v>0</v>", data)
             zout.writestr(item, data)
 
 

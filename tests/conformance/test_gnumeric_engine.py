@@ -5,13 +5,12 @@ them this test says so)."""
 
 from __future__ import annotations
 
-import re
-import zipfile
 from pathlib import Path
 
 import openpyxl
 import pytest
 from gnumeric import Gnumeric, gnumeric, load_values  # noqa: F401  (session fixture)
+from libreoffice import zero_cached_results
 from openpyxl.workbook.defined_name import DefinedName
 from openpyxl.worksheet.formula import ArrayFormula
 
@@ -63,12 +62,7 @@ def recalculated(gnumeric: Gnumeric, tmp_path_factory: pytest.TempPathFactory) -
     _workbook(source)
     # A second copy whose cached results are all wrong (0): --recalc must replace them.
     stale = folder / "stale.xlsx"
-    with zipfile.ZipFile(source) as zin, zipfile.ZipFile(stale, "w", zipfile.ZIP_DEFLATED) as zout:
-        for item in zin.infolist():
-            data = zin.read(item.filename)
-            if item.filename.startswith("xl/worksheets/"):
-                data = re.sub(rb"</f><v>[^<]*</v>|</f><v\s*/>", b"</f><v>0</v>", data)
-            zout.writestr(item, data)
+    zero_cached_results(source, stale)
     fresh, recalculated_stale = gnumeric.recalculate([source, stale], folder / "out")
     values = {}
     for name, path in (("fresh", fresh), ("stale", recalculated_stale)):

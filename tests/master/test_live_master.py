@@ -106,6 +106,19 @@ def master(tmp_path: Path) -> Path:
     return path
 
 
+def resort_settings_with_a_typed_rate(settings) -> None:
+    """What a user may do to the Settings table: its rows re-sorted, the Discount rate's label typed
+    in another case with spaces and its value as the text "5%"."""
+    rows = [[c.value for c in r] for r in settings.iter_rows(min_row=2)]
+    rows.reverse()
+    for r, values in enumerate(rows, start=2):
+        for c, value in enumerate(values, start=1):
+            settings.cell(r, c).value = value
+    rate = next(r for r in range(2, settings.max_row + 1) if settings.cell(r, 1).value == "Discount rate")
+    settings.cell(rate, 1).value = "  discount RATE "
+    settings.cell(rate, 2).value = "5%"
+
+
 def test_a_written_master_is_live_and_its_results_are_cvm_xls(master: Path, libreoffice, tmp_path) -> None:
     assert_live(master, libreoffice, tmp_path)
     formulas = formulas_of(master)
@@ -176,15 +189,7 @@ def test_every_accepted_spelling_reads_the_same_in_the_formulas(master: Path, li
         for name, value in zip(inputs, values, strict=True):
             ws.cell(2 + offset, header[name]).value = value
         ws.cell(2 + offset, header[col.CUSTOMER_ONE_TIME]).value = None
-    settings = wb["Settings"]
-    rows = [[c.value for c in r] for r in settings.iter_rows(min_row=2)]
-    rows.reverse()  # re-sorted by a user
-    for r, values in enumerate(rows, start=2):
-        for c, value in enumerate(values, start=1):
-            settings.cell(r, c).value = value
-    rate = next(r for r in range(2, settings.max_row + 1) if settings.cell(r, 1).value == "Discount rate")
-    settings.cell(rate, 1).value = "  discount RATE "
-    settings.cell(rate, 2).value = "5%"
+    resort_settings_with_a_typed_rate(wb["Settings"])
     wb.save(master)  # plain openpyxl: every saved result is gone
     refresh_master(master, backup=False)
     loaded = cvm_xl.load_master(master)
@@ -400,15 +405,7 @@ def test_each_setting_is_resolved_once_in_a_cell_that_every_write_keeps(
     assert set(names) == NAMES_READ
     assert all(ref.startswith(f"{LISTS_SHEET}!$") and ":" not in ref for ref in names.values())
     wb = openpyxl.load_workbook(master)
-    settings = wb["Settings"]
-    rows = [[c.value for c in r] for r in settings.iter_rows(min_row=2)]
-    rows.reverse()  # re-sorted by a user
-    for r, values in enumerate(rows, start=2):
-        for c, value in enumerate(values, start=1):
-            settings.cell(r, c).value = value
-    rate = next(r for r in range(2, settings.max_row + 1) if settings.cell(r, 1).value == "Discount rate")
-    settings.cell(rate, 1).value = "  discount RATE "
-    settings.cell(rate, 2).value = "5%"
+    resort_settings_with_a_typed_rate(wb["Settings"])
     wb.save(master)
     customer = cvm_xl.load_master(master).customers[col.CUSTOMER_ID].iloc[0]
     new = {col.IDEA_ID: "NEW-1", col.CUSTOMER_ID: customer, col.TITLE: "Added", col.SUPPLIER_ANNUAL: 1000.0}

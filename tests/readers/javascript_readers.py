@@ -4,10 +4,9 @@ reader read as {sheet name: {cell: value}}."""
 from __future__ import annotations
 
 import json
-import os
-import signal
-import subprocess
 from pathlib import Path
+
+from processes import run_killable
 
 NODE_DIR = Path(__file__).parent / "node"
 NODE_TIMEOUT_SECONDS = 120
@@ -20,22 +19,11 @@ class NodeReaders:
         self.node = node
 
     def read(self, reader: str, path: Path) -> dict[str, dict[str, object]]:
-        process = subprocess.Popen(
+        code, out, err = run_killable(
             [self.node, str(NODE_DIR / "read.js"), reader, str(path)],
-            stdout=subprocess.PIPE,
-            stderr=subprocess.PIPE,
+            NODE_TIMEOUT_SECONDS,
+            f"{reader} did not load {path.name} within {NODE_TIMEOUT_SECONDS} s",
             cwd=NODE_DIR,
-            start_new_session=True,
         )
-        try:
-            out, err = process.communicate(timeout=NODE_TIMEOUT_SECONDS)
-        except subprocess.TimeoutExpired:
-            os.killpg(process.pid, signal.SIGKILL)
-            process.communicate()
-            raise AssertionError(
-                f"{reader} did not load {path.name} within {NODE_TIMEOUT_SECONDS} s"
-            ) from None
-        assert process.returncode == 0, (
-            f"{reader} could not load {path.name}:\n{err.decode(errors='replace')}"
-        )
+        assert code == 0, f"{reader} could not load {path.name}:\n{err.decode(errors='replace')}"
         return {sheet["name"]: sheet["cells"] for sheet in json.loads(out)["sheets"]}

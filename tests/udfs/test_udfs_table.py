@@ -8,63 +8,40 @@ workbook disagree with the core fails this test.
 from __future__ import annotations
 
 import math
-import re
 
 import pandas as pd
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
+from template_formulas import formula_call
 
 from cvm_xl.core import columns as col
 from cvm_xl.core.evaluation import evaluate_ideas
 from cvm_xl.core.settings import Settings
 from cvm_xl.excel.template.layout import IDEA_FORMULAS
-from cvm_xl.master.schema import IDEAS, SETTINGS_TABLE
+from cvm_xl.master.schema import IDEAS
 from udfs import cvm_udfs
 from udfs.arrays import first_error
-
-GUARD = re.compile(r'^=IF\(tblIdeas\[\[#This Row\],\[Idea ID\]\]="","",(?P<call>.*)\)$')
-CALL = re.compile(r"^(?P<name>CVM_[A-Z_]+)\((?P<args>.*)\)$")
-THIS_ROW = re.compile(r"^tblIdeas\[\[#This Row\],\[(?P<first>[^\]]+)\](?::\[(?P<last>[^\]]+)\])?\]$")
-
-
-def split_args(text: str) -> list[str]:
-    """Top-level comma-separated arguments (commas inside [...], (...) or quotes do not split)."""
-    args, depth, quoted, current = [], 0, False, ""
-    for ch in text:
-        if ch == '"':
-            quoted = not quoted
-        elif not quoted and ch in "[(":
-            depth += 1
-        elif not quoted and ch in "])":
-            depth -= 1
-        if ch == "," and depth == 0 and not quoted:
-            args.append(current)
-            current = ""
-        else:
-            current += ch
-    return [*args, current]
 
 
 def run_formula(formula: str, table: dict[str, list], settings_rows: list[list]) -> list:
     """One computed column: the formula's function called once with whole columns."""
-    call = CALL.match(GUARD.match(formula)["call"])
+    name, arguments = formula_call(formula)
     names = list(table)
     args = []
-    for arg in split_args(call["args"]):
-        if arg == "":
+    for arg in arguments:
+        if arg.kind == "blank":
             args.append(None)
-        elif arg == SETTINGS_TABLE:
+        elif arg.kind == "settings":
             args.append(settings_rows)
-        elif arg.startswith('"'):
-            args.append(arg.strip('"'))
+        elif arg.kind == "text":
+            args.append(arg.value)
         else:
-            ref = THIS_ROW.match(arg)
-            first, last = ref["first"], ref["last"] or ref["first"]
+            first, last = arg.value
             span = names[names.index(first) : names.index(last) + 1]
             args.append([[table[c][i] for c in span] for i in range(len(table[first]))])
-    result = getattr(cvm_udfs, call["name"])(*args)
+    result = getattr(cvm_udfs, name)(*args)
     rows = result if isinstance(result, list) else [[result]]  # one row comes back as one value
-    assert first_error(rows) is None, f"{call['name']} failed: {first_error(rows)}"
+    assert first_error(rows) is None, f"{name} failed: {first_error(rows)}"
     return [row[0] for row in rows]
 
 
