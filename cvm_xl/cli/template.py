@@ -3,12 +3,12 @@
 from __future__ import annotations
 
 import argparse
-import os
 from pathlib import Path
 
 from cvm_xl.cli.common import UsageError
 from cvm_xl.excel.template import FILE_NAME, build_template
 from cvm_xl.excel.template.builder import part_digests, vba_modules
+from cvm_xl.spreadsheet.atomic import atomic_write
 
 EXIT_OK, EXIT_DIFFERS = 0, 1
 
@@ -36,18 +36,6 @@ def add_parser(subparsers: argparse._SubParsersAction) -> None:
     p.set_defaults(run=run)
 
 
-def _write_atomically(path: Path, data: bytes) -> None:
-    """Write beside the target, then rename: a reader never sees half a workbook."""
-    path.parent.mkdir(parents=True, exist_ok=True)
-    tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
-    try:
-        tmp.write_bytes(data)
-        os.replace(tmp, path)
-    except BaseException:
-        tmp.unlink(missing_ok=True)
-        raise
-
-
 def run(args: argparse.Namespace) -> int:
     path = Path(args.out) if args.out else default_path()
     if path.suffix.lower() != ".xlsm":
@@ -65,7 +53,8 @@ def run(args: argparse.Namespace) -> int:
         )
         return EXIT_OK if same else EXIT_DIFFERS
     try:
-        _write_atomically(path, data)
+        path.parent.mkdir(parents=True, exist_ok=True)
+        atomic_write(path, data)
         if args.vba_dir:
             folder = Path(args.vba_dir)
             folder.mkdir(parents=True, exist_ok=True)
