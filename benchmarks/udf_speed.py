@@ -2,8 +2,10 @@
 
     python benchmarks/udf_speed.py [--rows 1000] [--repeat 3]
 
-In the template's Ideas table every row's 13 computed cells each call a CVM function with that row's
-cells and the Settings table, so one recalculation of 1,000 ideas is 13,000 Python calls. This
+In the template's Ideas table a row without a bundle calls a CVM function in 13 of its 16 computed
+cells with that row's cells and the Settings table (the 3 bundle columns are blank), so one
+recalculation of 1,000 such ideas is 13,000 Python calls; a bundled row's 9 cells that its bundle
+decides call their function over the whole columns instead (issue 15), timed apart. This
 measures the Python side of those calls as xlwings' COM server makes them: the arguments as pywin32
 hands them over are read by xlwings' own conversion (its Windows engine, tests/xlwings_windows.py),
 the function runs, the result is converted back. COM marshalling and Excel's own work come on top
@@ -34,7 +36,7 @@ import openpyxl
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT / "tests"))  # the shared helpers: xlwings' Windows conversion, the formulas read
 
-from template_formulas import formula_call  # noqa: E402
+from template_formulas import alone, call_args, column_values, read_formula  # noqa: E402
 from xlwings_windows import com, com_call, windows_excel  # noqa: E402
 
 from cvm_xl.core import columns as col  # noqa: E402
@@ -58,62 +60,105 @@ ALWAYS, NEVER = 0, 1  # LibreOffice's OOXMLRecalcMode
 
 
 def ideas(rows: int) -> list[dict[str, Any]]:
-    """``rows`` ideas: the sample master's ideas over and over, each with its own Idea ID."""
+    """``rows`` ideas: the sample master's ideas over and over, each with its own Idea ID; the
+    sample's bundle becomes one bundle per repetition (a bundle holds one customer's ideas)."""
     sample = sample_tables()["Ideas"].to_dict("records")
     out = []
     for i in range(rows):
         idea = dict(sample[i % len(sample)])
         idea[col.IDEA_ID] = f"I{i + 1:05d}"
-        out.append({k: (None if isinstance(v, float) and v != v else v) for k, v in idea.items()})
+        if not alone(_blank(idea.get(col.BUNDLE))):
+            idea[col.BUNDLE] = f"{idea[col.BUNDLE]}-{i // len(sample)}"
+        out.append({k: _blank(v) for k, v in idea.items()})
     return out
 
 
-def row_calls(idea: dict[str, Any], settings_body: list[list[Any]]) -> list[tuple[str, list[Any]]]:
-    """The template's 13 Ideas formulas for one row as (function, arguments in pywin32's form), the
-    computed cells filled in as Excel would have them (each formula's result feeds the next)."""
+def _blank(v: Any) -> Any:
+    return None if isinstance(v, float) and v != v else v
+
+
+def _excel(name: str, args: list[Any]) -> list[Any]:
+    """A function called as xlwings' COM server calls it; its rows' cells as Excel keeps them."""
+    result = com_call(name, [com(a) if isinstance(a, list) else a for a in args])
+    rows = result if isinstance(result, list) else [[result]]
+    return [None if row[0] == "" else row[0] for row in rows]
+
+
+Call = tuple[str, str, list[Any]]  # the timing's label, the function, its arguments in pywin32's form
+
+
+def row_calls(rows: list[dict[str, Any]], settings_body: list[list[Any]]) -> list[tuple[bool, list[Call]]]:
+    """Per row, whether it is in a bundle and the calls its computed cells make in one recalculation:
+    the template's Ideas formulas as ``template_formulas`` reads them, with the computed cells filled
+    in as Excel would have them (each column's results feed the next). A row without a bundle calls
+    over its own cells (13 calls; the bundle columns are blank); a bundled row calls over the whole
+    columns for the 9 cells its bundle decides."""
     names = [*IDEAS.names, *IDEAS.computed]
-    row = {name: idea.get(name) for name in names}
-    calls = []
+    table = {name: [r.get(name) for r in rows] for name in names}
     for name, formula in IDEA_FORMULAS.items():
-        function, arguments = formula_call(formula)
-        args: list[Any] = []
-        for arg in arguments:
-            if arg.kind == "blank":
-                args.append(None)
-            elif arg.kind == "settings":
-                args.append(com(settings_body))
-            elif arg.kind == "text":
-                args.append(arg.value)
-            else:
-                first, last = (names.index(c) for c in arg.value)
-                args.append(com([[row[c] for c in names[first : last + 1]]]))
-        calls.append((function, args))
-        result = com_call(function, args)
-        row[name] = None if result == "" else result
-    return calls
+        table[name] = column_values(formula, table, settings_body, _excel)
+    every = range(len(rows))
+    whole = {  # a call over whole columns has the same arguments on every bundled row
+        name: [
+            com(a) if isinstance(a, list) else a for a in call_args(f.bundled, table, settings_body, every)
+        ]
+        for name, formula in IDEA_FORMULAS.items()
+        if (f := read_formula(formula)).bundled is not None
+    }
+    out = []
+    for i in every:
+        bundled = not alone(table[col.BUNDLE][i])
+        calls: list[Call] = []
+        for name, formula in IDEA_FORMULAS.items():
+            own, over_all = read_formula(formula)
+            if bundled and over_all is not None:
+                calls.append((f"{over_all.name} (table)", over_all.name, whole[name]))
+            elif own is not None:
+                args = call_args(own, table, settings_body, [i])
+                calls.append((own.name, own.name, [com(a) if isinstance(a, list) else a for a in args]))
+        out.append((bundled, calls))
+    return out
 
 
 def python_side(rows: int, repeat: int) -> dict[str, Any]:
     body = [[r.label, r.value, r.help] for r in SETTING_ROWS]  # tblSettings as the formulas pass it
     with windows_excel():
-        calls = [c for idea in ideas(rows) for c in row_calls(idea, body)]
+        per_row = row_calls(ideas(rows), body)
+        calls = [(bundled, c) for bundled, row in per_row for c in row]
         timings: dict[str, dict[str, list[float]]] = {
             "cached": defaultdict(list),
             "uncached": defaultdict(list),
         }
         totals: dict[str, list[float]] = {"cached": [], "uncached": []}
+        by_kind: dict[bool, list[float]] = {
+            False: [],
+            True: [],
+        }  # cached, per pass: rows without / in a bundle
         for _ in range(repeat):
             for mode in ("cached", "uncached"):
                 arrays._cached_settings.cache_clear()
+                spent = {False: 0.0, True: 0.0}
                 start = time.perf_counter()
-                for function, args in calls:
+                for bundled, (label, function, args) in calls:
                     if mode == "uncached":
                         arrays._cached_settings.cache_clear()
                     t = time.perf_counter()
                     com_call(function, args)
-                    timings[mode][function].append(time.perf_counter() - t)
+                    elapsed = time.perf_counter() - t
+                    timings[mode][label].append(elapsed)
+                    spent[bundled] += elapsed
                 totals[mode].append(time.perf_counter() - start)
-    return {"calls": len(calls), "timings": timings, "totals": totals}
+                if mode == "cached":
+                    for kind in by_kind:
+                        by_kind[kind].append(spent[kind])
+    bundled_rows = sum(1 for bundled, _ in per_row if bundled)
+    return {
+        "calls": len(calls),
+        "timings": timings,
+        "totals": totals,
+        "rows": {True: bundled_rows, False: len(per_row) - bundled_rows},
+        "by_kind": by_kind,
+    }
 
 
 def _soffice() -> str | None:
@@ -167,12 +212,12 @@ def main() -> int:
     args = parser.parse_args()
     py = python_side(args.rows, args.repeat)
     print(f"Python side, {args.rows:,} Ideas rows = {py['calls']:,} calls (best of {args.repeat}):")
-    print(f"{'function':<14} {'calls':>6} {'cached µs':>10} {'uncached µs':>12}")
+    print(f"{'function':<22} {'calls':>6} {'cached µs':>10} {'uncached µs':>12}")
     for function in py["timings"]["cached"]:
         cached = py["timings"]["cached"][function]
         uncached = py["timings"]["uncached"][function]
-        n = len(cached) // args.repeat
-        print(f"{function:<14} {n:>6} {statistics.median(cached) * 1e6:>10.0f} "
+        calls = len(cached) // args.repeat
+        print(f"{function:<22} {calls:>6} {statistics.median(cached) * 1e6:>10.0f} "
               f"{statistics.median(uncached) * 1e6:>12.0f}")  # fmt: skip
     cached, uncached = min(py["totals"]["cached"]), min(py["totals"]["uncached"])
     per_call = (cached / py["calls"] * 1e6, uncached / py["calls"] * 1e6)
@@ -186,6 +231,14 @@ def main() -> int:
           f"{steady['uncached']:.2f} s uncached")  # fmt: skip
     print(f"one recalculation of {args.rows:,} rows: {cached:.2f} s cached, {uncached:.2f} s uncached "
           f"(cache speed-up {uncached / cached:.1f}x)")  # fmt: skip
+    # Issue 15: a bundled row's cells call over the whole table; the rows without a bundle, in the
+    # same passes, are the yardstick.
+    n, spent = py["rows"], {kind: min(t) for kind, t in py["by_kind"].items()}
+    if n[True] and n[False]:
+        alone_row, bundled_row = spent[False] / n[False], spent[True] / n[True]
+        print(f"bundled rows: {n[True]:,} of {args.rows:,}, {bundled_row * 1e3:.1f} ms per row against "
+              f"{alone_row * 1e3:.2f} ms per row without a bundle ({bundled_row / alone_row:.0f}x); "
+              f"{spent[True]:.2f} s of the cached recalculation")  # fmt: skip
     if args.no_peer:
         return 0
     with tempfile.TemporaryDirectory() as tmp:

@@ -135,6 +135,12 @@ def _call(fn: Callable[..., Any], values: Sequence[object]) -> Any:
         return error_text(_reason(exc))
 
 
+def call(fn: Callable[..., Any], values: Sequence[object]) -> Any:
+    """``fn`` over one row's cells, or the error text the row shows: an input's Excel error, or the
+    reason ``fn`` rejects the cells (as ``elementwise`` shows it in that row)."""
+    return _call(fn, values)
+
+
 def _reason(exc: BaseException) -> str:
     fix = getattr(exc, "fix", "")
     message = getattr(exc, "message", None) or getattr(exc, "reason", None) or str(exc)

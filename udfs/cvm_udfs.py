@@ -15,16 +15,19 @@ The docstrings are what Excel's function wizard shows (xlwings keeps the first 2
 
 from __future__ import annotations
 
+import functools
 import inspect
 import math
 from collections.abc import Callable
+from functools import partial
 from typing import Any
 
 import pandas as pd
 
 from cvm_xl.core import columns as col
 from cvm_xl.core import fingerprint, passbook, portfolio_map
-from cvm_xl.core.evaluation import IdeaInputError, evaluate_idea
+from cvm_xl.core.bundles import bundle_key
+from cvm_xl.core.evaluation import IdeaInputError, evaluate_idea, evaluate_ideas
 from cvm_xl.core.settings import Settings
 from cvm_xl.core.sharing import AUTO, method_list, price_premium
 from cvm_xl.core.values import CELLS, band, cell, net, outcome, value_over_horizon, zone
@@ -46,6 +49,10 @@ _GOOD_FAITH = "Optional Yes/No: an unquantified idea done in good faith is a Go.
 _ONE_OFF = "Optional Yes/No: a one-off W-L or L-W idea is split equally under auto. Blank = No."
 _METHOD = f"Optional: {AUTO} (blank), {method_list()}."  # every record of core.sharing.SPLIT_METHODS
 _SHARE = "Optional: the supplier's share of the net value for 'proportional', 0 to 1 (blank = Settings)."
+_BUNDLE = (
+    "Optional: the Bundle column (tblIdeas[Bundle]) with whole columns: ideas with the same Bundle ID are "
+    "judged and shared as one. A single row is judged alone."
+)
 _STATUSES = "Idea statuses; Signed off, Implementing and Delivered ideas are in the passbook."
 _TRANSFERS = "Transfers T from supplier to customer (tblIdeas[Transfer])."
 
@@ -114,6 +121,84 @@ def _evaluated(vs, vc, quantified, good_faith, one_off, method, share, settings:
         return evaluate_idea(row, settings)
     except IdeaInputError as exc:
         raise ValueError(exc.reason) from None
+
+
+def _with_bundles(
+    vs, vc, quantified, good_faith, one_off, method, share, bundle, settings: Settings
+) -> list[Any]:
+    """Per row, the Ideas table's computed columns (a dict) with each bundle judged as one
+    (``core.bundles``: its members' values summed, its verdict and split for all, the transfer
+    apportioned by band), or the error text the row shows. Rows are grouped by Bundle ID alone: pass
+    one customer's ideas, or IDs no two customers share (a valid master has no bundle across
+    customers). A row whose inputs are wrong shows why, and so does every other member of its bundle
+    (their figures need it); a Bundle cell showing an Excel error is the whole result's error."""
+    columns = [arrays.as_column(a) for a in (vs, vc, quantified, good_faith, one_off, method, share, bundle)]
+    # In the template every bundled row passes the same whole columns: the table is judged once per
+    # content (the type is part of the key: 1, 1.0 and True are equal but read differently).
+    try:
+        key = tuple(tuple((type(x), x) for x in c) for c in columns)
+        hash(key)
+    except TypeError:
+        return _judged_bundles(columns, settings)
+    return list(_cached_bundles(key, settings))
+
+
+@functools.lru_cache(maxsize=16)
+def _cached_bundles(key: tuple[tuple[tuple[type, Any], ...], ...], settings: Settings) -> tuple[Any, ...]:
+    """``_judged_bundles`` of the columns in ``key``; an error raises each time (nothing is kept)."""
+    return tuple(_judged_bundles([[x for _, x in c] for c in key], settings))
+
+
+def _judged_bundles(columns: list[list[Any]], settings: Settings) -> list[Any]:
+    lengths = {len(c) for c in columns} - {1}
+    if len(lengths) > 1:
+        raise ArgumentError(
+            f"The ranges have different numbers of rows ({', '.join(map(str, sorted(lengths)))})"
+        )
+    n = lengths.pop() if lengths else 1
+    for x in columns[7]:
+        upstream(x)  # which bundle the row is in is unknown: every row's figures may need it
+    out: list[Any] = [None] * n
+    failed: dict[str, str] = {}  # Bundle ID -> the error of a member
+    rows, positions = [], []
+    for i in range(n):
+        cells = [c[i if len(c) > 1 else 0] for c in columns]
+        checked = arrays.call(partial(_evaluated, settings=settings), cells[:7])
+        if isinstance(checked, str):
+            out[i] = checked
+            if bundle_key(cells[7]):
+                failed.setdefault(bundle_key(cells[7]), checked)
+            continue
+        row = dict(zip(_BUNDLE_INPUTS, cells, strict=True))
+        row[col.SUPPLIER_ONE_TIME], row[col.CUSTOMER_ONE_TIME] = number(cells[0]), number(cells[1])
+        rows.append(row)
+        positions.append(i)
+    if rows:
+        evaluated = evaluate_ideas(pd.DataFrame(rows), settings)
+        for i, record in zip(positions, evaluated.to_dict("records"), strict=True):
+            out[i] = failed.get(bundle_key(record[col.BUNDLE]), record)
+    return out
+
+
+_BUNDLE_INPUTS = (
+    col.SUPPLIER_ONE_TIME, col.CUSTOMER_ONE_TIME, col.QUANTIFIED, col.GOOD_FAITH, col.ONE_OFF,
+    col.SHARING_METHOD, col.SUPPLIER_SHARE, col.BUNDLE,
+)  # fmt: skip
+
+
+def _bundle_column(results: list[Any], names: tuple[str, ...]) -> Any:
+    """The ``names`` columns of ``_with_bundles``' results as the sheet shows them: one value for
+    one cell, else rows (an error text fills its row)."""
+    rows = [
+        [r] * len(names) if isinstance(r, str) else [arrays.cell_value(r[name]) for name in names]
+        for r in results
+    ]
+    return rows[0][0] if len(rows) == 1 and len(names) == 1 else rows
+
+
+def _bundled(bundle: object) -> bool:
+    """Whether a Bundle argument names any bundle (else the per-idea path runs, cell by cell)."""
+    return bundle is not None and any(not arrays.is_blank_cell(x) for x in arrays.as_column(bundle, "bundle"))
 
 
 @excel_help
@@ -264,15 +349,26 @@ def CVM_ZONE(supplier_value, customer_value):
 @xl.arg("good_faith", ndim=2, doc=_GOOD_FAITH)
 @xl.arg("show", doc="Optional: label (blank) or code, e.g. GO_PRIORITY.")
 @xl.arg("settings", ndim=2, doc=_SETTINGS)
+@xl.arg("bundle", ndim=2, doc=_BUNDLE)
 @arrays.guarded
 def CVM_VERDICT(
-    supplier_value, customer_value, quantified=None, good_faith=None, show=None, settings=None, caller=None
+    supplier_value,
+    customer_value,
+    quantified=None,
+    good_faith=None,
+    show=None,
+    settings=None,
+    bundle=None,
+    caller=None,
 ):
     """Go / no-go verdict of an idea, e.g. Go: priority (win-win), No go or Shelve: await a counter-balancing
-    idea. Blank values mean the idea is not quantified yet.
+    idea. Blank values mean the idea is not quantified yet. Bundles: pass whole columns and the Bundle column.
     """
     s = resolve_settings(settings, caller)
     key = col.VERDICT if option(show, ("label", "code"), "label", "show") == "label" else col.VERDICT_CODE
+    if _bundled(bundle):
+        args = (supplier_value, customer_value, quantified, good_faith, None, None, None, bundle)
+        return _bundle_column(_with_bundles(*args, s), (key,))
 
     def one(vs, vc, q, gf):
         return _evaluated(vs, vc, q, gf, None, None, None, s)[key]
@@ -280,8 +376,24 @@ def CVM_VERDICT(
     return arrays.elementwise(one, supplier_value, customer_value, quantified, good_faith)
 
 
-def _split(supplier_value, customer_value, method, supplier_share, one_off, quantified, good_faith, show, s):
+def _split(
+    supplier_value,
+    customer_value,
+    method,
+    supplier_share,
+    one_off,
+    quantified,
+    good_faith,
+    show,
+    s,
+    bundle=None,
+):
     part = option(show, ("all", *SPLIT_PARTS), "all", "show")
+    if _bundled(bundle):
+        args = (supplier_value, customer_value, quantified, good_faith, one_off, method, supplier_share)
+        wanted = _SPLIT_COLUMNS if part == "all" else (_SPLIT_COLUMNS[SPLIT_PARTS.index(part)],)
+        result = _bundle_column(_with_bundles(*args, bundle, s), wanted)
+        return [result] if part == "all" and not isinstance(result, list) else result
 
     def values(vs, vc, m, share, oo, q, gf):
         result = _evaluated(vs, vc, q, gf, oo, m, share, s)
@@ -304,6 +416,7 @@ def _split(supplier_value, customer_value, method, supplier_share, one_off, quan
 @xl.arg("quantified", ndim=2, doc=_QUANTIFIED)
 @xl.arg("good_faith", ndim=2, doc=_GOOD_FAITH)
 @xl.arg("settings", ndim=2, doc=_SETTINGS)
+@xl.arg("bundle", ndim=2, doc=_BUNDLE)
 @arrays.guarded
 def CVM_TRANSFER(
     supplier_value,
@@ -314,15 +427,15 @@ def CVM_TRANSFER(
     quantified=None,
     good_faith=None,
     settings=None,
+    bundle=None,
     caller=None,
 ):
     """Transfer T from supplier to customer proposed to share an idea's value (negative: the customer pays).
-    0 for ideas that are not a Go.
+    0 for ideas that are not a Go. A bundle member's part: T x its band / the bundle's bands.
     """
     s = resolve_settings(settings, caller)
-    return _split(
-        supplier_value, customer_value, method, supplier_share, one_off, quantified, good_faith, "transfer", s
-    )
+    args = (supplier_value, customer_value, method, supplier_share, one_off, quantified, good_faith)
+    return _split(*args, "transfer", s, bundle)
 
 
 @excel_help
@@ -336,6 +449,7 @@ def CVM_TRANSFER(
 @xl.arg("good_faith", ndim=2, doc=_GOOD_FAITH)
 @xl.arg("show", doc="Optional: all (blank: four cells), method, transfer, supplier final or customer final.")
 @xl.arg("settings", ndim=2, doc=_SETTINGS)
+@xl.arg("bundle", ndim=2, doc=_BUNDLE)
 @arrays.guarded
 def CVM_SPLIT(
     supplier_value,
@@ -347,15 +461,39 @@ def CVM_SPLIT(
     good_faith=None,
     show=None,
     settings=None,
+    bundle=None,
     caller=None,
 ):
     """Split proposal of an idea: method applied, transfer T, supplier final (Vs - T) and customer final (Vc
     + T). Only Go ideas are split.
     """
     s = resolve_settings(settings, caller)
-    return _split(
-        supplier_value, customer_value, method, supplier_share, one_off, quantified, good_faith, show, s
-    )
+    args = (supplier_value, customer_value, method, supplier_share, one_off, quantified, good_faith)
+    return _split(*args, show, s, bundle)
+
+
+BUNDLE_PARTS = ("supplier value", "customer value", "cell")
+_BUNDLE_COLUMNS = (col.BUNDLE_SUPPLIER_VALUE, col.BUNDLE_CUSTOMER_VALUE, col.BUNDLE_CELL)
+
+
+@excel_help
+@xl.func(category=CATEGORY)
+@xl.arg("supplier_value", ndim=2, doc=_VS)
+@xl.arg("customer_value", ndim=2, doc=_VC)
+@xl.arg("bundle", ndim=2, doc=_BUNDLE)
+@xl.arg("show", doc="Optional: all (blank: three cells), supplier value, customer value or cell.")
+@xl.arg("settings", ndim=2, doc=_SETTINGS)
+@arrays.guarded
+def CVM_BUNDLE(supplier_value, customer_value, bundle, show=None, settings=None, caller=None):
+    """A bundle's values and map cell on each member's row: the sums of its members' supplier and customer
+    values, and their cell (e.g. W-W). Blank outside a bundle. Pass whole columns: one row is its own bundle.
+    """
+    s = resolve_settings(settings, caller)
+    part = option(show, ("all", *BUNDLE_PARTS), "all", "show")
+    wanted = _BUNDLE_COLUMNS if part == "all" else (_BUNDLE_COLUMNS[BUNDLE_PARTS.index(part)],)
+    args = (supplier_value, customer_value, None, None, None, None, None, bundle)
+    result = _bundle_column(_with_bundles(*args, s), wanted)
+    return [result] if part == "all" and not isinstance(result, list) else result
 
 
 @excel_help
@@ -546,7 +684,8 @@ def CVM_MAP(cells, values=None, labels=None):
 @excel_help
 @xl.func(category=CATEGORY)
 @xl.arg("ideas", ndim=2, doc="The signed ideas with their header row: Idea ID, Title, Owner firm, Owner, "
-        "Start, End, Supplier value, Customer value, Transfer, Split method.")  # fmt: skip
+        "Start, End, Supplier value, Customer value, Transfer, Split method; and Bundle, where ideas are "
+        "signed in a bundle.")  # fmt: skip
 @xl.arg("settings", ndim=2, doc=_SETTINGS)
 @arrays.guarded
 def CVM_FINGERPRINT(ideas, settings=None, caller=None):
@@ -566,6 +705,8 @@ def CVM_FINGERPRINT(ideas, settings=None, caller=None):
                 f"ideas needs a header row with {', '.join(missing)}: select the table with its headers"
             )
         positions[name] = header[normalise_header(name)]
+    if normalise_header(fingerprint.BUNDLE_FIELD) in header:  # optional: a member's bundle is signed too
+        positions[fingerprint.BUNDLE_FIELD] = header[normalise_header(fingerprint.BUNDLE_FIELD)]
     records = [
         {name: row[i] for name, i in positions.items()}
         for row in grid[1:]

@@ -10,8 +10,11 @@ Record sheet), the workbook as returned and the master as it is now:
 What the customer may change is folded back: Status, Owner firm, Owner, Start and End of each idea,
 tracking rows (added or changed; a row deleted in the workbook is kept in the master) and the
 signatories on the Sign-off sheet (recorded in the master's Sign-offs sheet). Every other idea input
-(values, sharing, Yes/No flags, title, description, category) changes the signed figures: such
-changes, and ideas added in the workbook, are listed and applied only with ``apply_values``.
+(values, sharing, Yes/No flags, title, description, category, the Bundle an idea is judged and shared
+in, True-up) changes the signed figures or what the firms settle: such changes, and ideas added in
+the workbook, are listed and applied only with ``apply_values``. A change to a bundle's member
+moves the whole bundle's figures, so the master's computed cells of every idea whose figures move
+are refreshed, not only those of the idea changed.
 
 ``apply_imports`` writes all plans in one update of the master (a timestamped backup first, an
 atomic replace), records every item in the master's ``Import log`` sheet, and rewrites its
@@ -39,6 +42,7 @@ from typing import Any, NamedTuple, cast
 
 import pandas as pd
 
+from cvm_xl.books import layout as L
 from cvm_xl.books.passbook import write_passbook_sheet
 from cvm_xl.books.read import (
     FINGERPRINT_GENERATED,
@@ -69,9 +73,9 @@ from cvm_xl.master.update import CellChange, update_master
 FOLDED_FIELDS = (col.STATUS, col.OWNER_FIRM, col.OWNER, col.START, col.END)
 VALUE_FIELDS = (
     col.TITLE, col.DESCRIPTION, col.CATEGORY, *col.VALUE_INPUTS, col.QUANTIFIED, col.GOOD_FAITH,
-    col.ONE_OFF, col.SHARING_METHOD, col.SUPPLIER_SHARE,
+    col.ONE_OFF, col.SHARING_METHOD, col.SUPPLIER_SHARE, col.BUNDLE, col.TRUE_UP,
 )  # fmt: skip
-TRACKING_FIELDS = ("Month", "Supplier realised", "Customer realised", "Note")
+TRACKING_FIELDS = L.TRACKING_FIELDS  # one home: the Tracking sheet's layout (Kind included, issue 14)
 
 # What an item is.
 IDEA_FIELD, VALUE_INPUT, NEW_IDEA, IDEA_ROW = "idea field", "value input", "new idea", "idea"
@@ -474,9 +478,9 @@ def _changed_row(cid: str, group: tuple[str, str], b: _Row, k: _Row | None, m: _
 
 
 def _row_text(row: _Row) -> str:
-    month, supplier, customer, note = row.canon
+    month, supplier, customer, note, kind = row.canon
     text = f"{month or 'no month'}: supplier {supplier or 'blank'}, customer {customer or 'blank'}"
-    return text + (f" ({note})" if note else "")
+    return text + (f" ({note})" if note else "") + (f", {kind}" if kind else "")
 
 
 # --- signatories ------------------------------------------------------------------------------------
@@ -667,12 +671,29 @@ def _refresh_computed(master: Master, plan: BookImport, columns: Sequence[str]) 
     after = applied_to(master, plan)
     evaluated = after.evaluated
     by_id = {key(i): row for row, i in zip(evaluated.index, evaluated[col.IDEA_ID], strict=True)}
+    # A changed member moves its bundle's figures (issue 15): the other members' cells follow.
+    changed |= moved_figures(master.evaluated, evaluated, columns)
     for idea in sorted(changed):
         row = by_id[idea]
         plan.computed += [(int(row), name, _cell(evaluated.at[row, name])) for name in columns]
     for record in appended:
         row = by_id[key(record[col.IDEA_ID])]
         record.update({name: _cell(evaluated.at[row, name]) for name in columns})
+
+
+def moved_figures(before: pd.DataFrame, after: pd.DataFrame, columns: Sequence[str]) -> set[str]:
+    """The IDs of the ideas of ``before`` (evaluated) whose computed ``columns`` differ in ``after``
+    (the same ideas evaluated after an import; appended ideas are not in ``before``)."""
+    rows = before.index.intersection(after.index)
+    moved: set[str] = set()
+    for name in columns:
+        if name not in before.columns or name not in after.columns:
+            continue
+        old, new = before.loc[rows, name].tolist(), after.loc[rows, name].tolist()
+        for row, a, b in zip(rows, old, new, strict=True):
+            if not _same(name, a, b):
+                moved.add(key(after.at[row, col.IDEA_ID]))
+    return moved
 
 
 def plan_imports(

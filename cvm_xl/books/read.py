@@ -35,15 +35,24 @@ from cvm_xl.books.package import (
     KIND_MASTER,
     KIND_PROPERTY,
     KIND_SIGNOFF,
+    WAVE_START_PROPERTY,
     read_custom_properties,
 )
 from cvm_xl.core import columns as col
+from cvm_xl.core.bundles import bundle_key
 from cvm_xl.core.cells import parse_yes_no, shown
 from cvm_xl.core.evaluation import evaluate_ideas
-from cvm_xl.core.fingerprint import canonical_date, canonical_money, canonical_number, canonical_text
+from cvm_xl.core.fingerprint import (
+    canonical_date,
+    canonical_money,
+    canonical_number,
+    canonical_text,
+)
 from cvm_xl.core.passbook import balances, passbook_lines
 from cvm_xl.core.problems import ERROR, WARNING, Code, Problem, WorkbookError, column_letter
 from cvm_xl.core.settings import Settings
+from cvm_xl.core.tracking import month_of
+from cvm_xl.core.true_up import settlements, true_ups, wave_months
 from cvm_xl.core.values import is_blank
 from cvm_xl.master.model import Master
 from cvm_xl.master.read import load_master
@@ -111,13 +120,16 @@ def key(value: object) -> str:
 
 _MONEY_FIELDS = frozenset({*col.VALUE_INPUTS, *_MONEY_FIGURES, "Supplier realised", "Customer realised"})
 _DATE_FIELDS = frozenset({col.START, col.END, "Month"})
-_YES_NO_FIELDS = frozenset({col.QUANTIFIED, col.GOOD_FAITH, col.ONE_OFF, col.OUT_OF_BOUNDS})
+_YES_NO_FIELDS = frozenset({col.QUANTIFIED, col.GOOD_FAITH, col.ONE_OFF, col.OUT_OF_BOUNDS, col.TRUE_UP})
 _LOWER_FIELDS = frozenset({col.SHARING_METHOD, col.SPLIT_METHOD})
 
 
 def canonical_value(name: str, value: object) -> str:
     """A field's value as it is compared between workbooks: what survives any spreadsheet round
-    trip (money to the cent, dates as ISO dates, trimmed text, Yes/No as words)."""
+    trip (money to the cent, dates as ISO dates, trimmed text, Yes/No as words, a Bundle ID as its
+    members are grouped by it)."""
+    if name == col.BUNDLE:
+        return bundle_key(value)
     if name in _MONEY_FIELDS:
         return canonical_money(value)
     if name in _DATE_FIELDS:
@@ -248,6 +260,15 @@ class BookContent:
         """The shared evaluated ideas of one customer, in table order."""
         ev = self.shared
         return ev[ev[col.CUSTOMER_ID].map(key) == customer_id]
+
+    @property
+    def waves(self) -> dict[str, int]:
+        """Each customer's Wave start month (the contract years of its true-up settlements,
+        ``core.true_up``): a master's Customers sheet, a customer workbook's ``WAVE_START_PROPERTY``."""
+        if self.master is not None:
+            return wave_months(self.master.customers)
+        wave = month_of(self.properties.get(WAVE_START_PROPERTY))
+        return {} if wave is None else {cid: wave for cid in self.customers}
 
     def customer_tracking(self, customer_id: str) -> pd.DataFrame:
         ids = set(self.customer_ideas(customer_id)[col.IDEA_ID].map(key))
@@ -634,7 +655,9 @@ def stale_balance_warnings(
     """A warning for every balance of the Passbook sheet whose cached result differs from the
     balance recomputed from the workbook's Status and value inputs (cells without a cached
     result are skipped, as in ``stale_cache_warnings``)."""
-    b = balances(passbook_lines(content.customer_ideas(customer_id)), content.settings.target_supplier_share)
+    ideas = content.customer_ideas(customer_id)
+    found = true_ups(ideas, content.customer_tracking(customer_id), content.waves, content.settings)
+    b = balances(passbook_lines(ideas, settlements(found)), content.settings.target_supplier_share)
     now = {"supplier": b.supplier, "customer": b.customer, "total": b.total, "gap": b.equity_gap}
     column = ord(L.BALANCE_VALUE_COL) - 64
     problems = []

@@ -8,6 +8,9 @@ change the sign-off does not cover (a status, a tracking row, formatting) does n
 
 Every change since generation is listed by idea and field with the value as generated (the Record
 sheet) and the value now; ``signed`` tells whether the field is on the sign-off sheet.
+
+Ideas in a bundle (issue 15) are recomputed as the core judges and shares them, as one: a change to
+one member moves the bundle's transfer, so every member whose share of it changed is listed too.
 """
 
 from __future__ import annotations
@@ -17,9 +20,10 @@ from typing import NamedTuple
 
 import pandas as pd
 
+from cvm_xl.books import layout as L
 from cvm_xl.books.read import KIND_CUSTOMER, RECORD_FIGURES, BookContent, Record, canonical_value, key
 from cvm_xl.core import columns as col
-from cvm_xl.core.fingerprint import FINGERPRINT_FIELDS, fingerprint
+from cvm_xl.core.fingerprint import SIGNED_FIELDS, fingerprint
 from cvm_xl.core.settings import Settings
 
 IDEA = "(idea)"
@@ -30,7 +34,8 @@ COMPARED_FIELDS = (
     *(name for name in col.IDEA_INPUTS if name not in (col.IDEA_ID, col.OUT_OF_BOUNDS)),
     *RECORD_FIGURES,
 )
-_SIGNED = frozenset(FINGERPRINT_FIELDS)
+# A bundle member's Bundle ID is signed too (``core.fingerprint``).
+_SIGNED = frozenset(SIGNED_FIELDS)
 
 
 class FieldChange(NamedTuple):
@@ -69,8 +74,9 @@ class Verification(NamedTuple):
 
 
 def signed_records(ideas: pd.DataFrame, signed_ids: Iterable[str]) -> list[dict[str, object]]:
-    """The signed fields of the signed ideas; an idea no longer in ``ideas`` has only its ID."""
-    present = [name for name in FINGERPRINT_FIELDS if name in ideas.columns]
+    """The signed fields of the signed ideas (a member's Bundle ID included); an idea no longer in
+    ``ideas`` has only its ID."""
+    present = [name for name in SIGNED_FIELDS if name in ideas.columns]
     # into=dict is pandas' default; naming it types the records by column name (pandas-stubs
     # otherwise key them by any Hashable), here and below.
     by_id = {key(r[col.IDEA_ID]): r for r in ideas[present].to_dict("records", into=dict)}
@@ -112,7 +118,7 @@ def idea_changes(
 
 
 TRACKING_ROW = "Tracking row"
-TRACKING_FIELDS = ("Month", "Supplier realised", "Customer realised", "Note")
+TRACKING_FIELDS = L.TRACKING_FIELDS  # one home: the Tracking sheet's layout
 
 
 def _amount(value: object) -> str:

@@ -3,7 +3,8 @@
 Folds back what the customer may change (Status, Owner firm, Owner, Start, End, tracking rows and
 the signatories of the Sign-off sheet). A field changed both in the master and in the workbook
 since generation is a conflict: it is listed and nothing is changed for that idea. Other changed
-inputs alter the signed figures: they are listed, and applied only with --apply-values.
+inputs (values, sharing, the Bundle an idea is signed in, True-up ...) alter the signed figures or
+the settlement: they are listed, and applied only with --apply-values.
 
 Before writing, a timestamped backup of the master is kept beside it; the master is replaced in
 one step, every item is recorded in its Import log sheet and its Passbook sheet is rewritten. An
@@ -51,15 +52,16 @@ def add_parser(subparsers: argparse._SubParsersAction) -> None:
         "import",
         help="fold returned customer workbooks back into the master",
         description="Compares each returned customer workbook with the workbook as generated and with the "
-        "master as it is now. Folds back Status, Owner firm, Owner, Start and End, tracking rows and the "
-        "signatories of the Sign-off sheet. A field changed in both the master and the workbook is a "
-        "conflict: it is listed and nothing is changed for that idea (exit code 1). Changed values and "
-        "other inputs are listed and applied only with --apply-values. A backup of the master is kept, "
-        "the master is replaced in one step, and every import is recorded in its Import log sheet; an "
-        "import that changes nothing writes nothing. A workbook generated before the one of its "
-        "customer imported last is an older copy: what it would change is a conflict. A tracking row "
-        "of an idea the master does not hold is not imported and named by its cell (exit code 1). A "
-        "workbook of another kind, customer or master is refused and nothing is written (exit code 2).",
+        "master as it is now. Folds back Status, Owner firm, Owner, Start and End, tracking rows "
+        "and the signatories of the Sign-off sheet. A field changed in both the master and the "
+        "workbook is a conflict: it is listed and nothing is changed for that idea (exit code 1). "
+        "Changed values and other inputs (Bundle and True-up included) are listed and applied only "
+        "with --apply-values. A backup of the master is kept, the master is replaced in one step, "
+        "and every import is recorded in its Import log sheet; an import that changes nothing "
+        "writes nothing. A workbook generated before the one of its customer imported last is an "
+        "older copy: what it would change is a conflict. A tracking row of an idea the master does "
+        "not hold is not imported and named by its cell (exit code 1). A workbook of another kind, "
+        "customer or master is refused and nothing is written (exit code 2).",
     )
     p.add_argument("master", help="the master workbook (.xlsx or .xlsm)")
     p.add_argument("books", nargs="+", metavar="BOOK", help="returned customer workbook(s)")

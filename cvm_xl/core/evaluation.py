@@ -5,17 +5,23 @@ the same arithmetic with numpy over whole columns, in the same order of floating
 operations, so the two agree bit for bit (a property test holds them to it). Neither restates a
 split method, the ``auto`` rules or which verdicts get a split: both read them from
 ``core.sharing`` (``SPLIT_METHODS``, ``AUTO_RULES``) and ``core.verdicts`` (``SPLIT_GO_CODES``).
+
+Bundles (``core.bundles``): ``evaluate_ideas`` judges each bundle as one idea after the per-idea pass
+and gives its members the bundle's verdict and their parts of its transfer; ``evaluate_bundle`` is
+the scalar reference for one bundle's members. ``evaluate_idea`` judges one idea alone (an idea
+alone is its own bundle).
 """
 
 from __future__ import annotations
 
 import math
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Mapping, Sequence
 from functools import partial
 
 import numpy as np
 import pandas as pd
 
+from cvm_xl.core import bundles
 from cvm_xl.core import columns as col
 from cvm_xl.core.cells import map_distinct, number_column, parse_number, parse_yes_no, yes_no_column
 from cvm_xl.core.settings import Settings
@@ -117,7 +123,21 @@ def evaluate_idea(idea: Mapping[str, object], settings: Settings | None = None) 
         col.TRANSFER: sp.transfer,
         col.SUPPLIER_FINAL: sp.supplier_final,
         col.CUSTOMER_FINAL: sp.customer_final,
+        col.BUNDLE_SUPPLIER_VALUE: math.nan,
+        col.BUNDLE_CUSTOMER_VALUE: math.nan,
+        col.BUNDLE_CELL: None,
     }
+
+
+def evaluate_bundle(
+    members: Sequence[Mapping[str, object]], settings: Settings | None = None
+) -> list[dict[str, object]]:
+    """Computed columns of a bundle's members (SPEC §3.4, §3.5 applied to the bundle,
+    ``core.bundles``), in the order given: each member evaluated alone, the bundle judged as the
+    idea ``bundles.bundle_idea`` and its transfer apportioned by band."""
+    own = [evaluate_idea(m, settings) for m in members]
+    judged = evaluate_idea(bundles.bundle_idea(members, own), settings)
+    return bundles.member_columns(judged, own)
 
 
 _OUTCOME_TEXT = np.array([*OUTCOMES, None], dtype=object)  # index 3 = blank
@@ -253,8 +273,31 @@ def _kernel(
     return floats, {**codes, "chosen": chosen}
 
 
+def _groups(ideas: pd.DataFrame) -> bundles.Groups | None:
+    """The table's bundles (``bundles.groups``); None when no row names one."""
+    series = _column(ideas, col.BUNDLE)
+    if series is None:
+        return None
+    rows = np.flatnonzero(map_distinct(series, bundles.in_bundle, bool))
+    if not rows.size:
+        return None
+    customers = _column(ideas, col.CUSTOMER_ID)
+    ids = [None] * len(rows) if customers is None else customers.iloc[rows].tolist()
+    return bundles.groups(rows, ids, series.iloc[rows].tolist())
+
+
+def _bundle_columns(n_rows: int) -> dict[str, np.ndarray]:
+    """The bundle columns of ideas outside any bundle: blank (NaN sums, no cell)."""
+    return {
+        col.BUNDLE_SUPPLIER_VALUE: np.full(n_rows, np.nan),
+        col.BUNDLE_CUSTOMER_VALUE: np.full(n_rows, np.nan),
+        col.BUNDLE_CELL: np.full(n_rows, None, dtype=object),
+    }
+
+
 def evaluate_ideas(ideas: pd.DataFrame, settings: Settings | None = None) -> pd.DataFrame:
-    """The Ideas table plus every computed column of SPEC §4, vectorised over all rows."""
+    """The Ideas table plus every computed column of SPEC §4, vectorised over all rows; ideas with the
+    same Customer ID and Bundle are judged and shared as one bundle (``core.bundles``)."""
     s = settings or Settings()
     n_rows = len(ideas)
     amounts = [
@@ -283,6 +326,7 @@ def evaluate_ideas(ideas: pd.DataFrame, settings: Settings | None = None) -> pd.
         col.SUPPLIER_SHARE,
         lambda: number_column(_column(ideas, col.SUPPLIER_SHARE), n_rows),
     )
+    share_given = share
     share = np.where(np.isnan(share), s.target_supplier_share, share)
     bad_share = ~((share >= 0) & (share <= 1))
     if bad_share.any():
@@ -300,6 +344,34 @@ def evaluate_ideas(ideas: pd.DataFrame, settings: Settings | None = None) -> pd.
             floats[name][part] = values
         for name, values in c.items():
             codes[name][part] = values
+    bundle_columns = _bundle_columns(n_rows)
+    g = _groups(ideas)
+    if g is not None:
+        b = bundles.bundle_inputs(
+            g,
+            floats[col.SUPPLIER_VALUE],
+            floats[col.CUSTOMER_VALUE],
+            quantified_flag,
+            good_faith,
+            one_off,
+            method_idx,
+            share_given,
+            _AUTO,
+        )
+        share_b = np.where(np.isnan(b.share), s.target_supplier_share, b.share)
+        bf, bc = _kernel(
+            b.sa, b.so, b.ca, b.co, b.quantified, b.good_faith, b.one_off, b.method_idx, share_b, s=s
+        )
+        r, members = g.rows, g.group
+        codes["verdict_idx"][r] = bc["verdict_idx"][members]
+        codes["chosen"][r] = bc["chosen"][members]
+        parts = bundles.apportion_vector(g, bf[col.TRANSFER], floats[col.BAND])
+        floats[col.TRANSFER][r] = parts
+        floats[col.SUPPLIER_FINAL][r] = floats[col.SUPPLIER_VALUE][r] - parts
+        floats[col.CUSTOMER_FINAL][r] = floats[col.CUSTOMER_VALUE][r] + parts
+        bundle_columns[col.BUNDLE_SUPPLIER_VALUE][r] = bf[col.SUPPLIER_VALUE][members]
+        bundle_columns[col.BUNDLE_CUSTOMER_VALUE][r] = bf[col.CUSTOMER_VALUE][members]
+        bundle_columns[col.BUNDLE_CELL][r] = _CELL_TEXT[bc["cell_idx"][members]]
     text = {
         col.SUPPLIER_OUTCOME: _OUTCOME_TEXT[codes["s_idx"]],
         col.CUSTOMER_OUTCOME: _OUTCOME_TEXT[codes["c_idx"]],
@@ -310,7 +382,7 @@ def evaluate_ideas(ideas: pd.DataFrame, settings: Settings | None = None) -> pd.
     }
     # Copy-on-write makes the shallow copy safe: adding columns never touches the caller's frame.
     out = ideas.copy(deep=False)
-    computed = {**floats, **text}
+    computed = {**floats, **text, **bundle_columns}
     computed = {name: computed[name] for name in col.IDEA_COMPUTED}
     for name, values in computed.items():
         # Explicit dtype keeps None for blank text (pandas 3 would otherwise infer a string dtype

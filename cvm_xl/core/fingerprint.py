@@ -4,6 +4,11 @@ The fingerprint is computed from values, never from formatting: money is rounded
 are ISO dates, text is trimmed and Unicode-normalised, and the ideas are taken in Idea ID order.
 So a workbook opened and saved unchanged by a spreadsheet program keeps its fingerprint, while a
 change to any signed field (or to a setting that produced the figures) changes it.
+
+An idea signed as a member of a bundle (issue 15: ideas judged, signed off and shared as one) adds
+its Bundle ID to its line, after the fields of ``FINGERPRINT_FIELDS``; an idea outside a bundle
+adds nothing. So every sign-off made without bundles keeps the fingerprint it was signed with, and
+moving an idea into a bundle (or out of one, or into another) changes it.
 """
 
 from __future__ import annotations
@@ -19,6 +24,7 @@ from typing import SupportsFloat, SupportsIndex
 import pandas as pd
 
 from cvm_xl.core import columns as col
+from cvm_xl.core.bundles import bundle_key
 from cvm_xl.core.settings import Settings
 from cvm_xl.core.values import is_blank
 
@@ -36,6 +42,10 @@ FINGERPRINT_FIELDS = (
     col.TRANSFER,
     col.SPLIT_METHOD,
 )
+# A member's bundle, in the line of a signed idea only when it is not blank (see the module docstring).
+BUNDLE_FIELD = col.BUNDLE
+# What the record of a signed idea holds: the fingerprint fields and its bundle.
+SIGNED_FIELDS = (*FINGERPRINT_FIELDS, BUNDLE_FIELD)
 MONEY_FIELDS = frozenset({col.SUPPLIER_VALUE, col.CUSTOMER_VALUE, col.TRANSFER})
 DATE_FIELDS = frozenset({col.START, col.END})
 # The settings that produce the signed figures (value, outcome, verdict, split, selection).
@@ -126,16 +136,23 @@ def canonical_settings(settings: Settings) -> dict[str, str]:
 
 def _records(ideas: pd.DataFrame | Iterable[Mapping[str, object]]) -> Sequence[Mapping[str, object]]:
     if isinstance(ideas, pd.DataFrame):
-        present = [name for name in FINGERPRINT_FIELDS if name in ideas.columns]
+        present = [name for name in SIGNED_FIELDS if name in ideas.columns]
         # into=dict is pandas' default; naming it types the records by their (text) column names.
         records: list[dict[str, object]] = ideas[present].to_dict("records", into=dict)
         return records
     return list(ideas)
 
 
+def _line(record: Mapping[str, object]) -> list[str]:
+    line = [_field(name, record.get(name)) for name in FINGERPRINT_FIELDS]
+    bundle = bundle_key(record.get(BUNDLE_FIELD))  # as the members are grouped by it
+    return [*line, bundle] if bundle else line
+
+
 def canonical_lines(ideas: pd.DataFrame | Iterable[Mapping[str, object]]) -> list[list[str]]:
-    """Each signed idea as its canonical field texts, in Idea ID order."""
-    lines = [[_field(name, record.get(name)) for name in FINGERPRINT_FIELDS] for record in _records(ideas)]
+    """Each signed idea as its canonical field texts, in Idea ID order (a bundle member's Bundle ID
+    last)."""
+    lines = [_line(record) for record in _records(ideas)]
     lines.sort(key=lambda line: line[0])
     return lines
 

@@ -51,65 +51,145 @@ def method_transfer(method: str, refs: Mapping[str, str]) -> str:
     return formula
 
 
-def idea_formulas(letters: Mapping[str, str], names: FormulaNames) -> dict[str, str]:
-    """Row templates of the 13 computed Ideas columns, keyed by column name: ``letters`` gives each
-    Ideas column's letter on its sheet, ``names`` the workbook's defined names."""
+def _any_of(cells: str, texts: tuple[str, ...]) -> str:
+    """1 where a cell of the range ``cells`` holds one of the Yes/No ``texts`` (a spelling of
+    ``core.spellings``), 0 elsewhere: an array for SUMPRODUCT. Only operators act on the range, as
+    Gnumeric intersects a function's range argument with the formula's row (tests/gnumeric.py):
+    text compared in any case, a logical cell with TRUE/FALSE and a number cell with its value
+    (never a blank cell, which equals FALSE and 0)."""
+    tests = [f"({cells}={text_literal(t)})" for t in texts]
+    kinds = []
+    for t in texts:
+        if t in ("true", "false"):
+            kinds.append(t.upper())
+        else:
+            try:
+                kinds.append(repr(float(t)).removesuffix(".0"))
+            except ValueError:
+                continue
+    typed = "+".join(f"({cells}={k})" for k in dict.fromkeys(kinds))
+    if typed:
+        tests.append(f'({typed})*({cells}<>"")')
+    return f"(({'+'.join(tests)})>0)"
 
-    def c(name: str) -> str:
-        return f"${letters[name]}{{r}}"
 
-    sa, so = c(col.SUPPLIER_ANNUAL), c(col.SUPPLIER_ONE_TIME)
-    ca, co = c(col.CUSTOMER_ANNUAL), c(col.CUSTOMER_ONE_TIME)
-    vs, vc = c(col.SUPPLIER_VALUE), c(col.CUSTOMER_VALUE)
-    s_out, c_out = c(col.SUPPLIER_OUTCOME), c(col.CUSTOMER_OUTCOME)
-    cell, net, code = c(col.CELL), c(col.NET_VALUE), c(col.VERDICT_CODE)
-    method, transfer = c(col.SPLIT_METHOD), c(col.TRANSFER)
-    q, gf, one_off = c(col.QUANTIFIED), c(col.GOOD_FAITH), c(col.ONE_OFF)
-    asked, share = c(col.SHARING_METHOD), c(col.SUPPLIER_SHARE)
-    tau, sigma, lam = (
-        names.setting("indifference_threshold"),
-        names.setting("significance_threshold"),
-        names.setting("max_one_sided_loss"),
-    )
-    all_blank = f"AND({is_blank(sa)},{is_blank(so)},{is_blank(ca)},{is_blank(co)})"
+def _verdict_code(
+    values: tuple[str, str, str, str, str, str], unquantified: str, good_faith: str, names: FormulaNames
+) -> str:
+    """SPEC §3.4 in ``verdicts.verdict``'s order over ``values`` (Vs, Vc, their outcomes, the map
+    cell and the net) and the conditions ``unquantified`` (values blank or Quantified No) and
+    ``good_faith``."""
+    vs, vc, s_out, c_out, cell, net = values
+    sigma, lam = names.setting("significance_threshold"), names.setting("max_one_sided_loss")
     one_sided = f'OR({cell}="W-L",{cell}="L-W")'
-    asked_key = spellings.excel_key(asked)  # the Sharing method cell as normalise_method reads it
-
-    def outcome(v: str) -> str:
-        return f'IF({v}="","",IF({v}>{tau},"W",IF({v}<-{tau},"L","I")))'
-
-    verdict_code = (
-        f'IF(OR({vs}="",{is_no(q)}),IF({is_yes(gf)},"GO_GOOD_FAITH","POSTPONE_QUANTIFY"),'
+    return (
+        f'IF(OR({vs}="",{unquantified}),IF({good_faith},"GO_GOOD_FAITH","POSTPONE_QUANTIFY"),'
         f'IF(AND({s_out}<>"W",{c_out}<>"W"),"NO_GO",'
         f'IF(AND({one_sided},{net}<=0),"NO_GO",'
         f'IF(AND({one_sided},{lam}<>"",-MIN({vs},{vc})>{lam}),"SHELVE",'
         f'IF({net}<{sigma},"POSTPONE_SMALL",'
         f'IF({cell}="W-W","GO_PRIORITY","GO"))))))'
     )
+
+
+def _outcome(v: str, tau: str) -> str:
+    return f'IF({v}="","",IF({v}>{tau},"W",IF({v}<-{tau},"L","I")))'
+
+
+def idea_formulas(letters: Mapping[str, str], names: FormulaNames, rows: tuple[int, int]) -> dict[str, str]:
+    """Row templates of the 16 computed Ideas columns, keyed by column name: ``letters`` gives each
+    Ideas column's letter on its sheet, ``names`` the workbook's defined names, ``rows`` the first
+    and last row of the table's data that a bundle's members are looked for in (bounded ranges:
+    Gnumeric visits every row of a whole column)."""
+
+    def c(name: str) -> str:
+        return f"${letters[name]}{{r}}"
+
+    def every(name: str) -> str:
+        return f"${letters[name]}${rows[0]}:${letters[name]}${rows[1]}"
+
+    sa, so = c(col.SUPPLIER_ANNUAL), c(col.SUPPLIER_ONE_TIME)
+    ca, co = c(col.CUSTOMER_ANNUAL), c(col.CUSTOMER_ONE_TIME)
+    vs, vc = c(col.SUPPLIER_VALUE), c(col.CUSTOMER_VALUE)
+    s_out, c_out = c(col.SUPPLIER_OUTCOME), c(col.CUSTOMER_OUTCOME)
+    cell, code = c(col.CELL), c(col.VERDICT_CODE)
+    method, transfer = c(col.SPLIT_METHOD), c(col.TRANSFER)
+    q, gf, one_off = c(col.QUANTIFIED), c(col.GOOD_FAITH), c(col.ONE_OFF)
+    asked, share = c(col.SHARING_METHOD), c(col.SUPPLIER_SHARE)
+    bundle, b_vs, b_vc, b_cell = (
+        c(col.BUNDLE), c(col.BUNDLE_SUPPLIER_VALUE), c(col.BUNDLE_CUSTOMER_VALUE), c(col.BUNDLE_CELL),
+    )  # fmt: skip
+    tau = names.setting("indifference_threshold")
+    all_blank = f"AND({is_blank(sa)},{is_blank(so)},{is_blank(ca)},{is_blank(co)})"
+    asked_key = spellings.excel_key(asked)  # the Sharing method cell as normalise_method reads it
+    yes, no = spellings.yes_spellings(), spellings.no_spellings()
+
+    # The idea alone (SPEC §3.4, §3.5).
+    alone_values = (vs, vc, s_out, c_out, cell, c(col.NET_VALUE))
+    verdict_alone = _verdict_code(alone_values, is_no(q), is_yes(gf), names)
     # The methods list holds the methods in their canonical spelling; MATCH ignores case like the core.
     explicit = f"INDEX({names.methods},MATCH({asked_key},{names.methods},0))"
-    auto = auto_method(cell, is_yes(one_off))
+    auto_alone = auto_method(cell, is_yes(one_off))
+    method_alone = f'IF(OR({asked_key}="",{asked_key}={text_literal(AUTO)}),{auto_alone},{explicit})'
+    proportional_share = f"IF({is_blank(share)},{names.setting('target_supplier_share')},{number(share)})"
+    transfer_alone = method_transfer(method, {"vs": vs, "vc": vc, "share": proportional_share})
+
+    # Its bundle (core.bundles): the rows of the same Customer ID and Bundle, compared as typed in
+    # any case, with sums and counts over them.
+    member = f"(({every(col.CUSTOMER_ID)}={c(col.CUSTOMER_ID)})*({every(col.BUNDLE)}={bundle}))"
+
+    def members(condition: str) -> str:
+        return f"SUMPRODUCT({member}*{condition})"
+
+    def bundle_sum(name: str) -> str:
+        return f"SUMPRODUCT({member},{every(name)})"
+
+    valued = members(f'({every(col.SUPPLIER_VALUE)}<>"")')
+    unquantified = (
+        members(f'((({every(col.SUPPLIER_VALUE)}="")+{_any_of(every(col.QUANTIFIED), no)})>0)') + ">0"
+    )
+    not_good_faith = members(f"(1-{_any_of(every(col.GOOD_FAITH), yes)})")
+    not_one_off = members(f"(1-{_any_of(every(col.ONE_OFF), yes)})")
+    bundle_values = (b_vs, b_vc, _outcome(b_vs, tau), _outcome(b_vc, tau), b_cell, f"({b_vs}+{b_vc})")
+    verdict_bundle = _verdict_code(bundle_values, unquantified, f"{not_good_faith}=0", names)
+    method_bundle = auto_method(b_cell, f"{not_one_off}=0")
+    for m in reversed(SPLIT_METHODS):  # the first method of SPLIT_METHODS a member names wins
+        named = members(f"({every(col.SHARING_METHOD)}={text_literal(m.name)})")
+        method_bundle = f"IF({named}>0,{text_literal(m.name)},{method_bundle})"
+    shares_given = members(f'({every(col.SUPPLIER_SHARE)}<>"")')
+    bundle_share = (
+        f"IF({shares_given}=0,{names.setting('target_supplier_share')},"
+        f"SUMPRODUCT({member}*{every(col.SUPPLIER_SHARE)})/{shares_given})"
+    )
+    transfer_bundle = method_transfer(method, {"vs": b_vs, "vc": b_vc, "share": bundle_share})
+    bands = bundle_sum(col.BAND)
+    # T_i = T x (band_i / sum of bands); T / n when every band is 0; 0 without a split.
+    transfer_member = (
+        f"IF({method}={text_literal(NO_SPLIT)},0,IF({bands}=0,({transfer_bundle})/SUMPRODUCT({member}),"
+        f"({transfer_bundle})*({c(col.BAND)}/{bands})))"
+    )
+    alone = is_blank(bundle)
     split_method = (
         f"IF({equals_any(code, SPLIT_GO_CODES)},"
-        f'IF(OR({asked_key}="",{asked_key}={text_literal(AUTO)}),{auto},{explicit}),'
-        f"{text_literal(NO_SPLIT)})"
+        f"IF({alone},{method_alone},{method_bundle}),{text_literal(NO_SPLIT)})"
     )
-    proportional_share = f"IF({is_blank(share)},{names.setting('target_supplier_share')},{number(share)})"
-    transfer_formula = method_transfer(method, {"vs": vs, "vc": vc, "share": proportional_share})
     return {
         col.SUPPLIER_VALUE: f'IF({all_blank},"",{amount(so)}+{amount(sa)}*{names.annuity})',
         col.CUSTOMER_VALUE: f'IF({all_blank},"",{amount(co)}+{amount(ca)}*{names.annuity})',
-        col.SUPPLIER_OUTCOME: outcome(vs),
-        col.CUSTOMER_OUTCOME: outcome(vc),
+        col.SUPPLIER_OUTCOME: _outcome(vs, tau),
+        col.CUSTOMER_OUTCOME: _outcome(vc, tau),
         col.CELL: f'IF({vs}="","",{s_out}&"-"&{c_out})',
         col.NET_VALUE: f'IF({vs}="","",{vs}+{vc})',
         col.BAND: f'IF({vs}="","",ABS({vs})+ABS({vc}))',
         col.VERDICT: f"INDEX({names.verdict_labels},MATCH({code},{names.verdict_codes},0))",
-        col.VERDICT_CODE: verdict_code,
+        col.VERDICT_CODE: f"IF({alone},{verdict_alone},{verdict_bundle})",
         col.SPLIT_METHOD: split_method,
-        col.TRANSFER: transfer_formula,
+        col.TRANSFER: f"IF({alone},{transfer_alone},{transfer_member})",
         col.SUPPLIER_FINAL: f'IF({vs}="","",{vs}-{transfer})',
         col.CUSTOMER_FINAL: f'IF({vc}="","",{vc}+{transfer})',
+        col.BUNDLE_SUPPLIER_VALUE: f'IF({alone},"",IF({valued}=0,"",{bundle_sum(col.SUPPLIER_VALUE)}))',
+        col.BUNDLE_CUSTOMER_VALUE: f'IF({alone},"",IF({valued}=0,"",{bundle_sum(col.CUSTOMER_VALUE)}))',
+        col.BUNDLE_CELL: f'IF({b_vs}="","",{_outcome(b_vs, tau)}&"-"&{_outcome(b_vc, tau)})',
     }
 
 

@@ -57,9 +57,13 @@ BOOK_NAMES = FormulaNames(
 ANNUITY = ideas.annuity(BOOK_NAMES)
 
 
+# The rows a bundle's members are looked for in: every row of the Ideas sheet users may fill.
+BUNDLE_ROWS = (L.FIRST_ROW, L.LAST_VALIDATED_ROW)
+
+
 def idea_formulas(letters: Mapping[str, str] = L.IDEA_LETTER) -> dict[str, str]:
-    """Row templates of the 13 computed Ideas columns of a customer workbook (``formulas.ideas``)."""
-    return ideas.idea_formulas(letters, BOOK_NAMES)
+    """Row templates of the 16 computed Ideas columns of a customer workbook (``formulas.ideas``)."""
+    return ideas.idea_formulas(letters, BOOK_NAMES, BUNDLE_ROWS)
 
 
 def ideas_column(name: str, sheet: str = L.IDEAS, last: int | None = None) -> str:

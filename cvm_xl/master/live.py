@@ -88,11 +88,13 @@ LIVE_TABLES: tuple[Table, ...] = (
 # formulas but no saved result (the formula shows an error where cvm-xl reports the cell).
 READS: dict[str, tuple[str, ...]] = {
     IDEAS.name: (*col.VALUE_INPUTS, col.QUANTIFIED, col.GOOD_FAITH, col.ONE_OFF, col.SHARING_METHOD,
-                 col.SUPPLIER_SHARE),
+                 col.SUPPLIER_SHARE, col.CUSTOMER_ID, col.BUNDLE),
     rt.RISKS_SHEET: (rt.LIKELIHOOD, rt.IMPACT),
     rt.EXITS_SHEET: (rt.STATUS, rt.LAST_REVIEWED),
     rt.ISSUES_SHEET: (rt.STATUS, rt.RAISED, rt.RESOLVED, rt.DUE),
 }  # fmt: skip
+# The rows of the Ideas table a bundle's members are looked for in, at least (``computed_formulas``).
+BUNDLE_ROWS = 5000
 # A row whose key cell is blank shows nothing (``formulas.ideas.guarded``, ``formulas.readiness``).
 KEYS: dict[str, str] = {IDEAS.name: col.IDEA_ID, **GUARDS}
 
@@ -102,14 +104,20 @@ def is_live(path: str | Path) -> bool:
     return Path(path).suffix.lower() == LIVE_SUFFIX
 
 
-def computed_formulas(table: str, letters: Mapping[str, str]) -> dict[str, str]:
-    """Computed column -> row template ({r}) of a live table, over its sheet's column ``letters``."""
+def computed_formulas(
+    table: str, letters: Mapping[str, str], first_row: int = 2, last_row: int = 0
+) -> dict[str, str]:
+    """Computed column -> row template ({r}) of a live table, over its sheet's column ``letters``;
+    its data from ``first_row`` (the row below the header) to ``last_row``. A bundle's members are
+    looked for from ``first_row`` over at least ``BUNDLE_ROWS`` rows, so rows added to the table
+    later are found too."""
 
     def ref(column: str) -> str:
         return f"${letters[column]}{{r}}"
 
     if table == IDEAS.name:
-        return guarded(idea_formulas(letters, NAMES), ref(col.IDEA_ID))
+        rows = (first_row, max(last_row, first_row + BUNDLE_ROWS - 1))
+        return guarded(idea_formulas(letters, NAMES, rows), ref(col.IDEA_ID))
     return relationship_formulas(table, ref)
 
 
@@ -338,7 +346,7 @@ def live_table(
     if data.header is None or not all(c in data.header.positions for c in table.computed):
         return None
     letters = data.letters
-    templates = computed_formulas(table.name, letters)
+    templates = computed_formulas(table.name, letters, data.header.excel_row + 1, last_row)
     columns = {name: data.header.positions[name] + 1 for name in table.computed}
     first = data.header.excel_row + 1
     live = LiveTable(table, sheet, data.header.excel_row, columns, templates,

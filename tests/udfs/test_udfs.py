@@ -347,6 +347,12 @@ def test_fingerprint_equals_core():
     assert u.CVM_FINGERPRINT([header[:-1], *[r[:-1] for r in rows]]).startswith(
         "#VALUE! ideas needs a header row with Split method"
     )
+    # A Bundle column (issue 15) is read when there: blank bundles keep the fingerprint, a bundle moves it.
+    blank = [[*header, col.BUNDLE], *[[*r, None] for r in rows]]
+    assert u.CVM_FINGERPRINT(blank, SETTINGS_ROWS) == expected
+    bundled = [[*header, col.BUNDLE], *[[*r, "B1"] for r in rows]]
+    in_bundle = [{**r, col.BUNDLE: "B1"} for r in records]
+    assert u.CVM_FINGERPRINT(bundled, SETTINGS_ROWS) == fp.fingerprint(in_bundle, SETTINGS) != expected
 
 
 def test_nan_is_never_returned():

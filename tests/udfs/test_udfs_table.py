@@ -12,37 +12,19 @@ import math
 import pandas as pd
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
-from template_formulas import formula_call
+from template_formulas import column_values
 
 from cvm_xl.core import columns as col
 from cvm_xl.core.evaluation import evaluate_ideas
 from cvm_xl.core.settings import Settings
 from cvm_xl.excel.template.layout import IDEA_FORMULAS
 from cvm_xl.master.schema import IDEAS
-from udfs import cvm_udfs
-from udfs.arrays import first_error
 
 
 def run_formula(formula: str, table: dict[str, list], settings_rows: list[list]) -> list:
-    """One computed column: the formula's function called once with whole columns."""
-    name, arguments = formula_call(formula)
-    names = list(table)
-    args = []
-    for arg in arguments:
-        if arg.kind == "blank":
-            args.append(None)
-        elif arg.kind == "settings":
-            args.append(settings_rows)
-        elif arg.kind == "text":
-            args.append(arg.value)
-        else:
-            first, last = arg.value
-            span = names[names.index(first) : names.index(last) + 1]
-            args.append([[table[c][i] for c in span] for i in range(len(table[first]))])
-    result = getattr(cvm_udfs, name)(*args)
-    rows = result if isinstance(result, list) else [[result]]  # one row comes back as one value
-    assert first_error(rows) is None, f"{name} failed: {first_error(rows)}"
-    return [row[0] for row in rows]
+    """One computed column: the formula's function called once with whole columns (rows without a
+    bundle), and a bundled row's place in the call over the whole table (``template_formulas``)."""
+    return column_values(formula, table, settings_rows)
 
 
 def as_cells(values) -> list:

@@ -12,6 +12,7 @@ from cvm_xl.core import columns as col
 from cvm_xl.core import spellings
 from cvm_xl.core.settings import ALL_SETTING_LABELS, Settings
 from cvm_xl.excel.selftest_sheet import SHEET as SELFTEST_SHEET
+from cvm_xl.formulas.cells import is_blank
 from cvm_xl.formulas.readiness import relationship_formulas
 from cvm_xl.master.schema import (
     IDEAS,
@@ -61,6 +62,38 @@ def _guarded(expression: str) -> str:
     return f'=IF({this_row(col.IDEA_ID)}="","",{expression})'
 
 
+def _whole(column: str, table: str = IDEAS.table_name) -> str:
+    """A structured reference to the whole data column ``column``, in the file's spelling."""
+    return f"{table}[{column}]"
+
+
+# A bundle member is judged with its bundle (issue 15, core.bundles), which a call over the row's own
+# cells cannot see: a bundled row takes its own position in the call over whole columns (the UDFs
+# group rows by Bundle ID; a valid master has no Bundle ID across customers, master.bundle_checks).
+# A row without a bundle keeps the call over its own cells: one row's worth of Python, not the
+# table's. "Without a bundle" is the one blank test (formulas.cells.is_blank, core.bundles'
+# bundle_key in Excel), so no bundled row ever takes the single-row call.
+_ALONE = is_blank(this_row(col.BUNDLE))
+_POSITION = f"ROW()-ROW({IDEAS.table_name}[#Headers])"  # the row's place among the data rows
+_WHOLE_VS, _WHOLE_VC = _whole(col.SUPPLIER_VALUE), _whole(col.CUSTOMER_VALUE)
+_WHOLE_FLAGS = ",".join(_whole(c) for c in (col.QUANTIFIED, col.GOOD_FAITH))
+_WHOLE_SPLIT_ARGS = ",".join(
+    [
+        _WHOLE_VS,
+        _WHOLE_VC,
+        *(_whole(c) for c in (col.SHARING_METHOD, col.SUPPLIER_SHARE, col.ONE_OFF)),
+        _WHOLE_FLAGS,
+    ]
+)
+_WHOLE_BUNDLE = _whole(col.BUNDLE)
+
+
+def _bundle_aware(alone: str, bundled: str) -> str:
+    """``alone`` (a call over the row's own cells, or "" for blank) on a row without a bundle, else the
+    row's own value of ``bundled``, a call over whole columns that judges each bundle as one."""
+    return f"IF({_ALONE},{alone},INDEX({bundled},{_POSITION}))"
+
+
 IDEA_FORMULAS: dict[str, str] = {
     col.SUPPLIER_VALUE: _guarded(
         f"CVM_VALUE({this_row(col.SUPPLIER_ANNUAL)},{this_row(col.SUPPLIER_ONE_TIME)},,,{_S},"
@@ -75,16 +108,51 @@ IDEA_FORMULAS: dict[str, str] = {
     col.CELL: _guarded(f"CVM_CELL({_VS},{_VC},,{_S})"),
     col.NET_VALUE: _guarded(f"CVM_NET({_VS},{_VC})"),
     col.BAND: _guarded(f"CVM_BAND({_VS},{_VC})"),
-    col.VERDICT: _guarded(f'CVM_VERDICT({_VS},{_VC},{_FLAGS},"label",{_S})'),
-    col.VERDICT_CODE: _guarded(f'CVM_VERDICT({_VS},{_VC},{_FLAGS},"code",{_S})'),
-    col.SPLIT_METHOD: _guarded(f'CVM_SPLIT({_SPLIT_ARGS},"method",{_S})'),
-    col.TRANSFER: _guarded(f"CVM_TRANSFER({_SPLIT_ARGS},{_S})"),
-    col.SUPPLIER_FINAL: _guarded(f'CVM_SPLIT({_SPLIT_ARGS},"supplier final",{_S})'),
-    col.CUSTOMER_FINAL: _guarded(f'CVM_SPLIT({_SPLIT_ARGS},"customer final",{_S})'),
+    # A member shows its bundle's verdict and split method, and its part of the bundle's transfer.
+    **{
+        name: _guarded(
+            _bundle_aware(
+                f'CVM_VERDICT({_VS},{_VC},{_FLAGS},"{show}",{_S})',
+                f'CVM_VERDICT({_WHOLE_VS},{_WHOLE_VC},{_WHOLE_FLAGS},"{show}",{_S},{_WHOLE_BUNDLE})',
+            )
+        )
+        for name, show in ((col.VERDICT, "label"), (col.VERDICT_CODE, "code"))
+    },
+    col.SPLIT_METHOD: _guarded(
+        _bundle_aware(
+            f'CVM_SPLIT({_SPLIT_ARGS},"method",{_S})',
+            f'CVM_SPLIT({_WHOLE_SPLIT_ARGS},"method",{_S},{_WHOLE_BUNDLE})',
+        )
+    ),
+    col.TRANSFER: _guarded(
+        _bundle_aware(
+            f"CVM_TRANSFER({_SPLIT_ARGS},{_S})", f"CVM_TRANSFER({_WHOLE_SPLIT_ARGS},{_S},{_WHOLE_BUNDLE})"
+        )
+    ),
+    **{
+        name: _guarded(
+            _bundle_aware(
+                f'CVM_SPLIT({_SPLIT_ARGS},"{show}",{_S})',
+                f'CVM_SPLIT({_WHOLE_SPLIT_ARGS},"{show}",{_S},{_WHOLE_BUNDLE})',
+            )
+        )
+        for name, show in ((col.SUPPLIER_FINAL, "supplier final"), (col.CUSTOMER_FINAL, "customer final"))
+    },
+    # The bundle's sums and cell: blank outside a bundle, so a row without one costs no call here.
+    **{
+        name: _guarded(
+            _bundle_aware('""', f'CVM_BUNDLE({_WHOLE_VS},{_WHOLE_VC},{_WHOLE_BUNDLE},"{part}",{_S})')
+        )
+        for name, part in (
+            (col.BUNDLE_SUPPLIER_VALUE, "supplier value"),
+            (col.BUNDLE_CUSTOMER_VALUE, "customer value"),
+            (col.BUNDLE_CELL, "cell"),
+        )
+    },
 }
 MONEY_COMPUTED = frozenset(
     {col.SUPPLIER_VALUE, col.CUSTOMER_VALUE, col.NET_VALUE, col.BAND, col.TRANSFER}
-    | {col.SUPPLIER_FINAL, col.CUSTOMER_FINAL}
+    | {col.SUPPLIER_FINAL, col.CUSTOMER_FINAL, col.BUNDLE_SUPPLIER_VALUE, col.BUNDLE_CUSTOMER_VALUE}
 )
 
 
@@ -122,6 +190,12 @@ _SETTING_HELP = {
     "screening_min_co_destiny": ("score", "Screening: least score (1-5) for the desire for co-destiny."),
     "workshop_language": ("text", "Language of the workshop's raw ideas, for the synthesis: English, Dutch, "
                           "French, German, Italian, Polish, Portuguese, Russian, Spanish or Turkish."),
+    "equity_tolerance": ("percent", "Equity gap tolerated before cvm-xl balance names the ideas that "
+                         "close it, as a share of the passbook total (5% by default)."),
+    "refresh_after_months": ("whole", "cvm-xl pipeline: a customer is due a new wave once its last "
+                             "kick-off is older than this many months (6 by default)."),
+    "minimum_open_go_ideas": ("whole", "cvm-xl pipeline: a customer is due a new wave once fewer open Go "
+                              "ideas than this remain (3 by default)."),
 }  # fmt: skip
 
 SETTING_ROWS = tuple(
@@ -144,10 +218,11 @@ def list_names() -> dict[tuple[object, ...], str]:
     names: dict[tuple[object, ...], str] = {}  # scores are numbers, the other lists text
     for table in TABLES.values():
         for column in table.columns:
-            if column.kind is Kind.CHOICE:
-                names.setdefault(
-                    column.choices, "lst" + column.name.title().replace(" ", "").replace("-", "")
-                )
+            if column.kind is Kind.CHOICE and column.choices not in names:
+                name = "lst" + column.name.title().replace(" ", "").replace("-", "")
+                if name in names.values():  # the Waves table's Status: lstWavesStatus
+                    name = "lst" + table.name.title().replace(" ", "") + name[3:]
+                names[column.choices] = name
             elif column.kind is Kind.YES_NO:
                 names.setdefault(YES_NO, "lstYesNo")
     for (sheet, heading), values in rt.LIST_VALUES.items():

@@ -4,6 +4,13 @@ One row is reserved per allowed idea (``Max sign-off ideas``) so every position,
 page break is the same in every customer's workbook; unused rows are hidden. Figures are formulas
 that look the idea up on the Ideas sheet by its ID, so the sheet shows exactly what the Ideas
 sheet computes.
+
+A bundle (issue 15) is signed as one: its own line carries its rank, its ID and its members' IDs,
+the sums of its members' figures (live: the lines below it added up) and the bundle's method; its
+members are listed under it, each with its own values and its share of the bundle's transfer, and
+without a rank of their own. The bundle's line has no Idea ID, so the totals (and the Cover's
+count of ideas for sign-off) add up the ideas, never a bundle twice; a run whose bundles need more
+lines than ``Max sign-off ideas`` reserves more rows in every workbook (``SignOffLayout.lines``).
 """
 
 from __future__ import annotations
@@ -114,22 +121,22 @@ def render(data: CustomerData, ctx: RenderContext) -> SheetData:
 
     selected = data.selected()
     ideas = data.ideas
-    for k, i in enumerate(selected):
-        r = L.SIGN_OFF_FIRST_ROW + k
-        idea_id = str(ideas[col.IDEA_ID][i])
-        sd.number(r, 1, "fixed.center", k + 1)
-        sd.value(r, 2, "fixed.text", idea_id)
-        literal = formula_text(lookup_literal(idea_id))
-        for c, (name, style, blank_as_empty) in enumerate(FIELDS, start=3):
-            formula = F.lookup_template(name, blank_as_empty).replace(F.ID_SLOT, literal)
-            sd.formula_xml(r, c, style, formula, ideas[name][i])
-        entered = in_passbook(ideas[col.STATUS][i])
-        flag = formula_text(LF.in_passbook(LF.idea_text(idea_id, col.STATUS)))
-        sd.formula_xml(
-            r, IN_PASSBOOK_COL, "calc.center", flag, L.IN_PASSBOOK_YES if entered else L.IN_PASSBOOK_NO
+    units = data.sign_off_units()
+    used = sum(unit.lines for unit in units)
+    if used > layout.reserved:
+        raise ValueError(
+            f"The sign-off sheet of {data.customer_id} lists {used} lines, but the workbooks of this run "
+            f"reserve {layout.reserved}: build the writer with the run's sign_off_lines."
         )
-        sd.height(r, 30)
-    for r in range(L.SIGN_OFF_FIRST_ROW + max(len(selected), 1), layout.last_idea_row + 1):
+    r = L.SIGN_OFF_FIRST_ROW
+    for unit in units:
+        if unit.bundle is not None:
+            _bundle_line(sd, r, unit.rank, unit.bundle, unit.members, data)
+            r += 1
+        for i in unit.members:
+            _idea_line(sd, r, None if unit.bundle is not None else unit.rank, i, data)
+            r += 1
+    for r in range(L.SIGN_OFF_FIRST_ROW + max(used, 1), layout.last_idea_row + 1):
         sd.hide(r)
     if not selected:
         sd.text(
@@ -150,12 +157,13 @@ def render(data: CustomerData, ctx: RenderContext) -> SheetData:
             sd.blank(lr, c, "total.label")
     sd.blank(lr, 1, "total.label")
     flags = f"${LAST_COL}${first}:${LAST_COL}${last}"
+    listed = f"$B${first}:$B${last}"
     now = [i for i in selected if in_passbook(ideas[col.STATUS][i])]
     for c in MONEY_COLUMNS:
         x = letter(c)
         name = FIELDS[c - 3][0]
         total = math.fsum(v for v in (ideas[name][i] for i in selected) if v == v)
-        sd.formula(tr, c, "total.money", f"SUM({x}{first}:{x}{last})", total)
+        sd.formula(tr, c, "total.money", LF.listed_total(f"{x}{first}:{x}{last}", listed), total)
         live = math.fsum(v for v in (ideas[name][i] for i in now) if v == v)
         sd.formula(lr, c, "total.money", LF.in_passbook_total(f"{x}{first}:{x}{last}", flags), live)
     sd.height(tr, 20)
@@ -185,6 +193,56 @@ def render(data: CustomerData, ctx: RenderContext) -> SheetData:
             sd.height(r, 40 if label == "Signature" else 26)
     sd.height(hr, 22)
     return sd
+
+
+def _idea_line(sd: SheetData, r: int, rank: int | None, i: int, data: CustomerData) -> None:
+    """One idea's line: its figures looked up on the Ideas sheet, its live "In passbook" flag. A
+    bundle's member has no rank of its own (None)."""
+    ideas = data.ideas
+    idea_id = str(ideas[col.IDEA_ID][i])
+    if rank is None:
+        sd.blank(r, 1, "fixed.center")
+    else:
+        sd.number(r, 1, "fixed.center", rank)
+    sd.value(r, 2, "fixed.text", idea_id)
+    literal = formula_text(lookup_literal(idea_id))
+    for c, (name, style, blank_as_empty) in enumerate(FIELDS, start=3):
+        formula = F.lookup_template(name, blank_as_empty).replace(F.ID_SLOT, literal)
+        sd.formula_xml(r, c, style, formula, ideas[name][i])
+    entered = in_passbook(ideas[col.STATUS][i])
+    flag = formula_text(LF.in_passbook(LF.idea_text(idea_id, col.STATUS)))
+    sd.formula_xml(
+        r, IN_PASSBOOK_COL, "calc.center", flag, L.IN_PASSBOOK_YES if entered else L.IN_PASSBOOK_NO
+    )
+    sd.height(r, 30)
+
+
+def bundle_heading(bundle: str, member_ids: list[str]) -> str:
+    """The text of a bundle's line: its ID and its members' (listed with their titles below it)."""
+    return f"Bundle {bundle}: {', '.join(member_ids)} (signed and shared as one)"
+
+
+def _bundle_line(
+    sd: SheetData, r: int, rank: int, bundle: str, members: list[int], data: CustomerData
+) -> None:
+    """A bundle's own line above its members: rank, ID, the sums of the member lines below it and
+    the bundle's method (every member shows it). No Idea ID in column B and no "In passbook" flag:
+    the totals add up the members' lines."""
+    ideas = data.ideas
+    sd.number(r, 1, "fixed.center", rank)
+    sd.blank(r, 2, "fixed.text")
+    member_ids = [str(ideas[col.IDEA_ID][i]) for i in members]
+    sd.value(r, 3, "fixed.text.wrap", bundle_heading(bundle, member_ids))
+    for c in (4, 5, 6, 7, IN_PASSBOOK_COL):
+        sd.blank(r, c, "fixed.center")
+    for c, (name, style, _) in enumerate(FIELDS, start=3):
+        x = letter(c)
+        if c in MONEY_COLUMNS:
+            total = math.fsum(v for v in (ideas[name][i] for i in members) if v == v)
+            sd.formula(r, c, style, f"SUM({x}{r + 1}:{x}{r + len(members)})", total)
+        elif name == col.SPLIT_METHOD:
+            sd.formula(r, c, style, f"{x}{r + 1}", ideas[name][members[0]])
+    sd.height(r, 30)
 
 
 BUILDER = SheetBuilder(name=L.SIGN_OFF, setup=setup, render=render)
