@@ -4,8 +4,11 @@ Passbook sheet of the master workbook.
 Planned lines are ``passbook.passbook_lines`` (three per idea signed off, implementing or
 delivered). The realised amount of a value line is what the Tracking sheet records for that idea
 and firm, summed over its months (rows without a month are left out, as in ``tracking``); a
-transfer is agreed, not tracked, so its line has no realised amount. Out-of-bounds ideas are never
-in a passbook both firms read: they are left out here as in every generated workbook.
+transfer is agreed, not tracked, so its line has no realised amount. An idea marked True-up = Yes
+with realised values has a fourth line, its Settlement to date (``core.true_up``: the transfer
+recomputed per contract year on the realised values, less the planned one), beside which the
+planned and realised transfers to date are shown. Out-of-bounds ideas are never in a passbook both
+firms read: they are left out here as in every generated workbook.
 """
 
 from __future__ import annotations
@@ -28,6 +31,7 @@ from cvm_xl.core.cells import parse_yes_no
 from cvm_xl.core.fingerprint import canonical_text as key
 from cvm_xl.core.passbook import (
     LINE_CUSTOMER_VALUE,
+    LINE_SETTLEMENT,
     LINE_SUPPLIER_VALUE,
     PASSBOOK_COLUMNS,
     Balances,
@@ -38,6 +42,16 @@ from cvm_xl.core.passbook import (
 from cvm_xl.core.reconcile import Difference, reconcile
 from cvm_xl.core.settings import Settings
 from cvm_xl.core.tracking import CUSTOMER_REALISED, SUPPLIER_REALISED, realised_by_month
+from cvm_xl.core.true_up import (
+    PLANNED_TRANSFER,
+    REALISED_TRANSFER,
+    YEARS,
+    TrueUp,
+    settlement_reading,
+    settlements,
+    true_ups,
+    wave_months,
+)
 from cvm_xl.master.lock import writing
 from cvm_xl.master.model import Master
 from cvm_xl.master.save import save_master
@@ -58,10 +72,21 @@ def realised_by_idea(tracking: pd.DataFrame) -> pd.DataFrame:
     return monthly.groupby(col.IDEA_ID, sort=False)[[SUPPLIER_REALISED, CUSTOMER_REALISED]].sum()
 
 
-def passbook_with_realised(shared: pd.DataFrame, tracking: pd.DataFrame) -> pd.DataFrame:
+def passbook_with_realised(
+    shared: pd.DataFrame,
+    tracking: pd.DataFrame,
+    waves: Mapping[str, int] | None = None,
+    settings: Settings | None = None,
+) -> pd.DataFrame:
     """``passbook_lines`` of the (evaluated, shared) ideas plus the ``Realised`` amount of each line
-    (NaN for transfers; 0 for a value line whose idea has no tracking row yet)."""
-    lines = passbook_lines(shared)
+    (NaN for transfers and settlements; 0 for a value line whose idea has no tracking row yet).
+
+    The true-up ideas (``core.true_up``; ``waves``: each customer's Wave start month) have their
+    Settlement line, which also carries the ``Years`` reported and the ``Planned transfer`` and
+    ``Realised transfer`` to date it is the difference of (NaN on every other line).
+    """
+    found = true_ups(shared, tracking, waves or {}, settings or Settings())
+    lines = passbook_lines(shared, settlements(found))
     realised = realised_by_idea(tracking)
     ids = lines[col.IDEA_ID].map(lambda v: None if v is None else str(v).strip())
     supplier = ids.map(realised[SUPPLIER_REALISED]).fillna(0.0) if len(realised) else 0.0
@@ -71,7 +96,24 @@ def passbook_with_realised(shared: pd.DataFrame, tracking: pd.DataFrame) -> pd.D
         kinds == LINE_SUPPLIER_VALUE, supplier, np.where(kinds == LINE_CUSTOMER_VALUE, customer, np.nan)
     )
     lines[REALISED] = values.astype(float)
+    _true_up_columns(lines, ids, kinds == LINE_SETTLEMENT, found)
     return lines
+
+
+def _true_up_columns(
+    lines: pd.DataFrame, ids: pd.Series, settled: np.ndarray, found: Mapping[str, TrueUp]
+) -> None:
+    """The years and transfers to date of each Settlement line (NaN on the other lines)."""
+    figures = {
+        YEARS: lambda t: float(len(t.years)),
+        PLANNED_TRANSFER: lambda t: t.planned_transfer,
+        REALISED_TRANSFER: lambda t: t.realised_transfer,
+    }
+    for name, figure in figures.items():
+        column = np.full(len(lines), np.nan)
+        for i in np.flatnonzero(settled).tolist():
+            column[i] = figure(found[ids.iloc[i]])
+        lines[name] = column
 
 
 class Standing(NamedTuple):
@@ -123,6 +165,15 @@ LINE_HEADER = (
     col.CUSTOMER_ID, col.IDEA_ID, col.TITLE, col.STATUS, "Line", "Planned", "Supplier", "Customer",
     "Realised to date",
 )  # fmt: skip
+# Below the lines: each trued-up idea's transfers to date and the settlement per firm (issue 15).
+TRUE_UP_TITLE = (
+    "True-up on realised value: per contract year from the Wave start, the idea's split method over the "
+    "realised values less the same over the plan; only years with a Tracking row count."
+)
+TRUE_UP_HEADER = (
+    col.CUSTOMER_ID, col.IDEA_ID, col.TITLE, "Years reported", "Planned transfer to date",
+    "Realised transfer to date", "Settlement", "Supplier", "Customer", "Who owes whom",
+)  # fmt: skip
 _MONEY = "#,##0;[Red]-#,##0"
 _SHARE = "0.0%"
 _WIDTHS = (12, 28, 22, 18, 18, 14, 14, 14, 14, 18, 18, 90)
@@ -159,6 +210,18 @@ def passbook_sheet_rows(
         rows.append([_blank(v) if isinstance(v, float) else v for v in values])
     if not len(lines):
         rows.append(["No idea is signed off, implementing or delivered yet."])
+    settled = lines[lines["Line"] == LINE_SETTLEMENT] if YEARS in lines.columns else lines.iloc[0:0]
+    if len(settled):
+        rows += [[], [], [TRUE_UP_TITLE], list(TRUE_UP_HEADER)]
+        names = {s.customer_id: s.customer for s in items}
+        for r in settled.to_dict("records"):
+            amount = float(r["Amount"])
+            cid = r[col.CUSTOMER_ID]
+            rows.append(
+                [cid, r[col.IDEA_ID], r[col.TITLE], int(r[YEARS]), r[PLANNED_TRANSFER], r[REALISED_TRANSFER],
+                 amount, -amount + 0.0, amount,
+                 settlement_reading(amount, settings.supplier, names.get(key(cid), str(cid)))]
+            )  # fmt: skip
     return rows
 
 
@@ -167,7 +230,7 @@ def master_passbook(master: Master) -> tuple[pd.DataFrame, list[Standing]]:
     ev = master.evaluated
     if col.OUT_OF_BOUNDS in ev.columns:
         ev = ev.loc[~ev[col.OUT_OF_BOUNDS].map(lambda v: bool(parse_yes_no(v, False))).to_numpy(dtype=bool)]
-    lines = passbook_with_realised(ev, master.tracking)
+    lines = passbook_with_realised(ev, master.tracking, wave_months(master.customers), master.settings)
     customers = {
         str(cid).strip(): (name if isinstance(name, str) and name.strip() else None)
         for cid, name in zip(master.customers[col.CUSTOMER_ID], master.customers["Customer"], strict=True)
@@ -194,6 +257,13 @@ def _style_sheet(ws: Worksheet, rows: list[list[object]], n_customers: int) -> N
     for r in range(line_header + 1, len(rows) + 1):
         for c in (6, 7, 8, 9):
             ws.cell(r, c).number_format = _MONEY
+    true_up_header = next((i for i, v in enumerate(rows, start=1) if v and v[0] == TRUE_UP_TITLE), None)
+    if true_up_header is not None:
+        ws.cell(true_up_header, 1).font = bold
+        for cell in ws[true_up_header + 1]:
+            cell.font = bold
+            cell.fill = _HEADER_FILL
+            cell.alignment = Alignment(wrap_text=True, vertical="top")
     for i, width in enumerate(_WIDTHS, start=1):
         ws.column_dimensions[get_column_letter(i)].width = width
     ws.freeze_panes = None
@@ -265,7 +335,7 @@ def book_passbook(book: BookContent, customers: Sequence[str]) -> pd.DataFrame:
     """``passbook_with_realised`` of a workbook's ideas of these customers, recomputed from inputs."""
     shared = book.shared
     mine = shared[shared[col.CUSTOMER_ID].map(key).isin(set(customers))]
-    return passbook_with_realised(mine, book.tracking)
+    return passbook_with_realised(mine, book.tracking, book.waves, book.settings)
 
 
 def reconcile_books(
@@ -294,9 +364,12 @@ def reconcile_books(
 
 
 def _comparable(lines: pd.DataFrame, realised: bool) -> pd.DataFrame:
+    """The lines compared: every planned line, Settlements included (they are lines like the others),
+    and the realised value lines; without ``realised`` (a book without tracking rows) neither the
+    realised lines nor the Settlements, which are computed from tracking."""
     planned = lines[[col.IDEA_ID, "Line", "Amount"]]
     if not realised:
-        return planned
+        return planned[planned["Line"] != LINE_SETTLEMENT]
     value_lines = lines[lines["Line"].isin(list(REALISED_LINES))]
     tracked = pd.DataFrame(
         {

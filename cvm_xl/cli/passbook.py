@@ -14,11 +14,15 @@ import argparse
 import datetime as dt
 from collections.abc import Sequence
 
+import pandas as pd
 from rich.console import Console
 from rich.table import Table
 
 from cvm_xl.books.passbook import Standing, master_passbook, write_passbook_sheet
 from cvm_xl.cli.common import EXIT_OK, holding, load, text_of, write_error
+from cvm_xl.core import columns as col
+from cvm_xl.core.passbook import LINE_SETTLEMENT
+from cvm_xl.core.true_up import PLANNED_TRANSFER, REALISED_TRANSFER, YEARS
 
 
 def add_parser(subparsers: argparse._SubParsersAction) -> None:
@@ -26,8 +30,9 @@ def add_parser(subparsers: argparse._SubParsersAction) -> None:
         "passbook",
         help="show every relationship's passbook and write the master's Passbook sheet",
         description="Computes each relationship's passbook from the master's Ideas and Tracking sheets "
-        "(three planned lines per idea signed off, implementing or delivered, and the value realised so "
-        "far), prints the balances, shares, equity gap and a suggestion per customer, and writes them "
+        "(three planned lines per idea signed off, implementing or delivered, a Settlement line per "
+        "idea trued up on realised value, and the value realised so far), prints the balances, shares, "
+        "equity gap and a suggestion per customer, and writes them "
         "with every line into the master's Passbook sheet (a backup of the master is kept).",
     )
     p.add_argument("master", help="the master workbook (.xlsx or .xlsm)")
@@ -56,6 +61,22 @@ def standings_table(items: Sequence[Standing], currency: str) -> Table:
     return table
 
 
+def true_up_table(settled: pd.DataFrame, currency: str) -> Table:
+    """The Settlement lines (``core.true_up``): transfers to date planned and realised, and who owes."""
+    table = Table(title=f"True-up on realised value ({currency})", title_justify="left")
+    for name in ("Idea", "Years", "Planned T", "Realised T", "Settlement"):
+        table.add_column(name, justify="left" if name == "Idea" else "right")
+    for r in settled.to_dict("records"):
+        table.add_row(
+            f"{r[col.IDEA_ID]} ({r[col.CUSTOMER_ID]})",
+            f"{int(r[YEARS])}",
+            text_of(r[PLANNED_TRANSFER]),
+            text_of(r[REALISED_TRANSFER]),
+            text_of(r["Amount"]),
+        )
+    return table
+
+
 def run(args: argparse.Namespace, console: Console | None = None) -> int:
     # The master is held from reading to writing (not for a dry run): no other writer comes between.
     with holding(args.master, "passbook", write=not args.dry_run):
@@ -69,7 +90,11 @@ def _run(args: argparse.Namespace, console: Console | None = None) -> int:
         return master
     lines, items = master_passbook(master)
     console.print(standings_table(items, master.settings.currency))
-    console.print(f"{len(lines) // 3:,} ideas in the passbooks ({len(lines):,} lines).")
+    ideas = lines[col.IDEA_ID].nunique() if len(lines) else 0
+    console.print(f"{ideas:,} ideas in the passbooks ({len(lines):,} lines).")
+    settled = lines[lines["Line"] == LINE_SETTLEMENT]
+    if len(settled):
+        console.print(true_up_table(settled, master.settings.currency))
     if args.dry_run:
         console.print("Dry run: the master was not changed.")
         return EXIT_OK

@@ -1,12 +1,15 @@
 """The passbook of gives and gets across all signed-off ideas of a relationship (SPEC §3.6).
 
-Each idea in the passbook contributes three lines. A line's ``Supplier`` and ``Customer`` columns
-say how it moves each firm's balance, so a balance is a plain column sum.
+Each idea in the passbook contributes three lines, and a trued-up idea a fourth, its Settlement
+(``core.true_up``: realised transfer - planned transfer to date; > 0, the supplier owes the
+customer). A line's ``Supplier`` and ``Customer`` columns say how it moves each firm's balance, so
+a balance is a plain column sum.
 """
 
 from __future__ import annotations
 
 import math
+from collections.abc import Mapping
 from decimal import ROUND_HALF_UP, Decimal
 from typing import NamedTuple
 
@@ -19,7 +22,11 @@ from cvm_xl.core import spellings
 LINE_SUPPLIER_VALUE = "Supplier value"
 LINE_CUSTOMER_VALUE = "Customer value"
 LINE_TRANSFER = "Transfer"
-LINE_KINDS = (LINE_SUPPLIER_VALUE, LINE_CUSTOMER_VALUE, LINE_TRANSFER)
+LINE_KINDS = (LINE_SUPPLIER_VALUE, LINE_CUSTOMER_VALUE, LINE_TRANSFER)  # every passbook idea's lines
+# The fourth line of a trued-up idea with realised values (issue 15): a give for the supplier, a get
+# for the customer, like the transfer it trues up.
+LINE_SETTLEMENT = "Settlement"
+ALL_LINE_KINDS = (*LINE_KINDS, LINE_SETTLEMENT)
 PASSBOOK_COLUMNS = (
     col.CUSTOMER_ID, col.IDEA_ID, col.TITLE, col.STATUS, "Line", "Amount", "Supplier", "Customer",
 )  # fmt: skip
@@ -41,8 +48,10 @@ def passbook_ideas(evaluated: pd.DataFrame) -> pd.DataFrame:
     return evaluated.loc[mask]
 
 
-def passbook_lines(evaluated: pd.DataFrame) -> pd.DataFrame:
-    """Three lines per passbook idea: Vs (supplier gets), Vc (customer gets), T (supplier gives).
+def passbook_lines(evaluated: pd.DataFrame, settlements: Mapping[str, float] | None = None) -> pd.DataFrame:
+    """Three lines per passbook idea: Vs (supplier gets), Vc (customer gets), T (supplier gives);
+    then, for an idea in ``settlements`` (Idea ID -> settlement to date, ``core.true_up``), its
+    Settlement line right after them (the supplier gives it, the customer gets it).
 
     Unquantified (good-faith) ideas have no amounts yet; their lines carry 0 so that they are
     visible in the passbook without moving a balance.
@@ -61,7 +70,7 @@ def passbook_lines(evaluated: pd.DataFrame) -> pd.DataFrame:
     amounts = np.column_stack([vs, vc, t]).ravel()
     supplier = np.column_stack([vs, zero, -t]).ravel() + 0.0
     customer = np.column_stack([zero, vc, t]).ravel() + 0.0
-    return pd.DataFrame(
+    lines = pd.DataFrame(
         {
             col.CUSTOMER_ID: repeat(col.CUSTOMER_ID),
             col.IDEA_ID: repeat(col.IDEA_ID),
@@ -73,6 +82,30 @@ def passbook_lines(evaluated: pd.DataFrame) -> pd.DataFrame:
             "Customer": customer,
         }
     )
+    if not settlements or not n:
+        return lines
+    return _with_settlements(lines, settlements)
+
+
+def _with_settlements(lines: pd.DataFrame, settlements: Mapping[str, float]) -> pd.DataFrame:
+    """``lines`` with a Settlement line after the Transfer line of each idea in ``settlements``."""
+    transfers = lines.index[lines["Line"].to_numpy(dtype=object) == LINE_TRANSFER]
+    ids = ["" if v is None else str(v).strip() for v in lines.loc[transfers, col.IDEA_ID].tolist()]
+    picked = [
+        (i, settlements[idea]) for i, idea in zip(transfers.tolist(), ids, strict=True) if idea in settlements
+    ]
+    if not picked:
+        return lines
+    at = [i for i, _ in picked]
+    amount = np.array([s for _, s in picked], dtype=float) + 0.0
+    extra = lines.loc[at].copy()
+    extra["Line"] = LINE_SETTLEMENT
+    extra["Amount"] = amount
+    extra["Supplier"] = -amount + 0.0
+    extra["Customer"] = amount
+    order = np.concatenate([np.arange(len(lines), dtype=float), np.array(at, dtype=float) + 0.5])
+    both = pd.concat([lines, extra], ignore_index=True)
+    return both.iloc[np.argsort(order, kind="stable")].reset_index(drop=True)
 
 
 class Balances(NamedTuple):

@@ -36,7 +36,15 @@ from cvm_xl.core.passbook import (
     LINE_SUPPLIER_VALUE,
     WHOLE_AMOUNT_FORMULA,
 )
-from cvm_xl.core.tracking import CUSTOMER_REALISED, MONTH, SUPPLIER_REALISED
+from cvm_xl.core.tracking import (
+    CUSTOMER_REALISED,
+    FIRST_YEAR_CRITERIA,
+    LATER_YEAR_CRITERIA,
+    MONTH,
+    SUPPLIER_REALISED,
+)
+from cvm_xl.formulas.cells import is_blank, is_yes, number
+from cvm_xl.formulas.ideas import method_transfer
 from cvm_xl.generate import formulas as F
 from cvm_xl.spreadsheet.xmltext import formula_text, letter, string_literal
 
@@ -166,12 +174,120 @@ def advice(gap: str, supplier: str, customer: str) -> str:
     return f"IF(ABS({gap})<={BALANCE_TOLERANCE},{balanced},IF({gap}>0,{ahead},{behind}))"
 
 
+# --- the true-up on realised value (issue 15, ``core.true_up``) --------------------------------------
+
+
+def year_criteria(first_year: bool, start: str, to: str, last: int) -> str:
+    """SUMIFS/COUNTIFS criteria: the Tracking rows (to row ``last``) whose month lies in the contract
+    year from ``start`` to ``to`` (year 1: also the months before it; ``core.tracking.contract_year``)."""
+    template = FIRST_YEAR_CRITERIA if first_year else LATER_YEAR_CRITERIA
+    return template.format(months=tracking_range(MONTH, last), start=start, to=to)
+
+
+def year_rows(idea_criterion: str, criteria: str, last: int) -> str:
+    """How many Tracking rows of the idea lie in the year (``year_criteria``): > 0, the year is reported."""
+    return f"COUNTIFS({tracking_range(col.IDEA_ID, last)},{idea_criterion},{criteria})"
+
+
+def year_realised(idea_criterion: str, name: str, criteria: str, last: int) -> str:
+    """One firm's realised value of the idea in the year (``core.true_up.by_year`` of its months)."""
+    ids = tracking_range(col.IDEA_ID, last)
+    return f"SUMIFS({tracking_range(name, last)},{ids},{idea_criterion},{criteria})"
+
+
+def plan_month(idea_criterion: str, last: int) -> str:
+    """The month index (``core.tracking.month_index``) of the idea's Start; blank without a Start."""
+    start = idea_amount(idea_criterion, col.START, last)
+    return f'IF({start}=0,"",YEAR({start})*12+MONTH({start})-1)'
+
+
+def last_reported_day(idea_criterion: str, idea_literal: str, last: int) -> str:
+    """The latest Month of the idea's Tracking rows (to row ``last``), blank without one
+    (``core.true_up.last_reported_day``): MAX of an IF over the rows, so an array formula. Month
+    cells that are not dates are left out, as the SUMIFS criteria of the years leave them out."""
+    ids, months = tracking_range(col.IDEA_ID, last), tracking_range(MONTH, last)
+    latest = f"MAX(IF({ids}={idea_literal},IF(ISNUMBER({months}),{months},0),0))"
+    return f'IF(COUNTIFS({ids},{idea_criterion},{months},">0")=0,"",{latest})'
+
+
+def compared_through(year: tuple[int | None, int], day: str) -> str:
+    """The last month index of the contract year of month indexes ``year`` = [from, to) whose plan
+    the true-up compares with (``core.true_up.compared_through``): the month of the idea's last
+    report (the ``day`` cell, ``last_reported_day``) when it falls in the year (year 1, from =
+    None: also before it), else the year's last month."""
+    start, stop = year
+    month = f"(YEAR({day})*12+MONTH({day})-1)"
+    inside = f"{month}<{stop}" if start is None else f"AND({month}>={start},{month}<{stop})"
+    return f'IF({day}="",{stop - 1},IF({inside},{month},{stop - 1}))'
+
+
+def year_planned(
+    flag: str,
+    first: str,
+    idea_criterion: str,
+    annual: str,
+    one_time: str,
+    year: tuple[int | None, str],
+    last: int,
+) -> str:
+    """One firm's planned value of the idea that the contract year of month indexes ``year`` =
+    [from, through] is compared with (``core.true_up.compared_plan`` added up over the year;
+    ``through``: the cell of ``compared_through``): annual / 12 times the months of the plan (from
+    the Start month ``first`` for 12 x Horizon years, the part month last) that fall in it, plus the
+    one-time amount when the Start month does. Year 1 (from = None) also takes the months before the
+    wave start. Nothing while the idea is out of the passbook (``flag``)."""
+    start, through = year
+    lower = first if start is None else f"MAX({start},{first})"
+    months = f"MAX(0,MIN({through}+1,{first}+12*{HORIZON})-{lower})"
+    starts_in = f"{first}<={through}" if start is None else f"AND({first}>={start},{first}<={through})"
+    a, o = idea_amount(idea_criterion, annual, last), idea_amount(idea_criterion, one_time, last)
+    return f'IF(OR({flag}<>"{YES}",{first}=""),0,{a}/12*{months}+IF({starts_in},{o},0))'
+
+
+def applied_share(idea_id: str) -> str:
+    """The Supplier share the idea's method reads: its own, blank = the target supplier share
+    (``core.true_up.idea_share``)."""
+    share = F.idea_lookup(idea_id, col.SUPPLIER_SHARE)
+    target = L.SETTING_NAMES["target_supplier_share"]
+    return f"IFERROR(IF({is_blank(share)},{target},{number(share)}),{target})"
+
+
+def year_transfer(method: str, supplier: str, customer: str, share: str) -> str:
+    """T of the idea's applied method (the ``method`` cell) over one year's amounts
+    (``core.true_up.method_transfer``; ``none`` gives 0)."""
+    return method_transfer(method, {"vs": supplier, "vc": customer, "share": share})
+
+
+def year_settlement(rows: str, planned: str, realised: str) -> str:
+    """realised T - planned T of a reported year, else 0 (``YearTrueUp.settlement``)."""
+    return f"IF({rows}>0,{realised}-{planned},0)"
+
+
+def is_trued_up(idea_id: str) -> str:
+    """TRUE while the idea's True-up cell says Yes (``core.true_up.is_true_up``)."""
+    return f"IFERROR({is_yes(F.idea_lookup(idea_id, col.TRUE_UP))},FALSE)"
+
+
+def settlement_reading(amount: str, supplier: str, customer: str) -> str:
+    """``core.true_up.settlement_reading`` as a formula over the settlement cell."""
+    whole = WHOLE_AMOUNT_FORMULA.format(x=f"ABS({amount})")
+    owes = string_literal(f"{supplier} owes {customer} ")
+    owed = string_literal(f"{customer} owes {supplier} ")
+    return f'IF(ABS({amount})<={BALANCE_TOLERANCE},"Settled",IF({amount}>0,{owes},{owed})&{whole})'
+
+
 # --- the Sign-off sheet --------------------------------------------------------------------------------
 
 
 def in_passbook_total(amounts: str, flags: str) -> str:
     """A Sign-off column added up over the listed ideas whose Status puts them in the passbook now."""
     return f'SUMIFS({amounts},{flags},"{YES}")'
+
+
+def listed_total(amounts: str, ids: str) -> str:
+    """A Sign-off column added up over the lines of the listed ideas (an Idea ID in ``ids``): a
+    bundle's own line, which has none, adds up its members' lines below it and is not counted again."""
+    return f'SUMIFS({amounts},{ids},"?*")'
 
 
 # --- the Monthly report --------------------------------------------------------------------------------

@@ -62,6 +62,13 @@ class SheetData:
     def formula(self, r: int, c: int, style: str, formula: str, cached: object) -> None:
         self._put(r, c, x.formula_cell(self.ref(r, c), self.styles[style], x.formula_text(formula), cached))
 
+    def array_formula(self, r: int, c: int, style: str, formula: str, cached: object) -> None:
+        """A one-cell array formula: Excel, LibreOffice and Gnumeric evaluate an IF over a range in
+        it cell by cell (outside one, they take the range by implicit intersection)."""
+        ref = self.ref(r, c)
+        made = x.formula_cell(ref, self.styles[style], x.formula_text(formula), cached)
+        self._put(r, c, made.replace("<f>", f'<f t="array" ref="{ref}">', 1))
+
     def formula_xml(self, r: int, c: int, style: str, formula_xml: str, cached: object) -> None:
         """A formula already escaped for XML (from a cached template)."""
         self._put(r, c, x.formula_cell(self.ref(r, c), self.styles[style], formula_xml, cached))
