@@ -2,6 +2,9 @@
 
 The Python interface of SPEC §5, re-exported from the layers below (see the README's developer
 section): the rules of ``cvm_xl.core`` and reading and writing a master (``cvm_xl.master``).
+
+``evaluate_ideas`` judges the ideas of a table that share a Customer ID and a ``Bundle`` ID as one
+bundle (issue 15, ``cvm_xl.core.bundles``); ``evaluate_idea`` judges one idea alone.
 """
 
 from cvm_xl.core.evaluation import IdeaInputError, evaluate_idea, evaluate_ideas

@@ -14,6 +14,7 @@ from pathlib import Path
 import pandas as pd
 
 from cvm_xl.core import columns as col
+from cvm_xl.core.actions import ACTION_COLUMNS
 from cvm_xl.core.settings import Settings
 from cvm_xl.master.model import EXCEL_ROW, Master
 
@@ -364,6 +365,22 @@ TRACKING = [
 ]
 
 
+# Implementation tracking (issue 14): actions of both firms, and of the two out-of-bounds ideas, which
+# must never reach a customer workbook.
+ACTIONS = [
+    {"Action ID": "KAP-A1", "Idea ID": "KAP-101", "Action": "Trial the wider coils at Kappa",
+     "Owner firm": "Supplier", "Owner": "Owen Price", "Due": D(2026, 3, 31), "Done": D(2026, 3, 20)},
+    {"Action ID": "KAP-A2", "Idea ID": "KAP-101", "Action": "Order the Kappa crane upgrade",
+     "Owner firm": "Customer", "Owner": "Ilse Varga", "Due": D(2026, 5, 29), "Done": None},
+    {"Action ID": "KAP-A3", "Idea ID": "KAP-114", "Action": "Draft the hidden rebate terms",
+     "Owner firm": "Supplier", "Owner": "Owen Price", "Due": D(2026, 5, 1), "Done": None},
+    {"Action ID": "ZED-A1", "Idea ID": "ZED-202", "Action": "Book the Zedwick galvanising trial",
+     "Owner firm": "Joint", "Owner": "Priya Nandakumar", "Due": D(2026, 6, 30), "Done": None},
+    {"Action ID": "ZED-A2", "Idea ID": "ZED-203", "Action": "Collect the competitors' price lists",
+     "Owner firm": "Supplier", "Owner": "Priya Nandakumar", "Due": D(2026, 4, 30), "Done": None},
+]  # fmt: skip
+
+
 def typed_table(rows: list[dict], columns: tuple[str, ...]) -> pd.DataFrame:
     """Rows as a table typed like ``load_master``'s output, indexed by Excel row (header on row 1)."""
     data: dict[str, list] = {}
@@ -388,6 +405,7 @@ def build_master(
     tracking: list[dict] = TRACKING,
     settings: Settings = SETTINGS,
     path: Path | None = Path("fixture-master.xlsx"),
+    actions: list[dict] = ACTIONS,
 ) -> Master:
     return Master(
         path=path,
@@ -396,4 +414,5 @@ def build_master(
         workshop=typed_table(workshop, col.WORKSHOP_COLUMNS),
         ideas=typed_table(ideas, col.IDEA_INPUTS),
         tracking=typed_table(tracking, col.TRACKING_COLUMNS),
+        actions=typed_table(actions, ACTION_COLUMNS),
     )

@@ -15,6 +15,8 @@ from openpyxl import Workbook
 from openpyxl.utils.cell import column_index_from_string, coordinate_from_string
 
 from cvm_xl.core import columns as col
+from cvm_xl.core.actions import ACTION_COLUMNS
+from cvm_xl.core.waves import WAVE_COLUMNS
 
 
 class Text(str):
@@ -46,19 +48,19 @@ WORKSHOP_ROWS = [
     ["R-003", "C02", "Rush orders", "Jo Park", "Joint", "Planning", "Delivery", None],
 ]
 
-# Columns A..T: Idea ID, Customer ID, Title, Description, Category, Supplier annual (F),
-# Supplier one-time (G), Customer annual (H), Customer one-time (I), Quantified (J), Good faith (K),
-# One-off (L), Sharing method (M), Supplier share (N), Owner firm (O), Owner (P), Start (Q), End (R),
-# Status (S), Out of bounds (T).
+# Columns in the order of col.IDEA_INPUTS: Idea ID, Customer ID, Title, Description, Category,
+# Supplier annual (F), Supplier one-time (G), Customer annual (H), Customer one-time (I), Quantified,
+# Good faith, One-off, Sharing method, Supplier share, Owner firm, Owner, Start, End, Status, Out of
+# bounds, Bundle, True-up; the inputs after them are left blank (``_full_width``).
 IDEA_ROWS = [
     list(col.IDEA_INPUTS),
     ["I-01", "C01", "Cut the coil size list", "250 -> 40 SKUs", "Operational", 56000, None, 30000, None,
      None, None, None, None, None, "Joint", "Dieter Hollmann", D(2025, 3, 3), D(2025, 8, 29), "Signed off",
-     None],
+     None, None, None],
     ["I-02", "C01", "Wider, heavier coils", None, "Hygiene", 100000, None, -20000, None, "Yes", "No", "Yes",
-     None, None, "Customer", "Omar Haddad", D(2025, 3, 17), D(2025, 5, 30), "Evaluated", "No"],
+     None, None, "Customer", "Omar Haddad", D(2025, 3, 17), D(2025, 5, 30), "Evaluated", "No", None, None],
     ["I-03", "C02", "Joint forecasting", "Share the build plan", "Joint study", None, None, None, None, None,
-     "Yes", None, None, None, None, None, None, None, "Proposed", None],
+     "Yes", None, None, None, None, None, None, None, "Proposed", None, None, None],
 ]  # fmt: skip
 
 TRACKING_ROWS = [
@@ -67,12 +69,39 @@ TRACKING_ROWS = [
     ["I-01", D(2025, 5, 1), 4500, 2600, None],
 ]
 
+# Implementation tracking (issue 14): within I-01's dates, one done and one open.
+ACTION_ROWS = [
+    list(ACTION_COLUMNS),
+    ["A-01", "I-01", "Load the optimisation software", "Customer", "Piet Smit", D(2025, 4, 15),
+     D(2025, 4, 10), None],
+    ["A-02", "I-01", "Retire the unused SKUs", "Supplier", "Ana Lima", D(2025, 6, 30), None, None],
+]  # fmt: skip
+
+# Waves 2…n (issue 14): C01's wave 1 is its Wave start; its wave 2 is listed.
+WAVE_ROWS = [
+    list(WAVE_COLUMNS),
+    ["C01", 2, D(2025, 9, 1), "Ana Lima", "Running"],
+]
+
+
+def _full_width(rows: list[list[object]]) -> list[list[object]]:
+    """Every data row as wide as its header: blanks for the input columns a row leaves out.
+
+    A test that appends a column (a computed one, an extra, a repeat) then lands right after the
+    inputs, wherever the schema's layout puts them, and ``set_value`` reaches every input column.
+    """
+    width = len(rows[0])
+    return [rows[0], *([*row, *[None] * (width - len(row))] for row in rows[1:])]
+
+
 GOOD_SHEETS = {
     "Settings": SETTINGS_ROWS,
-    "Customers": CUSTOMER_ROWS,
-    "Workshop": WORKSHOP_ROWS,
-    "Ideas": IDEA_ROWS,
-    "Tracking": TRACKING_ROWS,
+    "Customers": _full_width(CUSTOMER_ROWS),
+    "Workshop": _full_width(WORKSHOP_ROWS),
+    "Ideas": _full_width(IDEA_ROWS),
+    "Tracking": _full_width(TRACKING_ROWS),
+    "Actions": _full_width(ACTION_ROWS),
+    "Waves": _full_width(WAVE_ROWS),
 }
 
 

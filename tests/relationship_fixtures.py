@@ -117,6 +117,27 @@ def relationship_tables() -> dict[str, pd.DataFrame]:
     }
 
 
+def journey_tables() -> dict[str, pd.DataFrame]:
+    """The continuing journey's tables (issue 14): reviews held by Kappa and Zedwick, and KPI readings
+    of their objectives, one of them Kappa's out-of-bounds objective (its value 987654.25 must never
+    reach a workbook)."""
+    cid = rt.CUSTOMER_ID
+    return {
+        rt.REVIEWS_SHEET: _rows(
+            ("Review ID", cid, "Date", "Kind", "Attendees", "Decisions"),
+            ("RV1", K, D(2026, 2, 10), "Monthly", "Kappa board members", "Kappa decided to widen the pilot"),
+            ("RV2", Z, D(2026, 2, 11), "Monthly", "Zedwick board members", "Zedwick decided on rail tests"),
+        ),
+        rt.KPI_SHEET: _rows(
+            (rt.OBJECTIVE, cid, "Month", "Value"),
+            ("Kappa: cut inventory by a fifth", K, D(2026, 1, 1), 40.0),
+            ("Kappa: cut inventory by a fifth", K, D(2026, 2, 1), 36.5),
+            (f"{SECRET} pricing objective", K, D(2026, 1, 1), 987654.25),
+            ("Zedwick: faster rail approvals", Z, D(2026, 2, 1), 12.0),
+        ),
+    }
+
+
 def relationship_master(tables: dict[str, pd.DataFrame] | None = None) -> Master:
     """The generator fixture with typed relationship tables (what ``load_master`` would give)."""
     master = build_master()

@@ -13,6 +13,7 @@ from cvm_xl.core.passbook import RELATIONSHIP_PASSBOOK_COLUMNS
 from cvm_xl.core.settings import FIELD_LABELS, SETTING_LABELS
 from cvm_xl.core.sharing import METHOD_CHOICES as SHARING_METHOD_CHOICES
 from cvm_xl.core.spellings import YES_NO
+from cvm_xl.core.tracking import TRACKING_KIND
 from cvm_xl.core.verdicts import VERDICTS
 from cvm_xl.formulas import names as NAMES
 from cvm_xl.formulas.cells import sheet_ref as sheet_ref  # 'Sign-off'!A1, Ideas!A1: one home
@@ -75,6 +76,11 @@ IDEA_COLUMNS: tuple[Column, ...] = (
     _input(col.START, 11.5, "in.date"),
     _input(col.END, 11.5, "in.date"),
     _input(col.STATUS, 12, "in.center"),
+    _input(col.BUNDLE, 10),
+    _input(col.TRUE_UP, 9, "in.center"),
+    _input(col.WAVE, 7, "in.center"),  # issue 14: the idea's wave (every wave is shown)
+    _input(col.EMULATED, 11.5, "in.date"),
+    _input(col.FEASIBILITY, 10, "in.center"),  # issue 14: 1 (hard, slow) to 5 (easy, fast), core.ranking
     _calc(col.SUPPLIER_VALUE, 13),
     _calc(col.CUSTOMER_VALUE, 13),
     _calc(col.SUPPLIER_OUTCOME, 9, "calc.center"),
@@ -88,10 +94,13 @@ IDEA_COLUMNS: tuple[Column, ...] = (
     _calc(col.TRANSFER, 13),
     _calc(col.SUPPLIER_FINAL, 13),
     _calc(col.CUSTOMER_FINAL, 13),
+    _calc(col.BUNDLE_SUPPLIER_VALUE, 13),
+    _calc(col.BUNDLE_CUSTOMER_VALUE, 13),
+    _calc(col.BUNDLE_CELL, 8, "calc.center"),
 )
 IDEA_INPUT_COLUMNS = tuple(c.name for c in IDEA_COLUMNS if not c.computed)
 IDEA_LETTER: dict[str, str] = {c.name: letter(i) for i, c in enumerate(IDEA_COLUMNS, start=1)}
-YES_NO_COLUMNS = (col.QUANTIFIED, col.GOOD_FAITH, col.ONE_OFF)
+YES_NO_COLUMNS = (col.QUANTIFIED, col.GOOD_FAITH, col.ONE_OFF, col.TRUE_UP)
 
 TRACKING_COLUMNS_LAYOUT: tuple[Column, ...] = (
     _input(col.IDEA_ID, 12),
@@ -99,7 +108,10 @@ TRACKING_COLUMNS_LAYOUT: tuple[Column, ...] = (
     _input("Supplier realised", 16, "in.money"),
     _input("Customer realised", 16, "in.money"),
     _input("Note", 60),
+    _input(TRACKING_KIND, 12, "in.center"),  # issue 14: One-time marks the customer's own investment
 )
+# The fields of a tracking row that a returned workbook may change (verify, import): all but the Idea ID.
+TRACKING_FIELDS = tuple(c.name for c in TRACKING_COLUMNS_LAYOUT if c.name != col.IDEA_ID)
 WORKSHOP_COLUMNS_LAYOUT: tuple[Column, ...] = (
     _input("Raw ID", 14),
     _input(col.CUSTOMER_ID, 11),
@@ -109,6 +121,7 @@ WORKSHOP_COLUMNS_LAYOUT: tuple[Column, ...] = (
     _input("Function", 16),
     _input("Value chain stage", 18),
     _input("Mother idea ID", 14),
+    _input(col.WAVE, 7, "in.center"),
 )
 
 # Settings sheet: header on row 4, one row per setting in SETTING_LABELS order, then the annuity.
@@ -224,13 +237,23 @@ FINGERPRINT_NAME = "SignOffFingerprint"
 
 @dataclass(frozen=True)
 class SignOffLayout:
-    """Row positions of the sign-off sheet for a given maximum number of ideas."""
+    """Row positions of the sign-off sheet for a given maximum number of ideas.
+
+    ``lines``: the most lines one sheet of the run lists, when that is more than ``max_ideas``: a
+    bundle counts as one idea but takes a line of its own above its members' (issue 15).
+    """
 
     max_ideas: int
+    lines: int = 0
+
+    @property
+    def reserved(self) -> int:
+        """Rows reserved for the listed lines, the same in every workbook of a run."""
+        return max(self.max_ideas, self.lines)
 
     @property
     def last_idea_row(self) -> int:
-        return SIGN_OFF_FIRST_ROW + self.max_ideas - 1
+        return SIGN_OFF_FIRST_ROW + self.reserved - 1
 
     @property
     def total_row(self) -> int:
@@ -261,7 +284,7 @@ class SignOffLayout:
     def page_breaks(self) -> list[int]:
         """Rows after which a new page starts: every 12 ideas."""
         per = SIGN_OFF_IDEAS_PER_PAGE
-        return [SIGN_OFF_FIRST_ROW - 1 + k for k in range(per, self.max_ideas, per)]
+        return [SIGN_OFF_FIRST_ROW - 1 + k for k in range(per, self.reserved, per)]
 
 
 SIGNATORY_NAMES = {

@@ -31,6 +31,9 @@ GENERATED_PROPERTY = "cvm-xl generated"
 VERSION_PROPERTY = "cvm-xl version"
 KIND_PROPERTY = "cvm-xl workbook"
 FINGERPRINTS_PROPERTY = "cvm-xl fingerprints"
+# A customer workbook's Wave start (ISO date; absent without one): the contract years its true-up
+# settlements are counted in (``core.true_up``), read back when its passbook is reconciled.
+WAVE_START_PROPERTY = "cvm-xl wave start"
 # Values of KIND_PROPERTY.
 KIND_MASTER = "master"
 KIND_CUSTOMER = "customer"

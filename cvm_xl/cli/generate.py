@@ -1,4 +1,7 @@
-"""`cvm-xl generate MASTER --out DIR [--customer ID] [--force]`: one workbook per customer.
+"""`cvm-xl generate MASTER --out DIR [--customer ID] [--as-of DATE] [--force]`: one workbook per customer.
+
+``--as-of`` is the day the workbooks report on (their Actions sheet's As-of date, days overdue and
+reviews due; default today); the generation time stamped in them stays the real time.
 
 ``--out`` is a folder (created if needed), never a file and never the master. The folder is held
 while the workbooks are written (``cvm_xl.master.lock.writing_into``): a second generate into it
@@ -16,6 +19,7 @@ from pathlib import Path
 
 from rich.console import Console
 
+from cvm_xl.cli.actions import add_as_of
 from cvm_xl.cli.common import (
     EXIT_OK,
     EXIT_PROBLEMS,
@@ -49,6 +53,7 @@ def add_parser(subparsers: argparse._SubParsersAction) -> None:
         metavar="ID",
         help="only this customer (repeat the option for several)",
     )
+    add_as_of(p, "the workbooks' reports (days overdue, reviews due) are made for")
     p.add_argument("--force", action="store_true", help="overwrite workbooks changed since generation")
     p.add_argument("--workers", type=int, default=None, help=argparse.SUPPRESS)
     p.set_defaults(run=run)
@@ -76,7 +81,13 @@ def run(args: argparse.Namespace) -> int:
         out.mkdir(parents=True, exist_ok=True)
         with writing_into(out, holder="cvm-xl generate"):
             results = generate_with_progress(
-                master, out, customer_ids=wanted, force=args.force, workers=args.workers, console=console
+                master,
+                out,
+                customer_ids=wanted,
+                force=args.force,
+                workers=args.workers,
+                console=console,
+                as_of=args.as_of,
             )
     except WriteRefusedError as exc:
         raise UsageError(str(exc)) from None

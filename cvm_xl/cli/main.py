@@ -10,12 +10,15 @@ import sys
 from collections.abc import Sequence
 
 from cvm_xl.cli import (
+    actions,
+    balance,
     demo,
     doctor,
     generate,
     import_,
     init,
     passbook,
+    pipeline,
     reconcile,
     refresh,
     select,
@@ -33,8 +36,8 @@ from cvm_xl.spreadsheet.files import UnreadableFileError
 
 # Order is the order of `cvm-xl --help`; each module has add_parser(subparsers) and run(args) -> int.
 COMMANDS = (
-    init, demo, validate, refresh, synthesize, select, generate, signoff, wave, track, import_, verify,
-    reconcile, passbook, template, doctor,
+    init, demo, validate, refresh, synthesize, select, balance, generate, signoff, wave, track, actions,
+    pipeline, import_, verify, reconcile, passbook, template, doctor,
 )  # fmt: skip
 
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Sequence
 from pathlib import Path
 
@@ -27,8 +28,10 @@ def generate_with_progress(
     force: bool = False,
     workers: int | None = None,
     console: Console | None = None,
+    as_of: dt.date | None = None,
 ) -> list[BookResult]:
-    """Generate with a rich progress bar (for many customers) and print the summary table."""
+    """Generate with a rich progress bar (for many customers) and print the summary table;
+    ``as_of`` is the day the books report on (default: today)."""
     console = console or Console(highlight=False)
     total = len(customer_ids) if customer_ids is not None else len(master.customers)
     if total >= PROGRESS_FROM:
@@ -43,10 +46,11 @@ def generate_with_progress(
                 force=force,
                 workers=workers,
                 progress=lambda done, _total: bar.update(task, completed=done, refresh=True),
+                as_of=as_of,
             )
     else:
         results = generate_customer_books(
-            master, out, customer_ids=customer_ids, force=force, workers=workers
+            master, out, customer_ids=customer_ids, force=force, workers=workers, as_of=as_of
         )
     print_summary(results, out, console)
     return results

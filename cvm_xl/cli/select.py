@@ -1,7 +1,10 @@
 """`cvm-xl select MASTER [--customer ID] [--apply]`: the ideas that go to sign-off (SPEC §3.7).
 
-Go ideas are ranked by verdict (Go: priority, Go, Go (good faith)) and net value, capped at
-``Max sign-off ideas`` per customer (``cvm_xl.core.selection``). Go ideas without owner firm, owner,
+Go ideas are ranked by verdict (Go: priority, Go, Go (good faith)), then quick wins first among
+equals (Feasibility, then category where a Feasibility is given: ``cvm_xl.core.ranking``, issue 14),
+then net value, capped at ``Max sign-off ideas`` per customer (``cvm_xl.core.selection``); the output
+says the order in one line and marks the quick wins. A bundle is ranked as one and
+counts as one, its members listed under its rank. Go ideas without owner firm, owner,
 start or end are refused and listed as problems that name the cell to fill. With ``--apply`` the
 selected ideas whose status is still Proposed or Evaluated (or blank) become Selected; an idea that
 is already Selected, Signed off, Implementing or Delivered keeps its status, and nothing is ever
@@ -15,6 +18,7 @@ from __future__ import annotations
 
 import argparse
 import math
+from collections.abc import Sequence
 from pathlib import Path
 
 import pandas as pd
@@ -25,7 +29,9 @@ from rich.text import Text
 from cvm_xl.cli.common import EXIT_OK, chosen_customers, holding, load, problem_table, write_error
 from cvm_xl.cli.report import money, report_console
 from cvm_xl.core import columns as col
+from cvm_xl.core.bundles import in_bundle
 from cvm_xl.core.problems import Problem, column_letter
+from cvm_xl.core.ranking import ORDER_TEXT, QUICK_WIN_TEXT
 from cvm_xl.core.selection import select_for_sign_off
 from cvm_xl.core.values import is_blank
 from cvm_xl.master.schema import TABLES
@@ -42,9 +48,10 @@ def add_parser(subparsers: argparse._SubParsersAction) -> None:
     p = subparsers.add_parser(
         "select",
         help="rank the Go ideas for sign-off; with --apply mark them Selected",
-        description="Ranks each customer's Go ideas (Go: priority, Go, Go (good faith), then by net "
-        "value), keeps at most 'Max sign-off ideas' per customer and lists the Go ideas that cannot be "
-        "signed off yet because they lack an owner firm, owner, start or end, naming the cell to fill. "
+        description=f"Ranks each customer's Go ideas and marks the quick wins. {ORDER_TEXT} "
+        f"{QUICK_WIN_TEXT} Keeps at most 'Max sign-off ideas' per customer and lists the Go ideas "
+        "that cannot be signed off yet because they lack an owner firm, owner, start or end, naming "
+        "the cell to fill. "
         "With --apply, the selected ideas still Proposed or Evaluated become Selected; no other "
         "status is changed. A backup of the master is kept beside it.",
     )
@@ -90,23 +97,49 @@ def _date(value: object) -> str:
     return "" if is_blank(value) else str(value)
 
 
-def selection_table(ideas: pd.DataFrame, currency: str, apply: bool) -> Table:
+def _bundled(ideas: pd.DataFrame) -> bool:
+    return col.BUNDLE in ideas.columns and any(in_bundle(b) for b in ideas[col.BUNDLE])
+
+
+def _feasibility(value: object) -> str:
+    return "" if is_blank(value) else f"{float(value):g}"  # type: ignore[arg-type]
+
+
+def selection_table(
+    ideas: pd.DataFrame,
+    currency: str,
+    apply: bool,
+    ranks: Sequence[int] | None = None,
+    quick_wins: Sequence[bool] | None = None,
+) -> Table:
+    """The ideas for sign-off, with their rank (``ranks``; 1, 2 ... when not given). A bundle's
+    members share its rank, and a Bundle column shows which bundle each idea is signed in. The
+    Feasibility column shows each idea's, and a quick win (``quick_wins``) says so in it."""
     table = Table(header_style="bold", title_justify="left")
+    bundled = _bundled(ideas)
     columns: tuple[tuple[str, JustifyMethod], ...] = (
-        ("#", "right"), (col.IDEA_ID, "left"), (col.TITLE, "left"), (col.VERDICT, "left"),
+        ("#", "right"), (col.IDEA_ID, "left"), *(((col.BUNDLE, "left"),) if bundled else ()),
+        (col.TITLE, "left"), (col.VERDICT, "left"), (col.FEASIBILITY, "left"),
         (f"Net value ({currency})", "right"), (col.OWNER_FIRM, "left"), (col.OWNER, "left"),
         (col.START, "left"), (col.END, "left"), (col.STATUS, "left"),
     )  # fmt: skip
     for name, justify in columns:
         table.add_column(name, justify=justify, overflow="fold", max_width=36 if name == col.TITLE else None)
-    for rank, (_, idea) in enumerate(ideas.iterrows(), start=1):
+    shown = list(ranks) if ranks is not None else list(range(1, len(ideas) + 1))
+    quick = list(quick_wins) if quick_wins is not None else [False] * len(ideas)
+    for rank, win, (_, idea) in zip(shown, quick, ideas.iterrows(), strict=True):
+        bundle = (
+            [Text("" if is_blank(idea.get(col.BUNDLE)) else str(idea[col.BUNDLE]).strip())] if bundled else []
+        )
         status = "" if is_blank(idea.get(col.STATUS)) else str(idea[col.STATUS])
         if _status_key(status) in MAY_SELECT:
             arrow = "-> Selected" if apply else "(would become Selected)"
             status = f"{status or 'blank'} {arrow}"
         net = idea[col.NET_VALUE]
         table.add_row(
-            str(rank), str(idea[col.IDEA_ID]), Text(str(idea.get(col.TITLE) or "")), str(idea[col.VERDICT]),
+            str(rank), str(idea[col.IDEA_ID]), *bundle, Text(str(idea.get(col.TITLE) or "")),
+            str(idea[col.VERDICT]),
+            " ".join(filter(None, (_feasibility(idea.get(col.FEASIBILITY)), "quick win" if win else ""))),
             "" if isinstance(net, float) and math.isnan(net) else money(net),
             str(idea.get(col.OWNER_FIRM) or ""), Text(str(idea.get(col.OWNER) or "")),
             _date(idea.get(col.START)), _date(idea.get(col.END)), status,
@@ -137,11 +170,23 @@ def _run(args: argparse.Namespace) -> int:
     names = dict(zip(master.customers[col.CUSTOMER_ID], master.customers["Customer"], strict=False))
     customers = wanted if wanted is not None else list(master.customers[col.CUSTOMER_ID])
     console.rule(f"Selection for sign-off (at most {settings.max_sign_off_ideas} ideas per customer)")
+    console.print(ORDER_TEXT, QUICK_WIN_TEXT)  # the order in one line (SPEC §3.7, issue 14)
+    ranks = pd.Series(selection.ranks, index=chosen.index, dtype="int64")
+    wins = pd.Series(selection.quick_wins, index=chosen.index, dtype=bool)
     for cid in customers:
         mine = chosen[chosen[col.CUSTOMER_ID] == cid]
-        console.print(Text(f"{cid} {names.get(cid) or ''}: {_ideas(len(mine))} for sign-off", style="bold"))
+        places = ranks[mine.index].nunique()
+        # A bundle is one of the Max sign-off ideas however many ideas it holds (SPEC §3.7, issue 15).
+        counted = f" in {places} places (a bundle counts as one)" if places != len(mine) else ""
+        console.print(
+            Text(f"{cid} {names.get(cid) or ''}: {_ideas(len(mine))} for sign-off{counted}", style="bold")
+        )
         if len(mine):
-            console.print(selection_table(mine, settings.currency, args.apply))
+            console.print(
+                selection_table(
+                    mine, settings.currency, args.apply, ranks[mine.index].tolist(), wins[mine.index].tolist()
+                )
+            )
         over = selection.over_limit[selection.over_limit[col.CUSTOMER_ID] == cid]
         if len(over):
             console.print(

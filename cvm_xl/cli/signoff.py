@@ -1,4 +1,7 @@
-"""`cvm-xl signoff MASTER --out FILE [--force]`: the consolidated sign-off over all customers.
+"""`cvm-xl signoff MASTER --out FILE [--as-of DATE] [--force]`: the consolidated sign-off over all customers.
+
+``--as-of`` is the day its reports are made for (the Escalations sheet's days overdue, reviews due;
+default today), so a sign-off can be reproduced.
 
 ``--out`` must name a workbook file: not a folder, not the master itself. The file is held for
 writing (not open in Excel, not read-only, no other command writing it) and replaced atomically.
@@ -15,6 +18,7 @@ from pathlib import Path
 
 from rich.console import Console
 
+from cvm_xl.cli.actions import add_as_of
 from cvm_xl.cli.common import EXIT_OK, EXIT_PROBLEMS, UsageError, holding, load, os_error_message, same_file
 from cvm_xl.generate.signoff_book import write_signoff_book
 
@@ -30,6 +34,7 @@ def add_parser(subparsers: argparse._SubParsersAction) -> None:
     )
     p.add_argument("master", help="the master workbook (.xlsx or .xlsm)")
     p.add_argument("--out", required=True, help="the workbook to write, e.g. signoff.xlsx")
+    add_as_of(p, "the sign-off's reports (escalations, reviews due) are made for")
     p.add_argument(
         "--force", action="store_true", help="overwrite the file even if it changed since generation"
     )
@@ -65,7 +70,7 @@ def run(args: argparse.Namespace) -> int:
     try:
         out.parent.mkdir(parents=True, exist_ok=True)
         with holding(out, "signoff", create=True):
-            reason = write_signoff_book(master, out, force=args.force)
+            reason = write_signoff_book(master, out, force=args.force, as_of=args.as_of)
     except OSError as exc:
         raise UsageError(os_error_message(exc, out)) from None
     if reason:

@@ -25,12 +25,16 @@ from cvm_xl.core.tracking import (
     CUMULATIVE,
     CUSTOMER_PLANNED,
     CUSTOMER_REALISED,
+    INVESTMENTS,
     MET,
     MONTH,
+    NET_WITH_INVESTMENTS,
     OPEN,
+    REALISED_GAINS,
     SHORT,
     SUPPLIER_PLANNED,
     SUPPLIER_REALISED,
+    TRANSFERS_RECEIVED,
 )
 from cvm_xl.generate.master_sheets import REPORT_SHEET, CustomerReport, monthly_sheet, replace_sheets
 from cvm_xl.generate.sheets.tracking_report import CONTRACT_TABLE, master_reports
@@ -80,6 +84,8 @@ def contract_table(contract: pd.DataFrame, currency: str) -> Table:
             str(row["Year"]), str(row["From"]), str(row["To"]), money(row["Value guarantee"]),
             money(row[CUSTOMER_PLANNED]), money(row["Delivered"]), money(row["Shortfall"]),
             Text(status, style=styles.get(status, "")),
+            # issue 14: what delivered is made of, and the customer's own investments apart
+            *(money(row[n]) for n in (REALISED_GAINS, TRANSFERS_RECEIVED, INVESTMENTS, NET_WITH_INVESTMENTS)),
         )  # fmt: skip
     return table
 

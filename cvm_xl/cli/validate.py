@@ -34,6 +34,8 @@ ABSENT_MEANS = {
         "no realised value is recorded: passbooks, cvm-xl track and the monthly reports show the planned "
         "value only, and nothing realised"
     ),
+    "Actions": "no implementation actions are recorded: cvm-xl actions escalates only ideas past their End",
+    "Waves": "each customer has one wave, kicked off on its Wave start (issue 14: waves 2, 3 ... go there)",
 }
 
 

@@ -25,6 +25,15 @@ START = "Start"
 END = "End"
 STATUS = "Status"
 OUT_OF_BOUNDS = "Out of bounds"
+# Counter-balancing: ideas judged and shared as one (same ID), and transfers trued up on realised value.
+BUNDLE = "Bundle"
+TRUE_UP = "True-up"
+# Waves 2…n (issue 14, ``core.waves``): the wave an idea (or raw idea) belongs to, blank = the customer's
+# latest; and the day a competitor copied the idea (it no longer counts as a differentiator).
+WAVE = "Wave"
+EMULATED = "Emulated"
+# Quick wins (issue 14, ``core.selection``): how easy and fast an idea is, 1 (hard, slow) to 5 (easy, fast).
+FEASIBILITY = "Feasibility"
 
 # Ideas: computed
 SUPPLIER_VALUE = "Supplier value"
@@ -40,6 +49,10 @@ SPLIT_METHOD = "Split method"
 TRANSFER = "Transfer"
 SUPPLIER_FINAL = "Supplier final"
 CUSTOMER_FINAL = "Customer final"
+# A bundle's sums and cell (blank for an idea outside a bundle): the values its verdict and split read.
+BUNDLE_SUPPLIER_VALUE = "Bundle supplier value"
+BUNDLE_CUSTOMER_VALUE = "Bundle customer value"
+BUNDLE_CELL = "Bundle cell"
 
 VALUE_INPUTS = (SUPPLIER_ANNUAL, SUPPLIER_ONE_TIME, CUSTOMER_ANNUAL, CUSTOMER_ONE_TIME)
 
@@ -47,11 +60,13 @@ IDEA_INPUTS = (
     IDEA_ID, CUSTOMER_ID, TITLE, DESCRIPTION, CATEGORY,
     *VALUE_INPUTS,
     QUANTIFIED, GOOD_FAITH, ONE_OFF, SHARING_METHOD, SUPPLIER_SHARE,
-    OWNER_FIRM, OWNER, START, END, STATUS, OUT_OF_BOUNDS,
+    OWNER_FIRM, OWNER, START, END, STATUS, OUT_OF_BOUNDS, BUNDLE, TRUE_UP, WAVE, EMULATED,
+    FEASIBILITY,
 )  # fmt: skip
 IDEA_COMPUTED = (
     SUPPLIER_VALUE, CUSTOMER_VALUE, SUPPLIER_OUTCOME, CUSTOMER_OUTCOME, CELL, NET_VALUE,
     BAND, VERDICT, VERDICT_CODE, SPLIT_METHOD, TRANSFER, SUPPLIER_FINAL, CUSTOMER_FINAL,
+    BUNDLE_SUPPLIER_VALUE, BUNDLE_CUSTOMER_VALUE, BUNDLE_CELL,
 )  # fmt: skip
 IDEA_REQUIRED = (IDEA_ID, CUSTOMER_ID, TITLE)
 
@@ -67,11 +82,12 @@ CUSTOMER_REQUIRED = (CUSTOMER_ID, "Customer")
 
 WORKSHOP_COLUMNS = (
     "Raw ID", CUSTOMER_ID, "Idea", "Proposed by", "Firm", "Function", "Value chain stage",
-    "Mother idea ID",
+    "Mother idea ID", WAVE,
 )  # fmt: skip
 WORKSHOP_REQUIRED = ("Raw ID", CUSTOMER_ID, "Idea")
 
-TRACKING_COLUMNS = (IDEA_ID, "Month", "Supplier realised", "Customer realised", "Note")
+# Kind (issue 14): Recurring (blank) or One-time, the customer's own investment (core.tracking)
+TRACKING_COLUMNS = (IDEA_ID, "Month", "Supplier realised", "Customer realised", "Note", "Kind")
 TRACKING_REQUIRED = (IDEA_ID,)
 
 SETTINGS_COLUMNS = ("Setting", "Value")

@@ -84,6 +84,21 @@ class Code(StrEnum):
     IDEAS_COMMITTED_NOT_GO = "ideas.committed_not_go", "A signed-off idea's verdict is not a Go."
     IDEAS_SHARING_NOT_APPLIED = "ideas.sharing_not_applied", "A sharing method on an idea with no split."
     IDEAS_SHARE_UNUSED = "ideas.share_unused", "A supplier share the sharing method does not use."
+    # Bundles (issue 15: ideas judged and shared as one)
+    BUNDLE_ACROSS_CUSTOMERS = "bundles.across_customers", "A Bundle ID used by ideas of different customers."
+    BUNDLE_ONE_MEMBER = "bundles.one_member", "A bundle with a single idea."
+    BUNDLE_DROPPED_MEMBER = "bundles.dropped_member", "A Dropped idea in a bundle."
+    BUNDLE_OUT_OF_BOUNDS_MEMBER = "bundles.out_of_bounds_member", "An out-of-bounds idea in a bundle."
+    BUNDLE_METHODS_DIFFER = "bundles.methods_differ", "Members of a bundle name different sharing methods."
+    BUNDLE_SHARES_DIFFER = "bundles.shares_differ", "Members of a bundle give different supplier shares."
+    BUNDLE_STATUSES_DIFFER = "bundles.statuses_differ", "Members of a bundle have different statuses."
+    # Actions (issue 14: implementation tracking)
+    ACTIONS_DONE_BEFORE_START = "actions.done_before_start", "An action done before its idea starts."
+    ACTIONS_DUE_AFTER_END = "actions.due_after_end", "An action due after its idea's End."
+    # Waves (issue 14: waves 2…n, core.waves)
+    WAVES_KICK_OFF_ORDER = "waves.kick_off_order", "A wave kicks off on or before the wave before it."
+    WAVES_UNKNOWN_WAVE = "waves.unknown_wave", "An idea or raw idea names a wave its customer does not have."
+    WAVES_WAVE_START_DIFFERS = "waves.wave_start_differs", "Wave 1's Kick-off differs from the Wave start."
     # Relationship tables (SPEC §3.9)
     ISSUES_RESOLVED_BEFORE_RAISED = "issues.resolved_before_raised", "An issue resolved before raised."
     ISSUES_DUE_BEFORE_RAISED = "issues.due_before_raised", "An issue due before it was raised."
@@ -91,6 +106,7 @@ class Code(StrEnum):
     ISSUES_OPEN_BUT_RESOLVED = "issues.open_but_resolved", "An Open issue with a Resolved date."
     RISKS_HALF_RATED = "risks.half_rated", "A risk with a likelihood or an impact, not both."
     EXITS_NO_ACTION = "exits.no_action", "An exit trigger in force without an agreed Action."
+    KPI_UNKNOWN_OBJECTIVE = "kpis.unknown_objective", "A KPI reading names no objective of its customer."
     # fmt: on
 
 

@@ -42,6 +42,13 @@ class Settings:
     # The language the workshop's raw ideas are written in (seed 000 §6.5, issue 18): the synthesis
     # stems and drops function words in it. One of WORKSHOP_LANGUAGES.
     workshop_language: str = "English"
+    # Counter-balancing (issue 15): an equity gap within this fraction of the passbook total is
+    # tolerated; beyond it ``cvm-xl balance`` and the Passbook advice name the ideas that close it.
+    equity_tolerance: float = 0.05
+    # The refresh pipeline (issue 14, ``core.pipeline``): a customer's relationship is due a new wave
+    # once its last kick-off is older than this many months, or fewer open Go ideas than this remain.
+    refresh_after_months: int = 6
+    minimum_open_go_ideas: int = 3
 
     def __post_init__(self) -> None:
         for problem in settings_problems(self):
@@ -79,8 +86,20 @@ SCREENING_LABELS: dict[str, str] = {
 }
 # The synthesis of the workshop's raw ideas (seed 000 §6.5): a master-only setting like the screening.
 WORKSHOP_LABELS: dict[str, str] = {"Workshop language": "workshop_language"}
+# The equity closer of counter-balancing (issue 15, ``core.closers``): a master-only setting too, so
+# that the customer books' Settings rows and the sign-off fingerprints stay as they are.
+BALANCE_LABELS: dict[str, str] = {"Equity tolerance": "equity_tolerance"}
+# The refresh pipeline (issue 14, ``core.pipeline``): master-only settings as well.
+PIPELINE_LABELS: dict[str, str] = {
+    "Refresh after months": "refresh_after_months",
+    "Minimum open Go ideas": "minimum_open_go_ideas",
+}
+# Settings read as whole numbers (6, not 6.0), each at least 1.
+WHOLE_SETTINGS = ("max_sign_off_ideas", "refresh_after_months", "minimum_open_go_ideas")
 # Every row of the master's Settings table, in sheet order.
-ALL_SETTING_LABELS: dict[str, str] = {**SETTING_LABELS, **SCREENING_LABELS, **WORKSHOP_LABELS}
+ALL_SETTING_LABELS: dict[str, str] = {
+    **SETTING_LABELS, **SCREENING_LABELS, **WORKSHOP_LABELS, **BALANCE_LABELS, **PIPELINE_LABELS,
+}  # fmt: skip
 # The languages a workshop may be written in (issue 18): those that the synthesis' meaning model
 # (USE multilingual v3), its Snowball stemmer and its stop-word lists all know.
 WORKSHOP_LANGUAGES: tuple[str, ...] = (
@@ -121,12 +140,11 @@ def settings_problems(s: Settings) -> list[tuple[str, str]]:
         bad("max_one_sided_loss", "must be blank (no limit) or a positive amount")
     if not _finite(s.target_supplier_share) or not 0 <= s.target_supplier_share <= 1:
         bad("target_supplier_share", "must be between 0 and 1 (e.g. 0.5 or 50%)")
-    if (
-        not _finite(s.max_sign_off_ideas)
-        or s.max_sign_off_ideas < 1
-        or int(s.max_sign_off_ideas) != s.max_sign_off_ideas
-    ):
-        bad("max_sign_off_ideas", "must be a whole number of at least 1, e.g. 12")
+    examples = {"max_sign_off_ideas": 12, "refresh_after_months": 6, "minimum_open_go_ideas": 3}
+    for name in WHOLE_SETTINGS:
+        value = getattr(s, name)
+        if not _finite(value) or value < 1 or int(value) != value:
+            bad(name, f"must be a whole number of at least 1, e.g. {examples[name]}")
     if not isinstance(s.supplier, str) or not s.supplier.strip():
         bad("supplier", "must name the supplier firm")
     q = s.screening_max_quartile
@@ -144,4 +162,6 @@ def settings_problems(s: Settings) -> list[tuple[str, str]]:
         bad("number_format", f"must be one of {', '.join(NUMBER_FORMAT_CHOICES)}")
     if s.workshop_language not in WORKSHOP_LANGUAGES:
         bad("workshop_language", f"must be one of {', '.join(WORKSHOP_LANGUAGES)}")
+    if not _finite(s.equity_tolerance) or not 0 <= s.equity_tolerance <= 1:
+        bad("equity_tolerance", "must be between 0 and 1 (e.g. 0.05 or 5% of the passbook total)")
     return out

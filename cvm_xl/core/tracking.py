@@ -15,10 +15,17 @@ Conventions (SPEC §3.6 and §3.7 leave them open):
 * **Cumulative** figures run per customer over consecutive calendar months; realised figures stop
   after the customer's last tracked month, so a chart does not show a flat line into the future.
 * **Value contract**: contract years run in whole calendar months from the month of the customer's
-  ``Wave start`` (year 1 = that month and the eleven after it). Value delivered to the customer is the
-  realised *customer* value of all its ideas in that year (transfers are agreed, not tracked, and are
-  not counted). Shortfall = guarantee - delivered when positive, else 0. Realised value tracked before
-  the wave start counts towards year 1. A year is Met once delivered >= guarantee, Short when it is
+  ``Wave start`` (year 1 = that month and the eleven after it). Value delivered to the customer,
+  against the Value guarantee, is what the customer's finance team would sign (issue 14): its
+  **realised gains** (the realised *customer* value of all its ideas in that year, without the
+  Tracking rows of ``Kind`` One-time) plus the **transfers received** that year; the customer's own
+  one-time amounts (the One-time rows: its investments) are shown apart, as **Investments**, and
+  **Net incl. investments** = delivered + investments. A Tracking row's ``Kind`` is Recurring (also
+  when blank) or One-time. The transfers of a contract year (``ContractParts``, worked out by
+  ``core.value_contract`` from the split of the year's plan, trued up where an idea says so) count
+  once the year is over, as they are settled per contract year. Shortfall = guarantee - delivered
+  when positive, else 0. Realised value tracked before the wave start counts towards year 1. A year
+  is Met once delivered >= guarantee, Short when it is
   over (by the end of the last reported month) and not met, else Open; No guarantee when the
   Value guarantee is blank.
 
@@ -40,7 +47,7 @@ from __future__ import annotations
 import datetime as dt
 import math
 from collections.abc import Container, Iterable, Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import cached_property, lru_cache
 from itertools import accumulate
 from typing import Any
@@ -69,10 +76,17 @@ CUMULATIVE = {name: f"Cumulative {name[0].lower()}{name[1:]}" for name in AMOUNT
 CUSTOMER_MONTH_COLUMNS = (col.CUSTOMER_ID, MONTH, *AMOUNTS, *CUMULATIVE.values())
 WAVE_START = "Wave start"
 VALUE_GUARANTEE = "Value guarantee"
+DELIVERED, REALISED_GAINS, TRANSFERS_RECEIVED = "Delivered", "Realised gains", "Transfers received"
+INVESTMENTS, NET_WITH_INVESTMENTS = "Investments", "Net incl. investments"
 CONTRACT_COLUMNS = (
-    col.CUSTOMER_ID, "Customer", "Year", "From", "To", VALUE_GUARANTEE, CUSTOMER_PLANNED, "Delivered",
-    "Shortfall", "Status",
+    col.CUSTOMER_ID, "Customer", "Year", "From", "To", VALUE_GUARANTEE, CUSTOMER_PLANNED, DELIVERED,
+    "Shortfall", "Status", REALISED_GAINS, TRANSFERS_RECEIVED, INVESTMENTS, NET_WITH_INVESTMENTS,
 )  # fmt: skip
+# A Tracking row's kind (issue 14): recurring (blank too) or one-time, the customer's own investment.
+TRACKING_KIND = "Kind"
+RECURRING, ONE_TIME = "Recurring", "One-time"
+TRACKING_KINDS = (RECURRING, ONE_TIME)
+TRACKING_KIND_SYNONYMS = {"Annual": RECURRING, "One time": ONE_TIME, "Once": ONE_TIME, "Investment": ONE_TIME}
 MET, SHORT, OPEN, NO_GUARANTEE = "Met", "Short", "Open", "No guarantee"
 ALL_CUSTOMERS = "All"
 # One relationship's month table (``month_table``) and the cells its plan and tracking are read from.
@@ -84,6 +98,19 @@ Months = dict[int, list[float]]  # month index -> [supplier, customer], in the o
 MonthTable = dict[str, list[Any]]  # ``MONTH_TABLE`` column -> its cells, month by month
 ContractRow = tuple[Any, ...]  # one contract year, ``CONTRACT_COLUMNS``
 Column = Sequence[object] | np.ndarray  # a table's column as a list or an array
+
+
+@dataclass(frozen=True)
+class ContractParts:
+    """What the value contract adds to the realised customer value, per contract year (0 = year 1):
+    the transfers the customer received and its own one-time amounts (Tracking rows of Kind One-time,
+    its investments). ``core.value_contract`` works them out; blank = none."""
+
+    transfers: Mapping[int, float] = field(default_factory=dict)
+    investments: Mapping[int, float] = field(default_factory=dict)
+
+
+NO_PARTS = ContractParts()
 CustomerRow = Mapping[Any, object]  # a Customers row by column name (pandas' records: Hashable keys)
 
 
@@ -411,9 +438,11 @@ def contract_years(
     realised: Months,
     guarantee: float,
     cutoff: dt.date | None,
+    parts: ContractParts = NO_PARTS,
 ) -> list[ContractRow]:
     """The ``CONTRACT_COLUMNS`` rows of one relationship whose wave starts in month index ``wave``:
-    year 1 to the last year with a planned or realised value (none without a wave start)."""
+    year 1 to the last year with a planned or realised value (none without a wave start).
+    ``parts``: its transfers and investments per contract year (see the module's conventions)."""
     if wave is None:
         return []
     years = 1 + max((contract_year(m, wave) for m in planned.keys() | realised.keys()), default=0)
@@ -426,13 +455,28 @@ def contract_years(
     rows = []
     for year in range(years):
         year_to = month_end(wave + 12 * (year + 1) - 1)
-        got = delivered[year] + 0.0
+        invested = parts.investments.get(year, 0.0) + 0.0
+        gains = delivered[year] - invested + 0.0
+        received = received_transfers(parts, year, year_to, cutoff)
+        got = gains + received + 0.0
         shortfall, status = contract_status(guarantee, got, year_to, cutoff)
         rows.append(
             (customer_id, name, year + 1, month_date(wave + 12 * year), year_to, guarantee, plan[year] + 0.0,
-             got, shortfall, status)
+             got, shortfall, status, gains, received, invested, got + invested + 0.0)
         )  # fmt: skip
     return rows
+
+
+# ``received_transfers`` as a Monthly report formula: ``{transfers}`` is the year's transfers, ``{to}``
+# its last day and ``{reported}`` the "Reported up to" cell (blank: nothing reported yet).
+RECEIVED_FORMULA = 'IF(AND({reported}<>"",{to}<={reported}),{transfers},0)'
+
+
+def received_transfers(parts: ContractParts, year: int, year_to: dt.date, cutoff: dt.date | None) -> float:
+    """The transfers of contract year ``year`` (0 = year 1) the customer has received by ``cutoff``:
+    all of them once the year is over, none before (they are settled per contract year)."""
+    over = cutoff is not None and year_to <= cutoff
+    return parts.transfers.get(year, 0.0) + 0.0 if over else 0.0
 
 
 def month_table(planned: Months, realised: Months, first: int, last: int) -> MonthTable:
@@ -468,6 +512,7 @@ class MonthlyReport:
     guarantee: float  # NaN when blank
     planned_to_date: tuple[float, float]  # supplier, customer: plan up to ``reported_to``
     realised_to_date: tuple[float, float]
+    parts: ContractParts = NO_PARTS  # the contract years' transfers and investments
 
     @cached_property
     def months(self) -> pd.DataFrame:
@@ -487,10 +532,13 @@ class MonthlyReport:
         return _total(row[position] for row in self.contract_rows)
 
 
-def monthly_report(customer: CustomerRow, planned: Months, realised: Months, window: int) -> MonthlyReport:
+def monthly_report(
+    customer: CustomerRow, planned: Months, realised: Months, window: int, parts: ContractParts = NO_PARTS
+) -> MonthlyReport:
     """One relationship's report from its planned and realised amounts per month index.
 
-    ``customer`` is its Customers row. The month table runs from the earlier of the wave start's
+    ``customer`` is its Customers row; ``parts`` its transfers and investments per contract year.
+    The month table runs from the earlier of the wave start's
     month and the first month with a figure, for at least ``window`` months (the months added plan
     nothing) and up to the last month with a figure. The contract years are judged up to the end of
     the last reported month.
@@ -502,13 +550,13 @@ def monthly_report(customer: CustomerRow, planned: Months, realised: Months, win
     wave = month_of(customer.get(WAVE_START))
     contract = contract_years(
         _text(customer.get(col.CUSTOMER_ID)), _text(customer.get("Customer")), wave, planned, realised,
-        guarantee, reported_to,
+        guarantee, reported_to, parts,
     )  # fmt: skip
     figures = planned.keys() | realised.keys()
     starts = [m for m in (wave, min(figures, default=None)) if m is not None]
     if not starts:
         empty: MonthTable = {name: [] for name in MONTH_TABLE}
-        return MonthlyReport(cid, empty, contract, reported_to, guarantee, (0.0, 0.0), (0.0, 0.0))
+        return MonthlyReport(cid, empty, contract, reported_to, guarantee, (0.0, 0.0), (0.0, 0.0), parts)
     first = min(starts)
     table = month_table(planned, realised, first, max(first + window - 1, max(figures, default=first)))
     planned_to_date = (0.0, 0.0)
@@ -516,7 +564,9 @@ def monthly_report(customer: CustomerRow, planned: Months, realised: Months, win
         at = stop - first
         planned_to_date = (table[CUMULATIVE[SUPPLIER_PLANNED]][at], table[CUMULATIVE[CUSTOMER_PLANNED]][at])
     realised_to_date = (_total(table[SUPPLIER_REALISED]), _total(table[CUSTOMER_REALISED]))
-    return MonthlyReport(cid, table, contract, reported_to, guarantee, planned_to_date, realised_to_date)
+    return MonthlyReport(
+        cid, table, contract, reported_to, guarantee, planned_to_date, realised_to_date, parts
+    )
 
 
 def relationship_report(
@@ -525,13 +575,14 @@ def relationship_report(
     tracking: Mapping[str, Sequence[object]],
     horizon_years: float,
     window: int = 0,
+    parts: ContractParts = NO_PARTS,
 ) -> MonthlyReport:
     """The Monthly report of one relationship: ``monthly_report`` of its ``relationship_months``.
 
     Per month it gives what ``cumulative_by_month(plan_vs_realised(...))`` gives, and per contract
-    year what ``value_contract`` gives.
+    year what ``value_contract`` gives (with the same ``parts``).
     """
-    return monthly_report(customer, *relationship_months(ideas, tracking, horizon_years), window)
+    return monthly_report(customer, *relationship_months(ideas, tracking, horizon_years), window, parts)
 
 
 # --- tables of all customers ----------------------------------------------------------------------
@@ -654,14 +705,18 @@ def cumulative_by_month(monthly: pd.DataFrame, *, total: bool = False) -> pd.Dat
 
 
 def value_contract(
-    customers: pd.DataFrame, monthly: pd.DataFrame, as_of: dt.date | None = None
+    customers: pd.DataFrame,
+    monthly: pd.DataFrame,
+    as_of: dt.date | None = None,
+    parts: Mapping[str, ContractParts] | None = None,
 ) -> pd.DataFrame:
     """Per customer and contract year: the Value guarantee against value delivered to the customer.
 
     ``monthly`` is the output of ``plan_vs_realised``. Years run from year 1 to the last year with a
     planned or realised value (at least year 1). ``as_of`` decides which years are over; by default the
     end of the customer's last tracked month (``contract_status``). Customers without a Wave start have
-    no contract years and are left out.
+    no contract years and are left out. ``parts``: per Customer ID its transfers and investments per
+    contract year (``core.value_contract.contract_parts``; none by default).
     """
     guarantees = number_column(customers.get(VALUE_GUARANTEE), len(customers))
     rows = []
@@ -674,5 +729,6 @@ def value_contract(
             continue
         planned, realised = _frame_months(monthly[monthly[col.CUSTOMER_ID] == cid])
         cutoff = as_of if as_of is not None else (month_end(max(realised)) if realised else None)
-        rows += contract_years(cid, name, wave, planned, realised, guarantee, cutoff)
+        own = (parts or {}).get(cid, NO_PARTS)
+        rows += contract_years(cid, name, wave, planned, realised, guarantee, cutoff, own)
     return pd.DataFrame(rows, columns=list(CONTRACT_COLUMNS))

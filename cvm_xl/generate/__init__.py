@@ -42,10 +42,14 @@ __all__ = [
 ]
 
 
-def customer_workbook_bytes(master: Master, customer_id: str, generated: dt.datetime | None = None) -> bytes:
-    """One customer's workbook as .xlsx bytes (nothing written)."""
-    run = RunData(master, generated)
-    return CustomerBookWriter(master.settings).workbook_bytes(run.customer(customer_id))
+def customer_workbook_bytes(
+    master: Master, customer_id: str, generated: dt.datetime | None = None, as_of: dt.date | None = None
+) -> bytes:
+    """One customer's workbook as .xlsx bytes (nothing written); ``as_of`` as ``RunData``'s."""
+    run = RunData(master, generated, as_of)
+    return CustomerBookWriter(master.settings, sign_off_lines=run.sign_off_lines).workbook_bytes(
+        run.customer(customer_id)
+    )
 
 
 def refusal(path: Path, reason: str) -> Problem:
@@ -60,9 +64,11 @@ def refusal(path: Path, reason: str) -> Problem:
     )
 
 
-def write_signoff_workbook(master: Master, path: Path, *, force: bool = False) -> Path:
+def write_signoff_workbook(
+    master: Master, path: Path, *, force: bool = False, as_of: dt.date | None = None
+) -> Path:
     """Write the consolidated sign-off; raises ``WorkbookError`` when it changed since generation."""
-    reason = write_signoff_book(master, Path(path), force=force)
+    reason = write_signoff_book(master, Path(path), force=force, as_of=as_of)
     if reason:
         raise WorkbookError([refusal(Path(path), reason)])
     return Path(path)

@@ -263,6 +263,7 @@ def generate_customer_books(
     progress: Callable[[int, int], None] | None = None,
     generated: dt.datetime | None = None,
     sheets: Sequence[Sheet[CustomerData]] | None = None,
+    as_of: dt.date | None = None,
 ) -> list[BookResult]:
     """Write one workbook per customer into ``out_dir``; returns one result per customer, in order.
 
@@ -270,14 +271,16 @@ def generate_customer_books(
     ``refused``) unless ``force``; an unchanged one is replaced. ``workers`` is the number of
     processes working (default: 2 for many customers, else 1). ``progress(done, total)`` is called
     as workbooks are finished. ``sheets`` replaces the default sheet list (``CUSTOMER_SHEETS``).
+    ``as_of`` is the day the books report on (default: the day of ``generated``; issue 14).
     """
     out_dir = Path(out_dir)
     out_dir.mkdir(parents=True, exist_ok=True)
-    run = RunData(master, generated)
+    run = RunData(master, generated, as_of)
     wanted = list(customer_ids) if customer_ids is not None else list(run.customer_ids)
     names = unique_file_names((cid, run.customer_name(cid)) for cid in run.customer_ids)
     paths = {cid: out_dir / names[cid] for cid in wanted}
-    job = _Job(run, CustomerBookWriter(master.settings, list(sheets) if sheets else None), paths, force)
+    writer = CustomerBookWriter(master.settings, list(sheets) if sheets else None, run.sign_off_lines)
+    job = _Job(run, writer, paths, force)
     tracker = _Progress(len(wanted), progress)
     n_workers = workers if workers is not None else default_workers(len(wanted))
     chunks = [wanted[i : i + CHUNK] for i in range(0, len(wanted), CHUNK)]

@@ -17,14 +17,18 @@ from cvm_xl.books.package import (
     KIND_CUSTOMER,
     KIND_PROPERTY,
     VERSION_PROPERTY,
+    WAVE_START_PROPERTY,
     core_xml,
 )
 from cvm_xl.core.settings import Settings
+from cvm_xl.core.tracking import month_date
 from cvm_xl.generate.base import Base, build_base
 from cvm_xl.generate.model import CustomerData
 from cvm_xl.generate.sheets import (
+    actions_sheet,
     cover,
     ideas,
+    kpis_sheet,
     passbook_sheet,
     portfolio_map,
     records,
@@ -43,9 +47,11 @@ CUSTOMER_SHEETS: list[Sheet[CustomerData]] = [
     passbook_sheet.BUILDER,
     sign_off.BUILDER,
     wave_plan.BUILDER,
+    actions_sheet.BUILDER,
     records.TRACKING,
     tracking_report.BUILDER,
     records.WORKSHOP,
+    kpis_sheet.BUILDER,
     relationship.BUILDER,
     settings_sheet.BUILDER,
     records.RECORD,
@@ -55,10 +61,16 @@ CUSTOMER_SHEETS: list[Sheet[CustomerData]] = [
 class CustomerBookWriter:
     """Writes customer workbooks for one run (one master's settings); the base is built once."""
 
-    def __init__(self, settings: Settings, builders: Sequence[Sheet[CustomerData]] | None = None) -> None:
-        context = RenderContext(
-            settings=settings, styles={}, sign_off=L.SignOffLayout(settings.max_sign_off_ideas)
-        )
+    def __init__(
+        self,
+        settings: Settings,
+        builders: Sequence[Sheet[CustomerData]] | None = None,
+        sign_off_lines: int = 0,
+    ) -> None:
+        # ``sign_off_lines``: the run's ``RunData.sign_off_lines``, when its bundles need more rows
+        # on the Sign-off sheet than Max sign-off ideas (issue 15).
+        layout = L.SignOffLayout(settings.max_sign_off_ideas, sign_off_lines)
+        context = RenderContext(settings=settings, styles={}, sign_off=layout)
         self.base: Base[CustomerData] = build_base(
             builders or CUSTOMER_SHEETS,
             context,
@@ -80,6 +92,8 @@ class CustomerBookWriter:
             GENERATED_PROPERTY: data.generated.isoformat(),
             VERSION_PROPERTY: __version__,
         }
+        if data.wave is not None:  # the contract years of its true-up settlements (books.passbook)
+            properties[WAVE_START_PROPERTY] = month_date(data.wave).isoformat()
         return core, properties
 
     def parts(self, data: CustomerData) -> dict[str, bytes]:

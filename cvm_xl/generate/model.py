@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass, field
-from typing import cast
+from typing import NamedTuple, cast
 
 import numpy as np
 import pandas as pd
@@ -18,14 +18,24 @@ import pandas as pd
 from cvm_xl.books import layout as L
 from cvm_xl.books.passbook import realised_by_idea
 from cvm_xl.core import columns as col
+from cvm_xl.core.actions import ACTION_COLUMNS, DAYS_OVERDUE, action_states, escalations
 from cvm_xl.core.cells import parse_yes_no
-from cvm_xl.core.fingerprint import FINGERPRINT_FIELDS, fingerprint
+from cvm_xl.core.fingerprint import SIGNED_FIELDS, canonical_text, fingerprint
 from cvm_xl.core.passbook import RELATIONSHIP_PASSBOOK_COLUMNS, Balances, equity_gap, passbook_lines
 from cvm_xl.core.problems import Problem
 from cvm_xl.core.selection import rank_for_sign_off
 from cvm_xl.core.settings import Settings
 from cvm_xl.core.sharing import normalise_method
-from cvm_xl.core.tracking import CUSTOMER_REALISED, MONTH, SUPPLIER_REALISED, MonthlyReport, chart_months
+from cvm_xl.core.tracking import (
+    CUSTOMER_REALISED,
+    MONTH,
+    NO_PARTS,
+    SUPPLIER_REALISED,
+    MonthlyReport,
+    chart_months,
+)
+from cvm_xl.core.true_up import TrueUp, settlements, true_ups, wave_months
+from cvm_xl.core.value_contract import contract_parts
 from cvm_xl.core.values import is_blank
 from cvm_xl.generate.columnstore import TextColumn, store, store_arrays, take
 from cvm_xl.generate.relationship_data import CustomerRelationship, RelationshipSlices
@@ -34,6 +44,23 @@ from cvm_xl.master.model import Master
 
 IDEA_DATA_COLUMNS = tuple(c.name for c in L.IDEA_COLUMNS)
 PASSBOOK_DATA_COLUMNS = RELATIONSHIP_PASSBOOK_COLUMNS
+
+
+class SignOffUnit(NamedTuple):
+    """One unit of a sign-off sheet (SPEC §3.7, issue 15): an idea alone, or a bundle ranked as one.
+
+    ``members``: positions into ``CustomerData.ideas`` in table order; ``bundle``: the Bundle ID as
+    its first member spells it (None for an idea alone), the heading line above its members.
+    """
+
+    rank: int
+    members: list[int]
+    bundle: str | None
+
+    @property
+    def lines(self) -> int:
+        """Lines the unit takes on the sheet: one per idea, plus the bundle's own."""
+        return len(self.members) + (self.bundle is not None)
 
 
 @dataclass
@@ -55,6 +82,11 @@ class CustomerData:
     relationship: CustomerRelationship | None = None
     report: MonthlyReport | None = None  # the Monthly report's figures
     realised: dict[str, tuple[float, float]] | None = None  # Idea ID -> supplier, customer realised
+    # Implementation tracking (issue 14): the day the book reports on (--as-of; default the day it
+    # is generated) and the customer's actions (``core.actions.ACTION_COLUMNS``, Status, Days overdue).
+    as_of: dt.date | None = None
+    actions: dict[str, list] | None = None
+    wave: int | None = None  # the Wave start's month index: the contract years of the true-up
 
     @property
     def name(self) -> str:
@@ -66,9 +98,23 @@ class CustomerData:
         return len(self.ideas[col.IDEA_ID])
 
     def selected(self) -> list[int]:
-        """Positions (into ``ideas``) of the sign-off ideas, in rank order."""
+        """Positions (into ``ideas``) of the sign-off ideas, in rank order (a bundle's members, which
+        share its rank, in table order)."""
         order = [(rank, i) for i, rank in enumerate(self.rank) if rank]
         return [i for _, i in sorted(order)]
+
+    def sign_off_units(self) -> list[SignOffUnit]:
+        """The sign-off sheet's units in rank order: each idea alone, each bundle with its members."""
+        units: dict[int, list[int]] = {}
+        for i in self.selected():
+            units.setdefault(self.rank[i], []).append(i)
+        bundles = self.ideas.get(col.BUNDLE)
+        return [
+            SignOffUnit(
+                rank, members, canonical_text(bundles[members[0]]) if bundles and len(members) > 1 else None
+            )
+            for rank, members in units.items()
+        ]
 
 
 def _truthy(series: pd.Series) -> np.ndarray:
@@ -149,13 +195,21 @@ def _method_text(value: object) -> object:
 
 
 class RunData:
-    """A master prepared for generation. ``customer(cid)`` returns one customer's ``CustomerData``."""
+    """A master prepared for generation. ``customer(cid)`` returns one customer's ``CustomerData``.
 
-    def __init__(self, master: Master, generated: dt.datetime | None = None) -> None:
+    ``generated`` stamps the workbooks (default: now); ``as_of`` is the day their reports are made
+    for (days overdue, reviews due, days open; default: the day of ``generated``), so a report can
+    be reproduced (issue 14: ``--as-of``).
+    """
+
+    def __init__(
+        self, master: Master, generated: dt.datetime | None = None, as_of: dt.date | None = None
+    ) -> None:
         self.master = master
         self.settings = master.settings
         self.file = master.path.name if master.path else "master"
         self.generated = generated or dt.datetime.now().replace(microsecond=0)
+        self.as_of = as_of or self.generated.date()
         settings = master.settings
 
         customers = master.customers
@@ -193,7 +247,10 @@ class RunData:
             zip(ev[col.IDEA_ID].map(_key).tolist(), ev[col.CUSTOMER_ID].map(_key), strict=True)
         )
 
-        lines = passbook_lines(ev)
+        # Trued-up ideas add their Settlement line (issue 15), so the balances include it.
+        self._waves = wave_months(customers)
+        self._true_ups = true_ups(ev, master.tracking, self._waves, settings)
+        lines = passbook_lines(ev, settlements(self._true_ups))
         self._passbook = _columns(lines, PASSBOOK_DATA_COLUMNS)
         self._passbook_groups = _groups(lines[col.CUSTOMER_ID].to_numpy(dtype=object))
         share = settings.target_supplier_share
@@ -223,8 +280,23 @@ class RunData:
             settings.horizon_years,
             chart_months(settings),
         )
+        # The value contract's transfers and investments (issue 14), of the ideas in bounds only.
+        self._contract_parts = contract_parts(master.customers, ev, tracking, settings)
         # The relationship sheets (SPEC §3.9), out-of-bounds rows left out, grouped by customer.
-        self._relationship = RelationshipSlices(master.relationship, settings, self.generated.date())
+        self._relationship = RelationshipSlices(master.relationship, settings, self.as_of)
+
+        # Implementation tracking (issue 14): the actions of ideas in bounds, by the idea's customer.
+        actions = master.actions
+        self._actions = _columns(actions, ACTION_COLUMNS)
+        states = action_states(actions, self.as_of)
+        self._actions[col.STATUS] = states[col.STATUS].to_numpy(dtype=object)
+        self._actions[DAYS_OVERDUE] = states[DAYS_OVERDUE].to_numpy(dtype=object)
+        titles = dict(zip(ev[col.IDEA_ID].map(_key).tolist(), ev[col.TITLE].tolist(), strict=True))
+        action_ideas = self._actions[col.IDEA_ID]
+        self._actions[col.TITLE] = np.array([titles.get(_key(v)) for v in action_ideas], dtype=object)
+        owner = np.array([idea_customer.get(_key(v)) for v in action_ideas], dtype=object)
+        self._action_groups = _groups(owner)
+        self._escalations = escalations(ev, actions, self.as_of)
 
     def _realised_by_idea(self) -> dict[str, dict[str, tuple[float, float]]]:
         """Per customer, the value realised so far per idea (``passbook_book.realised_by_idea`` of
@@ -260,6 +332,10 @@ class RunData:
             out.setdefault(cid, {})[idea] = (supplier, customer)
         return out
 
+    def true_ups(self) -> dict[str, TrueUp]:
+        """Idea ID -> the true-up to date of every trued-up idea (``core.true_up``), all customers."""
+        return self._true_ups
+
     def customer_name(self, customer_id: str) -> str | None:
         value = self.customer_field(customer_id, "Customer")
         return value if isinstance(value, str) else None
@@ -272,12 +348,29 @@ class RunData:
         """The sign-off fingerprint of one customer (without slicing the rest of its data)."""
         positions = self._idea_groups.get(customer_id, _EMPTY)
         chosen = positions[self._rank[positions] > 0]
-        signed = [{name: self._ideas[name][i] for name in FINGERPRINT_FIELDS} for i in chosen.tolist()]
+        signed = [{name: self._ideas[name][i] for name in SIGNED_FIELDS} for i in chosen.tolist()]
         return fingerprint(signed, self.settings)
+
+    @property
+    def sign_off_lines(self) -> int:
+        """The most lines a customer's sign-off sheet lists (``CustomerData.sign_off_units``): one per
+        idea, plus one per bundle of two or more; the sheets of a run reserve this many rows."""
+        most = 0
+        for positions in self._idea_groups.values():
+            ranks = self._rank[positions]
+            ranks = ranks[ranks > 0]
+            bundles = int((np.bincount(ranks) > 1).sum()) if len(ranks) else 0
+            most = max(most, len(ranks) + bundles)
+        return most
 
     def ideas_table(self) -> dict[str, np.ndarray]:
         """The ideas of every customer (out-of-bounds ones left out), column by column, and their rank."""
         return {**self._ideas, "Sign-off rank": self._rank}
+
+    def escalations(self) -> pd.DataFrame:
+        """Every customer's escalations as of ``as_of`` (``core.actions.escalations``; ideas out of
+        bounds and their actions left out), sorted by customer, owner and days overdue."""
+        return self._escalations
 
     def refused(self, customer_id: str) -> list[Problem]:
         return self._refused.get(customer_id, [])
@@ -295,7 +388,7 @@ class RunData:
         positions = self._idea_groups.get(customer_id, _EMPTY)
         ideas = self._take(self._idea_store, positions)
         rank = self._rank[positions].tolist()
-        signed = [{name: ideas[name][i] for name in FINGERPRINT_FIELDS} for i, r in enumerate(rank) if r]
+        signed = [{name: ideas[name][i] for name in SIGNED_FIELDS} for i, r in enumerate(rank) if r]
         lines = self._slice(self._passbook, self._passbook_groups.get(customer_id, _EMPTY))
         return CustomerData(
             customer_id=customer_id,
@@ -311,6 +404,11 @@ class RunData:
             generated=self.generated,
             refused=self.refused(customer_id),
             relationship=self._relationship.customer(customer_id, self._customer_rows[index]),
-            report=self._reports.customer(customer_id, self._customer_rows[index]),
+            report=self._reports.customer(
+                customer_id, self._customer_rows[index], self._contract_parts.get(customer_id, NO_PARTS)
+            ),
             realised=self._realised.get(customer_id, {}),
+            as_of=self.as_of,
+            actions=self._slice(self._actions, self._action_groups.get(customer_id, _EMPTY)),
+            wave=self._waves.get(customer_id),
         )

@@ -6,8 +6,10 @@ supplier's screening of a customer unless its ``Share screening`` cell says Yes)
 groups the rest by customer, as plain rows; ``customer`` then gives one customer's
 ``CustomerRelationship``: its screening, its checklist with the stage scores, its maturity ratings
 and verdict, and its objectives, risks (rated, and counted on the heat map), exit triggers
-(reviewed) and issues (flagged). A master without relationship sheets gives every customer the
-empty checklists, ready to fill in.
+(reviewed) and issues (flagged), and the continuing journey's reviews (the wave plan's planned
+reviews Held, Due or Overdue as of the run's date, ``core.reviews``; the reviews held with their
+decisions) and KPI series (its objectives in bounds with their readings, ``core.kpis``). A master
+without relationship sheets gives every customer the empty checklists, ready to fill in.
 
 Nothing is computed here: every figure is the readiness package's. The tables are read once per
 run (``lifecycle.read_entries``, ``maturity.read_ratings``, the registers' computed columns) and
@@ -27,7 +29,10 @@ import pandas as pd
 
 from cvm_xl.core import cells
 from cvm_xl.core.columns import CUSTOMER_ID, SHARE_SCREENING
+from cvm_xl.core.kpis import BASELINE, KPI_MONTH, KPI_VALUE, KpiSeries, kpi_series
+from cvm_xl.core.reviews import REVIEW_DATE, CustomerReviews, customer_reviews, held_by_customer, is_held
 from cvm_xl.core.settings import Settings
+from cvm_xl.core.tracking import WAVE_START
 from cvm_xl.readiness import lifecycle
 from cvm_xl.readiness import tables as rt
 from cvm_xl.readiness.exits import review_exits
@@ -73,6 +78,11 @@ class CustomerRelationship:
     issues: list[Row] = field(default_factory=list)
     heat: dict[tuple[int, int], int] = field(default_factory=dict)  # (likelihood, impact) -> risks
     screening_shared: bool = False
+    # The continuing journey (issue 14): the wave plan's reviews as of ``as_of`` (``core.reviews``),
+    # the Reviews rows held by then, and each objective's KPI series (``core.kpis``).
+    reviews: CustomerReviews = field(default_factory=lambda: CustomerReviews([], None, None))
+    held: list[Row] = field(default_factory=list)
+    kpis: list[KpiSeries] = field(default_factory=list)
 
     @property
     def overall(self) -> StageScore:
@@ -151,6 +161,10 @@ class RelationshipSlices:
         self._risks = _Rows(None if risks is None else rate_risks(risks), _RISKS, rt.RISK)
         self._exits = _Rows(None if exits is None else review_exits(exits, as_of), _EXITS, rt.TRIGGER)
         self._issues = _Rows(None if issues is None else flag_issues(issues, as_of), _ISSUES, rt.ISSUE)
+        reviews = visible.get(rt.REVIEWS_SHEET)
+        self._held = held_by_customer(reviews)
+        self._reviews = _Rows(reviews, _REVIEWS, REVIEW_DATE)
+        self._readings = _Rows(visible.get(rt.KPI_SHEET), _READINGS, rt.OBJECTIVE)
         # The checklist of every customer without Life cycle rows: the same one, made once per run.
         self._blank = self._checklist(())
 
@@ -177,6 +191,8 @@ class RelationshipSlices:
             checklist, stages, current = self._blank
         ratings = first_ratings(self._ratings[i] for i in self._maturity.positions(cid))
         risks = self._risks.records(cid)
+        objectives = self._objectives.records(cid)
+        kickoff = cells.safely(cells.date, customer.get(WAVE_START))
         return CustomerRelationship(
             customer_id=cid,
             as_of=self.as_of,
@@ -189,7 +205,7 @@ class RelationshipSlices:
             current_stage=current,
             ratings=ratings,
             maturity=maturity_verdict(ratings),
-            objectives=self._objectives.records(cid),
+            objectives=objectives,
             risks=risks,
             exits=self._exits.records(cid),
             issues=self._issues.records(cid),
@@ -199,6 +215,12 @@ class RelationshipSlices:
                 [r[rt.STATUS] for r in risks],
             ),
             screening_shared=shared,
+            reviews=customer_reviews(kickoff, self._held.get(cid, []), self.as_of),
+            held=[r for r in self._reviews.records(cid) if is_held(r[REVIEW_DATE], self.as_of)],
+            kpis=kpi_series(
+                [(o[rt.OBJECTIVE], o[rt.MEASURE], o[BASELINE], o[rt.TARGET]) for o in objectives],
+                [(r[rt.OBJECTIVE], r[KPI_MONTH], r[KPI_VALUE]) for r in self._readings.records(cid)],
+            ),
         )
 
 
@@ -217,6 +239,8 @@ _OBJECTIVES = tuple(c for c in rt.OBJECTIVES.columns if c not in (CUSTOMER_ID, r
 _RISKS = tuple(c for c in rt.RISKS.columns if c not in (CUSTOMER_ID, rt.OUT_OF_BOUNDS))
 _EXITS = tuple(c for c in rt.EXITS.columns if c not in (CUSTOMER_ID, rt.OUT_OF_BOUNDS))
 _ISSUES = tuple(c for c in rt.ISSUES.columns if c not in (CUSTOMER_ID, rt.OUT_OF_BOUNDS))
+_REVIEWS = tuple(c for c in rt.REVIEWS.columns if c != CUSTOMER_ID)
+_READINGS = (rt.OBJECTIVE, KPI_MONTH, KPI_VALUE)
 
 
 def empty_relationship(

@@ -14,7 +14,14 @@ from collections.abc import Mapping
 import numpy as np
 
 from cvm_xl.core import columns as col
-from cvm_xl.core.tracking import CustomerRow, MonthlyReport, monthly_report, run_months
+from cvm_xl.core.tracking import (
+    NO_PARTS,
+    ContractParts,
+    CustomerRow,
+    MonthlyReport,
+    monthly_report,
+    run_months,
+)
 
 
 class ReportSlices:
@@ -52,7 +59,10 @@ class ReportSlices:
             owner[positions] = self._codes[cid]
         return owner
 
-    def customer(self, customer_id: str, customer: CustomerRow) -> MonthlyReport:
-        """The report of one customer; ``customer`` is its row of the Customers table."""
+    def customer(
+        self, customer_id: str, customer: CustomerRow, parts: ContractParts = NO_PARTS
+    ) -> MonthlyReport:
+        """The report of one customer; ``customer`` is its row of the Customers table, ``parts`` its
+        value contract's transfers and investments (``core.value_contract``)."""
         code = self._codes.get(customer_id)
-        return monthly_report(customer, self._planned.of(code), self._realised.of(code), self.window)
+        return monthly_report(customer, self._planned.of(code), self._realised.of(code), self.window, parts)

@@ -27,9 +27,12 @@ from cvm_xl.core.settings import Settings
 from cvm_xl.core.suggest import did_you_mean
 from cvm_xl.core.verdicts import GO_CODES, SPLIT_GO_CODES
 from cvm_xl.formulas.cells import formula_reads_number
+from cvm_xl.master.action_checks import check_action_dates
+from cvm_xl.master.bundle_checks import check_bundles
 from cvm_xl.master.live import KEYS, LIVE_TABLES, READS, computed_frame, is_live, today_columns
 from cvm_xl.master.read_tables import ReadTables, TableData
 from cvm_xl.master.relationship_rules import RELATIONSHIP_RULES
+from cvm_xl.master.wave_checks import check_waves
 
 Check = Callable[[ReadTables], list[Problem]]
 
@@ -137,7 +140,7 @@ def check_unique_keys(read: ReadTables) -> list[Problem]:
             if slot not in first:
                 first[slot] = data.row_number(position)
                 continue
-            what = " / ".join(f"{k} '{v}'" for k, v in zip(keys, parts, strict=True))
+            what = " / ".join(f"{k} '{shown(v)}'" for k, v in zip(keys, parts, strict=True))
             problems.append(
                 data.problem(
                     data.row_number(position),
@@ -282,7 +285,8 @@ def check_verdicts(read: ReadTables) -> list[Problem]:
     wanted = committed | has_method
     if not wanted.any():
         return problems
-    evaluated = evaluate_ideas(frame[wanted], read.settings)
+    # The whole table is evaluated: a member's verdict is its bundle's, which needs every member.
+    evaluated = evaluate_ideas(frame, read.settings)[wanted]
     codes = evaluated[col.VERDICT_CODE].to_numpy()
     labels = evaluated[col.VERDICT].to_numpy()
     rows = evaluated.index.to_numpy()
@@ -462,8 +466,11 @@ CHECKS: tuple[Check, ...] = (
     check_idea_dates,
     check_sign_off_ready,
     check_verdicts,
+    check_bundles,
     check_text_numbers,
     check_saved_results,
+    check_action_dates,
+    check_waves,
     *RELATIONSHIP_RULES,
 )
 

@@ -172,4 +172,6 @@ def master_from_rows(
         tracking=tables["Tracking"].frame,
         problems=tuple(problems),
         relationship={name: data.frame for name, data in related.items() if data.header is not None},
+        actions=tables["Actions"].frame,
+        waves=tables["Waves"].frame,
     )

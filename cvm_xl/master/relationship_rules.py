@@ -12,7 +12,9 @@ from collections.abc import Callable
 import numpy as np
 
 from cvm_xl.core import cells
+from cvm_xl.core.kpis import objective_key
 from cvm_xl.core.problems import WARNING, Code, Problem
+from cvm_xl.core.suggest import did_you_mean
 from cvm_xl.master.read_tables import ReadTables
 from cvm_xl.readiness import tables as rt
 from cvm_xl.readiness.issue_log import OPEN, RESOLVED_STATUS
@@ -126,8 +128,52 @@ def check_exit_actions(read: ReadTables) -> list[Problem]:
     return problems
 
 
+def check_kpi_objectives(read: ReadTables) -> list[Problem]:
+    """Issue 14: a KPI reading names an objective of its own customer on the Objectives sheet (case and
+    spacing ignored, ``core.kpis.objective_key``). Checked when the Objectives sheet is read with the
+    readings (a master without one has no objective to chart, and a KPI readings table checked on
+    its own, ``readiness_checks.check_table``, has nothing to compare with)."""
+    readings = read.get(rt.KPI_SHEET)
+    objectives = read.get(rt.OBJECTIVES_SHEET)
+    needed = (rt.OBJECTIVE, rt.CUSTOMER_ID)
+    if readings is None or objectives is None or readings.frame.empty:
+        return []
+    if not all(readings.has(c) for c in needed):
+        return []
+    known: dict[str | None, list[str]] = {}
+    if objectives is not None and not objectives.frame.empty and all(objectives.has(c) for c in needed):
+        frame = objectives.frame
+        for cid, objective in zip(frame[rt.CUSTOMER_ID], frame[rt.OBJECTIVE], strict=True):
+            if objective_key(objective) is not None:
+                known.setdefault(cells.text(cid), []).append(str(objective))
+    problems: list[Problem] = []
+    frame = readings.frame
+    usable = readings.usable(rt.OBJECTIVE) & readings.usable(rt.CUSTOMER_ID)
+    for position, (objective, cid) in enumerate(zip(frame[rt.OBJECTIVE], frame[rt.CUSTOMER_ID], strict=True)):
+        key = objective_key(objective)
+        if key is None or cid is None or not usable[position]:
+            continue
+        own = known.get(cells.text(cid), [])
+        if key in {objective_key(o) for o in own}:
+            continue
+        listed = "; ".join(own) if own else "none yet"
+        problems.append(
+            readings.problem(
+                readings.row_number(position),
+                rt.OBJECTIVE,
+                objective,
+                f"'{objective}' is not an objective of customer {cid} on the {rt.OBJECTIVES_SHEET} sheet.",
+                f"{did_you_mean(objective, own)}Write the objective as the {rt.OBJECTIVES_SHEET} sheet does "
+                f"for this customer ({listed}), or add it there first.",
+                code=Code.KPI_UNKNOWN_OBJECTIVE,
+            )
+        )
+    return problems
+
+
 RELATIONSHIP_RULES: tuple[Callable[[ReadTables], list[Problem]], ...] = (
     check_issue_log,
     check_risk_ratings,
     check_exit_actions,
+    check_kpi_objectives,
 )

@@ -14,8 +14,14 @@ from dataclasses import dataclass, field
 from enum import Enum
 from typing import NamedTuple
 
+from cvm_xl.core import actions as act
 from cvm_xl.core import columns as col
+from cvm_xl.core import ranking as rk
+from cvm_xl.core import waves as wv
+from cvm_xl.core.kpis import BASELINE, KPI_MONTH, KPI_VALUE
+from cvm_xl.core.reviews import ATTENDEES, DECISIONS, KIND_SYNONYMS, REVIEW_DATE, REVIEW_ID, REVIEW_KIND
 from cvm_xl.core.sharing import METHOD_CHOICES
+from cvm_xl.core.tracking import TRACKING_KIND, TRACKING_KIND_SYNONYMS, TRACKING_KINDS
 from cvm_xl.readiness import tables as rt
 from cvm_xl.readiness.issue_log import ESCALATION_SYNONYMS
 from cvm_xl.readiness.lifecycle import done_text
@@ -66,6 +72,13 @@ class Column:
     year_month: bool = False
     invalid: tuple[str, str] | None = None
     hint: str = ""
+
+    @property
+    def scale(self) -> tuple[int, ...]:
+        """A SCORE column's whole numbers from ``low`` to ``high``: the values its dropdown offers."""
+        if self.kind is not Kind.SCORE or self.low is None or self.high is None:
+            return ()
+        return tuple(range(int(self.low), int(self.high) + 1))
 
     @property
     def blank_value(self) -> object:
@@ -230,6 +243,7 @@ WORKSHOP = Table(
         Column("Function"),
         Column("Value chain stage"),
         Column("Mother idea ID"),
+        Column(col.WAVE, Kind.NUMBER, low=wv.WAVE_LOW, whole=True),  # issue 14: blank = the latest wave
     ),
     id_column="Raw ID",
     references=(
@@ -261,6 +275,24 @@ IDEAS = Table(
         Column(col.END, Kind.DATE),
         Column(col.STATUS, Kind.CHOICE, choices=col.STATUSES),
         Column(col.OUT_OF_BOUNDS, Kind.YES_NO, default=False),
+        Column(col.BUNDLE),
+        Column(col.TRUE_UP, Kind.YES_NO, default=False),
+        # Waves 2…n (issue 14, core.waves): blank = the customer's latest wave; the day it was copied.
+        Column(col.WAVE, Kind.NUMBER, low=wv.WAVE_LOW, whole=True),
+        Column(col.EMULATED, Kind.DATE),
+        # Quick wins (issue 14, core.ranking): 1 (hard and slow) to 5 (easy and fast), blank = not rated.
+        Column(
+            col.FEASIBILITY,
+            Kind.SCORE,
+            low=rk.FEASIBILITY_LOW,
+            high=rk.FEASIBILITY_HIGH,
+            whole=True,
+            invalid=(
+                "'{text}' is not a Feasibility.",
+                f"Enter a whole number from {rk.FEASIBILITY_LOW} (hard and slow) to {rk.FEASIBILITY_HIGH} "
+                "(easy and fast), or leave it blank.",
+            ),
+        ),
     ),
     id_column=col.IDEA_ID,
     references=(Reference(col.CUSTOMER_ID, "Customers", col.CUSTOMER_ID),),
@@ -277,12 +309,56 @@ TRACKING = Table(
         _money("Supplier realised"),
         _money("Customer realised"),
         Column("Note"),
+        # Issue 14: a One-time row is the customer's own investment, kept apart in the value contract.
+        Column(
+            TRACKING_KIND, Kind.CHOICE, choices=TRACKING_KINDS, synonyms=tuple(TRACKING_KIND_SYNONYMS.items())
+        ),
     ),
     references=(Reference(col.IDEA_ID, "Ideas", col.IDEA_ID),),
     optional_sheet=True,
 )
 
-TABLES: dict[str, Table] = {t.name: t for t in (CUSTOMERS, WORKSHOP, IDEAS, TRACKING)}
+# Implementation tracking (issue 14): the steps of each idea, with an owner, a Due and a Done date.
+ACTIONS = Table(
+    "Actions",
+    "tblActions",
+    "action",
+    (
+        Column(act.ACTION_ID, required=True),
+        Column(col.IDEA_ID, required=True),
+        Column(act.ACTION, required=True),
+        Column(col.OWNER_FIRM, Kind.CHOICE, choices=col.OWNER_FIRMS),
+        Column(col.OWNER),
+        Column(act.DUE, Kind.DATE),
+        Column(act.DONE, Kind.DATE),
+        Column(act.REVIEW_ID),
+    ),
+    id_column=act.ACTION_ID,
+    references=(
+        Reference(col.IDEA_ID, "Ideas", col.IDEA_ID),
+        Reference(act.REVIEW_ID, "Reviews", REVIEW_ID),  # the review that decided the action
+    ),
+    optional_sheet=True,
+)
+
+# Waves 2…n (issue 14, ``core.waves``): each customer's waves; wave 1 is its Wave start unless listed.
+WAVES = Table(
+    wv.WAVES_SHEET,
+    "tblWaves",
+    "wave",
+    (
+        Column(col.CUSTOMER_ID, required=True),
+        Column(col.WAVE, Kind.NUMBER, required=True, low=wv.WAVE_LOW, whole=True),
+        Column(wv.KICK_OFF, Kind.DATE, required=True),
+        Column(wv.FACILITATOR),
+        Column(wv.WAVE_STATUS, Kind.CHOICE, choices=wv.WAVE_STATUSES),
+    ),
+    keys=wv.WAVE_KEYS,
+    references=(Reference(col.CUSTOMER_ID, "Customers", col.CUSTOMER_ID),),
+    optional_sheet=True,
+)
+
+TABLES: dict[str, Table] = {t.name: t for t in (CUSTOMERS, WORKSHOP, IDEAS, TRACKING, ACTIONS, WAVES)}
 SHEET_ORDER = (SETTINGS_SHEET, *TABLES)
 
 # --- The relationship tables (SPEC §3.9): optional sheets, recognised by their headers ---------
@@ -402,6 +478,7 @@ OBJECTIVES = _relationship(
         _listed(rt.OBJECTIVES_SHEET, rt.FIRM, required=True, synonyms=OBJECTIVE_SYNONYMS),
         Column(rt.OBJECTIVE, required=True),
         Column(rt.MEASURE),
+        Column(BASELINE, Kind.NUMBER),
         Column(rt.TARGET),
         _yes_no(rt.AGREED),
         Column(rt.NOTE),
@@ -489,8 +566,36 @@ TOPICS = _relationship(
     signature=(rt.TOPIC, rt.DECLARED_BY),
 )
 
+# The continuing journey (issue 14): reviews held, matched to the wave plan by ``core.reviews``, and the
+# measured path of each objective (``core.kpis``; a reading's Objective is checked in relationship_rules).
+REVIEWS = _relationship(
+    rt.REVIEWS,
+    "review",
+    (
+        Column(REVIEW_ID, required=True),
+        _CUSTOMER,
+        Column(REVIEW_DATE, Kind.DATE, required=True),
+        _listed(rt.REVIEWS_SHEET, REVIEW_KIND, synonyms=KIND_SYNONYMS),
+        Column(ATTENDEES),
+        Column(DECISIONS),
+    ),
+    signature=(REVIEW_ID, col.CUSTOMER_ID, REVIEW_DATE),
+    keys=(REVIEW_ID,),
+)
+KPI_READINGS = _relationship(
+    rt.KPI_READINGS,
+    "KPI reading",
+    (
+        Column(rt.OBJECTIVE, required=True),
+        _CUSTOMER,
+        Column(KPI_MONTH, Kind.DATE, required=True, year_month=True),
+        Column(KPI_VALUE, Kind.NUMBER, required=True),
+    ),
+    signature=(rt.OBJECTIVE, col.CUSTOMER_ID, KPI_MONTH, KPI_VALUE),
+)
+
 RELATIONSHIP_TABLES: dict[str, Table] = {
-    t.name: t for t in (LIFECYCLE, MATURITY, OBJECTIVES, RISKS, EXITS, ISSUES, TOPICS)
+    t.name: t for t in (LIFECYCLE, MATURITY, OBJECTIVES, RISKS, EXITS, ISSUES, TOPICS, REVIEWS, KPI_READINGS)
 }
 ALL_TABLES: dict[str, Table] = {SETTINGS_SHEET: SETTINGS, **TABLES, **RELATIONSHIP_TABLES}
 

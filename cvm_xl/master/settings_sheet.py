@@ -26,7 +26,13 @@ from cvm_xl.core.cells import (
     text_cell,
 )
 from cvm_xl.core.problems import ERROR, WARNING, Code, Problem, column_letter
-from cvm_xl.core.settings import ALL_SETTING_LABELS, Settings, SettingsError, workshop_language
+from cvm_xl.core.settings import (
+    ALL_SETTING_LABELS,
+    WHOLE_SETTINGS,
+    Settings,
+    SettingsError,
+    workshop_language,
+)
 from cvm_xl.core.suggest import did_you_mean
 from cvm_xl.master.schema import SETTING, SETTINGS, SETTINGS_SHEET, VALUE
 from cvm_xl.readiness.screening import parse_phase, parse_quartile, parse_score
@@ -94,7 +100,7 @@ def _parse(name: str, value: object, number_format: str = AUTO) -> object:
     number = number_cell(value, number_format)
     if number != number:  # blank
         return getattr(DEFAULTS, name)
-    if name == "max_sign_off_ideas" and number == int(number):
+    if name in WHOLE_SETTINGS and number == int(number):
         return int(number)
     return number
 

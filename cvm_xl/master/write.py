@@ -38,6 +38,7 @@ from openpyxl.worksheet.worksheet import Worksheet
 from cvm_xl.core import columns as col
 from cvm_xl.core.problems import column_letter
 from cvm_xl.core.settings import ALL_SETTING_LABELS, Settings
+from cvm_xl.core.waves import WAVE_STATUSES
 from cvm_xl.formulas.cells import at_row
 from cvm_xl.master.live import (
     FORMULA_LISTS,
@@ -104,6 +105,12 @@ SETTING_MEANINGS = {
     "screening_min_co_destiny": "Customer screening: least desire-for-co-destiny score (1-5).",
     "workshop_language": "Language of the raw ideas, for synthesize: English, Dutch, French, German, "
     "Italian, Polish, Portuguese, Russian, Spanish or Turkish.",
+    "equity_tolerance": "Equity gap tolerated before balance names the ideas that close it, as a share "
+    "of the passbook total.",
+    "refresh_after_months": "A customer is due a new wave once its last kick-off is older than this "
+    "many months (cvm-xl pipeline).",
+    "minimum_open_go_ideas": "A customer is due a new wave once fewer open Go ideas than this remain "
+    "(cvm-xl pipeline).",
 }
 SETTING_FORMATS = {
     "horizon_years": "0.##",
@@ -116,6 +123,9 @@ SETTING_FORMATS = {
     "screening_max_quartile": "0",
     "screening_min_culture": "0.#",
     "screening_min_co_destiny": "0.#",
+    "equity_tolerance": PERCENT_FORMAT,
+    "refresh_after_months": "0",
+    "minimum_open_go_ideas": "0",
 }
 
 # Dropdown lists: list name -> values, and which columns use which list.
@@ -136,6 +146,16 @@ for (_sheet, _column), _values in rt.LIST_VALUES.items():
         _name = _column if _column not in LISTS else f"{_sheet} {_column.lower()}"
         LISTS[_name] = _values
     RELATIONSHIP_LIST_NAMES[(_sheet, _column)] = _name
+# Lists of the input tables added later go last, so that every list above keeps its column.
+LISTS.setdefault("Wave status", WAVE_STATUSES)  # the Waves table's Status (issue 14)
+# Every other list column of the input tables gets its list too, found by its values (``_list_name``):
+# Tracking's Kind (issue 14, Recurring/One-time) shares its name with the Reviews table's Kind, whose
+# list above took the name, so it is named after its table ("Tracking kind").
+for _table in TABLES.values():
+    for _spec in _table.columns:
+        if _spec.kind is Kind.CHOICE and _spec.choices not in {tuple(v) for v in LISTS.values()}:
+            _name = _spec.name if _spec.name not in LISTS else f"{_table.name} {_spec.name.lower()}"
+            LISTS[_name] = _spec.choices
 _MONEY_COMPUTED = frozenset(
     {
         col.SUPPLIER_VALUE,
@@ -153,7 +173,12 @@ def _list_name(column: Column) -> str | None:
     if column.kind is Kind.YES_NO:
         return "Yes/No"
     if column.kind is Kind.CHOICE:
-        return column.name if column.name in LISTS else None
+        if column.name in LISTS and tuple(LISTS[column.name]) == tuple(column.choices):
+            return column.name
+        # a column whose name another list has taken (the Waves table's Status): the list of its values
+        return next((name for name, values in LISTS.items() if tuple(values) == tuple(column.choices)), None)
+    if column.kind is Kind.SCORE:  # a score's scale (an idea's Feasibility 1..5, issue 14): its list
+        return next((name for name, values in LISTS.items() if tuple(values) == column.scale), None)
     return None
 
 

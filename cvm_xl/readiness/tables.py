@@ -2,8 +2,10 @@
 
 Each table sits on a sheet of its own, as one Excel Table with a ``Customer ID`` column, like the
 tables of SPEC §4: ``Life cycle``, ``Maturity``, ``Objectives``, ``Risks``, ``Exit triggers``,
-``Issue log`` and ``Out of bounds topics``. All of them are optional: a master made before they
-existed has none of these sheets and stays valid. Names are spelled exactly as users see them.
+``Issue log`` and ``Out of bounds topics``, and the continuing journey's ``Reviews`` and
+``KPI readings`` (issue 14: the management reviews held, and the measured path of each objective).
+All of them are optional: a master made before they existed has none of these sheets and stays
+valid. Names are spelled exactly as users see them.
 
 This module holds the readiness domain's data: the names, the list values and each table's
 columns in display order (what users type, then what the readiness rules compute). How each column
@@ -16,6 +18,15 @@ from __future__ import annotations
 from typing import NamedTuple
 
 from cvm_xl.core.columns import CUSTOMER_ID, OUT_OF_BOUNDS
+from cvm_xl.core.kpis import BASELINE, KPI_MONTH, KPI_VALUE
+from cvm_xl.core.reviews import (
+    ATTENDEES,
+    DECISIONS,
+    REVIEW_DATE,
+    REVIEW_ID,
+    REVIEW_KIND,
+    REVIEW_KINDS,
+)
 
 # Shared column names
 FIRM = "Firm"
@@ -42,6 +53,13 @@ OBJECTIVE = "Objective"
 MEASURE = "Measure"
 TARGET = "Target"
 AGREED = "Agreed"
+
+# Reviews held (issue 14): management reviews of the relationship, matched to the wave plan's
+# planned reviews by ``core.reviews``
+REVIEWS_SHEET = "Reviews"
+
+# KPI readings (issue 14): the measured value of an objective, month by month (``core.kpis``)
+KPI_SHEET = "KPI readings"
 
 # Joint risk register
 RISKS_SHEET = "Risks"
@@ -120,7 +138,7 @@ class TableColumns(NamedTuple):
 LIFECYCLE = TableColumns(LIFECYCLE_SHEET, (CUSTOMER_ID, STAGE, ITEM, DONE, NOTE))
 MATURITY = TableColumns(MATURITY_SHEET, (CUSTOMER_ID, FIRM, *DIMENSIONS, NOTE))
 OBJECTIVES = TableColumns(
-    OBJECTIVES_SHEET, (CUSTOMER_ID, FIRM, OBJECTIVE, MEASURE, TARGET, AGREED, NOTE, OUT_OF_BOUNDS)
+    OBJECTIVES_SHEET, (CUSTOMER_ID, FIRM, OBJECTIVE, MEASURE, BASELINE, TARGET, AGREED, NOTE, OUT_OF_BOUNDS)
 )
 RISKS = TableColumns(
     RISKS_SHEET,
@@ -141,9 +159,14 @@ ISSUES = TableColumns(
     (DAYS_OPEN, OVERDUE),
 )  # fmt: skip
 TOPICS = TableColumns(TOPICS_SHEET, (CUSTOMER_ID, TOPIC, DECLARED_BY, NOTE))
+REVIEWS = TableColumns(
+    REVIEWS_SHEET, (REVIEW_ID, CUSTOMER_ID, REVIEW_DATE, REVIEW_KIND, ATTENDEES, DECISIONS)
+)
+KPI_READINGS = TableColumns(KPI_SHEET, (OBJECTIVE, CUSTOMER_ID, KPI_MONTH, KPI_VALUE))
 
 TABLES: dict[str, TableColumns] = {
-    table.sheet: table for table in (LIFECYCLE, MATURITY, OBJECTIVES, RISKS, EXITS, ISSUES, TOPICS)
+    table.sheet: table
+    for table in (LIFECYCLE, MATURITY, OBJECTIVES, RISKS, EXITS, ISSUES, TOPICS, REVIEWS, KPI_READINGS)
 }
 SHEETS = tuple(TABLES)
 # The Out of bounds topics never leave the master (SPEC §3.9): no customer workbook shows them.
@@ -172,4 +195,5 @@ LIST_VALUES: dict[tuple[str, str], tuple[object, ...]] = {
     (ISSUES_SHEET, STATUS): ISSUE_STATUSES,
     (ISSUES_SHEET, OUT_OF_BOUNDS): YES_NO,
     (TOPICS_SHEET, DECLARED_BY): TWO_FIRMS,
+    (REVIEWS_SHEET, REVIEW_KIND): REVIEW_KINDS,
 }

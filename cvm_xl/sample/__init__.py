@@ -1,12 +1,20 @@
 """The bundled sample: a fictitious steel supplier, Aldermoor Steel, and four of its customers.
 
 Orvane Automotive Group (C-AUT, with its steel service centre) carries a complete CVM wave: about
-150 raw workshop ideas, 17 mother ideas covering every verdict and status, and monthly tracking.
-Brightwell Wheels and Tessaro Home Appliances are in later waves; Lindby Office Furniture fails the
-customer-selection screening. The data lives in the CSV files beside this module so that it reads
-and edits like the master workbook's tables. It is typed by the same column descriptions
-(``schema``) and parsers as a loaded master: floats with NaN, bools, ``datetime.date``, ``str`` or
-``None``.
+150 raw workshop ideas, 17 mother ideas covering every verdict and status, and monthly tracking; its
+second wave (issue 14, the Waves table) kicked off in October 2026 and is running, with a small
+workshop of its own and three new ideas (Wave 2), while one wave-1 idea has been copied by a
+competitor (Emulated); each of its ideas and raw ideas names its wave, while the other customers
+keep one wave, their Wave start (Brightwell Wheels and Tessaro are due a refresh on 2026-12-01).
+Its ideas, and those of the next two customers, carry implementation actions (issue 14), some done
+and some due in the autumn of 2026 and not done: from December 2026 on they are escalated.
+Its objectives carry a baseline and monthly KPI readings for 2026, and its management reviews are
+recorded up to October 2026 (the November report was not reviewed; issue 14); Brightwell Wheels has
+one objective and two reviews. Brightwell Wheels and Tessaro Home Appliances are in later waves;
+Lindby Office Furniture fails the customer-selection screening. The data lives in the CSV files
+beside this module so that it reads and edits like the master workbook's tables. It is typed by
+the same column descriptions (``schema``) and parsers as a loaded master: floats with NaN, bools,
+``datetime.date``, ``str`` or ``None``.
 """
 
 from __future__ import annotations
@@ -18,17 +26,24 @@ import pandas as pd
 
 from cvm_xl.core.settings import Settings
 from cvm_xl.master.column_typing import type_column
+from cvm_xl.master.schema import ALL_TABLES as SCHEMA
 from cvm_xl.master.schema import SETTING, VALUE
-from cvm_xl.master.schema import TABLES as SCHEMA
 from cvm_xl.master.settings_sheet import read_settings
 
-TABLES = ("Customers", "Workshop", "Ideas", "Tracking")
+TABLES = ("Customers", "Workshop", "Ideas", "Tracking", "Actions", "Waves")
+# The relationship tables the sample fills in (SPEC §3.9, issue 14); the others are written ready to fill in.
+RELATIONSHIP_TABLES = ("Objectives", "Reviews", "KPI readings")
 _FILES = {
     "Settings": "settings.csv",
     "Customers": "customers.csv",
     "Workshop": "workshop.csv",
     "Ideas": "ideas.csv",
     "Tracking": "tracking.csv",
+    "Actions": "actions.csv",
+    "Waves": "waves.csv",
+    "Objectives": "objectives.csv",
+    "Reviews": "reviews.csv",
+    "KPI readings": "kpi_readings.csv",
 }
 
 
@@ -64,8 +79,10 @@ def _table(table: str) -> pd.DataFrame:
 
 
 def sample_tables() -> dict[str, pd.DataFrame]:
-    """Customers, Workshop, Ideas (inputs only) and Tracking: fresh DataFrames with §4 columns, RangeIndex."""
-    return {table: _table(table) for table in TABLES}
+    """Customers, Workshop, Ideas (inputs only), Tracking, Actions and Waves: fresh DataFrames with §4
+    columns (Actions, Waves: issue 14), RangeIndex; then the relationship tables of
+    ``RELATIONSHIP_TABLES``."""
+    return {table: _table(table) for table in (*TABLES, *RELATIONSHIP_TABLES)}
 
 
 def sample_settings() -> Settings:

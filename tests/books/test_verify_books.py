@@ -33,6 +33,7 @@ from hypothesis import HealthCheck, assume, given, settings
 from hypothesis import strategies as st
 from openpyxl.styles import Font, PatternFill
 
+from cvm_xl.books import layout as L
 from cvm_xl.books.read import key, read_book
 from cvm_xl.books.verify import SETTINGS, signed_fingerprint, verify_book
 from cvm_xl.core import columns as col
@@ -157,18 +158,20 @@ def test_an_edited_consolidated_sign_off_names_the_customer(generated, tmp_path,
 
 def test_a_stale_cached_result_is_a_warning_and_the_recomputed_figure_is_used(generated, tmp_path, capsys):
     path = copy(generated, KAPPA, tmp_path)
+    cell = f"{L.IDEA_LETTER[col.SUPPLIER_VALUE]}4"  # the Ideas sheet's Supplier value of row 4
     with zipfile.ZipFile(generated[KAPPA]) as zin, zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as zout:
         for item in zin.infolist():
             data = zin.read(item.filename)
-            if item.filename == "xl/worksheets/sheet2.xml":  # the Ideas sheet: Supplier value of row 4
-                data = re.sub(rb'(<c r="T4"[^>]*><f>[^<]*</f><v>)[^<]*(</v>)', rb"\g<1>12345\g<2>", data)
+            if item.filename == "xl/worksheets/sheet2.xml":  # the Ideas sheet
+                pattern = rb'(<c r="' + cell.encode() + rb'"[^>]*><f>[^<]*</f><v>)[^<]*(</v>)'
+                data = re.sub(pattern, rb"\g<1>12345\g<2>", data)
             zout.writestr(item, data)
     book = read_book(path)
     stale = [p for p in book.problems if p.column == col.SUPPLIER_VALUE]
     assert len(stale) == 1 and stale[0].row == 4 and stale[0].value == 12345
     assert "out of date" in stale[0].message
     code, out, _ = run_cli(capsys, "verify", str(path))
-    assert code == 0 and "Ideas!T4" in out
+    assert code == 0 and f"Ideas!{cell}" in out
 
 
 def test_unreadable_and_foreign_files_exit_2(tmp_path, capsys):

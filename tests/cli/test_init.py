@@ -8,6 +8,7 @@ from cvm_xl.cli import main
 from cvm_xl.core import columns as col
 from cvm_xl.core.settings import Settings
 from cvm_xl.master.read import load_master
+from cvm_xl.master.schema import IDEAS, Kind
 from cvm_xl.master.write import write_master
 from cvm_xl.sample import sample_settings, sample_tables
 
@@ -25,13 +26,16 @@ def test_init_writes_an_empty_master_with_default_settings(tmp_path, capsys):
     assert master.customers.empty and master.workshop.empty and master.tracking.empty
     wb = load_workbook(path)
     assert wb.sheetnames == [
-        "Settings", "Customers", "Workshop", "Ideas", "Tracking", "Life cycle", "Maturity", "Objectives",
-        "Risks", "Exit triggers", "Issue log", "Out of bounds topics", "Lists",
+        "Settings", "Customers", "Workshop", "Ideas", "Tracking", "Actions", "Waves", "Life cycle",
+        "Maturity", "Objectives",
+        "Risks", "Exit triggers", "Issue log", "Out of bounds topics", "Reviews", "KPI readings", "Lists",
     ]  # fmt: skip
     assert [next(iter(wb[s].tables)) for s in wb.sheetnames[:5]] == [
         "tblSettings", "tblCustomers", "tblWorkshop", "tblIdeas", "tblTracking",
     ]  # fmt: skip
-    assert len(wb["Ideas"].data_validations.dataValidation) == 8
+    # One dropdown per list column of the Ideas (choices, Yes/No such as True-up, scores).
+    lists = [c for c in IDEAS.columns if c.kind in (Kind.CHOICE, Kind.YES_NO, Kind.SCORE)]
+    assert len(wb["Ideas"].data_validations.dataValidation) == len(lists) >= 9
     assert wb["Ideas"].freeze_panes == "A2"
     assert [p.name for p in tmp_path.iterdir()] == ["cvm_master.xlsx"]
 

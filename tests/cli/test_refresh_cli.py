@@ -35,7 +35,8 @@ def test_refresh_rewrites_stale_results_keeps_a_backup_and_exits_0(master: Path,
     assert any(p.code == Code.CELL_STALE_RESULT for p in cvm_xl.load_master(master).problems)
     code, out, err = run(capsys, "refresh", str(master))
     assert code == 0, out + err
-    assert f"Refreshed {master}:" in out and "Ideas: 13 columns on" in out and "kept as master.backup-" in out
+    assert f"Refreshed {master}:" in out and f"Ideas: {len(col.IDEA_COMPUTED)} columns on" in out
+    assert "kept as master.backup-" in out
     assert not any(p.code == Code.CELL_STALE_RESULT for p in cvm_xl.load_master(master).problems)
     evaluated = cvm_xl.load_master(master).evaluated
     saved = openpyxl.load_workbook(master, data_only=True)["Ideas"]

@@ -12,7 +12,7 @@ from hypothesis import strategies as st
 
 from cvm_xl.core import columns as col
 from cvm_xl.core.fingerprint import FINGERPRINT_FIELDS, FINGERPRINT_SETTINGS, canonical_sign_off, fingerprint
-from cvm_xl.core.settings import Settings
+from cvm_xl.core.settings import Settings, SettingsError
 
 SETTINGS = Settings(supplier="Northwind Steel", horizon_years=2.5, discount_rate=0.08)
 IDEAS = [
@@ -122,8 +122,16 @@ def test_settings_that_do_not_produce_the_figures_are_left_out():
     signed = set(FINGERPRINT_SETTINGS)
     for f in fields(Settings):
         if f.name not in signed and isinstance(f.default, int | float) and not isinstance(f.default, bool):
-            other = SETTINGS.replace(**{f.name: f.default + 1})
-            assert fingerprint(IDEAS, other) == fingerprint(IDEAS, SETTINGS), f.name
+            # Another valid value: one more, or half of it for a setting bounded to 0..1 (a share).
+            for value in (f.default + 1, f.default / 2):
+                try:
+                    other = SETTINGS.replace(**{f.name: value})
+                except SettingsError:
+                    continue
+                assert fingerprint(IDEAS, other) == fingerprint(IDEAS, SETTINGS), f.name
+                break
+            else:
+                pytest.fail(f"no other valid value of {f.name} to try")
 
 
 def test_adding_or_removing_an_idea_changes_it():
@@ -143,3 +151,31 @@ def test_money_is_compared_to_the_cent(field, value, noise):
     rounded = round(value, 2)
     if abs(value - rounded) < 0.004:  # far from a half-cent boundary: float noise must not matter
         assert fingerprint([{**IDEAS[0], field: value + noise}], SETTINGS) == fingerprint(a, SETTINGS)
+
+
+# --- bundles (issue 15) -------------------------------------------------------------------------------
+
+# The fingerprint IDEAS had before bundles existed: a sign-off signed then must still verify.
+SIGNED_BEFORE_BUNDLES = "BAC9-6728-EC77-07A4"
+
+
+@pytest.mark.parametrize("blank", [None, "", "   ", float("nan")])
+def test_an_old_fingerprint_still_verifies_with_a_blank_bundle(blank):
+    assert fingerprint(IDEAS, SETTINGS) == SIGNED_BEFORE_BUNDLES
+    with_column = [{**idea, col.BUNDLE: blank} for idea in IDEAS]
+    assert fingerprint(with_column, SETTINGS) == SIGNED_BEFORE_BUNDLES
+    assert fingerprint(pd.DataFrame(with_column), SETTINGS) == SIGNED_BEFORE_BUNDLES
+
+
+def test_moving_an_idea_into_a_bundle_changes_it():
+    bundled = [{**IDEAS[0], col.BUNDLE: "B1"}, {**IDEAS[1], col.BUNDLE: "B1"}]
+    assert fingerprint(bundled, SETTINGS) != SIGNED_BEFORE_BUNDLES
+    one_in = [{**IDEAS[0], col.BUNDLE: "B1"}, IDEAS[1]]
+    assert len({fingerprint(one_in, SETTINGS), fingerprint(bundled, SETTINGS), SIGNED_BEFORE_BUNDLES}) == 3
+    other = [{**idea, col.BUNDLE: "B2"} for idea in IDEAS]
+    assert fingerprint(other, SETTINGS) != fingerprint(bundled, SETTINGS)
+    # Members are grouped by the ID trimmed and case ignored: so is the fingerprint.
+    spelled = [{**idea, col.BUNDLE: " b1 "} for idea in IDEAS]
+    assert fingerprint(spelled, SETTINGS) == fingerprint(bundled, SETTINGS)
+    assert fingerprint(pd.DataFrame(bundled), SETTINGS) == fingerprint(bundled, SETTINGS)
+    assert canonical_sign_off(bundled, SETTINGS).count('"none","b1"]') == 1

@@ -364,7 +364,7 @@ def test_only_the_split_verdicts_get_a_split() -> None:
         assert (split_method == "equal") == (code in SPLIT_GO_CODES) == gets_split(code)
         assert (split_method == "none") == (code not in SPLIT_GO_CODES)
     assert formulas.idea_formulas()[col.SPLIT_METHOD].startswith(
-        "IF(" + formulas.equals_any("$AB{r}", SPLIT_GO_CODES) + ","
+        "IF(" + formulas.equals_any(f"${L.IDEA_LETTER[col.VERDICT_CODE]}{{r}}", SPLIT_GO_CODES) + ","
     )
 
 
@@ -377,7 +377,12 @@ def test_a_new_split_method_record_reaches_every_reader(tmp_path) -> None:
     assert report["split"] == [name, 40000.0, 60000.0, -20000.0]
     assert report["scalar"] == {"Split method": name, "Transfer": 40000.0}
     assert report["vector"] == [[name, "equal"], [40000.0, 80000.0]]
-    assert f'IF($AC{{r}}="{name}",($T{{r}}-$U{{r}})/4,0)' in report["transfer_formula"]
+    letter = L.IDEA_LETTER
+    method, vs, vc = (letter[c] for c in (col.SPLIT_METHOD, col.SUPPLIER_VALUE, col.CUSTOMER_VALUE))
+    assert f'IF(${method}{{r}}="{name}",(${vs}{{r}}-${vc}{{r}})/4,0)' in report["transfer_formula"]
+    # ... and the bundle's transfer, over the bundle's values.
+    b_vs, b_vc = (letter[c] for c in (col.BUNDLE_SUPPLIER_VALUE, col.BUNDLE_CUSTOMER_VALUE))
+    assert f'IF(${method}{{r}}="{name}",(${b_vs}{{r}}-${b_vc}{{r}})/4,0)' in report["transfer_formula"]
     assert report["layout_choices"] == report["schema_choices"] == [*L.METHOD_CHOICES, name]
     assert [*L.METHOD_CHOICES, name] in report["template_lists"]
     assert report["udf_method_help"] == [

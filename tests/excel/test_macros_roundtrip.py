@@ -149,9 +149,8 @@ def test_a_workbook_of_no_shared_customer_is_refused(master: Path, tmp_path: Pat
     write_master(other, sample_settings(), _without(sample_tables(), "C-AUT"))
     only_aut = tmp_path / "aut.xlsx"
     tables = sample_tables()
-    for name in ("Customers", "Ideas", "Workshop"):
-        tables[name] = tables[name][tables[name][col.CUSTOMER_ID] == "C-AUT"]
-    tables["Tracking"] = tables["Tracking"].iloc[0:0]
+    for customer in set(tables["Customers"][col.CUSTOMER_ID]) - {"C-AUT"}:
+        tables = _without(tables, customer)  # every table, Actions, Waves, Reviews… too (issue 14)
     write_master(only_aut, sample_settings(), tables)
     outcome = macros.reconcile_passbooks_in(OpenpyxlBook(only_aut), other)
     assert not outcome.ok
@@ -174,7 +173,15 @@ def test_a_file_that_is_no_workbook_is_a_problem(master: Path, tmp_path: Path) -
 
 
 def _without(tables: dict[str, pd.DataFrame], customer: str) -> dict[str, pd.DataFrame]:
-    kept = {n: t[t[col.CUSTOMER_ID] != customer] for n, t in tables.items() if n != "Tracking"}
+    """The tables without ``customer``'s rows, and without any tracking. A table with no Customer ID
+    (Actions, issue 14) belongs to the customer of its idea: the rows of the customer's ideas go."""
+    ideas = tables["Ideas"]
+    gone = set(ideas.loc[ideas[col.CUSTOMER_ID] == customer, col.IDEA_ID])
+    kept = {
+        n: t[t[col.CUSTOMER_ID] != customer] if col.CUSTOMER_ID in t else t[~t[col.IDEA_ID].isin(gone)]
+        for n, t in tables.items()
+        if n != "Tracking"
+    }
     return {**kept, "Tracking": tables["Tracking"].iloc[0:0]}
 
 

@@ -17,7 +17,7 @@ from cvm_xl.excel.template import FILE_NAME, build_template, layout
 from cvm_xl.excel.template.builder import BUILT_BY, part_digests, vba_modules
 from cvm_xl.excel.vba.modules import CHECK_BUTTONS, MACROS, UDF_MODULE
 from cvm_xl.master.read import load_master
-from cvm_xl.master.schema import SETTINGS_TABLE, TABLES, Kind
+from cvm_xl.master.schema import RELATIONSHIP_TABLES, SETTINGS_TABLE, TABLES, Kind
 from cvm_xl.spreadsheet.validation import VALIDATED_LAST_ROW
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -131,7 +131,9 @@ def test_every_list_column_has_a_dropdown(book):
                 values = [c.value for c in _cells(book, names[source])]
                 assert tuple(values) == choices, column.name
         for source, target, target_column in table.references:
-            assert names[by_column[source].lstrip("=")] == f"{TABLES[target].table_name}[{target_column}]"
+            # an input table may point at a relationship table too (an action's Review ID, issue 14)
+            target_table = TABLES.get(target) or RELATIONSHIP_TABLES[target]
+            assert names[by_column[source].lstrip("=")] == f"{target_table.table_name}[{target_column}]"
 
 
 def _cells(book, reference: str):

@@ -20,7 +20,9 @@ from fault_fixtures import alive, children, kill, kill_points, names, needs_proc
 
 from cvm_xl.books.package import changed_since_generation
 from cvm_xl.cli import main
+from cvm_xl.core import actions as act
 from cvm_xl.core import columns as col
+from cvm_xl.core.reviews import REVIEW_ID
 from cvm_xl.generate import batch
 from cvm_xl.master.write import write_master
 from cvm_xl.sample import sample_settings, sample_tables
@@ -39,13 +41,19 @@ def _suffixed(frame: pd.DataFrame, columns: tuple[str, ...], suffix: str) -> pd.
 
 @pytest.fixture(scope="module")
 def big_master(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """The sample with every customer, idea, raw idea and tracking row copied under new IDs."""
+    """The sample with every customer, idea, raw idea, tracking row, action, wave, objective, review and
+    KPI reading copied under new IDs (an action's idea and review, a reading's customer, renamed alike)."""
     tables = sample_tables()
     ids = {
         "Customers": (col.CUSTOMER_ID, "Customer"),
         "Workshop": ("Raw ID", col.CUSTOMER_ID, "Mother idea ID"),
-        "Ideas": (col.IDEA_ID, col.CUSTOMER_ID),
+        "Ideas": (col.IDEA_ID, col.CUSTOMER_ID, col.BUNDLE),  # a bundle holds ideas of one customer
         "Tracking": (col.IDEA_ID,),
+        "Waves": (col.CUSTOMER_ID,),  # issue 14
+        "Actions": (act.ACTION_ID, col.IDEA_ID, act.REVIEW_ID),  # issue 14: no Customer ID, its idea's
+        "Objectives": (col.CUSTOMER_ID,),
+        "Reviews": (REVIEW_ID, col.CUSTOMER_ID),
+        "KPI readings": (col.CUSTOMER_ID,),  # a reading names its objective by text, kept per customer
     }
     copies = {
         name: pd.concat([frame, *(_suffixed(frame, ids[name], f"-{k}") for k in range(1, COPIES))],

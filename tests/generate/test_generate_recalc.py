@@ -25,6 +25,7 @@ from cvm_xl.core.evaluation import evaluate_ideas
 from cvm_xl.core.fingerprint import fingerprint
 from cvm_xl.core.passbook import balances, passbook_lines
 from cvm_xl.core.selection import select_for_sign_off
+from cvm_xl.core.true_up import settlements, true_ups, wave_months
 from cvm_xl.core.verdicts import BY_CODE, GO_CODES
 from cvm_xl.core.wave import wave_end, wave_plan
 from cvm_xl.generate.batch import generate_customer_books
@@ -108,6 +109,13 @@ def _visible(master) -> pd.DataFrame:
 def _customer_ideas(master, cid: str) -> pd.DataFrame:
     ev = _visible(master)
     return ev.loc[ev[col.CUSTOMER_ID] == cid]
+
+
+def _settled_lines(master, ideas: pd.DataFrame) -> pd.DataFrame:
+    """The passbook lines of ``ideas`` with the Settlement lines of their true-up ideas (issue 15),
+    from the core's true-up rule over the master's Tracking rows."""
+    found = true_ups(ideas, master.tracking, wave_months(master.customers), master.settings)
+    return passbook_lines(ideas, settlements(found))
 
 
 def _header_map(ws, row: int) -> dict[str, int]:
@@ -205,7 +213,9 @@ def test_passbook_sheet_matches_core(case, variant):
                 assert_cell(
                     ws.cell(r, c).value, line[k], f"{variant} {cid} Passbook {line[1]} {line[4]} col {c}"
                 )
-        b = balances(lines, master.settings.target_supplier_share)
+        b = balances(
+            _settled_lines(master, _customer_ideas(master, cid)), master.settings.target_supplier_share
+        )
         block = _labelled(ws, 10, 11)
         by_prefix = {label.split(" (")[0]: value for label, value in block.items()}
         assert_cell(by_prefix[f"{master.settings.supplier} balance"], b.supplier, f"{cid} Bs")
@@ -243,18 +253,29 @@ def test_sign_off_sheet_matches_core(case, variant):
     for cid, name in case["books"].items():
         ws = case["loaded"][(variant, name)]["Sign-off"]
         heads = _header_map(ws, 5)
-        selected = select_for_sign_off(_customer_ideas(master, cid), master.settings).ideas
+        selection = select_for_sign_off(_customer_ideas(master, cid), master.settings)
+        selected = selection.ideas
         assert ws["C3"].value == fingerprint(selected, master.settings)
-        for k, (_, idea) in enumerate(selected.iterrows()):
-            r = 6 + k
-            assert ws.cell(r, heads[col.IDEA_ID]).value == idea[col.IDEA_ID]
-            for head, source in fields.items():
-                assert_cell(
-                    ws.cell(r, heads[head]).value,
-                    idea[source],
-                    f"{variant} {cid} Sign-off {idea[col.IDEA_ID]} {head}",
-                )
-        total = 6 + master.settings.max_sign_off_ideas
+        r = 6
+        for rank in dict.fromkeys(selection.ranks):
+            unit = selected[[k == rank for k in selection.ranks]]
+            if len(unit) > 1:  # a bundle (issue 15): its own line adds up its members' lines below it
+                assert ws.cell(r, 1).value == rank and ws.cell(r, heads[col.IDEA_ID]).value is None
+                for head in ("Supplier value", "Customer value", "Net value", "Transfer"):
+                    figure = unit[fields[head]].sum()
+                    assert_cell(ws.cell(r, heads[head]).value, figure, f"{cid} bundle {head}")
+                r += 1
+            for _, idea in unit.iterrows():
+                assert ws.cell(r, heads[col.IDEA_ID]).value == idea[col.IDEA_ID]
+                for head, source in fields.items():
+                    assert_cell(
+                        ws.cell(r, heads[head]).value,
+                        idea[source],
+                        f"{variant} {cid} Sign-off {idea[col.IDEA_ID]} {head}",
+                    )
+                r += 1
+        total = next(row for row in range(6, ws.max_row + 1) if ws.cell(row, 2).value == "Total")
+        assert total >= 6 + master.settings.max_sign_off_ideas
         assert ws.cell(total, 2).value == "Total"
         for head in (
             "Supplier value",
@@ -278,7 +299,7 @@ def test_cover_figures_match_core(case, variant):
         ws = case["loaded"][(variant, name)]["Cover"]
         ideas = _customer_ideas(master, cid)
         go = ideas.loc[ideas[col.VERDICT_CODE].isin(GO_CODES)]
-        b = balances(passbook_lines(ideas), master.settings.target_supplier_share)
+        b = balances(_settled_lines(master, ideas), master.settings.target_supplier_share)
         figures = _labelled(ws, 5, 6)
         expected = {
             "Ideas in this workbook": len(ideas),
@@ -315,7 +336,7 @@ def test_consolidated_totals_match_core(case, variant):
     for cid in master.customers[col.CUSTOMER_ID]:
         mine = ideas.loc[ideas[col.CUSTOMER_ID] == cid]
         go = mine.loc[mine[col.VERDICT_CODE].isin(GO_CODES)]
-        b = balances(passbook_lines(mine), share)
+        b = balances(_settled_lines(master, mine), share)
         selected = select_for_sign_off(mine, settings).ideas
         expected = {
             "Ideas": len(mine),

@@ -10,6 +10,7 @@ import pytest
 from generate_fixtures import SETTINGS, build_master
 from python_calamine import CalamineWorkbook
 
+from cvm_xl.books import layout as L
 from cvm_xl.books.package import (
     CUSTOMER_ID_PROPERTY,
     FINGERPRINT_PROPERTY,
@@ -141,8 +142,8 @@ def test_names_properties_and_fingerprint(wb, book, master):
 
 def test_tables_cover_the_rows_and_other_readers_open_the_book(wb, book, master):
     n_ideas = int(((master.ideas[col.CUSTOMER_ID] == "KAPPA-7") & ~master.ideas[col.OUT_OF_BOUNDS]).sum())
-    assert wb["Ideas"].tables["IdeasTable"].ref == f"A3:AF{3 + n_ideas}"
-    assert wb["Tracking"].tables["TrackingTable"].ref == "A3:E5"
+    assert wb["Ideas"].tables["IdeasTable"].ref == f"A3:{L.IDEA_LETTER[L.IDEA_COLUMNS[-1].name]}{3 + n_ideas}"
+    assert wb["Tracking"].tables["TrackingTable"].ref == "A3:F5"  # Idea ID .. Note, Kind (issue 14)
     cal = CalamineWorkbook.from_path(str(book))
     rows = cal.get_sheet_by_name("Ideas").to_python()
     assert rows[3][0] == "KAP-101" and rows[2][0] == "Idea ID"

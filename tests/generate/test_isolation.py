@@ -2,7 +2,8 @@
 
 Every part of every generated workbook (sheets, hidden sheets, defined names, document properties,
 tables, chart) is unzipped and searched for the other customers' IDs, names, idea IDs and titles,
-raw workshop ideas and tracking notes, and for the out-of-bounds ideas and the raw ideas behind them;
+raw workshop ideas, tracking notes and actions, and for the out-of-bounds ideas and the raw ideas and
+actions behind them;
 and for the supplier's screening of the customer (SPEC §3.9), which only a customer whose
 ``Share screening`` is Yes sees.
 """
@@ -18,6 +19,7 @@ import pytest
 from generate_fixtures import CUSTOMERS, build_master
 
 from cvm_xl.core import columns as col
+from cvm_xl.core.actions import ACTION, ACTION_ID
 from cvm_xl.generate.batch import generate_customer_books
 from cvm_xl.readiness.screening import SCREENING_INPUTS, ScreeningThresholds, screening_lines
 
@@ -56,6 +58,10 @@ def _needles(master, customer_id: str) -> dict[str, str]:
     tracking = master.tracking.loc[master.tracking[col.IDEA_ID].isin(ideas[col.IDEA_ID])]
     for note in tracking["Note"].dropna():
         out[note] = "tracking note"
+    actions = master.actions.loc[master.actions[col.IDEA_ID].isin(ideas[col.IDEA_ID])]
+    for _, action in actions.iterrows():
+        out[action[ACTION_ID]] = "action ID"
+        out[action[ACTION]] = "action"
     return out
 
 
@@ -69,6 +75,10 @@ def _out_of_bounds_needles(master) -> dict[str, str]:
     for _, row in raw.iterrows():
         out[row["Raw ID"]] = "raw idea behind an out-of-bounds idea"
         out[row["Idea"]] = "raw idea behind an out-of-bounds idea"
+    actions = master.actions.loc[master.actions[col.IDEA_ID].isin(ideas[col.IDEA_ID])]
+    for _, action in actions.iterrows():
+        out[action[ACTION_ID]] = "action of an out-of-bounds idea"
+        out[action[ACTION]] = "action of an out-of-bounds idea"
     return out
 
 
@@ -85,6 +95,8 @@ def _found(parts: dict[str, str], needles: dict[str, str]) -> list[str]:
 def test_fixture_has_something_to_leak(generated):
     master, _ = generated
     assert master.ideas[col.OUT_OF_BOUNDS].sum() >= 2
+    out_of_bounds = master.ideas.loc[master.ideas[col.OUT_OF_BOUNDS].astype(bool), col.IDEA_ID]
+    assert master.actions[col.IDEA_ID].isin(out_of_bounds).sum() >= 2  # issue 14: actions never exported
     assert len(master.customers) >= 3
 
 

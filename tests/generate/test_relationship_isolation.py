@@ -17,7 +17,9 @@ from relationship_fixtures import (
     M,
     Z,
     customer_book,
+    journey_tables,
     relationship_master,
+    relationship_tables,
 )
 
 from cvm_xl.generate import customer_workbook_bytes
@@ -34,12 +36,14 @@ TEXT_COLUMNS = {
     rt.EXITS_SHEET: (rt.TRIGGER, rt.ACTION),
     rt.ISSUES_SHEET: (rt.ISSUE, rt.RESOLUTION),
     rt.TOPICS_SHEET: (rt.TOPIC,),
+    rt.REVIEWS_SHEET: ("Attendees", "Decisions"),  # issue 14: the reviews held, the KPI readings
+    rt.KPI_SHEET: (rt.OBJECTIVE,),
 }
 
 
 @pytest.fixture(scope="module")
 def master():
-    return relationship_master()
+    return relationship_master({**relationship_tables(), **journey_tables()})
 
 
 @pytest.fixture(scope="module")
@@ -90,6 +94,13 @@ def test_no_out_of_bounds_row_and_no_topic(master, books):
     needles = _texts(master, _out_of_bounds) | {SECRET}
     for cid, parts in books.items():
         assert _hits(parts, needles) == [], cid
+
+
+def test_no_reading_of_an_out_of_bounds_objective(books):
+    """Issue 14: the KPIs sheet charts only the customer's objectives in bounds; a reading of an
+    out-of-bounds objective (987654.25, Kappa's) is in no part, while Kappa's own readings are."""
+    assert _hits(books[K], {"987654.25"}) == []
+    assert _hits(books[K], {"36.5"}) and not _hits(books[Z], {"36.5"})
 
 
 def test_the_search_finds_each_customers_own_rows(master, books):

@@ -223,7 +223,8 @@ def test_running_it_again_replaces_the_sheet_and_dry_run_writes_nothing(master_c
     assert main(["wave", str(master_copy), "--customer", "C-WHL"]) == 0
     assert main(["wave", str(master_copy), "--customer", "C-APP"]) == 0
     wb = openpyxl.load_workbook(master_copy)
-    assert [s for s in wb.sheetnames if s.lower().startswith("wave")] == ["Wave plan"]
+    # the sheet is replaced, not added again (the Waves sheet is the master's table of waves, issue 14)
+    assert [s for s in wb.sheetnames if s.lower().startswith("wave plan")] == ["Wave plan"]
     ids = {wb["Wave plan"].cell(r, 1).value for r in range(6, wb["Wave plan"].max_row + 1)} - {None}
     assert ids == {"C-AUT", "C-WHL", "C-APP", "C-FUR"}  # --customer only limits what is printed
     assert len(list(master_copy.parent.glob("master.backup-*.xlsx"))) == 2

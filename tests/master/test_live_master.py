@@ -56,7 +56,7 @@ def assert_equals_core(path: Path, values: dict[str, list[list[object]]], label:
             got = rows[row - 1][header[name]] if header[name] < len(rows[row - 1]) else None
             assert_cell(got, evaluated.at[row, name], f"{label} Ideas row {row} {name}")
             compared += 1
-    assert compared == 13 * len(evaluated) > 0
+    assert compared == len(col.IDEA_COMPUTED) * len(evaluated) > 0
     return compared
 
 
@@ -122,7 +122,7 @@ def resort_settings_with_a_typed_rate(settings) -> None:
 def test_a_written_master_is_live_and_its_results_are_cvm_xls(master: Path, libreoffice, tmp_path) -> None:
     assert_live(master, libreoffice, tmp_path)
     formulas = formulas_of(master)
-    assert len(formulas) == 13 * len(cvm_xl.load_master(master).ideas)
+    assert len(formulas) == len(col.IDEA_COMPUTED) * len(cvm_xl.load_master(master).ideas)
     used = set().union(*(functions_used(f) for f in formulas.values()))
     assert used <= ALLOWED_FUNCTIONS, used - ALLOWED_FUNCTIONS
     # The readiness tables too: Rating and Risk level as formulas with their results.
@@ -207,7 +207,7 @@ def test_a_refresh_brings_back_deleted_columns_and_replaces_stale_values(
     ws = wb["Ideas"]
     header = _header(ws)
     first = header[col.SUPPLIER_VALUE]
-    ws.delete_cols(first, 13)
+    ws.delete_cols(first, len(col.IDEA_COMPUTED))
     table = ws.tables["tblIdeas"]
     table.ref = table.ref.replace(
         table.ref.split(":")[1].rstrip("0123456789"), openpyxl.utils.get_column_letter(first - 1)

@@ -181,6 +181,7 @@ def test_numeric_ids_read_as_the_text_the_user_sees(tmp_path):
     for row in (1, 2):
         set_value(sheets, "Ideas", row, col.CUSTOMER_ID, "1001")
         set_value(sheets, "Workshop", row, col.CUSTOMER_ID, 1001)
+    set_value(sheets, "Waves", 1, col.CUSTOMER_ID, 1001)  # issue 14: C01's wave 2
     master = load_master(write_sheets(tmp_path / "m.xlsx", sheets))
     assert master.customers.at[2, col.CUSTOMER_ID] == "1001"
     assert master.ideas[col.CUSTOMER_ID].tolist() == ["1001", "1001", "C02"]

@@ -65,7 +65,7 @@ def test_problems_made_elsewhere_still_need_no_code():
 
 def test_every_table_of_the_master_is_one_table_description():
     assert list(ALL_TABLES) == [
-        "Settings", "Customers", "Workshop", "Ideas", "Tracking", *rt.SHEETS,
+        "Settings", "Customers", "Workshop", "Ideas", "Tracking", "Actions", "Waves", *rt.SHEETS,
     ]  # fmt: skip
     assert all(isinstance(t, Table) for t in ALL_TABLES.values())
     assert ALL_TABLES["Settings"] is SETTINGS and SETTINGS.required == ("Setting", "Value")

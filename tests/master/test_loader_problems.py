@@ -6,6 +6,7 @@ import datetime as dt
 
 import pytest
 from loader_fixtures import D, Text, good_sheets, set_value, write_sheets
+from openpyxl.utils import get_column_letter
 
 from cvm_xl.core import columns as col
 from cvm_xl.core.problems import Code, Problem, WorkbookError
@@ -50,7 +51,8 @@ def test_missing_ideas_sheet_suggests_the_sheet_meant(tmp_path):
     p = at(problems, "Ideas")
     assert (p.row, p.column, p.severity) == (None, None, "error")
     assert p.message == (
-        "The workbook has no Ideas sheet (its sheets: Settings, Customers, Workshop, Tracking, Idea list)."
+        "The workbook has no Ideas sheet (its sheets: Settings, Customers, Workshop, Tracking, Actions, "
+        "Waves, Idea list)."
     )
     assert p.fix == (
         "If the sheet 'Idea list' holds them, rename it to Ideas. "
@@ -89,9 +91,12 @@ def test_repeated_column(tmp_path):
     sheets = good_sheets()
     for row in sheets["Tracking"]:
         row.append(row[2])
-    p = at(problems_of(tmp_path, sheets), "Tracking!F1")
-    assert (
-        p.message == "The column 'Supplier realised' appears twice (columns C and F); only the first is read."
+    first = get_column_letter(col.TRACKING_COLUMNS.index("Supplier realised") + 1)
+    second = get_column_letter(len(col.TRACKING_COLUMNS) + 1)  # the repeat, right after the inputs
+    p = at(problems_of(tmp_path, sheets), f"Tracking!{second}1")
+    assert p.message == (
+        f"The column 'Supplier realised' appears twice (columns {first} and {second}); "
+        "only the first is read."
     )
     assert p.fix == "Delete or rename one of the two columns."
 

@@ -10,10 +10,12 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from openpyxl import load_workbook
+from openpyxl.utils import get_column_letter
 
 from cvm_xl.core import columns as col
 from cvm_xl.core.evaluation import evaluate_ideas
-from cvm_xl.core.settings import Settings
+from cvm_xl.core.settings import ALL_SETTING_LABELS, Settings
+from cvm_xl.core.tracking import TRACKING_KIND, TRACKING_KINDS
 from cvm_xl.master.read import load_master
 from cvm_xl.master.write import write_master
 from cvm_xl.spreadsheet.validation import VALIDATED_LAST_ROW
@@ -59,8 +61,8 @@ def sample_tables() -> dict[str, pd.DataFrame]:
     workshop = typed(
         col.WORKSHOP_COLUMNS,
         [
-            ["R-1", "C01", "+fewer sizes", "Piet", "Customer", "Buying", "Order", "I-01"],
-            ["R-2", "1002", "@wider coils", None, "Joint", None, None, None],
+            ["R-1", "C01", "+fewer sizes", "Piet", "Customer", "Buying", "Order", "I-01", 1.0],
+            ["R-2", "1002", "@wider coils", None, "Joint", None, None, None, NAN],
         ],
     )
     ideas = typed(
@@ -68,17 +70,25 @@ def sample_tables() -> dict[str, pd.DataFrame]:
         [
             ["I-01", "C01", '=HYPERLINK("http://x","SKU cut")', "-250 SKUs", "Operational", 56000.0, -1500.5,
              30000.0, NAN, True, False, False, "proportional", 0.6, "Joint", "Dieter", D(2025, 3, 3),
-             D(2025, 8, 29), "Signed off", False],
+             D(2025, 8, 29), "Signed off", False, "B-1", True, 1.0, None, 4.0],
             ["I-02", "1002", "Wider coils", None, "Hygiene", 100000.0, NAN, -20000.0, NAN, True, False, True,
-             None, NAN, "Customer", "Omar", D(2025, 3, 17), D(2025, 5, 30), "Evaluated", True],
+             None, NAN, "Customer", "Omar", D(2025, 3, 17), D(2025, 5, 30), "Evaluated", True, None, False,
+             NAN, D(2025, 9, 1), NAN],
             ["I-03", "C01", "Forecasting", "2025-01-01", None, NAN, NAN, NAN, NAN, False, True, False, None,
-             NAN, None, None, None, None, None, False],
+             NAN, None, None, None, None, None, False, None, False, NAN, None, 1.0],
+            # I-01's bundle partner (its ID in another case): quantified, signed off, shared alike.
+            ["I-04", "C01", "Slitting plan", None, "Operational", 12000.0, NAN, 8000.0, NAN, True, False,
+             False, "proportional", 0.6, "Joint", "Dieter", D(2025, 3, 3), D(2025, 8, 29), "Signed off",
+             False, "b-1", True, NAN, None, NAN],
         ],
-        extra={"Notes": ["call back", None, 42.0]},
+        extra={"Notes": ["call back", None, 42.0, None]},
     )  # fmt: skip
     tracking = typed(
         col.TRACKING_COLUMNS,
-        [["I-01", D(2025, 4, 1), 4000.0, 2500.0, "first"], ["I-01", D(2025, 5, 1), NAN, -12.25, None]],
+        [
+            ["I-01", D(2025, 4, 1), 4000.0, 2500.0, "first", "Recurring"],
+            ["I-01", D(2025, 5, 1), NAN, -12.25, None, "One-time"],
+        ],
     )
     return {"Customers": customers, "Workshop": workshop, "Ideas": ideas, "Tracking": tracking}
 
@@ -155,18 +165,26 @@ def written(tmp_path):
 
 
 def test_sheets_tables_and_frozen_headers(written):
-    wb, _ = written
+    wb, tables = written
     assert wb.sheetnames == [
-        "Settings", "Customers", "Workshop", "Ideas", "Tracking", "Life cycle", "Maturity", "Objectives",
-        "Risks", "Exit triggers", "Issue log", "Out of bounds topics", "Lists",
+        "Settings", "Customers", "Workshop", "Ideas", "Tracking", "Actions", "Waves", "Life cycle",
+        "Maturity", "Objectives", "Risks", "Exit triggers", "Issue log", "Out of bounds topics", "Reviews",
+        "KPI readings", "Lists",
     ]  # fmt: skip
     assert wb["Lists"].sheet_state == "hidden"
+
+    def ref(headers: tuple[str, ...], records: int) -> str:
+        """The table's range: its headers across, its records down (the layout of core.columns)."""
+        return f"A1:{get_column_letter(len(headers))}{records + 1}"
+
+    ideas = (*col.IDEA_INPUTS, "Notes", *col.IDEA_COMPUTED)
+    meaning = ("Setting", "Value", "Meaning")
     expected = {
-        "Settings": ("tblSettings", "A1:C16", ("Setting", "Value", "Meaning")),  # 15 settings
-        "Customers": ("tblCustomers", "A1:O3", col.CUSTOMER_COLUMNS),
-        "Workshop": ("tblWorkshop", "A1:H3", col.WORKSHOP_COLUMNS),
-        "Ideas": ("tblIdeas", "A1:AH4", (*col.IDEA_INPUTS, "Notes", *col.IDEA_COMPUTED)),
-        "Tracking": ("tblTracking", "A1:E3", col.TRACKING_COLUMNS),
+        "Settings": ("tblSettings", ref(meaning, len(ALL_SETTING_LABELS)), meaning),  # one row a setting
+        "Customers": ("tblCustomers", ref(col.CUSTOMER_COLUMNS, 2), col.CUSTOMER_COLUMNS),
+        "Workshop": ("tblWorkshop", ref(col.WORKSHOP_COLUMNS, 2), col.WORKSHOP_COLUMNS),
+        "Ideas": ("tblIdeas", ref(ideas, len(tables["Ideas"])), ideas),
+        "Tracking": ("tblTracking", ref(col.TRACKING_COLUMNS, 2), col.TRACKING_COLUMNS),
     }
     for sheet, (name, ref, headers) in expected.items():
         ws = wb[sheet]
@@ -196,14 +214,26 @@ def test_dropdowns_for_every_list_column(written):
             out[column] = (dv.type, dv.formula1, str(dv.sqref))
         return out
 
+    def letters(columns: tuple[str, ...], *names: str) -> list[str]:
+        """The columns ``names`` by letter, in the table's layout (core.columns)."""
+        return sorted(get_column_letter(columns.index(name) + 1) for name in names)
+
     ideas = dropdowns("Ideas")
-    assert sorted(ideas) == ["E", "J", "K", "L", "M", "O", "S", "T"]
+    assert sorted(ideas) == letters(
+        col.IDEA_INPUTS, col.CATEGORY, col.QUANTIFIED, col.GOOD_FAITH, col.ONE_OFF, col.SHARING_METHOD,
+        col.OWNER_FIRM, col.STATUS, col.OUT_OF_BOUNDS, col.TRUE_UP, col.FEASIBILITY,
+    )  # fmt: skip
     # the list's range without a leading '=': Gnumeric reads it so, Excel either way (issue 12)
-    assert ideas["S"] == ("list", "Lists!$A$2:$A$8", f"S2:S{VALIDATED_LAST_ROW}")
-    assert ideas["J"][1] == "Lists!$F$2:$F$3"
-    assert sorted(dropdowns("Workshop")) == ["E"]
+    [status] = letters(col.IDEA_INPUTS, col.STATUS)
+    assert ideas[status] == ("list", "Lists!$A$2:$A$8", f"{status}2:{status}{VALIDATED_LAST_ROW}")
+    assert ideas[letters(col.IDEA_INPUTS, col.QUANTIFIED)[0]][1] == "Lists!$F$2:$F$3"
+    assert sorted(dropdowns("Workshop")) == letters(col.WORKSHOP_COLUMNS, "Firm")
     assert sorted(dropdowns("Customers")) == ["M", "O"]  # Excellence phase, Share screening
-    assert dropdowns("Tracking") == {}
+    # Tracking's Kind (issue 14): its own list, not the Reviews table's Kind of the same name
+    [kind] = letters(col.TRACKING_COLUMNS, TRACKING_KIND)
+    assert sorted(dropdowns("Tracking")) == [kind]
+    kind_list = dropdowns("Tracking")[kind][1].split("!")[1].replace("$", "")
+    assert tuple(c.value for (c,) in lists[kind_list]) == TRACKING_KINDS
 
 
 def test_formats_values_and_computed_columns(written, tmp_path):

@@ -38,6 +38,7 @@ def found(problems: list[Problem]) -> list[tuple]:
 def test_every_table_has_its_own_sheet_and_a_customer_id() -> None:
     assert tables.SHEETS == tuple(RELATIONSHIP_TABLES) == (
         "Life cycle", "Maturity", "Objectives", "Risks", "Exit triggers", "Issue log", "Out of bounds topics",
+        "Reviews", "KPI readings",
     )  # fmt: skip
     for sheet, spec in RELATIONSHIP_TABLES.items():
         layout = tables.TABLES[sheet]  # the readiness rules' column order is the schema's

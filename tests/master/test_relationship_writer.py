@@ -62,7 +62,9 @@ def test_round_trip_through_load_master(written, master):
 
 def test_sheets_tables_dropdowns_and_notes(written):
     wb = openpyxl.load_workbook(written)
-    assert wb.sheetnames == ["Settings", "Customers", "Workshop", "Ideas", "Tracking", *rt.TABLES, "Lists"]
+    assert wb.sheetnames == [
+        "Settings", "Customers", "Workshop", "Ideas", "Tracking", "Actions", "Waves", *rt.TABLES, "Lists",
+    ]  # fmt: skip
     lists = wb["Lists"]
     by_name = {
         c.value: [

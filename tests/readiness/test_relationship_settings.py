@@ -7,6 +7,8 @@ import pytest
 
 from cvm_xl.core.settings import (
     ALL_SETTING_LABELS,
+    BALANCE_LABELS,
+    PIPELINE_LABELS,
     SCREENING_LABELS,
     SETTING_LABELS,
     WORKSHOP_LABELS,
@@ -24,7 +26,9 @@ def test_defaults_are_the_papers_prerequisites():
     assert (s.screening_max_quartile, s.screening_min_phase) == (1, "III")
     assert (s.screening_min_culture, s.screening_min_co_destiny) == (3.0, 3.0)
     assert ScreeningThresholds.of(s) == ScreeningThresholds()
-    assert list(ALL_SETTING_LABELS) == [*SETTING_LABELS, *SCREENING_LABELS, *WORKSHOP_LABELS]
+    assert list(ALL_SETTING_LABELS) == [
+        *SETTING_LABELS, *SCREENING_LABELS, *WORKSHOP_LABELS, *BALANCE_LABELS, *PIPELINE_LABELS,
+    ]  # fmt: skip
     assert list(SCREENING_LABELS) == [
         "Screening max quartile",
         "Screening min phase",

@@ -13,10 +13,13 @@ import pytest
 
 from cvm_xl import evaluate_ideas, passbook_lines, price_premium
 from cvm_xl.core import columns as col
+from cvm_xl.core.actions import ACTION_COLUMNS, DONE, DUE
 from cvm_xl.core.passbook import balances_by_customer
 from cvm_xl.core.values import CELLS
 from cvm_xl.core.verdicts import GO_CODES, VERDICTS
-from cvm_xl.sample import TABLES, sample_settings, sample_tables
+from cvm_xl.core.waves import KICK_OFF, WAVE_COLUMNS
+from cvm_xl.readiness import tables as rt
+from cvm_xl.sample import RELATIONSHIP_TABLES, TABLES, sample_settings, sample_tables
 
 LABELLED = Path(__file__).parents[1] / "data" / "workshop_labelled.csv"
 LAST_REPORTED_MONTH = dt.date(2026, 10, 1)
@@ -68,8 +71,14 @@ def test_tables_have_the_master_columns_in_order_and_a_range_index(tables):
         "Workshop": col.WORKSHOP_COLUMNS,
         "Ideas": col.IDEA_INPUTS,
         "Tracking": col.TRACKING_COLUMNS,
+        "Actions": ACTION_COLUMNS,
+        "Waves": WAVE_COLUMNS,  # issue 14: waves 2…n
+        # issue 14: the relationship tables the sample fills in, with their columns (readiness.tables)
+        "Objectives": rt.OBJECTIVES.columns,
+        "Reviews": rt.REVIEWS.columns,
+        "KPI readings": rt.KPI_READINGS.columns,
     }
-    assert tuple(tables) == TABLES == tuple(expected)
+    assert tuple(tables) == (*TABLES, *RELATIONSHIP_TABLES) == tuple(expected)
     for name, columns in expected.items():
         df = tables[name]
         assert tuple(df.columns) == columns, name
@@ -82,13 +91,21 @@ NUMBER_COLUMNS = {
         "Annual volume", "Unit price", "Value guarantee",
         "Industry quartile", "Long-term culture", "Co-destiny",
     ),
-    "Ideas": (*col.VALUE_INPUTS, col.SUPPLIER_SHARE),
+    "Ideas": (*col.VALUE_INPUTS, col.SUPPLIER_SHARE, col.WAVE, col.FEASIBILITY),
+    "Workshop": (col.WAVE,),
+    "Waves": (col.WAVE,),
     "Tracking": ("Supplier realised", "Customer realised"),
+    "Objectives": ("Baseline",),
+    "KPI readings": ("Value",),
 }  # fmt: skip
-DATE_COLUMNS = {"Customers": ("Wave start",), "Ideas": (col.START, col.END), "Tracking": ("Month",)}
+DATE_COLUMNS = {
+    "Customers": ("Wave start",), "Ideas": (col.START, col.END, col.EMULATED), "Tracking": ("Month",),
+    "Actions": (DUE, DONE), "Reviews": ("Date",), "KPI readings": ("Month",), "Waves": (KICK_OFF,),
+}  # fmt: skip
 BOOL_COLUMNS = {
     "Customers": (col.SHARE_SCREENING,),
-    "Ideas": (col.QUANTIFIED, col.GOOD_FAITH, col.ONE_OFF, col.OUT_OF_BOUNDS),
+    "Objectives": (rt.AGREED, rt.OUT_OF_BOUNDS),
+    "Ideas": (col.QUANTIFIED, col.GOOD_FAITH, col.ONE_OFF, col.OUT_OF_BOUNDS, col.TRUE_UP),
 }
 
 
@@ -247,7 +264,7 @@ def test_every_verdict_status_and_cell_occurs(evaluated):
 
 def test_the_automotive_customer_alone_shows_every_verdict_and_status(evaluated):
     aut = evaluated[evaluated[col.CUSTOMER_ID] == "C-AUT"]
-    assert 14 <= len(aut) <= 18
+    assert 14 <= len(aut) <= 21  # 17 of wave 1, 3 of wave 2 (issue 14)
     assert set(aut[col.VERDICT_CODE]) == {v.code for v in VERDICTS}
     assert set(aut[col.STATUS]) == set(col.STATUSES)
     for cid, ideas in evaluated.groupby(col.CUSTOMER_ID):

@@ -136,6 +136,9 @@ def _validation(
     elif column.kind is Kind.YES_NO:
         rule = {"validate": "list", "source": "=" + list_names[layout.YES_NO]}
         rule |= xlsxwriter_options(yes_no_message(), column.name)
+    elif column.kind is Kind.SCORE and column.scale in list_names:  # an idea's Feasibility 1..5 (issue 14)
+        rule = {"validate": "list", "source": "=" + list_names[column.scale]}
+        rule |= xlsxwriter_options(list_message(column.scale), column.name)
     elif column.kind is Kind.NUMBER and (column.low is not None or column.high is not None):
         kind = "integer" if column.whole else "decimal"
         if column.low is not None and column.high is not None:
@@ -416,7 +419,9 @@ def _reference_names(wb: Workbook) -> None:
             name = reference_name(target_table, target_column)
             if name not in seen:
                 seen.add(name)
-                wb.define_name(name, f"={TABLES[target_table].table_name}[{target_column}]")
+                # a reference may point at a relationship table too (an action's Review ID: issue 14)
+                target = TABLES.get(target_table) or RELATIONSHIP_TABLES[target_table]
+                wb.define_name(name, f"={target.table_name}[{target_column}]")
 
 
 def _conf_sheet(wb: Workbook, f: Formats) -> None:
@@ -511,6 +516,8 @@ START_STEPS = (
     ("Workshop", "The raw ideas of the idea workshop."),
     ("Ideas", "The mother ideas: each firm's annual and one-time value."),
     ("Tracking", "Realised values per idea and month after sign-off."),
+    ("Actions", "The implementation steps of each idea: owner, Due and Done dates."),
+    ("Waves", "Each customer's waves 2, 3 ... with their kick-off (wave 1 is its Wave start)."),
     (
         rt.LIFECYCLE_SHEET,
         "Relationship readiness (optional): the BS 11000 checklist per customer, then "

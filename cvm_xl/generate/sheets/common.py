@@ -9,7 +9,7 @@ from dataclasses import dataclass, field
 from typing import Any, Generic, TypeVar, cast
 from xml.sax.saxutils import escape as xml_escape
 
-from openpyxl.chart import BarChart, LineChart
+from openpyxl.chart import BarChart, LineChart, ScatterChart
 from openpyxl.worksheet.header_footer import HeaderFooterItem
 from openpyxl.worksheet.worksheet import Worksheet
 
@@ -192,7 +192,7 @@ def odd_header(ws: Worksheet) -> HeaderFooterItem:
     return header
 
 
-def chart_size(chart: BarChart | LineChart, width: float, height: float) -> None:
+def chart_size(chart: BarChart | LineChart | ScatterChart, width: float, height: float) -> None:
     """A chart's size in cm. openpyxl takes any number (it scales it to EMU), while the stubs type
     the width as an int: the one place that says so."""
     chart.width = cast(int, width)

@@ -38,6 +38,12 @@ SUMMARY, BY_CELL, BY_VERDICT, BY_CATEGORY, BY_STATUS, DETAIL = (
 DETAIL_TABLE = "DetailTable"
 GO, SIGN_OFF_RANK, IN_PASSBOOK = "Go", "Sign-off rank", "In passbook"
 PASSBOOK_SUPPLIER, PASSBOOK_CUSTOMER = "Passbook supplier", "Passbook customer"
+# The true-up on realised value of an idea marked True-up = Yes (``core.true_up``), to date: blank
+# for every other idea. Its settlement is in the idea's Passbook columns too.
+TRUE_UP_PLANNED, TRUE_UP_REALISED, TRUE_UP_SETTLEMENT = (
+    "Planned transfer to date", "Realised transfer to date", "Settlement to date",
+)  # fmt: skip
+TRUE_UP_FIGURES = (TRUE_UP_PLANNED, TRUE_UP_REALISED, TRUE_UP_SETTLEMENT)
 FIRST = 5  # first customer row of every summary sheet (header on row 4)
 VERDICT_ORDER = (
     "GO_PRIORITY",
@@ -70,6 +76,7 @@ DETAIL_COLUMNS: tuple[L.Column, ...] = (
     L.Column(IN_PASSBOOK, 10, "fixed.center"),
     L.Column(PASSBOOK_SUPPLIER, 13, "fixed.money"),
     L.Column(PASSBOOK_CUSTOMER, 13, "fixed.money"),
+    *(L.Column(name, 13, "fixed.money") for name in TRUE_UP_FIGURES),
 )
 DETAIL_LETTER = {c.name: letter(i) for i, c in enumerate(DETAIL_COLUMNS, start=1)}
 DETAIL_WRAPPED = tuple(c for c in DETAIL_COLUMNS if c.style.endswith(".wrap"))  # Title, Description
@@ -217,7 +224,13 @@ def _summary_figures(target_share: float) -> list[_Figure]:
             lambda crit, r: f"{bs}{r}-{share}*{total}{r}",
             derived=lambda v: v[9] - target_share * v[11],
         ),
+        *(_total(name, f"True-up: {name[0].lower()}{name[1:]}") for name in TRUE_UP_FIGURES),
     ]
+
+
+def _total(name: str, head: str) -> _Figure:
+    """A Detail column added up over the customer's ideas (blank counts as nothing)."""
+    return _Figure(head, lambda crit, r: _sumifs(name, crit), lambda rows: _nan_sum(rows[name]))
 
 
 def _breakdown(key: str, values: Sequence[str], headers: Sequence[str], rest: str | None) -> list[_Figure]:

@@ -63,6 +63,7 @@ GUIDE = (
         "Wave plan",
         "The 12-week wave from kick-off to sign-off, then the monthly reports and quarterly reviews.",
     ),
+    ("Actions", "The implementation steps of each idea: type the day each is done; overdue ones show red."),
     (L.TRACKING, "Realised values per idea and month."),
     (
         "Monthly report",
@@ -166,7 +167,7 @@ def _figures(sd: SheetData, data: CustomerData, ctx: RenderContext) -> None:
         return math.fsum(v for v in (ideas[name][i] for i in go) if v == v)
 
     b = data.balances
-    last = L.SIGN_OFF_FIRST_ROW + ctx.sign_off.max_ideas - 1
+    last = ctx.sign_off.last_idea_row
     sign_off_ids = f"{L.sheet_ref(L.SIGN_OFF)}!$B${L.SIGN_OFF_FIRST_ROW}:$B${last}"
     passbook = L.sheet_ref(L.PASSBOOK)
     v = L.BALANCE_VALUE_COL

@@ -1,4 +1,5 @@
-"""Ideas sheet: the customer's mother ideas, inputs editable, the 13 computed columns as formulas."""
+"""Ideas sheet: the customer's mother ideas, inputs editable, every computed column as a formula
+(bundles included: a member reads its bundle's rows of the sheet, ``formulas.ideas``)."""
 
 from __future__ import annotations
 
@@ -8,6 +9,7 @@ from openpyxl.worksheet.worksheet import Worksheet
 
 from cvm_xl.books import layout as L
 from cvm_xl.core import columns as col
+from cvm_xl.core.ranking import FEASIBILITY_SCALE
 from cvm_xl.generate.formulas import idea_formulas
 from cvm_xl.generate.model import CustomerData
 from cvm_xl.generate.sheetdata import SheetData
@@ -57,6 +59,7 @@ def setup(ws: Worksheet, ctx: RenderContext) -> None:
     )
     validation(ws, letter[col.OWNER_FIRM], choice(col.OWNER_FIRMS))
     validation(ws, letter[col.STATUS], choice(col.STATUSES))
+    validation(ws, letter[col.FEASIBILITY], choice([str(v) for v in FEASIBILITY_SCALE]))  # issue 14
     share = "Supplier share is a fraction between 0 and 1: 40% or 0.4."
     validation(ws, letter[col.SUPPLIER_SHARE], number_range("decimal", "0", "1", share))
     for name in (col.START, col.END):
@@ -74,7 +77,7 @@ def setup(ws: Worksheet, ctx: RenderContext) -> None:
         )
         ws.conditional_formatting.add(target, rule)
     protect(ws)
-    # 32 columns do not fit one page: three pages wide, ID to title repeated on each.
+    # The columns do not fit one page: three pages wide, ID to title repeated on each.
     page_setup(ws, title_rows=f"{L.HEADER_ROW}:{L.HEADER_ROW}", title_cols="A:C", fit_width=3)
 
 

@@ -14,6 +14,7 @@ from openpyxl.worksheet.worksheet import Worksheet
 
 from cvm_xl.books import layout as L
 from cvm_xl.core import columns as col
+from cvm_xl.core.tracking import ONE_TIME, TRACKING_KIND, TRACKING_KINDS
 from cvm_xl.generate.model import CustomerData
 from cvm_xl.generate.sheetdata import SheetData
 from cvm_xl.generate.sheets.common import RenderContext, SheetBuilder, page_setup
@@ -27,6 +28,7 @@ from cvm_xl.generate.sheets.table_sheet import (
     validation,
     write_rows,
 )
+from cvm_xl.spreadsheet.xmltext import letter
 
 TRACKING_TABLE = "TrackingTable"
 WORKSHOP_TABLE = "WorkshopTable"
@@ -60,6 +62,9 @@ def setup_tracking(ws: Worksheet, ctx: RenderContext) -> None:
     month = DataValidation(type="date", operator="greaterThan", formula1="1", allow_blank=True)
     month.error, month.showErrorMessage = "Enter the month as a date, e.g. 2026-04-01.", True
     validation(ws, "B", month)
+    # Issue 14: One-time marks the customer's own investment (kept apart in the value contract).
+    kinds = choice(TRACKING_KINDS, f"Blank means Recurring; {ONE_TIME} for the customer's own investment")
+    validation(ws, letter(1 + [c.name for c in L.TRACKING_COLUMNS_LAYOUT].index(TRACKING_KIND)), kinds)
     page_setup(ws, title_rows=f"{L.HEADER_ROW}:{L.HEADER_ROW}")
 
 
@@ -72,7 +77,8 @@ def render_tracking(data: CustomerData, ctx: RenderContext) -> SheetData:
         1,
         "note",
         "Realised values per idea and month, in currency units. Add a row per idea and month, in any "
-        "order; the table grows as you type below it, and the Passbook and the Monthly report count it.",
+        "order; the table grows as you type below it, and the Passbook and the Monthly report count it. "
+        f"{TRACKING_KIND}: {ONE_TIME} for the customer's own one-time investment (blank: recurring).",
     )
     header(sd, L.TRACKING_COLUMNS_LAYOUT, height=20)
     n = len(data.tracking[col.IDEA_ID])

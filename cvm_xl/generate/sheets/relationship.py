@@ -5,7 +5,9 @@ it with this customer: Customers column ``Share screening``; it is the supplier'
 assessment and otherwise stays out of the workbook), the completion of each of
 the eight BS 11000 stages, the maturity assessment with its verdict and the 5x5 heat map of the
 joint risks. Below: the objectives (mine, yours, ours), the joint risk register, the exit-strategy
-triggers, the issue log and last the full life-cycle checklist. Ticking a checklist item, rating
+triggers, the issue log, the management reviews held with their decisions (issue 14: the master's
+Reviews rows dated on or before the as-of date, ``core.reviews.is_held``) and last the full
+life-cycle checklist. Ticking a checklist item, rating
 maturity or scoring a risk updates the scores, the verdict, the ratings and the heat map: they are
 plain formulas (COUNTIFS, IF) with the core's figures as cached values. Screening, exit reviews and
 issue ages are the core's values as of the generation date.
@@ -35,6 +37,7 @@ from openpyxl.worksheet.datavalidation import DataValidation
 from openpyxl.worksheet.worksheet import Worksheet
 
 from cvm_xl.books.package import Deflated
+from cvm_xl.core.reviews import ATTENDEES, DECISIONS, REVIEW_DATE, REVIEW_ID, REVIEW_KIND
 from cvm_xl.generate import styles as st
 from cvm_xl.generate.model import CustomerData
 from cvm_xl.generate.relationship_data import CustomerRelationship, empty_relationship
@@ -138,8 +141,14 @@ ISSUES = Register(
     },
     spare=0,
 )  # fmt: skip
+REVIEWS = Register(
+    ISSUES.bottom + 1,
+    40,
+    {REVIEW_ID: "A", DECISIONS: "B", REVIEW_DATE: "C", REVIEW_KIND: "D", ATTENDEES: "I"},
+    spare=0,
+)
 CHECKLIST = Register(
-    ISSUES.bottom + 1, 400, {rt.STAGE: "A", rt.ITEM: "B", rt.DONE: "C", rt.NOTE: "D"}, spare=0
+    REVIEWS.bottom + 1, 400, {rt.STAGE: "A", rt.ITEM: "B", rt.DONE: "C", rt.NOTE: "D"}, spare=0
 )
 
 # Colours, lowest level (best rating) first: Low..Critical and A..D.
@@ -308,6 +317,7 @@ def render(data: CustomerData, ctx: RenderContext) -> SheetData:
     _risks(sd, rel, ctx)
     _exits(sd, rel, ctx)
     _issues(sd, rel, ctx)
+    _reviews(sd, rel, ctx)
     _checklist(sd, rel, ctx)
     return sd
 
@@ -564,6 +574,12 @@ def _issues(sd: SheetData, rel: CustomerRelationship, ctx: RenderContext) -> Non
     _register(sd, ISSUES, title, rel.issues, ctx, editable=False, empty_note="No issue recorded.",
               styles={rt.RAISED: "date", rt.DUE: "date", rt.RESOLVED: "date", rt.DAYS_OPEN: "center",
                       rt.OVERDUE: "center", rt.STATUS: "center", rt.RAISED_BY: "center"})  # fmt: skip
+
+
+def _reviews(sd: SheetData, rel: CustomerRelationship, ctx: RenderContext) -> None:
+    title = f"Management reviews held and their decisions (as of {rel.as_of.isoformat()})"
+    _register(sd, REVIEWS, title, rel.held, ctx, editable=False, empty_note="No review held yet.",
+              styles={REVIEW_DATE: "date", REVIEW_KIND: "center", DECISIONS: "text.wrap"})  # fmt: skip
 
 
 def _checklist(sd: SheetData, rel: CustomerRelationship, ctx: RenderContext) -> None:

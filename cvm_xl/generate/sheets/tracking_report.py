@@ -40,14 +40,18 @@ from cvm_xl.core.tracking import (
     CUSTOMER_REALISED,
     FIRST_YEAR_CRITERIA,
     IDEA_FIELDS,
+    INVESTMENTS,
     LATER_YEAR_CRITERIA,
     MONTH,
     MONTH_TABLE,
+    NO_PARTS,
+    RECEIVED_FORMULA,
     SHORTFALL_FORMULA,
     STATUS_FORMULA,
     SUPPLIER_PLANNED,
     SUPPLIER_REALISED,
     TRACKING_FIELDS,
+    TRANSFERS_RECEIVED,
     WAVE_START,
     MonthlyReport,
     chart_months,
@@ -61,6 +65,7 @@ from cvm_xl.core.tracking import (
     relationship_report,
     tracked_month,
 )
+from cvm_xl.core.value_contract import contract_parts
 from cvm_xl.core.values import is_blank
 from cvm_xl.generate import live_formulas as LF
 from cvm_xl.generate.model import CustomerData
@@ -118,10 +123,11 @@ def master_reports(master: Master, window: int = 0) -> list[MonthlyReport]:
         else [None] * len(master.tracking)
         for name in TRACKING_FIELDS
     }
+    parts = contract_parts(master.customers, evaluated, master.tracking, master.settings)
     return [
         relationship_report(
             customer, by_customer.get(str(customer[col.CUSTOMER_ID]), empty), tracking,
-            master.settings.horizon_years, window,
+            master.settings.horizon_years, window, parts.get(str(customer[col.CUSTOMER_ID]), NO_PARTS),
         )
         for customer in master.customers.to_dict("records")
     ]  # fmt: skip
@@ -132,7 +138,7 @@ def setup(ws: Worksheet, ctx: RenderContext) -> None:
     for c in range(2, len(MONTH_TABLE) + 1):
         column_widths[letter(c)] = 12.5
     column_widths[letter(CONTRACT_COL - 1)] = 2
-    for c, width in enumerate((6, 11, 11, 12.5, 12.5, 12.5, 12.5, 12), start=CONTRACT_COL):
+    for c, width in enumerate((6, 11, 11, 12.5, 12.5, 12.5, 12.5, 12, *(12.5,) * 4), start=CONTRACT_COL):
         column_widths[letter(c)] = width
     widths(ws, column_widths)
     for helper in HELPERS:  # figures for the formulas and the chart, not for reading
@@ -440,15 +446,24 @@ def _contract(sd: SheetData, data: CustomerData, report: MonthlyReport, last: in
             "to": f"{x['To']}{r}",
             "reported": REPORTED_CELL,
         }
+        # Issue 14: delivered = realised gains (the year's realised customer value without the
+        # customer's one-time investments) + transfers received; the investments beside them.
+        transfers = x_number(report.parts.transfers.get(i, 0.0))
+        realised = f"SUMIFS(${delivered}${FIRST_ROW}:${delivered}${last},{window})"
+        received = RECEIVED_FORMULA.format(transfers=transfers, to=f"${x['To']}{r}", reported=REPORTED_CELL)
         columns = (
             ("fixed.center", str(i + 1)),
             ("fixed.date", x_serial(month_date(wave + 12 * i))),
             ("fixed.date", x_serial(month_end(wave + 12 * (i + 1) - 1))),
             ("calc.money", f'IF({GUARANTEE_CELL}="","",{GUARANTEE_CELL})'),
             ("calc.money", f"SUMIFS(${planned}${FIRST_ROW}:${planned}${last},{window})"),
-            ("calc.money", f"SUMIFS(${delivered}${FIRST_ROW}:${delivered}${last},{window})"),
+            ("calc.money", f"{realised}-{x[INVESTMENTS]}{r}+{x[TRANSFERS_RECEIVED]}{r}"),
             ("calc.money", SHORTFALL_FORMULA.format(**cells)),
             ("calc.center", STATUS_FORMULA.format(**cells)),
+            ("calc.money", f"{x['Delivered']}{r}-{x[TRANSFERS_RECEIVED]}{r}"),
+            ("calc.money", received),
+            ("calc.money", x_number(report.parts.investments.get(i, 0.0))),
+            ("calc.money", f"{x['Delivered']}{r}+{x[INVESTMENTS]}{r}"),
         )
         for c, (name, (style, formula)) in enumerate(zip(CONTRACT_TABLE, columns, strict=True)):
             sd.formula(r, k0 + c, style, LF.in_year(i + 1, shown, formula), values.get(name))
@@ -456,13 +471,24 @@ def _contract(sd: SheetData, data: CustomerData, report: MonthlyReport, last: in
     sd.text(total, k0, "total.label", "Total")
     sd.blank(total, k0 + 1, "total.label")
     sd.blank(total, k0 + 2, "total.label")
-    for c, name in ((3, "Value guarantee"), (4, CUSTOMER_PLANNED), (5, "Delivered"), (6, "Shortfall")):
+    totals: tuple[tuple[int, str], ...] = (
+        (3, "Value guarantee"), (4, CUSTOMER_PLANNED), (5, "Delivered"), (6, "Shortfall"),
+    )  # fmt: skip
+    totals += tuple(
+        (CONTRACT_TABLE.index(n), n) for n in CONTRACT_TABLE[CONTRACT_TABLE.index("Status") + 1 :]
+    )
+    for c, name in totals:
         column = letter(k0 + c)
         sd.formula(
             total, k0 + c, "total.money", f"SUM({column}{FIRST_ROW}:{column}{total - 1})",
             report.contract_total(name),
         )  # fmt: skip
     sd.blank(total, k0 + 7, "total.label")
+
+
+def x_number(value: float) -> str:
+    """A number as a formula constant."""
+    return x.number_text(value + 0.0)
 
 
 def x_serial(day: dt.date) -> str:

@@ -8,8 +8,14 @@ Conditional formats colour the marks, so the band follows the dates if they are 
 Phase dates and period boundaries are formulas of the kick-off date; meeting dates follow the
 working-day rules of ``wave`` and are written as dates.
 
+Each planned review and monthly report shows, in the last two columns, what became of it as of the
+run's as-of date (issue 14, ``core.reviews``): Held (with the review of the master's Reviews table
+that served it: its ID and date), Due or Overdue; above the plan, the next review and the last
+review held with its decisions.
+
 The plan has the same rows for every customer, so the band's range and its colours are set up once;
-below the title the sheet depends on the kick-off date alone, so it is rendered once per date.
+below the title the sheet depends on the kick-off date and the reviews' statuses alone, so it is
+rendered once per distinct pair (every customer of one kick-off date without reviews shares one).
 """
 
 from __future__ import annotations
@@ -24,6 +30,14 @@ from openpyxl.worksheet.worksheet import Worksheet
 from cvm_xl.books.package import Deflated
 from cvm_xl.core.categories import add_months
 from cvm_xl.core.cells import date as read_date
+from cvm_xl.core.reviews import (
+    HELD,
+    WINDOW_DAYS,
+    CustomerReviews,
+    HeldReview,
+    PlannedReview,
+    customer_reviews,
+)
 from cvm_xl.core.wave import (
     CUSTOMER,
     JOINT,
@@ -40,6 +54,7 @@ from cvm_xl.core.wave import (
     week_start,
 )
 from cvm_xl.generate.model import CustomerData
+from cvm_xl.generate.relationship_data import CustomerRelationship
 from cvm_xl.generate.sheetdata import SheetData
 from cvm_xl.generate.sheets.common import (
     PROTECTION_NOTE,
@@ -79,11 +94,16 @@ ITEM_WIDTHS = (27, 9.5, 6.5, 10.5, 10.5, 8.5)
 FIRST_BAND_COL = len(ITEM_COLUMNS) + 1
 BAND_WIDTH = 4.3
 ACTIVITIES_WIDTH = 46
+# After the activities: each planned review's status as of the run's date and the review held for it.
+REVIEW_COLUMNS = ("Review status", "Held review")
+REVIEW_WIDTHS = (12, 26)
 KICKOFF_ROW, END_ROW = 4, 5
 HEADER_ROW, FROM_ROW, TO_ROW = 7, 8, 9
 FIRST_ROW = 10
 START_COL, END_COL = 4, 5  # D, E
 KICKOFF_CELL = f"$D${KICKOFF_ROW}"
+# Beside the kick-off and the end of the wave: the next review and the last review held.
+SUMMARY_COL = FIRST_BAND_COL
 
 
 def gantt_periods(kickoff: dt.date, months: int = REVIEW_MONTHS) -> list[tuple[str, dt.date, dt.date]]:
@@ -122,11 +142,22 @@ def activities_col() -> int:
     return FIRST_BAND_COL + _n_periods()
 
 
+def review_col() -> int:
+    """The column of the planned reviews' status (the held review's is the next one)."""
+    return activities_col() + 1
+
+
+def last_col() -> int:
+    return review_col() + len(REVIEW_COLUMNS) - 1
+
+
 def setup(ws: Worksheet, ctx: RenderContext) -> None:
     column_widths = {letter(i): w for i, w in enumerate(ITEM_WIDTHS, start=1)}
     for k in range(_n_periods()):
         column_widths[letter(FIRST_BAND_COL + k)] = BAND_WIDTH
     column_widths[letter(activities_col())] = ACTIVITIES_WIDTH
+    for k, width in enumerate(REVIEW_WIDTHS):
+        column_widths[letter(review_col() + k)] = width
     widths(ws, column_widths)
     last_row = FIRST_ROW + _n_items() - 1
     target = f"{letter(FIRST_BAND_COL)}{FIRST_ROW}:{letter(FIRST_BAND_COL + _n_periods() - 1)}{last_row}"
@@ -152,26 +183,72 @@ def kickoff_of(data: CustomerData) -> dt.date | None:
         return None
 
 
+def as_of_of(data: CustomerData) -> dt.date:
+    """The day the workbook reports on: the run's as-of date (``--as-of``), else its generation day."""
+    return data.as_of or data.generated.date()
+
+
+def reviews_of(data: CustomerData, kickoff: dt.date | None) -> CustomerReviews:
+    """The customer's planned reviews as of the run's date, prepared with its relationship
+    (``relationship_data``: the master's Reviews rows matched by ``core.reviews``); without
+    relationship data, none held."""
+    rel: CustomerRelationship | None = data.relationship
+    if rel is not None:
+        return rel.reviews
+    return customer_reviews(kickoff, [], as_of_of(data))
+
+
 def render(data: CustomerData, ctx: RenderContext) -> SheetData:
     sd = SheetData(ctx.styles)
     sd.text(1, 1, "title", f"Wave plan: {ctx.settings.supplier} and {data.name}")
     sd.height(1, 24)
     kickoff = kickoff_of(data)
-    # Below the title the sheet depends on the kick-off date alone: rendered once per date.
-    body = ctx.once_per(SHEET, kickoff, lambda: _body(kickoff, ctx), keep=16)
+    reviews = reviews_of(data, kickoff)
+    as_of = as_of_of(data)
+    # Below the title the sheet depends on the kick-off date and the reviews alone: rendered once per
+    # distinct pair (the statuses are frozen records, so the key compares them by value).
+    key = (kickoff, as_of, tuple(reviews.planned), reviews.next, reviews.last)
+    body = ctx.once_per(SHEET, key, lambda: _body(kickoff, reviews, as_of, ctx), keep=16)
     sd.rows(*body)
     return sd
 
 
-def _body(kickoff: dt.date | None, ctx: RenderContext) -> tuple[int, int, Deflated, int]:
-    """Everything below the title for this kick-off date: (first row, last row, XML, last column),
-    the XML deflated once."""
+def next_review_text(reviews: CustomerReviews, as_of: dt.date) -> str:
+    """The line above the plan that names the next review (what ``core.reviews.next_review`` found)."""
+    following = reviews.next
+    if following is None:
+        return f"Reviews as of {as_of.isoformat()}: every planned review is held."
+    return (
+        f"Reviews as of {as_of.isoformat()}: next {following.name} ({following.kind}) on "
+        f"{following.date.isoformat()}, {following.status}."
+    )
+
+
+def held_text(review: HeldReview) -> str:
+    """'R-AUT-03 on 2026-04-09': a held review as the plan names it."""
+    return f"{review.review_id or 'Held'} on {review.date.isoformat()}"
+
+
+def last_held_text(last: HeldReview | None) -> str:
+    """The line above the plan that names the last review held and its decisions."""
+    if last is None:
+        return "Last review held: none yet (the master's Reviews sheet records the reviews held)."
+    decided = f": {last.decisions}" if last.decisions else " (no decisions recorded)"
+    return f"Last review held: {held_text(last)} ({last.kind}){decided}"
+
+
+def _body(
+    kickoff: dt.date | None, reviews: CustomerReviews, as_of: dt.date, ctx: RenderContext
+) -> tuple[int, int, Deflated, int]:
+    """Everything below the title for this kick-off date and these reviews: (first row, last row,
+    XML, last column), the XML deflated once."""
     styles = ctx.styles
     sd = SheetData(styles)
     sd.text(2, 1, "note", LEGEND)
     sd.text(3, 1, "note", PROTECTION_NOTE)
     sd.text(KICKOFF_ROW, 1, "kv.label", "Kick-off (week 0)")
     sd.text(END_ROW, 1, "kv.label", "End of the wave (week 12)")
+    sd.text(END_ROW, SUMMARY_COL, "label", last_held_text(reviews.last))
     if kickoff is None:
         sd.blank(KICKOFF_ROW, START_COL, "kv.date")
         sd.text(
@@ -184,8 +261,10 @@ def _body(kickoff: dt.date | None, ctx: RenderContext) -> tuple[int, int, Deflat
         return 2, sd.max_row, Deflated.of(sd.xml()), sd.max_col
     sd.value(KICKOFF_ROW, START_COL, "kv.date", kickoff)
     sd.formula(END_ROW, START_COL, "kv.date", f"{KICKOFF_CELL}+{WAVE_END_DAYS}", wave_end(kickoff))
+    sd.text(KICKOFF_ROW, SUMMARY_COL, "label", next_review_text(reviews, as_of))
     periods = gantt_periods(kickoff)
     _header(sd, periods)
+    statuses = {(p.name, p.date): p for p in reviews.planned}
     # Only the dates differ between kick-off dates: the rest of each row is built once per run.
     rows = ctx.memo.setdefault(f"{SHEET} rows", {})
     for i, item in enumerate(wave_plan(kickoff, REVIEW_MONTHS)):
@@ -204,10 +283,25 @@ def _body(kickoff: dt.date | None, ctx: RenderContext) -> tuple[int, int, Deflat
         else:
             dates = x.value_cell(start, styles["wave.date"], item.start)
             dates += x.value_cell(end, styles["wave.date"], item.end)
-        sd.row_xml(r, head + dates + tail, activities_col())
+        review = _review_cells(styles, r, statuses.get((item.name, item.start)))
+        sd.row_xml(r, head + dates + tail + review, last_col())
         if height:
             sd.height(r, height)
     return 2, sd.max_row, Deflated.of(sd.xml()), sd.max_col
+
+
+def _review_cells(styles: Mapping[str, int], r: int, planned: PlannedReview | None) -> str:
+    """A row's review status and the review held for it (bordered blanks for a phase or milestone)."""
+    status, held = letter(review_col()), letter(review_col() + 1)
+    if planned is None:
+        return x.blank_cell(f"{status}{r}", styles["wave.center"]) + x.blank_cell(
+            f"{held}{r}", styles["wave.text"]
+        )
+    shown = held_text(planned.held) if planned.status == HELD and planned.held is not None else None
+    cells = x.text_cell(f"{status}{r}", styles["wave.center"], planned.status)
+    if shown is None:
+        return cells + x.blank_cell(f"{held}{r}", styles["wave.text"])
+    return cells + x.text_cell(f"{held}{r}", styles["wave.text"], shown)
 
 
 def _static_row(
@@ -237,6 +331,10 @@ def _header(sd: SheetData, periods: list[tuple[str, dt.date, dt.date]] | None) -
     sd.text(FROM_ROW, 6, "label", "From")
     sd.text(TO_ROW, 6, "label", "To")
     sd.text(HEADER_ROW, activities_col(), "header.calc", "Activities")
+    for k, name in enumerate(REVIEW_COLUMNS):
+        sd.text(HEADER_ROW, review_col() + k, "header.calc", name)
+    window = ", ".join(f"{kind} \u00b1{days} days" for kind, days in WINDOW_DAYS.items())
+    sd.text(FROM_ROW, review_col(), "note", f"Held: a review of the Reviews sheet within {window}.")
     sd.height(FROM_ROW, 34)
     sd.height(TO_ROW, 34)
     labels = periods or [(f"W{w}", None, None) for w in range(WAVE_WEEKS + 1)] + [
