@@ -39,7 +39,6 @@ from cvm_xl.core.verdicts import GO_CODES
 
 # How many of the ranked ideas the advice names, and after which the closing transfer is stated.
 TOP = 3
-DROPPED = "Dropped"
 
 
 @dataclass(frozen=True)
@@ -99,9 +98,7 @@ def open_mask(evaluated: pd.DataFrame) -> np.ndarray:
     of bounds. ``core.balance`` draws a bundle's members from them too."""
     is_open = np.ones(len(evaluated), dtype=bool)
     if col.STATUS in evaluated.columns:
-        status = [spellings.status(x) for x in evaluated[col.STATUS]]
-        closed = [s in spellings.PASSBOOK_STATUSES or s == DROPPED for s in status]
-        is_open &= ~np.array(closed, dtype=bool)
+        is_open &= np.array([spellings.is_open_status(x) for x in evaluated[col.STATUS]], dtype=bool)
     if col.OUT_OF_BOUNDS in evaluated.columns:
         is_open &= ~np.array([_flag(x) for x in evaluated[col.OUT_OF_BOUNDS]], dtype=bool)
     return is_open

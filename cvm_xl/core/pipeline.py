@@ -52,7 +52,7 @@ from cvm_xl.core import cells
 from cvm_xl.core import columns as col
 from cvm_xl.core.categories import add_months
 from cvm_xl.core.settings import Settings
-from cvm_xl.core.spellings import PASSBOOK_STATUSES, STATUSES, status
+from cvm_xl.core.spellings import STATUSES, is_open_status, status
 from cvm_xl.core.tracking import (
     CUSTOMER_PLANNED,
     CUSTOMER_REALISED,
@@ -69,7 +69,6 @@ from cvm_xl.core.values import is_blank
 from cvm_xl.core.verdicts import GO_CODES
 from cvm_xl.core.waves import CustomerWaves, Wave, customer_waves
 
-DROPPED = "Dropped"
 NO_STATUS = "No status"
 # The consolidated sign-off's Pipeline sheet: the issue's columns first, then what else is known.
 WAVES = "Waves"
@@ -110,7 +109,7 @@ def is_open_go(verdict_code: object, status_cell: object, emulated: object, as_o
     on or before ``as_of`` (an Emulated date after it had not happened yet)."""
     if verdict_code not in GO_CODES:
         return False
-    if status(status_cell) in (*PASSBOOK_STATUSES, DROPPED):
+    if not is_open_status(status_cell):
         return False
     copied = cells.safely(cells.date, emulated)
     return copied is None or copied > as_of

@@ -118,6 +118,10 @@ STATUSES: tuple[str, ...] = (
     "Proposed", "Evaluated", "Selected", "Signed off", "Implementing", "Delivered", "Dropped",
 )  # fmt: skip
 PASSBOOK_STATUSES: tuple[str, ...] = ("Signed off", "Implementing", "Delivered")
+DROPPED = "Dropped"
+# An idea with one of these statuses is no longer open for new work: signed off or later, or dropped
+# (the equity closer, the bundle search and the refresh pipeline read it through ``is_open_status``).
+CLOSED_STATUSES: tuple[str, ...] = (*PASSBOOK_STATUSES, DROPPED)
 
 # A status cell is read like every list value (``name_key``: case ignored, runs of white space one
 # space, none around it). Classic spreadsheet functions cannot collapse runs of spaces inside a text,
@@ -149,6 +153,12 @@ _STATUS_BY_KEY = {name_key(s): s for s in STATUSES}
 def is_passbook_status(x: object) -> bool:
     """Whether a Status cell puts its idea in the passbook (SPEC §3.6), as ``status`` reads it."""
     return status(x) in PASSBOOK_STATUSES
+
+
+def is_open_status(x: object) -> bool:
+    """Whether a Status cell leaves its idea open: not in the passbook and not Dropped (a blank cell
+    or one naming no status is open), as ``status`` reads it."""
+    return status(x) not in CLOSED_STATUSES
 
 
 def excel_status_is(ref: str, statuses: tuple[str, ...] = PASSBOOK_STATUSES) -> str:

@@ -18,9 +18,8 @@ from cvm_xl.core.bundles import bundle_key, group_key
 from cvm_xl.core.cells import quoted
 from cvm_xl.core.problems import WARNING, Code, Problem
 from cvm_xl.core.sharing import AUTO
+from cvm_xl.core.spellings import DROPPED
 from cvm_xl.master.read_tables import ReadTables, TableData
-
-DROPPED = "Dropped"
 
 
 @dataclass(frozen=True)

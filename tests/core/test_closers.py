@@ -10,6 +10,7 @@ from cvm_xl.core.closers import TOP, equity_closer, open_go_mask
 from cvm_xl.core.evaluation import evaluate_ideas
 from cvm_xl.core.passbook import Balances
 from cvm_xl.core.settings import Settings, SettingsError
+from cvm_xl.core.spellings import is_open_status
 
 
 def _idea(idea_id, vs, vc, status="Evaluated", **more):
@@ -158,3 +159,12 @@ def test_the_setting_is_validated():
     assert caught.value.setting == "Equity tolerance"
     assert Settings(equity_tolerance=0).equity_tolerance == 0
     assert TOP == 3
+
+
+def test_open_status_is_read_as_every_status_cell() -> None:
+    """Open = neither in the passbook nor Dropped, in any spelling ``spellings.status`` reads; the
+    equity closer, the bundle search and the pipeline share it."""
+    for closed in ("Signed off", " signed   OFF ", "Implementing", "delivered", "DROPPED", "Dropped\n"):
+        assert not is_open_status(closed), closed
+    for still_open in ("Proposed", "evaluated", " Selected ", None, "", "Parked"):
+        assert is_open_status(still_open), still_open
