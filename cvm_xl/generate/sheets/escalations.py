@@ -19,6 +19,7 @@ from openpyxl.worksheet.worksheet import Worksheet
 from cvm_xl.books import layout as L
 from cvm_xl.core import columns as col
 from cvm_xl.core.actions import ACTION, ACTION_ID, DAYS_OVERDUE, DUE, ESCALATION_ALL, REASON
+from cvm_xl.core.spellings import plural
 from cvm_xl.generate.sheetdata import SheetData
 from cvm_xl.generate.sheets.common import RenderContext, SheetBuilder, page_setup
 from cvm_xl.generate.sheets.table_sheet import header, plan, setup_table, table_ref, write_rows
@@ -61,9 +62,7 @@ def render(data: EscalationData, ctx: RenderContext) -> SheetData:
     n = len(frame)
     sd.text(L.TITLE_ROW, 1, "title", f"Escalations as of {data.as_of.isoformat()}")
     sd.height(L.TITLE_ROW, 24)
-    what = (
-        f"{n} escalation{'s' if n != 1 else ''}" if n else "Nothing is escalated"
-    ) + f" as of {data.as_of.isoformat()}: "
+    what = (plural(n, "escalation") if n else "Nothing is escalated") + f" as of {data.as_of.isoformat()}: "
     sd.text(
         L.NOTE_ROW,
         1,

@@ -22,6 +22,7 @@ from cvm_xl.books import layout as L
 from cvm_xl.core import cells
 from cvm_xl.core import columns as col
 from cvm_xl.core.reviews import DECISIONS, OVERDUE, customer_reviews, held_by_customer
+from cvm_xl.core.spellings import plural
 from cvm_xl.core.tracking import WAVE_START
 from cvm_xl.generate.sheetdata import SheetData
 from cvm_xl.generate.sheets.common import RenderContext, SheetBuilder, page_setup
@@ -99,11 +100,7 @@ def setup(ws: Worksheet, ctx: RenderContext) -> None:
 def summary(frame: pd.DataFrame, as_of: dt.date) -> str:
     """The note above the table: how many customers have an overdue review."""
     overdue = int((frame[STATUS] == OVERDUE).sum()) if len(frame) else 0
-    what = (
-        f"{overdue} customer{'s' if overdue != 1 else ''} with an overdue review"
-        if overdue
-        else "No review overdue"
-    )
+    what = f"{plural(overdue, 'customer')} with an overdue review" if overdue else "No review overdue"
     return (
         f"{what} as of {as_of.isoformat()}. Next review: the wave plan's first review not held yet (Overdue "
         "once its window has closed); last review held: the latest of the Reviews sheet by then."

@@ -34,6 +34,7 @@ from cvm_xl.core.pipeline import (
     pipeline_table,
 )
 from cvm_xl.core.settings import FIELD_LABELS, Settings
+from cvm_xl.core.spellings import plural
 from cvm_xl.generate.sheetdata import SheetData
 from cvm_xl.generate.sheets.common import RenderContext, SheetBuilder, page_setup
 from cvm_xl.generate.sheets.table_sheet import (
@@ -91,7 +92,7 @@ def setup(ws: Worksheet, ctx: RenderContext) -> None:
 def summary(frame: pd.DataFrame, as_of: dt.date, settings: Settings) -> str:
     """The note above the table: how many customers are due a refresh, and the rule."""
     due = int((frame[REFRESH_DUE] == YES).sum()) if len(frame) else 0
-    what = f"{due} customer{'s' if due != 1 else ''} due a refresh" if due else "No customer is due a refresh"
+    what = f"{plural(due, 'customer')} due a refresh" if due else "No customer is due a refresh"
     after, least = (FIELD_LABELS[n] for n in ("refresh_after_months", "minimum_open_go_ideas"))
     return (
         f"{what} as of {as_of.isoformat()}: Refresh due = Yes when the last kick-off is more than "
