@@ -50,8 +50,8 @@ STATE_DONE, STATE_OVERDUE, STATE_OPEN = "Done", "Overdue", "Open"
 ACTION_STATES = (STATE_DONE, STATE_OVERDUE, STATE_OPEN)
 
 # Statuses whose ideas are never escalated for being past their End (Dropped: not for actions either).
-FINISHED_STATUSES = ("Delivered", "Dropped")
-NEVER_ESCALATED = ("Dropped",)
+FINISHED_STATUSES = ("Delivered", spellings.DROPPED)
+NEVER_ESCALATED = (spellings.DROPPED,)
 
 DAYS_OVERDUE = "Days overdue"
 # The escalation list: these six columns first, exactly (issue 14), then what helps to act on it.
