@@ -9,12 +9,13 @@ Nothing here imports Excel; the functions in ``udfs`` are thin wrappers over the
 
 from __future__ import annotations
 
+import datetime as dt
 import functools
 import math
 from collections.abc import Callable, Sequence
 from typing import Any
 
-from cvm_xl.core.cells import ERROR_VALUES, parse_number, parse_yes_no
+from cvm_xl.core.cells import ERROR_VALUES, date, parse_number, parse_yes_no
 from cvm_xl.core.settings import Settings
 from cvm_xl.core.spellings import name_key
 from cvm_xl.core.values import is_blank
@@ -132,7 +133,7 @@ def _call(fn: Callable[..., Any], values: Sequence[object]) -> Any:
     except ArgumentError:
         raise
     except (ValueError, ArithmeticError) as exc:
-        return error_text(_reason(exc))
+        return error_text(reason(exc))
 
 
 def call(fn: Callable[..., Any], values: Sequence[object]) -> Any:
@@ -141,7 +142,8 @@ def call(fn: Callable[..., Any], values: Sequence[object]) -> Any:
     return _call(fn, values)
 
 
-def _reason(exc: BaseException) -> str:
+def reason(exc: BaseException) -> str:
+    """Why ``exc`` rejects a cell, as its error text says it: what is wrong, then how to fix it."""
     fix = getattr(exc, "fix", "")
     message = getattr(exc, "message", None) or getattr(exc, "reason", None) or str(exc)
     return f"{message} {fix}".strip()
@@ -176,7 +178,7 @@ def guarded(fn: Callable[..., Any]) -> Callable[..., Any]:
         except UpstreamError as exc:
             return exc.value
         except (ValueError, ArithmeticError) as exc:
-            return error_text(_reason(exc))
+            return error_text(reason(exc))
 
     return run
 
@@ -229,6 +231,20 @@ def number(value: object) -> float:
     """A number or NaN for a blank cell; '12.5%' -> 0.125; an Excel error in the cell is passed on."""
     upstream(value)
     return parse_number(value)
+
+
+def day(value: object) -> dt.date | None:
+    """A date cell as the master's date columns are read (a date, ISO text such as 2026-12-01, or an
+    Excel serial number); None for a blank cell; an Excel error in the cell is passed on."""
+    upstream(value)
+    return date(value)
+
+
+def as_of(value: object) -> dt.date:
+    """The day a journey rule judges on (issue 14): the cell's date, or today for a blank cell, the
+    day Excel's TODAY() gives (the computer's local date)."""
+    found = day(value)
+    return dt.date.today() if found is None else found
 
 
 def is_blank_cell(value: object) -> bool:

@@ -3,20 +3,28 @@ Ideas rows are added. ``cvm-xl synthesize`` and the Synthesise macro both apply 
 
 The facilitator's choices always win: only blank Mother idea IDs are filled, so running the
 synthesis again on its own result plans no change.
+
+Raw ideas are grouped per customer and wave (issue 14, ``workshop.synthesis``): the master's waves
+(``core.waves``), a blank Wave read as the customer's latest wave as of the as-of day (default:
+today, taken here so that the rules stay pure). A raw idea whose Mother idea ID names an idea of
+another wave of its customer is a warning (``Code.WAVES_MOTHER_OTHER_WAVE``) located at its cell.
 """
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Collection
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import pandas as pd
 
+from cvm_xl.core.problems import WARNING, Code, Problem
 from cvm_xl.core.values import is_blank
+from cvm_xl.core.waves import customer_waves
 from cvm_xl.master.model import Master
 from cvm_xl.master.schema import IDEAS, WORKSHOP
 from cvm_xl.master.update import CellChange
-from cvm_xl.workshop.synthesis import DEFAULT_THRESHOLD, MOTHER_ID, SynthesisResult, synthesize
+from cvm_xl.workshop.synthesis import DEFAULT_THRESHOLD, MOTHER_ID, OtherWave, SynthesisResult, synthesize
 
 
 @dataclass(frozen=True)
@@ -27,6 +35,7 @@ class SynthesisPlan:
     result: SynthesisResult
     changes: list[CellChange]
     drafts: list[dict[str, object]]
+    warnings: list[Problem] = field(default_factory=list)  # what the facilitator should check
 
     @property
     def additions(self) -> dict[str, list[dict[str, object]]] | None:
@@ -58,15 +67,35 @@ def draft_records(new_ideas: pd.DataFrame) -> list[dict[str, object]]:
     ]
 
 
+def other_wave_warning(master: Master, found: OtherWave) -> Problem:
+    """The warning at a raw idea's Mother idea ID cell that names an idea of another wave."""
+    row = master.workshop.index[found.position]  # the index holds the Excel rows
+    return Problem(
+        master.path.name if master.path else "master",
+        WORKSHOP.name,
+        int(row),
+        MOTHER_ID,
+        found.mother_id,
+        f"Raw idea {found.raw_id} of customer {found.customer_id} is in wave {found.wave}, but its mother "
+        f"idea {found.mother_id} is in wave {found.idea_wave}.",
+        WARNING,
+        "Check the Wave of the raw idea and of the idea (blank is the customer's latest wave), or give "
+        "the raw idea a mother idea of its own wave.",
+        code=Code.WAVES_MOTHER_OTHER_WAVE,
+    )
+
+
 def plan_synthesis(
     master: Master,
     threshold: float = DEFAULT_THRESHOLD,
     *,
     customers: Collection[str] | None = None,
     singletons_as_ideas: bool = False,
+    as_of: dt.date | None = None,
 ) -> SynthesisPlan:
-    """Group each customer's raw ideas and say what that changes in the master; the raw ideas are read
-    in the master's Workshop language (Settings)."""
+    """Group each customer's raw ideas, per wave, and say what that changes in the master; the raw ideas
+    are read in the master's Workshop language (Settings), a blank Wave as the customer's latest wave
+    as of ``as_of`` (default: today)."""
     result = synthesize(
         master.workshop,
         master.ideas,
@@ -74,6 +103,9 @@ def plan_synthesis(
         customers=customers,
         singletons_as_ideas=singletons_as_ideas,
         language=master.settings.workshop_language,
+        waves=customer_waves(master.customers, master.waves),
+        as_of=as_of or dt.date.today(),
     )
     changes = [CellChange(WORKSHOP.name, row, MOTHER_ID, value) for row, value in fills(master, result)]
-    return SynthesisPlan(result, changes, draft_records(result.new_ideas))
+    warnings = [other_wave_warning(master, found) for found in result.report.other_waves]
+    return SynthesisPlan(result, changes, draft_records(result.new_ideas), warnings)

@@ -11,6 +11,10 @@ sheet) and the value now; ``signed`` tells whether the field is on the sign-off 
 
 Ideas in a bundle (issue 15) are recomputed as the core judges and shares them, as one: a change to
 one member moves the bundle's transfer, so every member whose share of it changed is listed too.
+
+The wave each idea was signed in (issue 14) is part of what was signed: it is read with the signed
+ideas (the Record sheet's sign-off waves; a master's "Signed ideas" text), never recomputed, so a
+later wave added to the master does not move a fingerprint signed before it.
 """
 
 from __future__ import annotations
@@ -23,7 +27,7 @@ import pandas as pd
 from cvm_xl.books import layout as L
 from cvm_xl.books.read import KIND_CUSTOMER, RECORD_FIGURES, BookContent, Record, canonical_value, key
 from cvm_xl.core import columns as col
-from cvm_xl.core.fingerprint import SIGNED_FIELDS, fingerprint
+from cvm_xl.core.fingerprint import SIGNED_FIELDS, SIGNED_WAVE, fingerprint
 from cvm_xl.core.settings import Settings
 
 IDEA = "(idea)"
@@ -73,19 +77,29 @@ class Verification(NamedTuple):
         return all(c.ok for c in self.checks)
 
 
-def signed_records(ideas: pd.DataFrame, signed_ids: Iterable[str]) -> list[dict[str, object]]:
-    """The signed fields of the signed ideas (a member's Bundle ID included); an idea no longer in
-    ``ideas`` has only its ID."""
-    present = [name for name in SIGNED_FIELDS if name in ideas.columns]
+def signed_records(
+    ideas: pd.DataFrame, signed_ids: Iterable[str], waves: Mapping[str, int] | None = None
+) -> list[dict[str, object]]:
+    """The signed fields of the signed ideas (a member's Bundle ID included) and, from ``waves``
+    (Idea ID -> the wave it was signed in), each one's wave; an idea no longer in ``ideas`` has only
+    its ID and wave."""
+    present = [name for name in SIGNED_FIELDS if name in ideas.columns and name != SIGNED_WAVE]
     # into=dict is pandas' default; naming it types the records by column name (pandas-stubs
     # otherwise key them by any Hashable), here and below.
     by_id = {key(r[col.IDEA_ID]): r for r in ideas[present].to_dict("records", into=dict)}
-    return [by_id.get(i, {col.IDEA_ID: i}) for i in signed_ids]
+    signed = waves or {}
+    return [{**by_id.get(i, {col.IDEA_ID: i}), SIGNED_WAVE: signed.get(i)} for i in signed_ids]
 
 
-def signed_fingerprint(ideas: pd.DataFrame, signed_ids: Iterable[str], settings: Settings) -> str:
-    """The fingerprint of the signed ideas as ``ideas`` (evaluated, §4 names) holds them now."""
-    return fingerprint(signed_records(ideas, signed_ids), settings)
+def signed_fingerprint(
+    ideas: pd.DataFrame,
+    signed_ids: Iterable[str],
+    settings: Settings,
+    waves: Mapping[str, int] | None = None,
+) -> str:
+    """The fingerprint of the signed ideas as ``ideas`` (evaluated, §4 names) holds them now, each
+    in the wave ``waves`` says it was signed in."""
+    return fingerprint(signed_records(ideas, signed_ids, waves), settings)
 
 
 def _by_id(frame: pd.DataFrame) -> dict[str, Mapping[str, object]]:
@@ -168,9 +182,10 @@ def check_customer(book: BookContent, customer_id: str) -> CustomerCheck:
     """Recompute one customer's fingerprint from the book's inputs and list what changed."""
     settings = book.settings
     signed_ids = book.signed_ids.get(customer_id, ())
+    waves = book.signed_waves.get(customer_id, {})
     now = book.customer_ideas(customer_id)
     stored = book.stored.get(customer_id, "")
-    recomputed = signed_fingerprint(now, signed_ids, settings)
+    recomputed = signed_fingerprint(now, signed_ids, settings, waves)
     changes: list[FieldChange] = []
     shown = book.shown_fingerprint if book.kind == KIND_CUSTOMER else None
     if book.record is not None:
@@ -178,7 +193,7 @@ def check_customer(book: BookContent, customer_id: str) -> CustomerCheck:
         changes = idea_changes(customer_id, before, now, signed_ids)
         if book.kind == KIND_CUSTOMER:
             changes += tracking_changes(customer_id, book.record.tracking, book.tracking)
-        as_generated = signed_fingerprint(before, signed_ids, settings)
+        as_generated = signed_fingerprint(before, signed_ids, settings, waves)
         if book.kind == KIND_CUSTOMER and stored and as_generated != stored:
             # The ideas as generated no longer give the stored fingerprint with these settings.
             changes.insert(0, FieldChange(customer_id, "", SETTINGS, "as generated", "changed", True))

@@ -1,9 +1,13 @@
-"""`cvm-xl select MASTER [--customer ID] [--apply]`: the ideas that go to sign-off (SPEC §3.7).
+"""`cvm-xl select MASTER [--customer ID] [--wave N] [--as-of DATE] [--apply]`: the ideas that go to
+sign-off (SPEC §3.7).
 
 Go ideas are ranked by verdict (Go: priority, Go, Go (good faith)), then quick wins first among
 equals (Feasibility, then category where a Feasibility is given: ``cvm_xl.core.ranking``, issue 14),
-then net value, capped at ``Max sign-off ideas`` per customer (``cvm_xl.core.selection``); the output
-says the order in one line and marks the quick wins. A bundle is ranked as one and
+then net value, capped at ``Max sign-off ideas`` per customer and wave (``cvm_xl.core.selection``,
+issue 14: each wave has its own list); the output says the order in one line and marks the quick
+wins. A customer with more than one wave gets one list per wave, headed "C-AUT wave 2 (kicked off
+2026-10-05)"; ``--wave N`` shows (and applies) only wave N; ``--as-of`` is the day a blank Wave is
+read as the customer's latest wave (default today). A bundle is ranked as one and
 counts as one, its members listed under its rank. Go ideas without owner firm, owner,
 start or end are refused and listed as problems that name the cell to fill. With ``--apply`` the
 selected ideas whose status is still Proposed or Evaluated (or blank) become Selected; an idea that
@@ -17,6 +21,7 @@ Exit codes: 0 done (refused ideas are warnings), 1 problems in the master (nothi
 from __future__ import annotations
 
 import argparse
+import datetime as dt
 import math
 from collections.abc import Sequence
 from pathlib import Path
@@ -26,14 +31,17 @@ from rich.console import JustifyMethod
 from rich.table import Table
 from rich.text import Text
 
+from cvm_xl.cli.actions import add_as_of
 from cvm_xl.cli.common import EXIT_OK, chosen_customers, holding, load, problem_table, write_error
 from cvm_xl.cli.report import money, report_console
 from cvm_xl.core import columns as col
 from cvm_xl.core.bundles import in_bundle
 from cvm_xl.core.problems import Problem, column_letter
 from cvm_xl.core.ranking import ORDER_TEXT, QUICK_WIN_TEXT
-from cvm_xl.core.selection import select_for_sign_off
+from cvm_xl.core.selection import Selection, select_for_sign_off
 from cvm_xl.core.values import is_blank
+from cvm_xl.core.wave_report import kick_off_of, wave_title
+from cvm_xl.core.waves import customer_waves, row_waves
 from cvm_xl.master.schema import TABLES
 from cvm_xl.master.update import CellChange, update_master
 from cvm_xl.spreadsheet.sheet_rows import read_workbook_rows
@@ -49,7 +57,7 @@ def add_parser(subparsers: argparse._SubParsersAction) -> None:
         "select",
         help="rank the Go ideas for sign-off; with --apply mark them Selected",
         description=f"Ranks each customer's Go ideas and marks the quick wins. {ORDER_TEXT} "
-        f"{QUICK_WIN_TEXT} Keeps at most 'Max sign-off ideas' per customer and lists the Go ideas "
+        f"{QUICK_WIN_TEXT} Keeps at most 'Max sign-off ideas' per customer and wave and lists the Go ideas "
         "that cannot be signed off yet because they lack an owner firm, owner, start or end, naming "
         "the cell to fill. "
         "With --apply, the selected ideas still Proposed or Evaluated become Selected; no other "
@@ -59,6 +67,10 @@ def add_parser(subparsers: argparse._SubParsersAction) -> None:
     p.add_argument(
         "--customer", action="append", metavar="ID", help="only this customer (repeat for several)"
     )
+    p.add_argument(
+        "--wave", type=int, metavar="N", help="only wave N of each customer (issue 14: a list per wave)"
+    )
+    add_as_of(p, "a blank Wave is read as the customer's latest wave on")
     p.add_argument("--apply", action="store_true", help="mark the selected ideas Selected in the master")
     p.set_defaults(run=run)
 
@@ -147,6 +159,31 @@ def selection_table(
     return table
 
 
+def _lists(
+    evaluated: pd.DataFrame,
+    selection: Selection,
+    customers: Sequence[object],
+    listed_in: pd.Series,
+    wave_of: pd.Series,
+    only: int | None,
+) -> list[tuple[object, int, pd.DataFrame, pd.DataFrame]]:
+    """Each customer's sign-off lists, one per wave (its ideas' waves, 0 for none), by wave number:
+    (customer, wave, the ideas on the list, the complete Go ideas over its limit). ``only``: just
+    that wave."""
+    chosen, over = selection.ideas, selection.over_limit
+    over_in = pd.Series(selection.over_waves, index=over.index, dtype="int64")
+    out: list[tuple[object, int, pd.DataFrame, pd.DataFrame]] = []
+    for cid in customers:
+        numbers = sorted(set(wave_of[(evaluated[col.CUSTOMER_ID] == cid).to_numpy()].tolist())) or [0]
+        for wave in numbers:
+            if only is not None and wave != only:
+                continue
+            mine = chosen[(chosen[col.CUSTOMER_ID] == cid) & (listed_in == wave)]
+            beyond = over[(over[col.CUSTOMER_ID] == cid) & (over_in == wave)]
+            out.append((cid, wave, mine, beyond))
+    return out
+
+
 def run(args: argparse.Namespace) -> int:
     # With --apply the master is held from reading to writing: no other writer comes between.
     with holding(args.master, "select", write=args.apply):
@@ -159,27 +196,42 @@ def _run(args: argparse.Namespace) -> int:
     if isinstance(master, int):
         return master
     wanted = chosen_customers(master, args.customer)
-    evaluated = master.evaluated
+    evaluated = master.decided  # issue 16: a chain idea is selected by its chain verdict and split
     if wanted is not None:
         evaluated = evaluated[evaluated[col.CUSTOMER_ID].isin(wanted)]
     settings = master.settings
-    selection = select_for_sign_off(evaluated, settings, file=str(args.master), sheet=IDEAS_SHEET)
+    known = customer_waves(master.customers, master.waves)
+    as_of = args.as_of or dt.date.today()
+    waves = row_waves(evaluated, known, as_of)
+    selection = select_for_sign_off(
+        evaluated, settings, file=str(args.master), sheet=IDEAS_SHEET, waves=waves
+    )
+    wave_of = pd.Series([w or 0 for w in waves], index=evaluated.index, dtype="int64")
     refused = with_cells(selection.refused, column_letters(args.master, IDEAS_SHEET))
     chosen = selection.ideas
     changes: list[CellChange] = []
     names = dict(zip(master.customers[col.CUSTOMER_ID], master.customers["Customer"], strict=False))
     customers = wanted if wanted is not None else list(master.customers[col.CUSTOMER_ID])
-    console.rule(f"Selection for sign-off (at most {settings.max_sign_off_ideas} ideas per customer)")
+    console.rule(
+        f"Selection for sign-off (at most {settings.max_sign_off_ideas} ideas per customer and wave)"
+    )
     console.print(ORDER_TEXT, QUICK_WIN_TEXT)  # the order in one line (SPEC §3.7, issue 14)
     ranks = pd.Series(selection.ranks, index=chosen.index, dtype="int64")
     wins = pd.Series(selection.quick_wins, index=chosen.index, dtype=bool)
-    for cid in customers:
-        mine = chosen[chosen[col.CUSTOMER_ID] == cid]
+    # The wave whose list each row is on (a bundle's latest member's: core.selection).
+    listed_in = pd.Series(selection.waves, index=chosen.index, dtype="int64")
+    for cid, wave, mine, over in _lists(evaluated, selection, customers, listed_in, wave_of, args.wave):
+        own = known.of(cid)
         places = ranks[mine.index].nunique()
         # A bundle is one of the Max sign-off ideas however many ideas it holds (SPEC §3.7, issue 15).
         counted = f" in {places} places (a bundle counts as one)" if places != len(mine) else ""
+        # Each wave apart only when the customer has more than one (issue 14).
+        which = f" {wave_title(wave, kick_off_of(own, wave))}" if len(own) > 1 and wave else ""
         console.print(
-            Text(f"{cid} {names.get(cid) or ''}: {_ideas(len(mine))} for sign-off{counted}", style="bold")
+            Text(
+                f"{cid} {names.get(cid) or ''}{which}: {_ideas(len(mine))} for sign-off{counted}",
+                style="bold",
+            )
         )
         if len(mine):
             console.print(
@@ -187,7 +239,6 @@ def _run(args: argparse.Namespace) -> int:
                     mine, settings.currency, args.apply, ranks[mine.index].tolist(), wins[mine.index].tolist()
                 )
             )
-        over = selection.over_limit[selection.over_limit[col.CUSTOMER_ID] == cid]
         if len(over):
             console.print(
                 f"[yellow]Over the limit of {settings.max_sign_off_ideas}:[/] "
@@ -201,8 +252,9 @@ def _run(args: argparse.Namespace) -> int:
         ]
         stale = evaluated[
             (evaluated[col.CUSTOMER_ID] == cid)
+            & (wave_of == wave)
             & (evaluated[col.STATUS].map(_status_key) == SELECTED.casefold())
-            & ~evaluated.index.isin(mine.index)
+            & ~evaluated.index.isin(chosen.index)
         ]
         if len(stale):
             console.print(

@@ -4,6 +4,11 @@ Fills ``Mother idea ID`` only where the facilitator left it blank and appends a 
 (status Proposed) for each new group; nothing else in the master changes. Running it again on its
 own result finds nothing to change and writes nothing.
 
+Raw ideas are grouped per customer and wave (issue 14, ``workshop.synthesis``); ``--as-of`` is the
+day a blank Wave is read for (the customer's latest wave then; default today). A raw idea whose
+Mother idea ID names an idea of another wave is listed as a warning (``waves.mother_other_wave``);
+nothing stops the write.
+
 Exit codes: 0 done (or nothing to change), 1 problems in the master (nothing written), 2 bad usage,
 an unreadable master, or a master that could not be written.
 """
@@ -11,14 +16,16 @@ an unreadable master, or a master that could not be written.
 from __future__ import annotations
 
 import argparse
+import datetime as dt
 import math
 
 from rich.console import Console
 from rich.table import Table
 from rich.text import Text
 
-from cvm_xl.actions.synthesize import plan_synthesis
-from cvm_xl.cli.common import EXIT_OK, chosen_customers, holding, load, write_error
+from cvm_xl.actions.synthesize import SynthesisPlan, plan_synthesis
+from cvm_xl.cli.actions import add_as_of
+from cvm_xl.cli.common import EXIT_OK, chosen_customers, holding, load, problem_table, write_error
 from cvm_xl.cli.report import report_console
 from cvm_xl.core import columns as col
 from cvm_xl.core.cells import parse_number
@@ -81,6 +88,7 @@ def add_parser(subparsers: argparse._SubParsersAction) -> None:
         help="print what would change, with each group's weakest raw idea and the similarity that holds "
         "it there, and the nearest other group; write nothing",
     )
+    add_as_of(p, "a blank Wave is read for (the customer's latest wave by then)")
     p.set_defaults(run=run)
 
 
@@ -91,7 +99,11 @@ def _group_table(report: SynthesisReport, customer: str, checks: bool = False) -
     groups = [g for g in report.groups if g.customer_id == customer]
     if not groups:
         return None
+    # A customer whose raw ideas span several waves: each group's wave (grouped within it only).
+    by_wave = len({g.wave for g in groups}) > 1
     table = Table(title_justify="left", header_style="bold", show_lines=False)
+    if by_wave:
+        table.add_column("Wave", justify="right")
     table.add_column("Mother idea", no_wrap=True)
     table.add_column("Kind", no_wrap=True)
     table.add_column("Raw", justify="right")
@@ -109,6 +121,8 @@ def _group_table(report: SynthesisReport, customer: str, checks: bool = False) -
             g.idea_id, kind, str(g.size), str(len(g.filled)), f"{g.cohesion:.0%}", Text(g.title),
             Text(", ".join(g.raw_ids)),
         ]  # fmt: skip
+        if by_wave:
+            cells.insert(0, "" if g.wave is None else str(g.wave))
         if checks:
             weakest = "-" if g.size < 2 else f"{g.weakest} ({g.joined:.0%}) {g.weakest_idea}"
             nearest = f"{g.nearest} ({g.nearness:.0%}) {titles.get(g.nearest, '')}" if g.nearest else "-"
@@ -155,6 +169,12 @@ def print_report(report: SynthesisReport, console: Console, checks: bool = False
         )
 
 
+def print_warnings(plan: SynthesisPlan, console: Console) -> None:
+    """The raw ideas whose Mother idea ID names an idea of another wave (``waves.mother_other_wave``)."""
+    if plan.warnings:
+        console.print(problem_table("Warnings: mother ideas of another wave", plan.warnings, "yellow"))
+
+
 def run(args: argparse.Namespace) -> int:
     # The master is held from reading to writing (not for a dry run): no other writer comes between.
     with holding(args.master, "synthesize", write=not args.dry_run):
@@ -171,8 +191,10 @@ def _run(args: argparse.Namespace) -> int:
         args.threshold,
         customers=chosen_customers(master, args.customer),
         singletons_as_ideas=args.singletons,
+        as_of=args.as_of or dt.date.today(),
     )
     print_report(plan.result.report, console, checks=args.dry_run)
+    print_warnings(plan, console)
     if plan.empty:
         console.print(f"Nothing to change: {args.master} already holds this grouping. Nothing was written.")
         return EXIT_OK

@@ -9,6 +9,14 @@ An idea signed as a member of a bundle (issue 15: ideas judged, signed off and s
 its Bundle ID to its line, after the fields of ``FINGERPRINT_FIELDS``; an idea outside a bundle
 adds nothing. So every sign-off made without bundles keeps the fingerprint it was signed with, and
 moving an idea into a bundle (or out of one, or into another) changes it.
+
+An idea signed in a wave after the first (issue 14: a customer's waves 2…n each have a sign-off
+list) adds that wave: its line then holds its Bundle ID (blank outside a bundle) and the wave
+number, so it is never read as a bundle's line. The wave is the one whose list the idea is on
+(``SIGNED_WAVE``: ``core.selection``'s wave, a blank Wave cell already resolved), read from a
+signed idea's record; wave 1 (or none) adds nothing. So every fingerprint of a customer with one
+wave, and of the first wave's ideas, is the one signed before waves existed, while moving a signed
+idea into another wave changes it. One fingerprint covers all the waves of a workbook.
 """
 
 from __future__ import annotations
@@ -27,6 +35,7 @@ from cvm_xl.core import columns as col
 from cvm_xl.core.bundles import bundle_key
 from cvm_xl.core.settings import Settings
 from cvm_xl.core.values import is_blank
+from cvm_xl.core.waves import wave_number
 
 VERSION = "cvm-xl sign-off v1"
 # The signed fields of one idea, in their canonical order.
@@ -44,8 +53,11 @@ FINGERPRINT_FIELDS = (
 )
 # A member's bundle, in the line of a signed idea only when it is not blank (see the module docstring).
 BUNDLE_FIELD = col.BUNDLE
-# What the record of a signed idea holds: the fingerprint fields and its bundle.
-SIGNED_FIELDS = (*FINGERPRINT_FIELDS, BUNDLE_FIELD)
+# The wave whose sign-off list the idea is on, in its line only from wave 2 (see the module docstring).
+SIGNED_WAVE = "Sign-off wave"
+FIRST_SIGNED_WAVE = 2  # waves before it add nothing to a line
+# What the record of a signed idea holds: the fingerprint fields, its bundle and its wave.
+SIGNED_FIELDS = (*FINGERPRINT_FIELDS, BUNDLE_FIELD, SIGNED_WAVE)
 MONEY_FIELDS = frozenset({col.SUPPLIER_VALUE, col.CUSTOMER_VALUE, col.TRANSFER})
 DATE_FIELDS = frozenset({col.START, col.END})
 # The settings that produce the signed figures (value, outcome, verdict, split, selection).
@@ -146,12 +158,15 @@ def _records(ideas: pd.DataFrame | Iterable[Mapping[str, object]]) -> Sequence[M
 def _line(record: Mapping[str, object]) -> list[str]:
     line = [_field(name, record.get(name)) for name in FINGERPRINT_FIELDS]
     bundle = bundle_key(record.get(BUNDLE_FIELD))  # as the members are grouped by it
+    wave = wave_number(record.get(SIGNED_WAVE))
+    if wave is not None and wave >= FIRST_SIGNED_WAVE:
+        return [*line, bundle, str(wave)]  # the bundle's place kept, so a wave is never a Bundle ID
     return [*line, bundle] if bundle else line
 
 
 def canonical_lines(ideas: pd.DataFrame | Iterable[Mapping[str, object]]) -> list[list[str]]:
-    """Each signed idea as its canonical field texts, in Idea ID order (a bundle member's Bundle ID
-    last)."""
+    """Each signed idea as its canonical field texts, in Idea ID order (a bundle member's Bundle ID,
+    then a wave from 2 on, last)."""
     lines = [_line(record) for record in _records(ideas)]
     lines.sort(key=lambda line: line[0])
     return lines

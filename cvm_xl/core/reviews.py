@@ -22,6 +22,24 @@ Rules (the issue leaves them open; chosen here and stated in the README):
 * **Next review**: the earliest planned review that is not held (an overdue one first, as it is
   earlier); **last held**: the latest review held on or before the as-of date, with its decisions.
 
+A customer with several waves (``core.waves``, issue 14: "wave plans ... work per wave") has one
+plan of reviews over all of them (``customer_wave_reviews``):
+
+* **Each wave plans its own reviews** from its own kick-off: the top-management reviews of weeks 4
+  and 8, the Wave review of week 12, then the monthly reports and quarterly reviews after it.
+* **The next wave takes over at its first review.** A wave's planned reviews run until the first
+  planned review of the next wave (by kick-off: the top-management review at the end of its week 4);
+  its reviews dated on or after that day are not planned, the next wave's plan holds from there. The
+  brief suggested the next wave's kick-off as the boundary; the first review is chosen instead
+  because a wave plans no review in its weeks 0 to 3, so with the kick-off top management would go
+  without one for up to two months just when a new wave starts and the earlier wave's ideas are being
+  implemented. The monthly rhythm stays unbroken. The last wave's reports run past the as-of date as
+  for one wave (``plan_months``).
+* **Held reviews** are matched to the planned reviews of all waves together by the rules above
+  (windows, kinds, each held review used once per kind, planned reviews in date order), so a review
+  held a few days after a boundary still serves the planned review it was held for.
+* **A customer with one wave** gets exactly ``customer_reviews`` of its kick-off.
+
 Everything is pure: the as-of date is always passed in.
 """
 
@@ -30,6 +48,7 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
+from itertools import pairwise
 
 import pandas as pd
 
@@ -37,6 +56,7 @@ from cvm_xl.core import cells
 from cvm_xl.core.categories import add_months
 from cvm_xl.core.columns import CUSTOMER_ID
 from cvm_xl.core.wave import REPORT, REVIEW, WAVE_WEEKS, WavePhase, wave_end, wave_plan
+from cvm_xl.core.waves import Wave
 
 # The Reviews table's columns (its sheet and layout: readiness.tables.REVIEWS)
 REVIEW_ID = "Review ID"
@@ -91,6 +111,7 @@ class PlannedReview:
     date: dt.date
     status: str  # Held, Due or Overdue
     held: HeldReview | None = None
+    wave: int | None = None  # the wave whose plan holds it (None: a plan of one kick-off)
 
     @property
     def window(self) -> int:
@@ -131,10 +152,17 @@ def review_status(
     planned: Sequence[tuple[str, str, dt.date]], held: Iterable[HeldReview], as_of: dt.date
 ) -> list[PlannedReview]:
     """Each planned review (name, kind, date) Held, Due or Overdue as of ``as_of`` (module rules)."""
+    return _statuses([(name, kind, day, None) for name, kind, day in planned], held, as_of)
+
+
+def _statuses(
+    planned: Sequence[tuple[str, str, dt.date, int | None]], held: Iterable[HeldReview], as_of: dt.date
+) -> list[PlannedReview]:
+    """``review_status`` of planned reviews (name, kind, date, wave) of one or several waves."""
     past = sorted((h for h in held if is_held(h.date, as_of)), key=lambda h: h.date)
     used: set[tuple[int, str]] = set()  # (held position, planned kind)
     out = []
-    for name, kind, day in sorted(planned, key=lambda p: p[2]):
+    for name, kind, day, wave in sorted(planned, key=lambda p: p[2]):
         window = WINDOW_DAYS[kind]
         candidates = [
             (abs((h.date - day).days), h.date, i)
@@ -144,10 +172,10 @@ def review_status(
         if candidates:
             _, _, i = min(candidates)
             used.add((i, kind))
-            out.append(PlannedReview(name, kind, day, HELD, past[i]))
+            out.append(PlannedReview(name, kind, day, HELD, past[i], wave))
         else:
             late = as_of > day + dt.timedelta(days=window)
-            out.append(PlannedReview(name, kind, day, OVERDUE if late else DUE))
+            out.append(PlannedReview(name, kind, day, OVERDUE if late else DUE, None, wave))
     return out
 
 
@@ -227,4 +255,61 @@ def customer_reviews(
         return CustomerReviews([], None, last_held(held, as_of))
     span = plan_months(kickoff, as_of) if months is None else months
     statuses = review_status(planned_reviews(kickoff, span), held, as_of)
+    return CustomerReviews(statuses, next_review(statuses), last_held(held, as_of))
+
+
+# --- several waves (module rules: the next wave takes over at its first review) ---------------------
+
+
+def first_review(kickoff: dt.date) -> dt.date:
+    """The day of a wave's first planned review (the top-management review at the end of week 4)."""
+    return planned_reviews(kickoff, 0)[0][2]
+
+
+def by_kick_off(waves: Sequence[Wave]) -> list[Wave]:
+    """The waves in the order their plans follow one another: by kick-off, then number."""
+    return sorted(waves, key=lambda w: (w.kick_off, w.number))
+
+
+def reviews_until(waves: Sequence[Wave]) -> dict[int, dt.date | None]:
+    """Per wave number, the day from which the next wave's plan holds (its first review); None for
+    the last wave, whose reviews run on."""
+    ordered = by_kick_off(waves)
+    out: dict[int, dt.date | None] = {w.number: None for w in ordered}
+    for before, after in pairwise(ordered):
+        out[before.number] = first_review(after.kick_off)
+    return out
+
+
+def is_taken_over(item: WavePhase, until: dt.date | None) -> bool:
+    """Whether a wave-plan item is a review or report the next wave's plan took over (dated on or
+    after ``until``); phases and milestones never are."""
+    return until is not None and review_kind(item) is not None and item.start >= until
+
+
+def wave_items(kickoff: dt.date, until: dt.date | None, months: int) -> list[WavePhase]:
+    """A wave's plan (``wave_plan`` with ``months`` of reports) without the reviews and reports the
+    next wave took over from ``until`` on."""
+    return [item for item in wave_plan(kickoff, months) if not is_taken_over(item, until)]
+
+
+def customer_wave_reviews(
+    waves: Sequence[Wave], held: Sequence[HeldReview], as_of: dt.date
+) -> CustomerReviews:
+    """The module's rules for a customer with ``waves`` (``core.waves``: one or more): each wave's
+    reviews until the next wave's first review, the last wave's past ``as_of``; every planned review
+    carries its wave's number. Without waves, no planned review."""
+    if not waves:
+        return CustomerReviews([], None, last_held(held, as_of))
+    until = reviews_until(waves)
+    planned: list[tuple[str, str, dt.date, int | None]] = []
+    for wave in by_kick_off(waves):
+        stop = until[wave.number]
+        span = plan_months(wave.kick_off, as_of if stop is None else stop)
+        planned += [
+            (item.name, kind, item.start, wave.number)
+            for item in wave_items(wave.kick_off, stop, span)
+            if (kind := review_kind(item)) is not None
+        ]
+    statuses = _statuses(planned, held, as_of)
     return CustomerReviews(statuses, next_review(statuses), last_held(held, as_of))

@@ -16,10 +16,21 @@ plus the bundle customer value), and it counts as one of the
 bounds, not dropped and complete (owner firm, owner, start, end); a member that lacks one of them
 refuses the whole bundle, with a warning that names the member. All members get the same rank, and
 they are listed in table order.
+
+Per wave (issue 14: "selection per wave, ``Max sign-off ideas`` each"): ideas are ranked and cut
+within each (customer, wave), so every wave of a relationship has its own sign-off list of at most
+``Max sign-off ideas`` and its ranks start at 1. The wave of each row is the caller's
+(``core.waves.row_waves``: its Wave cell, a blank one the customer's latest wave as of a day);
+without waves every row of a customer is in one wave, as before. A bundle whose members are in
+different waves is one unit in the LATEST of its members' waves: a bundle is signed when its last
+member is, so a new idea may counter-balance (and so rescue) an idea of an earlier wave, and the
+earlier wave's list never shows a bundle that needs an idea not yet found. Its members are signed in
+that wave (``Ranking.wave``). A row without a wave (a customer without any) is in wave 0, before wave 1.
 """
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from typing import NamedTuple
 
 import numpy as np
@@ -45,7 +56,9 @@ class Ranking(NamedTuple):
     the idea is not on it. ``position``: the same ranking before the cut (0 for ideas that cannot
     be signed off). ``over_limit``: complete Go ideas cut by ``max_sign_off_ideas``. ``refused``:
     one warning per Go idea that lacks an owner firm, owner, start or end. ``quick_win``: the idea
-    is a quick win (``core.ranking``; a bundle's members share their bundle's answer).
+    is a quick win (``core.ranking``; a bundle's members share their bundle's answer). ``wave``: the
+    wave whose sign-off list ranks the row (its own, a bundle member its bundle's latest; 0 for a
+    row without a wave, and for every row when no waves were given).
     """
 
     rank: np.ndarray
@@ -53,13 +66,16 @@ class Ranking(NamedTuple):
     over_limit: np.ndarray
     refused: list[Problem]
     quick_win: np.ndarray = np.zeros(0, dtype=bool)
+    wave: np.ndarray = np.zeros(0, dtype=np.int64)
 
 
 class Selection(NamedTuple):
     """One relationship's sign-off list: ``ideas`` best first, plus what was kept off it.
 
     ``ranks``: the sign-off rank of each row of ``ideas`` (a bundle's members share theirs);
-    ``quick_wins``: whether each row of ``ideas`` is a quick win (``core.ranking``).
+    ``quick_wins``: whether each row of ``ideas`` is a quick win (``core.ranking``); ``waves``: the
+    wave whose list each row of ``ideas`` is on (``Ranking.wave``), ``over_waves`` the same of each
+    row of ``over_limit``. ``ideas`` is in (customer, wave, rank) order.
     """
 
     ideas: pd.DataFrame
@@ -67,6 +83,8 @@ class Selection(NamedTuple):
     over_limit: pd.DataFrame
     ranks: tuple[int, ...] = ()
     quick_wins: tuple[bool, ...] = ()
+    waves: tuple[int, ...] = ()
+    over_waves: tuple[int, ...] = ()
 
 
 def _truthy(frame: pd.DataFrame, name: str) -> np.ndarray:
@@ -176,11 +194,33 @@ def _unit_quick_keys(
     return feasibility_key(unit_feasibility), category_sort, quick
 
 
+def _row_waves(waves: Sequence[int | None] | None, n: int) -> np.ndarray:
+    """The rows' waves as whole numbers (None, and no ``waves`` at all, as 0)."""
+    if waves is None:
+        return np.zeros(n, dtype=np.int64)
+    if len(waves) != n:
+        raise ValueError(f"{len(waves)} waves given for {n} ideas: give the wave of every row")
+    return np.array([0 if w is None else int(w) for w in waves], dtype=np.int64)
+
+
+def unit_waves(units: np.ndarray, n_units: int, waves: np.ndarray) -> np.ndarray:
+    """Each unit's wave: an idea's own, a bundle's the latest of its members' (module docstring)."""
+    out = np.zeros(n_units, dtype=np.int64)
+    np.maximum.at(out, units, waves)
+    return out
+
+
 def rank_for_sign_off(
-    evaluated: pd.DataFrame, settings: Settings, *, file: str = "", sheet: str = "Ideas"
+    evaluated: pd.DataFrame,
+    settings: Settings,
+    *,
+    file: str = "",
+    sheet: str = "Ideas",
+    waves: Sequence[int | None] | None = None,
 ) -> Ranking:
     """Rank every relationship's Go ideas and bundles at once (``evaluate_ideas`` output, any number
-    of customers); the members of a bundle share its rank (see the module docstring).
+    of customers); the members of a bundle share its rank (see the module docstring). ``waves``: the
+    wave of each row (``core.waves.row_waves``); None ranks each customer's rows as one wave.
 
     Ties on verdict and net value keep the table order (of a bundle's first member). ``file``/
     ``sheet`` locate the warnings; the table's index is taken as the Excel row number when it is an
@@ -229,8 +269,9 @@ def rank_for_sign_off(
         group = pd.factorize(evaluated[col.CUSTOMER_ID], use_na_sentinel=False)[0]
     else:
         group = np.zeros(n, dtype=np.int64)
-    unit_group = np.zeros(n_units, dtype=np.int64)
-    unit_group[units] = group
+    unit_customer = np.zeros(n_units, dtype=np.int64)
+    unit_customer[units] = group
+    unit_wave = unit_waves(units, n_units, _row_waves(waves, n))
     first = np.full(n_units, n, dtype=np.int64)
     np.minimum.at(first, units, np.arange(n))
     net = _unit_net(evaluated, units, n_units)
@@ -238,33 +279,55 @@ def rank_for_sign_off(
     net_key = np.where(np.isnan(net), np.inf, -net)
     feasibility_sort, category_sort, unit_quick = _unit_quick_keys(evaluated, units, n_units, unit_go)
     # The keys of core.ranking.RANK_KEYS, last key first (lexsort sorts by the last array first).
-    order = np.lexsort((first, net_key, category_sort, feasibility_sort, unit_verdict, unit_group))
+    # Each (customer, wave) is one list: its units sort together, ranked within it.
+    order = np.lexsort(
+        (first, net_key, category_sort, feasibility_sort, unit_verdict, unit_wave, unit_customer)
+    )
     order = order[(unit_go & unit_complete)[order]]
     unit_position = np.zeros(n_units, dtype=np.int64)
     if len(order):
-        g = unit_group[order]
-        starts = np.r_[0, np.flatnonzero(g[1:] != g[:-1]) + 1]
+        c, w = unit_customer[order], unit_wave[order]
+        starts = np.r_[0, np.flatnonzero((c[1:] != c[:-1]) | (w[1:] != w[:-1])) + 1]
         counts = np.diff(np.r_[starts, len(order)])
         unit_position[order] = np.arange(len(order)) - np.repeat(starts, counts) + 1
     position = unit_position[units] if n else np.zeros(0, dtype=np.int64)
     limit = int(settings.max_sign_off_ideas)
     rank = np.where(position <= limit, position, 0)
     quick_win = unit_quick[units] if n else np.zeros(0, dtype=bool)
-    return Ranking(rank, position, position > limit, refused, quick_win)
+    wave = unit_wave[units] if n else np.zeros(0, dtype=np.int64)
+    return Ranking(rank, position, position > limit, refused, quick_win, wave)
 
 
 def select_for_sign_off(
-    evaluated: pd.DataFrame, settings: Settings, *, file: str = "", sheet: str = "Ideas"
+    evaluated: pd.DataFrame,
+    settings: Settings,
+    *,
+    file: str = "",
+    sheet: str = "Ideas",
+    waves: Sequence[int | None] | None = None,
 ) -> Selection:
-    """The sign-off list of one relationship (or of each, ranked together) from its evaluated ideas."""
-    ranking = rank_for_sign_off(evaluated, settings, file=file, sheet=sheet)
+    """The sign-off lists of one relationship (or of each, ranked together) from its evaluated
+    ideas: one per (customer, wave) when ``waves`` gives each row's wave (``rank_for_sign_off``)."""
+    ranking = rank_for_sign_off(evaluated, settings, file=file, sheet=sheet, waves=waves)
     chosen = np.flatnonzero(ranking.rank)
-    chosen = chosen[np.argsort(ranking.rank[chosen], kind="stable")]
-    if col.CUSTOMER_ID in evaluated.columns and len(chosen):
+    if col.CUSTOMER_ID in evaluated.columns:
         group = pd.factorize(evaluated[col.CUSTOMER_ID], use_na_sentinel=False)[0]
-        chosen = chosen[np.lexsort((ranking.rank[chosen], group[chosen]))]
+    else:
+        group = np.zeros(len(evaluated), dtype=np.int64)
+    # By customer (first seen first), wave and rank; a bundle's members in table order.
+    chosen = chosen[np.lexsort((chosen, ranking.rank[chosen], ranking.wave[chosen], group[chosen]))]
     over = np.flatnonzero(ranking.over_limit)
-    over = over[np.argsort(ranking.position[over], kind="stable")]
+    over = over[np.lexsort((over, ranking.position[over]))]
     ranks = tuple(int(r) for r in ranking.rank[chosen])
     quick_wins = tuple(bool(q) for q in ranking.quick_win[chosen])
-    return Selection(evaluated.iloc[chosen], ranking.refused, evaluated.iloc[over], ranks, quick_wins)
+    chosen_waves = tuple(int(w) for w in ranking.wave[chosen])
+    over_waves = tuple(int(w) for w in ranking.wave[over])
+    return Selection(
+        evaluated.iloc[chosen],
+        ranking.refused,
+        evaluated.iloc[over],
+        ranks,
+        quick_wins,
+        chosen_waves,
+        over_waves,
+    )

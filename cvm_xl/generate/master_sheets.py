@@ -27,6 +27,7 @@ from cvm_xl.core.tracking import (
     MonthlyReport,
 )
 from cvm_xl.core.wave import PHASE, WavePhase
+from cvm_xl.core.waves import WAVE
 from cvm_xl.generate.sheets.common import chart_size, fit_to_page, odd_footer
 from cvm_xl.generate.sheets.ideas import LINE_POINTS, text_lines
 from cvm_xl.generate.sheets.tracking_report import CONTRACT_TABLE, cumulative_chart
@@ -57,12 +58,14 @@ class SheetsResult(NamedTuple):
 
 
 class WaveCustomer(NamedTuple):
-    """One customer's plan for the master's Wave plan sheet."""
+    """One wave's plan of one customer for the master's Wave plan sheet (issue 14: a customer with
+    several waves has one per wave; ``wave`` is its number)."""
 
     customer_id: str
     name: str
     kickoff: dt.date
     plan: list[WavePhase]
+    wave: int | None = None
 
 
 def replace_sheets(
@@ -155,15 +158,17 @@ def _landscape(ws: Worksheet, title_rows: str) -> None:
 
 # -- Wave plan ------------------------------------------------------------------------------------
 
-WAVE_COLUMNS = ("Customer ID", "Customer", *ITEM_COLUMNS)
-_WAVE_WIDTHS = (11, 24, 30, 10, 7, 11, 11, 9)
+WAVE_COLUMNS = ("Customer ID", "Customer", WAVE, *ITEM_COLUMNS)
+_WAVE_WIDTHS = (11, 24, 6, 30, 10, 7, 11, 11, 9)
+ITEM_COL = WAVE_COLUMNS.index(ITEM_COLUMNS[0]) + 1  # the Item column (bold for a phase)
 _ACTIVITIES_WIDTH = 60
 
 
 def wave_sheet(
     customers: Sequence[WaveCustomer], without_start: Sequence[str], generated: dt.datetime
 ) -> SheetWriter:
-    """A writer for the master's Wave plan sheet: every customer's plan in one filterable table."""
+    """A writer for the master's Wave plan sheet: every wave's plan of every customer in one
+    filterable table, one ``WaveCustomer`` after another (the ``Wave`` column names its wave)."""
 
     def write(ws: Worksheet) -> None:
         periods = [label for label, _, _ in gantt_periods(dt.date(2026, 1, 5))]
@@ -173,11 +178,13 @@ def wave_sheet(
             ws,
             "Wave plans",
             (
-                "One 12-week wave per customer from its Wave start (kick-off, week 0): W0..W12 are the "
-                "weeks of the wave, M1..M12 the months after it. Band: S supplier, J joint, C customer "
-                "phase; \u25c6 milestone; \u25cf review; \u25cb monthly report.",
+                "Each wave of each customer, 12 weeks from its kick-off (week 0; wave 1 is the Wave start "
+                "unless the Waves sheet gives it): W0..W12 are the weeks of the wave, M1..M12 the months "
+                "after it; an earlier wave's reviews run until the next wave's first review. Band: S "
+                "supplier, J joint, C customer phase; \u25c6 milestone; \u25cf review; \u25cb monthly "
+                "report.",
                 f"Written by cvm-xl wave on {generated:%Y-%m-%d %H:%M}; run it again after changing a "
-                "Wave start.",
+                "Wave start or the Waves sheet.",
             ),
         )
         header_row = 5
@@ -192,31 +199,36 @@ def wave_sheet(
             for item in customer.plan:
                 r += 1
                 bold = Font(bold=item.kind == PHASE)
-                values: tuple[CellValue, ...] = (customer.customer_id, customer.name, item.name, item.kind,
-                                                 item.weeks, item.start, item.end, item.owner)  # fmt: skip
+                values: tuple[CellValue, ...] = (customer.customer_id, customer.name, customer.wave,
+                                                 item.name, item.kind, item.weeks, item.start, item.end,
+                                                 item.owner)  # fmt: skip
                 for c, value in enumerate(values, start=1):
                     fmt = DATE_FORMAT if isinstance(value, dt.date) else None
-                    _put(ws, r, c, value, fmt, border=_BOX, alignment=top, font=bold if c == 3 else Font())
+                    style = bold if c == ITEM_COL else Font()
+                    _put(ws, r, c, value, fmt, border=_BOX, alignment=top, font=style)
                 for k, shown in enumerate(band(item, spans)):
                     cell = _put(ws, r, first_band + k, shown or None, border=_BOX, alignment=centre)
                     if shown:
                         cell.fill, cell.font = fills[shown], fonts[shown]
                 text = "; ".join(item.activities)
                 _put(ws, r, activities, text, border=_BOX, alignment=top, font=Font(size=9))
-                lines = max(text_lines(text, _ACTIVITIES_WIDTH * 1.1), text_lines(item.name, _WAVE_WIDTHS[2]))
+                lines = max(
+                    text_lines(text, _ACTIVITIES_WIDTH * 1.1),
+                    text_lines(item.name, _WAVE_WIDTHS[ITEM_COL - 1]),
+                )
                 if lines > 1:
                     ws.row_dimensions[r].height = 3 + LINE_POINTS * min(lines, 5) * 0.9
         if r > header_row:
             ws.auto_filter.ref = f"A{header_row}:{column_letter(activities)}{r}"
         if without_start:
-            _put(ws, r + 2, 1, "No Wave start yet (no plan): " + ", ".join(without_start),
-                 font=Font(italic=True, color=GREY))  # fmt: skip
+            note = "No wave yet (no Wave start, no Waves row; no plan): " + ", ".join(without_start)
+            _put(ws, r + 2, 1, note, font=Font(italic=True, color=GREY))
         for c, width in enumerate(_WAVE_WIDTHS, start=1):
             ws.column_dimensions[column_letter(c)].width = width
         for k in range(len(periods)):
             ws.column_dimensions[column_letter(first_band + k)].width = 4.3
         ws.column_dimensions[column_letter(activities)].width = _ACTIVITIES_WIDTH
-        ws.freeze_panes = ws.cell(header_row + 1, 4).coordinate
+        ws.freeze_panes = ws.cell(header_row + 1, ITEM_COL + 1).coordinate
         _landscape(ws, f"{header_row}:{header_row}")
 
     return write

@@ -6,8 +6,8 @@ supplier's screening of a customer unless its ``Share screening`` cell says Yes)
 groups the rest by customer, as plain rows; ``customer`` then gives one customer's
 ``CustomerRelationship``: its screening, its checklist with the stage scores, its maturity ratings
 and verdict, and its objectives, risks (rated, and counted on the heat map), exit triggers
-(reviewed) and issues (flagged), and the continuing journey's reviews (the wave plan's planned
-reviews Held, Due or Overdue as of the run's date, ``core.reviews``; the reviews held with their
+(reviewed) and issues (flagged), and the continuing journey's reviews (the planned reviews of every
+wave of the customer Held, Due or Overdue as of the run's date, ``core.reviews``; the reviews held with their
 decisions) and KPI series (its objectives in bounds with their readings, ``core.kpis``). A master
 without relationship sheets gives every customer the empty checklists, ready to fill in.
 
@@ -22,7 +22,7 @@ from __future__ import annotations
 
 import datetime as dt
 from array import array
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 
 import pandas as pd
@@ -30,9 +30,17 @@ import pandas as pd
 from cvm_xl.core import cells
 from cvm_xl.core.columns import CUSTOMER_ID, SHARE_SCREENING
 from cvm_xl.core.kpis import BASELINE, KPI_MONTH, KPI_VALUE, KpiSeries, kpi_series
-from cvm_xl.core.reviews import REVIEW_DATE, CustomerReviews, customer_reviews, held_by_customer, is_held
+from cvm_xl.core.reviews import (
+    REVIEW_DATE,
+    CustomerReviews,
+    customer_reviews,
+    customer_wave_reviews,
+    held_by_customer,
+    is_held,
+)
 from cvm_xl.core.settings import Settings
 from cvm_xl.core.tracking import WAVE_START
+from cvm_xl.core.waves import Wave
 from cvm_xl.readiness import lifecycle
 from cvm_xl.readiness import tables as rt
 from cvm_xl.readiness.exits import review_exits
@@ -175,8 +183,12 @@ class RelationshipSlices:
         stages = lifecycle.checklist_scores(checklist)
         return checklist, stages, lifecycle.current_stage(stages)
 
-    def customer(self, customer_id: str, customer: Mapping[str, object]) -> CustomerRelationship:
-        """One customer's relationship; ``customer`` is its row of the Customers table."""
+    def customer(
+        self, customer_id: str, customer: Mapping[str, object], waves: Sequence[Wave] | None = None
+    ) -> CustomerRelationship:
+        """One customer's relationship; ``customer`` is its row of the Customers table and ``waves``
+        its waves (``core.waves``), whose plans give the planned reviews; without them (None), the
+        one wave of its Wave start."""
         cid = cells.text(customer_id) or ""
         t = self.thresholds
         shared = shares_screening(customer)
@@ -192,7 +204,11 @@ class RelationshipSlices:
         ratings = first_ratings(self._ratings[i] for i in self._maturity.positions(cid))
         risks = self._risks.records(cid)
         objectives = self._objectives.records(cid)
-        kickoff = cells.safely(cells.date, customer.get(WAVE_START))
+        held = self._held.get(cid, [])
+        if waves is None:
+            reviews = customer_reviews(cells.safely(cells.date, customer.get(WAVE_START)), held, self.as_of)
+        else:
+            reviews = customer_wave_reviews(waves, held, self.as_of)
         return CustomerRelationship(
             customer_id=cid,
             as_of=self.as_of,
@@ -215,7 +231,7 @@ class RelationshipSlices:
                 [r[rt.STATUS] for r in risks],
             ),
             screening_shared=shared,
-            reviews=customer_reviews(kickoff, self._held.get(cid, []), self.as_of),
+            reviews=reviews,
             held=[r for r in self._reviews.records(cid) if is_held(r[REVIEW_DATE], self.as_of)],
             kpis=kpi_series(
                 [(o[rt.OBJECTIVE], o[rt.MEASURE], o[BASELINE], o[rt.TARGET]) for o in objectives],

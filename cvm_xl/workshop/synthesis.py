@@ -31,10 +31,28 @@ The facilitator's choices always win:
 Similarities are whole numbers (hundredths of a percent), so a group's average similarity is the same
 number however the group came about: running the synthesis again on its own result finds nothing to
 merge and changes nothing.
+
+Per wave (issue 14: "synthesis ... per wave"), when the customers' waves are given (``waves``, with
+the ``as_of`` day that decides a blank Wave, ``core.waves``):
+
+* raw ideas are grouped within one customer **and one wave** only: a raw idea's wave is its Wave
+  cell, or when blank the customer's latest wave as of ``as_of`` (``core.waves.row_waves``);
+* the customer's existing ideas take part only within their own wave (read the same way), so a wave-2
+  raw idea never joins a wave-1 idea by similarity: a new wave's workshop looks for new ideas;
+* a new mother idea's ``Wave`` is written when a raw idea of its group has its Wave typed (the
+  facilitator said which wave they came from: the draft keeps it when a later wave starts); when all
+  are blank the draft's Wave stays blank, so the idea and its raw ideas follow the latest wave alike;
+* the facilitator's Mother idea IDs still win: a raw idea whose ID names an idea of the customer's
+  **other** wave keeps it (grouped with the raw ideas of its own wave) and is reported as a warning
+  (``Code.WAVES_MOTHER_OTHER_WAVE``): the idea or the raw idea may carry the wrong Wave.
+
+Without ``waves`` every customer is one group, as before waves existed. Grouping within a wave only
+splits a customer's raw ideas, so no similarity matrix grows.
 """
 
 from __future__ import annotations
 
+import datetime as dt
 import re
 from collections import Counter
 from collections.abc import Collection, Sequence
@@ -47,8 +65,10 @@ import pandas as pd
 
 from cvm_xl.core import columns as col
 from cvm_xl.core.cells import parse_yes_no
+from cvm_xl.core.problems import Code
 from cvm_xl.core.settings import WORKSHOP_LANGUAGES
 from cvm_xl.core.values import is_blank
+from cvm_xl.core.waves import CustomerWaves, row_waves, wave_number
 from cvm_xl.workshop.blocked import DENSE_LIMIT, group_blocked
 from cvm_xl.workshop.clustering import (
     FULL,
@@ -74,6 +94,7 @@ __all__ = [
     "RAW_ID",
     "Clusters",
     "IdeaWords",
+    "OtherWave",
     "Singleton",
     "SynthesisGroup",
     "SynthesisReport",
@@ -110,6 +131,19 @@ class Singleton(NamedTuple):
     customer_id: str
     raw_id: str
     idea: str
+    wave: int | None = None  # its wave (None: synthesised without waves)
+
+
+class OtherWave(NamedTuple):
+    """A raw idea whose Mother idea ID names an idea of its customer's other wave (a warning,
+    ``Code.WAVES_MOTHER_OTHER_WAVE``); ``position`` is its row in the Workshop table (0 = first)."""
+
+    customer_id: str
+    raw_id: str
+    mother_id: str
+    wave: int | None  # the raw idea's wave
+    idea_wave: int | None  # the mother idea's wave
+    position: int
 
 
 @dataclass(frozen=True)
@@ -133,6 +167,7 @@ class SynthesisGroup:
     nearest: str = ""
     nearness: float = 0.0
     weakest_idea: str = ""  # the weakest raw idea's text
+    wave: int | None = None  # the wave its raw ideas belong to (None: synthesised without waves)
 
     @property
     def size(self) -> int:
@@ -147,6 +182,7 @@ class SynthesisReport:
     raw_ideas: dict[str, int]  # customer -> raw ideas considered
     unknown_mother_ids: tuple[tuple[str, str], ...]  # (customer, ID) used in Workshop, absent from Ideas
     idea_threshold: float | None = None  # the limit for joining an existing idea
+    other_waves: tuple[OtherWave, ...] = ()  # Mother idea IDs naming an idea of another wave
 
     @property
     def new_groups(self) -> tuple[SynthesisGroup, ...]:
@@ -321,6 +357,11 @@ def _draft_rows(rows: list[dict[str, object]]) -> pd.DataFrame:
     return frame.astype({c: (float if c in _NUMBER_INPUTS else object) for c in frame.columns})
 
 
+def _cells(table: pd.DataFrame, name: str) -> list[object]:
+    """A column's cells as they are (None for each row of a missing column)."""
+    return table[name].tolist() if name in table.columns else [None] * len(table)
+
+
 def _column(table: pd.DataFrame, name: str) -> list[str | None]:
     """A text column as trimmed strings, None for blanks (and for a missing column)."""
     if name not in table.columns:
@@ -369,6 +410,8 @@ def synthesize(
     singletons_as_ideas: bool = False,
     idea_threshold: float | None = None,
     language: str = ENGLISH,
+    waves: CustomerWaves | None = None,
+    as_of: dt.date | None = None,
 ) -> SynthesisResult:
     """Suggested mother ideas for the raw ideas of every customer (or of ``customers`` only).
 
@@ -377,8 +420,12 @@ def synthesize(
     customer's existing ideas (default: ``DEFAULT_IDEA_THRESHOLD``, or ``threshold`` if that is
     higher). ``language``: the Workshop language the raw ideas are written in (Settings), one of
     ``core.settings.WORKSHOP_LANGUAGES``. Raw ideas without a Raw ID, Customer ID or text are left as
-    they are.
+    they are. ``waves``: every customer's waves (``core.waves.customer_waves``), so that raw ideas are
+    grouped per customer and wave (module rules), a blank Wave read as the latest wave as of ``as_of``
+    (required with ``waves``); None groups per customer alone.
     """
+    if waves is not None and as_of is None:
+        raise ValueError("synthesis per wave needs the as-of day that decides a blank Wave")
     if language not in WORKSHOP_LANGUAGES:
         raise ValueError(f"workshop language {language!r} must be one of {', '.join(WORKSHOP_LANGUAGES)}")
     if not 0.0 <= threshold <= 1.0:
@@ -412,20 +459,35 @@ def synthesize(
     drafts: list[dict[str, object]] = []
     counted: dict[str, int] = {}
     unknown: list[tuple[str, str]] = []
+    other_waves: list[OtherWave] = []
+    # Each row's wave (all None without waves: one group per customer, as before waves existed).
+    no_waves: list[int | None] = [None] * len(workshop)
+    raw_waves = no_waves if waves is None or as_of is None else row_waves(workshop, waves, as_of)
+    idea_waves = [None] * len(ideas) if waves is None or as_of is None else row_waves(ideas, waves, as_of)
+    typed = [waves is not None and wave_number(x) is not None for x in _cells(workshop, col.WAVE)]
+    makers: dict[str, _IdMaker] = {}
     usable = [r for r in range(len(workshop)) if owners[r] and texts[r] and raw_ids[r]]
-    for customer in dict.fromkeys(str(owners[r]) for r in usable):
+    for customer, wave in dict.fromkeys((str(owners[r]), raw_waves[r]) for r in usable):
         if wanted is not None and customer not in wanted:
             continue
-        rows = [r for r in usable if owners[r] == customer]
+        rows = [r for r in usable if owners[r] == customer and raw_waves[r] == wave]
         seeds = [mother_ids[r] for r in rows]
-        counted[customer] = len(rows)
+        counted[customer] = counted.get(customer, 0) + len(rows)
         unknown += [(customer, i) for i in dict.fromkeys(x for x in seeds if x) if i not in known]
         raw_texts = [str(texts[r]) for r in rows]
         words = [normalise(t, language) for t in raw_texts]
-        own: dict[str, int] = {}  # the customer's own ideas: Idea ID -> its first Ideas row
+        own: dict[str, int] = {}  # the customer's own ideas of this wave: Idea ID -> its first Ideas row
+        anywhere: dict[str, int] = {}  # ... of any wave
         for j, (idea_id, owner) in enumerate(zip(idea_ids, idea_owners, strict=True)):
             if owner == customer and idea_id:
-                own.setdefault(idea_id, j)
+                anywhere.setdefault(idea_id, j)
+                if idea_waves[j] == wave:
+                    own.setdefault(idea_id, j)
+        for r, seed in zip(rows, seeds, strict=True):
+            if seed and seed not in own and seed in anywhere:
+                other_waves.append(
+                    OtherWave(customer, str(raw_ids[r]), seed, wave, idea_waves[anywhere[seed]], r)
+                )
         under: dict[str, set[str]] = {}
         for r in rows:
             if mother_ids[r]:
@@ -444,8 +506,10 @@ def synthesize(
             raw_texts,
             language,
         )
-        own_ids = [i for i, c in zip(idea_ids, idea_owners, strict=True) if c == customer and i]
-        make_id = _IdMaker(customer, own_ids, taken)
+        if customer not in makers:  # one numbering per customer, over all its waves
+            own_ids = [i for i, c in zip(idea_ids, idea_owners, strict=True) if c == customer and i]
+            makers[customer] = _IdMaker(customer, own_ids, taken)
+        make_id = makers[customer]
         # every cluster's name first (its mother idea, or a singleton's Raw ID), for ``nearest``
         names: list[str] = []
         for k, label in enumerate(found.labels):
@@ -459,7 +523,7 @@ def synthesize(
             title = str(texts[rows[found.representative[k]]])
             ids = tuple(str(raw_ids[rows[i]]) for i in members)
             if label is None and len(members) == 1 and not singletons_as_ideas:
-                singletons.append(Singleton(customer, ids[0], title))
+                singletons.append(Singleton(customer, ids[0], title, wave))
                 continue
             mother_id = names[k]
             filled = []
@@ -486,6 +550,7 @@ def synthesize(
                     "" if near is None else names[near],
                     found.nearness[k],
                     str(texts[rows[found.weakest[k]]]),
+                    wave,
                 )
             )
             if new:
@@ -496,10 +561,18 @@ def synthesize(
                         col.TITLE: title,
                         col.DESCRIPTION: _draft_description(ids),
                         col.STATUS: DRAFT_STATUS,
+                        # a typed Wave among its raw ideas is kept; all blank: blank (module rules)
+                        col.WAVE: wave if any(typed[rows[i]] for i in members) else None,
                     }
                 )
     report = SynthesisReport(
-        threshold, tuple(groups), tuple(singletons), counted, tuple(unknown), idea_threshold
+        threshold,
+        tuple(groups),
+        tuple(singletons),
+        counted,
+        tuple(dict.fromkeys(unknown)),
+        idea_threshold,
+        tuple(other_waves),
     )
     filled_ids = pd.Series(mother_ids, index=workshop.index, dtype=object, name=MOTHER_ID)
     return SynthesisResult(filled_ids, _draft_rows(drafts), report)
@@ -593,6 +666,11 @@ def render_report(report: SynthesisReport, width: int = 100) -> str:
                 lines.append(head + _clip(s.idea, max(20, width - len(head))))
     for customer, idea_id in report.unknown_mother_ids:
         lines.append(f"Note: {customer} uses Mother idea ID {idea_id}, which is not in the Ideas table yet.")
+    for found in report.other_waves:
+        lines.append(
+            f"Warning ({Code.WAVES_MOTHER_OTHER_WAVE}): {found.customer_id} raw idea {found.raw_id} is in "
+            f"wave {found.wave}, its mother idea {found.mother_id} in wave {found.idea_wave}."
+        )
     return "\n".join(lines)
 
 

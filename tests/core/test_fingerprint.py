@@ -11,7 +11,13 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from cvm_xl.core import columns as col
-from cvm_xl.core.fingerprint import FINGERPRINT_FIELDS, FINGERPRINT_SETTINGS, canonical_sign_off, fingerprint
+from cvm_xl.core.fingerprint import (
+    FINGERPRINT_FIELDS,
+    FINGERPRINT_SETTINGS,
+    SIGNED_WAVE,
+    canonical_sign_off,
+    fingerprint,
+)
 from cvm_xl.core.settings import Settings, SettingsError
 
 SETTINGS = Settings(supplier="Northwind Steel", horizon_years=2.5, discount_rate=0.08)
@@ -179,3 +185,31 @@ def test_moving_an_idea_into_a_bundle_changes_it():
     assert fingerprint(spelled, SETTINGS) == fingerprint(bundled, SETTINGS)
     assert fingerprint(pd.DataFrame(bundled), SETTINGS) == fingerprint(bundled, SETTINGS)
     assert canonical_sign_off(bundled, SETTINGS).count('"none","b1"]') == 1
+
+
+# --- waves (issue 14) ---------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("wave", [None, 1, 1.0, "1", "", float("nan")])
+def test_a_first_wave_or_no_wave_keeps_every_fingerprint_signed_before_waves(wave):
+    with_wave = [{**idea, SIGNED_WAVE: wave} for idea in IDEAS]
+    assert fingerprint(with_wave, SETTINGS) == SIGNED_BEFORE_BUNDLES
+    assert fingerprint(pd.DataFrame(with_wave), SETTINGS) == SIGNED_BEFORE_BUNDLES
+
+
+def test_an_idea_signed_in_a_later_wave_adds_its_wave():
+    second = [{**IDEAS[0], SIGNED_WAVE: 2}, IDEAS[1]]
+    third = [{**IDEAS[0], SIGNED_WAVE: 3}, IDEAS[1]]
+    both = [{**idea, SIGNED_WAVE: 2} for idea in IDEAS]
+    found = {fingerprint(x, SETTINGS) for x in (second, third, both)}
+    assert len(found | {SIGNED_BEFORE_BUNDLES}) == 4
+    assert fingerprint([{**IDEAS[0], SIGNED_WAVE: "2"}, IDEAS[1]], SETTINGS) == fingerprint(second, SETTINGS)
+    # A wave keeps the bundle's place: wave 2 outside a bundle is not a bundle named "2".
+    bundle_2 = [{**IDEAS[0], col.BUNDLE: "2"}, IDEAS[1]]
+    assert fingerprint(bundle_2, SETTINGS) != fingerprint(second, SETTINGS)
+    assert canonical_sign_off(second, SETTINGS).count('"equal","","2"]') == 1
+    in_bundle = [
+        {**IDEAS[0], col.BUNDLE: "B1", SIGNED_WAVE: 2},
+        {**IDEAS[1], col.BUNDLE: "B1", SIGNED_WAVE: 2},
+    ]
+    assert canonical_sign_off(in_bundle, SETTINGS).count('"b1","2"]') == 2

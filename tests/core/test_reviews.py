@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from dataclasses import replace
 
 import pandas as pd
 import pytest
@@ -14,8 +15,12 @@ from cvm_xl.core.reviews import (
     OVERDUE,
     QUARTERLY,
     WAVE_REVIEW,
+    CustomerReviews,
     HeldReview,
+    by_kick_off,
     customer_reviews,
+    customer_wave_reviews,
+    first_review,
     held_by_customer,
     held_reviews,
     is_held,
@@ -24,7 +29,10 @@ from cvm_xl.core.reviews import (
     parse_review_kind,
     planned_reviews,
     review_status,
+    reviews_until,
+    wave_items,
 )
+from cvm_xl.core.waves import Wave
 
 D = dt.date
 KICKOFF = D(2026, 1, 12)  # a Monday: week 4 ends Sun 2026-02-15, the wave on Sun 2026-04-12
@@ -123,3 +131,65 @@ def test_reviews_table_grouped_by_customer() -> None:
     found = customer_reviews(KICKOFF, held_by_customer(table)["C1"], D(2026, 3, 1))
     assert found.last is not None and found.last.review_id == "R1"
     assert found.next is not None and (found.next.date, found.next.status) == (D(2026, 3, 13), DUE)
+
+
+# --- several waves (core.reviews: the next wave takes over at its first review) --------------------
+
+WAVE_2 = D(2026, 10, 5)  # a Monday: its week-4 review is Friday 2026-11-06
+
+
+def _waves() -> list[Wave]:
+    return [Wave(1, KICKOFF), Wave(2, WAVE_2, "Hanna Berg", "Running", 1)]
+
+
+def test_a_customer_with_one_wave_gets_exactly_the_plan_of_its_kick_off() -> None:
+    held = [HeldReview("R1", D(2026, 2, 20), MONTHLY, "A"), HeldReview("R2", D(2026, 7, 1), QUARTERLY, "B")]
+    for as_of in (D(2026, 3, 1), D(2026, 12, 1), D(2028, 5, 17)):
+        one = customer_wave_reviews([Wave(1, KICKOFF)], held, as_of)
+        today = customer_reviews(KICKOFF, held, as_of)
+        assert [replace(p, wave=None) for p in one.planned] == today.planned
+        assert {p.wave for p in one.planned} == {1}
+        assert one.last == today.last and one.next is not None and today.next is not None
+        assert replace(one.next, wave=None) == today.next
+    assert customer_wave_reviews([], held, D(2026, 12, 1)) == CustomerReviews([], None, held[1])
+
+
+def test_the_next_wave_takes_over_at_its_first_review() -> None:
+    # Worked by hand (the sample's C-AUT): wave 2 kicks off on 2026-10-05, its first review is on
+    # Friday 2026-11-06, so wave 1 keeps its reports up to October's (2026-10-12, with the second
+    # quarterly review) and drops November's; wave 2 plans from its week-4 review on.
+    assert first_review(WAVE_2) == D(2026, 11, 6)
+    assert reviews_until(_waves()) == {1: D(2026, 11, 6), 2: None}
+    held = [
+        HeldReview("R9", D(2026, 10, 13), QUARTERLY, "Crane late"),  # a week after wave 2's kick-off
+        HeldReview("R10", D(2026, 12, 3), MONTHLY, "Wave 2 ideas signed off"),
+    ]
+    found = customer_wave_reviews(_waves(), held, D(2026, 12, 10))
+    got = [(p.wave, p.name, p.date, p.status, p.held.review_id if p.held else None) for p in found.planned]
+    wave_1 = [g for g in got if g[0] == 1]
+    assert wave_1[-2:] == [
+        (1, "Monthly report 6", D(2026, 10, 12), HELD, "R9"),  # still wave 1's: before 2026-11-06
+        (1, "Quarterly review 2", D(2026, 10, 12), HELD, "R9"),
+    ]
+    assert all(day < D(2026, 11, 6) for _, _, day, _, _ in wave_1)
+    assert [g for g in got if g[0] == 2][:4] == [
+        (2, "Top-management review", D(2026, 11, 6), OVERDUE, None),  # window closed on 2026-11-20
+        (2, "Top-management review", D(2026, 12, 4), HELD, "R10"),
+        (2, "Top-management review", D(2027, 1, 1), DUE, None),  # the Wave review of wave 2
+        (2, "Monthly report 1", D(2027, 2, 3), DUE, None),
+    ]
+    # the next review is the earliest not held of any wave (wave 1's reviews before R9 were not held)
+    assert found.next is not None and (found.next.wave, found.next.date) == (1, D(2026, 2, 13))
+    assert found.last == held[1]
+    # the last wave's reports run past the as-of date, as for one wave
+    assert max(p.date for p in found.planned) > D(2027, 12, 1)
+
+
+def test_waves_follow_one_another_by_kick_off() -> None:
+    # numbered out of order (a warning of validation): the plans still follow the kick-offs
+    swapped = [Wave(1, WAVE_2), Wave(2, KICKOFF, position=0)]
+    assert [w.number for w in by_kick_off(swapped)] == [2, 1]
+    assert reviews_until(swapped) == {2: D(2026, 11, 6), 1: None}
+    plan = wave_items(KICKOFF, D(2026, 11, 6), 12)
+    assert [p.name for p in plan if p.start >= D(2026, 11, 6)] == []
+    assert len(wave_items(KICKOFF, None, 12)) - len(plan) == 8  # reports 7-12, quarterly reviews 3-4

@@ -1,7 +1,12 @@
 """Reviews in the generated workbooks (issue 14, ``core.reviews``), worked on the sample as of fixed dates:
 the Wave plan sheet shows each planned review Held (with the review's ID and date), Due or Overdue; the
 Relationship sheet lists the reviews held with their decisions; the consolidated sign-off's Next reviews
-sheet gives each customer's next review and last review held."""
+sheet gives each customer's next review and last review held.
+
+These worked examples are those of a customer with ONE wave: the master here is the sample without
+C-AUT's wave 2 (its Waves row, and the Wave of its wave-2 ideas and raw ideas), so C-AUT's plan is
+the one of its Wave start, exactly as before waves existed. The sample's two waves are worked in
+tests/generate/test_wave_blocks.py."""
 
 from __future__ import annotations
 
@@ -30,10 +35,21 @@ AS_OF = D(2026, 12, 1)
 AUT_KICKOFF = D(2026, 1, 12)
 
 
+def one_wave_tables() -> dict:
+    """The sample with C-AUT's wave 1 alone: no wave-2 row, its wave-2 rows' Wave left blank."""
+    tables = sample_tables()
+    waves = tables["Waves"]
+    tables["Waves"] = waves[waves["Wave"] != 2].reset_index(drop=True)
+    for name in ("Ideas", "Workshop"):
+        frame = tables[name]
+        frame.loc[frame["Wave"] == 2, "Wave"] = None
+    return tables
+
+
 @pytest.fixture(scope="module")
 def master(tmp_path_factory: pytest.TempPathFactory) -> Master:
     path = tmp_path_factory.mktemp("reviews") / "master.xlsx"
-    write_master(path, sample_settings(), sample_tables())
+    write_master(path, sample_settings(), one_wave_tables())
     return load_master(path)
 
 
@@ -145,14 +161,15 @@ def test_next_reviews_sheet_of_the_consolidated_sign_off(master: Master, tmp_pat
     rows = {row[0]: row for row in ws.iter_rows(min_row=4, max_row=ws.max_row, values_only=True) if row[0]}
     assert list(rows) == ["C-AUT", "C-WHL", "C-APP", "C-FUR"]  # the Customers table's order
     day = dt.datetime
+    # after Wave start: the Wave whose plan holds the next review (1: each customer has one wave here)
     assert rows["C-AUT"][3:] == (
-        "Monthly report 7", "Monthly", day(2026, 11, 12), OVERDUE, "R-AUT-09", day(2026, 10, 13), "Quarterly",
-        "Crane commissioning late: escalated to Orvane's operations director",
+        1, "Monthly report 7", "Monthly", day(2026, 11, 12), OVERDUE, "R-AUT-09", day(2026, 10, 13),
+        "Quarterly", "Crane commissioning late: escalated to Orvane's operations director",
     )  # fmt: skip
     # C-WHL (kick-off 2026-03-02) held its week-4 and wave reviews; the week-8 one (2026-05-01) never
-    assert rows["C-WHL"][3:8] == ("Top-management review", "Monthly", day(2026, 5, 1), OVERDUE, "R-WHL-02")
-    assert rows["C-APP"][7:] == (None, None, None, None)  # no review held
-    assert list(ws.tables) == [N.TABLE] and ws.tables[N.TABLE].ref == "A3:K7"
+    assert rows["C-WHL"][4:9] == ("Top-management review", "Monthly", day(2026, 5, 1), OVERDUE, "R-WHL-02")
+    assert rows["C-APP"][8:] == (None, None, None, None)  # no review held
+    assert list(ws.tables) == [N.TABLE] and ws.tables[N.TABLE].ref == "A3:L7"
 
 
 def test_next_reviews_table_for_a_customer_without_wave_start(master: Master) -> None:

@@ -1,5 +1,7 @@
 """The Wave plan sheet: in each customer workbook (dates and band as formulas that LibreOffice computes
-to the same values as ``cvm_xl.core.wave``) and in the master (``cvm-xl wave``)."""
+to the same values as ``cvm_xl.core.wave``) and in the master (``cvm-xl wave``). The sample's C-AUT has
+two waves (issue 14): its workbook's first block is its latest wave, the master's sheet one plan per wave;
+tests/generate/test_wave_blocks.py works its blocks through."""
 
 from __future__ import annotations
 
@@ -17,7 +19,9 @@ from libreoffice import libreoffice, zero_cached_results  # noqa: F401  (session
 from cvm_xl.cli import main
 from cvm_xl.core import columns as col
 from cvm_xl.core.categories import add_months
+from cvm_xl.core.reviews import by_kick_off, reviews_until, wave_items
 from cvm_xl.core.wave import MILESTONE, PHASE, REPORT, REVIEW, wave_end, wave_plan, week_of
+from cvm_xl.core.waves import customer_waves, latest_wave
 from cvm_xl.generate import customer_workbook_bytes
 from cvm_xl.generate.batch import generate_customer_books
 from cvm_xl.generate.master_sheets import WAVE_COLUMNS
@@ -52,9 +56,15 @@ def books(sample, tmp_path_factory):
     return {r.customer_id: r.path for r in results}
 
 
-def _kickoffs(master) -> dict[str, dt.date]:
+def _kickoffs(master, as_of: dt.date | None = None) -> dict[str, dt.date]:
+    """Each customer's kick-off of the first block of its Wave plan sheet: its latest wave as of
+    ``as_of`` (the books' day: today), which is its Wave start for a customer of one wave."""
+    known = customer_waves(master.customers, master.waves)
+    day = as_of or dt.date.today()
     return {
-        r[col.CUSTOMER_ID]: r["Wave start"] for r in master.customers.to_dict("records") if r["Wave start"]
+        r[col.CUSTOMER_ID]: latest_wave(known.of(r[col.CUSTOMER_ID]), day).kick_off
+        for r in master.customers.to_dict("records")
+        if known.of(r[col.CUSTOMER_ID])
     }
 
 
@@ -87,12 +97,14 @@ def test_periods_tile_the_wave_and_the_year_after_it(kickoff: dt.date) -> None:
         assert set(W.band(item, periods)) <= {"", W.mark(item)}
 
 
-def _plan_rows(ws) -> list[tuple]:
-    return [
-        tuple(ws.cell(r, c).value for c in range(1, W.activities_col() + 1))
-        for r in range(W.FIRST_ROW, ws.max_row + 1)
-        if ws.cell(r, 1).value
-    ]
+def _plan_rows(ws, first: int = W.FIRST_ROW) -> list[tuple]:
+    """The rows of the block whose items start on row ``first``, up to the blank row after it."""
+    rows = []
+    for r in range(first, ws.max_row + 1):
+        if not ws.cell(r, 1).value:
+            break
+        rows.append(tuple(ws.cell(r, c).value for c in range(1, W.activities_col() + 1)))
+    return rows
 
 
 def _check_sheet(ws, kickoff: dt.date, where: str) -> None:
@@ -131,7 +143,8 @@ def test_each_workbook_has_the_customers_plan(sample, books) -> None:
 def test_dates_and_band_are_formulas_coloured_by_conditional_formats(books) -> None:
     ws = openpyxl.load_workbook(books["C-AUT"])["Wave plan"]
     assert ws["D5"].value == "=$D$4+90"
-    rows = {ws.cell(r, 1).value: r for r in range(W.FIRST_ROW, ws.max_row + 1)}
+    top = W.FIRST_ROW + len(_plan_rows(ws))  # the first block only (C-AUT has two waves)
+    rows = {ws.cell(r, 1).value: r for r in range(W.FIRST_ROW, top)}
     r = rows["Understand the value chain and set KPIs"]
     assert (ws.cell(r, 4).value, ws.cell(r, 5).value) == ("=$D$4+7", "=$D$4+27")
     band = ws.cell(r, W.FIRST_BAND_COL + 2)
@@ -140,7 +153,11 @@ def test_dates_and_band_are_formulas_coloured_by_conditional_formats(books) -> N
     rules = [rule for cf in ws.conditional_formatting for rule in cf.rules]
     assert sorted(rule.formula[0] for rule in rules) == sorted(f'"{m}"' for m in W.MARK_COLOURS)
     ranges = {str(cf.sqref) for cf in ws.conditional_formatting}
-    assert ranges == {f"G{W.FIRST_ROW}:AE{W.FIRST_ROW + len(wave_plan(dt.date(2026, 1, 5))) - 1}"}
+    # the rows of COLOURED_WAVES blocks: the first block's plan, then each further block's seven rows
+    # above its plan (blank, heading, kick-off, end, header, From, To)
+    n = len(wave_plan(dt.date(2026, 1, 5)))
+    assert W.coloured_rows() == W.FIRST_ROW + W.COLOURED_WAVES * (n + 7) - 8
+    assert ranges == {f"G{W.FIRST_ROW}:AE{W.coloured_rows()}"}
     fills = {rule.formula[0].strip('"'): rule.dxf.fill.fgColor.rgb[-6:] for rule in rules}
     assert fills == {m: colours[0] for m, colours in W.MARK_COLOURS.items()}
     assert ws.page_setup.orientation == "landscape" and ws.page_setup.fitToWidth == 1
@@ -199,21 +216,32 @@ def test_cvm_xl_wave_writes_the_plans_into_the_master(sample, master_copy: Path,
     first_band = len(WAVE_COLUMNS) + 1
     assert header[: len(WAVE_COLUMNS)] == list(WAVE_COLUMNS) and header[-1] == "Activities"
     rows = [[ws.cell(r, c) for c in range(1, ws.max_column + 1)] for r in range(6, ws.max_row + 1)]
-    rows = [row for row in rows if row[2].value]
-    expected = [(cid, item) for cid, k in _kickoffs(before).items() for item in wave_plan(k, W.REVIEW_MONTHS)]
+    item_col = WAVE_COLUMNS.index("Item")
+    rows = [row for row in rows if row[item_col].value]
+    # every wave of every customer in wave order, an earlier wave without the reviews the next one took
+    known = customer_waves(before.customers, before.waves)
+    expected = [
+        (cid, w.number, w.kick_off, item)
+        for cid in before.customers[col.CUSTOMER_ID]
+        for w in by_kick_off(known.of(cid))
+        for item in wave_items(w.kick_off, reviews_until(known.of(cid))[w.number], W.REVIEW_MONTHS)
+    ]
     assert len(rows) == len(expected)
-    for row, (cid, item) in zip(rows, expected, strict=True):
+    assert {(cid, wave) for cid, wave, _, _ in expected} >= {("C-AUT", 1), ("C-AUT", 2)}
+    for row, (cid, wave, kickoff, item) in zip(rows, expected, strict=True):
         assert [c.value for c in row[:1]] == [cid]
-        assert (row[2].value, row[3].value, _day(row[5].value), _day(row[6].value), row[7].value) == (
+        assert row[WAVE_COLUMNS.index("Wave")].value == wave
+        values = [row[WAVE_COLUMNS.index(name)].value for name in ("Item", "Kind", "Start", "End", "Owner")]
+        assert (values[0], values[1], _day(values[2]), _day(values[3]), values[4]) == (
             item.name, item.kind, item.start, item.end, item.owner,
         )  # fmt: skip
-        periods = W.gantt_periods(_kickoffs(before)[cid])
+        periods = W.gantt_periods(kickoff)
         marks = W.band(item, periods)
         for cell, shown in zip(row[first_band - 1 : first_band - 1 + len(periods)], marks, strict=True):
             assert (cell.value or "") == shown
             if shown:
                 assert cell.fill.fgColor.rgb[-6:] == W.MARK_COLOURS[shown][0]
-    assert {r[3].value for r in rows} == {PHASE, MILESTONE, REVIEW, REPORT}
+    assert {r[WAVE_COLUMNS.index("Kind")].value for r in rows} == {PHASE, MILESTONE, REVIEW, REPORT}
     after = load_master(master_copy)
     for name in ("customers", "workshop", "ideas", "tracking"):
         assert getattr(after, name).equals(getattr(before, name)), name

@@ -46,6 +46,8 @@ def test_matching_rule():
     assert not matches("40000", 40000.0) and not matches(True, 1) and not matches(None, 0.0)
     assert matches([[1, "W"]], [[1.0, "W"]]) and not matches([[1]], [[1], [2]])
     assert not matches("#N/A", "Go")
+    assert matches(True, True) and matches(False, False) and not matches(True, False)
+    assert not matches(1, True) and not matches(0, False) and not matches("TRUE", True)
 
 
 def test_versions_name_what_the_python_side_runs():

@@ -82,7 +82,9 @@ ROW_ARGUMENTS = {  # function: the positions that take a column (one value per r
     "CVM_VALUE": (0, 1), "CVM_OUTCOME": (0,), "CVM_CELL": (0, 1), "CVM_NET": (0, 1),
     "CVM_BAND": (0, 1), "CVM_ZONE": (0, 1), "CVM_VERDICT": (0, 1, 2, 3), "CVM_TRANSFER": tuple(range(7)),
     "CVM_SPLIT": tuple(range(7)), "CVM_PREMIUM": (0, 1, 2), "CVM_ELIGIBLE": (0, 1, 2, 3),
-    "CVM_RISK_RATING": (0, 1),
+    "CVM_RISK_RATING": (0, 1), "CVM_ACTION_STATUS": (0, 1, 2), "CVM_DAYS_OVERDUE": (0, 1, 2),
+    "CVM_ESCALATED": (0, 1, 2), "CVM_WAVE": (0, 2), "CVM_QUICK_WIN": (0, 1, 2), "CVM_OPEN_GO": (0, 1, 2, 3),
+    "CVM_REFRESH_DUE": (0, 1, 2),
 }  # fmt: skip
 COLUMN_CALLS = [
     (case, position, error)

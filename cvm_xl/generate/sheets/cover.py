@@ -1,4 +1,9 @@
-"""Cover sheet: who, when, the key figures (live formulas), the fingerprint and how to read the book."""
+"""Cover sheet: who, when, the key figures (live formulas), the fingerprint and how to read the book.
+
+The wave's dates are those of the customer's latest wave as of the run's date (issue 14,
+``core.waves.latest_wave``): its kick-off and milestones, headed "Wave n of m" when the customer has
+waves on the master's Waves sheet. A customer whose one wave is its Wave start keeps the cover it
+always had (its Wave start and that wave's milestones)."""
 
 from __future__ import annotations
 
@@ -13,6 +18,7 @@ from cvm_xl.core import columns as col
 from cvm_xl.core.passbook import LINE_SUPPLIER_VALUE, equity_reading, in_passbook
 from cvm_xl.core.verdicts import GO_CODES
 from cvm_xl.core.wave import MILESTONE, wave_end, wave_plan
+from cvm_xl.core.waves import Wave, latest_wave
 from cvm_xl.generate import live_formulas as LF
 from cvm_xl.generate.model import CustomerData
 from cvm_xl.generate.sheetdata import SheetData
@@ -43,6 +49,19 @@ def wave_dates(start: dt.date | None) -> dict[str, dt.date | None]:
     return {**{label: milestones[name] for label, name in WAVE_MILESTONES.items()}, WAVE_END: wave_end(start)}
 
 
+def cover_wave(waves: tuple[Wave, ...], as_of: dt.date) -> tuple[str, str, Wave | None]:
+    """The wave section's heading, the kick-off's label and the wave shown: the latest as of
+    ``as_of``; "Wave n of m" unless the customer's one wave is its Wave start."""
+    latest = latest_wave(waves, as_of)
+    if latest is None or (len(waves) == 1 and latest.from_wave_start):
+        return "Wave (12 weeks from kick-off)", "Wave start (week 0 begins)", latest
+    return (
+        f"Wave {latest.number} of {len(waves)} (12 weeks from kick-off)",
+        f"Kick-off of wave {latest.number} (week 0)",
+        latest,
+    )
+
+
 GUIDE = (
     (
         L.IDEAS,
@@ -61,7 +80,8 @@ GUIDE = (
     ),
     (
         "Wave plan",
-        "The 12-week wave from kick-off to sign-off, then the monthly reports and quarterly reviews.",
+        "Each wave's 12 weeks from kick-off to sign-off, then its monthly reports and quarterly reviews "
+        "(the latest wave first).",
     ),
     ("Actions", "The implementation steps of each idea: type the day each is done; overdue ones show red."),
     (L.TRACKING, "Realised values per idea and month."),
@@ -128,11 +148,14 @@ def render(data: CustomerData, ctx: RenderContext) -> SheetData:
     sd.text(13, 2, "kv.label", "Value guarantee per year")
     sd.value(13, 3, "kv.money.left", guarantee)
 
-    sd.text(15, 2, "section", "Wave (12 weeks from kick-off)")
+    heading, label, shown = cover_wave(data.waves, data.as_of or data.generated.date())
+    sd.text(15, 2, "section", heading)
     sd.blank(15, 3, "section")
     start = c.get("Wave start")
     start = start.date() if isinstance(start, dt.datetime) else start if isinstance(start, dt.date) else None
-    sd.text(16, 2, "kv.label", "Wave start (week 0 begins)")
+    if shown is not None:
+        start = shown.kick_off
+    sd.text(16, 2, "kv.label", label)
     sd.value(16, 3, "kv.date", start)
     for i, (label, day) in enumerate(wave_dates(start).items(), start=17):
         sd.text(i, 2, "kv.label", label)

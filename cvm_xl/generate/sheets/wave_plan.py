@@ -13,15 +13,28 @@ run's as-of date (issue 14, ``core.reviews``): Held (with the review of the mast
 that served it: its ID and date), Due or Overdue; above the plan, the next review and the last
 review held with its decisions.
 
-The plan has the same rows for every customer, so the band's range and its colours are set up once;
-below the title the sheet depends on the kick-off date and the reviews' statuses alone, so it is
-rendered once per distinct pair (every customer of one kick-off date without reviews shares one).
+Every wave of the customer (issue 14, ``core.waves``) has its own block: a heading ("Wave 2 of 2 —
+kick-off 2026-10-05, Running, facilitator Hanna Berg"), its kick-off and end, the column header, its
+own period boundaries, and its phases, milestones, reviews and Gantt band. The **latest wave** (as of
+the run's date, ``core.waves.latest_wave``) comes first, in the rows a one-wave plan has always
+used, then the other waves from the highest number down. The latest wave is first because it is the
+one the facilitator runs now: the frozen header rows and the rows repeated on every printed page
+carry its period dates (labelled with its number when there are several waves), and the next review
+line above names what is due. An earlier wave lists only the reviews its plan keeps: from the next
+wave's first review on, that wave's plan holds (``core.reviews``), and the heading says from when.
+A customer with one wave from its Wave start has no heading: its sheet is what it always was.
+
+The band's colours are set up once per run over the rows of up to ``COLOURED_WAVES`` blocks; below
+the title the sheet depends on the waves, the as-of date and the reviews' statuses alone, so it is
+rendered once per distinct combination (every customer of one kick-off date without reviews shares one).
 """
 
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
+from itertools import pairwise
+from typing import NamedTuple
 
 from openpyxl.formatting.rule import CellIsRule
 from openpyxl.styles import Font, PatternFill
@@ -36,7 +49,10 @@ from cvm_xl.core.reviews import (
     CustomerReviews,
     HeldReview,
     PlannedReview,
+    by_kick_off,
     customer_reviews,
+    reviews_until,
+    wave_items,
 )
 from cvm_xl.core.wave import (
     CUSTOMER,
@@ -53,6 +69,7 @@ from cvm_xl.core.wave import (
     week_end,
     week_start,
 )
+from cvm_xl.core.waves import Wave, latest_wave
 from cvm_xl.generate.model import CustomerData
 from cvm_xl.generate.relationship_data import CustomerRelationship
 from cvm_xl.generate.sheetdata import SheetData
@@ -104,6 +121,52 @@ START_COL, END_COL = 4, 5  # D, E
 KICKOFF_CELL = f"$D${KICKOFF_ROW}"
 # Beside the kick-off and the end of the wave: the next review and the last review held.
 SUMMARY_COL = FIRST_BAND_COL
+WAVE_ROW = 6  # the latest wave's heading when the customer has waves of the Waves sheet
+WAVE_LABEL_COL = END_COL  # beside From and To: whose period dates they are (several waves)
+# The rows an earlier wave's block takes besides its items: a blank row, heading, kick-off, end,
+# header, From and To.
+BLOCK_HEAD_ROWS = 7
+# The band's colours cover the rows of this many blocks (a wave every six months for fifteen
+# years); a further wave still shows its marks, uncoloured.
+COLOURED_WAVES = 30
+
+
+class BlockRows(NamedTuple):
+    """Where one wave's block sits: its heading, kick-off, end, header, From and To rows, and the
+    row of its first item."""
+
+    heading: int
+    kickoff: int
+    end: int
+    header: int
+    first_day: int  # the periods' first days (From)
+    last_day: int  # the periods' last days (To)
+    first: int
+
+    @property
+    def kickoff_cell(self) -> str:
+        return f"$D${self.kickoff}"
+
+
+# The latest wave's block: the rows a one-wave plan has always used.
+TOP = BlockRows(WAVE_ROW, KICKOFF_ROW, END_ROW, HEADER_ROW, FROM_ROW, TO_ROW, FIRST_ROW)
+
+
+def block_rows(after: int) -> BlockRows:
+    """The rows of an earlier wave's block that follows a block ending on row ``after``."""
+    t = after + 2
+    return BlockRows(t, t + 1, t + 2, t + 3, t + 4, t + 5, t + 6)
+
+
+class Block(NamedTuple):
+    """One wave of the sheet: its number (None for a plan of the Wave start alone), kick-off, the day
+    from which the next wave's plan holds its reviews (None: they run on) and its heading (None: no
+    heading, a customer with its one wave from its Wave start)."""
+
+    wave: int | None
+    kickoff: dt.date
+    until: dt.date | None
+    heading: str | None
 
 
 def gantt_periods(kickoff: dt.date, months: int = REVIEW_MONTHS) -> list[tuple[str, dt.date, dt.date]]:
@@ -151,6 +214,12 @@ def last_col() -> int:
     return review_col() + len(REVIEW_COLUMNS) - 1
 
 
+def coloured_rows() -> int:
+    """The last row the band's colours cover: the latest wave's block and ``COLOURED_WAVES`` - 1
+    earlier ones."""
+    return FIRST_ROW + COLOURED_WAVES * (_n_items() + BLOCK_HEAD_ROWS) - BLOCK_HEAD_ROWS - 1
+
+
 def setup(ws: Worksheet, ctx: RenderContext) -> None:
     column_widths = {letter(i): w for i, w in enumerate(ITEM_WIDTHS, start=1)}
     for k in range(_n_periods()):
@@ -159,7 +228,7 @@ def setup(ws: Worksheet, ctx: RenderContext) -> None:
     for k, width in enumerate(REVIEW_WIDTHS):
         column_widths[letter(review_col() + k)] = width
     widths(ws, column_widths)
-    last_row = FIRST_ROW + _n_items() - 1
+    last_row = coloured_rows()
     target = f"{letter(FIRST_BAND_COL)}{FIRST_ROW}:{letter(FIRST_BAND_COL + _n_periods() - 1)}{last_row}"
     for symbol, (fill, font) in MARK_COLOURS.items():
         rule = CellIsRule(
@@ -190,12 +259,48 @@ def as_of_of(data: CustomerData) -> dt.date:
 
 def reviews_of(data: CustomerData, kickoff: dt.date | None) -> CustomerReviews:
     """The customer's planned reviews as of the run's date, prepared with its relationship
-    (``relationship_data``: the master's Reviews rows matched by ``core.reviews``); without
-    relationship data, none held."""
+    (``relationship_data``: the master's Reviews rows matched by ``core.reviews`` over every wave);
+    without relationship data, none held."""
     rel: CustomerRelationship | None = data.relationship
     if rel is not None:
         return rel.reviews
     return customer_reviews(kickoff, [], as_of_of(data))
+
+
+def wave_heading(wave: Wave, count: int, until: dt.date | None, successor: int | None) -> str:
+    """'Wave 2 of 2 — kick-off 2026-10-05, Running, facilitator Hanna Berg': a block's heading; an
+    earlier wave's says from when the next wave's plan holds its reviews."""
+    facts = [f"kick-off {wave.kick_off.isoformat()}"]
+    if wave.status:
+        facts.append(wave.status)
+    if wave.facilitator:
+        facts.append(f"facilitator {wave.facilitator}")
+    text = f"Wave {wave.number} of {count} \u2014 {', '.join(facts)}"
+    if until is not None and successor is not None:
+        text += f"; its reviews run until {until.isoformat()}, where wave {successor}'s plan takes over"
+    return text
+
+
+def blocks(waves: Sequence[Wave], wave_start: dt.date | None, as_of: dt.date) -> list[Block]:
+    """The sheet's blocks: the latest wave as of ``as_of`` first, then the others from the highest
+    number down (module docstring). A customer without waves gets one block of its Wave start (none
+    without it); one whose only wave is its Wave start gets no heading."""
+    if not waves:
+        return [] if wave_start is None else [Block(None, wave_start, None, None)]
+    latest = latest_wave(waves, as_of) or waves[-1]  # never None: there are waves
+    until = reviews_until(waves)
+    successor = {before.number: after.number for before, after in pairwise(by_kick_off(waves))}
+    shown = [latest, *sorted((w for w in waves if w is not latest), key=lambda w: -w.number)]
+    plain = len(waves) == 1 and waves[0].from_wave_start
+    return [
+        Block(
+            w.number,
+            w.kick_off,
+            until[w.number],
+            None if plain else wave_heading(w, len(waves), until[w.number], successor.get(w.number)),
+        )
+        for w in shown
+    ]
 
 
 def render(data: CustomerData, ctx: RenderContext) -> SheetData:
@@ -205,21 +310,24 @@ def render(data: CustomerData, ctx: RenderContext) -> SheetData:
     kickoff = kickoff_of(data)
     reviews = reviews_of(data, kickoff)
     as_of = as_of_of(data)
-    # Below the title the sheet depends on the kick-off date and the reviews alone: rendered once per
-    # distinct pair (the statuses are frozen records, so the key compares them by value).
-    key = (kickoff, as_of, tuple(reviews.planned), reviews.next, reviews.last)
-    body = ctx.once_per(SHEET, key, lambda: _body(kickoff, reviews, as_of, ctx), keep=16)
+    shown = tuple(blocks(data.waves, kickoff, as_of))
+    # Below the title the sheet depends on the waves and the reviews alone: rendered once per
+    # distinct combination (the statuses are frozen records, so the key compares them by value).
+    key = (shown, as_of, tuple(reviews.planned), reviews.next, reviews.last)
+    body = ctx.once_per(SHEET, key, lambda: _body(shown, reviews, as_of, ctx), keep=16)
     sd.rows(*body)
     return sd
 
 
-def next_review_text(reviews: CustomerReviews, as_of: dt.date) -> str:
-    """The line above the plan that names the next review (what ``core.reviews.next_review`` found)."""
+def next_review_text(reviews: CustomerReviews, as_of: dt.date, several: bool = False) -> str:
+    """The line above the plan that names the next review (what ``core.reviews.next_review`` found);
+    ``several``: the customer has several waves, so the line names the review's wave."""
     following = reviews.next
     if following is None:
         return f"Reviews as of {as_of.isoformat()}: every planned review is held."
+    of_wave = f" of wave {following.wave}" if several and following.wave is not None else ""
     return (
-        f"Reviews as of {as_of.isoformat()}: next {following.name} ({following.kind}) on "
+        f"Reviews as of {as_of.isoformat()}: next {following.name}{of_wave} ({following.kind}) on "
         f"{following.date.isoformat()}, {following.status}."
     )
 
@@ -238,18 +346,17 @@ def last_held_text(last: HeldReview | None) -> str:
 
 
 def _body(
-    kickoff: dt.date | None, reviews: CustomerReviews, as_of: dt.date, ctx: RenderContext
+    shown: tuple[Block, ...], reviews: CustomerReviews, as_of: dt.date, ctx: RenderContext
 ) -> tuple[int, int, Deflated, int]:
-    """Everything below the title for this kick-off date and these reviews: (first row, last row,
-    XML, last column), the XML deflated once."""
-    styles = ctx.styles
-    sd = SheetData(styles)
+    """Everything below the title for these blocks and reviews: (first row, last row, XML, last
+    column), the XML deflated once."""
+    sd = SheetData(ctx.styles)
     sd.text(2, 1, "note", LEGEND)
     sd.text(3, 1, "note", PROTECTION_NOTE)
     sd.text(KICKOFF_ROW, 1, "kv.label", "Kick-off (week 0)")
     sd.text(END_ROW, 1, "kv.label", "End of the wave (week 12)")
     sd.text(END_ROW, SUMMARY_COL, "label", last_held_text(reviews.last))
-    if kickoff is None:
+    if not shown:
         sd.blank(KICKOFF_ROW, START_COL, "kv.date")
         sd.text(
             FIRST_ROW,
@@ -257,37 +364,73 @@ def _body(
             "note",
             "The master has no Wave start for this customer: the plan appears once the kick-off date is set.",
         )
-        _header(sd, None)
+        _header(sd, None, TOP, None)
         return 2, sd.max_row, Deflated.of(sd.xml()), sd.max_col
-    sd.value(KICKOFF_ROW, START_COL, "kv.date", kickoff)
-    sd.formula(END_ROW, START_COL, "kv.date", f"{KICKOFF_CELL}+{WAVE_END_DAYS}", wave_end(kickoff))
-    sd.text(KICKOFF_ROW, SUMMARY_COL, "label", next_review_text(reviews, as_of))
+    several = len(shown) > 1
+    sd.text(KICKOFF_ROW, SUMMARY_COL, "label", next_review_text(reviews, as_of, several))
+    statuses = {(p.wave, p.name, p.date): p for p in reviews.planned}
+    rows = TOP
+    for k, block in enumerate(shown):
+        if k:
+            rows = block_rows(sd.max_row)
+            sd.text(rows.kickoff, 1, "kv.label", "Kick-off (week 0)")
+            sd.text(rows.end, 1, "kv.label", "End of the wave (week 12)")
+        _block(sd, block, rows, statuses, several, ctx)
+    return 2, sd.max_row, Deflated.of(sd.xml()), sd.max_col
+
+
+def _block(
+    sd: SheetData,
+    block: Block,
+    at: BlockRows,
+    statuses: Mapping[tuple[int | None, str, dt.date], PlannedReview],
+    several: bool,
+    ctx: RenderContext,
+) -> None:
+    """One wave's block at the rows ``at``: heading, kick-off and end, header, periods and items."""
+    styles = ctx.styles
+    kickoff, kickoff_cell = block.kickoff, at.kickoff_cell
+    if block.heading is not None:
+        sd.text(at.heading, 1, "section", block.heading)
+    sd.value(at.kickoff, START_COL, "kv.date", kickoff)
+    sd.formula(at.end, START_COL, "kv.date", f"{kickoff_cell}+{WAVE_END_DAYS}", wave_end(kickoff))
     periods = gantt_periods(kickoff)
-    _header(sd, periods)
-    statuses = {(p.name, p.date): p for p in reviews.planned}
+    _header(sd, periods, at, block.wave if several else None)
     # Only the dates differ between kick-off dates: the rest of each row is built once per run.
-    rows = ctx.memo.setdefault(f"{SHEET} rows", {})
-    for i, item in enumerate(wave_plan(kickoff, REVIEW_MONTHS)):
-        r = FIRST_ROW + i
+    memo = ctx.memo.setdefault(f"{SHEET} rows", {})
+    for i, item in enumerate(wave_items(kickoff, block.until, REVIEW_MONTHS)):
+        r = at.first + i
         marks = tuple(band(item, periods))
-        key = (r, item.name, item.kind, item.weeks, item.owner, item.activities, marks)
-        if key not in rows:
-            rows[key] = _static_row(styles, r, item, marks)
-        head, tail, height = rows[key]
+        key = (
+            r,
+            at.first_day,
+            at.last_day,
+            item.name,
+            item.kind,
+            item.weeks,
+            item.owner,
+            item.activities,
+            marks,
+        )
+        if key not in memo:
+            memo[key] = _static_row(styles, r, item, marks, at)
+        head, tail, height = memo[key]
         start, end = f"D{r}", f"E{r}"
         if item.kind == PHASE:
-            first = f"{KICKOFF_CELL}+{7 * item.first_week}" if item.first_week else KICKOFF_CELL
+            first = f"{kickoff_cell}+{7 * item.first_week}" if item.first_week else kickoff_cell
             dates = x.formula_cell(start, styles["wave.calc.date"], x.formula_text(first), item.start)
-            last = f"{KICKOFF_CELL}+{7 * item.last_week + 6}"
+            last = f"{kickoff_cell}+{7 * item.last_week + 6}"
             dates += x.formula_cell(end, styles["wave.calc.date"], x.formula_text(last), item.end)
         else:
             dates = x.value_cell(start, styles["wave.date"], item.start)
             dates += x.value_cell(end, styles["wave.date"], item.end)
-        review = _review_cells(styles, r, statuses.get((item.name, item.start)))
+        planned = statuses.get((block.wave, item.name, item.start)) or statuses.get(
+            (None, item.name, item.start)
+        )
+        review = _review_cells(styles, r, planned)
         sd.row_xml(r, head + dates + tail + review, last_col())
         if height:
             sd.height(r, height)
-    return 2, sd.max_row, Deflated.of(sd.xml()), sd.max_col
 
 
 def _review_cells(styles: Mapping[str, int], r: int, planned: PlannedReview | None) -> str:
@@ -305,10 +448,11 @@ def _review_cells(styles: Mapping[str, int], r: int, planned: PlannedReview | No
 
 
 def _static_row(
-    styles: Mapping[str, int], r: int, item: WavePhase, marks: tuple[str, ...]
+    styles: Mapping[str, int], r: int, item: WavePhase, marks: tuple[str, ...], at: BlockRows
 ) -> tuple[str, str, float | None]:
     """The cells of an item's row before its dates (item, kind, weeks) and after them (owner, band,
-    activities), as XML, and the row's height (None for one line)."""
+    activities), as XML, and the row's height (None for one line); the band reads the periods of
+    its block (``at``)."""
     head = x.text_cell(f"A{r}", styles["wave.item.phase" if item.kind == PHASE else "wave.item"], item.name)
     head += x.text_cell(f"B{r}", styles["wave.text"], item.kind)
     head += x.text_cell(f"C{r}", styles["wave.center"], item.weeks)
@@ -316,7 +460,7 @@ def _static_row(
     symbol = string_literal(mark(item))
     for k, shown in enumerate(marks):
         c = letter(FIRST_BAND_COL + k)
-        formula = f'IF(AND($D{r}<={c}${TO_ROW},$E{r}>={c}${FROM_ROW}),{symbol},"")'
+        formula = f'IF(AND($D{r}<={c}${at.last_day},$E{r}>={c}${at.first_day}),{symbol},"")'
         tail += x.formula_cell(f"{c}{r}", styles["wave.band"], x.formula_text(formula), shown)
     text = "; ".join(item.activities)
     tail += x.text_cell(f"{letter(activities_col())}{r}", styles["wave.activities"], text)
@@ -325,34 +469,41 @@ def _static_row(
     return head, tail, min(3 + LINE_POINTS * lines * 0.9, MAX_ROW_POINTS) if lines > 1 else None
 
 
-def _header(sd: SheetData, periods: list[tuple[str, dt.date, dt.date]] | None) -> None:
+def _header(
+    sd: SheetData, periods: list[tuple[str, dt.date, dt.date]] | None, at: BlockRows, wave: int | None
+) -> None:
+    """A block's column header and period boundaries; ``wave``: the number shown beside From and To
+    when the customer has several waves (the latest wave's rows repeat on every printed page)."""
     for c, name in enumerate(ITEM_COLUMNS, start=1):
-        sd.text(HEADER_ROW, c, "header.calc", name)
-    sd.text(FROM_ROW, 6, "label", "From")
-    sd.text(TO_ROW, 6, "label", "To")
-    sd.text(HEADER_ROW, activities_col(), "header.calc", "Activities")
+        sd.text(at.header, c, "header.calc", name)
+    if wave is not None:
+        sd.text(at.first_day, WAVE_LABEL_COL, "label", f"Wave {wave}")
+    sd.text(at.first_day, 6, "label", "From")
+    sd.text(at.last_day, 6, "label", "To")
+    sd.text(at.header, activities_col(), "header.calc", "Activities")
     for k, name in enumerate(REVIEW_COLUMNS):
-        sd.text(HEADER_ROW, review_col() + k, "header.calc", name)
-    window = ", ".join(f"{kind} \u00b1{days} days" for kind, days in WINDOW_DAYS.items())
-    sd.text(FROM_ROW, review_col(), "note", f"Held: a review of the Reviews sheet within {window}.")
-    sd.height(FROM_ROW, 34)
-    sd.height(TO_ROW, 34)
+        sd.text(at.header, review_col() + k, "header.calc", name)
+    if at == TOP:
+        window = ", ".join(f"{kind} \u00b1{days} days" for kind, days in WINDOW_DAYS.items())
+        sd.text(at.first_day, review_col(), "note", f"Held: a review of the Reviews sheet within {window}.")
+    sd.height(at.first_day, 34)
+    sd.height(at.last_day, 34)
     labels = periods or [(f"W{w}", None, None) for w in range(WAVE_WEEKS + 1)] + [
         (f"M{m}", None, None) for m in range(1, REVIEW_MONTHS + 1)
     ]
     for k, (label, first, last) in enumerate(labels):
         c = FIRST_BAND_COL + k
-        sd.text(HEADER_ROW, c, "wave.period.head", label)
+        sd.text(at.header, c, "wave.period.head", label)
         if first is None or last is None:
             continue
         column = letter(c)
         if k <= WAVE_WEEKS:
-            start = f"{KICKOFF_CELL}+{7 * k}" if k else KICKOFF_CELL
-            sd.formula(FROM_ROW, c, "wave.period", start, first)
-            sd.formula(TO_ROW, c, "wave.period", f"{column}{FROM_ROW}+6", last)
+            start = f"{at.kickoff_cell}+{7 * k}" if k else at.kickoff_cell
+            sd.formula(at.first_day, c, "wave.period", start, first)
+            sd.formula(at.last_day, c, "wave.period", f"{column}{at.first_day}+6", last)
         else:
-            sd.formula(FROM_ROW, c, "wave.period", f"{letter(c - 1)}{TO_ROW}+1", first)
-            sd.value(TO_ROW, c, "wave.period", last)
+            sd.formula(at.first_day, c, "wave.period", f"{letter(c - 1)}{at.last_day}+1", first)
+            sd.value(at.last_day, c, "wave.period", last)
 
 
 BUILDER = SheetBuilder(name=SHEET, setup=setup, render=render)
