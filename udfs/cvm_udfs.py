@@ -24,13 +24,16 @@ from typing import Any
 
 import pandas as pd
 
+from cvm_xl.core import actions, cells, fingerprint, passbook, pipeline, portfolio_map, ranking, waves
 from cvm_xl.core import columns as col
-from cvm_xl.core import fingerprint, passbook, portfolio_map
 from cvm_xl.core.bundles import bundle_key
+from cvm_xl.core.chain import MAX_PARTIES
 from cvm_xl.core.evaluation import IdeaInputError, evaluate_idea, evaluate_ideas
 from cvm_xl.core.settings import Settings
+from cvm_xl.core.shapley import mask_of, portfolio_shapley
 from cvm_xl.core.sharing import AUTO, method_list, price_premium
 from cvm_xl.core.values import CELLS, band, cell, net, outcome, value_over_horizon, zone
+from cvm_xl.core.verdicts import VERDICTS
 from cvm_xl.readiness.maturity import maturity_verdict, ratings_from_grid
 from cvm_xl.readiness.risks import risk_rating
 from cvm_xl.readiness.screening import ScreeningThresholds, screen_customer
@@ -828,22 +831,308 @@ def CVM_RISK_RATING(likelihood, impact, show=None):
     return arrays.elementwise(lambda *a: values(*a)[index], likelihood, impact)
 
 
+# --- the CVM journey: actions, waves, quick wins and the refresh pipeline (issue 14) -----------------
+
+_AS_OF = (
+    "Optional: the day to judge on, a date cell or a column. Blank = today, as TODAY() gives; pass "
+    "TODAY() itself for a result Excel recalculates every day."
+)
+_STATUS = "The idea's Status (tblIdeas[Status]); blank = no status yet."
+_VERDICT_CODE = "The idea's Verdict code (tblIdeas[Verdict code], e.g. GO) or its Verdict label."
+# A verdict is read by its code or its label (the Ideas table shows both), any case.
+_VERDICT_CODES = tuple(v.code for v in VERDICTS)
+_VERDICT_LABELS = {v.label: v.code for v in VERDICTS}
+REFRESH_PARTS = ("due", "reasons")
+
+
+def _blank(*values: object) -> bool:
+    return all(arrays.is_blank_cell(x) for x in values)
+
+
+def _done(value: object) -> object:
+    """A Done cell as ``core.actions.is_done`` reads it: the date it holds (read as the master's Done
+    column is), else the mark itself, such as a customer's x."""
+    upstream(value)
+    found = cells.safely(cells.date, value)
+    return value if found is None else found
+
+
+def _status(value: object) -> str | None:
+    """A Status cell in its canonical spelling; a cell naming no status is an error, not 'open'."""
+    upstream(value)
+    return cells.choice(value, col.STATUSES)
+
+
+def _verdict_code(value: object) -> str | None:
+    upstream(value)
+    return cells.choice(value, _VERDICT_CODES, _VERDICT_LABELS)
+
+
+def _idea_count(value: object) -> int:
+    """A count of ideas: a whole number, 0 or more; blank = 0 (what COUNTIFS gives for none)."""
+    count = number(value)
+    if math.isnan(count):
+        return 0
+    if count < 0 or not count.is_integer():
+        raise ValueError(f"{count:g} is not a number of ideas: write a whole number, 0 or more")
+    return int(count)
+
+
+@excel_help
+@xl.func(category=CATEGORY)
+@xl.arg(
+    "due", ndim=2, doc="The action's Due date: a cell or a column (tblActions[Due]). Blank: never overdue."
+)
+@xl.arg("done", ndim=2, doc="The action's Done cell: a date (done on that day) or any mark such as x; "
+        "blank = not done.")  # fmt: skip
+@xl.arg("as_of", ndim=2, doc=_AS_OF)
+@arrays.guarded
+def CVM_ACTION_STATUS(due, done, as_of=None):
+    """Status of an action: Done (a Done date on or before as_of, or any mark), Overdue (not done and Due
+    before as_of) or Open. Blank when Due and Done are both blank.
+    """
+
+    def one(d, x, day):
+        if _blank(d, x):
+            return None
+        return actions.action_status(arrays.day(d), _done(x), arrays.as_of(day))
+
+    return arrays.elementwise(one, due, done, as_of)
+
+
+@excel_help
+@xl.func(category=CATEGORY)
+@xl.arg("due", ndim=2, doc="The action's Due date: a cell or a column (tblActions[Due]).")
+@xl.arg("done", ndim=2, doc="The action's Done cell: a date (done on that day) or any mark such as x; "
+        "blank = not done.")  # fmt: skip
+@xl.arg("as_of", ndim=2, doc=_AS_OF)
+@arrays.guarded
+def CVM_DAYS_OVERDUE(due, done, as_of=None):
+    """Days an action is overdue: as_of - Due for an action not done by as_of whose Due is before it.
+    Blank for an action that is not overdue.
+    """
+
+    def one(d, x, day):
+        if _blank(d, x):
+            return None
+        return actions.days_overdue(arrays.day(d), _done(x), arrays.as_of(day))
+
+    return arrays.elementwise(one, due, done, as_of)
+
+
+# end_date, not end: the VBA wrapper xlwings writes names its arguments after these, and End is a
+# VBA keyword (a wrapper using it does not compile, and then no CVM function works).
+@excel_help
+@xl.func(category=CATEGORY)
+@xl.arg("end_date", ndim=2, doc="The idea's End date: a cell or a column (tblIdeas[End]).")
+@xl.arg("status", ndim=2, doc=_STATUS)
+@xl.arg("as_of", ndim=2, doc=_AS_OF)
+@arrays.guarded
+def CVM_ESCALATED(end_date, status, as_of=None):
+    """TRUE for an idea past its End (End before as_of) that is not Delivered or Dropped: management
+    must remove the block. Overdue actions: CVM_ACTION_STATUS. Blank when End and Status are blank.
+    """
+
+    def one(e, s, day):
+        if _blank(e, s):
+            return None
+        return actions.is_escalated_idea(arrays.day(e), _status(s), arrays.as_of(day))
+
+    return arrays.elementwise(one, end_date, status, as_of)
+
+
+@excel_help
+@xl.func(category=CATEGORY)
+@xl.arg("wave", ndim=2, doc="The Wave cell of an idea or raw idea: a cell or a column; blank = the "
+        "customer's latest wave.")  # fmt: skip
+@xl.arg("kick_offs", ndim=2, doc="The customer's kick-off dates in wave order, wave 1 (its Wave start) "
+        "first: a column or a row; a blank cell is a wave not planned yet.")  # fmt: skip
+@xl.arg("as_of", ndim=2, doc=_AS_OF)
+@arrays.guarded
+def CVM_WAVE(wave, kick_offs, as_of=None):
+    """The wave of an idea: its Wave, or when blank the customer's latest wave kicked off by as_of (the
+    highest wave when none has kicked off yet). Blank without a Wave and without kick-offs.
+    """
+    known = []
+    for wave_no, x in enumerate(arrays.as_column(kick_offs, "kick_offs"), start=1):
+        upstream(x)  # the kick-offs count for every row: an error among them is the whole result
+        try:
+            kick_off = arrays.day(x)
+        except ValueError as exc:
+            raise ValueError(f"Wave {wave_no} of kick_offs: {arrays.reason(exc)}") from None
+        if kick_off is not None:
+            known.append(waves.Wave(wave_no, kick_off))
+
+    def one(w, day):
+        if waves.wave_number(w) is None and not arrays.is_blank_cell(w):
+            raise ValueError(
+                f"{cells.quoted(w)} is not a wave: write a whole number from {waves.WAVE_LOW}, or leave "
+                "it blank for the customer's latest wave"
+            )
+        return waves.wave_of(w, known, arrays.as_of(day))
+
+    return arrays.elementwise(one, wave, as_of)
+
+
+@excel_help
+@xl.func(category=CATEGORY)
+@xl.arg("verdict_code", ndim=2, doc=_VERDICT_CODE)
+@xl.arg("feasibility", ndim=2, doc="The idea's Feasibility, 1 (hard and slow) to 5 (easy and fast); "
+        "blank = not rated.")  # fmt: skip
+@xl.arg("category", ndim=2, doc="The idea's Category: " + ", ".join(col.CATEGORIES) + ".")
+@arrays.guarded
+def CVM_QUICK_WIN(verdict_code, feasibility, category):
+    """TRUE for a quick win: a Go idea (any Go verdict) with Feasibility 4 or more in the category
+    Hygiene ("win small, win early, win often"). Blank when all three cells are blank.
+    """
+
+    def one(v, f, c):
+        if _blank(v, f, c):
+            return None
+        found = cells.whole_number(f, ranking.FEASIBILITY_LOW, ranking.FEASIBILITY_HIGH, "Feasibility")
+        return ranking.is_quick_win(_verdict_code(v), found, cells.choice(c, col.CATEGORIES))
+
+    return arrays.elementwise(one, verdict_code, feasibility, category)
+
+
+@excel_help
+@xl.func(category=CATEGORY)
+@xl.arg("verdict_code", ndim=2, doc=_VERDICT_CODE)
+@xl.arg("status", ndim=2, doc=_STATUS)
+@xl.arg("emulated", ndim=2, doc="The day a competitor copied the idea (tblIdeas[Emulated]); blank = not "
+        "copied.")  # fmt: skip
+@xl.arg("as_of", ndim=2, doc=_AS_OF)
+@arrays.guarded
+def CVM_OPEN_GO(verdict_code, status, emulated=None, as_of=None):
+    """TRUE for an open Go idea: a Go verdict, a Status not in the passbook and not Dropped, and not copied
+    by a competitor by as_of. Count them per customer for CVM_REFRESH_DUE. Blank for a blank row.
+    """
+
+    def one(v, s, e, day):
+        if _blank(v, s, e):
+            return None
+        return pipeline.is_open_go(_verdict_code(v), _status(s), arrays.day(e), arrays.as_of(day))
+
+    return arrays.elementwise(one, verdict_code, status, emulated, as_of)
+
+
+@excel_help
+@xl.func(category=CATEGORY)
+@xl.arg("last_kick_off", ndim=2, doc="The customer's last kick-off on or before as_of: a cell or a "
+        "column; blank = no wave yet (never due).")  # fmt: skip
+@xl.arg("open_go_ideas", ndim=2, doc="How many open Go ideas the customer has (see CVM_OPEN_GO); blank = 0.")
+@xl.arg("as_of", ndim=2, doc=_AS_OF)
+@xl.arg("show", doc="Optional: due (blank: TRUE or FALSE) or reasons.")
+@xl.arg("settings", ndim=2, doc=_SETTINGS + " Reads Refresh after months and Minimum open Go ideas.")
+@arrays.guarded
+def CVM_REFRESH_DUE(last_kick_off, open_go_ideas, as_of=None, show=None, settings=None, caller=None):
+    """TRUE when a customer is due a new wave: its last kick-off is older than Settings Refresh after
+    months (6) or fewer than Minimum open Go ideas (3) remain open. Blank for a blank row.
+    """
+    s = resolve_settings(settings, caller)
+    part = option(show, REFRESH_PARTS, "due", "show")
+
+    def one(k, n, day):
+        if _blank(k, n):
+            return None
+        reasons = pipeline.refresh_reasons(arrays.day(k), _idea_count(n), arrays.as_of(day), s)
+        return bool(reasons) if part == "due" else "; ".join(reasons)
+
+    return arrays.elementwise(one, last_kick_off, open_go_ideas, as_of)
+
+
+# --- value chains (issue 16) -------------------------------------------------------------------------
+
+SHAPLEY_PARTS = ("shares", "transfers")
+
+
+def _portfolio(values: Any) -> tuple[int, list[int], list[float], list[float]] | None:
+    """The portfolio game of a range of values (rows = ideas, columns = parties): the number of
+    parties, each idea's coalition mask and net (its parties are its non-blank cells, its net their
+    sum), and each party's own value summed over the ideas. None for an all-blank range."""
+    grid = arrays.as_grid(values)
+    for row in grid:  # an error anywhere changes every party's share: it is the whole result
+        for x in row:
+            upstream(x)
+    n = len(grid[0])
+    if n > MAX_PARTIES:
+        raise ArgumentError(
+            f"values has {n} columns: one column per party, at most {MAX_PARTIES} parties "
+            "(the supplier, the customer and 10 partners)"
+        )
+    masks: list[int] = []
+    nets: list[float] = []
+    own: list[list[float]] = [[] for _ in range(n)]
+    for r, row in enumerate(grid, start=1):
+        members: list[int] = []
+        amounts: list[float] = []
+        for c, x in enumerate(row):
+            try:
+                v = number(x)
+            except ValueError as exc:
+                raise ValueError(f"Row {r}, column {c + 1} of values: {arrays.reason(exc)}") from None
+            if math.isnan(v):
+                continue  # a blank cell: this party is not in this idea
+            if not math.isfinite(v):
+                raise ValueError(f"Row {r}, column {c + 1} of values: {x!r} is not a finite number")
+            members.append(c)
+            amounts.append(v)
+            own[c].append(v)
+        if members:  # a blank row is no idea
+            masks.append(mask_of(members))
+            nets.append(math.fsum(amounts))
+    if not masks:
+        return None
+    return n, masks, nets, [math.fsum(o) for o in own]
+
+
+@excel_help
+@xl.func(category=CATEGORY)
+@xl.arg("values", ndim=2, doc="Each party's value of each idea over the horizon: one row per idea, one "
+        "column per party (at most 12). A blank cell: that party is not in that idea.")  # fmt: skip
+@xl.arg("show", doc="Optional: shares (blank) or transfers: each party's share minus its own values "
+        "(> 0: the party receives).")  # fmt: skip
+@arrays.guarded
+def CVM_SHAPLEY(values, show=None):
+    """Each party's Shapley share of the ideas, spilled as a row: the exact Shapley value of the game
+    v(S) = the summed net value of the ideas whose parties all lie in S. One idea: its net / its
+    parties. Blank for blank values.
+    """
+    part = option(show, SHAPLEY_PARTS, "shares", "show")
+    game = _portfolio(values)
+    if game is None:
+        return [[arrays.BLANK] * len(arrays.as_grid(values)[0])]
+    n, masks, nets, own = game
+    shares = portfolio_shapley(n, masks, nets)
+    if part == "transfers":  # t_i = final_i - value_i, as core.chain defines a party's transfer
+        return [[float(phi) - v + 0.0 for phi, v in zip(shares.tolist(), own, strict=True)]]
+    return [[float(phi) for phi in shares.tolist()]]
+
+
 __all__ = [
+    "CVM_ACTION_STATUS",
     "CVM_BAND",
     "CVM_CELL",
+    "CVM_DAYS_OVERDUE",
     "CVM_ELIGIBLE",
     "CVM_EQUITY_GAP",
+    "CVM_ESCALATED",
     "CVM_FINGERPRINT",
     "CVM_MAP",
     "CVM_MATURITY",
     "CVM_NET",
+    "CVM_OPEN_GO",
     "CVM_OUTCOME",
     "CVM_PASSBOOK",
     "CVM_PREMIUM",
+    "CVM_QUICK_WIN",
+    "CVM_REFRESH_DUE",
     "CVM_RISK_RATING",
+    "CVM_SHAPLEY",
     "CVM_SPLIT",
     "CVM_TRANSFER",
     "CVM_VALUE",
     "CVM_VERDICT",
+    "CVM_WAVE",
     "CVM_ZONE",
 ]

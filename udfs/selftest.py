@@ -34,6 +34,13 @@ _STATUSES = [["Signed off"], ["Delivered"], ["Proposed"]]
 _VS = [[100_000], [-20_000], [5_000]]
 _VC = [[-60_000], [90_000], [1_000]]
 _TS = [[80_000], [-35_000], [0]]
+# The journey's worked examples (issue 14) judge on the core tests' as-of day, never on today.
+_AS_OF = dt.datetime(2026, 12, 1)
+_KICK_OFFS = [[dt.datetime(2026, 1, 12)], [dt.datetime(2026, 10, 5)], [dt.datetime(2027, 4, 5)]]
+# Value chains (issue 16): the seed paper's Appendix-I idea 2 over H = 3 years, r = 0, one column per
+# party (supplier, auto maker, service centre); then a portfolio of two ideas with different parties.
+_CHAIN = [[660_000, 501_000, -550_000]]
+_PORTFOLIO = [[100_000, -60_000, None], [None, 30_000, 10_000]]
 _SIGNED = [
     list(FINGERPRINT_FIELDS),
     ["I1", "Wider coils", "Supplier", "Ann", dt.datetime(2025, 1, 1), dt.datetime(2025, 6, 30),
@@ -92,6 +99,32 @@ CASES: tuple[Case, ...] = (
     Case("CVM_MATURITY", ([["A", "B", "A"], ["B", "C", "B"]], None), "Ready: development needs",
          "Any C rating: ready with development needs (seed 004)"),
     Case("CVM_RISK_RATING", (4, 5, "all"), [[20, "Critical"]], "Likelihood 4 x impact 5 (seed 004)"),
+    Case("CVM_ACTION_STATUS", (dt.datetime(2026, 11, 20), None, _AS_OF), "Overdue",
+         "An action due 2026-11-20 and not done on 2026-12-01 (issue 14)"),
+    Case("CVM_ACTION_STATUS", (dt.datetime(2026, 9, 30), "x", _AS_OF), "Done",
+         "A customer ticked the action with an x"),
+    Case("CVM_DAYS_OVERDUE", (dt.datetime(2026, 11, 20), None, _AS_OF), 11,
+         "The overdue action: 11 days on 2026-12-01"),
+    Case("CVM_ESCALATED", (dt.datetime(2026, 11, 27), "Implementing", _AS_OF), True,
+         "An idea past its End (2026-11-27) and still Implementing"),
+    Case("CVM_ESCALATED", (dt.datetime(2026, 11, 27), "Delivered", _AS_OF), False,
+         "A delivered idea is never escalated"),
+    Case("CVM_WAVE", (None, _KICK_OFFS, _AS_OF), 2,
+         "A blank Wave: wave 2 kicked off on 2026-10-05, wave 3 not before 2027"),
+    Case("CVM_QUICK_WIN", ("GO", 5, "Hygiene"), True, "A Go idea in Hygiene with Feasibility 5"),
+    Case("CVM_QUICK_WIN", ("GO", 5, "Operational"), False, "Feasibility 5 but Operational: no quick win"),
+    Case("CVM_OPEN_GO", ("GO", "Evaluated", dt.datetime(2026, 11, 16), _AS_OF), False,
+         "A Go idea a competitor copied on 2026-11-16 no longer counts"),
+    Case("CVM_OPEN_GO", ("GO_PRIORITY", "Evaluated", None, _AS_OF), True, "An evaluated Go: priority idea"),
+    Case("CVM_REFRESH_DUE", (dt.datetime(2026, 10, 5), 1, _AS_OF, None, SETTINGS), True,
+         "Wave 2 kicked off 2026-10-05 but only 1 open Go idea (fewer than 3)"),
+    Case("CVM_REFRESH_DUE", (dt.datetime(2026, 3, 2), 0, _AS_OF, "reasons", SETTINGS),
+         "last kick-off 2026-03-02, more than 6 months ago; 0 open Go ideas (fewer than 3)",
+         "A last kick-off 9 months ago and no open Go idea"),
+    Case("CVM_SHAPLEY", (_CHAIN,), [[611_000 / 3] * 3],
+         "Appendix-I idea 2: supplier 660,000, auto maker 501,000, service centre -550,000 (issue 16)"),
+    Case("CVM_SHAPLEY", (_PORTFOLIO, "transfers"), [[-80_000.0, 70_000.0, 10_000.0]],
+         "Two ideas, a blank cell = not a party: shares 20,000 / 40,000 / 20,000 less own values"),
 )  # fmt: skip
 
 FAILURE_HELP: tuple[tuple[str, str], ...] = (
@@ -115,14 +148,17 @@ FAILURE_HELP: tuple[tuple[str, str], ...] = (
 
 def matches(got: Any, expected: Any) -> bool:
     """Whether a result equals the expected one: text exactly, numbers to ``RELATIVE_TOLERANCE`` of
-    the expected value (at least 1), rows of cells cell by cell: the rule ``CVM_SelfTest`` applies."""
+    the expected value (at least 1), TRUE and FALSE only by TRUE and FALSE (never by 1 and 0), rows
+    of cells cell by cell: the rule ``CVM_SelfTest`` applies."""
     if isinstance(expected, list):
         return (
             isinstance(got, list)
             and len(got) == len(expected)
             and all(matches(g, e) for g, e in zip(got, expected, strict=False))
         )
-    if isinstance(expected, bool | str):
+    if isinstance(expected, bool):
+        return isinstance(got, bool) and got == expected
+    if isinstance(expected, str):
         return got == expected
     if isinstance(got, bool) or not isinstance(got, int | float):
         return False

@@ -21,6 +21,7 @@ from cvm_xl.core import columns as col
 from cvm_xl.core.balance import CustomerBalance, Proposal, new_bundle_id, propose_bundles
 from cvm_xl.core.bundles import in_bundle
 from cvm_xl.core.cells import parse_number
+from cvm_xl.core.chain_decisions import two_firm_ideas
 from cvm_xl.core.closers import EquityCloser, equity_closer
 from cvm_xl.core.spellings import cell_text
 from cvm_xl.master.model import Master
@@ -86,8 +87,11 @@ def _changes(evaluated: pd.DataFrame, proposal: Proposal, bundle_id: str) -> lis
 
 
 def plan_balance(master: Master, customers: Sequence[str] | None = None) -> BalancePlan:
-    """The bundles and equity closers of ``customers`` (all of the master's when None)."""
-    evaluated = master.evaluated
+    """The bundles and equity closers of ``customers`` (all of the master's when None).
+
+    Issue 16: the ideas as decided (``Master.decided``): a chain idea is a closer by its chain
+    verdict and split, and is neither the target nor a candidate of a bundle (``two_firm_ideas``)."""
+    evaluated = master.decided
     settings = master.settings
     wanted = (
         list(customers)
@@ -103,7 +107,7 @@ def plan_balance(master: Master, customers: Sequence[str] | None = None) -> Bala
     changes: list[CellChange] = []
     for cid in wanted:
         mine = evaluated[(by_customer == cid).to_numpy()]
-        found = propose_bundles(mine, settings, cid)
+        found = propose_bundles(two_firm_ideas(mine, master.chain), settings, cid)
         bundles = found[0] if found else CustomerBalance(cid)
         ids: list[str] = []
         for proposal in bundles.proposals:

@@ -57,6 +57,7 @@ from cvm_xl.books.read import (
     BookContent,
     canonical_value,
     key,
+    signed_ideas_text,
 )
 from cvm_xl.books.verify import signed_fingerprint
 from cvm_xl.core import columns as col
@@ -528,7 +529,7 @@ def _sign_off_items(
             "Customer": book.customers.get(cid),
             FINGERPRINT_GENERATED: stored,
             "Fingerprint as signed": fingerprint_now,
-            SIGNED_IDEAS: ", ".join(book.signed_ids.get(cid, ())),
+            SIGNED_IDEAS: signed_ideas_text(book.signed_ids.get(cid, ()), book.signed_waves.get(cid, {})),
             "Workbook": book.path.name,
             "Generated": _generated(book.generated),
             "Imported": when,
@@ -575,7 +576,9 @@ def plan_import(
     when = when or dt.datetime.now().replace(microsecond=0)
     cid = check_belongs(master, book)
     stored = book.stored.get(cid, "")
-    now = signed_fingerprint(book.customer_ideas(cid), book.signed_ids.get(cid, ()), book.settings)
+    now = signed_fingerprint(
+        book.customer_ideas(cid), book.signed_ids.get(cid, ()), book.settings, book.signed_waves.get(cid)
+    )
     plan = BookImport(book, cid, fingerprint_stored=stored, fingerprint_now=now)
     plan.stale = _older_copy(book, cid, last_generated)
     idea_items, new_ideas = _idea_items(cid, master, book, apply_values)

@@ -38,7 +38,7 @@ def pipeline_report(
     """The pipeline of ``master``'s customers (``customer_ids``; None: every customer) as of ``as_of``."""
     found = customer_pipelines(
         master.customers,
-        master.evaluated,
+        master.decided,  # issue 16: a chain idea is an open Go idea by its chain verdict
         master.tracking,
         master.waves,
         master.settings,

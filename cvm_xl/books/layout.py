@@ -297,3 +297,17 @@ SIGNATORY_NAMES = {
 }
 SIGN_VALUE_COLS = {"supplier": "C", "customer": "J"}
 SIGN_LABEL_COLS = {"supplier": "B", "customer": "I"}
+
+# Chain (issue 16): one row per chain idea from row 7 (the party of each column group on row 5, the
+# header on row 6), the fixed columns first, then three columns per party shown (``core.chain_view``);
+# "Supplier to customer" is the transfer of the idea's line in the Passbook (its split's net flow).
+CHAIN = "Chain"
+CHAIN_GROUP_ROW, CHAIN_HEADER_ROW, CHAIN_FIRST_ROW = 5, 6, 7
+CHAIN_FLOW = "Supplier to customer"
+CHAIN_METHOD = "Method"  # the chain split applied (read back by books.read: how the idea is decided)
+CHAIN_IDEAS = "Chain ideas"  # the consolidated sign-off's sheet of chain ideas by party (issue 16)
+CHAIN_COLUMNS = (col.IDEA_ID, col.TITLE, col.STATUS, col.VERDICT, CHAIN_METHOD, "Chain net", CHAIN_FLOW)
+CHAIN_LETTER: dict[str, str] = {name: letter(i) for i, name in enumerate(CHAIN_COLUMNS, start=1)}
+CHAIN_GROUP_FIELDS = ("Value", "Final", "Transfer")  # per party shown
+CHAIN_FIRST_GROUP_COL = len(CHAIN_COLUMNS) + 1
+CHAIN_TOTAL = "Total"  # column A of the row under the ideas

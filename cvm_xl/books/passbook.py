@@ -227,7 +227,9 @@ def passbook_sheet_rows(
 
 def master_passbook(master: Master) -> tuple[pd.DataFrame, list[Standing]]:
     """The master's passbook lines (planned and realised) and each customer's standing."""
-    ev = master.evaluated
+    # Issue 16: the ideas as decided: a chain idea's transfer is its split's net flow from the
+    # supplier to the customer (``core.chain_decisions``).
+    ev = master.decided
     if col.OUT_OF_BOUNDS in ev.columns:
         ev = ev.loc[~ev[col.OUT_OF_BOUNDS].map(lambda v: bool(parse_yes_no(v, False))).to_numpy(dtype=bool)]
     lines = passbook_with_realised(ev, master.tracking, wave_months(master.customers), master.settings)
@@ -333,7 +335,9 @@ class BookReconciliation(NamedTuple):
 
 def book_passbook(book: BookContent, customers: Sequence[str]) -> pd.DataFrame:
     """``passbook_with_realised`` of a workbook's ideas of these customers, recomputed from inputs."""
-    shared = book.shared
+    # Issue 16: the ideas as decided: a chain idea's transfer is its split's flow from the supplier
+    # to the customer (a master's from its chain tables, a customer workbook's from its Chain sheet).
+    shared = book.decided
     mine = shared[shared[col.CUSTOMER_ID].map(key).isin(set(customers))]
     return passbook_with_realised(mine, book.tracking, book.waves, book.settings)
 

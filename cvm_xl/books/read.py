@@ -41,8 +41,18 @@ from cvm_xl.books.package import (
 from cvm_xl.core import columns as col
 from cvm_xl.core.bundles import bundle_key
 from cvm_xl.core.cells import parse_yes_no, shown
+from cvm_xl.core.chain import PARTY_ID
+from cvm_xl.core.chain import TRANSFER as PARTY_TRANSFER
+from cvm_xl.core.chain_decisions import (
+    ChainDecision,
+    chain_decisions,
+    decision_of,
+    verdict_of_label,
+    with_decisions,
+)
 from cvm_xl.core.evaluation import evaluate_ideas
 from cvm_xl.core.fingerprint import (
+    SIGNED_WAVE,
     canonical_date,
     canonical_money,
     canonical_number,
@@ -54,6 +64,7 @@ from cvm_xl.core.settings import Settings
 from cvm_xl.core.tracking import month_of
 from cvm_xl.core.true_up import settlements, true_ups, wave_months
 from cvm_xl.core.values import is_blank
+from cvm_xl.core.waves import wave_number
 from cvm_xl.master.model import Master
 from cvm_xl.master.read import load_master
 from cvm_xl.master.read_tables import TableData, empty_frame, read_table
@@ -150,19 +161,32 @@ def canonical_value(name: str, value: object) -> str:
 class Record:
     """A workbook's ideas and tracking rows exactly as generated (the hidden Record sheet).
 
-    ``ideas`` has the typed input columns, the figures of ``RECORD_FIGURES`` and ``Sign-off rank``
-    (0 when the idea was not on the sign-off sheet); ``tracking`` the typed tracking rows.
+    ``ideas`` has the typed input columns, the figures of ``RECORD_FIGURES``, ``Sign-off rank``
+    (0 when the idea was not on the sign-off sheet) and ``Sign-off wave`` (the wave whose list it
+    is on, None when the workbook has none); ``tracking`` the typed tracking rows.
     """
 
     ideas: pd.DataFrame
     tracking: pd.DataFrame
 
-    def signed_ids(self, customer_id: str | None = None) -> tuple[str, ...]:
+    def _ranked(self, customer_id: str | None) -> pd.DataFrame:
         ideas = self.ideas
         if customer_id is not None:
             ideas = ideas[ideas[col.CUSTOMER_ID].map(key) == customer_id]
-        ranked = ideas[ideas[RANK] > 0].sort_values(RANK, kind="stable")
-        return tuple(key(v) for v in ranked[col.IDEA_ID])
+        return ideas[ideas[RANK] > 0].sort_values(RANK, kind="stable")
+
+    def signed_ids(self, customer_id: str | None = None) -> tuple[str, ...]:
+        return tuple(key(v) for v in self._ranked(customer_id)[col.IDEA_ID])
+
+    def signed_waves(self, customer_id: str | None = None) -> dict[str, int]:
+        """Idea ID -> the wave whose sign-off list the signed idea is on (issue 14; ideas of a
+        workbook without waves have none)."""
+        ranked = self._ranked(customer_id)
+        return {
+            key(i): int(w)
+            for i, w in zip(ranked[col.IDEA_ID], ranked[SIGNED_WAVE], strict=True)
+            if w is not None
+        }
 
 
 class Place(NamedTuple):
@@ -187,7 +211,8 @@ class BookContent:
 
     ``customers`` maps each customer the workbook holds to its name. ``stored`` is the sign-off
     fingerprint generation stored per customer (for a master: the fingerprint signed at the last
-    import, from its Sign-offs sheet) and ``signed_ids`` the ideas it covers. ``record`` holds
+    import, from its Sign-offs sheet) and ``signed_ids`` the ideas it covers, ``signed_waves`` the
+    wave each was signed in (issue 14: Idea ID -> wave, signed ideas only). ``record`` holds
     the ideas and tracking rows as generated (None for a master). ``problems`` are warnings.
     """
 
@@ -199,6 +224,7 @@ class BookContent:
     customers: dict[str, str | None]
     stored: dict[str, str] = field(default_factory=dict)
     signed_ids: dict[str, tuple[str, ...]] = field(default_factory=dict)
+    signed_waves: dict[str, dict[str, int]] = field(default_factory=dict)
     record: Record | None = None
     shown_fingerprint: str | None = None
     signatories: dict[tuple[str, str], object] = field(default_factory=dict)
@@ -210,6 +236,10 @@ class BookContent:
     import_log: pd.DataFrame | None = None  # a master's Import log sheet (None when it has none)
     # Where a customer workbook's tables are (Ideas, Tracking), to name the cell of a row it holds.
     places: dict[str, Place] = field(default_factory=dict)
+    # Issue 16: a customer workbook's chain ideas -> how each is decided (chain verdict, split and the
+    # transfer of its Passbook line, the split's net flow from the supplier to the customer), as its
+    # Chain sheet holds them; a master's come from its chain tables (``decided``).
+    chain_decisions: dict[str, ChainDecision] = field(default_factory=dict)
 
     @property
     def file(self) -> str:
@@ -256,9 +286,21 @@ class BookContent:
         oob = ev[col.OUT_OF_BOUNDS].map(lambda v: bool(parse_yes_no(v, False))).to_numpy(dtype=bool)
         return ev.loc[~oob]
 
+    @property
+    def chain_transfers(self) -> dict[str, float]:
+        """Idea ID -> the Passbook transfer of each chain idea read (its S -> C flow)."""
+        return {i: d.supplier_to_customer for i, d in self.chain_decisions.items()}
+
+    @cached_property
+    def decided(self) -> pd.DataFrame:
+        """``shared`` as decided (issue 16, ``core.chain_decisions``): a chain idea with its chain
+        verdict, split and supplier-to-customer transfer, as signed and booked."""
+        found = chain_decisions(self.master.chain) if self.master is not None else self.chain_decisions
+        return with_decisions(self.shared, found)
+
     def customer_ideas(self, customer_id: str) -> pd.DataFrame:
-        """The shared evaluated ideas of one customer, in table order."""
-        ev = self.shared
+        """The shared ideas of one customer as decided (``decided``), in table order."""
+        ev = self.decided
         return ev[ev[col.CUSTOMER_ID].map(key) == customer_id]
 
     @property
@@ -370,15 +412,19 @@ def _money(values: pd.Series) -> pd.Series:
 
 
 def _with_figures(data: TableData, rows: Sequence[Sequence[object]]) -> pd.DataFrame:
-    """The typed ideas plus the figures as generated and the sign-off rank (0 when not ranked)."""
+    """The typed ideas plus the figures as generated, the sign-off rank (0 when not ranked) and the
+    sign-off wave (None where the workbook has none: one written before waves)."""
     frame = data.frame.copy()
-    figures = _figures(rows, data, (*RECORD_FIGURES, RANK))
+    figures = _figures(rows, data, (*RECORD_FIGURES, RANK, SIGNED_WAVE))
     for name in RECORD_FIGURES:
         if name in _MONEY_FIGURES:
             frame[name] = _money(figures[name])
         else:
             frame[name] = figures[name].map(lambda v: None if v is None else str(v).strip().lower())
     frame[RANK] = _money(figures[RANK]).fillna(0.0)
+    frame[SIGNED_WAVE] = pd.Series(
+        [wave_number(v) for v in figures[SIGNED_WAVE]], index=frame.index, dtype=object
+    )
     return frame
 
 
@@ -565,7 +611,8 @@ def _missing_sheet(path: Path, sheet: str, names: Sequence[str], what: str) -> P
 def _read_customer(path: Path, properties: dict[str, str], names: list[str]) -> BookContent:
     file = str(path)
     found = {
-        s: find_sheet(names, s) for s in (L.IDEAS, L.TRACKING, L.SETTINGS, L.SIGN_OFF, L.RECORD, L.PASSBOOK)
+        s: find_sheet(names, s)
+        for s in (L.IDEAS, L.TRACKING, L.SETTINGS, L.SIGN_OFF, L.RECORD, L.PASSBOOK, L.CHAIN)
     }
     _, rows = read_rows(path, [s for s in found.values() if s])
     ideas_sheet = found[L.IDEAS]
@@ -626,12 +673,14 @@ def _read_customer(path: Path, properties: dict[str, str], names: list[str]) -> 
         customers={customer_id: _customer_name(rows.get(found[L.SIGN_OFF] or ""))},
         stored={customer_id: stored.strip()},
         signed_ids={customer_id: record.signed_ids() if record is not None else ()},
+        signed_waves={customer_id: record.signed_waves() if record is not None else {}},
         record=record,
         shown_fingerprint=_shown_fingerprint(defined, rows),
         signatories=_signatories(defined, rows),
         properties=properties,
         master=None,
         places=places,
+        chain_decisions=read_chain_decisions(rows.get(found[L.CHAIN] or "")),
     )
     warnings = stale_cache_warnings(ideas, rows[ideas_sheet], content.evaluated)
     passbook_sheet = found[L.PASSBOOK]
@@ -678,6 +727,73 @@ def stale_balance_warnings(
     return problems
 
 
+def read_chain_decisions(rows: Sequence[Sequence[object]] | None) -> dict[str, ChainDecision]:
+    """Idea ID -> how each chain idea on a customer workbook's Chain sheet is decided (issue 16,
+    ``core.chain_decisions``): its verdict, method and the transfer of its Passbook line
+    (``books.layout``: its rows from ``CHAIN_FIRST_ROW`` to the Total row). A row whose verdict
+    cvm-xl does not know is left out: that idea is read as the Ideas sheet has it."""
+    out: dict[str, ChainDecision] = {}
+    if not rows:
+        return out
+    flow = L.CHAIN_COLUMNS.index(L.CHAIN_FLOW) + 1
+    verdict_col = L.CHAIN_COLUMNS.index(col.VERDICT) + 1
+    method_col = L.CHAIN_COLUMNS.index(L.CHAIN_METHOD) + 1
+    for r in range(L.CHAIN_FIRST_ROW, len(rows) + 1):
+        idea = cell_at(rows, r, 1)
+        if is_blank(idea) or str(idea).strip() == L.CHAIN_TOTAL:
+            break
+        verdict = verdict_of_label(cell_at(rows, r, verdict_col))
+        if verdict is None:
+            continue
+        amount = cell_at(rows, r, flow)
+        method = cell_at(rows, r, method_col)
+        out[str(idea).strip()] = ChainDecision(
+            verdict,
+            str(method).strip() if not is_blank(method) else "",
+            float(amount) if isinstance(amount, int | float) else 0.0,
+        )
+    return out
+
+
+_CHAIN_IDEA_HEADERS = (col.IDEA_ID, PARTY_ID, PARTY_TRANSFER, col.VERDICT, L.CHAIN_METHOD)
+
+
+def read_chain_idea_decisions(rows: Sequence[Sequence[object]] | None) -> dict[str, ChainDecision]:
+    """Idea ID -> how each chain idea on a consolidated sign-off's Chain ideas sheet is decided
+    (issue 16): its verdict and method, and the supplier-to-customer flow its parties' transfers
+    give (``core.chain_decisions.decision_of``). The table runs from its header to the first row
+    without an Idea ID; a row whose verdict cvm-xl does not know leaves its idea out."""
+    if not rows:
+        return {}
+    header = find_header_row(rows, _CHAIN_IDEA_HEADERS, _CHAIN_IDEA_HEADERS)
+    if header is None or not all(h in header.positions for h in _CHAIN_IDEA_HEADERS):
+        return {}
+    at = header.positions
+    parties: dict[str, dict[str, float]] = {}
+    labels: dict[str, tuple[object, object]] = {}
+    for cells in rows[header.row + 1 :]:
+
+        def cell(name: str, cells: Sequence[object] = cells) -> object:
+            return cells[at[name]] if at[name] < len(cells) else None
+
+        idea, party = cell(col.IDEA_ID), cell(PARTY_ID)
+        if is_blank(idea):
+            break
+        if is_blank(party):
+            continue
+        amount = cell(PARTY_TRANSFER)
+        t = float(amount) if isinstance(amount, int | float) else 0.0
+        parties.setdefault(str(idea).strip(), {})[str(party).strip()] = t
+        labels.setdefault(str(idea).strip(), (cell(col.VERDICT), cell(L.CHAIN_METHOD)))
+    out: dict[str, ChainDecision] = {}
+    for idea, transfers in parties.items():
+        label, method = labels[idea]
+        verdict = verdict_of_label(label)
+        if verdict is not None:
+            out[idea] = decision_of(verdict, "" if is_blank(method) else str(method).strip(), transfers)
+    return out
+
+
 def _own_customer(rows: Sequence[Sequence[object]], customer_id: str) -> Sequence[Sequence[object]]:
     """The Ideas rows with the workbook's customer filled in where a row added by the customer has
     an Idea ID but no Customer ID: every idea of a customer workbook is that customer's."""
@@ -711,7 +827,7 @@ def _with_problems(content: BookContent, problems: Sequence[Problem]) -> BookCon
 
 def _read_signoff(path: Path, properties: dict[str, str], names: list[str]) -> BookContent:
     file = str(path)
-    found = {s: find_sheet(names, s) for s in (SUMMARY_SHEET, DETAIL_SHEET, L.SETTINGS)}
+    found = {s: find_sheet(names, s) for s in (SUMMARY_SHEET, DETAIL_SHEET, L.SETTINGS, L.CHAIN_IDEAS)}
     summary_sheet, detail_sheet = found[SUMMARY_SHEET], found[DETAIL_SHEET]
     if summary_sheet is None:
         raise WorkbookError([_missing_sheet(path, SUMMARY_SHEET, names, "consolidated sign-off")])
@@ -760,8 +876,10 @@ def _read_signoff(path: Path, properties: dict[str, str], names: list[str]) -> B
         customers=customers,
         stored=stored,
         signed_ids={cid: record.signed_ids(cid) for cid in customers},
+        signed_waves={cid: record.signed_waves(cid) for cid in customers},
         record=record,
         properties=properties,
+        chain_decisions=read_chain_idea_decisions(rows.get(found[L.CHAIN_IDEAS] or "")),
     )
     return _with_problems(content, problems)
 
@@ -786,12 +904,14 @@ def _read_master(path: Path, properties: dict[str, str]) -> BookContent:
     sign_offs = read_sign_offs(rows[sign_offs_sheet]) if sign_offs_sheet else None
     stored: dict[str, str] = {}
     signed: dict[str, tuple[str, ...]] = {}
+    signed_waves: dict[str, dict[str, int]] = {}
     if sign_offs is not None:
         for _, row in sign_offs.iterrows():  # later rows win: the last sign-off of each customer
             cid = key(row.get(col.CUSTOMER_ID))
             if cid and key(row.get(FINGERPRINT_SIGNED)):
                 stored[cid] = key(row.get(FINGERPRINT_SIGNED))
                 signed[cid] = split_ids(row.get(SIGNED_IDEAS))
+                signed_waves[cid] = split_waves(row.get(SIGNED_IDEAS))
     customers = {
         key(cid): (str(n) if isinstance(n, str) else None)
         for cid, n in zip(master.customers[col.CUSTOMER_ID], master.customers["Customer"], strict=True)
@@ -805,6 +925,7 @@ def _read_master(path: Path, properties: dict[str, str]) -> BookContent:
         customers=customers,
         stored=stored,
         signed_ids=signed,
+        signed_waves=signed_waves,
         properties=properties,
         master=master,
         sign_offs=sign_offs,
@@ -815,11 +936,37 @@ def _read_master(path: Path, properties: dict[str, str]) -> BookContent:
     return _with_problems(content, [*master.problems, *warnings])
 
 
-def split_ids(text: object) -> tuple[str, ...]:
-    """'KAP-101, KAP-103' -> ('KAP-101', 'KAP-103')."""
+# A signed idea of a wave after the first, in a master's "Signed ideas" text: 'AUT-18 (wave 2)'.
+_IN_WAVE = re.compile(r"^(?P<idea>.*?)\s*\(wave\s+(?P<wave>\d+)\)$", re.IGNORECASE)
+
+
+def _signed_parts(text: object) -> list[tuple[str, int | None]]:
     if not isinstance(text, str):
-        return () if text is None or (isinstance(text, float) and math.isnan(text)) else (key(text),)
-    return tuple(part.strip() for part in text.split(",") if part.strip())
+        return [] if text is None or (isinstance(text, float) and math.isnan(text)) else [(key(text), None)]
+    out: list[tuple[str, int | None]] = []
+    for part in (p.strip() for p in text.split(",")):
+        found = _IN_WAVE.match(part)
+        if found:
+            out.append((found["idea"].strip(), int(found["wave"])))
+        elif part:
+            out.append((part, None))
+    return out
+
+
+def split_ids(text: object) -> tuple[str, ...]:
+    """'KAP-101, KAP-103' -> ('KAP-101', 'KAP-103'); 'AUT-18 (wave 2)' -> 'AUT-18'."""
+    return tuple(idea for idea, _ in _signed_parts(text))
+
+
+def split_waves(text: object) -> dict[str, int]:
+    """The waves a "Signed ideas" text names: 'AUT-01, AUT-18 (wave 2)' -> {'AUT-18': 2}."""
+    return {idea: wave for idea, wave in _signed_parts(text) if wave is not None}
+
+
+def signed_ideas_text(ids: Sequence[str], waves: Mapping[str, int]) -> str:
+    """A sign-off's "Signed ideas" text: the IDs, an idea signed in a wave after the first with its
+    wave ('AUT-01, AUT-18 (wave 2)'), so the master's record keeps what the fingerprint covers."""
+    return ", ".join(f"{i} (wave {waves[i]})" if waves.get(i, 1) >= 2 else i for i in ids)
 
 
 def read_sign_offs(rows: Sequence[Sequence[object]]) -> pd.DataFrame:

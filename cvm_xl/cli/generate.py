@@ -32,7 +32,9 @@ from cvm_xl.cli.common import (
 )
 from cvm_xl.cli.progress import generate_with_progress
 from cvm_xl.generate.batch import FAILED
+from cvm_xl.generate.party_book import PartyError, write_party_book
 from cvm_xl.master.lock import WriteRefusedError, writing_into
+from cvm_xl.master.model import Master
 
 
 def add_parser(subparsers: argparse._SubParsersAction) -> None:
@@ -53,6 +55,14 @@ def add_parser(subparsers: argparse._SubParsersAction) -> None:
         metavar="ID",
         help="only this customer (repeat the option for several)",
     )
+    p.add_argument(
+        "--party",
+        action="append",
+        metavar="ID",
+        help="instead of customer workbooks, the workbook of this chain partner (Party ID of the Parties "
+        "table; repeat the option for several): only its chain ideas and its passbooks with the supplier "
+        "and the customer",
+    )
     add_as_of(p, "the workbooks' reports (days overdue, reviews due) are made for")
     p.add_argument("--force", action="store_true", help="overwrite workbooks changed since generation")
     p.add_argument("--workers", type=int, default=None, help=argparse.SUPPRESS)
@@ -70,12 +80,39 @@ def output_folder(out: str, master: str) -> Path:
     return path
 
 
+def _party_books(master: Master, out: Path, party_ids: list[str], *, force: bool, console: Console) -> int:
+    """``--party``: one workbook per chain partner named (issue 16), the customer workbooks' rules:
+    written atomically, one changed since generation left alone unless --force (exit 1)."""
+    refused = 0
+    try:
+        out.mkdir(parents=True, exist_ok=True)
+        with writing_into(out, holder="cvm-xl generate"):
+            for party_id in party_ids:
+                path, reason = write_party_book(master, party_id, out, force=force)
+                if reason:
+                    refused += 1
+                    console.print(
+                        f"[yellow]{path.name} was not overwritten: {reason}. Use --force to replace it.[/]"
+                    )
+                else:
+                    console.print(f"Wrote {path}")
+    except PartyError as exc:
+        raise UsageError(str(exc)) from None
+    except WriteRefusedError as exc:
+        raise UsageError(str(exc)) from None
+    except OSError as exc:
+        raise UsageError(os_error_message(exc, out)) from None
+    return EXIT_PROBLEMS if refused else EXIT_OK
+
+
 def run(args: argparse.Namespace) -> int:
     console = Console(highlight=False)
     out = output_folder(args.out, args.master)
     master = load(args.master, "generate", console)
     if isinstance(master, int):
         return master
+    if args.party:
+        return _party_books(master, out, args.party, force=args.force, console=console)
     wanted = chosen_customers(master, args.customer)
     try:
         out.mkdir(parents=True, exist_ok=True)

@@ -12,6 +12,7 @@ from collections.abc import Sequence
 from cvm_xl.cli import (
     actions,
     balance,
+    chain,
     demo,
     doctor,
     generate,
@@ -37,7 +38,7 @@ from cvm_xl.spreadsheet.files import UnreadableFileError
 # Order is the order of `cvm-xl --help`; each module has add_parser(subparsers) and run(args) -> int.
 COMMANDS = (
     init, demo, validate, refresh, synthesize, select, balance, generate, signoff, wave, track, actions,
-    pipeline, import_, verify, reconcile, passbook, template, doctor,
+    pipeline, import_, verify, reconcile, passbook, template, doctor, chain,
 )  # fmt: skip
 
 

@@ -106,7 +106,7 @@ def balances_table(master: Master) -> Table:
         table.add_column(name, justify="left" if name == "Customer" else "right")
     table.add_column("Equity gap", justify="right")
     table.add_column("What it means")
-    lines = passbook_lines(master.evaluated)
+    lines = passbook_lines(master.decided)  # issue 16: a chain idea booked with its chain transfer
     names = dict(zip(master.customers[col.CUSTOMER_ID], master.customers["Customer"], strict=False))
     for cid in master.customers[col.CUSTOMER_ID]:
         b = balances(lines[lines[col.CUSTOMER_ID] == cid], s.target_supplier_share)

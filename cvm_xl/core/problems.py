@@ -92,6 +92,7 @@ class Code(StrEnum):
     BUNDLE_METHODS_DIFFER = "bundles.methods_differ", "Members of a bundle name different sharing methods."
     BUNDLE_SHARES_DIFFER = "bundles.shares_differ", "Members of a bundle give different supplier shares."
     BUNDLE_STATUSES_DIFFER = "bundles.statuses_differ", "Members of a bundle have different statuses."
+    BUNDLE_CHAIN_IDEA = "bundles.chain_idea", "A chain idea (with Chain values rows) in a bundle."
     # Actions (issue 14: implementation tracking)
     ACTIONS_DONE_BEFORE_START = "actions.done_before_start", "An action done before its idea starts."
     ACTIONS_DUE_AFTER_END = "actions.due_after_end", "An action due after its idea's End."
@@ -99,6 +100,15 @@ class Code(StrEnum):
     WAVES_KICK_OFF_ORDER = "waves.kick_off_order", "A wave kicks off on or before the wave before it."
     WAVES_UNKNOWN_WAVE = "waves.unknown_wave", "An idea or raw idea names a wave its customer does not have."
     WAVES_WAVE_START_DIFFERS = "waves.wave_start_differs", "Wave 1's Kick-off differs from the Wave start."
+    WAVES_MOTHER_OTHER_WAVE = "waves.mother_other_wave", "A raw idea's mother idea belongs to another wave."
+    # Value chains (issue 16: core.chain, the Parties and Chain values tables)
+    CHAIN_RESERVED_PARTY_ID = "chain.reserved_party_id", "A Parties row uses the ID Supplier or Customer."
+    CHAIN_TOO_MANY_PARTIES = "chain.too_many_parties", "More than 12 parties (10 partners) in a relationship."
+    CHAIN_TARGET_SHARES = "chain.target_shares", "The partners' Target shares add up to more than 1."
+    CHAIN_FIRM_ROW = "chain.firm_row", "A chain row for the supplier or customer (use the Ideas row)."
+    CHAIN_UNKNOWN_PARTY = "chain.unknown_party", "A chain row names a Party ID not on the Parties sheet."
+    CHAIN_OTHER_CUSTOMER = "chain.other_customer", "A chain idea's party belongs to another customer."
+    CHAIN_METHOD = "chain.method", "A chain idea's Sharing method is not retain, equal or shapley."
     # Relationship tables (SPEC §3.9)
     ISSUES_RESOLVED_BEFORE_RAISED = "issues.resolved_before_raised", "An issue resolved before raised."
     ISSUES_DUE_BEFORE_RAISED = "issues.due_before_raised", "An issue due before it was raised."

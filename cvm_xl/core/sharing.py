@@ -117,8 +117,21 @@ COMPENSATE = SplitMethod(
     shown="max(0, -Vc) - max(0, -Vs)",
     meaning="Only make the losing firm whole; the winner keeps the rest.",
 )
+# Issue 16: the Shapley value of the ideas' coalition game. Between two firms (status quo 0 for
+# each, the net only when both take part) every firm's Shapley value is net / 2, so T is equal's,
+# the same record functions; for a chain idea of three or more parties ``core.chain`` computes it
+# over the relationship's parties (``core.shapley``).
+SHAPLEY = SplitMethod(
+    name="shapley",
+    transfer=_equal,
+    transfer_vector=_equal_vector,
+    formula=EQUAL.formula,
+    shown=EQUAL.shown,
+    meaning="The Shapley value: each party's average contribution (for two firms the same as equal; "
+    "for a chain idea over all its parties).",
+)
 # The methods in the order the Settings sheet, the dropdowns and the help texts list them.
-SPLIT_METHODS: tuple[SplitMethod, ...] = (RETAIN, EQUAL, PROPORTIONAL, COMPENSATE)
+SPLIT_METHODS: tuple[SplitMethod, ...] = (RETAIN, EQUAL, PROPORTIONAL, COMPENSATE, SHAPLEY)
 METHODS = tuple(m.name for m in SPLIT_METHODS)
 BY_NAME: dict[str, SplitMethod] = {m.name: m for m in SPLIT_METHODS}
 AUTO = "auto"  # the default: the method is chosen by AUTO_RULES

@@ -4,10 +4,16 @@ Everything derived from domain rules is computed here with the core, vectorised 
 master: the evaluated ideas (``Master.evaluated``), the sign-off ranking (``selection``), the
 passbook lines and balances (``passbook``) and each sign-off's fingerprint. Sheet writers only
 read a ``CustomerData``; they never decide a figure themselves.
+
+The Ideas sheet shows each idea as the two firms see it (``ideas``); a chain idea is selected,
+signed, booked and counted by its chain verdict and split (issue 16, ``core.chain_decisions``):
+the ranking, the passbook lines, the fingerprint, the sign-off lines and the record read the
+decided frame (``Master.decided``; per customer ``CustomerData.decided``).
 """
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 from dataclasses import dataclass, field
 from typing import NamedTuple, cast
@@ -20,7 +26,11 @@ from cvm_xl.books.passbook import realised_by_idea
 from cvm_xl.core import columns as col
 from cvm_xl.core.actions import ACTION_COLUMNS, DAYS_OVERDUE, action_states, escalations
 from cvm_xl.core.cells import parse_yes_no
-from cvm_xl.core.fingerprint import SIGNED_FIELDS, canonical_text, fingerprint
+from cvm_xl.core.chain import CUSTOMER, ChainBook
+from cvm_xl.core.chain_decisions import DECISION_COLUMNS
+from cvm_xl.core.chain_passbook import party_balances, supplier_customer_transfers
+from cvm_xl.core.chain_view import ChainView, chain_view
+from cvm_xl.core.fingerprint import SIGNED_FIELDS, SIGNED_WAVE, canonical_text, fingerprint
 from cvm_xl.core.passbook import RELATIONSHIP_PASSBOOK_COLUMNS, Balances, equity_gap, passbook_lines
 from cvm_xl.core.problems import Problem
 from cvm_xl.core.selection import rank_for_sign_off
@@ -37,6 +47,7 @@ from cvm_xl.core.tracking import (
 from cvm_xl.core.true_up import TrueUp, settlements, true_ups, wave_months
 from cvm_xl.core.value_contract import contract_parts
 from cvm_xl.core.values import is_blank
+from cvm_xl.core.waves import CustomerWaves, Wave, customer_waves, row_waves
 from cvm_xl.generate.columnstore import TextColumn, store, store_arrays, take
 from cvm_xl.generate.relationship_data import CustomerRelationship, RelationshipSlices
 from cvm_xl.generate.report_data import ReportSlices
@@ -50,12 +61,14 @@ class SignOffUnit(NamedTuple):
     """One unit of a sign-off sheet (SPEC §3.7, issue 15): an idea alone, or a bundle ranked as one.
 
     ``members``: positions into ``CustomerData.ideas`` in table order; ``bundle``: the Bundle ID as
-    its first member spells it (None for an idea alone), the heading line above its members.
+    its first member spells it (None for an idea alone), the heading line above its members;
+    ``wave``: the wave whose list the unit is on (``core.selection``; None without waves).
     """
 
     rank: int
     members: list[int]
     bundle: str | None
+    wave: int | None = None
 
     @property
     def lines(self) -> int:
@@ -87,6 +100,12 @@ class CustomerData:
     as_of: dt.date | None = None
     actions: dict[str, list] | None = None
     wave: int | None = None  # the Wave start's month index: the contract years of the true-up
+    chain: ChainView | None = None  # its chain ideas as the customer may see them (issue 16)
+    # Issue 16: ``DECISION_COLUMNS`` of ``ideas`` as decided (``core.chain_decisions``): a chain
+    # idea's chain verdict, split and supplier-to-customer transfer; empty: as ``ideas``.
+    decided: dict[str, list] = field(default_factory=dict)
+    waves: tuple[Wave, ...] = ()  # the customer's waves by number (``core.waves``, issue 14)
+    # The wave whose sign-off list each idea is on is ``ideas[SIGNED_WAVE]`` (``core.selection``).
 
     @property
     def name(self) -> str:
@@ -97,24 +116,44 @@ class CustomerData:
     def n_ideas(self) -> int:
         return len(self.ideas[col.IDEA_ID])
 
+    @property
+    def decided_ideas(self) -> dict[str, list]:
+        """``ideas`` with the decision columns as decided (issue 16): what is selected, signed and
+        booked, where ``ideas`` is what the Ideas sheet shows."""
+        return {**self.ideas, **self.decided}
+
+    def sign_off_wave(self, i: int) -> int | None:
+        """The wave whose sign-off list idea ``i`` is on (None without waves)."""
+        waves = self.ideas.get(SIGNED_WAVE)
+        return waves[i] if waves else None
+
     def selected(self) -> list[int]:
-        """Positions (into ``ideas``) of the sign-off ideas, in rank order (a bundle's members, which
-        share its rank, in table order)."""
-        order = [(rank, i) for i, rank in enumerate(self.rank) if rank]
-        return [i for _, i in sorted(order)]
+        """Positions (into ``ideas``) of the sign-off ideas, by wave and rank (a bundle's members,
+        which share its rank, in table order)."""
+        order = [(self.sign_off_wave(i) or 0, rank, i) for i, rank in enumerate(self.rank) if rank]
+        return [i for _, _, i in sorted(order)]
 
     def sign_off_units(self) -> list[SignOffUnit]:
-        """The sign-off sheet's units in rank order: each idea alone, each bundle with its members."""
-        units: dict[int, list[int]] = {}
+        """The sign-off sheet's units by wave and rank: each idea alone, each bundle with its members."""
+        units: dict[tuple[int | None, int], list[int]] = {}
         for i in self.selected():
-            units.setdefault(self.rank[i], []).append(i)
+            units.setdefault((self.sign_off_wave(i), self.rank[i]), []).append(i)
         bundles = self.ideas.get(col.BUNDLE)
         return [
             SignOffUnit(
-                rank, members, canonical_text(bundles[members[0]]) if bundles and len(members) > 1 else None
+                rank,
+                members,
+                canonical_text(bundles[members[0]]) if bundles and len(members) > 1 else None,
+                wave,
             )
-            for rank, members in units.items()
+            for (wave, rank), members in units.items()
         ]
+
+    @property
+    def sign_off_by_wave(self) -> bool:
+        """The sign-off sheet lists each wave apart (a heading line per wave): the customer has more
+        than one wave (issue 14). With one wave it is the single list of SPEC §3.7."""
+        return len(self.waves) > 1
 
 
 def _truthy(series: pd.Series) -> np.ndarray:
@@ -184,6 +223,11 @@ def _balances(supplier: np.ndarray, customer: np.ndarray, share: float) -> Balan
     return Balances(bs, bc, bs + bc, share, equity_gap(bs, bc, share))
 
 
+def in_bounds(book: ChainBook) -> ChainBook:
+    """The chain ideas no generated workbook leaves out: those not out of bounds (SPEC §7)."""
+    return dataclasses.replace(book, ideas=tuple(e for e in book.ideas if not e.out_of_bounds))
+
+
 def _method_text(value: object) -> object:
     """'Equal ' -> 'equal'; blank stays blank (auto)."""
     if is_blank(value):
@@ -219,6 +263,9 @@ class RunData:
         self._customer_index = {cid: i for i, cid in enumerate(self.customer_ids)}
 
         evaluated = master.evaluated
+        # Issue 16: every decision reads the decided frame (a chain idea by its chain verdict and
+        # split); the Ideas sheet's columns stay the two-firm evaluation its formulas recompute.
+        decided = master.decided
         oob = (
             _truthy(evaluated[col.OUT_OF_BOUNDS])
             if col.OUT_OF_BOUNDS in evaluated.columns
@@ -228,7 +275,12 @@ class RunData:
             str(_key(v)) for v in evaluated.loc[oob, col.IDEA_ID].tolist() if _key(v) is not None
         }
         ev = evaluated.loc[~oob]
-        ranking = rank_for_sign_off(ev, settings, file=self.file, sheet=L.IDEAS)
+        dv = decided.loc[~oob]
+        # Every customer's waves (issue 14: the Waves table, wave 1 from the Wave start). Each
+        # (customer, wave) has its own sign-off list; a blank Wave is the latest as of the run's day.
+        self._customer_waves = customer_waves(customers, master.waves)
+        self._row_waves = row_waves(ev, self._customer_waves, self.as_of)
+        ranking = rank_for_sign_off(dv, settings, file=self.file, sheet=L.IDEAS, waves=self._row_waves)
         self._refused: dict[str, list[Problem]] = {}
         row_customer = dict(zip(ev.index.tolist(), ev[col.CUSTOMER_ID].map(_key).tolist(), strict=True))
         for problem in ranking.refused:
@@ -239,7 +291,13 @@ class RunData:
         self._ideas[col.SHARING_METHOD] = np.array(
             [_method_text(v) for v in self._ideas[col.SHARING_METHOD]], dtype=object
         )
+        self._decided = _columns(dv, DECISION_COLUMNS)
+        self._decided[col.SPLIT_METHOD] = np.array(
+            [_method_text(v) for v in self._decided[col.SPLIT_METHOD]], dtype=object
+        )
         self._rank = ranking.rank
+        # The wave whose list each idea is on (a bundle's latest member's); None without waves.
+        self._ideas[SIGNED_WAVE] = np.array([int(w) or None for w in ranking.wave], dtype=object)
         # What workers slice, kept outside Python objects (see columnstore).
         self._idea_store = store_arrays(self._ideas)
         self._idea_groups = _groups(ev[col.CUSTOMER_ID].to_numpy(dtype=object))
@@ -250,7 +308,14 @@ class RunData:
         # Trued-up ideas add their Settlement line (issue 15), so the balances include it.
         self._waves = wave_months(customers)
         self._true_ups = true_ups(ev, master.tracking, self._waves, settings)
-        lines = passbook_lines(ev, settlements(self._true_ups))
+        # Value chains (issue 16): the chain ideas in bounds; the supplier-customer passbook of a
+        # chain idea carries its split's net flow from the supplier to the customer as its transfer
+        # (the decided frame's Transfer).
+        self.chain = in_bounds(master.chain)
+        self.chain_flows = supplier_customer_transfers(self.chain)
+        self.evaluated_in_bounds = ev
+        self.decided_in_bounds = dv
+        lines = passbook_lines(dv, settlements(self._true_ups))
         self._passbook = _columns(lines, PASSBOOK_DATA_COLUMNS)
         self._passbook_groups = _groups(lines[col.CUSTOMER_ID].to_numpy(dtype=object))
         share = settings.target_supplier_share
@@ -348,24 +413,48 @@ class RunData:
         """The sign-off fingerprint of one customer (without slicing the rest of its data)."""
         positions = self._idea_groups.get(customer_id, _EMPTY)
         chosen = positions[self._rank[positions] > 0]
-        signed = [{name: self._ideas[name][i] for name in SIGNED_FIELDS} for i in chosen.tolist()]
-        return fingerprint(signed, self.settings)
+        return fingerprint([self._signed(i) for i in chosen.tolist()], self.settings)
+
+    def _signed(self, i: int) -> dict[str, object]:
+        """The signed fields of row ``i`` (``core.fingerprint``), its decision columns as decided."""
+        return {
+            name: (self._decided if name in self._decided else self._ideas)[name][i] for name in SIGNED_FIELDS
+        }
 
     @property
     def sign_off_lines(self) -> int:
         """The most lines a customer's sign-off sheet lists (``CustomerData.sign_off_units``): one per
         idea, plus one per bundle of two or more; the sheets of a run reserve this many rows."""
         most = 0
-        for positions in self._idea_groups.values():
-            ranks = self._rank[positions]
-            ranks = ranks[ranks > 0]
-            bundles = int((np.bincount(ranks) > 1).sum()) if len(ranks) else 0
-            most = max(most, len(ranks) + bundles)
+        for cid, positions in self._idea_groups.items():
+            chosen = positions[self._rank[positions] > 0]
+            waves = [w or 0 for w in self._ideas[SIGNED_WAVE][chosen].tolist()]
+            units = list(zip(waves, self._rank[chosen].tolist(), strict=True))
+            bundles = sum(1 for unit in set(units) if units.count(unit) > 1)
+            # A customer of several waves has a heading line per wave (generate.sheets.sign_off).
+            headings = len(set(waves)) if len(self._customer_waves.of(cid)) > 1 else 0
+            most = max(most, len(units) + bundles + headings)
         return most
 
+    def customer_waves(self, customer_id: str) -> tuple[Wave, ...]:
+        """One customer's waves by number (``core.waves.customer_waves``)."""
+        return self._customer_waves.of(customer_id)
+
+    @property
+    def known_waves(self) -> CustomerWaves:
+        """Every customer's waves (``core.waves.customer_waves``)."""
+        return self._customer_waves
+
+    def row_waves(self) -> list[int | None]:
+        """The wave of every row of ``ideas_table`` (``core.waves.row_waves`` as of the run's day:
+        its Wave cell, a blank one the customer's latest wave)."""
+        return list(self._row_waves)
+
     def ideas_table(self) -> dict[str, np.ndarray]:
-        """The ideas of every customer (out-of-bounds ones left out), column by column, and their rank."""
-        return {**self._ideas, "Sign-off rank": self._rank}
+        """The ideas of every customer (out-of-bounds ones left out), column by column, as decided
+        (a chain idea by its chain verdict and split, issue 16), and their rank; ``SIGNED_WAVE`` holds
+        the wave whose sign-off list each is on (None without waves)."""
+        return {**self._ideas, **self._decided, "Sign-off rank": self._rank}
 
     def escalations(self) -> pd.DataFrame:
         """Every customer's escalations as of ``as_of`` (``core.actions.escalations``; ideas out of
@@ -383,12 +472,30 @@ class RunData:
     def _slice(columns: dict[str, np.ndarray], positions: np.ndarray) -> dict[str, list]:
         return {name: values[positions].tolist() for name, values in columns.items()}
 
+    def chain_view(self, customer_id: str, viewer: str = CUSTOMER) -> ChainView | None:
+        """The customer's chain ideas as ``viewer`` (a Party ID) may see them (``core.chain_view``),
+        with each party's passbook standing; None when the viewer takes part in no chain idea."""
+        if not any(e.customer_id == customer_id and viewer in e.parties for e in self.chain.ideas):
+            return None
+        standing = {
+            b.party_id: (b.balance, b.target_share, b.equity_gap)
+            for b in party_balances(self.chain, customer_id, self.evaluated_in_bounds)
+        }
+        return chain_view(
+            self.chain,
+            customer_id,
+            viewer=viewer,
+            customer_name=self.customer_name(customer_id) or customer_id,
+            balances=standing,
+            flows=self.chain_flows,
+        )
+
     def customer(self, customer_id: str) -> CustomerData:
         index = self._customer_index[customer_id]
         positions = self._idea_groups.get(customer_id, _EMPTY)
         ideas = self._take(self._idea_store, positions)
         rank = self._rank[positions].tolist()
-        signed = [{name: ideas[name][i] for name in SIGNED_FIELDS} for i, r in enumerate(rank) if r]
+        signed = [self._signed(int(p)) for p, r in zip(positions.tolist(), rank, strict=True) if r]
         lines = self._slice(self._passbook, self._passbook_groups.get(customer_id, _EMPTY))
         return CustomerData(
             customer_id=customer_id,
@@ -403,7 +510,9 @@ class RunData:
             settings=self.settings,
             generated=self.generated,
             refused=self.refused(customer_id),
-            relationship=self._relationship.customer(customer_id, self._customer_rows[index]),
+            relationship=self._relationship.customer(
+                customer_id, self._customer_rows[index], self._customer_waves.of(customer_id)
+            ),
             report=self._reports.customer(
                 customer_id, self._customer_rows[index], self._contract_parts.get(customer_id, NO_PARTS)
             ),
@@ -411,4 +520,7 @@ class RunData:
             as_of=self.as_of,
             actions=self._slice(self._actions, self._action_groups.get(customer_id, _EMPTY)),
             wave=self._waves.get(customer_id),
+            chain=self.chain_view(customer_id),
+            decided=self._slice(self._decided, positions),
+            waves=self._customer_waves.of(customer_id),
         )

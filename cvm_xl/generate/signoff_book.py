@@ -22,8 +22,16 @@ from cvm_xl.core.passbook import passbook_lines
 from cvm_xl.core.true_up import settlements
 from cvm_xl.generate.base import build_base
 from cvm_xl.generate.model import RunData
+from cvm_xl.generate.sheets import (
+    chain_ideas,
+    escalations,
+    next_reviews,
+    pipeline_sheet,
+    portfolio,
+    settings_sheet,
+    waves_sheet,
+)
 from cvm_xl.generate.sheets import consolidated as C
-from cvm_xl.generate.sheets import escalations, next_reviews, pipeline_sheet, portfolio, settings_sheet
 from cvm_xl.generate.sheets.common import RenderContext, Sheet, header_codes
 from cvm_xl.master.model import Master
 from cvm_xl.spreadsheet.atomic import atomic_write
@@ -37,6 +45,9 @@ class SignoffData(portfolio.PortfolioData):
     as_of: dt.date
     next_reviews: pd.DataFrame  # one row per customer (generate.sheets.next_reviews)
     pipeline: pd.DataFrame  # one row per customer (core.pipeline.pipeline_table, issue 14)
+    waves: pd.DataFrame  # one row per customer and wave (core.wave_report, issue 14)
+    chain_ideas: pd.DataFrame  # issue 16: chain ideas by party (generate.sheets.chain_ideas)
+    chain_standings: pd.DataFrame  # issue 16: each party's balance and equity gap
 
 
 def consolidated_data(run: RunData) -> C.ConsolidatedData:
@@ -51,6 +62,8 @@ def consolidated_data(run: RunData) -> C.ConsolidatedData:
     frame[C.SIGN_OFF_RANK] = frame["Sign-off rank"].where(frame["Sign-off rank"] > 0)
     evaluated = frame[[c.name for c in L.IDEA_COLUMNS]].copy()
     trued = run.true_ups()  # the Settlement lines are in the Passbook columns (issue 15)
+    # Issue 16: the ideas as decided, so a chain idea's transfer is its split's net flow from the
+    # supplier to the customer and it is counted by its chain verdict (``RunData.ideas_table``).
     lines = passbook_lines(evaluated, settlements(trued))
     per_idea = lines.groupby(col.IDEA_ID, sort=False)[["Supplier", "Customer"]].sum()
     in_passbook = frame[col.IDEA_ID].isin(per_idea.index)
@@ -89,6 +102,10 @@ def signoff_workbook_bytes(
     builders.insert(2, escalations.BUILDER)  # after Portfolio
     builders.insert(3, next_reviews.BUILDER)  # after Escalations
     builders.insert(4, pipeline_sheet.BUILDER)  # after Next reviews
+    builders.insert(5, waves_sheet.BUILDER)  # after Pipeline
+    chains, standings = chain_ideas.chain_tables(run)
+    if not chains.empty or not standings.empty:  # issue 16: only a master with value chains
+        builders.insert(6, chain_ideas.BUILDER)  # after Waves
     context = RenderContext(
         settings=settings, styles={}, sign_off=L.SignOffLayout(settings.max_sign_off_ideas)
     )
@@ -97,13 +114,16 @@ def signoff_workbook_bytes(
         builders, context, lambda _: header_codes(covers, settings.supplier, run.generated.date())
     )
     portfolio_data = portfolio.portfolio_data(consolidated_data(run), master, run.as_of)
-    reviews = next_reviews.next_reviews_table(master.customers, master.relationship, run.as_of)
+    reviews = next_reviews.next_reviews_table(master.customers, master.relationship, run.as_of, master.waves)
     data = SignoffData(
         **vars(portfolio_data),
         escalations=run.escalations(),
         as_of=run.as_of,
         next_reviews=reviews,
         pipeline=pipeline_sheet.pipeline_frame(master, run.as_of),
+        waves=waves_sheet.waves_frame(run),
+        chain_ideas=chains,
+        chain_standings=standings,
     )
     core = core_xml(
         title="Consolidated sign-off",

@@ -5,6 +5,10 @@ that are judged, signed off and shared as one. These checks find what makes that
 doubtful: an ID used by ideas of several customers, a bundle of one idea, a Dropped or out-of-bounds
 member, members naming different sharing methods or supplier shares (errors), and members whose
 Status differs (a warning: they are signed off as one). Every problem names its cell and what to do.
+
+A chain idea (issue 16: an idea with Chain values rows, ``core.chain``) in a bundle is an error: a
+bundle is judged and shared between the two firms, a chain idea among all its parties by its chain
+verdict and split (``core.chain_decisions``), so no split could be both.
 """
 
 from __future__ import annotations
@@ -15,7 +19,8 @@ import numpy as np
 
 from cvm_xl.core import columns as col
 from cvm_xl.core.bundles import bundle_key, group_key
-from cvm_xl.core.cells import quoted
+from cvm_xl.core.cells import quoted, text
+from cvm_xl.core.chain import CHAIN_VALUES_SHEET
 from cvm_xl.core.problems import WARNING, Code, Problem
 from cvm_xl.core.sharing import AUTO
 from cvm_xl.core.spellings import DROPPED
@@ -117,6 +122,14 @@ def _differ(
     ]
 
 
+def _chain_idea_ids(read: ReadTables) -> set[str]:
+    """The Idea IDs the Chain values table names (issue 16: its chain ideas)."""
+    values = read.get(CHAIN_VALUES_SHEET)
+    if values is None or values.frame.empty or not values.has(col.IDEA_ID):
+        return set()
+    return {i for i in (text(x) for x in values.frame[col.IDEA_ID].tolist()) if i is not None}
+
+
 def check_bundles(read: ReadTables) -> list[Problem]:
     """Issue 15: every bundle holds two or more ideas of one customer, none Dropped or out of
     bounds, agreeing on the sharing method and supplier share (errors) and on the Status (warning)."""
@@ -141,6 +154,22 @@ def check_bundles(read: ReadTables) -> list[Problem]:
             groups.setdefault(group_key(m.customer, m.bundle), []).append(m)
     frame = ideas.frame
     status, out_of_bounds = frame[col.STATUS].tolist(), frame[col.OUT_OF_BOUNDS].tolist()
+    chain = _chain_idea_ids(read)
+    idea_ids = frame[col.IDEA_ID].tolist() if col.IDEA_ID in frame.columns else [None] * len(frame)
+    for m in members:
+        if chain and text(idea_ids[m.position]) in chain:
+            problems.append(
+                ideas.problem(
+                    m.row,
+                    col.BUNDLE,
+                    m.bundle,
+                    f"The idea is a chain idea (it has Chain values rows) but is in bundle "
+                    f"{quoted(m.bundle)}: a bundle is shared between the two firms, a chain idea among "
+                    "all its parties by its chain verdict and split.",
+                    "Clear its Bundle cell, or delete its Chain values rows to make it a two-firm idea.",
+                    code=Code.BUNDLE_CHAIN_IDEA,
+                )
+            )
     for group in groups.values():
         if len(group) == 1:
             m = group[0]

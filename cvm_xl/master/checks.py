@@ -29,6 +29,7 @@ from cvm_xl.core.verdicts import GO_CODES, SPLIT_GO_CODES
 from cvm_xl.formulas.cells import formula_reads_number
 from cvm_xl.master.action_checks import check_action_dates
 from cvm_xl.master.bundle_checks import check_bundles
+from cvm_xl.master.chain_checks import CHAIN_CHECKS
 from cvm_xl.master.live import KEYS, LIVE_TABLES, READS, computed_frame, is_live, today_columns
 from cvm_xl.master.read_tables import ReadTables, TableData
 from cvm_xl.master.relationship_rules import RELATIONSHIP_RULES
@@ -471,6 +472,7 @@ CHECKS: tuple[Check, ...] = (
     check_saved_results,
     check_action_dates,
     check_waves,
+    *CHAIN_CHECKS,
     *RELATIONSHIP_RULES,
 )
 

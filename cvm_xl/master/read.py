@@ -174,4 +174,6 @@ def master_from_rows(
         relationship={name: data.frame for name, data in related.items() if data.header is not None},
         actions=tables["Actions"].frame,
         waves=tables["Waves"].frame,
+        parties=tables["Parties"].frame,
+        chain_values=tables["Chain values"].frame,
     )

@@ -15,6 +15,7 @@ from enum import Enum
 from typing import NamedTuple
 
 from cvm_xl.core import actions as act
+from cvm_xl.core import chain as ch
 from cvm_xl.core import columns as col
 from cvm_xl.core import ranking as rk
 from cvm_xl.core import waves as wv
@@ -358,7 +359,53 @@ WAVES = Table(
     optional_sheet=True,
 )
 
-TABLES: dict[str, Table] = {t.name: t for t in (CUSTOMERS, WORKSHOP, IDEAS, TRACKING, ACTIONS, WAVES)}
+# Value chains (issue 16, ``core.chain``): the partners of each relationship beyond the supplier and
+# the customer, and each partner's values of a chain idea. The Party ID of a Chain values row is
+# checked by ``master.chain_checks`` (Supplier and Customer are parties of every relationship without
+# a Parties row, so it is not a plain reference to the Parties table).
+PARTIES = Table(
+    ch.PARTIES_SHEET,
+    "tblParties",
+    "party",
+    (
+        Column(ch.PARTY_ID, required=True),
+        Column(col.CUSTOMER_ID, required=True),
+        Column(ch.PARTY, required=True),
+        Column(
+            ch.ROLE,
+            Kind.CHOICE,
+            choices=ch.ROLES,
+            lenient=True,  # a role of the user's own is kept, with a reminder of the suggested ones
+            invalid=(
+                "'{text}' is not one of the suggested roles; it is kept as typed.",
+                "{suggestion}Suggested: {listed}.",
+            ),
+        ),
+        Column(ch.DISCLOSE, Kind.YES_NO, default=False),
+        Column(ch.TARGET_SHARE, Kind.NUMBER, low=0, high=1, percent=True),
+    ),
+    id_column=ch.PARTY_ID,
+    references=(Reference(col.CUSTOMER_ID, "Customers", col.CUSTOMER_ID),),
+    optional_sheet=True,
+)
+CHAIN_VALUES = Table(
+    ch.CHAIN_VALUES_SHEET,
+    "tblChainValues",
+    "chain value",
+    (
+        Column(col.IDEA_ID, required=True),
+        Column(ch.PARTY_ID, required=True),
+        _money(ch.ANNUAL),
+        _money(ch.ONE_TIME),
+    ),
+    keys=ch.CHAIN_VALUE_KEYS,
+    references=(Reference(col.IDEA_ID, "Ideas", col.IDEA_ID),),
+    optional_sheet=True,
+)
+
+TABLES: dict[str, Table] = {
+    t.name: t for t in (CUSTOMERS, WORKSHOP, IDEAS, TRACKING, ACTIONS, WAVES, PARTIES, CHAIN_VALUES)
+}
 SHEET_ORDER = (SETTINGS_SHEET, *TABLES)
 
 # --- The relationship tables (SPEC §3.9): optional sheets, recognised by their headers ---------

@@ -11,10 +11,13 @@ and some due in the autumn of 2026 and not done: from December 2026 on they are 
 Its objectives carry a baseline and monthly KPI readings for 2026, and its management reviews are
 recorded up to October 2026 (the November report was not reviewed; issue 14); Brightwell Wheels has
 one objective and two reviews. Brightwell Wheels and Tessaro Home Appliances are in later waves;
-Lindby Office Furniture fails the customer-selection screening. The data lives in the CSV files
-beside this module so that it reads and edits like the master workbook's tables. It is typed by
-the same column descriptions (``schema``) and parsers as a loaded master: floats with NaN, bools,
-``datetime.date``, ``str`` or ``None``.
+Lindby Office Furniture fails the customer-selection screening. C-AUT is also a value chain (issue
+16, the seed paper's Appendix-I): its coil service centre (Disclose Yes) and a rail transporter
+(Disclose No) are partners, and three wave-1 chain ideas share value among them (AUT-22 signed off
+and split equally, AUT-23 selected and split by Shapley, AUT-24 shelved under retain). The data
+lives in the CSV files beside this module so that it reads and edits like the master workbook's
+tables. It is typed by the same column descriptions (``schema``) and parsers as a loaded master:
+floats with NaN, bools, ``datetime.date``, ``str`` or ``None``.
 """
 
 from __future__ import annotations
@@ -30,7 +33,7 @@ from cvm_xl.master.schema import ALL_TABLES as SCHEMA
 from cvm_xl.master.schema import SETTING, VALUE
 from cvm_xl.master.settings_sheet import read_settings
 
-TABLES = ("Customers", "Workshop", "Ideas", "Tracking", "Actions", "Waves")
+TABLES = ("Customers", "Workshop", "Ideas", "Tracking", "Actions", "Waves", "Parties", "Chain values")
 # The relationship tables the sample fills in (SPEC §3.9, issue 14); the others are written ready to fill in.
 RELATIONSHIP_TABLES = ("Objectives", "Reviews", "KPI readings")
 _FILES = {
@@ -41,6 +44,8 @@ _FILES = {
     "Tracking": "tracking.csv",
     "Actions": "actions.csv",
     "Waves": "waves.csv",
+    "Parties": "parties.csv",
+    "Chain values": "chain_values.csv",
     "Objectives": "objectives.csv",
     "Reviews": "reviews.csv",
     "KPI readings": "kpi_readings.csv",
@@ -79,9 +84,9 @@ def _table(table: str) -> pd.DataFrame:
 
 
 def sample_tables() -> dict[str, pd.DataFrame]:
-    """Customers, Workshop, Ideas (inputs only), Tracking, Actions and Waves: fresh DataFrames with §4
-    columns (Actions, Waves: issue 14), RangeIndex; then the relationship tables of
-    ``RELATIONSHIP_TABLES``."""
+    """Customers, Workshop, Ideas (inputs only), Tracking, Actions, Waves, Parties and Chain values:
+    fresh DataFrames with §4 columns (Actions, Waves: issue 14; Parties, Chain values: issue 16),
+    RangeIndex; then the relationship tables of ``RELATIONSHIP_TABLES``."""
     return {table: _table(table) for table in (*TABLES, *RELATIONSHIP_TABLES)}
 
 

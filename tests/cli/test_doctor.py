@@ -46,7 +46,7 @@ def test_all_set_on_this_machine(capsys, tmp_path, template):
     code, out = doctor(capsys, str(tmp_path), "--workbook", str(template))
     assert code == 0, out
     assert "xlwings version: xlwings 0.37.8, the version inside" in out
-    assert f"UDF module {UDF_MODULE}: imports, 18 worksheet functions" in out
+    assert f"UDF module {UDF_MODULE}: imports, 26 worksheet functions" in out
     assert "xlwings.conf sheet: UDF Modules" in out and "All set" in out
     assert "FIX" not in out
 

@@ -26,7 +26,9 @@ def test_init_writes_an_empty_master_with_default_settings(tmp_path, capsys):
     assert master.customers.empty and master.workshop.empty and master.tracking.empty
     wb = load_workbook(path)
     assert wb.sheetnames == [
-        "Settings", "Customers", "Workshop", "Ideas", "Tracking", "Actions", "Waves", "Life cycle",
+        "Settings", "Customers", "Workshop", "Ideas", "Tracking", "Actions", "Waves", "Parties",
+        "Chain values",
+        "Life cycle",
         "Maturity", "Objectives",
         "Risks", "Exit triggers", "Issue log", "Out of bounds topics", "Reviews", "KPI readings", "Lists",
     ]  # fmt: skip

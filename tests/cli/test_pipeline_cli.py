@@ -34,14 +34,16 @@ def test_refresh_due_is_information_and_exits_0(master, capsys, monkeypatch):
     code, out = _run(capsys, monkeypatch, "pipeline", str(master), "--as-of", AS_OF)
     assert code == 0
     assert "Refresh pipeline as of 2026-12-01" in out
-    # C-AUT: wave 2 kicked off 2026-10-05, 4 open Go ideas (AUT-15 was emulated), not due
-    assert re.search(r"C-AUT │ 2 │ 2026-10-05 │ 4 │ 1 │ 37% → 82% │ Improving │ No", out)
+    # C-AUT: wave 2 kicked off 2026-10-05, 5 open Go ideas (AUT-15 was emulated; the chain idea AUT-23
+    # is a Go by its chain verdict, AUT-24 a Go as a dyad but shelved as a chain idea: issue 16), not due
+    assert re.search(r"C-AUT │ 2 │ 2026-10-05 │ 5 │ 1 │ 37% → 82% │ Improving │ No", out)
     assert re.search(r"C-WHL │ 1 │ 2026-03-02 │ 0 │ 8 │ .* │ Yes", out)
     assert (
         "C-WHL Brightwell Wheels: refresh due, last kick-off 2026-03-02, more than 6 months ago; 0 open Go "
         "ideas (fewer than 3)." in out
     )
-    assert "Ideas by status" in out and "│ 5 · 10 │" in out  # C-AUT: 5 ideas Evaluated, oldest of wave 1
+    # C-AUT: 6 ideas Evaluated (the chain idea AUT-24 among them), oldest of wave 1
+    assert "Ideas by status" in out and re.search(r"C-AUT │ 2 · 10 │ 6 · 10 │", out)
     assert "2 of 4 customers due a refresh as of 2026-12-01 (Settings: Refresh after months 6, " in out
 
 
@@ -84,7 +86,7 @@ def test_signoff_has_a_pipeline_sheet_with_the_issues_columns_first(master, tmp_
     assert header[:6] == PIPELINE_COLUMNS and header == PIPELINE_ALL
     rows = [r[:6] for r in ws.iter_rows(min_row=4, values_only=True) if r[0]]
     assert rows == [
-        ("C-AUT", 2, dt.datetime(2026, 10, 5), 4, 1, "No"),
+        ("C-AUT", 2, dt.datetime(2026, 10, 5), 5, 1, "No"),  # AUT-23: a Go chain idea (issue 16)
         ("C-WHL", 1, dt.datetime(2026, 3, 2), 0, 8, "Yes"),
         ("C-APP", 1, dt.datetime(2026, 5, 4), 1, 6, "Yes"),
         ("C-FUR", 1, dt.datetime(2026, 9, 14), 5, 2, "No"),

@@ -310,7 +310,7 @@ def sign_off_cells(content: BookContent, book: TypedBook, columns: Sequence[str]
     """The ideas listed on a customer workbook's Sign-off (those ranked at generation, SPEC §3.7):
     each one's figures as the Ideas sheet now computes them and its "In passbook" flag, then the
     totals of all of them and of those in the passbook now."""
-    shared = content.shared
+    shared = content.decided  # as signed: a chain idea by its chain verdict and split (issue 16)
     by_id = shared.set_index(shared[col.IDEA_ID].map(lambda v: str(v).strip()), drop=False)
     signed = list(content.signed_ids.get(content.customer_id or "", ()))
     assert signed, f"{book.path.name}: no idea on the Sign-off sheet (the placeholders are ready for it)"

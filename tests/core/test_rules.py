@@ -385,10 +385,8 @@ def test_a_new_split_method_record_reaches_every_reader(tmp_path) -> None:
     assert f'IF(${method}{{r}}="{name}",(${b_vs}{{r}}-${b_vc}{{r}})/4,0)' in report["transfer_formula"]
     assert report["layout_choices"] == report["schema_choices"] == [*L.METHOD_CHOICES, name]
     assert [*L.METHOD_CHOICES, name] in report["template_lists"]
-    assert report["udf_method_help"] == [
-        f"Optional: auto (blank), retain, equal, proportional, compensate or {name}."
-    ]
-    assert f"compensate or {name}." in report["udf_help_module"]
+    assert report["udf_method_help"] == [f"Optional: auto (blank), {', '.join(sharing.METHODS)} or {name}."]
+    assert f"{sharing.METHODS[-1]} or {name}." in report["udf_help_module"]
     assert report["udf_transfer"] == 40000.0
     # A generated customer workbook: the Settings sheet lists and explains it, SharingMethods (what
     # the Split method formula MATCHes) covers its row, the Ideas dropdown offers it.

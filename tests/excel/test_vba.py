@@ -227,6 +227,11 @@ SPEC_FUNCTIONS = {
     "CVM_VALUE", "CVM_OUTCOME", "CVM_CELL", "CVM_NET", "CVM_BAND", "CVM_ZONE", "CVM_VERDICT",
     "CVM_TRANSFER", "CVM_SPLIT", "CVM_PREMIUM", "CVM_PASSBOOK", "CVM_EQUITY_GAP", "CVM_MAP",
     "CVM_FINGERPRINT", "CVM_ELIGIBLE", "CVM_MATURITY", "CVM_RISK_RATING", "CVM_BUNDLE",
+    # the CVM journey (issue 14): actions, waves, quick wins and the refresh pipeline
+    "CVM_ACTION_STATUS", "CVM_DAYS_OVERDUE", "CVM_ESCALATED", "CVM_WAVE", "CVM_QUICK_WIN", "CVM_OPEN_GO",
+    "CVM_REFRESH_DUE",
+    # value chains (issue 16): each party's Shapley share of a portfolio of chain ideas
+    "CVM_SHAPLEY",
 }  # fmt: skip
 
 

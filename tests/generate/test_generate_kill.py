@@ -22,6 +22,7 @@ from cvm_xl.books.package import changed_since_generation
 from cvm_xl.cli import main
 from cvm_xl.core import actions as act
 from cvm_xl.core import columns as col
+from cvm_xl.core.chain import PARTY_ID
 from cvm_xl.core.reviews import REVIEW_ID
 from cvm_xl.generate import batch
 from cvm_xl.master.write import write_master
@@ -54,6 +55,8 @@ def big_master(tmp_path_factory: pytest.TempPathFactory) -> Path:
         "Objectives": (col.CUSTOMER_ID,),
         "Reviews": (REVIEW_ID, col.CUSTOMER_ID),
         "KPI readings": (col.CUSTOMER_ID,),  # a reading names its objective by text, kept per customer
+        "Parties": (PARTY_ID, col.CUSTOMER_ID),  # issue 16: a partner belongs to one relationship
+        "Chain values": (col.IDEA_ID, PARTY_ID),
     }
     copies = {
         name: pd.concat([frame, *(_suffixed(frame, ids[name], f"-{k}") for k in range(1, COPIES))],

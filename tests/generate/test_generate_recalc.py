@@ -8,6 +8,7 @@ must still produce the right numbers, which proves the formulas are live.
 
 from __future__ import annotations
 
+import datetime as dt
 import shutil
 from pathlib import Path
 
@@ -22,12 +23,13 @@ from cvm_xl.books import layout as L
 from cvm_xl.core import columns as col
 from cvm_xl.core import spellings
 from cvm_xl.core.evaluation import evaluate_ideas
-from cvm_xl.core.fingerprint import fingerprint
+from cvm_xl.core.fingerprint import SIGNED_WAVE, fingerprint
 from cvm_xl.core.passbook import balances, passbook_lines
 from cvm_xl.core.selection import select_for_sign_off
 from cvm_xl.core.true_up import settlements, true_ups, wave_months
 from cvm_xl.core.verdicts import BY_CODE, GO_CODES
 from cvm_xl.core.wave import wave_end, wave_plan
+from cvm_xl.core.waves import customer_waves, row_waves
 from cvm_xl.generate.batch import generate_customer_books
 from cvm_xl.generate.signoff_book import write_signoff_book
 from cvm_xl.master.model import EXCEL_ROW, Master
@@ -104,6 +106,13 @@ VARIANTS = ("live", "wrong")
 def _visible(master) -> pd.DataFrame:
     ev = master.evaluated
     return ev.loc[~ev[col.OUT_OF_BOUNDS].astype(bool)]
+
+
+def _select(master, ideas: pd.DataFrame):
+    """The core's sign-off lists of ``ideas``: one per customer and wave (issue 14), a blank Wave read
+    as of today, the day the books of this module are generated for."""
+    waves = row_waves(ideas, customer_waves(master.customers, master.waves), dt.date.today())
+    return select_for_sign_off(ideas, master.settings, waves=waves)
 
 
 def _customer_ideas(master, cid: str) -> pd.DataFrame:
@@ -253,12 +262,20 @@ def test_sign_off_sheet_matches_core(case, variant):
     for cid, name in case["books"].items():
         ws = case["loaded"][(variant, name)]["Sign-off"]
         heads = _header_map(ws, 5)
-        selection = select_for_sign_off(_customer_ideas(master, cid), master.settings)
+        selection = _select(master, _customer_ideas(master, cid))
         selected = selection.ideas
-        assert ws["C3"].value == fingerprint(selected, master.settings)
+        signed = selected.assign(**{SIGNED_WAVE: list(selection.waves)})
+        assert ws["C3"].value == fingerprint(signed, master.settings)
+        by_wave = len(customer_waves(master.customers, master.waves).of(cid)) > 1
         r = 6
-        for rank in dict.fromkeys(selection.ranks):
-            unit = selected[[k == rank for k in selection.ranks]]
+        units = list(zip(selection.waves, selection.ranks, strict=True))
+        for k, (wave, rank) in enumerate(dict.fromkeys(units)):
+            if by_wave and (k == 0 or wave != list(dict.fromkeys(units))[k - 1][0]):
+                # Several waves (issue 14): each wave's lines follow its heading line.
+                assert ws.cell(r, heads[col.IDEA_ID]).value is None
+                assert ws.cell(r, heads["Title"]).value.startswith(f"Wave {wave}")
+                r += 1
+            unit = selected[[u == (wave, rank) for u in units]]
             if len(unit) > 1:  # a bundle (issue 15): its own line adds up its members' lines below it
                 assert ws.cell(r, 1).value == rank and ws.cell(r, heads[col.IDEA_ID]).value is None
                 for head in ("Supplier value", "Customer value", "Net value", "Transfer"):
@@ -304,7 +321,7 @@ def test_cover_figures_match_core(case, variant):
         expected = {
             "Ideas in this workbook": len(ideas),
             "Go ideas": len(go),
-            "Ideas for sign-off": len(select_for_sign_off(ideas, master.settings).ideas),
+            "Ideas for sign-off": len(_select(master, ideas).ideas),
             "Supplier value of Go ideas": go[col.SUPPLIER_VALUE].sum(),
             "Customer value of Go ideas": go[col.CUSTOMER_VALUE].sum(),
             "Net value of Go ideas": go[col.NET_VALUE].sum(),
@@ -337,7 +354,8 @@ def test_consolidated_totals_match_core(case, variant):
         mine = ideas.loc[ideas[col.CUSTOMER_ID] == cid]
         go = mine.loc[mine[col.VERDICT_CODE].isin(GO_CODES)]
         b = balances(_settled_lines(master, mine), share)
-        selected = select_for_sign_off(mine, settings).ideas
+        selection = _select(master, mine)
+        selected = selection.ideas
         expected = {
             "Ideas": len(mine),
             "Go ideas": len(go),
@@ -356,7 +374,8 @@ def test_consolidated_totals_match_core(case, variant):
         for head, value in expected.items():
             assert_cell(ws.cell(rows[cid], heads[head]).value, value, f"{variant} Summary {cid} {head}")
             totals[head] = totals.get(head, 0.0) + value
-        assert ws.cell(rows[cid], heads["Sign-off fingerprint"]).value == fingerprint(selected, settings)
+        signed = selected.assign(**{SIGNED_WAVE: list(selection.waves)})  # each idea's wave (issue 14)
+        assert ws.cell(rows[cid], heads["Sign-off fingerprint"]).value == fingerprint(signed, settings)
     total_row = rows["Total"]
     totals["Equity gap"] = totals["Passbook: supplier balance"] - share * totals["Passbook: total"]
     for head, value in totals.items():

@@ -215,11 +215,15 @@ def _check_cover(ws, book, cid: str, where: str) -> None:  # type: ignore[no-unt
 def _check_sign_off(ws, book, cid: str, where: str) -> None:  # type: ignore[no-untyped-def]
     ideas = book.customer_ideas(cid).set_index(col.IDEA_ID, drop=False)
     signed = list(book.signed_ids[cid])
-    layout = L.SignOffLayout(book.settings.max_sign_off_ideas)
     heads = {c.value: c.column for c in ws[L.SIGN_OFF_HEADER_ROW] if c.value}
-    for k, idea in enumerate(signed):
-        r = L.SIGN_OFF_FIRST_ROW + k
-        assert ws.cell(r, heads[col.IDEA_ID]).value == idea
+    # The run reserves as many lines as its longest sheet lists (a customer of several waves adds a
+    # heading line per wave, issue 14): the Total is where column B says so, the live total below it.
+    total_row = next(r for r in range(L.SIGN_OFF_FIRST_ROW, ws.max_row + 1) if ws.cell(r, 2).value == "Total")
+    layout = L.SignOffLayout(book.settings.max_sign_off_ideas, total_row - L.SIGN_OFF_FIRST_ROW)
+    listed = {ws.cell(r, heads[col.IDEA_ID]).value: r for r in range(L.SIGN_OFF_FIRST_ROW, total_row)}
+    assert [i for i in listed if i] == sorted(signed, key=lambda i: listed.get(i, 0))
+    for idea in signed:
+        r = listed[idea]
         flag = L.IN_PASSBOOK_YES if in_passbook(ideas.at[idea, col.STATUS]) else L.IN_PASSBOOK_NO
         assert ws.cell(r, heads[L.IN_PASSBOOK]).value == flag, (where, idea)
     now = [i for i in signed if in_passbook(ideas.at[i, col.STATUS])]

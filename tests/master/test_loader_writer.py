@@ -167,7 +167,8 @@ def written(tmp_path):
 def test_sheets_tables_and_frozen_headers(written):
     wb, tables = written
     assert wb.sheetnames == [
-        "Settings", "Customers", "Workshop", "Ideas", "Tracking", "Actions", "Waves", "Life cycle",
+        "Settings", "Customers", "Workshop", "Ideas", "Tracking", "Actions", "Waves", "Parties",
+        "Chain values", "Life cycle",
         "Maturity", "Objectives", "Risks", "Exit triggers", "Issue log", "Out of bounds topics", "Reviews",
         "KPI readings", "Lists",
     ]  # fmt: skip
@@ -205,7 +206,8 @@ def test_dropdowns_for_every_list_column(written):
     }
     assert lists_by_name["Status"] == list(col.STATUSES)
     assert lists_by_name["Yes/No"] == ["Yes", "No"]
-    assert lists_by_name["Sharing method"] == ["auto", "retain", "equal", "proportional", "compensate"]
+    methods = ["auto", "retain", "equal", "proportional", "compensate", "shapley"]  # shapley: issue 16
+    assert lists_by_name["Sharing method"] == methods
 
     def dropdowns(sheet):
         out = {}

@@ -63,7 +63,9 @@ def test_round_trip_through_load_master(written, master):
 def test_sheets_tables_dropdowns_and_notes(written):
     wb = openpyxl.load_workbook(written)
     assert wb.sheetnames == [
-        "Settings", "Customers", "Workshop", "Ideas", "Tracking", "Actions", "Waves", *rt.TABLES, "Lists",
+        "Settings", "Customers", "Workshop", "Ideas", "Tracking", "Actions", "Waves", "Parties",
+        "Chain values",
+        *rt.TABLES, "Lists",
     ]  # fmt: skip
     lists = wb["Lists"]
     by_name = {

@@ -38,6 +38,11 @@ def reader_files(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Path]:
     customers = sorted((demo / "customers").glob("*.xlsx"))
     files["customer workbook"] = customers[0]
     files["consolidated sign-off"] = demo / "cvm_signoff.xlsx"
+    # Issue 16: the value chain's customer (its Chain sheet) and a partner's own workbook.
+    files["chain customer workbook"] = next(p for p in customers if p.name.startswith("C-AUT "))
+    partners = root / "partners"
+    _run(["generate", str(demo / "cvm_master.xlsx"), "--out", str(partners), "--party", "AUT-SC"])
+    files["partner workbook"] = next(partners.glob("AUT-SC *.xlsx"))
     worked = demo / "cvm_master.xlsx"
     for argv in (
         ["synthesize", str(worked)],

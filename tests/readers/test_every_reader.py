@@ -34,6 +34,8 @@ KINDS = [
     "worked master",
     "customer workbook",
     "consolidated sign-off",
+    "chain customer workbook",
+    "partner workbook",
     "template",
 ]
 SAMPLE_PER_SHEET = 80  # constant cells compared per sheet, spread over the whole sheet

@@ -13,7 +13,9 @@ import pytest
 
 from cvm_xl import evaluate_ideas, passbook_lines, price_premium
 from cvm_xl.core import columns as col
+from cvm_xl.core import sharing
 from cvm_xl.core.actions import ACTION_COLUMNS, DONE, DUE
+from cvm_xl.core.chain import CHAIN_VALUE_COLUMNS, PARTY_COLUMNS
 from cvm_xl.core.passbook import balances_by_customer
 from cvm_xl.core.values import CELLS
 from cvm_xl.core.verdicts import GO_CODES, VERDICTS
@@ -78,6 +80,9 @@ def test_tables_have_the_master_columns_in_order_and_a_range_index(tables):
         "Reviews": rt.REVIEWS.columns,
         "KPI readings": rt.KPI_READINGS.columns,
     }
+    # issue 16: the value-chain tables, listed with the input tables
+    expected = {**dict(list(expected.items())[:6]), "Parties": PARTY_COLUMNS,
+                "Chain values": CHAIN_VALUE_COLUMNS, **dict(list(expected.items())[6:])}  # fmt: skip
     assert tuple(tables) == (*TABLES, *RELATIONSHIP_TABLES) == tuple(expected)
     for name, columns in expected.items():
         df = tables[name]
@@ -97,6 +102,8 @@ NUMBER_COLUMNS = {
     "Tracking": ("Supplier realised", "Customer realised"),
     "Objectives": ("Baseline",),
     "KPI readings": ("Value",),
+    "Parties": ("Target share",),  # issue 16
+    "Chain values": ("Annual", "One-time"),
 }  # fmt: skip
 DATE_COLUMNS = {
     "Customers": ("Wave start",), "Ideas": (col.START, col.END, col.EMULATED), "Tracking": ("Month",),
@@ -106,6 +113,7 @@ BOOL_COLUMNS = {
     "Customers": (col.SHARE_SCREENING,),
     "Objectives": (rt.AGREED, rt.OUT_OF_BOUNDS),
     "Ideas": (col.QUANTIFIED, col.GOOD_FAITH, col.ONE_OFF, col.OUT_OF_BOUNDS, col.TRUE_UP),
+    "Parties": ("Disclose",),  # issue 16
 }
 
 
@@ -172,7 +180,7 @@ def test_list_columns_hold_valid_values(tables):
     assert set(ideas[col.STATUS]) <= set(col.STATUSES)
     assert set(ideas[col.CATEGORY].dropna()) <= set(col.CATEGORIES)
     assert set(ideas[col.OWNER_FIRM].dropna()) <= set(col.OWNER_FIRMS)
-    assert set(ideas[col.SHARING_METHOD].dropna()) <= {"retain", "equal", "proportional", "compensate"}
+    assert set(ideas[col.SHARING_METHOD].dropna()) <= set(sharing.METHODS)
     assert set(tables["Workshop"]["Firm"]) <= set(col.FIRMS)
     assert set(tables["Customers"]["Excellence phase"]) <= set(col.EXCELLENCE_PHASES)
     assert set(tables["Customers"]["Unit"]) == {"t"}
@@ -264,7 +272,7 @@ def test_every_verdict_status_and_cell_occurs(evaluated):
 
 def test_the_automotive_customer_alone_shows_every_verdict_and_status(evaluated):
     aut = evaluated[evaluated[col.CUSTOMER_ID] == "C-AUT"]
-    assert 14 <= len(aut) <= 21  # 17 of wave 1, 3 of wave 2 (issue 14)
+    assert 14 <= len(aut) <= 23  # 17 of wave 1, 3 of wave 2 (issue 14), 3 chain ideas (issue 16)
     assert set(aut[col.VERDICT_CODE]) == {v.code for v in VERDICTS}
     assert set(aut[col.STATUS]) == set(col.STATUSES)
     for cid, ideas in evaluated.groupby(col.CUSTOMER_ID):

@@ -381,7 +381,10 @@ def test_every_no_spelling_marks_the_idea_unquantified(quantified):
 
 def test_method_help_lists_auto_and_every_split_method_record():
     [method] = [a for a in u.CVM_SPLIT.__xlfunc__["args"] if a["name"] == "method"]
-    assert method["doc"] == "Optional: auto (blank), retain, equal, proportional or compensate."
+    # The list follows the records (issue 16 added shapley): a new method needs no edit here.
+    *others, last = [record.name for record in sharing.SPLIT_METHODS]
+    assert method["doc"] == f"Optional: auto (blank), {', '.join(others)} or {last}."
+    assert others[:4] == ["retain", "equal", "proportional", "compensate"]  # SPEC §3.5's four, in order
     for record in sharing.SPLIT_METHODS:
         assert record.name in method["doc"]
         assert u.CVM_SPLIT(100000, -60000, record.name.upper(), show="method") == record.name

@@ -14,6 +14,7 @@ from openpyxl.worksheet.worksheet import Worksheet
 
 from cvm_xl.books import layout as L
 from cvm_xl.core import columns as col
+from cvm_xl.core.fingerprint import SIGNED_WAVE
 from cvm_xl.core.verdicts import BY_CODE, GO_CODES
 from cvm_xl.generate.sheetdata import SheetData
 from cvm_xl.generate.sheets.common import RenderContext, SheetBuilder, page_setup, widths
@@ -73,6 +74,7 @@ DETAIL_COLUMNS: tuple[L.Column, ...] = (
     ),
     L.Column(GO, 6, "fixed.center"),
     L.Column(SIGN_OFF_RANK, 9, "fixed.center"),
+    L.Column(SIGNED_WAVE, 9, "fixed.center"),  # issue 14: the wave whose list ranks the idea
     L.Column(IN_PASSBOOK, 10, "fixed.center"),
     L.Column(PASSBOOK_SUPPLIER, 13, "fixed.money"),
     L.Column(PASSBOOK_CUSTOMER, 13, "fixed.money"),

@@ -57,6 +57,7 @@ from cvm_xl.generate import formulas as F
 from cvm_xl.generate import live_formulas as LF
 from cvm_xl.generate.model import CustomerData
 from cvm_xl.generate.sheetdata import SheetData
+from cvm_xl.generate.sheets import chain_sheet
 from cvm_xl.generate.sheets.common import (
     PROTECTION_NOTE,
     RenderContext,
@@ -135,7 +136,12 @@ def render(data: CustomerData, ctx: RenderContext) -> SheetData:
         "Live: every idea of the Ideas sheet has three lines (the value each firm gets and the transfer "
         "from supplier to customer); it is in the passbook while its Status there is Signed off, "
         "Implementing or Delivered. The Supplier and Customer columns show how a line moves each firm's "
-        "balance; Realised to date adds up the Tracking sheet.",
+        "balance; Realised to date adds up the Tracking sheet."
+        + (
+            " A chain idea's transfer is its split's flow from supplier to customer (see the Chain sheet)."
+            if data.chain is not None
+            else ""
+        ),
     )
     sd.text(L.NOTE_ROW + 1, 1, "note", PROTECTION_NOTE)
     hr = L.PASSBOOK_HEADER_ROW
@@ -168,6 +174,9 @@ def _lines(data: CustomerData, ctx: RenderContext, realised: dict[tuple[str, str
     tracking_last = LF.tracking_last_row(len(data.tracking[col.IDEA_ID]))
     out: list[str] = []
     r = L.PASSBOOK_FIRST_ROW
+    # A chain idea's transfer is its split's net flow from the supplier to the customer (issue 16),
+    # read from its row on the Chain sheet rather than from the Ideas sheet's two-firm Transfer.
+    chain = {} if data.chain is None else {i.idea_id: i.supplier_to_customer for i in data.chain.ideas}
     for i, raw_id in enumerate(ideas[col.IDEA_ID]):
         idea_id = str(raw_id).strip()
         criterion = formula_text(criterion_literal(idea_id))
@@ -177,6 +186,8 @@ def _lines(data: CustomerData, ctx: RenderContext, realised: dict[tuple[str, str
         flag = L.IN_PASSBOOK_YES if entered else L.IN_PASSBOOK_NO
         first = r
         amounts = {kind: _number(ideas[AMOUNT_SOURCE[kind]][i]) for kind in LINE_KINDS}
+        if idea_id in chain:
+            amounts[LINE_TRANSFER] = chain[idea_id]
         for kind in LINE_KINDS:
             cells = [x.value_cell(f"A{r}", st["fixed.text"], raw_id)]
             if r == first:
@@ -196,6 +207,8 @@ def _lines(data: CustomerData, ctx: RenderContext, realised: dict[tuple[str, str
             cells.append(x.text_cell(f"E{r}", st["fixed.text"], kind))
             amount = amounts[kind]
             source = LF.idea_amount_template(AMOUNT_SOURCE[kind], ideas_last).replace(F.ID_SLOT, criterion)
+            if kind == LINE_TRANSFER and idea_id in chain and data.chain is not None:
+                source = formula_text(chain_sheet.flow_cell(data.chain, idea_id))
             cells.append(x.formula_cell(f"F{r}", money, source, amount))
             cells += _moves(r, kind, amount if entered else 0.0, money)
             if kind in REALISED_SOURCE:
@@ -300,7 +313,7 @@ def closers_text(data: CustomerData, ctx: RenderContext) -> str:
     the generation saw them: a snapshot, labelled with its date."""
     s = ctx.settings
     found = equity_closer(
-        pd.DataFrame(data.ideas),
+        pd.DataFrame(data.decided_ideas),  # issue 16: a chain idea by its chain verdict and split
         s,
         passbook=data.balances,
     )

@@ -78,7 +78,7 @@ class PipelineData(Protocol):
 def pipeline_frame(master: Master, as_of: dt.date) -> pd.DataFrame:
     """Every customer's pipeline line as of ``as_of`` (``core.pipeline``), as the sheet shows it."""
     found = customer_pipelines(
-        master.customers, master.evaluated, master.tracking, master.waves, master.settings, as_of
+        master.customers, master.decided, master.tracking, master.waves, master.settings, as_of
     )
     return pipeline_table(found)
 

@@ -14,6 +14,7 @@ from openpyxl.worksheet.worksheet import Worksheet
 
 from cvm_xl.books import layout as L
 from cvm_xl.core import columns as col
+from cvm_xl.core.fingerprint import SIGNED_WAVE
 from cvm_xl.core.tracking import ONE_TIME, TRACKING_KIND, TRACKING_KINDS
 from cvm_xl.generate.model import CustomerData
 from cvm_xl.generate.sheetdata import SheetData
@@ -39,6 +40,7 @@ RECORD_IDEA_COLUMNS = (
     col.TRANSFER,
     col.SPLIT_METHOD,
     "Sign-off rank",
+    SIGNED_WAVE,  # issue 14: the wave whose sign-off list the idea is on (signed from wave 2 on)
 )
 _DATES = frozenset({col.START, col.END, "Month"})
 
@@ -118,7 +120,8 @@ def setup_record(ws: Worksheet, ctx: RenderContext) -> None:
 
 def render_record(data: CustomerData, ctx: RenderContext) -> SheetData:
     sd = SheetData(ctx.styles)
-    ideas = dict(data.ideas)
+    # As signed (issue 16): a chain idea's Transfer and Split method are its chain split's.
+    ideas = dict(data.decided_ideas)
     ideas["Sign-off rank"] = [r or None for r in data.rank]
     header(sd, RECORD_IDEAS, row=1, height=15)
     first = RECORD_TRACKING_FIRST_COL

@@ -11,6 +11,20 @@ members are listed under it, each with its own values and its share of the bundl
 without a rank of their own. The bundle's line has no Idea ID, so the totals (and the Cover's
 count of ideas for sign-off) add up the ideas, never a bundle twice; a run whose bundles need more
 lines than ``Max sign-off ideas`` reserves more rows in every workbook (``SignOffLayout.lines``).
+
+Waves (issue 14): each wave of a customer has its own list (``core.selection``: ranked from 1 and
+cut at ``Max sign-off ideas`` per wave). A customer with one wave gets the single list above. With
+several waves, each wave's lines follow a heading line of their own: "Wave 2 (kicked off
+2026-10-05)" and, in the money columns, the wave's subtotal (live: its idea lines added up, as the
+Total does). The heading has no Idea ID, so the Total and the passbook totals count every idea
+once, across all waves; one fingerprint covers every wave's lines (``core.fingerprint``).
+
+Value chains (issue 16): the Ideas sheet shows each idea as the two firms see it; a chain idea is
+selected, signed, booked and counted by its chain verdict and split (``core.chain_decisions``). Its
+line shows the supplier's and customer's values from the Ideas sheet, but its Transfer is the
+chain split's net flow from the supplier to the customer and its Method the chain split, both read
+from its row on the Chain sheet (as the Passbook's transfer line is), and its finals are the values
+less / plus that transfer. The totals, the fingerprint and the record add up the same figures.
 """
 
 from __future__ import annotations
@@ -24,10 +38,12 @@ from cvm_xl.books import layout as L
 from cvm_xl.core import columns as col
 from cvm_xl.core.passbook import in_passbook
 from cvm_xl.core.settings import Settings
+from cvm_xl.core.wave_report import kick_off_of, wave_title
 from cvm_xl.generate import formulas as F
 from cvm_xl.generate import live_formulas as LF
-from cvm_xl.generate.model import CustomerData
+from cvm_xl.generate.model import CustomerData, SignOffUnit
 from cvm_xl.generate.sheetdata import SheetData
+from cvm_xl.generate.sheets import chain_sheet
 from cvm_xl.generate.sheets.common import (
     PROTECTION_NOTE,
     RenderContext,
@@ -120,16 +136,22 @@ def render(data: CustomerData, ctx: RenderContext) -> SheetData:
     sd.height(hr, 30)
 
     selected = data.selected()
-    ideas = data.ideas
+    ideas = data.decided_ideas  # as signed: a chain idea by its chain split (issue 16)
     units = data.sign_off_units()
     used = sum(unit.lines for unit in units)
+    if data.sign_off_by_wave:
+        used += len({unit.wave for unit in units})  # a heading line per wave
     if used > layout.reserved:
         raise ValueError(
             f"The sign-off sheet of {data.customer_id} lists {used} lines, but the workbooks of this run "
             f"reserve {layout.reserved}: build the writer with the run's sign_off_lines."
         )
     r = L.SIGN_OFF_FIRST_ROW
-    for unit in units:
+    for k, unit in enumerate(units):
+        if data.sign_off_by_wave and (k == 0 or unit.wave != units[k - 1].wave):
+            section = [u for u in units if u.wave == unit.wave]
+            _wave_line(sd, r, unit.wave, section, data)
+            r += 1
         if unit.bundle is not None:
             _bundle_line(sd, r, unit.rank, unit.bundle, unit.members, data)
             r += 1
@@ -173,7 +195,8 @@ def render(data: CustomerData, ctx: RenderContext) -> SheetData:
         2,
         "note",
         "Transfer: paid by the supplier to the customer (negative: the customer "
-        "pays the supplier). Finals: what each firm keeps after the transfer.",
+        "pays the supplier). Finals: what each firm keeps after the transfer."
+        + (CHAIN_NOTE if any(_is_chain(data, i) for i in selected) else ""),
     )
 
     hr = layout.sign_head_row
@@ -195,10 +218,35 @@ def render(data: CustomerData, ctx: RenderContext) -> SheetData:
     return sd
 
 
+CHAIN_NOTE = (
+    " A chain idea is signed by its chain verdict and split: its Transfer and Method are on the Chain sheet."
+)
+
+
+def _is_chain(data: CustomerData, i: int) -> bool:
+    """Whether idea ``i`` is a chain idea listed on the workbook's Chain sheet (issue 16)."""
+    view = data.chain
+    return view is not None and str(data.ideas[col.IDEA_ID][i]).strip() in {x.idea_id for x in view.ideas}
+
+
+def _chain_formulas(data: CustomerData, idea_id: str, r: int) -> dict[str, str]:
+    """A chain idea's decided cells (issue 16): Transfer and Method from its Chain sheet row, the
+    finals from the line's own values and transfer (SPEC §3.5: S − T, C + T)."""
+    assert data.chain is not None
+    value = {name: letter(c) for c, (name, _, _) in enumerate(FIELDS, start=3)}
+    t = f"{value[col.TRANSFER]}{r}"
+    return {
+        col.TRANSFER: chain_sheet.flow_cell(data.chain, idea_id),
+        col.SUPPLIER_FINAL: f"{value[col.SUPPLIER_VALUE]}{r}-{t}",
+        col.CUSTOMER_FINAL: f"{value[col.CUSTOMER_VALUE]}{r}+{t}",
+        col.SPLIT_METHOD: chain_sheet.method_cell(data.chain, idea_id),
+    }
+
+
 def _idea_line(sd: SheetData, r: int, rank: int | None, i: int, data: CustomerData) -> None:
-    """One idea's line: its figures looked up on the Ideas sheet, its live "In passbook" flag. A
-    bundle's member has no rank of its own (None)."""
-    ideas = data.ideas
+    """One idea's line: its figures looked up on the Ideas sheet (a chain idea's decided ones on
+    the Chain sheet), its live "In passbook" flag. A bundle's member has no rank of its own (None)."""
+    ideas = data.decided_ideas
     idea_id = str(ideas[col.IDEA_ID][i])
     if rank is None:
         sd.blank(r, 1, "fixed.center")
@@ -206,7 +254,11 @@ def _idea_line(sd: SheetData, r: int, rank: int | None, i: int, data: CustomerDa
         sd.number(r, 1, "fixed.center", rank)
     sd.value(r, 2, "fixed.text", idea_id)
     literal = formula_text(lookup_literal(idea_id))
+    chain = _chain_formulas(data, idea_id.strip(), r) if _is_chain(data, i) else {}
     for c, (name, style, blank_as_empty) in enumerate(FIELDS, start=3):
+        if name in chain:
+            sd.formula(r, c, style, chain[name], ideas[name][i])
+            continue
         formula = F.lookup_template(name, blank_as_empty).replace(F.ID_SLOT, literal)
         sd.formula_xml(r, c, style, formula, ideas[name][i])
     entered = in_passbook(ideas[col.STATUS][i])
@@ -215,6 +267,38 @@ def _idea_line(sd: SheetData, r: int, rank: int | None, i: int, data: CustomerDa
         r, IN_PASSBOOK_COL, "calc.center", flag, L.IN_PASSBOOK_YES if entered else L.IN_PASSBOOK_NO
     )
     sd.height(r, 30)
+
+
+def wave_heading(data: CustomerData, wave: int | None) -> str:
+    """The text of a wave's heading line: 'Wave 2 (kicked off 2026-10-05)'."""
+    if wave is None:
+        return "Ideas without a wave"
+    title = wave_title(wave, kick_off_of(data.waves, wave))
+    return title[:1].upper() + title[1:]
+
+
+def _wave_line(
+    sd: SheetData, r: int, wave: int | None, section: list[SignOffUnit], data: CustomerData
+) -> None:
+    """A wave's heading line above its lines: its name and, in the money columns, the subtotal of
+    its idea lines (``listed_total`` over them: a bundle's own line is not counted twice). No Idea ID
+    in column B, so the Total adds up the ideas of every wave once."""
+    ideas = data.decided_ideas
+    lines = sum(unit.lines for unit in section)
+    first, last = r + 1, r + lines
+    members = [i for unit in section for i in unit.members]
+    sd.blank(r, 1, "total.label")
+    sd.blank(r, 2, "total.label")
+    sd.text(r, 3, "total.label", wave_heading(data, wave))
+    for c in (4, 5, 6, 7, 14, IN_PASSBOOK_COL):
+        sd.blank(r, c, "total.label")
+    for c in MONEY_COLUMNS:
+        x = letter(c)
+        total = math.fsum(v for v in (ideas[FIELDS[c - 3][0]][i] for i in members) if v == v)
+        sd.formula(
+            r, c, "total.money", LF.listed_total(f"{x}{first}:{x}{last}", f"$B${first}:$B${last}"), total
+        )
+    sd.height(r, 20)
 
 
 def bundle_heading(bundle: str, member_ids: list[str]) -> str:
@@ -228,7 +312,7 @@ def _bundle_line(
     """A bundle's own line above its members: rank, ID, the sums of the member lines below it and
     the bundle's method (every member shows it). No Idea ID in column B and no "In passbook" flag:
     the totals add up the members' lines."""
-    ideas = data.ideas
+    ideas = data.decided_ideas
     sd.number(r, 1, "fixed.center", rank)
     sd.blank(r, 2, "fixed.text")
     member_ids = [str(ideas[col.IDEA_ID][i]) for i in members]
