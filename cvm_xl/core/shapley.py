@@ -9,7 +9,7 @@ averaged over every order in which the parties may join:
 
 ``shapley_values`` evaluates this sum exactly, by enumerating all 2^n coalitions with numpy (no
 sampling, no approximation); cvm-xl allows at most 12 parties per relationship (``core.chain``),
-4,096 coalitions, a fraction of a millisecond (benchmarks/shapley_speed.py).
+4,096 coalitions, about two milliseconds a portfolio (benchmarks/shapley_speed.py).
 
 The portfolio game of a relationship (issue 16): v(S) = the summed chain net of its Go chain ideas
 whose parties all lie in S (``portfolio_worths``). An idea alone is a unanimity game scaled by its
