@@ -18,7 +18,7 @@ from dataclasses import dataclass, field
 
 import pandas as pd
 
-from cvm_xl.core.problems import WARNING, Code, Problem
+from cvm_xl.core.problems import Problem
 from cvm_xl.core.values import is_blank
 from cvm_xl.core.waves import customer_waves
 from cvm_xl.master.model import Master
@@ -70,18 +70,17 @@ def draft_records(new_ideas: pd.DataFrame) -> list[dict[str, object]]:
 def other_wave_warning(master: Master, found: OtherWave) -> Problem:
     """The warning at a raw idea's Mother idea ID cell that names an idea of another wave."""
     row = master.workshop.index[found.position]  # the index holds the Excel rows
+    rule = found.finding.rule  # the wording is the rule's (core.waves.MOTHER_OTHER_WAVE)
     return Problem(
         master.path.name if master.path else "master",
         WORKSHOP.name,
         int(row),
         MOTHER_ID,
         found.mother_id,
-        f"Raw idea {found.raw_id} of customer {found.customer_id} is in wave {found.wave}, but its mother "
-        f"idea {found.mother_id} is in wave {found.idea_wave}.",
-        WARNING,
-        "Check the Wave of the raw idea and of the idea (blank is the customer's latest wave), or give "
-        "the raw idea a mother idea of its own wave.",
-        code=Code.WAVES_MOTHER_OTHER_WAVE,
+        found.finding.message,
+        rule.severity,
+        found.finding.fix,
+        code=rule.code,
     )
 
 

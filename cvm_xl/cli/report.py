@@ -9,8 +9,9 @@ from rich.console import Console, JustifyMethod
 from rich.table import Table
 
 from cvm_xl.core import columns as col
-from cvm_xl.core.passbook import balances, equity_advice, passbook_lines
+from cvm_xl.core.passbook import Balances, balances, equity_advice, passbook_lines
 from cvm_xl.core.portfolio_map import CUSTOMER_ROWS, OUTCOME_NAMES, SUPPLIER_COLUMNS, portfolio_map
+from cvm_xl.core.true_up import settlements, true_ups, wave_months
 from cvm_xl.master.model import Master
 
 CELL_STYLE = {
@@ -96,6 +97,22 @@ def ideas_table(evaluated: pd.DataFrame, currency: str) -> Table:
     return table
 
 
+def customer_balances(master: Master) -> dict[str, Balances]:
+    """Each customer's passbook balances, as its generated Passbook shows them (SPEC §3.6).
+
+    Issue 16: a chain idea is booked with its chain transfer (the decided frame). Issue 15: a
+    trued-up idea adds its Settlement line; the true-ups are read from the evaluated frame and the
+    customers' contract years, as ``generate.model`` reads them, through the same core functions.
+    """
+    found = true_ups(master.evaluated, master.tracking, wave_months(master.customers), master.settings)
+    lines = passbook_lines(master.decided, settlements(found))
+    share = master.settings.target_supplier_share
+    return {
+        cid: balances(lines[lines[col.CUSTOMER_ID] == cid], share)
+        for cid in master.customers[col.CUSTOMER_ID]
+    }
+
+
 def balances_table(master: Master) -> Table:
     s = master.settings
     table = Table(
@@ -106,10 +123,10 @@ def balances_table(master: Master) -> Table:
         table.add_column(name, justify="left" if name == "Customer" else "right")
     table.add_column("Equity gap", justify="right")
     table.add_column("What it means")
-    lines = passbook_lines(master.decided)  # issue 16: a chain idea booked with its chain transfer
     names = dict(zip(master.customers[col.CUSTOMER_ID], master.customers["Customer"], strict=False))
-    for cid in master.customers[col.CUSTOMER_ID]:
-        b = balances(lines[lines[col.CUSTOMER_ID] == cid], s.target_supplier_share)
+    found = customer_balances(master)
+    for cid in master.customers[col.CUSTOMER_ID]:  # every row, as the Customers sheet lists them
+        b = found[cid]
         share = b.supplier_share
         table.add_row(
             f"{cid} {names.get(cid, '')}",
@@ -140,7 +157,9 @@ def print_report(master: Master, console: Console | None = None) -> None:
         f"significance {s.significance_threshold:,.0f}, "
         f"max one-sided loss {'none' if s.max_one_sided_loss is None else f'{s.max_one_sided_loss:,.0f}'}"
     )
-    evaluated = master.evaluated
+    # The decided frame: a chain idea shows its chain verdict and split (issue 16); its cell and net
+    # value (the map) are the two firms' as on the Ideas sheet.
+    evaluated = master.decided
     for _, customer in master.customers.iterrows():
         cid = customer[col.CUSTOMER_ID]
         ideas = evaluated[evaluated[col.CUSTOMER_ID] == cid]

@@ -18,7 +18,10 @@ the optional Waves table (``Customer ID``, ``Wave`` 1, 2 …, ``Kick-off``, ``Fa
 * **Validation**, declared as data: a Wave is a whole number of at least ``WAVE_LOW`` (the table's
   column, ``master.schema``); (Customer ID, Wave) is unique (``WAVE_KEYS``); kick-offs increase
   with the wave number (a warning otherwise: ``KICK_OFF_ORDER``); an idea or raw idea naming a wave
-  its customer does not have is an error (``UNKNOWN_WAVE``), with the waves it has in the fix.
+  its customer does not have is an error (``UNKNOWN_WAVE``), with the waves it has in the fix; a
+  raw idea whose ``Mother idea ID`` names an idea of its customer of another wave (each read as
+  above, as of one day) is a warning (``MOTHER_OTHER_WAVE``): the idea or the raw idea may carry the
+  wrong Wave. ``cvm-xl synthesize`` and ``cvm-xl validate`` both report it from here.
 
 ``Status`` (Planned, Running, Tracking, Closed) is the facilitator's record; no rule reads it.
 """
@@ -53,6 +56,8 @@ WAVE_REQUIRED = (col.CUSTOMER_ID, WAVE, KICK_OFF)
 WAVE_LOW = 1  # wave numbers are whole numbers from 1
 WAVE_KEYS = (col.CUSTOMER_ID, WAVE)  # one row per customer and wave number
 EMULATED = col.EMULATED  # Ideas: the date a competitor copied the idea
+RAW_ID = "Raw ID"  # Workshop: the raw idea's ID
+MOTHER_ID = "Mother idea ID"  # Workshop: the idea the raw idea was merged into
 
 
 @dataclass(frozen=True)
@@ -224,7 +229,15 @@ WAVE_START_DIFFERS = WaveRule(
     "is {wave_start}; the Waves sheet is read.",
     "Make the two dates the same: a customer's Wave start is the kick-off of its wave 1.",
 )
-WAVE_RULES = (KICK_OFF_ORDER, UNKNOWN_WAVE, WAVE_START_DIFFERS)
+MOTHER_OTHER_WAVE = WaveRule(
+    Code.WAVES_MOTHER_OTHER_WAVE,
+    WARNING,
+    "Raw idea {raw_id} of customer {customer} is in wave {wave}, but its mother idea {mother_id} is in "
+    "wave {idea_wave}.",
+    "Check the Wave of the raw idea and of the idea (blank is the customer's latest wave), or give the "
+    "raw idea a mother idea of its own wave.",
+)
+WAVE_RULES = (KICK_OFF_ORDER, UNKNOWN_WAVE, WAVE_START_DIFFERS, MOTHER_OTHER_WAVE)
 
 
 @dataclass(frozen=True)
@@ -295,4 +308,53 @@ def unknown_waves(frame: pd.DataFrame, waves: CustomerWaves) -> list[WaveFinding
         )
         fields = {"customer": who, "wave": number, "listed": listed}
         found.append(WaveFinding(UNKNOWN_WAVE, position, WAVE, typed, fields))
+    return found
+
+
+def mother_other_waves(
+    workshop: pd.DataFrame, ideas: pd.DataFrame, waves: CustomerWaves, as_of: dt.date
+) -> list[WaveFinding]:
+    """Raw ideas (rows of the Workshop table) whose Mother idea ID names an idea of their customer
+    that has no row in the raw idea's wave (warnings at the Mother idea ID cell), in table order.
+
+    Waves are read as ``row_waves`` reads them, a blank Wave the customer's latest as of ``as_of``;
+    customers and Idea IDs are compared as cvm-xl compares IDs (``cells.key``). The mother idea's
+    wave shown is its first Ideas row's of a wave the customer has. A row without a Raw ID, a
+    customer or a mother idea, a mother idea that is not in the Ideas table or is another customer's
+    (``WORKSHOP_MOTHER_CUSTOMER``), and a wave the customer does not have, on either row
+    (``UNKNOWN_WAVE`` reports it), are not this rule's.
+    """
+    idea_waves = row_waves(ideas, waves, as_of)
+    by_idea: dict[tuple[str, str], list[int | None]] = {}
+    for cid, idea_id, wave in zip(
+        _texts(ideas, col.CUSTOMER_ID), _texts(ideas, col.IDEA_ID), idea_waves, strict=True
+    ):
+        who, which = cells.text(cid), cells.text(idea_id)
+        if who is not None and which is not None:
+            by_idea.setdefault((cells.key(who), cells.key(which)), []).append(wave)
+    found: list[WaveFinding] = []
+    rows = zip(
+        _texts(workshop, col.CUSTOMER_ID),
+        _texts(workshop, RAW_ID),
+        _texts(workshop, MOTHER_ID),
+        row_waves(workshop, waves, as_of),
+        strict=True,
+    )
+    for position, (cid, raw, typed, wave) in enumerate(rows):
+        who, raw_id, mother_id = cells.text(cid), cells.text(raw), cells.text(typed)
+        have = {w.number for w in waves.of(who)}
+        if who is None or raw_id is None or mother_id is None or wave not in have:
+            continue
+        # a wave the customer does not have is UNKNOWN_WAVE's: only the waves it has are compared
+        listed = [w for w in by_idea.get((cells.key(who), cells.key(mother_id)), []) if w in have]
+        if not listed or wave in listed:
+            continue
+        fields = {
+            "customer": who,
+            "raw_id": raw_id,
+            "mother_id": mother_id,
+            "wave": wave,
+            "idea_wave": listed[0],
+        }
+        found.append(WaveFinding(MOTHER_OTHER_WAVE, position, MOTHER_ID, typed, fields))
     return found

@@ -2,18 +2,30 @@
 
 The rules and their wording are data in ``core.waves`` (``WAVE_RULES``); this module only reads the
 tables and turns each finding into a Problem on the cell it concerns: a Kick-off of the Waves sheet,
-or the Wave of an idea or raw idea. A cell that already had a problem of its own is not checked
-again, and a row whose customer is not on the Customers sheet is left to that reference's error.
+the Wave of an idea or raw idea, or the Mother idea ID of a raw idea naming an idea of another wave.
+A cell that already had a problem of its own is not checked again, and a row whose customer is not
+on the Customers sheet is left to that reference's error. A blank Wave is the customer's latest
+wave as of today (validation judges the master as it stands, as the saved-results check does).
 """
 
 from __future__ import annotations
+
+import datetime as dt
 
 import numpy as np
 
 from cvm_xl.core import cells
 from cvm_xl.core import columns as col
 from cvm_xl.core.problems import Problem
-from cvm_xl.core.waves import CustomerWaves, customer_waves, unknown_waves, waves_findings
+from cvm_xl.core.waves import (
+    MOTHER_ID,
+    CustomerWaves,
+    WaveFinding,
+    customer_waves,
+    mother_other_waves,
+    unknown_waves,
+    waves_findings,
+)
 from cvm_xl.master.read_tables import ReadTables, TableData
 
 
@@ -24,12 +36,14 @@ def _usable(data: TableData, *columns: str) -> np.ndarray:
     return mask
 
 
-def _unknown(data: TableData | None, waves: CustomerWaves) -> list[Problem]:
-    if data is None or data.frame.empty or not data.has(col.WAVE) or not data.has(col.CUSTOMER_ID):
-        return []
-    usable = _usable(data, col.WAVE, col.CUSTOMER_ID)
+def _placed(
+    data: TableData, findings: list[WaveFinding], waves: CustomerWaves, *columns: str
+) -> list[Problem]:
+    """The findings as problems at their cells, but for rows whose ``columns`` had a problem of their
+    own or whose customer is not on the Customers sheet."""
+    usable = _usable(data, col.CUSTOMER_ID, *columns)
     problems: list[Problem] = []
-    for finding in unknown_waves(data.frame, waves):
+    for finding in findings:
         customer = data.frame[col.CUSTOMER_ID].iat[finding.position]
         if not usable[finding.position] or cells.key(cells.text(customer)) not in waves.wave_starts:
             continue
@@ -47,9 +61,27 @@ def _unknown(data: TableData | None, waves: CustomerWaves) -> list[Problem]:
     return problems
 
 
+def _unknown(data: TableData | None, waves: CustomerWaves) -> list[Problem]:
+    if data is None or data.frame.empty or not data.has(col.WAVE) or not data.has(col.CUSTOMER_ID):
+        return []
+    return _placed(data, unknown_waves(data.frame, waves), waves, col.WAVE)
+
+
+def _other_wave(read: ReadTables, waves: CustomerWaves, as_of: dt.date) -> list[Problem]:
+    """Raw ideas whose Mother idea ID names an idea of another wave of their customer (warnings)."""
+    workshop, ideas = read.get("Workshop"), read.get("Ideas")
+    if workshop is None or ideas is None or workshop.frame.empty or ideas.frame.empty:
+        return []
+    if not workshop.has(MOTHER_ID) or not workshop.has(col.CUSTOMER_ID) or not ideas.has(col.IDEA_ID):
+        return []
+    findings = mother_other_waves(workshop.frame, ideas.frame, waves, as_of)
+    return _placed(workshop, findings, waves, MOTHER_ID, col.WAVE)
+
+
 def check_waves(read: ReadTables) -> list[Problem]:
     """Issue 14: kick-offs out of order and a wave 1 that differs from the Wave start (warnings on
-    the Waves sheet); an idea or raw idea naming a wave its customer does not have (an error)."""
+    the Waves sheet); an idea or raw idea naming a wave its customer does not have (an error); a raw
+    idea whose mother idea is of another wave (a warning at its Mother idea ID, as of today)."""
     customers = read.get("Customers")
     if customers is None or not customers.has(col.CUSTOMER_ID):
         return []
@@ -72,4 +104,5 @@ def check_waves(read: ReadTables) -> list[Problem]:
             )
     for name in ("Ideas", "Workshop"):
         problems += _unknown(read.get(name), waves)
+    problems += _other_wave(read, waves, dt.date.today())
     return problems

@@ -44,7 +44,8 @@ the ``as_of`` day that decides a blank Wave, ``core.waves``):
   are blank the draft's Wave stays blank, so the idea and its raw ideas follow the latest wave alike;
 * the facilitator's Mother idea IDs still win: a raw idea whose ID names an idea of the customer's
   **other** wave keeps it (grouped with the raw ideas of its own wave) and is reported as a warning
-  (``Code.WAVES_MOTHER_OTHER_WAVE``): the idea or the raw idea may carry the wrong Wave.
+  (``core.waves.mother_other_waves``, the rule ``cvm-xl validate`` reports too): the idea or the raw
+  idea may carry the wrong Wave.
 
 Without ``waves`` every customer is one group, as before waves existed. Grouping within a wave only
 splits a customer's raw ideas, so no similarity matrix grows.
@@ -58,7 +59,7 @@ from collections import Counter
 from collections.abc import Collection, Sequence
 from dataclasses import dataclass
 from math import comb
-from typing import NamedTuple
+from typing import NamedTuple, cast
 
 import numpy as np
 import pandas as pd
@@ -68,7 +69,7 @@ from cvm_xl.core.cells import parse_yes_no
 from cvm_xl.core.problems import Code
 from cvm_xl.core.settings import WORKSHOP_LANGUAGES
 from cvm_xl.core.values import is_blank
-from cvm_xl.core.waves import CustomerWaves, row_waves, wave_number
+from cvm_xl.core.waves import CustomerWaves, WaveFinding, mother_other_waves, row_waves, wave_number
 from cvm_xl.workshop.blocked import DENSE_LIMIT, group_blocked
 from cvm_xl.workshop.clustering import (
     FULL,
@@ -136,7 +137,8 @@ class Singleton(NamedTuple):
 
 class OtherWave(NamedTuple):
     """A raw idea whose Mother idea ID names an idea of its customer's other wave (a warning,
-    ``Code.WAVES_MOTHER_OTHER_WAVE``); ``position`` is its row in the Workshop table (0 = first)."""
+    ``core.waves.MOTHER_OTHER_WAVE``); ``position`` is its row in the Workshop table (0 = first),
+    ``finding`` the rule's finding (its message and fix)."""
 
     customer_id: str
     raw_id: str
@@ -144,6 +146,7 @@ class OtherWave(NamedTuple):
     wave: int | None  # the raw idea's wave
     idea_wave: int | None  # the mother idea's wave
     position: int
+    finding: WaveFinding
 
 
 @dataclass(frozen=True)
@@ -465,6 +468,12 @@ def synthesize(
     raw_waves = no_waves if waves is None or as_of is None else row_waves(workshop, waves, as_of)
     idea_waves = [None] * len(ideas) if waves is None or as_of is None else row_waves(ideas, waves, as_of)
     typed = [waves is not None and wave_number(x) is not None for x in _cells(workshop, col.WAVE)]
+    # Mother idea IDs naming an idea of another wave: the one rule (core.waves), by Workshop row.
+    other_wave = (
+        {}
+        if waves is None or as_of is None
+        else {f.position: f for f in mother_other_waves(workshop, ideas, waves, as_of)}
+    )
     makers: dict[str, _IdMaker] = {}
     usable = [r for r in range(len(workshop)) if owners[r] and texts[r] and raw_ids[r]]
     for customer, wave in dict.fromkeys((str(owners[r]), raw_waves[r]) for r in usable):
@@ -477,17 +486,14 @@ def synthesize(
         raw_texts = [str(texts[r]) for r in rows]
         words = [normalise(t, language) for t in raw_texts]
         own: dict[str, int] = {}  # the customer's own ideas of this wave: Idea ID -> its first Ideas row
-        anywhere: dict[str, int] = {}  # ... of any wave
         for j, (idea_id, owner) in enumerate(zip(idea_ids, idea_owners, strict=True)):
-            if owner == customer and idea_id:
-                anywhere.setdefault(idea_id, j)
-                if idea_waves[j] == wave:
-                    own.setdefault(idea_id, j)
+            if owner == customer and idea_id and idea_waves[j] == wave:
+                own.setdefault(idea_id, j)
         for r, seed in zip(rows, seeds, strict=True):
-            if seed and seed not in own and seed in anywhere:
-                other_waves.append(
-                    OtherWave(customer, str(raw_ids[r]), seed, wave, idea_waves[anywhere[seed]], r)
-                )
+            if seed and r in other_wave:
+                found_wave = other_wave[r]
+                idea_wave = cast(int | None, found_wave.fields["idea_wave"])
+                other_waves.append(OtherWave(customer, str(raw_ids[r]), seed, wave, idea_wave, r, found_wave))
         under: dict[str, set[str]] = {}
         for r in rows:
             if mother_ids[r]:

@@ -13,6 +13,8 @@ from cvm_xl.core.problems import ERROR, WARNING, Code
 from cvm_xl.core.waves import (
     KICK_OFF,
     KICK_OFF_ORDER,
+    MOTHER_ID,
+    MOTHER_OTHER_WAVE,
     UNKNOWN_WAVE,
     WAVE_COLUMNS,
     WAVE_RULES,
@@ -20,6 +22,7 @@ from cvm_xl.core.waves import (
     Wave,
     customer_waves,
     latest_wave,
+    mother_other_waves,
     row_waves,
     unknown_waves,
     wave_number,
@@ -113,7 +116,7 @@ def test_the_wave_of_every_row():
 def test_the_rules_are_data_with_codes_and_severities():
     assert [(r.code, r.severity) for r in WAVE_RULES] == [
         (Code.WAVES_KICK_OFF_ORDER, WARNING), (Code.WAVES_UNKNOWN_WAVE, ERROR),
-        (Code.WAVES_WAVE_START_DIFFERS, WARNING),
+        (Code.WAVES_WAVE_START_DIFFERS, WARNING), (Code.WAVES_MOTHER_OTHER_WAVE, WARNING),
     ]  # fmt: skip
 
 
@@ -162,3 +165,46 @@ def test_an_idea_naming_a_wave_its_customer_lacks_is_an_error_with_the_fix():
     assert found[1].fix.startswith(
         "The customer has no wave yet: give it a Wave start on the Customers sheet."
     )
+
+
+def test_a_raw_idea_under_a_mother_idea_of_another_wave_is_a_warning_with_the_fix():
+    # C1: wave 1 from its Wave start 2026-01-12, wave 2 kicks off 2026-10-05. C2 has no wave.
+    known = customer_waves(customers(("C1", D(2026, 1, 12)), ("C2", None)), waves(("C1", 2, D(2026, 10, 5))))
+    ideas = pd.DataFrame(
+        {
+            col.IDEA_ID: ["C1-01", "C1-02", "C2-01", "C1-03", "C1-03"],
+            col.CUSTOMER_ID: ["C1", "C1", "C2", "C1", "C1"],
+            col.WAVE: [1.0, NAN, NAN, 1.0, 2.0],  # C1-02: the latest wave; C1-03 is listed in both
+        }
+    )
+    workshop = pd.DataFrame(
+        {
+            "Raw ID": ["R1", "R2", "R3", "R4", "R5", "R6", "R7", "R8"],
+            col.CUSTOMER_ID: ["C1", "C1", "C1", "C1", "C2", "C1", " c1 ", "C1"],
+            MOTHER_ID: ["C1-01", "C1-01", "C1-02", "C1-03", "C2-01", "C9-99", " c1-01 ", "C1-01"],
+            col.WAVE: [2.0, 1.0, 1.0, 2.0, NAN, 2.0, NAN, 3.0],
+        }
+    )
+    # On 2026-12-01 a blank Wave is wave 2: R1 (typed 2) and R7 (blank) name the wave-1 idea C1-01,
+    # R3 (typed 1) the wave-2 idea C1-02. R2 and R4 match; R5's customer has no wave; R6's mother
+    # idea is not an idea (another check's); R8's wave 3 is not C1's (UNKNOWN_WAVE's). IDs are
+    # compared as cvm-xl compares them (R7).
+    found = mother_other_waves(workshop, ideas, known, D(2026, 12, 1))
+    assert [(f.rule, f.position, f.column, f.value) for f in found] == [
+        (MOTHER_OTHER_WAVE, 0, MOTHER_ID, "C1-01"),
+        (MOTHER_OTHER_WAVE, 2, MOTHER_ID, "C1-02"),
+        (MOTHER_OTHER_WAVE, 6, MOTHER_ID, " c1-01 "),
+    ]
+    assert (
+        found[0].message == "Raw idea R1 of customer C1 is in wave 2, but its mother idea C1-01 is in wave 1."
+    )
+    assert (
+        found[1].message == "Raw idea R3 of customer C1 is in wave 1, but its mother idea C1-02 is in wave 2."
+    )
+    assert found[0].fix == (
+        "Check the Wave of the raw idea and of the idea (blank is the customer's latest wave), or give the "
+        "raw idea a mother idea of its own wave."
+    )
+    # Before wave 2 kicks off a blank Wave is wave 1: R3 and C1-02 agree, R7 and C1-01 too.
+    before = mother_other_waves(workshop, ideas, known, D(2026, 9, 1))
+    assert [f.position for f in before] == [0]

@@ -58,6 +58,7 @@ def test_a_master_with_waves_reads_them_typed(tmp_path):
     _set(sheets, "Ideas", 1, col.WAVE, 2)
     _set(sheets, "Ideas", 2, col.EMULATED, D(2025, 10, 6))
     _set(sheets, "Workshop", 1, col.WAVE, "1")
+    _set(sheets, "Workshop", 1, "Mother idea ID", None)  # its mother idea I-01 is now of wave 2
     master = load_master(write_sheets(tmp_path / "m.xlsx", sheets))
     assert master.problems == ()
     waves = master.waves
@@ -113,6 +114,25 @@ def test_an_idea_or_raw_idea_naming_a_missing_wave_is_an_error_with_the_fix(tmp_
     ideas = problems[1]
     assert ideas.message == "Customer C01 has no wave 3."
     assert ideas.fix.startswith("Use one of its waves (1, 2). Add wave 3 of customer C01 on the Waves sheet")
+
+
+def test_a_raw_idea_under_a_mother_idea_of_another_wave_is_a_warning_at_its_mother_idea_id(tmp_path):
+    sheets = good_sheets()
+    _set(sheets, "Ideas", 1, col.WAVE, 1)  # I-01: C01's wave 1
+    _set(sheets, "Workshop", 1, col.WAVE, 2)  # R-001 (mother idea I-01): wave 2, kicked off 2025-09-01
+    # R-002's blank Wave and its mother idea I-02's are both C01's latest wave as of today: no warning
+    problems = _problems(tmp_path, sheets)
+    assert [(p.code, p.severity, p.sheet, p.ref, p.value) for p in problems] == [
+        (Code.WAVES_MOTHER_OTHER_WAVE, WARNING, "Workshop", "H2", "I-01"),
+    ]
+    assert problems[0].message == (
+        "Raw idea R-001 of customer C01 is in wave 2, but its mother idea I-01 is in wave 1."
+    )
+    assert problems[0].fix.startswith("Check the Wave of the raw idea and of the idea")
+    _set(sheets, "Workshop", 1, col.WAVE, None)  # blank: C01's latest wave as of today, wave 2
+    assert [(p.code, p.ref) for p in _problems(tmp_path, sheets)] == [(Code.WAVES_MOTHER_OTHER_WAVE, "H2")]
+    _set(sheets, "Workshop", 1, col.WAVE, 1)  # the raw idea's wave is its mother idea's
+    assert _problems(tmp_path, sheets) == []
 
 
 @pytest.mark.parametrize(
