@@ -37,7 +37,6 @@ from cvm_xl.core.passbook import (
     Balances,
     balances,
     equity_advice,
-    passbook_lines,
 )
 from cvm_xl.core.reconcile import Difference, reconcile
 from cvm_xl.core.settings import Settings
@@ -47,9 +46,8 @@ from cvm_xl.core.true_up import (
     REALISED_TRANSFER,
     YEARS,
     TrueUp,
+    booked_lines,
     settlement_reading,
-    settlements,
-    true_ups,
     wave_months,
 )
 from cvm_xl.master.lock import writing
@@ -77,16 +75,17 @@ def passbook_with_realised(
     tracking: pd.DataFrame,
     waves: Mapping[str, int] | None = None,
     settings: Settings | None = None,
+    decided: pd.DataFrame | None = None,
 ) -> pd.DataFrame:
-    """``passbook_lines`` of the (evaluated, shared) ideas plus the ``Realised`` amount of each line
+    """``passbook_lines`` of the (evaluated, shared) ideas, or of ``decided`` when given (the same
+    rows as decided, ``core.true_up.booked_lines``), plus the ``Realised`` amount of each line
     (NaN for transfers and settlements; 0 for a value line whose idea has no tracking row yet).
 
     The true-up ideas (``core.true_up``; ``waves``: each customer's Wave start month) have their
     Settlement line, which also carries the ``Years`` reported and the ``Planned transfer`` and
     ``Realised transfer`` to date it is the difference of (NaN on every other line).
     """
-    found = true_ups(shared, tracking, waves or {}, settings or Settings())
-    lines = passbook_lines(shared, settlements(found))
+    lines, found = booked_lines(shared, tracking, waves or {}, settings or Settings(), decided)
     realised = realised_by_idea(tracking)
     ids = lines[col.IDEA_ID].map(lambda v: None if v is None else str(v).strip())
     supplier = ids.map(realised[SUPPLIER_REALISED]).fillna(0.0) if len(realised) else 0.0
@@ -229,10 +228,12 @@ def master_passbook(master: Master) -> tuple[pd.DataFrame, list[Standing]]:
     """The master's passbook lines (planned and realised) and each customer's standing."""
     # Issue 16: the ideas as decided: a chain idea's transfer is its split's net flow from the
     # supplier to the customer (``core.chain_decisions``).
-    ev = master.decided
+    ev, dv = master.evaluated, master.decided
     if col.OUT_OF_BOUNDS in ev.columns:
-        ev = ev.loc[~ev[col.OUT_OF_BOUNDS].map(lambda v: bool(parse_yes_no(v, False))).to_numpy(dtype=bool)]
-    lines = passbook_with_realised(ev, master.tracking, wave_months(master.customers), master.settings)
+        keep = ~ev[col.OUT_OF_BOUNDS].map(lambda v: bool(parse_yes_no(v, False))).to_numpy(dtype=bool)
+        ev, dv = ev.loc[keep], dv.loc[keep]
+    waves = wave_months(master.customers)
+    lines = passbook_with_realised(ev, master.tracking, waves, master.settings, decided=dv)
     customers = {
         str(cid).strip(): (name if isinstance(name, str) and name.strip() else None)
         for cid, name in zip(master.customers[col.CUSTOMER_ID], master.customers["Customer"], strict=True)
@@ -337,9 +338,9 @@ def book_passbook(book: BookContent, customers: Sequence[str]) -> pd.DataFrame:
     """``passbook_with_realised`` of a workbook's ideas of these customers, recomputed from inputs."""
     # Issue 16: the ideas as decided: a chain idea's transfer is its split's flow from the supplier
     # to the customer (a master's from its chain tables, a customer workbook's from its Chain sheet).
-    shared = book.decided
-    mine = shared[shared[col.CUSTOMER_ID].map(key).isin(set(customers))]
-    return passbook_with_realised(mine, book.tracking, book.waves, book.settings)
+    shared, decided = book.shared, book.decided
+    mine = shared[col.CUSTOMER_ID].map(key).isin(set(customers)).to_numpy(dtype=bool)
+    return passbook_with_realised(shared[mine], book.tracking, book.waves, book.settings, decided[mine])
 
 
 def reconcile_books(

@@ -58,11 +58,11 @@ from cvm_xl.core.fingerprint import (
     canonical_number,
     canonical_text,
 )
-from cvm_xl.core.passbook import balances, passbook_lines
+from cvm_xl.core.passbook import balances
 from cvm_xl.core.problems import ERROR, WARNING, Code, Problem, WorkbookError, column_letter
 from cvm_xl.core.settings import Settings
 from cvm_xl.core.tracking import month_of
-from cvm_xl.core.true_up import settlements, true_ups, wave_months
+from cvm_xl.core.true_up import booked_lines, wave_months
 from cvm_xl.core.values import is_blank
 from cvm_xl.core.waves import wave_number
 from cvm_xl.master.model import Master
@@ -704,9 +704,11 @@ def stale_balance_warnings(
     """A warning for every balance of the Passbook sheet whose cached result differs from the
     balance recomputed from the workbook's Status and value inputs (cells without a cached
     result are skipped, as in ``stale_cache_warnings``)."""
-    ideas = content.customer_ideas(customer_id)
-    found = true_ups(ideas, content.customer_tracking(customer_id), content.waves, content.settings)
-    b = balances(passbook_lines(ideas, settlements(found)), content.settings.target_supplier_share)
+    decided = content.customer_ideas(customer_id)
+    shared = content.shared.loc[decided.index]  # the same rows, as the two firms see them
+    tracking = content.customer_tracking(customer_id)
+    lines, _ = booked_lines(shared, tracking, content.waves, content.settings, decided)
+    b = balances(lines, content.settings.target_supplier_share)
     now = {"supplier": b.supplier, "customer": b.customer, "total": b.total, "gap": b.equity_gap}
     column = ord(L.BALANCE_VALUE_COL) - 64
     problems = []

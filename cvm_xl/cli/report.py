@@ -9,9 +9,9 @@ from rich.console import Console, JustifyMethod
 from rich.table import Table
 
 from cvm_xl.core import columns as col
-from cvm_xl.core.passbook import Balances, balances, equity_advice, passbook_lines
+from cvm_xl.core.passbook import Balances, balances, equity_advice
 from cvm_xl.core.portfolio_map import CUSTOMER_ROWS, OUTCOME_NAMES, SUPPLIER_COLUMNS, portfolio_map
-from cvm_xl.core.true_up import settlements, true_ups, wave_months
+from cvm_xl.core.true_up import booked_lines, wave_months
 from cvm_xl.master.model import Master
 
 CELL_STYLE = {
@@ -104,8 +104,8 @@ def customer_balances(master: Master) -> dict[str, Balances]:
     trued-up idea adds its Settlement line; the true-ups are read from the evaluated frame and the
     customers' contract years, as ``generate.model`` reads them, through the same core functions.
     """
-    found = true_ups(master.evaluated, master.tracking, wave_months(master.customers), master.settings)
-    lines = passbook_lines(master.decided, settlements(found))
+    waves = wave_months(master.customers)
+    lines, _ = booked_lines(master.evaluated, master.tracking, waves, master.settings, decided=master.decided)
     share = master.settings.target_supplier_share
     return {
         cid: balances(lines[lines[col.CUSTOMER_ID] == cid], share)

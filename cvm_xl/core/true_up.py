@@ -51,7 +51,7 @@ import pandas as pd
 from cvm_xl.core import columns as col
 from cvm_xl.core.cells import date as read_date
 from cvm_xl.core.cells import parse_number, parse_yes_no, safely
-from cvm_xl.core.passbook import BALANCE_TOLERANCE, in_passbook, whole_amount
+from cvm_xl.core.passbook import BALANCE_TOLERANCE, in_passbook, passbook_lines, whole_amount
 from cvm_xl.core.settings import Settings
 from cvm_xl.core.sharing import NO_SPLIT, normalise_method, transfer_for
 from cvm_xl.core.tracking import (
@@ -310,6 +310,24 @@ def last_reported_day(ids: Iterable[object], months: Iterable[object], idea: str
 def settlements(found: Mapping[str, TrueUp]) -> dict[str, float]:
     """Idea ID -> settlement to date, the amount of its passbook Settlement line."""
     return {idea: t.settlement for idea, t in found.items()}
+
+
+def booked_lines(
+    ideas: pd.DataFrame,
+    tracking: pd.DataFrame,
+    waves: Mapping[str, int],
+    settings: Settings,
+    decided: pd.DataFrame | None = None,
+) -> tuple[pd.DataFrame, dict[str, TrueUp]]:
+    """The passbook lines as booked (SPEC §3.6) and the true-ups behind their Settlement lines.
+
+    The lines are those of ``decided`` (``core.chain_decisions``: a chain idea with its chain
+    transfer; default ``ideas``) plus one Settlement line per trued-up idea. The true-ups are always
+    read from ``ideas``, the two-firm rows, whose Split method the workbooks' live settlement
+    formulas use too: the one reading for the generated books, the reports and the books read back.
+    """
+    found = true_ups(ideas, tracking, waves, settings)
+    return passbook_lines(ideas if decided is None else decided, settlements(found)), found
 
 
 def settlement_reading(settlement: float, supplier: str = "Supplier", customer: str = "Customer") -> str:

@@ -31,7 +31,7 @@ from cvm_xl.core.chain_decisions import DECISION_COLUMNS
 from cvm_xl.core.chain_passbook import party_balances, supplier_customer_transfers
 from cvm_xl.core.chain_view import ChainView, chain_view
 from cvm_xl.core.fingerprint import SIGNED_FIELDS, SIGNED_WAVE, canonical_text, fingerprint
-from cvm_xl.core.passbook import RELATIONSHIP_PASSBOOK_COLUMNS, Balances, equity_gap, passbook_lines
+from cvm_xl.core.passbook import RELATIONSHIP_PASSBOOK_COLUMNS, Balances, equity_gap
 from cvm_xl.core.problems import Problem
 from cvm_xl.core.selection import rank_for_sign_off
 from cvm_xl.core.settings import Settings
@@ -44,7 +44,7 @@ from cvm_xl.core.tracking import (
     MonthlyReport,
     chart_months,
 )
-from cvm_xl.core.true_up import TrueUp, settlements, true_ups, wave_months
+from cvm_xl.core.true_up import TrueUp, booked_lines, wave_months
 from cvm_xl.core.value_contract import contract_parts
 from cvm_xl.core.values import is_blank
 from cvm_xl.core.waves import CustomerWaves, Wave, customer_waves, row_waves
@@ -307,7 +307,6 @@ class RunData:
 
         # Trued-up ideas add their Settlement line (issue 15), so the balances include it.
         self._waves = wave_months(customers)
-        self._true_ups = true_ups(ev, master.tracking, self._waves, settings)
         # Value chains (issue 16): the chain ideas in bounds; the supplier-customer passbook of a
         # chain idea carries its split's net flow from the supplier to the customer as its transfer
         # (the decided frame's Transfer).
@@ -315,7 +314,7 @@ class RunData:
         self.chain_flows = supplier_customer_transfers(self.chain)
         self.evaluated_in_bounds = ev
         self.decided_in_bounds = dv
-        lines = passbook_lines(dv, settlements(self._true_ups))
+        lines, self._true_ups = booked_lines(ev, master.tracking, self._waves, settings, decided=dv)
         self._passbook = _columns(lines, PASSBOOK_DATA_COLUMNS)
         self._passbook_groups = _groups(lines[col.CUSTOMER_ID].to_numpy(dtype=object))
         share = settings.target_supplier_share

@@ -22,6 +22,7 @@ from cvm_xl.core.settings import Settings
 from cvm_xl.core.sharing import METHODS
 from cvm_xl.core.tracking import idea_plan, month_index, month_shares
 from cvm_xl.core.true_up import (
+    booked_lines,
     compared_through,
     idea_true_up,
     idea_years,
@@ -89,6 +90,22 @@ def test_the_settlement_is_a_fourth_passbook_line_and_moves_both_balances() -> N
     assert after.supplier == before.supplier + 30000 and after.customer == before.customer - 30000
     table = true_up_table(ev, found)
     assert table.iloc[0].tolist() == ["C-1", "I-1", "Shared stock", 1, 0.0, -30000.0, -30000.0]
+
+
+def test_booked_lines_take_the_decided_transfer_and_the_two_firm_true_up() -> None:
+    """A decided frame (a chain idea booked with its chain transfer, ``core.chain_decisions``) gives
+    the Transfer line; the Settlement line is the true-up of the two-firm row in every case, so the
+    generated books, the reports and a book read back settle alike."""
+    ev = _ideas()
+    tracking = _tracking(("I-1", dt.date(2026, 12, 20), 90000, 150000))
+    decided = ev.assign(**{col.SPLIT_METHOD: "retain", col.TRANSFER: 7000.0})
+    lines, found = booked_lines(ev, tracking, wave_months(CUSTOMERS), Settings(), decided)
+    assert found == true_ups(ev, tracking, wave_months(CUSTOMERS), Settings())
+    assert settlements(found) == {"I-1": -30000.0}  # the two-firm equal split, not the decided retain
+    amounts = dict(zip(lines["Line"], lines["Amount"], strict=True))
+    assert (amounts["Transfer"], amounts[LINE_SETTLEMENT]) == (7000.0, -30000.0)
+    alone, _ = booked_lines(ev, tracking, wave_months(CUSTOMERS), Settings())
+    assert alone.equals(passbook_lines(ev, settlements(found)))
 
 
 def test_only_reported_years_count_and_a_part_year_is_compared_with_its_plan_to_the_last_report() -> None:
